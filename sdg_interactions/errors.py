@@ -1,0 +1,92 @@
+"""The library's exception types.
+
+Every error a user can cause (a bad file, a score of 4, an unknown kommun) raises a subclass of
+:class:`SdgInteractionsError`. Messages name the file, the row as a spreadsheet shows it (header =
+row 1), the column and the value, and say what would be valid. Build such messages with
+:func:`locate`, so every module words them the same way.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "SdgInteractionsError",
+    "InputFormatError",
+    "ValidationError",
+    "UnknownIdError",
+    "UnknownKommunError",
+    "UnknownDatasetError",
+    "SdgInteractionsWarning",
+    "locate",
+]
+
+
+class SdgInteractionsError(Exception):
+    """Base class of every error this library raises on purpose."""
+
+
+class InputFormatError(SdgInteractionsError):
+    """A file cannot be read: wrong encoding, unknown format, missing columns, bad layout."""
+
+
+class ValidationError(SdgInteractionsError, ValueError):
+    """Data was read but breaks a rule of the data model (a score of 4, a non-zero diagonal, ...)."""
+
+
+class UnknownIdError(ValidationError):
+    """A node id names no known goal, target or objective."""
+
+
+class UnknownKommunError(SdgInteractionsError, LookupError):
+    """A kommun code or name matches no kommun, or several."""
+
+
+class UnknownDatasetError(SdgInteractionsError, LookupError):
+    """A bundled data set name that does not exist (and is no existing file either)."""
+
+
+class SdgInteractionsWarning(UserWarning):
+    """A warning of this library (the test suite turns these into errors)."""
+
+
+def locate(
+    problem: str,
+    *,
+    file: object = None,
+    row: int | None = None,
+    column: object = None,
+    value: object = None,
+    valid: str | None = None,
+) -> str:
+    """Word an error message the one way the library does.
+
+    Parameters
+    ----------
+    problem : str
+        What is wrong, e.g. ``"score out of range"``.
+    file, row, column, value : optional
+        Where it is: the file name, the row as a spreadsheet shows it (header = row 1), the column name
+        and the offending value. Parts that are ``None`` are left out.
+    valid : str, optional
+        What would be valid, e.g. ``"an integer from -3 to 3, or blank for not scored"``.
+
+    Examples
+    --------
+    >>> locate("score out of range", file="a.csv", row=3, column="score", value="4",
+    ...        valid="an integer from -3 to 3")
+    "a.csv, row 3, column 'score': score out of range: '4'. Valid: an integer from -3 to 3."
+    """
+    where = []
+    if file is not None:
+        where.append(str(file))
+    if row is not None:
+        where.append(f"row {row}")
+    if column is not None:
+        where.append(f"column {str(column)!r}")
+    text = ", ".join(where)
+    text = f"{text}: {problem}" if text else problem
+    if value is not None:
+        text += f": {str(value)!r}"
+    text += "."
+    if valid:
+        text += f" Valid: {valid}."
+    return text

@@ -1,0 +1,308 @@
+"""Building matrices from tables: long ``[respondent,]source,target,score[,comment,uncertain]`` and wide.
+
+Cells may be text as read from a file; they are parsed here and checked by the one rule set of
+:mod:`sdg_interactions.matrix` (:func:`~sdg_interactions.matrix.score_problems`) and
+:func:`~sdg_interactions.frameworks.check_node_id`. Errors name the file, the row as a spreadsheet shows
+it (header = row 1), the column and the value. The readers in :mod:`sdg_interactions.io` turn files
+into tables and call these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from sdg_interactions import frameworks
+from sdg_interactions.errors import InputFormatError, ValidationError, locate
+from sdg_interactions.matrix import (
+    DIMS,
+    FALSE_WORDS,
+    RESPONDENT,
+    TRUE_WORDS,
+    VALID_AGGREGATED,
+    VALID_RAW,
+    build_dataset,
+    score_problems,
+)
+
+__all__ = ["from_long", "from_wide", "parse_scores", "parse_uncertain"]
+
+_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-", "\xa0": "", " ": ""})
+
+
+def parse_scores(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Read a column of cells as scores: numbers, or text such as "2", "-1", "2.0", "2,0", "−3".
+
+    Returns the float values (NaN for blank or unreadable) and a mask of unreadable cells.
+    """
+    if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
+        values = column.to_numpy(dtype=float, na_value=np.nan)
+        return values, np.zeros(len(values), dtype=bool)
+    text = column.astype(object).where(column.notna(), "")
+    text = pd.Series([str(v).translate(_MINUS).replace(",", ".") for v in text], index=column.index)
+    values = pd.to_numeric(text.where(text != "", None), errors="coerce").to_numpy(dtype=float)
+    unreadable = np.isnan(values) & (text != "").to_numpy()
+    return values, unreadable
+
+
+def parse_uncertain(column: pd.Series, *, file: object = None, rows: Iterable[int] | None = None) -> np.ndarray:
+    """Read an ``uncertain`` column: blank/0/false/no/nej -> False, 1/true/yes/ja/x -> True.
+
+    Anything else raises :class:`ValidationError` naming the file and row.
+
+    Examples
+    --------
+    >>> parse_uncertain(pd.Series(["", "ja", "X", "0", None, True])).tolist()
+    [False, True, True, False, False, True]
+    """
+    rows = list(rows) if rows is not None else [i + 2 for i in range(len(column))]
+    out = np.zeros(len(column), dtype=bool)
+    for i, (value, row) in enumerate(zip(column.tolist(), rows, strict=True)):
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            continue
+        word = str(value).strip().lower()
+        if isinstance(value, (bool, np.bool_)):
+            out[i] = bool(value)
+        elif word in TRUE_WORDS or word == "1.0":
+            out[i] = True
+        elif word in FALSE_WORDS or word == "0.0":
+            out[i] = False
+        else:
+            raise ValidationError(
+                locate(
+                    "cannot read the uncertain mark",
+                    file=file,
+                    row=row,
+                    column="uncertain",
+                    value=value,
+                    valid="blank, 0, false, no or nej (not marked); 1, true, yes, ja or x (marked)",
+                )
+            )
+    return out
+
+
+def _rows_of(table: pd.DataFrame) -> np.ndarray:
+    """Spreadsheet row numbers of the table's rows: the ``_row`` column, else header = row 1."""
+    if "_row" in table.columns:
+        return table["_row"].to_numpy(dtype=int)
+    return np.arange(2, len(table) + 2)
+
+
+def from_long(
+    table: pd.DataFrame,
+    *,
+    file: object = None,
+    aggregated: bool = False,
+    attrs: Mapping[str, object] | None = None,
+    nodes: Iterable[str] | None = None,
+    extra_nodes: pd.DataFrame | None = None,
+) -> xr.Dataset:
+    """Build a matrix Dataset from a long table ``[respondent,]source,target,score[,comment,uncertain]``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per scored pair (and respondent). Cells may be text as read from a file. An optional
+        ``_row`` column gives each row's number as a spreadsheet shows it (for error messages), and an
+        optional ``_column`` column the name of the cell's column (wide tables).
+    file : optional
+        The file name to name in error messages.
+    aggregated : bool
+        False for raw answers (integers -3…3), True for aggregated floats in [-3, 3].
+    attrs : mapping, optional
+        Provenance to keep in ``attrs`` (title, citation, ...).
+    nodes : iterable of str, optional
+        Nodes to include even if no row names them (a framework's full list). Default: the ids the
+        table names.
+    extra_nodes : pandas.DataFrame, optional
+        Labels of a user's own framework, passed to :func:`~sdg_interactions.frameworks.node_info`.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``score`` (float64), ``comment`` (str, "" for none) and ``uncertain`` (bool), dims
+        ``([respondent,] source, target)``, nodes in natural order.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"source": ["1.1", "1.2"], "target": ["1.2", "1.1"], "score": ["2", "-1"]})
+    >>> ds = from_long(t)
+    >>> ds["score"].sel(source="1.1", target="1.2").item()
+    2.0
+    >>> from_long(t.assign(score=["2", "4"]), file="x.csv")
+    Traceback (most recent call last):
+    ...
+    sdg_interactions.errors.ValidationError: x.csv, row 3, column 'score': score outside the scale: '4'. Valid: an integer from -3 to 3 (2 or 2.0, not 2.5), or blank for not scored.
+    """
+    table = table.reset_index(drop=True)
+    missing = [c for c in ("source", "target", "score") if c not in table.columns]
+    if missing:
+        raise InputFormatError(
+            locate(
+                f"missing column(s) {', '.join(missing)}",
+                file=file,
+                row=1,
+                valid="a header with source, target and score (and optionally respondent, comment, uncertain)",
+            )
+        )
+    rows = _rows_of(table)
+    score_column = table["_column"].astype(str).to_numpy() if "_column" in table.columns else None
+
+    def where(i: int, column: str) -> dict[str, object]:
+        col = score_column[i] if (score_column is not None and column == "score") else column
+        return {"file": file, "row": int(rows[i]), "column": col}
+
+    # ids: each distinct value checked once, errors located at its first row
+    ids: dict[str, np.ndarray] = {}
+    for role in DIMS:
+        raw = table[role]
+        canon = {}
+        for value in pd.unique(raw.astype(object)):
+            first = int(np.flatnonzero((raw.astype(object) == value).to_numpy() | (raw.isna() & pd.isna(value)))[0])
+            if value is None or (isinstance(value, float) and np.isnan(value)):
+                raise ValidationError(
+                    locate(f"empty {role} id", **where(first, role), valid=frameworks.NODE_ID_FORMS)
+                )
+            canon[value] = frameworks.check_node_id(value, **where(first, role))
+        ids[role] = raw.astype(object).map(canon).to_numpy(dtype=object)
+
+    values, unreadable = parse_scores(table["score"])
+    if unreadable.any():
+        i = int(np.flatnonzero(unreadable)[0])
+        raise ValidationError(
+            locate("score is not a number", **where(i, "score"), value=table["score"].iloc[i],
+                   valid=VALID_AGGREGATED if aggregated else VALID_RAW)
+        )
+    bad = score_problems(values, aggregated=aggregated)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        problem = "score outside the scale" if abs(values[i]) > 3 or np.isinf(values[i]) else "score is not a whole number"
+        raise ValidationError(
+            locate(problem, **where(i, "score"), value=table["score"].iloc[i],
+                   valid=VALID_AGGREGATED if aggregated else VALID_RAW)
+        )
+    diagonal = ids["source"] == ids["target"]
+    nonzero_diag = diagonal & np.isfinite(values) & (values != 0)
+    if nonzero_diag.any():
+        i = int(np.flatnonzero(nonzero_diag)[0])
+        raise ValidationError(
+            locate(f"a node cannot influence itself ({ids['source'][i]} on {ids['target'][i]})",
+                   **where(i, "score"), value=table["score"].iloc[i], valid="blank or 0 on the diagonal")
+        )
+    values = np.where(diagonal, np.nan, values)
+
+    has_respondent = "respondent" in table.columns
+    if has_respondent:
+        resp = table["respondent"].astype(object)
+        if resp.isna().any() or (resp.astype(str).str.strip() == "").any():
+            i = int(np.flatnonzero((resp.isna() | (resp.astype(str).str.strip() == "")).to_numpy())[0])
+            raise ValidationError(locate("empty respondent", **where(i, "respondent"),
+                                         valid="a name or code for each respondent"))
+        resp = resp.astype(str).str.strip().to_numpy(dtype=object)
+        respondents = list(dict.fromkeys(resp))
+    else:
+        resp = np.full(len(table), "", dtype=object)
+        respondents = [""]
+
+    key = pd.DataFrame({"r": resp, "s": ids["source"], "t": ids["target"]})
+    dup = key.duplicated(keep=False).to_numpy()
+    if dup.any():
+        first, second = np.flatnonzero(dup)[:2]
+        # find the true partner of the first duplicate
+        same = np.flatnonzero((key == key.iloc[first]).all(axis=1).to_numpy())
+        first, second = int(same[0]), int(same[1])
+        who = f" (respondent {resp[first]})" if has_respondent else ""
+        raise ValidationError(
+            locate(f"the pair {ids['source'][first]} -> {ids['target'][first]}{who} is scored twice, "
+                   f"also in row {rows[first]}", file=file, row=int(rows[second]),
+                   valid="one row per pair and respondent")
+        )
+
+    comments = _text_column(table, "comment")
+    uncertain = (parse_uncertain(table["uncertain"], file=file, rows=rows)
+                 if "uncertain" in table.columns else np.zeros(len(table), dtype=bool))
+
+    node_list = set(ids["source"]) | set(ids["target"])
+    if nodes is not None:
+        node_list |= {frameworks.check_node_id(n, file=file) for n in nodes}
+    order = sorted(node_list, key=frameworks.node_sort_key)
+    pos = {n: k for k, n in enumerate(order)}
+    rpos = {r: k for k, r in enumerate(respondents)}
+    n, m = len(order), len(respondents)
+    score = np.full((m, n, n), np.nan)
+    comment = np.full((m, n, n), "", dtype=object)
+    unc = np.zeros((m, n, n), dtype=bool)
+    ri = np.array([rpos[r] for r in resp], dtype=int)
+    si = np.array([pos[s] for s in ids["source"]], dtype=int)
+    ti = np.array([pos[t] for t in ids["target"]], dtype=int)
+    score[ri, si, ti] = values
+    comment[ri, si, ti] = comments
+    unc[ri, si, ti] = uncertain
+    if not has_respondent:
+        score, comment, unc = score[0], comment[0], unc[0]
+    return build_dataset(score, comment, unc, order, respondents if has_respondent else None,
+                    aggregated=aggregated, attrs=attrs, extra_nodes=extra_nodes)
+
+
+def _text_column(table: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in table.columns:
+        return np.full(len(table), "", dtype=object)
+    col = table[name].astype(object)
+    return np.array(["" if (v is None or (isinstance(v, float) and np.isnan(v))) else str(v) for v in col],
+                    dtype=object)
+
+
+def from_wide(
+    table: pd.DataFrame,
+    *,
+    file: object = None,
+    aggregated: bool = False,
+    attrs: Mapping[str, object] | None = None,
+    extra_nodes: pd.DataFrame | None = None,
+) -> xr.Dataset:
+    """Build a matrix from a wide table: the index and the columns hold the ids, cells the scores.
+
+    The same ids must stand on both axes (in any order). A blank or 0 diagonal reads as NaN; a
+    non-zero diagonal is an error. Rows are numbered as a spreadsheet shows them (header = row 1) in
+    error messages, and the column is named by its header id.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame([["", "2"], ["-1", "0"]], index=["1.1", "1.2"], columns=["1.1", "1.2"])
+    >>> from_wide(t)["score"].values.tolist()
+    [[nan, 2.0], [-1.0, nan]]
+    """
+    row_ids = [str(v).strip() if not pd.isna(v) else "" for v in table.index]
+    col_ids = [str(v).strip() if not pd.isna(v) else "" for v in table.columns]
+    for axis, axis_ids, start in (("row", row_ids, 2), ("header", col_ids, 2)):
+        seen: dict[str, int] = {}
+        for k, value in enumerate(axis_ids):
+            where = {"row": k + start} if axis == "row" else {"row": 1, "column": f"column {k + start}"}
+            frameworks.check_node_id(value, file=file, **where)
+            if value in seen:
+                raise ValidationError(locate(f"the id appears twice on the {axis} axis", file=file, value=value,
+                                             **where, valid="each id once in the first column and once in the header"))
+            seen[value] = k
+    if set(row_ids) != set(col_ids):
+        only_rows = sorted(set(row_ids) - set(col_ids), key=frameworks.node_sort_key)
+        only_cols = sorted(set(col_ids) - set(row_ids), key=frameworks.node_sort_key)
+        raise ValidationError(
+            locate(f"the first column and the header must hold the same ids; only in the first column: "
+                   f"{only_rows or 'none'}; only in the header: {only_cols or 'none'}", file=file,
+                   valid="a square matrix with the same ids on both axes")
+        )
+    n_rows, n_cols = table.shape
+    cells = table.to_numpy(dtype=object).ravel()
+    long = pd.DataFrame({
+        "source": np.repeat(row_ids, n_cols),
+        "target": np.tile(col_ids, n_rows),
+        "score": cells,
+        "_row": np.repeat(np.arange(2, n_rows + 2), n_cols),
+        "_column": np.tile(col_ids, n_rows),
+    })
+    return from_long(long, file=file, aggregated=aggregated, attrs=attrs, extra_nodes=extra_nodes)
+
+

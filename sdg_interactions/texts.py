@@ -1,0 +1,78 @@
+"""The sv/en text catalogue: every user-facing word goes through :func:`text`.
+
+The catalogue lives in TOML files under ``sdg_interactions/catalogue/``, one file a section (``core``,
+``cli``, ``plots``, ...). Each key maps to a table with an ``sv`` and an ``en`` string; placeholders
+use :meth:`str.format` syntax. ``lang="sv"`` is the default everywhere.
+
+Examples
+--------
+>>> text("scale.3", lang="en")
+'indivisible (strongly promoting)'
+>>> text("scale.-2")
+'motverkande (måttligt hämmande)'
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from importlib import resources
+
+from sdg_interactions.errors import ValidationError
+
+__all__ = ["LANGUAGES", "text", "check_lang", "scale_label", "catalogue"]
+
+#: The languages every user-facing text exists in.
+LANGUAGES = ("sv", "en")
+
+
+@functools.cache
+def catalogue() -> dict[str, dict[str, str]]:
+    """Return the whole catalogue, ``{key: {"sv": ..., "en": ...}}``, read once from the TOML files."""
+    entries: dict[str, dict[str, str]] = {}
+    folder = resources.files("sdg_interactions") / "catalogue"
+    for item in sorted(folder.iterdir(), key=lambda p: p.name):
+        if not item.name.endswith(".toml"):
+            continue
+        section = item.name.removesuffix(".toml")
+        data = tomllib.loads(item.read_text(encoding="utf-8"))
+        for key, value in _flatten(data):
+            full = f"{section}.{key}" if section != "core" else key
+            entries[full] = value
+    return entries
+
+
+def _flatten(data: dict, prefix: str = ""):
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and set(value) >= set(LANGUAGES) and all(
+            isinstance(value[lang], str) for lang in LANGUAGES
+        ):
+            yield name, value
+        elif isinstance(value, dict):
+            yield from _flatten(value, prefix=f"{name}.")
+        else:  # a malformed entry is a bug in the package, not user input
+            raise RuntimeError(f"catalogue entry {name!r} must hold 'sv' and 'en' strings")
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if it is a supported language, else raise :class:`ValidationError`."""
+    if lang not in LANGUAGES:
+        raise ValidationError(f"unknown language {lang!r}. Valid: {', '.join(LANGUAGES)}.")
+    return lang
+
+
+def text(key: str, lang: str = "sv", **values: object) -> str:
+    """Return the catalogue text ``key`` in ``lang``, with ``values`` filled in.
+
+    Raises :class:`KeyError` for a key the catalogue lacks (a bug, not user input) and
+    :class:`~sdg_interactions.errors.ValidationError` for an unsupported language.
+    """
+    check_lang(lang)
+    template = catalogue()[key][lang]
+    return template.format(**values) if values else template
+
+
+def scale_label(score: int, lang: str = "sv") -> str:
+    """Return the label of a point on the seven-point scale, e.g. ``scale_label(-3, "en")``."""
+    return text(f"scale.{int(score)}", lang)

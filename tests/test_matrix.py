@@ -1,0 +1,202 @@
+"""Tests of sdg_interactions.matrix, tables and graph: the data model, its constructors and aggregation."""
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+from sdg_interactions import (
+    UnknownIdError,
+    ValidationError,
+    aggregate,
+    from_array,
+    from_graph,
+    from_long,
+    from_wide,
+    to_graph,
+    to_long,
+    to_wide,
+    validate,
+)
+from sdg_interactions.matrix import is_aggregated, score_problems
+
+
+def long_table(**columns):
+    base = {"source": ["8.1", "8.2", "8.10"], "target": ["8.2", "8.10", "8.1"], "score": ["2", "-1", ""]}
+    base.update(columns)
+    return pd.DataFrame(base)
+
+
+def test_from_long_builds_square_float_matrix_in_natural_order():
+    ds = from_long(long_table())
+    assert ds["score"].dims == ("source", "target")
+    assert ds["score"].dtype == np.float64
+    assert list(ds["source"].values) == ["8.1", "8.2", "8.10"]
+    assert ds["score"].sel(source="8.1", target="8.2").item() == 2.0
+    assert np.isnan(ds["score"].sel(source="8.10", target="8.1").item())  # blank = not scored
+    assert np.isnan(np.diag(ds["score"].values)).all()
+    assert ds.attrs["aggregated"] == 0
+    assert ds["source_group"].values.tolist() == ["8", "8", "8"]
+
+
+@pytest.mark.parametrize("value", ["2", "2.0", 2, 2.0, " 2 ", "+2"])
+def test_raw_scores_accept_integers_in_any_spelling(value):
+    ds = from_long(long_table(score=[value, "0", "-3"]))
+    assert ds["score"].sel(source="8.1", target="8.2").item() == 2.0
+
+
+@pytest.mark.parametrize("value", ["2.5", "4", "-4", "abc", "inf"])
+def test_raw_scores_reject(value):
+    with pytest.raises(ValidationError, match=r"f\.csv, row 2, column 'score'"):
+        from_long(long_table(score=[value, "0", "1"]), file="f.csv")
+
+
+def test_aggregated_accepts_floats_but_not_out_of_range():
+    ds = from_long(long_table(score=["2.5", "-0.25", "3"]), aggregated=True)
+    assert ds["score"].sel(source="8.2", target="8.10").item() == -0.25
+    assert is_aggregated(ds)
+    with pytest.raises(ValidationError, match="row 4"):
+        from_long(long_table(score=["2.5", "-0.25", "3.5"]), aggregated=True)
+
+
+def test_zero_is_scored_nan_is_not():
+    ds = from_long(long_table(score=["0", "", "1"]))
+    assert ds["score"].sel(source="8.1", target="8.2").item() == 0.0
+    assert np.isnan(ds["score"].sel(source="8.2", target="8.10").item())
+
+
+def test_diagonal_zero_reads_nan_nonzero_is_error():
+    t = pd.DataFrame({"source": ["8.1", "8.1"], "target": ["8.1", "8.2"], "score": ["0", "1"]})
+    assert np.isnan(from_long(t)["score"].sel(source="8.1", target="8.1").item())
+    t.loc[0, "score"] = "2"
+    with pytest.raises(ValidationError, match="row 2.*itself"):
+        from_long(t, file="d.csv")
+
+
+def test_unknown_id_names_row_and_value():
+    with pytest.raises(UnknownIdError, match=r"x\.csv, row 3, column 'target'.*'1\.99'"):
+        from_long(long_table(target=["8.2", "1.99", "8.1"]), file="x.csv")
+
+
+def test_duplicate_pair_is_an_error_naming_both_rows():
+    t = long_table(source=["8.1", "8.1", "8.2"], target=["8.2", "8.2", "8.1"])
+    with pytest.raises(ValidationError, match=r"row 3: the pair 8\.1 -> 8\.2 is scored twice, also in row 2"):
+        from_long(t, file="dup.csv")
+
+
+def test_respondents_comments_uncertain():
+    t = pd.DataFrame({
+        "respondent": ["anna", "anna", "bo"],
+        "source": ["8.1", "8.2", "8.1"],
+        "target": ["8.2", "8.1", "8.2"],
+        "score": ["2", "", "-1"],
+        "comment": ["ökad täthet", "", "\"citat\"\nny rad"],
+        "uncertain": ["", "ja", "x"],
+    })
+    ds = from_long(t)
+    assert ds["score"].dims == ("respondent", "source", "target")
+    assert ds["respondent"].values.tolist() == ["anna", "bo"]
+    assert ds["comment"].sel(respondent="bo", source="8.1", target="8.2").item() == "\"citat\"\nny rad"
+    assert ds["uncertain"].sel(respondent="anna", source="8.2", target="8.1").item()
+    assert not ds["uncertain"].sel(respondent="anna", source="8.1", target="8.2").item()
+    # an unscored cell with an uncertain mark keeps its row in the long form
+    long = to_long(ds)
+    assert len(long) == 3
+    assert np.isnan(long.loc[(long["respondent"] == "anna") & (long["source"] == "8.2"), "score"].item())
+
+
+def test_from_wide_same_ids_in_other_order():
+    t = pd.DataFrame([["0", ""], ["", "-2"]], index=["8.2", "8.1"], columns=["8.1", "8.2"])
+    ds = from_wide(t)
+    assert ds["score"].sel(source="8.2", target="8.1").item() == 0.0
+    assert ds["score"].sel(source="8.1", target="8.2").item() == -2.0
+    assert ds["score"].sel(source="8.1", target="8.1").isnull().item()
+    with pytest.raises(ValidationError, match="itself"):
+        from_wide(pd.DataFrame([["1", "1"], ["-2", ""]], index=["8.1", "8.2"], columns=["8.1", "8.2"]))
+
+
+def test_from_wide_names_header_id_as_column():
+    t = pd.DataFrame([["", "5"], ["1", ""]], index=["8.1", "8.2"], columns=["8.1", "8.2"])
+    with pytest.raises(ValidationError, match=r"w\.csv, row 2, column '8\.2'.*'5'"):
+        from_wide(t, file="w.csv")
+
+
+def test_validate_checks_arrays():
+    da = from_array(np.array([[np.nan, 1.0], [2.0, np.nan]]), ["8.1", "8.2"])
+    assert validate(da) is da
+    with pytest.raises(ValidationError, match="diagonal"):
+        validate(da.fillna(0))
+    with pytest.raises(ValidationError, match="whole number"):
+        validate(da + 0.5)
+    agg = (da + 0.5).assign_attrs(aggregated=1)
+    assert validate(agg) is agg
+
+
+def test_score_problems_vectorised():
+    mask = score_problems(np.array([[np.nan, 3.0, -3.0], [3.5, 1.5, -0.0]]))
+    assert mask.tolist() == [[False, False, False], [True, True, False]]
+
+
+@pytest.mark.parametrize(
+    ("method", "expected"),
+    [("mean", [1.0, 0.5]), ("median", [1.0, 0.5]), ("trimmed", [1.0, 0.5])],
+)
+def test_aggregate_skips_nan(method, expected):
+    # cell 8.1->8.2 answers 3, -1, 0, 2: mean 1, median (0+2)/2 = 1, trimmed (n=4 cuts none) 1
+    # cell 8.2->8.1 answers 1, 0 and two NaN (skipped): mean 0.5, median 0.5, trimmed 0.5
+    values = np.full((4, 2, 2), np.nan)
+    values[:, 0, 1] = [3, -1, 0, 2]
+    values[:, 1, 0] = [1, 0, np.nan, np.nan]
+    m = from_array(values, ["8.1", "8.2"], respondents=["a", "b", "c", "d"])
+    out = aggregate(m, method)
+    assert [out.values[0, 1], out.values[1, 0]] == expected
+    assert out.attrs["aggregated"] == 1 and out.attrs["aggregation"] == method
+    assert np.isnan(out.values[0, 0])
+
+
+def test_trimmed_cuts_ten_percent_each_side():
+    values = np.full((10, 2, 2), np.nan)
+    values[:, 0, 1] = [-3, 1, 1, 1, 1, 1, 1, 1, 1, 3]
+    m = from_array(values, ["8.1", "8.2"], respondents=list("abcdefghij"))
+    assert aggregate(m, "trimmed").values[0, 1] == 1.0
+    assert aggregate(m, "mean").values[0, 1] == 0.8
+
+
+def test_cell_nobody_scored_stays_nan():
+    values = np.full((2, 2, 2), np.nan)
+    m = from_array(values, ["8.1", "8.2"], respondents=["a", "b"])
+    for method in ("mean", "median", "trimmed"):
+        assert np.isnan(aggregate(m, method).values).all()
+
+
+def test_unknown_aggregation():
+    with pytest.raises(ValidationError, match="mean, median, trimmed"):
+        aggregate(from_array(np.full((2, 2), np.nan), ["8.1", "8.2"]), "mode")
+
+
+def test_to_wide_and_back():
+    da = from_array(np.array([[np.nan, 1.0, 0.0], [-3, np.nan, np.nan], [2, 2, np.nan]]), ["8.a", "8.1", "8.10"])
+    wide = to_wide(da)
+    assert list(wide.index) == ["8.1", "8.10", "8.a"]
+    back = from_wide(wide.astype(object).where(wide.notna(), ""))
+    xr.testing.assert_identical(back["score"], da)
+
+
+def test_graph_round_trip_keeps_zero_edges_comments_and_isolated_nodes():
+    t = pd.DataFrame({"source": ["8.1", "8.2", "MKM-3"], "target": ["8.2", "8.1", "8.1"],
+                      "score": ["0", "-2", ""], "comment": ["", "konflikt: =summa", "bara kommentar"]})
+    ds = from_long(t, nodes=["FH-1"])
+    G = to_graph(ds)
+    assert isinstance(G, nx.DiGraph)
+    assert G.edges["8.1", "8.2"]["score"] == 0.0 and G.edges["8.1", "8.2"]["weight"] == 0.0
+    assert G.edges["8.2", "8.1"]["sign"] == -1
+    assert G.nodes["MKM-3"]["framework"] == "miljomal"
+    assert "FH-1" in G and G.degree("FH-1") == 0
+    back = from_graph(G)
+    xr.testing.assert_identical(back, ds)
+
+
+def test_from_graph_rejects_bad_score():
+    with pytest.raises(ValidationError, match="outside the scale"):
+        from_graph(nx.DiGraph([("8.1", "8.2", {"score": 9})]))
