@@ -7,7 +7,12 @@ influence columns: ``a_ij`` is the influence of node ``i`` on node ``j``. Result
 samples.
 
 The SDG Synergies set (Weitz, Carlsen, Nilsson & Skånberg 2018) — :func:`sdg_synergies` — reproduces
-SEI's published figures for Sweden exactly.
+SEI's published figures for Sweden exactly. Beyond it: link counts (:func:`link_counts`), the net
+multiplier (:func:`net_multiplier`) and the two-step paths split by sign (:func:`two_step_paths`) live
+here; all-order total influence and the influence–dependence plane in
+:mod:`sdg_interactions.influence`; clusters, conflict lists and the goal roll-up in
+:mod:`sdg_interactions.structure`. :func:`all_metrics` gathers every per-node metric in one Dataset and
+:func:`analysis_table` makes the table of ``sdg-interactions analyse --out``.
 """
 
 from __future__ import annotations
@@ -22,18 +27,28 @@ from sdg_interactions.matrix import NODE, as_matrix
 from sdg_interactions.texts import check_lang
 
 __all__ = [
+    "ANALYSIS_COLUMNS",
+    "BEYOND_COLUMNS",
     "SDG_SYNERGIES_COLUMNS",
     "adjacency",
+    "all_metrics",
     "analysis_table",
+    "link_counts",
+    "net_multiplier",
     "node_result",
     "rank_descending",
     "sdg_synergies",
     "to_table",
+    "two_step_paths",
 ]
 
 #: The columns of :func:`sdg_synergies`, in order (the first columns of ``analyse --out``).
 SDG_SYNERGIES_COLUMNS = ("out_sum", "out_pos", "out_neg", "in_sum", "in_pos", "in_neg",
                          "second_order", "systemic", "rank")
+#: The columns :func:`analysis_table` appends after :data:`SDG_SYNERGIES_COLUMNS`, in order.
+BEYOND_COLUMNS = ("total_out", "total_in", "net_multiplier", "quadrant", "cluster")
+#: Every column of :func:`analysis_table` after ``node, label``.
+ANALYSIS_COLUMNS = SDG_SYNERGIES_COLUMNS + BEYOND_COLUMNS
 
 
 def adjacency(obj: xr.DataArray | xr.Dataset) -> np.ndarray:
@@ -46,7 +61,7 @@ def adjacency(obj: xr.DataArray | xr.Dataset) -> np.ndarray:
     [[0.0, 2.0], [0.0, 0.0]]
     """
     da = as_matrix(obj)
-    a = np.nan_to_num(da.values.astype(np.float64, copy=True), nan=0.0)
+    a = np.nan_to_num(da.to_numpy().astype(np.float64, copy=True), nan=0.0)
     n = a.shape[-1]
     a[..., np.arange(n), np.arange(n)] = 0.0
     return a
@@ -71,10 +86,10 @@ def node_result(obj: xr.DataArray | xr.Dataset, variables: dict[str, np.ndarray]
     """
     da = as_matrix(obj)
     lead = da.dims[:-2]
-    coords: dict[str, object] = {NODE: [str(v) for v in da["source"].values]}
+    coords: dict[str, object] = {NODE: [str(v) for v in da["source"].to_numpy()]}
     for name, coord in da.coords.items():
         if name.startswith("source_") and coord.dims == ("source",):
-            coords[name.removeprefix("source_")] = (NODE, coord.values)
+            coords[name.removeprefix("source_")] = (NODE, coord.to_numpy())
         elif set(coord.dims) <= set(lead):
             coords[name] = coord
     return xr.Dataset({name: ((*lead, NODE), np.asarray(v)) for name, v in variables.items()}, coords=coords)
@@ -125,6 +140,96 @@ def sdg_synergies(obj: xr.DataArray | xr.Dataset) -> xr.Dataset:
     })
 
 
+def link_counts(obj: xr.DataArray | xr.Dataset) -> xr.Dataset:
+    """Count each node's positive and negative links, outgoing and incoming.
+
+    * ``n_pos_out`` = #{j : a_ij > 0};  ``n_neg_out`` = #{j : a_ij < 0}
+    * ``n_pos_in``  = #{i : a_ij > 0} for node j;  ``n_neg_in`` = #{i : a_ij < 0}
+
+    A scored 0 ("no interaction") and an unscored cell count in neither. Integer results.
+
+    Examples
+    --------
+    >>> from sdg_interactions.matrix import from_array
+    >>> v = np.array([[np.nan, -2, 1], [-1, np.nan, 2], [3, np.nan, np.nan]])
+    >>> m = from_array(v, ["1.1", "1.2", "1.3"])
+    >>> r = link_counts(m)
+    >>> r["n_pos_out"].values.tolist(), r["n_neg_out"].values.tolist()
+    ([1, 1, 1], [1, 1, 0])
+    >>> r["n_pos_in"].values.tolist(), r["n_neg_in"].values.tolist()
+    ([1, 0, 2], [1, 1, 0])
+    """
+    a = adjacency(obj)
+    pos, neg = a > 0, a < 0
+    return node_result(obj, {
+        "n_pos_out": pos.sum(axis=-1, dtype=np.int64),
+        "n_neg_out": neg.sum(axis=-1, dtype=np.int64),
+        "n_pos_in": pos.sum(axis=-2, dtype=np.int64),
+        "n_neg_in": neg.sum(axis=-2, dtype=np.int64),
+    })
+
+
+def net_multiplier(obj: xr.DataArray | xr.Dataset) -> xr.Dataset:
+    """Return each node's net multiplier ``net_multiplier_i = r_i − c_i = Σ_j a_ij − Σ_j a_ji``.
+
+    Positive: the node gives more (net) influence than it receives — a lever; negative: it mostly
+    follows from the others.
+
+    Examples
+    --------
+    >>> from sdg_interactions.matrix import from_array
+    >>> v = np.array([[np.nan, -2, 1], [-1, np.nan, 2], [3, np.nan, np.nan]])
+    >>> m = from_array(v, ["1.1", "1.2", "1.3"])
+    >>> net_multiplier(m)["net_multiplier"].values.tolist()  # r = [-1, 1, 3], c = [2, -2, 3]
+    [-3.0, 3.0, 0.0]
+    """
+    a = adjacency(obj)
+    return node_result(obj, {"net_multiplier": a.sum(axis=-1) - a.sum(axis=-2)})
+
+
+def two_step_paths(obj: xr.DataArray | xr.Dataset) -> xr.Dataset:
+    """Split the second-order influence by the signs along each two-step path ``i → j → k``.
+
+    With ``P = max(A, 0)`` and ``N = min(A, 0)``, and k over all nodes (paths back to i included, as
+    in ``second_order``):
+
+    * ``paths_synergy``         = ½ · Σ_j Σ_k a_ij · a_jk over a_ij > 0 and a_jk > 0  (= ½ · row sum of P·P)
+    * ``paths_double_negative`` = ½ · Σ_j Σ_k a_ij · a_jk over a_ij < 0 and a_jk < 0  (= ½ · row sum of N·N)
+    * ``paths_mixed``           = ½ · Σ_j Σ_k a_ij · a_jk over opposite signs  (= ½ · row sum of P·N + N·P)
+
+    The three add up to ``second_order`` (½ · row sum of A², since A = P + N). ``paths_double_negative``
+    is never negative: it shows openly how much of the second-order score comes from "minus times minus
+    counts as plus" (a hindrance of something that hinders).
+
+    Examples
+    --------
+    >>> from sdg_interactions.matrix import from_array
+    >>> v = np.array([[np.nan, -2, 1], [-1, np.nan, 2], [3, np.nan, np.nan]])
+    >>> m = from_array(v, ["1.1", "1.2", "1.3"])
+    >>> r = two_step_paths(m)
+    >>> r["paths_synergy"].values.tolist()  # ½·1·3 (1.1→1.3→1.1), ½·2·3, ½·3·1
+    [1.5, 3.0, 1.5]
+    >>> r["paths_double_negative"].values.tolist()  # ½·(−2)(−1) (1.1→1.2→1.1), ½·(−1)(−2), 0
+    [1.0, 1.0, 0.0]
+    >>> r["paths_mixed"].values.tolist()  # ½·(−2)·2, ½·(−1)·1, ½·3·(−2)
+    [-2.0, -0.5, -3.0]
+    >>> sdg_synergies(m)["second_order"].values.tolist()  # the sums of the three
+    [0.5, 3.5, -1.5]
+    """
+    a = adjacency(obj)
+    pos, neg = np.maximum(a, 0.0), np.minimum(a, 0.0)
+    r_pos, r_neg = pos.sum(axis=-1), neg.sum(axis=-1)
+
+    def half(m: np.ndarray, r: np.ndarray) -> np.ndarray:
+        return 0.5 * np.einsum("...ij,...j->...i", m, r)
+
+    return node_result(obj, {
+        "paths_synergy": half(pos, r_pos),
+        "paths_double_negative": half(neg, r_neg),
+        "paths_mixed": half(pos, r_neg) + half(neg, r_pos),
+    })
+
+
 def to_table(result: xr.Dataset, *, lang: str = "sv", columns: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Return a per-node result (one matrix) as a DataFrame: ``node, label``, then the variables.
 
@@ -136,20 +241,54 @@ def to_table(result: xr.Dataset, *, lang: str = "sv", columns: tuple[str, ...] |
         extra = sorted(set(result.dims) - {NODE})
         raise ValidationError(f"to_table takes a result for one matrix; select along {extra} first.")
     names = list(columns) if columns is not None else [v for v in result.data_vars]
-    frame = pd.DataFrame({"node": [str(v) for v in result[NODE].values]})
+    frame = pd.DataFrame({"node": [str(v) for v in result[NODE].to_numpy()]})
     label = f"label_{lang}"
-    frame["label"] = result[label].values.astype(str) if label in result.coords else frame["node"]
+    frame["label"] = result[label].to_numpy().astype(str) if label in result.coords else frame["node"]
     for name in names:
-        frame[name] = result[name].values
+        frame[name] = result[name].to_numpy()
     return frame
 
 
+def all_metrics(obj: xr.DataArray | xr.Dataset, *, alpha: float = 0.9,
+                include_clusters: bool = True) -> xr.Dataset:
+    """Return every per-node metric in one Dataset on the ``"node"`` dim (plus any leading dims).
+
+    The variables of :func:`sdg_synergies`, :func:`link_counts`, :func:`net_multiplier`,
+    :func:`two_step_paths`, :func:`~sdg_interactions.influence.total_influence` (``total_out``,
+    ``total_in`` at ``alpha``), :func:`~sdg_interactions.influence.influence_dependence` (``influence``,
+    ``dependence``, ``quadrant``) and, unless ``include_clusters=False``,
+    :func:`~sdg_interactions.structure.clusters` (``cluster``). All are vectorised over leading dims
+    except the clusters, which loop over them (leave them out for many samples).
+
+    Examples
+    --------
+    >>> from sdg_interactions.matrix import from_array
+    >>> v = np.array([[np.nan, -2, 1], [-1, np.nan, 2], [3, np.nan, np.nan]])
+    >>> m = from_array(v, ["1.1", "1.2", "1.3"])
+    >>> r = all_metrics(m)
+    >>> r["quadrant"].values.tolist(), r["cluster"].values.tolist()
+    (['relay', 'driver', 'relay'], [1, 1, 1])
+    """
+    from sdg_interactions.influence import influence_dependence, total_influence
+    from sdg_interactions.structure import clusters
+
+    parts = [sdg_synergies(obj), link_counts(obj), net_multiplier(obj), two_step_paths(obj),
+             total_influence(obj, alpha=alpha), influence_dependence(obj)]
+    if include_clusters:
+        parts.append(clusters(obj))
+    result = xr.merge(parts, compat="identical", join="exact", combine_attrs="drop")
+    result.attrs["alpha"] = float(alpha)
+    return result
 
 
-def analysis_table(obj: xr.DataArray | xr.Dataset, *, lang: str = "sv") -> pd.DataFrame:
+def analysis_table(obj: xr.DataArray | xr.Dataset, *, lang: str = "sv", alpha: float = 0.9) -> pd.DataFrame:
     """Return the table of ``sdg-interactions analyse --out``: one row per node, in node order.
 
-    Columns ``node, label`` and then :data:`SDG_SYNERGIES_COLUMNS`. Later columns are appended, never
-    renamed, so scripts that read the file keep working.
+    Columns ``node, label``, then :data:`SDG_SYNERGIES_COLUMNS`, then :data:`BEYOND_COLUMNS`:
+    ``total_out``, ``total_in`` (all-order total influence at ``alpha``), ``net_multiplier`` (r − c),
+    ``quadrant`` (the code ``driver``, ``relay``, ``dependent`` or ``autonomous``; display names are
+    ``text("metrics.quadrant.<code>", lang)``) and ``cluster`` (0 = in no cluster). Later columns are
+    appended, never renamed or reordered, so scripts that read the file keep working.
     """
-    return to_table(sdg_synergies(obj), lang=lang, columns=SDG_SYNERGIES_COLUMNS)
+    check_lang(lang)
+    return to_table(all_metrics(obj, alpha=alpha), lang=lang, columns=ANALYSIS_COLUMNS)
