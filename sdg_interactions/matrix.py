@@ -235,7 +235,7 @@ def as_matrix(obj: xr.DataArray | xr.Dataset) -> xr.DataArray:
     if isinstance(obj, xr.Dataset):
         if "score" not in obj:
             raise ValidationError("a matrix Dataset needs a 'score' variable. Valid: a Dataset from "
-                                  "loadbuild_dataset(), read_matrix() or from_long().")
+                                  "load_dataset(), read_matrix() or from_long().")
         obj = obj["score"]
     if not isinstance(obj, xr.DataArray):
         raise ValidationError(f"expected a matrix (xarray DataArray or Dataset), got {type(obj).__name__}. "
