@@ -9,13 +9,13 @@ row 1), the column and the value, and say what would be valid. Build such messag
 from __future__ import annotations
 
 __all__ = [
-    "SdgInteractionsError",
     "InputFormatError",
-    "ValidationError",
+    "SdgInteractionsError",
+    "SdgInteractionsWarning",
+    "UnknownDatasetError",
     "UnknownIdError",
     "UnknownKommunError",
-    "UnknownDatasetError",
-    "SdgInteractionsWarning",
+    "ValidationError",
     "locate",
 ]
 

@@ -18,7 +18,7 @@ from sdg_interactions.errors import ValidationError
 from sdg_interactions.matrix import as_matrix, node_ids, to_long, validate
 from sdg_interactions.tables import from_long
 
-__all__ = ["to_graph", "from_graph"]
+__all__ = ["from_graph", "to_graph"]
 
 _NODE_FIELDS = ("framework", "group", "label_sv", "label_en")
 

@@ -33,26 +33,26 @@ from sdg_interactions import frameworks
 from sdg_interactions.errors import ValidationError, locate
 
 __all__ = [
+    "AGGREGATIONS",
     "DIMS",
-    "RESPONDENT",
+    "FALSE_WORDS",
     "NODE",
+    "RESPONDENT",
     "SCORE_RANGE",
     "TRUE_WORDS",
-    "FALSE_WORDS",
-    "VALID_RAW",
     "VALID_AGGREGATED",
-    "score_problems",
+    "VALID_RAW",
+    "aggregate",
+    "as_matrix",
     "build_dataset",
     "from_array",
-    "validate",
-    "as_matrix",
     "is_aggregated",
-    "node_ids",
     "node_coords",
+    "node_ids",
+    "score_problems",
     "to_long",
     "to_wide",
-    "aggregate",
-    "AGGREGATIONS",
+    "validate",
 ]
 
 #: The two matrix dims: rows (``source``) influence columns (``target``).
@@ -69,6 +69,8 @@ FALSE_WORDS = frozenset({"", "0", "false", "no", "nej", "falskt"})
 #: Aggregation methods of :func:`aggregate`.
 AGGREGATIONS = ("mean", "median", "trimmed")
 
+#: The scale, as noted in every matrix's attrs.
+SCALE_NOTE = "Nilsson, Griggs & Visbeck (2016) seven-point scale, -3 (cancelling) to +3 (indivisible)"
 VALID_RAW = "an integer from -3 to 3 (2 or 2.0, not 2.5), or blank for not scored"
 VALID_AGGREGATED = "a number from -3 to 3, or blank for not scored"
 
@@ -136,7 +138,7 @@ def build_dataset(
     )
     ds.attrs.update(dict(attrs or {}))
     ds.attrs["aggregated"] = int(bool(aggregated))
-    ds.attrs.setdefault("scale", "Nilsson, Griggs & Visbeck (2016) seven-point scale, -3 (cancelling) to +3 (indivisible)")
+    ds.attrs.setdefault("scale", SCALE_NOTE)
     ds["score"].attrs.update({"aggregated": int(bool(aggregated)), "long_name": "interaction score",
                               "valid_range": [-3, 3]})
     return ds
@@ -170,14 +172,15 @@ def from_array(
     ids = [ids[k] for k in order]
     ds = build_dataset(values, np.full(values.shape, "", dtype=object), np.zeros(values.shape, bool), ids,
                   respondents, aggregated=aggregated, attrs=attrs, extra_nodes=None)
-    return validate(ds)["score"]
+    return validate(ds)["score"].assign_attrs(dict(attrs or {}))
 
 
-def validate(obj: xr.DataArray | xr.Dataset) -> xr.DataArray | xr.Dataset:
+def validate(obj: xr.DataArray | xr.Dataset, *, file: object = None) -> xr.DataArray | xr.Dataset:
     """Check a matrix held in memory against the data model; return it unchanged, or raise.
 
     Checks: dims end with ``("source", "target")``; the same ids in the same order on both; every id
     valid; values on the scale (whole numbers unless ``attrs["aggregated"]``); NaN on the diagonal.
+    ``file`` names where the matrix came from in error messages.
 
     Examples
     --------
@@ -186,18 +189,18 @@ def validate(obj: xr.DataArray | xr.Dataset) -> xr.DataArray | xr.Dataset:
     Traceback (most recent call last):
     ...
     sdg_interactions.errors.ValidationError: cell source 1.1, target 1.2: score outside the scale: '5.0'. Valid: an integer from -3 to 3 (2 or 2.0, not 2.5), or blank for not scored.
-    """
+    """  # noqa: E501
     da = obj["score"] if isinstance(obj, xr.Dataset) else obj
     if tuple(da.dims[-2:]) != DIMS:
-        raise ValidationError(f"a matrix needs its last two dims to be {DIMS}, not {tuple(da.dims)}. "
-                              "Valid: transpose(..., 'source', 'target').")
+        raise ValidationError(locate(f"a matrix needs its last two dims to be {DIMS}", file=file,
+                                     value=tuple(da.dims), valid="transpose(..., 'source', 'target')"))
     src = [str(v) for v in da["source"].values]
     tgt = [str(v) for v in da["target"].values]
     if src != tgt:
-        raise ValidationError("the source and target axes must hold the same ids in the same order. "
-                              "Valid: reindex target like source.")
-    for i in src:
-        frameworks.check_node_id(i)
+        raise ValidationError(locate("the source and target axes must hold the same ids in the same order",
+                                     file=file, valid="reindex target like source"))
+    for i in da["source"].values:
+        frameworks.check_node_id(i, file=file, column="source")
     aggregated = is_aggregated(obj)
     values = da.values
     bad = score_problems(values, aggregated=aggregated)
@@ -210,6 +213,8 @@ def validate(obj: xr.DataArray | xr.Dataset) -> xr.DataArray | xr.Dataset:
         lead = ", ".join(f"{d} {da[d].values[k]}" for d, k in zip(da.dims[:-2], index[:-2], strict=True)
                          if d in da.coords)
         cell = f"cell {lead + ', ' if lead else ''}source {src[index[-2]]}, target {src[index[-1]]}"
+        if file is not None:
+            cell = f"{file}, {cell}"
         on_diag = index[-2] == index[-1]
         problem = "the diagonal must be NaN (not scored)" if on_diag else (
             "score outside the scale" if abs(values[index]) > 3 or np.isinf(values[index])

@@ -9,7 +9,7 @@ into tables and call these.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -20,7 +20,6 @@ from sdg_interactions.errors import InputFormatError, ValidationError, locate
 from sdg_interactions.matrix import (
     DIMS,
     FALSE_WORDS,
-    RESPONDENT,
     TRUE_WORDS,
     VALID_AGGREGATED,
     VALID_RAW,
@@ -28,7 +27,7 @@ from sdg_interactions.matrix import (
     score_problems,
 )
 
-__all__ = ["from_long", "from_wide", "parse_scores", "parse_uncertain"]
+__all__ = ["column_letter", "from_long", "from_wide", "parse_scores", "parse_uncertain"]
 
 _MINUS = str.maketrans({"\u2212": "-", "\u2013": "-", "\xa0": "", " ": ""})
 
@@ -136,7 +135,7 @@ def from_long(
     Traceback (most recent call last):
     ...
     sdg_interactions.errors.ValidationError: x.csv, row 3, column 'score': score outside the scale: '4'. Valid: an integer from -3 to 3 (2 or 2.0, not 2.5), or blank for not scored.
-    """
+    """  # noqa: E501
     table = table.reset_index(drop=True)
     missing = [c for c in ("source", "target", "score") if c not in table.columns]
     if missing:
@@ -158,16 +157,16 @@ def from_long(
     # ids: each distinct value checked once, errors located at its first row
     ids: dict[str, np.ndarray] = {}
     for role in DIMS:
-        raw = table[role]
-        canon = {}
-        for value in pd.unique(raw.astype(object)):
-            first = int(np.flatnonzero((raw.astype(object) == value).to_numpy() | (raw.isna() & pd.isna(value)))[0])
-            if value is None or (isinstance(value, float) and np.isnan(value)):
-                raise ValidationError(
-                    locate(f"empty {role} id", **where(first, role), valid=frameworks.NODE_ID_FORMS)
-                )
-            canon[value] = frameworks.check_node_id(value, **where(first, role))
-        ids[role] = raw.astype(object).map(canon).to_numpy(dtype=object)
+        raw = table[role].astype(object)
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        if (codes < 0).any():
+            i = int(np.flatnonzero(codes < 0)[0])
+            raise ValidationError(locate(f"empty {role} id", **where(i, role), valid=frameworks.NODE_ID_FORMS))
+        first = np.full(len(uniques), -1)
+        first[codes[::-1]] = np.arange(len(codes))[::-1]  # the first row of each distinct id
+        canon = np.array([frameworks.check_node_id(value, **where(int(first[k]), role))
+                          for k, value in enumerate(uniques)], dtype=object)
+        ids[role] = canon[codes]
 
     values, unreadable = parse_scores(table["score"])
     if unreadable.any():
@@ -179,7 +178,8 @@ def from_long(
     bad = score_problems(values, aggregated=aggregated)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        problem = "score outside the scale" if abs(values[i]) > 3 or np.isinf(values[i]) else "score is not a whole number"
+        out_of_range = abs(values[i]) > 3 or np.isinf(values[i])
+        problem = "score outside the scale" if out_of_range else "score is not a whole number"
         raise ValidationError(
             locate(problem, **where(i, "score"), value=table["score"].iloc[i],
                    valid=VALID_AGGREGATED if aggregated else VALID_RAW)
@@ -255,6 +255,19 @@ def _text_column(table: pd.DataFrame, name: str) -> np.ndarray:
                     dtype=object)
 
 
+def column_letter(number: int) -> str:
+    """Return a spreadsheet's letter for a 1-based column number.
+
+    >>> column_letter(1), column_letter(26), column_letter(27), column_letter(170)
+    ('A', 'Z', 'AA', 'FN')
+    """
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def from_wide(
     table: pd.DataFrame,
     *,
@@ -262,12 +275,15 @@ def from_wide(
     aggregated: bool = False,
     attrs: Mapping[str, object] | None = None,
     extra_nodes: pd.DataFrame | None = None,
+    rows: Sequence[int] | None = None,
+    header_row: int = 1,
 ) -> xr.Dataset:
     """Build a matrix from a wide table: the index and the columns hold the ids, cells the scores.
 
     The same ids must stand on both axes (in any order). A blank or 0 diagonal reads as NaN; a
-    non-zero diagonal is an error. Rows are numbered as a spreadsheet shows them (header = row 1) in
-    error messages, and the column is named by its header id.
+    non-zero diagonal is an error. In error messages rows are numbered as a spreadsheet shows them:
+    ``rows`` gives the number of each data row (default: header = row ``header_row``, data right
+    below it), and a cell's column is named by its spreadsheet letter and header id, e.g. ``C (1.2)``.
 
     Examples
     --------
@@ -277,13 +293,20 @@ def from_wide(
     """
     row_ids = [str(v).strip() if not pd.isna(v) else "" for v in table.index]
     col_ids = [str(v).strip() if not pd.isna(v) else "" for v in table.columns]
-    for axis, axis_ids, start in (("row", row_ids, 2), ("header", col_ids, 2)):
+    rows = list(rows) if rows is not None else list(range(header_row + 1, header_row + 1 + len(row_ids)))
+    if len(rows) != len(row_ids):
+        raise ValueError(f"rows has {len(rows)} numbers for {len(row_ids)} rows")
+    letters = [column_letter(k + 2) for k in range(len(col_ids))]  # column A holds the row ids
+    for axis, axis_ids in (("first column", row_ids), ("header", col_ids)):
         seen: dict[str, int] = {}
         for k, value in enumerate(axis_ids):
-            where = {"row": k + start} if axis == "row" else {"row": 1, "column": f"column {k + start}"}
+            if axis == "header":
+                where = {"row": header_row, "column": letters[k]}
+            else:
+                where = {"row": rows[k], "column": "A"}
             frameworks.check_node_id(value, file=file, **where)
             if value in seen:
-                raise ValidationError(locate(f"the id appears twice on the {axis} axis", file=file, value=value,
+                raise ValidationError(locate(f"the id appears twice in the {axis}", file=file, value=value,
                                              **where, valid="each id once in the first column and once in the header"))
             seen[value] = k
     if set(row_ids) != set(col_ids):
@@ -300,8 +323,8 @@ def from_wide(
         "source": np.repeat(row_ids, n_cols),
         "target": np.tile(col_ids, n_rows),
         "score": cells,
-        "_row": np.repeat(np.arange(2, n_rows + 2), n_cols),
-        "_column": np.tile(col_ids, n_rows),
+        "_row": np.repeat(np.asarray(rows, dtype=int), n_cols),
+        "_column": np.tile([f"{letter} ({i})" for letter, i in zip(letters, col_ids, strict=True)], n_rows),
     })
     return from_long(long, file=file, aggregated=aggregated, attrs=attrs, extra_nodes=extra_nodes)
 

@@ -20,7 +20,7 @@ from importlib import resources
 
 from sdg_interactions.errors import ValidationError
 
-__all__ = ["LANGUAGES", "text", "check_lang", "scale_label", "catalogue"]
+__all__ = ["LANGUAGES", "catalogue", "check_lang", "scale_label", "text"]
 
 #: The languages every user-facing text exists in.
 LANGUAGES = ("sv", "en")

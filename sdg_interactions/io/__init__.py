@@ -1,0 +1,265 @@
+"""Reading and writing interaction matrices: one reader, one writer, bundled data sets by name.
+
+:func:`read_matrix` picks the format from the file's extension (``.csv`` long or wide, told apart by
+the header; ``.nc`` NetCDF) or, for a file without a known extension, from its first bytes.
+:func:`write_matrix` picks it from the extension or ``format=``. :func:`load_dataset` and
+:func:`load_matrix` take a bundled data set's name (see
+:func:`~sdg_interactions.frameworks.bundled_matrices`) or a path.
+
+Formats live in two registries that other modules extend: :data:`READERS` and :data:`WRITERS` map a
+format name to a function ``reader(path, *, aggregated=None) -> Dataset`` or ``writer(obj, path)``, and
+:data:`EXTENSIONS` maps a file extension to a format name (see :func:`register_format`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import xarray as xr
+
+from sdg_interactions import frameworks, matrix
+from sdg_interactions.errors import InputFormatError, UnknownDatasetError, locate
+from sdg_interactions.io.csvfile import (
+    read_csv,
+    read_long_csv,
+    read_wide_csv,
+    write_long_csv,
+    write_wide_csv,
+)
+from sdg_interactions.io.netcdf import NETCDF_SIGNATURES, read_netcdf, write_netcdf
+
+__all__ = [
+    "EXTENSIONS",
+    "READERS",
+    "SIGNATURES",
+    "WRITERS",
+    "load_dataset",
+    "load_matrix",
+    "read_csv",
+    "read_long_csv",
+    "read_matrix",
+    "read_netcdf",
+    "read_wide_csv",
+    "register_format",
+    "write_long_csv",
+    "write_matrix",
+    "write_netcdf",
+    "write_wide_csv",
+]
+
+#: Format name -> reader ``f(path, *, aggregated=None) -> xarray.Dataset``.
+READERS: dict[str, Callable[..., xr.Dataset]] = {
+    "csv": read_csv,
+    "long_csv": read_long_csv,
+    "wide_csv": read_wide_csv,
+    "netcdf": read_netcdf,
+}
+#: Format name -> writer ``f(obj, path) -> None``. ``"csv"`` writes the long layout.
+WRITERS: dict[str, Callable[..., None]] = {
+    "csv": write_long_csv,
+    "long_csv": write_long_csv,
+    "wide_csv": write_wide_csv,
+    "netcdf": write_netcdf,
+}
+#: File extension (lower case, with the dot) -> format name.
+EXTENSIONS: dict[str, str] = {".csv": "csv", ".txt": "csv", ".nc": "netcdf", ".nc4": "netcdf"}
+#: First bytes of a file -> format name, for files without an extension (anything else is read as CSV).
+SIGNATURES: dict[bytes, str] = {magic: "netcdf" for magic in NETCDF_SIGNATURES}
+
+
+def register_format(
+    name: str,
+    *,
+    extensions: tuple[str, ...] = (),
+    reader: Callable[..., xr.Dataset] | None = None,
+    writer: Callable[..., None] | None = None,
+    signatures: tuple[bytes, ...] = (),
+) -> None:
+    """Add a file format to :data:`READERS`, :data:`WRITERS`, :data:`EXTENSIONS` and :data:`SIGNATURES`.
+
+    A reader is called as ``reader(path, aggregated=None)`` and returns a matrix Dataset; a writer as
+    ``writer(obj, path)``. ``signatures`` are first bytes that identify the format in a file without an
+    extension.
+
+    Examples
+    --------
+    >>> register_format("csv", extensions=(".csv",), reader=read_csv, writer=write_long_csv)
+    >>> EXTENSIONS[".csv"], READERS["csv"] is read_csv
+    ('csv', True)
+    """
+    if reader is not None:
+        READERS[name] = reader
+    if writer is not None:
+        WRITERS[name] = writer
+    for extension in extensions:
+        EXTENSIONS[extension.lower()] = name
+    for magic in signatures:
+        SIGNATURES[magic] = name
+
+
+def _supported(registry: dict) -> str:
+    extensions = sorted(ext for ext, fmt in EXTENSIONS.items() if fmt in registry)
+    return f"a file ending in {', '.join(extensions)}, or format= one of {', '.join(sorted(registry))}"
+
+
+def _format_of(path: Path, format: str | None, registry: dict, *, sniff: bool) -> str:
+    name = os.fspath(path)
+    if format is not None:
+        key = EXTENSIONS.get(format.lower(), format) if format.startswith(".") else format
+        if key not in registry:
+            raise InputFormatError(locate("unknown format", file=name, value=format,
+                                          valid=_supported(registry)))
+        return key
+    suffix = path.suffix.lower()
+    if suffix in EXTENSIONS and EXTENSIONS[suffix] in registry:
+        return EXTENSIONS[suffix]
+    if suffix:
+        raise InputFormatError(locate(f"unknown file type {suffix!r}", file=name, valid=_supported(registry)))
+    if not sniff:  # a writer without an extension to go by
+        raise InputFormatError(locate("cannot tell the format from a file name without an extension",
+                                      file=name, valid=_supported(registry)))
+    if not path.is_file():
+        raise InputFormatError(locate("no such file", file=name, valid="the path of an existing file"))
+    with open(path, "rb") as handle:
+        head = handle.read(16)
+    known = (fmt for magic, fmt in SIGNATURES.items() if head.startswith(magic) and fmt in registry)
+    return next(known, "csv")
+
+
+def read_matrix(
+    path: str | os.PathLike, *, format: str | None = None, aggregated: bool | None = None
+) -> xr.Dataset:
+    """Read a matrix Dataset from a file of any supported format.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file. Its format comes from ``format``, else its extension (``.csv``: long or wide, told
+        apart by the header; ``.nc``: NetCDF), else, for a name without an extension, its content.
+    format : str, optional
+        A key of :data:`READERS` (``"csv"``, ``"long_csv"``, ``"wide_csv"``, ``"netcdf"``) or an
+        extension such as ``".nc"``.
+    aggregated : bool, optional
+        CSV: True reads aggregated floats; by default scores must be whole numbers -3…3. NetCDF: the
+        file says which it holds; True or False overrides it.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``score``, ``comment`` and ``uncertain`` on ``([respondent,] source, target)``;
+        ``attrs["source_file"]`` is the path.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "m.csv"
+    >>> _ = p.write_text("source,target,score\\n1.1,1.2,2\\n1.2,1.1,0\\n", "utf-8")
+    >>> read_matrix(p)["score"].values.tolist()
+    [[nan, 2.0], [0.0, nan]]
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputFormatError(locate("no such file", file=os.fspath(path),
+                                      valid="the path of an existing file"))
+    key = _format_of(path, format, READERS, sniff=True)
+    return READERS[key](path, aggregated=aggregated)
+
+
+def write_matrix(
+    obj: xr.Dataset | xr.DataArray, path: str | os.PathLike, *, format: str | None = None
+) -> None:
+    """Write a matrix to a file; the format comes from ``format`` or the extension.
+
+    ``.csv`` writes the long layout (``format="wide_csv"`` the wide one, scores only); ``.nc`` NetCDF,
+    the lossless native format.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from sdg_interactions.matrix import from_array
+    >>> import numpy as np
+    >>> p = Path(tempfile.mkdtemp()) / "m.nc"
+    >>> write_matrix(from_array(np.array([[np.nan, 2], [0, np.nan]]), ["1.1", "1.2"]), p)
+    >>> read_matrix(p)["score"].values.tolist()
+    [[nan, 2.0], [0.0, nan]]
+    """
+    key = _format_of(Path(path), format, WRITERS, sniff=False)
+    WRITERS[key](obj, path)
+
+
+def load_dataset(name_or_path: str | os.PathLike, *, aggregated: bool | None = None) -> xr.Dataset:
+    """Load a matrix Dataset: a bundled data set by name, or a file by path.
+
+    A bundled data set's attrs carry its ``name``, ``title_sv``, ``title_en``, ``scored_by_sv``,
+    ``scored_by_en``, ``citation``, ``doi``, ``licence``, ``note`` and ``source``; a file's carry
+    ``source_file``. A string that is neither raises
+    :class:`~sdg_interactions.errors.UnknownDatasetError` listing the bundled names.
+
+    Examples
+    --------
+    >>> ds = load_dataset("weitz2018_sweden")
+    >>> ds.sizes["source"], int(ds["score"].notnull().sum()), ds.attrs["name"]
+    (34, 1122, 'weitz2018_sweden')
+    """
+    if isinstance(name_or_path, str):
+        names = frameworks.bundled_matrices()["name"].tolist()
+        if name_or_path in names:
+            return _bundled(name_or_path)
+        if not Path(name_or_path).exists():
+            close = difflib.get_close_matches(name_or_path, names, n=3)
+            hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+            raise UnknownDatasetError(locate(
+                f"no bundled data set of that name and no such file{hint}", value=name_or_path,
+                valid=f"a bundled name ({', '.join(names)}) or the path of an existing .csv or .nc file"))
+    return read_matrix(name_or_path, aggregated=aggregated)
+
+
+_BUNDLED_ATTRS = ("name", "title_sv", "title_en", "scored_by_sv", "scored_by_en", "citation", "doi",
+                  "licence", "note")
+
+
+def _bundled(name: str) -> xr.Dataset:
+    info = frameworks.bundled_matrix(name)
+    ds = read_long_csv(info["path"])
+    ds.attrs.pop("source_file", None)
+    for key in _BUNDLED_ATTRS:
+        value = info.get(key)
+        if isinstance(value, str) and value:
+            ds.attrs[key] = value
+    ds.attrs["source"] = f"bundled with sdg_interactions: datasets/matrices/{info['file']}"
+    return ds
+
+
+def load_matrix(
+    name_or_path: str | os.PathLike, *, aggregate: str = "mean", aggregated: bool | None = None
+) -> xr.DataArray:
+    """Load a matrix's scores: a bundled name or a path; several respondents are aggregated.
+
+    Parameters
+    ----------
+    name_or_path : str or path-like
+        As for :func:`load_dataset`.
+    aggregate : {"mean", "median", "trimmed"}
+        How to combine several respondents (see :func:`~sdg_interactions.matrix.aggregate`).
+    aggregated : bool, optional
+        Passed on to :func:`read_matrix`: True reads a CSV file of aggregated floats.
+
+    Returns
+    -------
+    xarray.DataArray
+        ``score`` on ``(source, target)`` with the Dataset's attrs (provenance) and node coordinates.
+
+    Examples
+    --------
+    >>> da = load_matrix("mongolia2017")
+    >>> da.dims, float(da.sel(source="MN-16").sum())
+    (('source', 'target'), 31.0)
+    """
+    ds = load_dataset(name_or_path, aggregated=aggregated)
+    da = matrix.aggregate(ds, aggregate) if matrix.RESPONDENT in ds["score"].dims else ds["score"]
+    da = da.copy()
+    da.attrs = {**ds.attrs, **da.attrs}
+    return da

@@ -1,0 +1,358 @@
+"""Long and wide CSV files: reading them into matrix Datasets and writing them back.
+
+Reading follows the project's format rules (encodings, separators, row numbers and the injection
+guard are handled by :mod:`sdg_interactions.io.textfile`):
+
+* **Encoding** UTF-8 (with or without BOM) or Windows-1252/Latin-1, detected; **separator** ``,`` or
+  ``;``, sniffed. With ``;`` a decimal comma (``"2,0"``, ``"-1,5"``) is read right. CRLF is fine.
+* **Cells** are read as text, so ``1.10`` never becomes the float 1.1 and blank cells stay blank;
+  quoted cells may hold separators, quotes and line breaks. Rows are numbered as a spreadsheet shows
+  them (header = row 1), also when a quoted cell holds a line break. Blank rows are skipped.
+* **Long** files have the header ``[respondent,]source,target,score[,comment,uncertain]`` (names
+  case-insensitive; ``from``/``from_target`` and ``to``/``to_target`` are read as ``source`` and
+  ``target``, as in SEI's files); a blank score means "not scored". **Wide** files hold the ids in the
+  first column and the header row (the corner cell is free text such as SEI's ``from\\to``) and scores
+  only. Values and ids are checked by :func:`~sdg_interactions.tables.from_long` and
+  :func:`~sdg_interactions.tables.from_wide`.
+* **Raw or aggregated**: a CSV file cannot say which it holds, so the readers check raw answers
+  (whole numbers -3…3) unless ``aggregated=True`` is passed; a mean of respondents such as ``1.5``
+  then reads as a float.
+
+Writing: UTF-8 *with* a byte-order mark (so Excel shows å, ä, ö right; every reader here and
+``pandas.read_csv`` skip it), ``,`` separators, ``\\n`` line ends and quotes only where needed. Raw scores
+are written as integers (``2``), aggregated ones as the shortest float text that reads back exactly;
+NaN as a blank cell; ``uncertain`` as ``1`` or blank.
+
+**Injection guard**: a text cell (comment, respondent) that starts with ``= + - @``, a tab or a
+carriage return, possibly after apostrophes, is written with one more leading ``'`` so a spreadsheet
+never runs it as a formula; the readers remove exactly that one ``'`` again. ``'hello`` stays
+``'hello``, and round trips through our own files are lossless.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from sdg_interactions import matrix
+from sdg_interactions.errors import InputFormatError, SdgInteractionsWarning, locate
+from sdg_interactions.io.textfile import guard_text, read_table, read_text, sniff_separator, unguard_text
+from sdg_interactions.tables import from_long, from_wide
+
+__all__ = [
+    "COLUMN_ALIASES",
+    "LONG_COLUMNS",
+    "WRITE_ENCODING",
+    "csv_layout",
+    "guard_text",
+    "read_csv",
+    "read_long_csv",
+    "read_table",
+    "read_text",
+    "read_wide_csv",
+    "sniff_separator",
+    "unguard_text",
+    "write_long_csv",
+    "write_wide_csv",
+]
+
+#: The columns of a long CSV file, in the order they are written.
+LONG_COLUMNS = ("respondent", "source", "target", "score", "comment", "uncertain")
+#: Other header names read as one of :data:`LONG_COLUMNS` (SEI's files use from_target/to_target).
+COLUMN_ALIASES = {"from": "source", "from_target": "source", "to": "target", "to_target": "target"}
+#: The encoding files are written in: UTF-8 with a byte-order mark, for Excel.
+WRITE_ENCODING = "utf-8-sig"
+#: The corner cell of a written wide file: rows (sources) influence columns (targets).
+WIDE_CORNER = "source\\target"
+
+_TEXT_COLUMNS = ("respondent", "comment")
+_VALID_COLUMNS = ("the columns respondent (optional), source, target, score, comment (optional) and "
+                  "uncertain (optional); from/from_target and to/to_target are read as source and target")
+_VALID_LAYOUT = ("a long table with the columns source, target and score (optionally respondent, comment, "
+                 "uncertain), or a wide matrix with the node ids in the header row and the first column")
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]')
+_ID_LIKE = re.compile(r"^[\w.\-]*\d[\w.\-]*$")
+
+
+def _name(path: str | os.PathLike) -> str:
+    return os.fspath(path)
+
+
+def csv_layout(header: Sequence[str], *, file: object = None) -> str:
+    """Tell a long CSV (``"long"``) from a wide one (``"wide"``) by its header row.
+
+    Long: the header names ``source``, ``target`` or ``score`` (or an alias). Wide: the cells after
+    the corner cell look like node ids. Anything else raises
+    :class:`~sdg_interactions.errors.InputFormatError` saying what was looked for.
+
+    Examples
+    --------
+    >>> csv_layout(["Source", "Target", "Score"]), csv_layout(["from\\\\to", "1.3", "1.5"])
+    ('long', 'wide')
+    """
+    keys = {_column_key(cell) for cell in header}
+    if keys & {"source", "target", "score"}:
+        return "long"
+    ids = [cell.strip() for cell in header[1:] if cell.strip()]
+    if ids and all(_ID_LIKE.match(cell) for cell in ids):
+        return "wide"
+    shown = ", ".join(repr(c) for c in header[:5]) + (", ..." if len(header) > 5 else "")
+    raise InputFormatError(locate(f"cannot tell the layout of this CSV file from its header [{shown}]",
+                                  file=file, row=1, valid=_VALID_LAYOUT))
+
+
+def _column_key(cell: str) -> str:
+    key = cell.strip().lower()
+    return COLUMN_ALIASES.get(key, key)
+
+
+def read_csv(path: str | os.PathLike, *, aggregated: bool | None = None) -> xr.Dataset:
+    """Read a long or a wide CSV file, telling which by its header (see :func:`csv_layout`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> p = Path(tempfile.mkdtemp()) / "m.csv"
+    >>> _ = p.write_text("from\\\\to,1.1,1.2\\n1.1,0,2\\n1.2,-1,0\\n", "utf-8")
+    >>> read_csv(p)["score"].values.tolist()
+    [[nan, 2.0], [-1.0, nan]]
+    """
+    header, rows = read_table(path)
+    if csv_layout(header, file=_name(path)) == "long":
+        return _long(_name(path), header, rows, aggregated)
+    return _wide(_name(path), header, rows, aggregated)
+
+
+def read_long_csv(path: str | os.PathLike, *, aggregated: bool | None = None) -> xr.Dataset:
+    """Read a long CSV file ``[respondent,]source,target,score[,comment,uncertain]`` into a Dataset.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file. Its encoding and separator are detected (see the module docstring).
+    aggregated : bool, optional
+        True for a file of aggregated floats in [-3, 3]; by default (None or False) the scores must be
+        raw answers, whole numbers from -3 to 3.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``score``, ``comment`` and ``uncertain`` on ``([respondent,] source, target)``;
+        ``attrs["source_file"]`` is the path.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> p = Path(tempfile.mkdtemp()) / "m.csv"
+    >>> _ = p.write_text("source;target;score;comment\\n1.1;1.2;2;'=a formula? no\\n1.2;1.1;-1;\\n", "utf-8")
+    >>> ds = read_long_csv(p)
+    >>> ds["score"].values.tolist(), ds["comment"].sel(source="1.1", target="1.2").item()
+    ([[nan, 2.0], [-1.0, nan]], '=a formula? no')
+    """
+    header, rows = read_table(path)
+    return _long(_name(path), header, rows, aggregated)
+
+
+def read_wide_csv(path: str | os.PathLike, *, aggregated: bool | None = None) -> xr.Dataset:
+    """Read a wide CSV file (ids in the first column and the header row, scores in the cells).
+
+    The corner cell may hold any text (SEI writes ``from\\to``) or be blank. A blank or 0 diagonal
+    reads as NaN; a non-zero diagonal is an error. ``aggregated`` as in :func:`read_long_csv`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> p = Path(tempfile.mkdtemp()) / "m.csv"
+    >>> _ = p.write_text(";1.1;1.2\\n1.1;;2\\n1.2;-1,5;\\n", "cp1252")
+    >>> read_wide_csv(p, aggregated=True)["score"].values.tolist()
+    [[nan, 2.0], [-1.5, nan]]
+    """
+    header, rows = read_table(path)
+    return _wide(_name(path), header, rows, aggregated)
+
+
+def _no_rows(name: str) -> InputFormatError:
+    return InputFormatError(locate("the file has a header but no rows, so it holds no matrix", file=name,
+                                   row=2, valid="one row per scored pair (long) or per node (wide) below "
+                                   "the header"))
+
+
+def _fit(name: str, number: int, cells: list[str], width: int, header: Sequence[str]) -> list[str]:
+    """Pad a short row with blanks; refuse a row with more non-blank cells than the header."""
+    if len(cells) == width:
+        return cells
+    if len(cells) > width:
+        extra = [c for c in cells[width:] if c.strip()]
+        if extra:
+            raise InputFormatError(locate(f"the row has {len(cells)} cells but the header only {width}; "
+                                          "the first extra cell holds", file=name, row=number, value=extra[0],
+                                          valid="double quotes around a cell that holds the separator "
+                                          f"(header: {', '.join(header)})"))
+        return cells[:width]
+    return cells + [""] * (width - len(cells))
+
+
+def _long(name: str, header: list[str], rows: list, aggregated: bool | None) -> xr.Dataset:
+    keys: list[str | None] = []
+    for k, cell in enumerate(header):
+        key = _column_key(cell)
+        if not key:
+            keys.append(None)  # a nameless column: fine while it stays blank
+            continue
+        if key not in LONG_COLUMNS:
+            raise InputFormatError(locate("unknown column", file=name, row=1, column=cell.strip(),
+                                          valid=_VALID_COLUMNS))
+        if key in keys:
+            raise InputFormatError(locate(f"the column {key!r} appears twice (again in header cell {k + 1})",
+                                          file=name, row=1, value=cell.strip(), valid=_VALID_COLUMNS))
+        keys.append(key)
+    if not rows:
+        raise _no_rows(name)
+    width = len(header)
+    cells = [_fit(name, number, row, width, header) for number, row in rows]
+    table: dict[str, object] = {}
+    for k, key in enumerate(keys):
+        column = [row[k] for row in cells]
+        if key is None:
+            filled = next((i for i, v in enumerate(column) if v.strip()), None)
+            if filled is not None:
+                raise InputFormatError(locate(f"column {k + 1} has no name in the header but holds data",
+                                              file=name, row=rows[filled][0], value=column[filled],
+                                              valid=_VALID_COLUMNS))
+            continue
+        if key in _TEXT_COLUMNS:
+            column = [unguard_text(v) for v in column]
+        table[key] = np.array(column, dtype=object)
+    table["_row"] = np.array([number for number, _ in rows], dtype=int)
+    frame = pd.DataFrame(table)
+    for key in frame.columns.drop("_row"):
+        frame[key] = frame[key].astype(object)
+    return from_long(frame, file=name, aggregated=bool(aggregated), attrs={"source_file": name})
+
+
+def _wide(name: str, header: list[str], rows: list, aggregated: bool | None) -> xr.Dataset:
+    header = list(header)
+    while header and not header[-1].strip() and all(len(r) < len(header) or not r[len(header) - 1].strip()
+                                                     for _, r in rows):
+        header.pop()  # trailing separators
+    if not rows:
+        raise _no_rows(name)
+    ids = header[1:]
+    if all(len(r) == len(header) + 1 for _, r in rows) and _ID_LIKE.match(header[0].strip()):
+        ids = header  # no corner cell: the header row holds only ids
+    width = len(ids) + 1
+    cells = [_fit(name, number, row, width, ["", *ids]) for number, row in rows]
+    table = pd.DataFrame([row[1:] for row in cells], index=[row[0] for row in cells], columns=ids,
+                         dtype=object)
+    return from_wide(table, file=name, aggregated=bool(aggregated), attrs={"source_file": name},
+                     rows=[number for number, _ in rows])
+
+
+def _cell(value: str) -> str:
+    """One CSV cell, quoted only when it must be (separator, quote, CR or LF)."""
+    if _NEEDS_QUOTES.search(value):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _scores_text(values: np.ndarray, aggregated: bool) -> list[str]:
+    """Scores as cell text: blank for NaN, ``2`` for raw answers, exact float text when aggregated."""
+    values = np.asarray(values, dtype=float)
+    missing = np.isnan(values)
+    filled = np.where(missing, 0.0, values)
+    if not aggregated and np.array_equal(filled, np.round(filled)):
+        text = filled.astype(np.int64).astype(str).astype(object)
+    else:
+        text = np.array([repr(float(v)) for v in values], dtype=object)
+    text[missing] = ""
+    return text.tolist()
+
+
+def _write(path: str | os.PathLike, columns: list[list[str]], header: list[str]) -> None:
+    """Write columns of cell text; ``header`` names them. Ids and scores never need quotes."""
+    lines = [",".join(map(_cell, header))]
+    lines += [",".join(record) for record in zip(*columns, strict=True)]
+    with open(path, "w", encoding=WRITE_ENCODING, newline="") as handle:
+        handle.write("\n".join(lines) + "\n")
+
+
+def write_long_csv(obj: xr.Dataset | xr.DataArray, path: str | os.PathLike) -> None:
+    """Write a matrix as a long CSV file ``[respondent,]source,target,score[,comment,uncertain]``.
+
+    Writes the scored cells, plus the unscored ones that carry a comment or an uncertain mark (see
+    :func:`~sdg_interactions.matrix.to_long`); the ``comment`` and ``uncertain`` columns when the
+    Dataset has those variables. Text cells get the injection guard (module docstring).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from sdg_interactions.tables import from_long
+    >>> ds = from_long(pd.DataFrame({"source": ["1.1"], "target": ["1.2"], "score": ["-2"],
+    ...                              "comment": ["=risk"], "uncertain": ["ja"]}))
+    >>> p = Path(tempfile.mkdtemp()) / "m.csv"
+    >>> write_long_csv(ds, p)
+    >>> p.read_text("utf-8-sig")
+    "source,target,score,comment,uncertain\\n1.1,1.2,-2,'=risk,1\\n"
+    """
+    matrix.validate(obj)
+    frame = matrix.to_long(obj)
+    aggregated = matrix.is_aggregated(obj)
+    columns: list[list[str]] = []
+    for key in frame.columns:
+        values = frame[key].tolist()
+        if key == "score":
+            columns.append(_scores_text(np.asarray(values, dtype=float), aggregated))
+        elif key == "uncertain":
+            columns.append(["1" if bool(v) else "" for v in values])
+        elif key in _TEXT_COLUMNS:
+            columns.append([_cell(guard_text("" if v is None else str(v))) for v in values])
+        else:
+            columns.append([str(v) for v in values])
+    _write(path, columns, list(frame.columns))
+
+
+def write_wide_csv(obj: xr.Dataset | xr.DataArray, path: str | os.PathLike) -> None:
+    """Write one matrix's scores as a wide CSV file: sources in the first column, targets in the header.
+
+    Wide files hold scores only: comments and uncertain marks in a Dataset are not written (a
+    :class:`~sdg_interactions.errors.SdgInteractionsWarning` says how many; use a long file or NetCDF
+    to keep them). The diagonal is written blank.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from sdg_interactions.matrix import from_array
+    >>> p = Path(tempfile.mkdtemp()) / "m.csv"
+    >>> write_wide_csv(from_array(np.array([[np.nan, 2], [-1, np.nan]]), ["1.1", "1.2"]), p)
+    >>> print(p.read_text("utf-8-sig"), end="")
+    source\\target,1.1,1.2
+    1.1,,2
+    1.2,-1,
+    """
+    matrix.validate(obj)
+    frame = matrix.to_wide(obj)
+    if isinstance(obj, xr.Dataset):
+        lost = []
+        if "comment" in obj:
+            lost.append(f"{int((obj['comment'].astype(str) != '').sum())} comment(s)")
+        if "uncertain" in obj:
+            lost.append(f"{int(obj['uncertain'].astype(bool).sum())} uncertain mark(s)")
+        if any(not text.startswith("0 ") for text in lost):
+            warnings.warn(f"{_name(path)}: a wide CSV file holds scores only; {' and '.join(lost)} not "
+                          "written. Use a long CSV or NetCDF file to keep them.", SdgInteractionsWarning,
+                          stacklevel=2)
+    aggregated = matrix.is_aggregated(obj)
+    ids = [str(i) for i in frame.columns]
+    scores = [_scores_text(column, aggregated) for column in frame.to_numpy(dtype=float).T]
+    _write(path, [[str(i) for i in frame.index], *scores], [WIDE_CORNER, *ids])

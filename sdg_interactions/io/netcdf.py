@@ -1,0 +1,202 @@
+"""NetCDF: the lossless native format for a whole matrix Dataset.
+
+A NetCDF file (netCDF-4, written with the ``netcdf4`` engine) keeps everything a Dataset holds: the
+``score``, ``comment`` and ``uncertain`` variables, the respondent (or any other leading) dim, the node
+metadata coordinates and the attrs. Text is stored as variable-length UTF-8 strings, so comments keep
+their å, ä, ö, quotes and line breaks. NetCDF attributes hold only text, numbers and lists of them:
+booleans are written as 0/1, ``None`` is left out and anything else is written as its text.
+
+Reading checks the file with the same rules as every other way in
+(:func:`~sdg_interactions.matrix.validate`); a file without a ``score`` variable, or no NetCDF file at
+all, raises :class:`~sdg_interactions.errors.InputFormatError`. ``comment``, ``uncertain`` and node
+metadata that a file written elsewhere lacks are filled in (no comments, no marks).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from sdg_interactions import frameworks, matrix
+from sdg_interactions.errors import InputFormatError, locate
+
+__all__ = ["NETCDF_SIGNATURES", "is_netcdf", "read_netcdf", "write_netcdf"]
+
+#: The first bytes of a NetCDF file: classic / 64-bit offset, and netCDF-4 (HDF5).
+NETCDF_SIGNATURES = (b"CDF\x01", b"CDF\x02", b"CDF\x05", b"\x89HDF\r\n\x1a\n")
+_VALID = "a NetCDF file written by write_netcdf() or write_matrix(..., 'x.nc'), with a 'score' variable"
+
+
+def is_netcdf(head: bytes) -> bool:
+    """True if ``head`` (a file's first bytes) is the start of a NetCDF file.
+
+    Examples
+    --------
+    >>> is_netcdf(b"\\x89HDF\\r\\n\\x1a\\n..."), is_netcdf(b"source,target,score")
+    (True, False)
+    """
+    return head.startswith(NETCDF_SIGNATURES)
+
+
+def _safe_value(value: object) -> object:
+    """One attribute value as NetCDF can hold it, or None to leave it out."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return int(value)
+    if isinstance(value, (str, int, float, np.integer, np.floating)):
+        return value
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        items = [_safe_value(v) for v in value]
+        if items and all(isinstance(v, (int, float, np.integer, np.floating)) for v in items):
+            return list(items)
+        return [str(v) for v in items] if items else ""
+    return str(value)
+
+
+def _safe_attrs(attrs: Mapping) -> dict:
+    safe = {str(k): _safe_value(v) for k, v in attrs.items()}
+    return {k: v for k, v in safe.items() if v is not None}
+
+
+def _plain_attrs(attrs: Mapping) -> dict:
+    """Attributes as read back, made plain Python: arrays -> lists, numpy scalars -> numbers."""
+    plain = {}
+    for key, value in attrs.items():
+        if isinstance(value, np.ndarray):
+            value = value.tolist()
+        elif isinstance(value, np.generic):
+            value = value.item()
+        plain[key] = value
+    return plain
+
+
+def _as_text(values: np.ndarray) -> np.ndarray:
+    flat = ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in values.ravel()]
+    return np.array(flat, dtype=object).reshape(values.shape)
+
+
+def write_netcdf(obj: xr.Dataset | xr.DataArray, path: str | os.PathLike) -> None:
+    """Write a matrix (Dataset or score DataArray) to a NetCDF file, losslessly.
+
+    The matrix is checked first (:func:`~sdg_interactions.matrix.validate`); an existing file is
+    replaced.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> from sdg_interactions.tables import from_long
+    >>> ds = from_long(pd.DataFrame({"source": ["1.1"], "target": ["1.2"], "score": ["2"],
+    ...                              "comment": ["så \\"här\\"\\nrad två"]}))
+    >>> p = Path(tempfile.mkdtemp()) / "m.nc"
+    >>> write_netcdf(ds, p)
+    >>> read_netcdf(p)["comment"].sel(source="1.1", target="1.2").item()
+    'så "här"\\nrad två'
+    """
+    matrix.validate(obj)
+    ds = obj.to_dataset(name="score") if isinstance(obj, xr.DataArray) else obj.copy()
+    for name in list(ds.variables):
+        variable = ds[name].variable if name in ds.data_vars else ds.variables[name]
+        if variable.dtype == object or variable.dtype.kind == "U":
+            data = _as_text(np.asarray(variable.values))
+            if name in ds.data_vars:
+                ds[name] = (variable.dims, data, variable.attrs)
+            else:
+                ds = ds.assign_coords({name: (variable.dims, data, variable.attrs)})
+    ds.attrs = _safe_attrs(ds.attrs)
+    for name in ds.variables:
+        ds[name].attrs = _safe_attrs(ds[name].attrs)
+    encoding = {name: {"zlib": True, "complevel": 4} for name in ("score", "uncertain") if name in ds}
+    ds.to_netcdf(path, engine="netcdf4", encoding=encoding)
+
+
+def _open(path: str | os.PathLike) -> xr.Dataset:
+    name = os.fspath(path)
+    file = Path(path)
+    if not file.is_file():
+        problem = "this is a folder, not a file" if file.is_dir() else "no such file"
+        raise InputFormatError(locate(problem, file=name, valid="the path of an existing file"))
+    with open(file, "rb") as handle:
+        head = handle.read(8)
+    if not is_netcdf(head):
+        raise InputFormatError(locate("this is not a NetCDF file (it does not start like one)", file=name,
+                                      valid=_VALID))
+    try:
+        with xr.open_dataset(file, engine="netcdf4") as opened:
+            return opened.load()
+    except (OSError, ValueError, RuntimeError, KeyError, TypeError) as err:
+        raise InputFormatError(locate(f"cannot read this NetCDF file ({err})", file=name,
+                                      valid=_VALID)) from None
+
+
+def read_netcdf(path: str | os.PathLike, *, aggregated: bool | None = None) -> xr.Dataset:
+    """Read a matrix Dataset from a NetCDF file and check it.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file.
+    aggregated : bool, optional
+        By default the file's own ``aggregated`` attribute says whether it holds raw answers or
+        aggregated floats; True or False overrides it.
+
+    Returns
+    -------
+    xarray.Dataset
+        As written, with ``attrs["source_file"]`` set to the path.
+
+    Examples
+    --------
+    See :func:`write_netcdf`.
+    """
+    name = os.fspath(path)
+    ds = _open(path)
+    if "score" not in ds.data_vars:
+        have = ", ".join(map(str, ds.data_vars)) or "none"
+        raise InputFormatError(locate(f"the file has no 'score' variable (variables: {have})", file=name,
+                                      valid=_VALID))
+    for dim in matrix.DIMS:
+        if dim not in ds["score"].dims:
+            raise InputFormatError(locate(f"the 'score' variable lacks the dim {dim!r} (dims: "
+                                          f"{tuple(ds['score'].dims)})", file=name, valid=_VALID))
+        if ds[dim].dtype.kind in "iufc":
+            raise InputFormatError(locate(f"the node ids on {dim!r} are stored as numbers", file=name,
+                                          value=ds[dim].values[0] if ds.sizes[dim] else None,
+                                          valid="ids stored as text: as a number 1.10 is 1.1"))
+    ds.attrs = _plain_attrs(ds.attrs)
+    for var in ds.variables:
+        ds[var].attrs = _plain_attrs(ds[var].attrs)
+    if aggregated is not None:
+        ds.attrs["aggregated"] = int(bool(aggregated))
+        ds["score"].attrs["aggregated"] = int(bool(aggregated))
+    ds["score"] = ds["score"].astype(np.float64)
+    ds = ds.assign_coords({dim: [str(v) for v in ds[dim].values] for dim in matrix.DIMS})
+    for dim in matrix.DIMS:
+        for node in ds[dim].values:
+            frameworks.check_node_id(node, file=name, column=dim)
+    matrix.validate(ds, file=name)
+    ds = _complete(ds)
+    ds.attrs["source_file"] = name
+    return ds
+
+
+def _complete(ds: xr.Dataset) -> xr.Dataset:
+    """Fill in what a file written elsewhere may lack: comment, uncertain, node metadata."""
+    shape, dims = ds["score"].shape, ds["score"].dims
+    if "comment" not in ds:
+        ds["comment"] = (dims, np.full(shape, "", dtype=object))
+    else:
+        ds["comment"] = (ds["comment"].dims, _as_text(np.asarray(ds["comment"].values)), ds["comment"].attrs)
+    if "uncertain" not in ds:
+        ds["uncertain"] = (dims, np.zeros(shape, dtype=bool))
+    else:
+        ds["uncertain"] = ds["uncertain"].fillna(0).astype(bool)
+    missing = {k: v for k, v in matrix.node_coords(matrix.node_ids(ds)).items() if k not in ds.coords}
+    return ds.assign_coords(missing) if missing else ds

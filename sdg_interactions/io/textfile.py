@@ -1,0 +1,211 @@
+"""Text files as the CSV readers see them: encoding, separator, rows, and the injection guard.
+
+* **Encoding**: UTF-8 with or without a byte-order mark, else Windows-1252 (which covers Latin-1's
+  letters). Only bytes that neither can decode count as a wrong encoding; the error names the byte,
+  its offset and its line. A file that mixes UTF-8 letters with bytes that are not UTF-8 is refused
+  too, rather than read as garbled text. Empty and binary files (an Excel workbook or an image
+  renamed .csv, UTF-16 text) get an error that says what they are.
+* **Separator**: ``,`` or ``;``, sniffed from the header line (or taken from an Excel ``sep=;`` first
+  line, which Excel hides, so the row after it is row 1).
+* **Rows** are numbered as a spreadsheet shows them (header = row 1), also when a quoted cell holds a
+  line break; blank rows are skipped.
+* **Injection guard**: a text cell that starts with ``= + - @``, a tab or a carriage return (possibly
+  after apostrophes) is written with one more leading ``'``, so a spreadsheet never runs it as a
+  formula; readers remove exactly that one ``'`` again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from pathlib import Path
+
+from sdg_interactions.errors import InputFormatError, locate
+
+__all__ = ["guard_text", "read_table", "read_text", "sniff_separator", "unguard_text"]
+
+_FORMULA_START = frozenset("=+-@\t\r")
+_VALID_TEXT = "a CSV text file (in Excel: Save as > CSV UTF-8)"
+_VALID_NONEMPTY = "a CSV file with a header row and one row per scored pair or per node"
+# Signatures of binary files someone may save or rename as .csv.
+_BINARY = (
+    (b"PK\x03\x04", "a zip archive (an Excel .xlsx workbook?)"),
+    (b"\xd0\xcf\x11\xe0", "an Excel .xls workbook"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"CDF\x01", "a netCDF file"),
+    (b"CDF\x02", "a netCDF file"),
+    (b"\x89HDF", "a netCDF-4 (HDF5) file"),
+)
+_UTF8_LETTER = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+_SEP_LINE = re.compile(r"^sep=(.)\r?\n", re.IGNORECASE)
+_BOM = b"\xef\xbb\xbf"
+
+
+def guard_text(value: str) -> str:
+    """Return ``value`` made safe for a spreadsheet: one ``'`` before a formula-like start.
+
+    Examples
+    --------
+    >>> guard_text("=SUM(A1)"), guard_text("-1 is bad"), guard_text("'=x"), guard_text("'hello")
+    ("'=SUM(A1)", "'-1 is bad", "''=x", "'hello")
+    """
+    return "'" + value if value.lstrip("'")[:1] in _FORMULA_START else value
+
+
+def unguard_text(value: str) -> str:
+    """Undo :func:`guard_text`: drop one leading ``'`` if the text after it is formula-like.
+
+    Examples
+    --------
+    >>> unguard_text("'=SUM(A1)"), unguard_text("''=x"), unguard_text("'hello"), unguard_text("=1")
+    ('=SUM(A1)', "'=x", "'hello", '=1')
+    """
+    if value.startswith("'") and value.lstrip("'")[:1] in _FORMULA_START:
+        return value[1:]
+    return value
+
+
+def _name(path: str | os.PathLike) -> str:
+    return os.fspath(path)
+
+
+def _read_bytes(path: str | os.PathLike) -> bytes:
+    name = _name(path)
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputFormatError(locate("no such file", file=name,
+                                      valid="the path of an existing file")) from None
+    except IsADirectoryError:
+        raise InputFormatError(locate("this is a folder, not a file", file=name,
+                                      valid="the path of a file")) from None
+    except OSError as err:
+        raise InputFormatError(locate(f"cannot read the file ({err.strerror or err})", file=name)) from None
+
+
+def read_text(path: str | os.PathLike) -> tuple[str, str]:
+    """Read a text file, detecting its encoding; return ``(text, encoding)``.
+
+    UTF-8 (``"utf-8"``, or ``"utf-8-sig"`` with a byte-order mark, which is dropped) is tried first,
+    then Windows-1252 (``"cp1252"``, a superset of Latin-1's letters). Raises
+    :class:`~sdg_interactions.errors.InputFormatError` for an empty or binary file (an Excel workbook
+    renamed .csv, an image, ...) and for bytes neither encoding can decode, naming the byte, its offset
+    and its line.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "m.csv"
+    >>> _ = p.write_bytes("source;target;score;comment\\r\\n1.1;1.2;2;väg\\r\\n".encode("cp1252"))
+    >>> text, encoding = read_text(p)
+    >>> encoding, text.splitlines()[1]
+    ('cp1252', '1.1;1.2;2;väg')
+    """
+    name = _name(path)
+    data = _read_bytes(path)
+    if not data.strip(b" \t\r\n" + _BOM):
+        raise InputFormatError(locate("the file is empty", file=name, valid=_VALID_NONEMPTY))
+    for magic, what in _BINARY:
+        if data.startswith(magic):
+            raise InputFormatError(locate(f"this is {what}, not a CSV text file", file=name,
+                                          valid=_VALID_TEXT))
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputFormatError(locate("this is UTF-16 text (Excel's 'Unicode text'), not UTF-8 or "
+                                      "Windows-1252", file=name, valid=_VALID_TEXT))
+    if b"\x00" in data[:65536]:
+        raise InputFormatError(locate("this is a binary file (it holds NUL bytes), not a CSV text file",
+                                      file=name, valid=_VALID_TEXT))
+    try:
+        return data.decode("utf-8-sig"), "utf-8-sig" if data.startswith(_BOM) else "utf-8"
+    except UnicodeDecodeError as err:
+        utf8_error = err
+    if data.startswith(_BOM) or _UTF8_LETTER.search(data):
+        raise _decode_error(name, data, utf8_error.start,
+                            "the file is UTF-8 text with bytes that are not UTF-8 (mixed encodings)")
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as err:  # 0x81, 0x8d, 0x8f, 0x90 and 0x9d are undefined in Windows-1252
+        raise _decode_error(name, data, err.start,
+                            "the file is neither UTF-8 nor Windows-1252/Latin-1 text") from None
+
+
+def _decode_error(name: str, data: bytes, offset: int, problem: str) -> InputFormatError:
+    line = data.count(b"\n", 0, offset) + 1
+    problem = f"{problem}: cannot decode byte 0x{data[offset]:02x} at byte offset {offset}, line {line}"
+    return InputFormatError(locate(problem, file=name, valid="a CSV file saved as UTF-8 (in Excel: Save as > "
+                                   "CSV UTF-8)"))
+
+
+def sniff_separator(text: str) -> str:
+    """Return the separator of a CSV text, ``","`` or ``";"``, from its first line.
+
+    The one that occurs more often outside quotes in the first line wins; ``,`` on a tie. An Excel
+    ``sep=;`` first line decides by itself.
+
+    Examples
+    --------
+    >>> sniff_separator('source;target;score;"comment, free text"\\n')
+    ';'
+    >>> sniff_separator("source,target,score\\r\\n1.1,1.2,\\"2,0\\"")
+    ','
+    """
+    if match := _SEP_LINE.match(text):
+        return match[1]
+    counts = {",": 0, ";": 0}
+    quoted = False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in "\r\n":
+            break
+        elif not quoted and char in counts:
+            counts[char] += 1
+    return ";" if counts[";"] > counts[","] else ","
+
+
+def read_table(path: str | os.PathLike) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Read a CSV file into its header and its rows of text cells, each with its spreadsheet row.
+
+    Returns ``(header, rows)``: ``rows`` holds ``(row_number, cells)`` pairs, numbered as a spreadsheet
+    shows them (header = row 1; a record whose quoted cell holds a line break is one row). Blank rows
+    are left out; the header is the first row that is not blank.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "m.csv"
+    >>> _ = p.write_text('source,target,score,comment\\n1.1,1.2,2,"two\\nlines"\\n\\n1.2,1.1,0,', "utf-8")
+    >>> header, rows = read_table(p)
+    >>> header, rows[0], rows[1][0]
+    (['source', 'target', 'score', 'comment'], (2, ['1.1', '1.2', '2', 'two\\nlines']), 4)
+    """
+    name = _name(path)
+    text, _ = read_text(path)
+    separator = sniff_separator(text)
+    if match := _SEP_LINE.match(text):  # Excel hides this line: the row after it is row 1
+        text = text[match.end():]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if not "".join(cells).strip():
+                continue
+            if header is None:
+                header = cells
+            else:
+                rows.append((number, cells))
+    except csv.Error as err:
+        row = len(rows) + (header is not None) + 1
+        raise InputFormatError(locate(f"cannot split the file into cells ({err}) near line {reader.line_num}",
+                                      file=name, row=row, valid="double quotes around a cell that holds the "
+                                      f"separator {separator!r}, quotes (written twice: \"\") or a line "
+                                      "break")) from None
+    if header is None:  # only blank lines or separators
+        raise InputFormatError(locate("the file is empty", file=name, valid=_VALID_NONEMPTY))
+    return header, rows
