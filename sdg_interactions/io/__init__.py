@@ -29,6 +29,8 @@ from sdg_interactions.io.csvfile import (
     write_long_csv,
     write_wide_csv,
 )
+from sdg_interactions.io.excel import read_excel, write_excel, write_results_excel, write_template
+from sdg_interactions.io.graphfile import read_graphml, write_gexf, write_graphml
 from sdg_interactions.io.netcdf import NETCDF_SIGNATURES, read_netcdf, write_netcdf
 
 __all__ = [
@@ -39,14 +41,21 @@ __all__ = [
     "load_dataset",
     "load_matrix",
     "read_csv",
+    "read_excel",
+    "read_graphml",
     "read_long_csv",
     "read_matrix",
     "read_netcdf",
     "read_wide_csv",
     "register_format",
+    "write_excel",
+    "write_gexf",
+    "write_graphml",
     "write_long_csv",
     "write_matrix",
     "write_netcdf",
+    "write_results_excel",
+    "write_template",
     "write_wide_csv",
 ]
 
@@ -98,6 +107,11 @@ def register_format(
         EXTENSIONS[extension.lower()] = name
     for magic in signatures:
         SIGNATURES[magic] = name
+
+
+register_format("excel", extensions=(".xlsx",), reader=read_excel, writer=write_excel, signatures=(b"PK\x03\x04",))
+register_format("graphml", extensions=(".graphml",), reader=read_graphml, writer=write_graphml)
+register_format("gexf", extensions=(".gexf",), writer=write_gexf)
 
 
 def _supported(registry: dict) -> str:

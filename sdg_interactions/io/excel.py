@@ -1,0 +1,280 @@
+"""Reading a filled-in Excel scoring template back into a matrix Dataset.
+
+The template's layout is described in :mod:`sdg_interactions.io.exceltemplate`, whose writers this
+module re-exports. :func:`read_excel` reads a workbook in either language: every sheet other than the
+instruction, comment and node sheets is a respondent's matrix. Scores may be numbers or text
+(``"2"``, ``"2,0"``, ``"−1"``); they are checked by :func:`~sdg_interactions.tables.from_long`, and
+errors name the file, the sheet, the Excel row, the column as its letter and target id
+(``"C (1.2)"``) and the value. **A workbook with one respondent sheet reads as one matrix** (dims
+``(source, target)``); with several, or with ``respondent_dim=True``, the respondents form a leading
+``respondent`` dim, named by cell A1 of their sheets. Node labels in the node sheet are read back,
+so a user's own framework keeps its labels; text cells lose the injection guard's ``'`` again.
+Scores, comments, uncertain marks and node labels round trip; provenance attrs (title, citation)
+other than ``aggregated`` do not: NetCDF is the lossless format.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import warnings
+import zipfile
+from collections.abc import Sequence
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import xarray as xr
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from sdg_interactions import frameworks
+from sdg_interactions.errors import InputFormatError, ValidationError, locate
+from sdg_interactions.io.exceltemplate import (
+    AGGREGATED_PROPERTY,
+    COMMENT_COLUMNS,
+    NODE_COLUMNS,
+    SCORES_START,
+    cell_text,
+    localised_names,
+    sheet_name,
+    write_excel,
+    write_results_excel,
+    write_template,
+)
+from sdg_interactions.matrix import RESPONDENT, build_dataset
+from sdg_interactions.tables import from_long
+from sdg_interactions.texts import LANGUAGES, text
+
+__all__ = ["read_excel", "sheet_name", "write_excel", "write_results_excel", "write_template"]
+
+_VALID_BOOK = "an Excel workbook (.xlsx) written by write_template() or write_excel() and filled in"
+
+
+def _open(path: str | os.PathLike) -> openpyxl.Workbook:
+    name = os.fspath(path)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as err:
+        raise InputFormatError(locate(f"cannot read the file ({err.strerror or err})", file=name,
+                                      valid="the path of an existing .xlsx file")) from None
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputFormatError(locate("this is an old Excel .xls workbook", file=name,
+                                      valid="the workbook saved as .xlsx (Excel: Save as > Excel Workbook)"))
+    try:
+        if not data.startswith(b"PK"):
+            raise zipfile.BadZipFile("no zip signature")
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError) as err:
+        raise InputFormatError(locate(f"this is not an Excel .xlsx workbook ({err})", file=name,
+                                      valid=_VALID_BOOK)) from None
+
+
+def _rows(ws) -> list[list]:
+    ws.reset_dimensions()  # do not trust the stored size: read every cell
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    width = max((len(r) for r in rows), default=0)
+    return [r + [None] * (width - len(r)) for r in rows]
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _ids(cells: Sequence, at) -> dict[int, str]:
+    """Check the ids along one axis: {position: id}; blank positions are left out."""
+    out: dict[int, str] = {}
+    for k, value in enumerate(cells):
+        if _blank(value):
+            continue
+        node = frameworks.check_node_id(cell_text(value) if isinstance(value, str) else value, **at(k))
+        if node in out.values():
+            raise ValidationError(locate("the id appears twice", value=node, **at(k),
+                                         valid="each id once in row 1 and once in column A"))
+        out[k] = node
+    return out
+
+
+def _read_matrix_sheet(ws, file: str) -> tuple[str, dict, pd.DataFrame]:
+    """One respondent's sheet: the respondent's name, the sheet's title/location/ids, a long table."""
+    rows, where, first = _rows(ws), f"{file}, sheet {ws.title!r}", SCORES_START - 1
+    if len(rows) <= first or len(rows[0]) <= first:
+        raise InputFormatError(locate("the sheet holds no matrix", file=where, valid=f"{_VALID_BOOK}: ids in "
+                                      "row 1 from column C and in column A from row 3, scores from C3"))
+    cols = _ids(rows[0][first:], lambda k: {"file": where, "row": 1,
+                                            "column": get_column_letter(first + 1 + k)})
+    srcs = _ids([r[0] for r in rows[first:]], lambda k: {"file": where, "row": first + 1 + k, "column": "A"})
+    if set(cols.values()) != set(srcs.values()):
+        a, b = set(cols.values()), set(srcs.values())
+        only = [sorted(x, key=frameworks.node_sort_key) or "none" for x in (a - b, b - a)]
+        raise ValidationError(locate(f"row 1 and column A must hold the same ids; only in row 1: {only[0]}; "
+                                     f"only in column A: {only[1]}", file=where,
+                                     valid="a square matrix with the same ids on both axes"))
+    records = []
+    for i, row in enumerate(rows[first:]):
+        for j, value in enumerate(row[first:]):
+            if _blank(value):
+                continue
+            letter = get_column_letter(first + 1 + j)
+            if i not in srcs or j not in cols:
+                raise InputFormatError(locate("a score outside the matrix (its row or column has no id)",
+                                              file=where, row=first + 1 + i, column=letter, value=value,
+                                              valid=_VALID_BOOK))
+            records.append((srcs[i], cols[j], value, first + 1 + i, f"{letter} ({cols[j]})"))
+    table = pd.DataFrame(records, columns=["source", "target", "score", "_row", "_column"])
+    table["score"] = table["score"].astype(object)
+    respondent = cell_text(rows[0][0]).strip() or ws.title
+    return respondent, {"title": ws.title, "where": where, "ids": list(srcs.values())}, table
+
+
+def _read_table(ws, file: str, columns: Sequence[str]) -> tuple[str, pd.DataFrame, dict[str, str]]:
+    """A sheet with a header row (in either language): its location, its rows, each column's name."""
+    rows, where = _rows(ws), f"{file}, sheet {ws.title!r}"
+    known = {c: c for c in columns}
+    for column in columns:
+        known.update(dict.fromkeys(localised_names(f"excel.header.{column}"), column))
+        known.update({text(f"excel.header.{column}", x).split(" (")[0].casefold(): column for x in LANGUAGES})
+    keys: list[str | None] = []
+    for k, cell in enumerate(rows[0] if rows else []):
+        label = cell_text(cell).strip().casefold()
+        if label and label not in known:
+            raise InputFormatError(locate("unknown column", file=where, row=1, value=cell_text(cell),
+                                          column=get_column_letter(k + 1), valid=", ".join(columns)))
+        keys.append(known.get(label))
+    names = {key: f"{get_column_letter(k + 1)} ({key})" for k, key in enumerate(keys) if key}
+    records = [{**{key: row[k] for k, key in enumerate(keys) if key}, "_row": r}
+               for r, row in enumerate(rows[1:], start=2) if not all(_blank(v) for v in row)]
+    return where, pd.DataFrame(records, columns=[*names, "_row"]), names
+
+
+def read_excel(
+    path: str | os.PathLike, *, aggregated: bool | None = None, respondent_dim: bool | None = None
+) -> xr.Dataset:
+    """Read a filled-in scoring template (see the module docstring) into a matrix Dataset.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.xlsx`` workbook.
+    aggregated : bool, optional
+        True reads aggregated floats, False raw answers (whole numbers -3…3); by default the
+        workbook's own mark (set by :func:`write_excel`), else raw.
+    respondent_dim : bool, optional
+        Keep a ``respondent`` dim; by default only when the workbook has several respondent sheets.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``score``, ``comment`` and ``uncertain`` on ``([respondent,] source, target)``; respondents
+        are named by cell A1 of their sheet (or the sheet name); ``attrs["source_file"]`` is the path.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> p = Path(tempfile.mkdtemp()) / "mall.xlsx"
+    >>> write_template(p, ["1.1", "1.2"], respondents=2)
+    >>> wb = openpyxl.load_workbook(p)
+    >>> wb["Svarande 1"]["D3"], wb["Svarande 2"]["C4"] = 2, "-1"
+    >>> wb.save(p)
+    >>> read_excel(p)["score"].sel(source="1.1", target="1.2").values.tolist()
+    [2.0, nan]
+    >>> wb["Svarande 2"]["D3"] = 5
+    >>> wb.save(p)
+    >>> read_excel(p)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    sdg_interactions.errors.ValidationError: ...mall.xlsx, sheet 'Svarande 2', row 3, column 'D (1.2)': ...
+    """
+    file = os.fspath(path)
+    with warnings.catch_warnings():  # openpyxl's notes on Excel features it does not support
+        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        return _read(file, aggregated, respondent_dim)
+
+
+def _read(file: str, aggregated: bool | None, respondent_dim: bool | None) -> xr.Dataset:
+    wb = _open(file)
+    try:
+        titles = {t.casefold(): t for t in wb.sheetnames}
+        found = {k: next((titles[n] for n in localised_names(f"excel.sheet.{k}") if n in titles), None)
+                 for k in ("instructions", "comments", "nodes")}
+        if found["instructions"] is None:
+            raise InputFormatError(locate("no sheet 'Instruktioner' (or 'Instructions'): not a scoring "
+                                          "template", file=file, valid=_VALID_BOOK))
+        sheets = [_read_matrix_sheet(wb[t], file) for t in wb.sheetnames if t not in found.values()]
+        if not sheets:
+            raise InputFormatError(locate("the workbook has no respondent sheet", file=file,
+                                          valid=_VALID_BOOK))
+        comments = _read_table(wb[found["comments"]], file, COMMENT_COLUMNS) if found["comments"] else None
+        nodes = _read_table(wb[found["nodes"]], file, NODE_COLUMNS)[1] if found["nodes"] else None
+        if aggregated is None:
+            marks = [p.value for p in wb.custom_doc_props.props if p.name == AGGREGATED_PROPERTY]
+            aggregated = bool(marks and marks[0])
+    finally:
+        wb.close()
+    names: dict[str, str] = {}
+    for respondent, sheet, _ in sheets:
+        if respondent in names:
+            raise ValidationError(locate(f"sheets {names[respondent]!r} and {sheet['title']!r} name the same "
+                                         "respondent in cell A1", file=file, value=respondent,
+                                         valid="a different name in A1 of each sheet (blank A1: the sheet "
+                                         "name)"))
+        names[respondent] = sheet["title"]
+    keep = len(sheets) > 1 if respondent_dim is None else respondent_dim
+    if not keep and len(sheets) > 1:
+        raise ValidationError(locate("respondent_dim=False, but the workbook has several respondent sheets",
+                                     file=file, valid="respondent_dim=None or True, or one sheet"))
+    order = sorted({n for _, s, _ in sheets for n in s["ids"]}, key=frameworks.node_sort_key)
+    score = np.stack([from_long(t, file=s["where"], aggregated=aggregated, nodes=order)["score"].to_numpy()
+                      for _, s, t in sheets])
+    comment = np.full(score.shape, "", dtype=object)
+    uncertain = np.zeros(score.shape, dtype=bool)
+    if comments is not None and len(comments[1]):
+        _merge_comments(*comments, sheets, order, comment, uncertain)
+    extra = None
+    if nodes is not None and "id" in nodes:
+        nodes = nodes.drop(columns="_row").map(cell_text)
+        nodes = nodes[nodes["id"].str.strip().isin(order)]
+        extra = nodes if len(nodes) and nodes.shape[1] > 1 else None
+    if not keep:
+        score, comment, uncertain = score[0], comment[0], uncertain[0]
+    return build_dataset(score, comment, uncertain, order, [r for r, _, _ in sheets] if keep else None,
+                         aggregated=aggregated, attrs={"source_file": file}, extra_nodes=extra)
+
+
+def _merge_comments(where, table, columns, sheets, order, comment, uncertain) -> None:
+    """Check the comment sheet's rows against the respondent sheets and fill the comment arrays."""
+    for role in ("source", "target"):
+        if role not in table:
+            raise InputFormatError(locate(f"the comment sheet has no {role} column", file=where, row=1,
+                                          valid=", ".join(COMMENT_COLUMNS)))
+    lookup = {}
+    for k, (respondent, sheet, _) in enumerate(sheets):
+        lookup[sheet["title"]] = lookup[respondent] = k
+    blank = pd.Series([None] * len(table), index=table.index)
+    names = []
+    for value, row in zip(table.get("respondent", blank), table["_row"], strict=True):
+        value = cell_text(value).strip() or (sheets[0][0] if len(sheets) == 1 else "")
+        if value not in lookup:
+            raise ValidationError(locate("the comment names no respondent sheet", file=where, row=int(row),
+                                         column=columns.get("respondent"), value=value,
+                                         valid=" or ".join(repr(r) for r, _, _ in sheets)))
+        names.append(sheets[lookup[value]][0])
+    pos = {n: k for k, n in enumerate(order)}
+    for s, t, row in zip(table["source"], table["target"], table["_row"], strict=True):
+        pair = [frameworks.check_node_id(cell_text(v) if isinstance(v, str) else v, file=where, row=int(row),
+                                         column=columns[c]) for v, c in ((s, "source"), (t, "target"))]
+        if pair[0] not in pos or pair[1] not in pos or pair[0] == pair[1]:
+            raise ValidationError(locate("the comment names a pair the matrix does not hold", file=where,
+                                         row=int(row), value=f"{pair[0]} -> {pair[1]}",
+                                         valid="a source and a different target from the respondent sheets"))
+    long = pd.DataFrame({"respondent": names, "source": table["source"], "target": table["target"],
+                         "score": pd.Series([None] * len(table), index=table.index, dtype=object),
+                         "comment": [cell_text(v) for v in table.get("comment", blank)],
+                         "uncertain": table.get("uncertain", blank), "_row": table["_row"]})
+    got = from_long(long, file=where, nodes=order)
+    for k, (respondent, _, _) in enumerate(sheets):
+        if respondent in names:
+            comment[k] = got["comment"].sel({RESPONDENT: respondent}).to_numpy()
+            uncertain[k] = got["uncertain"].sel({RESPONDENT: respondent}).to_numpy()

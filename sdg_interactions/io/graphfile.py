@@ -1,0 +1,172 @@
+"""GraphML and GEXF files: matrices for Gephi, Cytoscape, yEd and other network tools.
+
+Both build on :func:`~sdg_interactions.graph.to_graph`: an edge ``source -> target`` for every scored
+cell, 0 included (weight 0: "scored, no interaction"), with the signed ``score``, ``weight = |score|``,
+``sign``, ``comment`` and ``uncertain``; unscored cells are not edges. Nodes carry ``framework``,
+``group``, ``label_sv``, ``label_en`` and ``label`` (the short label in ``lang``, which Gephi shows).
+A file holds one matrix: a Dataset with a ``respondent`` dim must be aggregated (or one respondent
+selected) first.
+
+**GraphML** round trips losslessly through :func:`write_graphml` and :func:`read_graphml`. GraphML
+stores only booleans, numbers and strings, so the matrix's attrs that are neither (lists, None, ...)
+are written as JSON text and named in the graph attribute ``sdg_interactions_json``; comments and
+uncertain marks on unscored cells (which are not edges) go to the graph attribute
+``sdg_interactions_unscored``. **GEXF** (:func:`write_gexf`) is written for Gephi; networkx's
+:func:`networkx.read_gexf` reads it back with the same edges, scores and labels.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import xml.etree.ElementTree as ET
+
+import networkx as nx
+import numpy as np
+import xarray as xr
+
+from sdg_interactions.errors import InputFormatError, ValidationError, locate
+from sdg_interactions.graph import from_graph, to_graph
+from sdg_interactions.matrix import as_matrix, validate
+from sdg_interactions.texts import check_lang
+
+__all__ = ["read_graphml", "write_gexf", "write_graphml"]
+
+_JSON = "sdg_interactions_json"
+_UNSCORED = "sdg_interactions_unscored"
+
+
+def _graph(obj: xr.DataArray | xr.Dataset, kind: str, lang: str) -> tuple[nx.DiGraph, list[list]]:
+    """The matrix as a graph without unscored edges; returns it and the notes on unscored cells."""
+    check_lang(lang)
+    da = as_matrix(obj)
+    if da.ndim != 2:
+        raise ValidationError(locate(f"a {kind} file holds one matrix; this one has the extra dims "
+                                     f"{tuple(da.dims[:-2])}", valid="sdg_interactions.aggregate(ds) (the "
+                                     "mean of the respondents) or ds.sel(respondent=...) first"))
+    validate(obj)
+    G = to_graph(obj)
+    notes = []
+    for source, target, data in list(G.edges(data=True)):
+        if np.isnan(data["score"]):
+            notes.append([source, target, data.get("comment", ""), bool(data.get("uncertain", False))])
+            G.remove_edge(source, target)
+    for node, data in G.nodes(data=True):
+        data["label"] = data.get(f"label_{lang}", node)
+    return G, notes
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return value
+
+
+def write_graphml(obj: xr.DataArray | xr.Dataset, path: str | os.PathLike, *, lang: str = "sv") -> None:
+    """Write one matrix as a GraphML file (see the module docstring); :func:`read_graphml` reads it back.
+
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        One matrix (no ``respondent`` dim); a Dataset's comments and uncertain marks are kept.
+    path : str or path-like
+        The ``.graphml`` file to write.
+    lang : {"sv", "en"}
+        Language of the nodes' ``label`` attribute.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from sdg_interactions.matrix import from_array
+    >>> p = Path(tempfile.mkdtemp()) / "m.graphml"
+    >>> write_graphml(from_array(np.array([[np.nan, 0], [-2, np.nan]]), ["13.1", "13.2"]), p)
+    >>> G = nx.read_graphml(p)
+    >>> sorted(G.edges(data="score")), G.nodes["13.2"]["group"], G.graph["aggregated"]
+    ([('13.1', '13.2', 0.0), ('13.2', '13.1', -2.0)], '13', 0)
+    """
+    G, notes = _graph(obj, "GraphML", lang)
+    encoded = []
+    for key, value in list(G.graph.items()):
+        value = _plain(value)
+        if isinstance(value, (bool, int, float, str)):
+            G.graph[key] = value
+        else:
+            G.graph[key] = json.dumps(value, ensure_ascii=False, default=str)
+            encoded.append(key)
+    if encoded:
+        G.graph[_JSON] = json.dumps(encoded, ensure_ascii=False)
+    if notes:
+        G.graph[_UNSCORED] = json.dumps(notes, ensure_ascii=False)
+    nx.write_graphml(G, path)
+
+
+def read_graphml(path: str | os.PathLike, *, aggregated: bool | None = None) -> xr.Dataset:
+    """Read a GraphML file into a matrix Dataset: edges with a signed ``score`` attribute are the cells.
+
+    Files by :func:`write_graphml` read back to the Dataset that was written (plus
+    ``attrs["source_file"]``). Files from other tools need a directed graph whose edges carry
+    ``score`` (-3…3); node attributes ``group``, ``label_sv`` and ``label_en`` are kept as node labels.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.graphml`` file.
+    aggregated : bool, optional
+        True reads aggregated floats; by default the file's graph attribute ``aggregated`` says.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> p = Path(tempfile.mkdtemp()) / "m.graphml"
+    >>> nx.write_graphml(nx.DiGraph([("LULEA-1", "LULEA-2", {"score": 3})]), p)
+    >>> read_graphml(p)["score"].values.tolist()
+    [[nan, 3.0], [nan, nan]]
+    """
+    name = os.fspath(path)
+    try:
+        G = nx.read_graphml(path, node_type=str)
+    except (nx.NetworkXError, ET.ParseError, OSError, ValueError, KeyError) as err:
+        raise InputFormatError(locate(f"cannot read this as GraphML ({err})", file=name,
+                                      valid="a GraphML file (.graphml), e.g. from write_graphml()")) from None
+    if not G.is_directed() or G.is_multigraph():
+        raise InputFormatError(locate("the graph must be directed, with at most one edge per pair", file=name,
+                                      valid="a directed GraphML graph (rows influence columns)"))
+    G = nx.DiGraph(G)
+    for key in ("node_default", "edge_default"):
+        G.graph.pop(key, None)
+    for key in json.loads(G.graph.pop(_JSON, "[]")):
+        G.graph[key] = json.loads(G.graph[key])
+    for source, target, comment, uncertain in json.loads(G.graph.pop(_UNSCORED, "[]")):
+        G.add_edge(source, target, score=np.nan, comment=comment, uncertain=uncertain)
+    if aggregated is not None:
+        G.graph["aggregated"] = int(aggregated)
+    ds = from_graph(G)
+    ds.attrs["source_file"] = name
+    return ds
+
+
+def write_gexf(obj: xr.DataArray | xr.Dataset, path: str | os.PathLike, *, lang: str = "sv") -> None:
+    """Write one matrix as a GEXF file for Gephi.
+
+    Edges carry ``weight = |score|`` (Gephi's edge weight; 0 for "scored, no interaction"),
+    ``score``, ``sign``, ``comment`` and ``uncertain``; nodes the ``label`` in ``lang`` and their
+    framework, group and labels. Unscored cells are not edges. :func:`networkx.read_gexf` reads it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from sdg_interactions.matrix import from_array
+    >>> p = Path(tempfile.mkdtemp()) / "m.gexf"
+    >>> write_gexf(from_array(np.array([[np.nan, 0], [-2, np.nan]]), ["13.1", "13.2"]), p, lang="en")
+    >>> G = nx.read_gexf(p)
+    >>> sorted(G.edges(data="weight")), G.nodes["13.2"]["label"]
+    ([('13.1', '13.2', 0.0), ('13.2', '13.1', 2.0)], 'Climate change policy/planning')
+    """
+    G, _ = _graph(obj, "GEXF", lang)
+    G.graph.clear()  # GEXF keeps no graph attributes
+    nx.write_gexf(G, path)
