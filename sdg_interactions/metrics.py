@@ -51,6 +51,10 @@ BEYOND_COLUMNS = ("total_out", "total_in", "net_multiplier", "quadrant", "cluste
 ANALYSIS_COLUMNS = SDG_SYNERGIES_COLUMNS + BEYOND_COLUMNS
 
 
+#: Matrix attrs that per-node results keep, so charts and tables can cite their source.
+PROVENANCE_ATTRS = ("name", "title_sv", "title_en", "scored_by_sv", "scored_by_en", "citation", "doi", "source_file")
+
+
 def adjacency(obj: xr.DataArray | xr.Dataset) -> np.ndarray:
     """Return ``A`` as a numpy array ``(..., n, n)``: NaN read as 0, the diagonal set to 0.
 
@@ -81,7 +85,8 @@ def rank_descending(values: np.ndarray) -> np.ndarray:
 def node_result(obj: xr.DataArray | xr.Dataset, variables: dict[str, np.ndarray]) -> xr.Dataset:
     """Wrap per-node arrays ``(..., n)`` as a Dataset on the ``"node"`` dim with the node metadata.
 
-    Leading dims and their coordinates are taken from the matrix; node coordinates ``label_sv``,
+    Leading dims and their coordinates are taken from the matrix, and its provenance attrs
+    (:data:`PROVENANCE_ATTRS`); node coordinates ``label_sv``,
     ``label_en``, ``group`` and ``framework`` from its ``source_*`` coordinates.
     """
     da = as_matrix(obj)
@@ -92,7 +97,9 @@ def node_result(obj: xr.DataArray | xr.Dataset, variables: dict[str, np.ndarray]
             coords[name.removeprefix("source_")] = (NODE, coord.to_numpy())
         elif set(coord.dims) <= set(lead):
             coords[name] = coord
-    return xr.Dataset({name: ((*lead, NODE), np.asarray(v)) for name, v in variables.items()}, coords=coords)
+    provenance = {k: v for k, v in da.attrs.items() if k in PROVENANCE_ATTRS}
+    return xr.Dataset({name: ((*lead, NODE), np.asarray(v)) for name, v in variables.items()}, coords=coords,
+                      attrs=provenance)
 
 
 def sdg_synergies(obj: xr.DataArray | xr.Dataset) -> xr.Dataset:

@@ -1,0 +1,37 @@
+"""Charts of interaction matrices and their results (altair): functions that return charts.
+
+Every function takes a matrix or a result and returns an :class:`altair.Chart` (layered or
+concatenated); it never displays or saves it. Titles, axis titles, legends, tooltips and the caption
+come from the text catalogue in ``lang`` ("sv" by default). Scores are always coloured on one fixed
+scale: domain [−3, 3], midpoint 0, Vega's colour-blind-safe ``blueorange`` reversed (blue promotes,
+orange restricts), so charts compare across kommuner. :func:`to_svg` and :func:`to_png` render a chart
+offline with vl-convert, for reports.
+
+This package imports altair; ``import sdg_interactions`` does not import it.
+"""
+
+from sdg_interactions.plots.base import SCORE_DOMAIN, SCORE_SCHEME, rows_of, score_scale
+from sdg_interactions.plots.export import to_png, to_svg
+from sdg_interactions.plots.heatmaps import goal_heatmap, heatmap
+from sdg_interactions.plots.links import conflicts, radial
+from sdg_interactions.plots.network import LAYOUTS, layout_positions, network
+from sdg_interactions.plots.nodes import quadrants, ranking, scenario_classes
+
+__all__ = [
+    "LAYOUTS",
+    "SCORE_DOMAIN",
+    "SCORE_SCHEME",
+    "conflicts",
+    "goal_heatmap",
+    "heatmap",
+    "layout_positions",
+    "network",
+    "quadrants",
+    "radial",
+    "ranking",
+    "rows_of",
+    "scenario_classes",
+    "score_scale",
+    "to_png",
+    "to_svg",
+]

@@ -1,0 +1,213 @@
+"""Shared pieces of the charts: the score colour scale, data records, node tables, titles and captions.
+
+The chart modules build on these so every chart looks and reads the same: one colour scale for
+scores (fixed domain [−3, 3], midpoint 0, Vega's colour-blind-safe ``blueorange``), one font, titles
+and captions from the text catalogue, and the chart's language in ``usermeta`` for the exporters.
+
+**Data and altair's 5,000-row limit.** Altair refuses a DataFrame of more than 5,000 rows (its
+``MaxRowsError``, raised by the active data transformer when the chart is turned into a spec). The
+charts send only what they draw — the scored cells, the strong links, one row per node — but a
+169-target matrix has 28,392 scored cells. So the chart functions never hand altair a DataFrame:
+:func:`inline` serialises the rows to one JSON text, sent as inline values with
+``format: {"type": "json"}``, which Vega-Lite parses in the browser (or in vl-convert). The data
+transformer only acts on DataFrames, so the check does not apply to these rows, while the global
+limit stays in force for everything else: we never call ``alt.data_transformers.disable_max_rows()``
+(and a ``with``-block inside the function would not help: altair transforms data only later, when
+the chart is displayed or saved). One text rather than a list of row objects also keeps altair fast:
+it deep-copies a chart's data at every ``layer``/``concat``/``properties`` call and validates every
+row against the schema in ``to_dict()`` — for 28,000 rows that cost half a minute; a string costs
+nothing. Altair still moves the values to the spec's top-level ``datasets`` and references them by
+name. Long texts (full target texts, scale names) are sent once per node and joined in the browser
+with a ``lookup`` transform, so the spec stays small. :func:`rows_of` reads the rows back.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Iterable, Mapping
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from sdg_interactions import frameworks
+from sdg_interactions.errors import ValidationError
+from sdg_interactions.matrix import as_matrix, node_ids
+from sdg_interactions.texts import check_lang, text
+
+__all__ = [
+    "DIAGONAL_COLOR",
+    "FONT",
+    "NEGATIVE_COLOR",
+    "POSITIVE_COLOR",
+    "SCORE_DOMAIN",
+    "SCORE_SCHEME",
+    "UNSCORED_COLOR",
+    "caption_lines",
+    "check",
+    "finish",
+    "inline",
+    "name_of",
+    "node_table",
+    "records",
+    "result_labels",
+    "rows_of",
+    "scale_table",
+    "score_color",
+    "score_legend",
+    "score_scale",
+    "y_axis",
+]
+
+#: The fixed domain of the score colour scale, so charts compare across kommuner.
+SCORE_DOMAIN = (-3, 3)
+#: Vega's colour-blind-safe diverging scheme, reversed: blue promotes (+), orange restricts (−).
+SCORE_SCHEME = "blueorange"
+#: Colours of positive and negative links (the ends of the reversed ``blueorange`` scheme).
+POSITIVE_COLOR = "#2f6fa8"
+NEGATIVE_COLOR = "#d0701c"
+#: Fonts of every chart (the first one installed is used).
+FONT = "Helvetica Neue, Helvetica, Arial, DejaVu Sans, sans-serif"
+UNSCORED_COLOR = "#cccccc"
+DIAGONAL_COLOR = "#8c8c8c"
+
+
+def score_scale() -> alt.Scale:
+    """The colour scale of scores: domain [−3, 3], midpoint 0, ``blueorange`` reversed (+ blue, − orange)."""
+    return alt.Scale(domain=list(SCORE_DOMAIN), domainMid=0, scheme=SCORE_SCHEME, reverse=True)
+
+
+def score_legend(title: str, lang: str) -> alt.Legend:
+    """A legend with the seven scale points, each with its name ("+3 odelbar", …)."""
+    names = {str(k): f"{k:+d} {text(f'scale.{k}', lang).split(' (')[0]}".replace("+0", "0").replace("-", "−")
+             for k in range(SCORE_DOMAIN[0], SCORE_DOMAIN[1] + 1)}
+    return alt.Legend(title=title, values=list(range(SCORE_DOMAIN[0], SCORE_DOMAIN[1] + 1)),
+                      labelExpr=f"{json.dumps(names, ensure_ascii=False)}[datum.value]",
+                      gradientLength=180)
+
+
+def score_color(field: str, title: str, lang: str) -> alt.Color:
+    """The colour encoding of a score field on :func:`score_scale`."""
+    return alt.Color(f"{field}:Q", scale=score_scale(), legend=score_legend(title, lang))
+
+
+def y_axis(title: str, **kwargs) -> alt.Axis:
+    """A left axis whose title stands horizontally above the labels, right-aligned to the axis line.
+
+    Long node labels then never collide with a rotated title, whatever the renderer measures.
+    """
+    return alt.Axis(title=title, titleAngle=0, titleAlign="right", titleAnchor="start",
+                    titleBaseline="bottom", titleX=-4, titleY=-8, **kwargs)
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """A DataFrame as JSON-ready records: numpy scalars become Python ones, NaN becomes ``None``."""
+    return json.loads(frame.to_json(orient="records", force_ascii=False, double_precision=15))
+
+
+def inline(rows: pd.DataFrame | list[dict]) -> alt.InlineData:
+    """Rows as inline data: one JSON text that Vega-Lite parses (see the module docstring)."""
+    values = records(rows) if isinstance(rows, pd.DataFrame) else list(rows)
+    return alt.InlineData(values=json.dumps(values, ensure_ascii=False, separators=(",", ":")),
+                          format=alt.DataFormat(type="json"))
+
+
+def rows_of(spec: dict, name: str) -> list[dict]:
+    """The rows of the dataset ``name`` of a chart's spec (``chart.to_dict()``), parsed back.
+
+    Examples
+    --------
+    >>> chart = alt.Chart(inline([{"a": 1}, {"a": 2}])).mark_point()
+    >>> spec = chart.to_dict()
+    >>> rows_of(spec, spec["data"]["name"])
+    [{'a': 1}, {'a': 2}]
+    """
+    values = spec["datasets"][name]
+    return json.loads(values) if isinstance(values, str) else values
+
+
+def scale_table(lang: str) -> list[dict]:
+    """The seven scale points and their names, for a ``lookup`` on the rounded score."""
+    return [{"step": k, "scale": text(f"scale.{k}", lang)}
+            for k in range(SCORE_DOMAIN[0], SCORE_DOMAIN[1] + 1)]
+
+
+def node_table(obj: xr.DataArray | xr.Dataset, lang: str) -> pd.DataFrame:
+    """One row per node of a matrix: ``id``, ``label``, ``text``, ``group`` and ``name`` ("8.4 label").
+
+    Labels and groups come from the matrix's coordinates (a user's own framework keeps its own), full
+    texts from :func:`~sdg_interactions.frameworks.node_info` ("" where unknown).
+    """
+    da = as_matrix(obj)
+    ids = node_ids(da)
+    info = frameworks.node_info(ids)
+    label = _coord(da, f"source_label_{lang}", info[f"label_{lang}"].to_numpy())
+    group = _coord(da, "source_group", info["group"].to_numpy())
+    frame = pd.DataFrame({"id": ids, "label": label, "text": info[f"text_{lang}"].to_numpy(dtype=str),
+                          "group": group})
+    frame["name"] = [name_of(i, lab) for i, lab in zip(frame["id"], frame["label"], strict=True)]
+    return frame
+
+
+def _coord(da: xr.DataArray, name: str, fallback: np.ndarray) -> np.ndarray:
+    values = da[name].to_numpy() if name in da.coords else fallback
+    return np.asarray(values, dtype=str)
+
+
+def name_of(node: str, label: str, limit: int = 48) -> str:
+    """A node's display name: id and short label, cut to ``limit`` characters ("8.4 Resurseffektivitet")."""
+    if not label or label == node:
+        return node
+    name = f"{node} {label}"
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+def result_labels(result: xr.Dataset, lang: str) -> pd.DataFrame:
+    """The ``node``, ``label`` and ``name`` of a per-node result (labels from its coords or the catalogue)."""
+    if "node" not in result.dims or set(result.dims) != {"node"}:
+        extra = sorted(set(result.dims) - {"node"})
+        raise ValidationError(f"a chart shows a result for one matrix, on the 'node' dim; select along "
+                              f"{extra} first (e.g. result.sel(respondent=...)).")
+    ids = [str(v) for v in result["node"].to_numpy()]
+    key = f"label_{lang}"
+    if key in result.coords:
+        labels = np.asarray(result[key].to_numpy(), dtype=str)
+    else:
+        labels = frameworks.node_info(ids)[key].to_numpy(dtype=str)
+    return pd.DataFrame({"node": ids, "label": labels,
+                         "name": [name_of(i, lab) for i, lab in zip(ids, labels, strict=True)]})
+
+
+def caption_lines(attrs: Mapping | Iterable[Mapping], lang: str, *notes: str,
+                  caption: str | None = None, width: int = 110) -> list[str]:
+    """The caption under a chart's title: the source (``attrs["citation"]``, else a title) and notes.
+
+    ``caption`` replaces the source line found in ``attrs``. Long lines are wrapped at ``width``.
+    """
+    sources = [attrs] if isinstance(attrs, Mapping) else list(attrs)
+    citation = caption
+    for item in sources:
+        if citation:
+            break
+        citation = (item.get("citation") or item.get(f"title_{lang}") or item.get("title")
+                    or item.get("source_file"))
+    lines = [text("plots.caption.source", lang, citation=citation)] if citation else []
+    lines += [note for note in notes if note]
+    return [part for line in lines for part in textwrap.wrap(str(line), width)]
+
+
+def finish(chart: alt.TopLevelMixin, *, title: str, caption: list[str], lang: str, kind: str):
+    """Give a chart its title and caption, the shared look, and ``usermeta`` (chart kind and language)."""
+    title_params = alt.TitleParams(text=title, subtitle=caption or alt.Undefined, anchor="start",
+                                   fontSize=15, subtitleFontSize=11, subtitleColor="#555555", offset=10)
+    return chart.properties(title=title_params, usermeta={"sdg_interactions": {"chart": kind, "lang": lang}}
+                            ).configure(font=FONT).configure_axis(labelFontSize=10, titleFontSize=11
+                            ).configure_legend(labelFontSize=10, titleFontSize=11
+                            ).configure_view(stroke=None)
+
+
+def check(lang: str) -> str:
+    """Check the language (see :func:`~sdg_interactions.texts.check_lang`)."""
+    return check_lang(lang)

@@ -1,0 +1,206 @@
+"""The network of strong links (:func:`network`), laid out with networkx."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import altair as alt
+import networkx as nx
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from sdg_interactions.errors import ValidationError, locate
+from sdg_interactions.graph import to_graph
+from sdg_interactions.matrix import node_ids
+from sdg_interactions.metrics import sdg_synergies
+from sdg_interactions.plots.base import (
+    NEGATIVE_COLOR,
+    POSITIVE_COLOR,
+    SCORE_SCHEME,
+    caption_lines,
+    check,
+    finish,
+    inline,
+    node_table,
+)
+from sdg_interactions.plots.heatmaps import scored_cells
+from sdg_interactions.texts import text
+
+__all__ = ["LAYOUTS", "layout_positions", "network"]
+
+#: The layouts :func:`network` computes (or pass a mapping ``{node: (x, y)}``).
+LAYOUTS = ("spring", "circular", "kamada_kawai")
+_PAD = 0.06  # margin around the unit square the positions are scaled into
+
+
+def layout_positions(matrix: xr.DataArray | xr.Dataset, *, layout: str = "spring", seed: int = 0
+                     ) -> dict[str, tuple[float, float]]:
+    """Node positions in the unit square, deterministic for a given ``seed``.
+
+    Computed on the undirected graph of :func:`~sdg_interactions.graph.to_graph` whose edge weight is
+    the non-negative ``|a_ij| + |a_ji|`` (the edges' ``weight``, never the signed score): strongly
+    linked nodes, by synergy or by conflict, are drawn close together. ``"kamada_kawai"`` ignores
+    weights (it reads them as distances). Both axes are scaled by the same factor, so the layout
+    keeps its shape.
+
+    Examples
+    --------
+    >>> from sdg_interactions.scenario import toy_matrix
+    >>> pos = layout_positions(toy_matrix(), layout="circular")
+    >>> sorted(pos), pos == layout_positions(toy_matrix(), layout="circular")
+    (['1.1', '1.2', '1.3', '1.4'], True)
+    """
+    if layout not in LAYOUTS:
+        raise ValidationError(locate("unknown network layout", value=layout,
+                                     valid=", ".join(LAYOUTS) + ", or a mapping {node: (x, y)}"))
+    directed = to_graph(matrix)
+    graph = nx.Graph()
+    graph.add_nodes_from(node_ids(matrix))
+    for s, t, weight in directed.edges(data="weight", default=0.0):
+        if s != t and weight and np.isfinite(weight):
+            previous = graph.edges[s, t]["weight"] if graph.has_edge(s, t) else 0.0
+            graph.add_edge(s, t, weight=previous + float(weight))
+    if graph.number_of_nodes() == 0:
+        return {}
+    if layout == "spring":
+        raw = nx.spring_layout(graph, weight="weight", seed=seed)
+    elif layout == "circular":
+        raw = nx.circular_layout(graph)
+    else:
+        raw = nx.kamada_kawai_layout(graph, weight=None)
+    return _unit_square({str(k): (float(v[0]), float(v[1])) for k, v in raw.items()})
+
+
+def _unit_square(pos: Mapping[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    xy = np.array(list(pos.values()), dtype=float).reshape(-1, 2)
+    low = xy.min(axis=0)
+    span = float((xy.max(axis=0) - low).max()) or 1.0
+    xy = (xy - low) / span
+    xy += (1.0 - xy.max(axis=0)) / 2  # centre the shorter side
+    return {k: (round(float(x), 6), round(float(y), 6)) for k, (x, y) in zip(pos, xy, strict=True)}
+
+
+def network(matrix: xr.DataArray | xr.Dataset, metrics: xr.Dataset | None = None, *, threshold: float = 2,
+            lang: str = "sv", layout: str | Mapping[str, tuple[float, float]] = "spring", seed: int = 0,
+            caption: str | None = None) -> alt.LayerChart:
+    """The network of strong links: nodes sized by systemic influence, coloured by the column sum.
+
+    Parameters
+    ----------
+    matrix : xarray.DataArray or xarray.Dataset
+        One matrix.
+    metrics : xarray.Dataset, optional
+        :func:`~sdg_interactions.metrics.sdg_synergies` of ``matrix`` (computed when not given).
+    threshold : float
+        Draw the links with ``|score| ≥ threshold`` (default 2), coloured by sign: blue promotes,
+        orange restricts; a small triangle near the target shows the direction.
+    layout : {"spring", "circular", "kamada_kawai"} or mapping
+        How to place the nodes (:func:`layout_positions`; deterministic for a ``seed``), or the
+        positions themselves ``{node: (x, y)}``.
+
+    Returns
+    -------
+    altair.LayerChart
+        Links, arrowheads, nodes (size = ``systemic``, colour = ``in_sum`` on a diverging scale with
+        its midpoint at 0) and id labels; tooltips with labels and metrics.
+
+    Examples
+    --------
+    >>> from sdg_interactions.scenario import toy_matrix
+    >>> spec = network(toy_matrix(), lang="en").to_dict()
+    >>> from sdg_interactions.plots import rows_of
+    >>> edges = rows_of(spec, spec["layer"][0]["data"]["name"])
+    >>> sorted((e["source"], e["target"], e["score"]) for e in edges)
+    [('1.1', '1.2', 2.0), ('1.1', '1.3', -2.0), ('1.2', '1.3', 3.0)]
+    """
+    lang = check(lang)
+    if metrics is None:
+        metrics = sdg_synergies(matrix)
+    nodes = node_table(matrix, lang)
+    ids = nodes["id"].tolist()
+    if [str(v) for v in metrics["node"].to_numpy()] != ids:
+        raise ValidationError("metrics must be computed on the same matrix: the nodes differ. "
+                              "Valid: sdg_synergies(matrix).")
+    if isinstance(layout, Mapping):
+        missing = [i for i in ids if i not in layout]
+        if missing:
+            raise ValidationError(locate("the layout has no position for a node", value=missing[0],
+                                         valid="a mapping {node: (x, y)} covering every node"))
+        pos = _unit_square({i: tuple(layout[i]) for i in ids})
+        layout_name = text("plots.network.given", lang)
+    else:
+        pos = layout_positions(matrix, layout=layout, seed=seed)
+        layout_name = text(f"plots.network.{layout}", lang)
+
+    for name in ("systemic", "in_sum", "out_sum", "rank"):
+        nodes[name] = metrics[name].to_numpy()
+    nodes["x"] = [pos[i][0] for i in ids]
+    nodes["y"] = [pos[i][1] for i in ids]
+    edges = _edges(matrix, nodes, pos, threshold, lang)
+
+    square = alt.Scale(domain=[-_PAD, 1 + _PAD], nice=False, zero=False)
+    x = alt.X("x:Q", scale=square, axis=None)
+    y = alt.Y("y:Q", scale=square, axis=None)
+    signs = [text("plots.sign.positive", lang), text("plots.sign.negative", lang)]
+    sign_scale = alt.Scale(domain=signs, range=[POSITIVE_COLOR, NEGATIVE_COLOR])
+    sign_color = alt.Color("sign:N", title=text("plots.network.edge", lang), scale=sign_scale)
+    edge_tip = [alt.Tooltip("link:N", title=text("plots.tooltip.link", lang)),
+                alt.Tooltip("score:Q", title=text("plots.tooltip.score", lang), format="+.2~f")]
+    edge_base = alt.Chart(inline(edges))
+    lines = edge_base.mark_rule(opacity=0.45).encode(
+        x=x, y=y, x2="x2:Q", y2="y2:Q", color=sign_color,
+        strokeWidth=alt.StrokeWidth("strength:Q", scale=alt.Scale(domain=[0, 3], range=[0.5, 3.5]),
+                                    legend=None),
+        tooltip=edge_tip)
+    heads = edge_base.mark_point(shape="triangle", filled=True, size=40, opacity=0.8).encode(
+        x=alt.X("hx:Q", scale=square, axis=None), y=alt.Y("hy:Q", scale=square, axis=None),
+        angle=alt.Angle("angle:Q", scale=None), color=alt.Color("sign:N", scale=sign_scale, legend=None),
+        tooltip=edge_tip)
+
+    node_base = alt.Chart(inline(nodes.drop(columns=["text"])))
+    limit = float(np.nanmax(np.abs(nodes["in_sum"]))) if len(nodes) else 1.0
+    limit = limit or 1.0
+    size_title, color_title = text("plots.network.size", lang), text("plots.network.color", lang)
+    circles = node_base.mark_circle(opacity=0.95, stroke="#333333", strokeWidth=0.6).encode(
+        x=x, y=y,
+        size=alt.Size("systemic:Q", title=size_title, scale=alt.Scale(zero=False, range=[40, 700])),
+        color=alt.Color("in_sum:Q", title=color_title,
+                        scale=alt.Scale(scheme=SCORE_SCHEME, reverse=True, domain=[-limit, limit],
+                                        domainMid=0)),
+        tooltip=[alt.Tooltip("id:N", title=text("plots.tooltip.node", lang)),
+                 alt.Tooltip("label:N", title=text("plots.tooltip.label", lang)),
+                 alt.Tooltip("rank:Q", title=text("column.rank", lang)),
+                 alt.Tooltip("systemic:Q", title=size_title, format=".2~f"),
+                 alt.Tooltip("out_sum:Q", title=text("column.out_sum", lang), format=".2~f"),
+                 alt.Tooltip("in_sum:Q", title=color_title, format=".2~f")])
+    labels = node_base.mark_text(dy=-11, fontSize=9, color="#222222").encode(x=x, y=y, text="id:N")
+    chart = alt.layer(lines, heads, circles, labels).resolve_scale(color="independent").properties(
+        width=560, height=560)
+    notes = [text("plots.network.caption", lang, layout=layout_name)]
+    return finish(chart, title=text("plots.network.title", lang, threshold=f"{threshold:g}"), lang=lang,
+                  kind="network", caption=caption_lines(matrix.attrs, lang, *notes, caption=caption))
+
+
+def _edges(matrix, nodes: pd.DataFrame, pos: Mapping[str, tuple[float, float]], threshold: float,
+           lang: str) -> pd.DataFrame:
+    """The links with ``|score| ≥ threshold``: endpoints, an arrowhead point near the target and its angle."""
+    cells = scored_cells(matrix, comments=False)
+    edges = cells[cells["score"].abs() >= threshold].reset_index(drop=True)
+    x1 = np.array([pos[s][0] for s in edges["source"]], dtype=float)
+    y1 = np.array([pos[s][1] for s in edges["source"]], dtype=float)
+    x2 = np.array([pos[t][0] for t in edges["target"]], dtype=float)
+    y2 = np.array([pos[t][1] for t in edges["target"]], dtype=float)
+    length = np.hypot(x2 - x1, y2 - y1)
+    back = np.clip(1.0 - 0.035 / np.where(length > 0, length, 1.0), 0.5, 1.0)  # stop short of the node
+    positive, negative = text("plots.sign.positive", lang), text("plots.sign.negative", lang)
+    labels = dict(zip(nodes["id"], nodes["label"], strict=True))
+    return edges.assign(
+        x=x1, y=y1, x2=x2, y2=y2,
+        hx=np.round(x1 + back * (x2 - x1), 6), hy=np.round(y1 + back * (y2 - y1), 6),
+        angle=np.round(np.degrees(np.arctan2(x2 - x1, y2 - y1)) % 360, 2),  # clockwise from "up"
+        strength=edges["score"].abs(),
+        sign=np.where(edges["score"] >= 0, positive, negative),
+        link=[f"{s} {labels[s]} → {t} {labels[t]}"
+              for s, t in zip(edges["source"], edges["target"], strict=True)],
+    )

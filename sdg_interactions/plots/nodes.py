@@ -1,0 +1,234 @@
+"""Charts of per-node results: :func:`ranking`, :func:`quadrants` and :func:`scenario_classes`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from sdg_interactions.errors import ValidationError
+from sdg_interactions.frameworks import node_sort_key
+from sdg_interactions.metrics import rank_descending
+from sdg_interactions.plots.base import (
+    NEGATIVE_COLOR,
+    POSITIVE_COLOR,
+    caption_lines,
+    check,
+    finish,
+    inline,
+    result_labels,
+    y_axis,
+)
+from sdg_interactions.texts import text
+
+__all__ = ["CLASS_COLORS", "QUADRANT_COLORS", "quadrants", "ranking", "scenario_classes"]
+
+#: Okabe–Ito colours (colour-blind safe) of the quadrants of the influence–dependence plane.
+QUADRANT_COLORS = {"driver": "#0072B2", "relay": "#E69F00", "dependent": "#CC79A7", "autonomous": "#999999"}
+#: Colours of the scenario classes: blues for support, grey for "not free", vermilion for "at risk".
+CLASS_COLORS = {"prioritised": "#0b3c6e", "comes_along": "#2f6fa8", "partly_supported": "#8fbbdd",
+                "not_free": "#aaaaaa", "at_risk": "#D55E00"}
+#: The order in which the classes are shown.
+CLASS_ORDER = ("prioritised", "comes_along", "partly_supported", "not_free", "at_risk")
+
+
+def _need(result: xr.Dataset, names: tuple[str, ...], where: str) -> None:
+    missing = [n for n in names if n not in result]
+    if missing:
+        raise ValidationError(f"this chart needs the result variables {', '.join(names)}; missing "
+                              f"{', '.join(missing)}. Valid: the result of {where}.")
+
+
+def _sign_color(field: str):
+    return alt.condition(f"datum.{field} >= 0", alt.value(POSITIVE_COLOR), alt.value(NEGATIVE_COLOR))
+
+
+def ranking(metrics: xr.Dataset, *, lang: str = "sv", top: int | None = None, caption: str | None = None,
+            attrs: Mapping | None = None) -> alt.HConcatChart:
+    """First-order (``out_sum``) beside systemic influence (``systemic``), nodes sorted by systemic rank.
+
+    Two bar charts on one shared order (systemic rank, ties in node order), so a node that climbs or
+    falls once second-order effects count stands out. ``top`` keeps the ``top`` best ranked.
+    ``attrs`` (the matrix's) or ``caption`` name the source under the title.
+
+    Examples
+    --------
+    >>> from sdg_interactions.metrics import sdg_synergies
+    >>> from sdg_interactions.scenario import toy_matrix
+    >>> spec = ranking(sdg_synergies(toy_matrix()), lang="en").to_dict()
+    >>> from sdg_interactions.plots import rows_of
+    >>> [row["node"] for row in rows_of(spec, spec["data"]["name"])]
+    ['1.2', '1.1', '1.4', '1.3']
+    """
+    lang = check(lang)
+    _need(metrics, ("out_sum", "systemic", "rank"), "sdg_interactions.metrics.sdg_synergies(matrix)")
+    frame = result_labels(metrics, lang)
+    frame["out_sum"] = metrics["out_sum"].to_numpy()
+    frame["systemic"] = metrics["systemic"].to_numpy()
+    frame["rank"] = metrics["rank"].to_numpy().astype(int)
+    frame["first_rank"] = rank_descending(metrics["out_sum"].to_numpy())
+    frame["key"] = [node_sort_key(i) for i in frame["node"]]
+    frame = frame.sort_values(["rank", "key"], kind="stable").drop(columns="key").reset_index(drop=True)
+    total = len(frame)
+    if top is not None:
+        frame = frame.head(int(top))
+    order = frame["name"].tolist()
+    first, systemic = text("plots.ranking.first_order", lang), text("plots.ranking.systemic", lang)
+    tooltip = [alt.Tooltip("node:N", title=text("plots.tooltip.node", lang)),
+               alt.Tooltip("label:N", title=text("plots.tooltip.label", lang)),
+               alt.Tooltip("rank:Q", title=text("plots.ranking.rank", lang)),
+               alt.Tooltip("first_rank:Q", title=text("plots.ranking.first_rank", lang)),
+               alt.Tooltip("out_sum:Q", title=first, format=".2~f"),
+               alt.Tooltip("systemic:Q", title=systemic, format=".2~f")]
+    base = alt.Chart(inline(frame)).encode(tooltip=tooltip).properties(width=240, height=alt.Step(16))
+    y = alt.Y("name:N", sort=order, axis=y_axis(text("plots.ranking.y", lang), labelLimit=320))
+    left = base.mark_bar().encode(y=y, x=alt.X("out_sum:Q", title=first), color=_sign_color("out_sum"))
+    right = base.mark_bar().encode(y=alt.Y("name:N", sort=order, axis=None),
+                                   x=alt.X("systemic:Q", title=systemic), color=_sign_color("systemic"))
+    chart = alt.hconcat(left, right, spacing=12)
+    notes = [text("plots.ranking.caption", lang)]
+    if top is not None and top < total:
+        notes.insert(0, text("plots.ranking.top", lang, top=int(top), total=total))
+    return finish(chart, title=text("plots.ranking.title", lang), lang=lang, kind="ranking",
+                  caption=caption_lines(attrs or metrics.attrs, lang, *notes, caption=caption))
+
+
+def quadrants(influence_result: xr.Dataset, *, lang: str = "sv", caption: str | None = None,
+              attrs: Mapping | None = None) -> alt.LayerChart:
+    """The influence–dependence plane: dependence on x, influence on y, dashed lines at the means.
+
+    Takes :func:`sdg_interactions.influence.influence_dependence` (``influence``, ``dependence``,
+    ``quadrant``). Points are coloured by quadrant (names in ``lang``) and labelled with their ids; the
+    quadrant names stand in the corners: drivers top left, relays top right, dependents bottom right,
+    autonomous bottom left. The mean lines are computed from the data sent (the means over the nodes).
+    ``attrs`` (the matrix's) or ``caption`` name the source under the title.
+
+    Examples
+    --------
+    >>> from sdg_interactions.influence import influence_dependence
+    >>> from sdg_interactions.scenario import toy_matrix
+    >>> spec = quadrants(influence_dependence(toy_matrix()), lang="en").to_dict()
+    >>> spec["layer"][0]["encoding"]["color"]["scale"]["domain"]
+    ['driver', 'relay', 'dependent', 'autonomous']
+    """
+    lang = check(lang)
+    _need(influence_result, ("influence", "dependence", "quadrant"),
+          "sdg_interactions.influence.influence_dependence(matrix)")
+    frame = result_labels(influence_result, lang)
+    frame["influence"] = influence_result["influence"].to_numpy().astype(float)
+    frame["dependence"] = influence_result["dependence"].to_numpy().astype(float)
+    codes = [str(q) for q in influence_result["quadrant"].to_numpy()]
+    names = {code: text(f"metrics.quadrant.{code}", lang) for code in QUADRANT_COLORS}
+    frame["quadrant"] = [names.get(c, c) for c in codes]
+    x_title, y_title = text("plots.quadrants.x", lang), text("plots.quadrants.y", lang)
+    quadrant_title = text("metrics.column.quadrant", lang)
+    base = alt.Chart(inline(frame))
+    x = alt.X("dependence:Q", title=x_title, scale=alt.Scale(zero=True, nice=True))
+    y = alt.Y("influence:Q", title=y_title, scale=alt.Scale(zero=True, nice=True))
+    points = base.mark_circle(size=90, opacity=0.9, stroke="white", strokeWidth=0.5).encode(
+        x=x, y=y,
+        color=alt.Color("quadrant:N", title=quadrant_title,
+                        scale=alt.Scale(domain=list(names.values()), range=list(QUADRANT_COLORS.values()))),
+        tooltip=[alt.Tooltip("node:N", title=text("plots.tooltip.node", lang)),
+                 alt.Tooltip("label:N", title=text("plots.tooltip.label", lang)),
+                 alt.Tooltip("quadrant:N", title=quadrant_title),
+                 alt.Tooltip("influence:Q", title=y_title, format=".2~f"),
+                 alt.Tooltip("dependence:Q", title=x_title, format=".2~f")])
+    labels = base.mark_text(dy=-8, fontSize=9, color="#333333").encode(x=x, y=y, text="node:N")
+    rule = {"strokeDash": [4, 3], "color": "#666666"}
+    mean_x = base.mark_rule(**rule).encode(x="mean(dependence):Q")
+    mean_y = base.mark_rule(**rule).encode(y="mean(influence):Q")
+    corners = pd.DataFrame({
+        "quadrant": [names[c] for c in QUADRANT_COLORS],
+        "dependence": [0.0, frame["dependence"].max(), frame["dependence"].max(), 0.0],
+        "influence": [frame["influence"].max(), frame["influence"].max(), 0.0, 0.0],
+        "align": ["left", "right", "right", "left"],
+    }) if len(frame) else pd.DataFrame(columns=["quadrant", "dependence", "influence", "align"])
+    corner_color = alt.Color("quadrant:N", legend=None, scale=alt.Scale(domain=list(names.values()),
+                                                                        range=list(QUADRANT_COLORS.values())))
+    corner_base = alt.Chart(inline(corners)).encode(x="dependence:Q", y="influence:Q", text="quadrant:N",
+                                                    color=corner_color)
+    corner = [corner_base.transform_filter(f"datum.align == '{side}'").mark_text(
+        align=side, fontWeight="bold", fontSize=12, opacity=0.75, dy=-2) for side in ("left", "right")]
+    chart = alt.layer(points, mean_x, mean_y, labels, *corner).properties(width=480, height=400)
+    return finish(chart, title=text("plots.quadrants.title", lang),
+                  caption=caption_lines(attrs or influence_result.attrs, lang, text("plots.quadrants.caption", lang),
+                                        caption=caption), lang=lang, kind="quadrants")
+
+
+def scenario_classes(scenario_result: xr.Dataset, *, lang: str = "sv", caption: str | None = None,
+                     attrs: Mapping | None = None) -> alt.FacetChart:
+    """A scenario's nodes grouped by class, with the direct support (+) and harm (−) from the priorities.
+
+    Takes :func:`sdg_interactions.scenario.scenario`. One panel per class (prioritised, comes along,
+    partly supported, not free, at risk; names in ``lang``), each node a bar of ``direct_pos`` to the
+    right and ``direct_neg`` to the left, coloured by class; within a panel nodes are sorted by their
+    direct net effect. The indirect effects are in the tooltips (they grow with the size of the
+    matrix and do not decide the class). ``attrs`` (the matrix's) or ``caption`` name the source.
+
+    Examples
+    --------
+    >>> from sdg_interactions.scenario import scenario, toy_matrix
+    >>> spec = scenario_classes(scenario(toy_matrix(), ["1.1"]), lang="en").to_dict()
+    >>> spec["facet"]["row"]["sort"]
+    ['prioritised', 'comes along', 'partly supported', 'not free – needs its own effort', 'at risk']
+    >>> from sdg_interactions.plots import rows_of
+    >>> rows = rows_of(spec, spec["data"]["name"])
+    >>> sorted((row["node"], row["part"], row["value"]) for row in rows)[:3]
+    [('1.1', 'direct_neg', 0.0), ('1.1', 'direct_pos', 0.0), ('1.2', 'direct_neg', 0.0)]
+    """
+    lang = check(lang)
+    variables = ("direct_pos", "direct_neg", "indirect_pos", "indirect_neg", "effect_net")
+    _need(scenario_result, (*variables, "class"), "sdg_interactions.scenario.scenario(matrix, priorities)")
+    frame = result_labels(scenario_result, lang)
+    for name in variables:
+        frame[name] = scenario_result[name].to_numpy().astype(float)
+    codes = [str(c) for c in scenario_result["class"].to_numpy()]
+    unknown = sorted(set(codes) - set(CLASS_ORDER))
+    if unknown:
+        raise ValidationError(f"unknown scenario classes {unknown}. Valid: {', '.join(CLASS_ORDER)}.")
+    names = {code: text(f"scenario.class.{code}", lang) for code in CLASS_ORDER}
+    frame["code"] = codes
+    frame["class"] = [names[c] for c in codes]
+    frame["direct_net"] = frame["direct_pos"] + frame["direct_neg"]
+    frame["key"] = [node_sort_key(i) for i in frame["node"]]
+    frame["order"] = [CLASS_ORDER.index(c) for c in codes]
+    frame = frame.sort_values(["order", "direct_net", "key"], ascending=[True, False, True], kind="stable")
+    order = frame["name"].tolist()
+    long = frame.melt(id_vars=[c for c in frame.columns if c not in ("direct_pos", "direct_neg", "key")],
+                      value_vars=["direct_pos", "direct_neg"], var_name="part", value_name="value")
+    long = long.assign(direct_pos=np.tile(frame["direct_pos"].to_numpy(), 2),  # melt stacks the two parts
+                       direct_neg=np.tile(frame["direct_neg"].to_numpy(), 2))
+    long = long.drop(columns=["order"])
+    class_title = text("plots.scenario.class", lang)
+    tooltip = [alt.Tooltip("node:N", title=text("plots.tooltip.node", lang)),
+               alt.Tooltip("label:N", title=text("plots.tooltip.label", lang)),
+               alt.Tooltip("class:N", title=class_title)]
+    tooltip += [alt.Tooltip(f"{v}:Q", title=text(f"scenario.column.{v}", lang), format=".2~f")
+                for v in variables]
+    base = alt.Chart(inline(long))
+    bars = base.mark_bar(height={"band": 0.75}).encode(
+        y=alt.Y("name:N", sort=order, axis=alt.Axis(title=None, labelLimit=320)),
+        x=alt.X("value:Q", title=text("plots.scenario.x", lang), stack="zero"),
+        color=alt.Color("class:N", title=class_title, legend=alt.Legend(labelLimit=320),
+                        scale=alt.Scale(domain=[names[c] for c in CLASS_ORDER],
+                                        range=[CLASS_COLORS[c] for c in CLASS_ORDER])),
+        tooltip=tooltip)
+    zero = base.mark_rule(color="#444444").encode(x=alt.datum(0))
+    chart = alt.layer(bars, zero).properties(width=380, height=alt.Step(16)).facet(
+        row=alt.Row("class:N", sort=[names[c] for c in CLASS_ORDER], title=None,
+                    header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start",
+                                      labelFontWeight="bold", labelFontSize=12, labelOrient="top")),
+        spacing=8,
+    ).resolve_scale(y="independent")
+    priorities = scenario_result.attrs.get("priorities")
+    if priorities is None or isinstance(priorities, str):
+        chosen = frame.loc[frame["code"] == "prioritised", "node"].tolist()
+        priorities = [priorities] if priorities else chosen
+    title = text("plots.scenario.title", lang, priorities=", ".join(map(str, priorities)) or "–")
+    notes = [text("plots.scenario.caption", lang)]
+    return finish(chart, title=title, lang=lang, kind="scenario_classes",
+                  caption=caption_lines(attrs or scenario_result.attrs, lang, *notes, caption=caption))
