@@ -20,7 +20,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import xarray as xr
-from scipy.stats import rankdata
 
 from sdg_interactions.errors import ValidationError
 from sdg_interactions.matrix import NODE, as_matrix
@@ -79,7 +78,9 @@ def rank_descending(values: np.ndarray) -> np.ndarray:
     >>> rank_descending(np.array([5.0, 7.0, 5.0, 1.0])).tolist()
     [2, 1, 2, 4]
     """
-    return rankdata(-np.asarray(values), method="min", axis=-1).astype(np.int64)
+    values = np.asarray(values, dtype=np.float64)
+    # rank = 1 + how many values are strictly larger (numpy only: scipy.stats costs 0.7 s to import)
+    return 1 + (values[..., None, :] > values[..., :, None]).sum(axis=-1, dtype=np.int64)
 
 
 def node_result(obj: xr.DataArray | xr.Dataset, variables: dict[str, np.ndarray]) -> xr.Dataset:

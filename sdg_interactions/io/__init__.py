@@ -29,7 +29,6 @@ from sdg_interactions.io.csvfile import (
     write_long_csv,
     write_wide_csv,
 )
-from sdg_interactions.io.excel import read_excel, write_excel, write_results_excel, write_template
 from sdg_interactions.io.graphfile import read_graphml, write_gexf, write_graphml
 from sdg_interactions.io.netcdf import NETCDF_SIGNATURES, read_netcdf, write_netcdf
 
@@ -107,6 +106,33 @@ def register_format(
         EXTENSIONS[extension.lower()] = name
     for magic in signatures:
         SIGNATURES[magic] = name
+
+
+def _excel(name: str) -> Callable:
+    """A function of :mod:`sdg_interactions.io.excel`, imported when first used (openpyxl is slow to import)."""
+    import importlib
+
+    return getattr(importlib.import_module("sdg_interactions.io.excel"), name)
+
+
+def read_excel(path, **options) -> xr.Dataset:
+    """Read a filled Excel scoring template; see :func:`sdg_interactions.io.excel.read_excel`."""
+    return _excel("read_excel")(path, **options)
+
+
+def write_excel(obj, path, **options) -> None:
+    """Write a matrix Dataset to Excel; see :func:`sdg_interactions.io.excel.write_excel`."""
+    return _excel("write_excel")(obj, path, **options)
+
+
+def write_template(path, nodes, **options) -> None:
+    """Write the Excel scoring template; see :func:`sdg_interactions.io.excel.write_template`."""
+    return _excel("write_template")(path, nodes, **options)
+
+
+def write_results_excel(path, tables, **options) -> None:
+    """Write result tables to Excel; see :func:`sdg_interactions.io.excel.write_results_excel`."""
+    return _excel("write_results_excel")(path, tables, **options)
 
 
 register_format("excel", extensions=(".xlsx",), reader=read_excel, writer=write_excel, signatures=(b"PK\x03\x04",))
