@@ -17,7 +17,7 @@ HEAVY = ("altair", "ipywidgets", "papermill", "nbclient", "openpyxl", "scipy", "
 
 
 def test_import_keeps_heavy_libraries_out():
-    code = "import sys, sdg_interactions; print(','.join(m for m in %r if m in sys.modules))" % (HEAVY,)
+    code = f"import sys, sdg_interactions; print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == ""
 
