@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from sdg_interactions.errors import SdgInteractionsError
+from sdg_interactions.report import add_report_parser
 from sdg_interactions.texts import LANGUAGES, text
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_SOME_FAILED", "build_parser", "main"]
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     scenario.add_argument("--out", metavar="FILE.csv",
                           help="write every node's effects and class to a CSV file")
     scenario.set_defaults(run=_run_scenario)
+    add_report_parser(sub)
     return parser
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 __all__ = [
     "InputFormatError",
+    "ReportError",
     "SdgInteractionsError",
     "SdgInteractionsWarning",
     "UnknownDatasetError",
@@ -42,6 +43,10 @@ class UnknownKommunError(SdgInteractionsError, LookupError):
 
 class UnknownDatasetError(SdgInteractionsError, LookupError):
     """A bundled data set name that does not exist (and is no existing file either)."""
+
+
+class ReportError(SdgInteractionsError):
+    """A report could not be made: the notebook failed, or its files could not be written."""
 
 
 class SdgInteractionsWarning(UserWarning):

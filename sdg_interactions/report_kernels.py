@@ -1,0 +1,155 @@
+"""The fast batch's kernels: long-lived Jupyter kernels that run one report after another.
+
+A fresh kernel per notebook costs seconds. :class:`Kernel` starts one kernel with the heavy imports
+warmed; before each report :meth:`Kernel.reset` clears the namespace (``InteractiveShell.reset(
+new_session=True)``: every user variable and the output history go, the execution counter restarts at
+1) and checks that it holds only the names a fresh kernel holds. :func:`execute` runs the template
+through :func:`papermill.execute_notebook` on such a kernel (a papermill engine registered once), so
+the notebook is what plain papermill makes. papermill and jupyter_client are imported lazily.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sdg_interactions.errors import ReportError
+
+__all__ = ["CELL_TIMEOUT", "KERNEL_NAME", "Kernel", "execute", "fresh_kernel"]
+
+#: The name of the kernel the template runs on.
+KERNEL_NAME = "python3"
+#: Seconds a cell may run before the report fails.
+CELL_TIMEOUT = 600
+_WARM_CODE = """\
+import datetime, html, json
+import numpy, pandas, xarray, networkx, scipy
+import IPython.display
+import sdg_interactions, sdg_interactions.io, sdg_interactions.narrative, sdg_interactions.report
+import sdg_interactions.metrics, sdg_interactions.scenario, sdg_interactions.structure
+import sdg_interactions.influence
+sdg_interactions.frameworks.kommuner(); sdg_interactions.frameworks.bundled_matrices()
+sdg_interactions.texts.catalogue()
+"""
+_WARM_CHARTS_CODE = """\
+import altair, pandas
+import sdg_interactions.plots
+sdg_interactions.plots.to_svg(altair.Chart(pandas.DataFrame({"x": [1]})).mark_point().encode(x="x"))
+"""
+_KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=ERROR",)  # no start-up chatter on the terminal
+_RESET_CODE = """\
+import warnings as _warnings
+_warnings.onceregistry.clear()
+getattr(_warnings, "_filters_mutated", lambda: None)()
+get_ipython().reset(new_session=True)
+"""
+_NAMES = {"names": "sorted(get_ipython().user_ns)"}  # evaluated after the code, adding no name
+
+
+class Kernel:
+    """A long-lived kernel with the heavy imports warmed, owned by one thread."""
+
+    def __init__(self, kernel_name: str = KERNEL_NAME, startup_timeout: float = 60, *, charts: bool = True):
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        self._run_sync = run_sync
+        self.km = AsyncKernelManager(kernel_name=kernel_name)
+        # the arguments nbclient gives a kernel it starts itself
+        arguments = [*_KERNEL_ARGUMENTS, "--HistoryManager.hist_file=:memory:"]
+        run_sync(self.km.start_kernel)(extra_arguments=arguments)
+        self.kc = self.km.client()
+        try:
+            self.kc.start_channels()
+            run_sync(self.kc.wait_for_ready)(timeout=startup_timeout)
+            self._execute(_WARM_CODE + (_WARM_CHARTS_CODE if charts else ""))
+            self.baseline = self._reset()
+        except BaseException:
+            self.shutdown()
+            raise
+
+    def _execute(self, code: str, **kwargs) -> dict:
+        reply = self._run_sync(self.kc.execute_interactive)(code, store_history=False, timeout=CELL_TIMEOUT,
+                                                            output_hook=lambda msg: None, **kwargs)
+        if reply["content"]["status"] != "ok":
+            raise ReportError(f"the report kernel failed to prepare: {reply['content'].get('evalue', '')}")
+        return reply
+
+    def _reset(self) -> str:
+        reply = self._execute(_RESET_CODE, user_expressions=_NAMES)
+        return reply["content"]["user_expressions"]["names"]["data"]["text/plain"]
+
+    def alive(self) -> bool:
+        return bool(self._run_sync(self.km.is_alive)())
+
+    def reset(self) -> None:
+        """Clear everything the last report left; raise :class:`ReportError` if the namespace is not clean."""
+        if self._reset() != self.baseline:
+            raise ReportError("the report kernel kept names from the previous report")
+
+    def shutdown(self) -> None:
+        try:
+            self.kc.stop_channels()
+            self._run_sync(self.km.shutdown_kernel)(now=True)
+        except Exception:
+            pass
+
+
+def fresh_kernel(kernel: Kernel | None, *, charts: bool) -> Kernel:
+    """A clean kernel for the next report: ``kernel`` reset, or a new one if it died or stayed dirty."""
+    if kernel is not None:
+        try:
+            if kernel.alive():
+                kernel.reset()
+                return kernel
+        except ReportError:
+            pass
+        kernel.shutdown()
+    return Kernel(charts=charts)
+
+
+def _pooled_engine():
+    """papermill's nbclient engine, run on a given kernel manager and client (registered once)."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.utils import merge_kwargs, remove_args
+
+    if _ENGINE[0]:
+        return
+
+    class PooledEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, *,
+                                     pooled_kernel, **kwargs):
+            # the same arguments as NBClientEngine.execute_managed_notebook, plus a running kernel
+            kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+            final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
+                                 kernel_name=kernel_name, log_output=log_output, stdout_file=stdout_file,
+                                 stderr_file=stderr_file)
+            client = PapermillNotebookClient(nb_man, km=pooled_kernel.km, **final)
+            client.kc = pooled_kernel.kc  # not owned: nbclient neither stops nor shuts it down
+            return client.execute()
+
+    papermill_engines.register("sdg_pooled", PooledEngine)
+    _ENGINE[0] = True
+
+
+_ENGINE = [False]  # registered with papermill yet?
+
+
+def execute(template: Path, parameters: dict, output: Path, kernel: Kernel | None):
+    """Run the template for one report with papermill: on ``kernel`` if given, else in a fresh kernel."""
+    import papermill
+
+    options = {"parameters": parameters, "progress_bar": False, "request_save_on_cell_execute": False,
+               "kernel_name": KERNEL_NAME, "execution_timeout": CELL_TIMEOUT,
+               "extra_arguments": list(_KERNEL_ARGUMENTS)}
+    if kernel is not None:
+        _pooled_engine()
+        options.update(engine_name="sdg_pooled", pooled_kernel=kernel)
+    try:
+        return papermill.execute_notebook(str(template), str(output), **options)
+    except papermill.PapermillExecutionError as error:
+        last = str(error.evalue).splitlines()[0] if error.evalue else ""
+        raise ReportError(f"{output.name}: the notebook failed in cell {error.exec_count}: "
+                          f"{error.ename}: {last}") from None

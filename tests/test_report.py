@@ -1,0 +1,333 @@
+"""The per-kommun report: the template through papermill, HTML and PDF, the fast batch, the CLI.
+
+The slow tests share two module-scoped runs: plain papermill (a fresh kernel per report) and the fast
+batch (reused kernels) over the same parameters, written one after the other into the same folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from sdg_interactions import frameworks, report
+from sdg_interactions.errors import UnknownKommunError, ValidationError
+from sdg_interactions.io import load_dataset
+from sdg_interactions.matrix import aggregate
+from sdg_interactions.metrics import sdg_synergies
+from sdg_interactions.structure import conflicts
+
+HOSTILE = ['\'; import os; os.system("x") #', "\n", "../../etc/passwd", 'Håbo"\nimport os', "0305/../../x"]
+
+#: A workshop's answers: three respondents, one named like a person, comments with HTML in them.
+WORKSHOP = """respondent,source,target,score,comment
+Cecilia Svensson,7.2,13.2,3,more wind power
+Cecilia Svensson,13.2,7.2,2,
+Cecilia Svensson,7.2,15.5,-2,<script>alert(1)</script> land use
+Cecilia Svensson,15.5,11.1,-1,
+Cecilia Svensson,11.1,7.2,1,
+Cecilia Svensson,8.4,12.5,3,
+Cecilia Svensson,12.5,8.4,2,
+Bo,7.2,13.2,2,
+Bo,13.2,7.2,2,
+Bo,7.2,15.5,1,shared land
+Bo,15.5,11.1,-2,
+Bo,11.1,7.2,0,
+Bo,8.4,12.5,2,
+Bo,12.5,15.5,-3,landfill on wetlands
+Alva,7.2,13.2,3,
+Alva,7.2,15.5,-3,
+Alva,15.5,11.1,-1,
+Alva,11.1,7.2,1,
+Alva,8.4,12.5,3,
+Alva,12.5,8.4,1,
+Alva,12.5,15.5,-1,
+"""
+
+
+def _cli(argv: list[str]) -> int:
+    """``sdg-interactions`` with ``argv``: through cli.main once the lead wired ``report`` in, else through
+    a parser built with add_report_parser."""
+    from sdg_interactions import cli
+
+    parser = cli.build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    if "report" in commands:
+        return cli.main(argv)
+    parser = argparse.ArgumentParser(prog="sdg-interactions")
+    report.add_report_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+def _section(page: str, name: str) -> str:
+    found = re.search(rf'<section class="report-section" id="section-{name}">(.*?)</section>', page, re.S)
+    assert found, f"no {name} section"
+    return found.group(1)
+
+
+def _first(text: str, node: str) -> int:
+    found = re.search(rf"(?<![\d.]){re.escape(node)}(?![\d])", text)
+    return found.start() if found else -1
+
+
+def _requests(page: str) -> list[str]:
+    """Every src/href (and CSS url()/@import) that does not stay inside the page."""
+    found = re.findall(r"""(?:src|href)\s*=\s*["']?([^"'\s>]+)""", page, re.I)
+    found += re.findall(r"url\(\s*['\"]?([^'\")]+)", page, re.I)
+    found += re.findall(r"@import\s+([^;]+)", page, re.I)
+    return [u for u in found if not u.startswith("#") and not u.startswith("data:")]
+
+
+# --- quick checks, no kernel --------------------------------------------------------------------
+
+
+def test_slug_is_safe_and_unique_for_every_kommun(tmp_path):
+    table = frameworks.kommuner()
+    slugs = [report.slug(row) for _, row in table.iterrows()]
+    assert len(set(slugs)) == len(table) == 290
+    assert all(re.fullmatch(r"\d{4}_[a-z0-9_]+", s) for s in slugs)
+    names = dict(zip(table["kommun"], slugs, strict=True))
+    assert names["Håbo"] == "0305_habo"
+    assert names["Upplands Väsby"] == "0114_upplands_vasby"
+    assert names["Malung-Sälen"] == "2023_malung_salen"
+    for _, row in table.iterrows():
+        for path in report.report_paths(tmp_path, row).values():
+            assert path.parent == tmp_path.resolve()
+
+
+def test_unknown_kommun_names_close_matches():
+    with pytest.raises(UnknownKommunError, match="Falköping"):
+        report.check_parameters(kommun="Falköpng")
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_hostile_kommun_is_refused_before_anything_runs(hostile, tmp_path, capsys):
+    with pytest.raises(UnknownKommunError):
+        report.check_parameters(kommun=hostile)
+    out = tmp_path / "out"
+    assert _cli(["report", "--kommun", hostile, "--output-dir", str(out)]) == 2
+    assert "error:" in capsys.readouterr().err
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unknown_kommun_on_the_cli_exits_2_with_close_matches(tmp_path, capsys):
+    assert _cli(["report", "--kommun", "Uplands Väsby", "--output-dir", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "Upplands Väsby" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv", [["--format", "docx"], ["--jobs", "0"], ["--priorities", "99.9"],
+                                  ["--priorities", "1.1"], ["--matrix", "no_such_matrix"],
+                                  ["--matrices-dir", "/no/such/dir"]])
+def test_bad_options_exit_2(argv, tmp_path):
+    # 1.1 is a valid target id, but no node of the Sweden matrix
+    assert _cli(["report", "--kommun", "Håbo", "--output-dir", str(tmp_path / "o"), *argv]) == 2
+    assert not (tmp_path / "o").exists()
+
+
+def test_parameters_are_injected_as_literals(tmp_path):
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    (tmp_path / "sub").mkdir()
+    odd = tmp_path / "sub" / "we'ird \"name\"\n'); import os #.csv"
+    odd.write_text("source,target,score\n7.2,13.2,2\n", encoding="utf-8")
+    given = f"{tmp_path}/sub/../sub/{odd.name}"
+    params = report.check_parameters(kommun="Håbo", matrix=given, priorities=["7.2"])
+    nb = parameterize_notebook(load_notebook_node(str(report.template_path())), params)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    tree = ast.parse(injected.source)
+    values = {}
+    for node in tree.body:  # only assignments of literals: nothing that could run
+        assert isinstance(node, ast.Assign)
+        values[node.targets[0].id] = ast.literal_eval(node.value)
+    assert values["matrix"] == str(odd.resolve())
+    assert values["kommun"] == "0305" and values["priorities"] == ["7.2"]
+
+
+def test_template_parameters_cell_holds_typed_literals():
+    nb = nbformat.read(report.template_path(), as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    tree = ast.parse(cell.source)
+    names = []
+    for node in tree.body:
+        assert isinstance(node, ast.AnnAssign)
+        ast.literal_eval(node.value)
+        names.append(node.target.id)
+    assert names == ["kommun", "matrix", "aggregate", "audience", "lang", "top_k", "priorities",
+                     "pseudonymise", "output_dir"]
+    assert all(line.count("#") == 1 for line in cell.source.splitlines()[1:])  # every one commented
+    assert all(not c.get("outputs") and c.get("execution_count") is None
+               for c in nb.cells if c.cell_type == "code")  # outputs stripped
+
+
+def test_normalise_notebook_only_touches_noise():
+    nb = {"metadata": {"papermill": {"start_time": "2026-01-01T10:00:00", "duration": 3.2, "parameters": {}}},
+          "cells": [{"cell_type": "code", "execution_count": 7, "metadata": {"papermill": {"duration": 1.0}},
+                     "source": "x", "outputs": [{"output_type": "execute_result", "execution_count": 7,
+                                                 "data": {"text/plain": "view_12 on 2026-05-09"}}]}]}
+    out = report.normalise_notebook(nb)
+    assert out["metadata"]["papermill"] == {"parameters": {}}
+    assert out["cells"][0]["execution_count"] is None
+    assert out["cells"][0]["outputs"][0]["data"]["text/plain"] == "view_N on <date>"
+    assert out["cells"][0]["source"] == "x"
+
+
+def test_bad_parameters_are_refused():
+    with pytest.raises(ValidationError):
+        report.check_parameters(kommun="Håbo", audience="everyone")
+    with pytest.raises(ValidationError):
+        report.check_parameters(kommun="Håbo", top_k=0)
+    with pytest.raises(ValidationError):
+        report.check_parameters(kommun="Håbo", lang="de")
+
+
+# --- through papermill ---------------------------------------------------------------------------
+
+#: The three kommuner of the batch runs: both languages, both audiences, a national example, a
+#: bundled non-SDG matrix with comments, and a workshop file with several respondents.
+RUNS = [
+    {"kommun": "Håbo", "lang": "en", "audience": "forvaltning", "matrix": "weitz2018_sweden"},
+    {"kommun": "Upplands Väsby", "lang": "sv", "audience": "forvaltning", "matrix": "WORKSHOP"},
+    {"kommun": "Malung-Sälen", "lang": "en", "audience": "politiker", "matrix": "mongolia2017"},
+]
+
+
+@pytest.fixture(scope="module")
+def workshop(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("data") / "upplands_vasby_workshop.csv"
+    path.write_text(WORKSHOP, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory, workshop):
+    """Plain papermill, then the fast batch, over the same parameters into the same folder."""
+    import papermill
+
+    out = tmp_path_factory.mktemp("reports")
+    params = [{**r, "matrix": str(workshop) if r["matrix"] == "WORKSHOP" else r["matrix"],
+               "output_dir": str(out)} for r in RUNS]
+    # the template as it is: no parameters at all (Falköping, Swedish, for politicians)
+    default_nb = papermill.execute_notebook(str(report.template_path()), str(out / "default.ipynb"),
+                                            progress_bar=False, kernel_name="python3")
+    plain = report.run_batch(params, output_dir=out, formats=("html", "pdf"), jobs=2, fast=False)
+    assert plain.ok, plain.failed
+    contents = {}
+    for code, paths in plain.written.items():
+        contents[code] = {"nb": nbformat.read(paths["ipynb"], as_version=4),
+                          "html": paths["html"].read_text(encoding="utf-8"),
+                          "pdf": paths["pdf"].read_bytes()[:8]}
+    fast = report.run_batch(params, output_dir=out, formats=("html",), jobs=1, fast=True)
+    assert fast.ok, fast.failed
+    fast_nbs = {code: nbformat.read(paths["ipynb"], as_version=4) for code, paths in fast.written.items()}
+    return {"params": params, "plain": contents, "fast": fast_nbs, "default": default_nb, "out": out}
+
+
+def _matrix_of(params: dict):
+    return aggregate(load_dataset(params["matrix"]))
+
+
+@pytest.mark.slow
+def test_template_runs_as_it_is(runs):
+    page = report.to_html(runs["default"])
+    assert "Falköping" in _section(page, "cover")
+    assert "nationella exemplet" in _section(page, "cover")
+    m = aggregate(load_dataset("weitz2018_sweden"))
+    top = sdg_synergies(m).to_dataframe().sort_values(["rank"], kind="stable").index[:5].tolist()
+    intro = re.search(r"<p>(.*?)</p>", _section(page, "levers"), re.S).group(1)
+    assert [_first(intro, i) for i in top] == sorted(_first(intro, i) for i in top)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("index", range(len(RUNS)))
+def test_report_shows_kommun_levers_and_conflicts(runs, index):
+    params = runs["params"][index]
+    place = frameworks.find_kommun(params["kommun"])
+    got = runs["plain"][place["kommunkod"]]
+    page = got["html"]
+    assert place["kommun"] in _section(page, "cover")
+    m = _matrix_of(params)
+    metrics = sdg_synergies(m).to_dataframe()
+    metrics["order"] = range(len(metrics))
+    top = metrics.sort_values(["rank", "order"]).index[:5].tolist()
+    intro = re.search(r"<p>(.*?)</p>", _section(page, "levers"), re.S).group(1)
+    positions = [_first(intro, node) for node in top]
+    assert min(positions) >= 0 and positions == sorted(positions), (top, intro)
+    worst = conflicts(m).iloc[0]
+    conflict_text = _section(page, "conflicts")
+    assert 0 <= _first(conflict_text, worst["source"]) < _first(conflict_text, worst["target"])
+    # nothing broke, nothing is fetched, the PDF is a PDF
+    assert "Traceback" not in page
+    for cell in got["nb"].cells:
+        for output in cell.get("outputs", []):
+            assert output["output_type"] != "error"
+            assert not (output["output_type"] == "stream" and output["name"] == "stderr"), output["text"]
+    assert _requests(page) == []
+    assert "<script" not in page.lower()
+    assert got["pdf"].startswith(b"%PDF")
+    national = "national example" in page or "nationella exemplet" in page
+    assert national == (params["matrix"] in ("weitz2018_sweden", "mongolia2017"))
+    lang_word = {"sv": "Målkonflikter", "en": "Goal conflicts"}[params["lang"]]
+    assert lang_word in page
+    assert ('id="section-method"' in page) == (params["audience"] == "forvaltning")
+    assert ("<svg" in page) == (params["audience"] == "forvaltning")
+
+
+@pytest.mark.slow
+def test_politician_report_fits_two_pages(runs):
+    import weasyprint
+
+    code = frameworks.find_kommun("Malung-Sälen")["kommunkod"]
+    pages = weasyprint.HTML(string=runs["plain"][code]["html"]).render().pages
+    assert 1 <= len(pages) <= 2
+
+
+@pytest.mark.slow
+def test_workshop_report_pseudonymises_and_shows_agreement(runs):
+    page = runs["plain"]["0114"]["html"]
+    assert "Cecilia" not in page and "Svensson" not in page
+    assert "Respondent 1 7, Respondent 2 7 och Respondent 3 7" in _section(page, "respondents")
+    assert "3 personer" in _section(page, "cover")
+    agreement = _section(page, "respondents")
+    # 7.2 → 15.5 got +1 from one and −2, −3 from others: contested
+    assert "7.2" in agreement and "15.5" in agreement
+    assert "&lt;script&gt;" in page  # the comment is shown, as text
+    assert "kommunens egen" in page or "Upplands Väsbys egen" in page
+
+
+@pytest.mark.slow
+def test_fast_batch_equals_plain_papermill(runs):
+    assert set(runs["fast"]) == set(runs["plain"]) == {"0305", "0114", "2023"}
+    for code, nb in runs["fast"].items():
+        plain = report.normalise_notebook(runs["plain"][code]["nb"])
+        fast = report.normalise_notebook(nb)
+        assert json.dumps(fast, sort_keys=True) == json.dumps(plain, sort_keys=True), code
+
+
+@pytest.mark.slow
+def test_batch_with_a_corrupt_matrix_finishes_the_rest(tmp_path, capsys):
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "0305.csv").write_text("source,target,score\n7.2,13.2,2\n13.2,7.2,-1\n", encoding="utf-8")
+    (own / "0114.csv").write_bytes(b"\x00\x01 this is no matrix \xff\xfe")
+    out = tmp_path / "reports"
+    code = _cli(["report", "--kommun", "Håbo", "--kommun", "0114", "--kommun", "Falköping",
+                 "--matrices-dir", str(own), "--output-dir", str(out), "--jobs", "1"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "1 av 3" in err and "0114 Upplands Väsby" in err and "Traceback" not in err
+    made = sorted(p.name for p in out.iterdir())
+    assert made == ["0305_habo.html", "0305_habo.ipynb", "0305_habo.pdf",
+                    "1499_falkoping.html", "1499_falkoping.ipynb", "1499_falkoping.pdf"]
+    habo = (out / "0305_habo.html").read_text(encoding="utf-8")
+    assert "Håbos egen" in habo and "nationella" not in habo
+    assert (out / "0305_habo.pdf").read_bytes().startswith(b"%PDF")
+    assert list(tmp_path.iterdir()) == [own, out] or sorted(tmp_path.iterdir()) == sorted([own, out])
