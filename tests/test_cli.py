@@ -1,0 +1,80 @@
+"""Tests of the command line's `analyse` subcommand and its exit codes (scenario: test_scenario.py;
+report: test_report.py; bad files: test_bad_inputs.py)."""
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from sdg_interactions import load_matrix
+from sdg_interactions.cli import main
+from sdg_interactions.metrics import SDG_SYNERGIES_COLUMNS, sdg_synergies
+
+FIRST_COLUMNS = ["node", "label", *SDG_SYNERGIES_COLUMNS]
+APPENDED = ["total_out", "total_in", "net_multiplier", "quadrant", "cluster"]
+
+
+def test_analyse_default_prints_ranked_table_in_swedish(capsys):
+    assert main(["analyse", "--top", "3"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert "34 noder" in lines[0]
+    body = [line.split() for line in lines[2:5]]
+    assert [row[0] for row in body] == ["1", "2", "3"]
+    assert [row[1] for row in body] == ["16.6", "12.1", "8.4"]
+    assert "Bygg effektiva" in out  # the Swedish label of 16.6
+    assert "Källa: Weitz" in out
+
+
+def test_analyse_english_labels(capsys):
+    assert main(["analyse", "weitz2018_sweden", "--lang", "en", "--top", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "ranked by systemic influence" in out and "Source: Weitz" in out
+    assert "16.6" in out and "12.1" not in out
+
+
+def test_analyse_out_writes_every_node_with_stable_columns(tmp_path, capsys):
+    path = tmp_path / "resultat.csv"
+    assert main(["analyse", "--top", "2", "--out", str(path)]) == 0
+    table = pd.read_csv(path, dtype={"node": str})
+    assert list(table.columns) == FIRST_COLUMNS + APPENDED
+    assert len(table) == 34
+    expected = sdg_synergies(load_matrix("weitz2018_sweden")).to_dataframe()
+    assert table.set_index("node")["systemic"].to_dict() == expected["systemic"].to_dict()
+    assert set(table["quadrant"]) <= {"driver", "relay", "dependent", "autonomous"}
+    assert "34" in capsys.readouterr().out
+
+
+def test_analyse_mongolia_and_a_file(tmp_path, capsys):
+    assert main(["analyse", "mongolia2017", "--top", "1", "--lang", "en"]) == 0
+    assert "MN-16" in capsys.readouterr().out
+    path = tmp_path / "m.csv"
+    path.write_text("source;target;score\n11.2;3.9;2\n3.9;11.2;-1\n", encoding="cp1252")
+    assert main(["analyse", str(path)]) == 0
+    assert "11.2" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["analyse", "no_such_matrix"], "weitz2018_sweden"),
+        (["analyse", "--top", "-1"], "--top"),
+        (["analyse", "--lang", "de"], "invalid choice"),
+        (["frobnicate"], "invalid choice"),
+        ([], "required"),
+    ],
+)
+def test_bad_usage_is_one_line_and_exit_2(argv, needle, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and needle in err and "Traceback" not in err
+
+
+def test_console_script_runs_as_a_process():
+    done = subprocess.run([sys.executable, "-m", "sdg_interactions.cli", "analyse", "--top", "1"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and "16.6" in done.stdout
+    done = subprocess.run([sys.executable, "-m", "sdg_interactions.cli", "analyse", "x.csv"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "x.csv" in done.stderr
