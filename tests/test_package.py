@@ -53,3 +53,26 @@ def test_graph_round_trip_is_lossless(matrix):
     back = from_graph(G)["score"]
     xr.testing.assert_identical(back.reset_coords(drop=True), matrix.reset_coords(drop=True))
     xr.testing.assert_identical(back.coords.to_dataset(), matrix.coords.to_dataset())
+
+
+def test_ruff_passes_on_code_tests_and_notebooks():
+    from pathlib import Path
+
+    root = Path(__file__).parents[1]
+    done = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", str(root)],
+                          capture_output=True, text=True, cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_modules_stay_small_and_document_themselves():
+    import ast
+    from pathlib import Path
+
+    package = Path(__file__).parents[1] / "sdg_interactions"
+    for path in package.rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        tree = ast.parse(source)
+        assert ast.get_docstring(tree), f"{path.name} has no module docstring"
+        assert len(source.splitlines()) <= 600, f"{path.name} is too long"
+        if path.name != "__main__.py":
+            assert "__all__" in source, f"{path.name} has no __all__"
