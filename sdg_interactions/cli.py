@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="print the N highest-ranked nodes (default 10; 0 = all)")
     analyse.add_argument("--aggregate", default="mean", choices=("mean", "median", "trimmed"),
                          help="how several respondents' answers are combined (default mean)")
-    analyse.add_argument("--out", metavar="FILE.csv", help="write every node's metrics to a CSV file")
+    analyse.add_argument("--out", metavar="FILE.csv", help="write every node's metrics to a file (.csv, or .xlsx for Excel)")
     analyse.set_defaults(run=_run_analyse)
 
     scenario = sub.add_parser("scenario", help=text("scenario.cli.help", "en"),
@@ -72,7 +72,7 @@ def _run_analyse(args: argparse.Namespace) -> int:
     da = load_matrix(args.matrix, aggregate=args.aggregate)
     table = analysis_table(da, lang=args.lang)
     if args.out:
-        table.to_csv(args.out, index=False, encoding="utf-8", lineterminator="\n")
+        _write_table(table, args.out, sheet="analys", lang=args.lang)
     shown = table.sort_values(["rank", "node"], kind="stable")
     if args.top:  # ties at the edge are all shown
         shown = shown[shown["rank"] <= args.top]
@@ -112,7 +112,7 @@ def _run_scenario(args: argparse.Namespace) -> int:
     conflicts = triggered_conflicts(ds, priorities)
     table = to_table(result, lang=lang, columns=(*EFFECT_VARIABLES, "class"))
     if args.out:
-        table.to_csv(args.out, index=False, encoding="utf-8", lineterminator="\n")
+        _write_table(table, args.out, sheet="scenario", lang=lang)
     name = ds.attrs.get(f"title_{lang}") or ds.attrs.get("name") or args.matrix
     print(text("scenario.cli.heading", lang, name=name, priorities=", ".join(result.attrs["priorities"]),
                efforts=", ".join(f"{e:g}" for e in result.attrs["efforts"])))
@@ -143,6 +143,16 @@ def _run_scenario(args: argparse.Namespace) -> int:
     if args.out:
         print(text("scenario.cli.written", lang, path=args.out, n=len(table)))
     return EXIT_OK
+
+
+def _write_table(table: pd.DataFrame, path: str, *, sheet: str, lang: str) -> None:
+    """Write a result table: Excel (headers in ``lang``, text as text) for ``.xlsx``, else CSV (UTF-8)."""
+    if str(path).lower().endswith(".xlsx"):
+        from sdg_interactions.io import write_results_excel
+
+        write_results_excel(path, {sheet: table}, lang=lang)
+    else:
+        table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -78,3 +78,15 @@ def test_console_script_runs_as_a_process():
     done = subprocess.run([sys.executable, "-m", "sdg_interactions.cli", "analyse", "x.csv"],
                           capture_output=True, text=True)
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "x.csv" in done.stderr
+
+
+def test_analyse_out_excel_has_translated_headers_and_all_nodes(tmp_path, capsys):
+    import openpyxl
+
+    path = tmp_path / "resultat.xlsx"
+    assert main(["analyse", "--out", str(path)]) == 0
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 35
+    assert "systemisk påverkan" in rows[0]
+    assert {row[0] for row in rows[1:]} >= {"16.6", "17.11"}
