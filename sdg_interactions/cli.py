@@ -45,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="print the N highest-ranked nodes (default 10; 0 = all)")
     analyse.add_argument("--aggregate", default="mean", choices=("mean", "median", "trimmed"),
                          help="how several respondents' answers are combined (default mean)")
-    analyse.add_argument("--out", metavar="FILE.csv", help="write every node's metrics to a file (.csv, or .xlsx for Excel)")
+    analyse.add_argument("--out", metavar="FILE.csv",
+                         help="write every node's metrics to a file (.csv, or .xlsx for Excel)")
     analyse.set_defaults(run=_run_analyse)
 
     scenario = sub.add_parser("scenario", help=text("scenario.cli.help", "en"),
