@@ -31,9 +31,11 @@ __all__ = [
     "SIGN_TOLERANCE",
     "check_alpha",
     "influence_dependence",
+    "quadrant_codes",
     "sign_flips",
     "total_influence",
     "total_influence_matrix",
+    "total_sums",
 ]
 
 #: The default damping factor α of the total influence.
@@ -132,11 +134,41 @@ def total_influence(obj: xr.DataArray | xr.Dataset, *, alpha: float = DEFAULT_AL
     >>> r["total_out"].round(6).values.tolist(), r["total_in"].round(6).values.tolist()
     ([0.333333, -0.333333], [-0.333333, 0.333333])
     """
-    alpha = check_alpha(alpha)
-    t = _total(adjacency(obj), alpha)
-    result = node_result(obj, {"total_out": t.sum(axis=-1), "total_in": t.sum(axis=-2)})
+    total_out, total_in = total_sums(adjacency(obj), check_alpha(alpha))
+    result = node_result(obj, {"total_out": total_out, "total_in": total_in})
     result.attrs["alpha"] = alpha
     return result
+
+
+def total_sums(a: np.ndarray, alpha: float, *, influence: np.ndarray | None = None,
+               dependence: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column sums of ``T`` from ``A`` (numpy, ``(..., n, n)``) without forming ``T``.
+
+    With ``M = I − αD``: ``T = M⁻¹·αD = αD·M⁻¹`` (the two commute), so
+    ``total_out = T·1 = M⁻¹ (αD·1)`` and ``total_in = Tᵀ·1 = M⁻ᵀ (αDᵀ·1)``: two linear solves with
+    one right-hand side each instead of one with ``n``. ``influence`` / ``dependence`` (the absolute row
+    and column sums of ``A``) may be passed in when already known.
+    """
+    if influence is None or dependence is None:
+        absolute = np.abs(a)
+        influence, dependence = absolute.sum(axis=-1), absolute.sum(axis=-2)
+    n = a.shape[-1]
+    if n == 0:
+        return np.zeros(a.shape[:-1]), np.zeros(a.shape[:-1])
+    s = np.maximum(influence.max(axis=-1), dependence.max(axis=-1))
+    scale = np.where(s > 0, alpha / np.where(s > 0, s, 1.0), 0.0)
+    m = np.eye(n) - a * scale[..., None, None]
+    total_out = np.linalg.solve(m, (a.sum(axis=-1) * scale[..., None])[..., None])[..., 0]
+    total_in = np.linalg.solve(np.swapaxes(m, -1, -2), (a.sum(axis=-2) * scale[..., None])[..., None])[..., 0]
+    return total_out, total_in
+
+
+def quadrant_codes(influence: np.ndarray, dependence: np.ndarray) -> np.ndarray:
+    """The quadrant code of each node from its influence and dependence (means over the last axis)."""
+    strong_out = influence >= influence.mean(axis=-1, keepdims=True)
+    strong_in = dependence >= dependence.mean(axis=-1, keepdims=True)
+    return np.select([strong_out & ~strong_in, strong_out & strong_in, ~strong_out & strong_in],
+                     list(QUADRANTS[:3]), default=QUADRANTS[3]).astype(object)
 
 
 def sign_flips(obj: xr.DataArray | xr.Dataset, *, alpha: float = DEFAULT_ALPHA) -> pd.DataFrame:
@@ -203,8 +235,5 @@ def influence_dependence(obj: xr.DataArray | xr.Dataset) -> xr.Dataset:
     """
     absolute = np.abs(adjacency(obj))
     influence, dependence = absolute.sum(axis=-1), absolute.sum(axis=-2)
-    strong_out = influence >= influence.mean(axis=-1, keepdims=True)
-    strong_in = dependence >= dependence.mean(axis=-1, keepdims=True)
-    quadrant = np.select([strong_out & ~strong_in, strong_out & strong_in, ~strong_out & strong_in],
-                         list(QUADRANTS[:3]), default=QUADRANTS[3]).astype(object)
-    return node_result(obj, {"influence": influence, "dependence": dependence, "quadrant": quadrant})
+    return node_result(obj, {"influence": influence, "dependence": dependence,
+                             "quadrant": quadrant_codes(influence, dependence)})

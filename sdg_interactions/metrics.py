@@ -28,6 +28,7 @@ from sdg_interactions.texts import check_lang
 __all__ = [
     "ANALYSIS_COLUMNS",
     "BEYOND_COLUMNS",
+    "PATHS_COLUMNS",
     "SDG_SYNERGIES_COLUMNS",
     "adjacency",
     "all_metrics",
@@ -37,6 +38,7 @@ __all__ = [
     "node_result",
     "rank_descending",
     "sdg_synergies",
+    "signed_sums",
     "to_table",
     "two_step_paths",
 ]
@@ -50,6 +52,8 @@ BEYOND_COLUMNS = ("total_out", "total_in", "net_multiplier", "quadrant", "cluste
 ANALYSIS_COLUMNS = SDG_SYNERGIES_COLUMNS + BEYOND_COLUMNS
 
 
+#: The two-step path sums of :func:`two_step_paths`.
+PATHS_COLUMNS = ("paths_synergy", "paths_double_negative", "paths_mixed")
 #: Matrix attrs that per-node results keep, so charts and tables can cite their source.
 PROVENANCE_ATTRS = ("name", "title_sv", "title_en", "scored_by_sv", "scored_by_en", "citation", "doi", "source_file")
 
@@ -130,22 +134,45 @@ def sdg_synergies(obj: xr.DataArray | xr.Dataset) -> xr.Dataset:
     >>> r["systemic"].values.tolist(), r["rank"].values.tolist()
     ([0.5, 1.5, 4.5], [3, 2, 1])
     """
-    a = adjacency(obj)
+    parts = signed_sums(adjacency(obj))
+    return node_result(obj, {name: parts[name] for name in SDG_SYNERGIES_COLUMNS})
+
+
+def signed_sums(a: np.ndarray) -> dict[str, np.ndarray]:
+    """The sums behind :func:`sdg_synergies` and :func:`two_step_paths`, from ``A`` as a numpy array.
+
+    One pass over ``P = max(A, 0)`` and ``N = min(A, 0)``: the row and column sums of each, then the
+    two-step sums as two matrix products with the stacked row sums ``[r⁺, r⁻]`` (``P·r⁺``, ``P·r⁻``,
+    ``N·r⁺``, ``N·r⁻``), from which ``second_order = ½ · A·r`` follows as their sum. Returns the
+    :data:`SDG_SYNERGIES_COLUMNS` and the ``paths_*`` variables, each ``(..., n)``.
+    """
     pos, neg = np.maximum(a, 0.0), np.minimum(a, 0.0)
-    out_sum = a.sum(axis=-1)
-    second = 0.5 * np.einsum("...ij,...j->...i", a, out_sum)
+    out_pos, out_neg = pos.sum(axis=-1), neg.sum(axis=-1)
+    in_pos, in_neg = pos.sum(axis=-2), neg.sum(axis=-2)
+    rows = np.stack([out_pos, out_neg], axis=-1)
+    through_pos, through_neg = np.matmul(pos, rows), np.matmul(neg, rows)
+    synergy = 0.5 * through_pos[..., 0]
+    double_negative = 0.5 * through_neg[..., 1]
+    mixed = 0.5 * (through_pos[..., 1] + through_neg[..., 0])
+    out_sum = out_pos + out_neg
+    second = synergy + double_negative + mixed
     systemic = out_sum + second
-    return node_result(obj, {
-        "out_sum": out_sum,
-        "out_pos": pos.sum(axis=-1),
-        "out_neg": neg.sum(axis=-1),
-        "in_sum": a.sum(axis=-2),
-        "in_pos": pos.sum(axis=-2),
-        "in_neg": neg.sum(axis=-2),
-        "second_order": second,
-        "systemic": systemic,
-        "rank": rank_descending(systemic),
-    })
+    return {
+        "out_sum": out_sum, "out_pos": out_pos, "out_neg": out_neg,
+        "in_sum": in_pos + in_neg, "in_pos": in_pos, "in_neg": in_neg,
+        "second_order": second, "systemic": systemic, "rank": rank_descending(systemic),
+        "paths_synergy": synergy, "paths_double_negative": double_negative, "paths_mixed": mixed,
+    }
+
+
+def _counts(a: np.ndarray) -> dict[str, np.ndarray]:
+    pos, neg = a > 0, a < 0
+    return {
+        "n_pos_out": np.count_nonzero(pos, axis=-1).astype(np.int64),
+        "n_neg_out": np.count_nonzero(neg, axis=-1).astype(np.int64),
+        "n_pos_in": np.count_nonzero(pos, axis=-2).astype(np.int64),
+        "n_neg_in": np.count_nonzero(neg, axis=-2).astype(np.int64),
+    }
 
 
 def link_counts(obj: xr.DataArray | xr.Dataset) -> xr.Dataset:
@@ -167,14 +194,7 @@ def link_counts(obj: xr.DataArray | xr.Dataset) -> xr.Dataset:
     >>> r["n_pos_in"].values.tolist(), r["n_neg_in"].values.tolist()
     ([1, 0, 2], [1, 1, 0])
     """
-    a = adjacency(obj)
-    pos, neg = a > 0, a < 0
-    return node_result(obj, {
-        "n_pos_out": pos.sum(axis=-1, dtype=np.int64),
-        "n_neg_out": neg.sum(axis=-1, dtype=np.int64),
-        "n_pos_in": pos.sum(axis=-2, dtype=np.int64),
-        "n_neg_in": neg.sum(axis=-2, dtype=np.int64),
-    })
+    return node_result(obj, _counts(adjacency(obj)))
 
 
 def net_multiplier(obj: xr.DataArray | xr.Dataset) -> xr.Dataset:
@@ -224,18 +244,8 @@ def two_step_paths(obj: xr.DataArray | xr.Dataset) -> xr.Dataset:
     >>> sdg_synergies(m)["second_order"].values.tolist()  # the sums of the three
     [0.5, 3.5, -1.5]
     """
-    a = adjacency(obj)
-    pos, neg = np.maximum(a, 0.0), np.minimum(a, 0.0)
-    r_pos, r_neg = pos.sum(axis=-1), neg.sum(axis=-1)
-
-    def half(m: np.ndarray, r: np.ndarray) -> np.ndarray:
-        return 0.5 * np.einsum("...ij,...j->...i", m, r)
-
-    return node_result(obj, {
-        "paths_synergy": half(pos, r_pos),
-        "paths_double_negative": half(neg, r_neg),
-        "paths_mixed": half(pos, r_neg) + half(neg, r_pos),
-    })
+    parts = signed_sums(adjacency(obj))
+    return node_result(obj, {name: parts[name] for name in PATHS_COLUMNS})
 
 
 def to_table(result: xr.Dataset, *, lang: str = "sv", columns: tuple[str, ...] | None = None) -> pd.DataFrame:
@@ -277,15 +287,25 @@ def all_metrics(obj: xr.DataArray | xr.Dataset, *, alpha: float = 0.9,
     >>> r["quadrant"].values.tolist(), r["cluster"].values.tolist()
     (['relay', 'driver', 'relay'], [1, 1, 1])
     """
-    from sdg_interactions.influence import influence_dependence, total_influence
+    from sdg_interactions.influence import check_alpha, quadrant_codes, total_sums
     from sdg_interactions.structure import clusters
 
-    parts = [sdg_synergies(obj), link_counts(obj), net_multiplier(obj), two_step_paths(obj),
-             total_influence(obj, alpha=alpha), influence_dependence(obj)]
+    alpha = check_alpha(alpha)
+    a = adjacency(obj)  # once: every part below reads the same numpy array
+    parts = signed_sums(a)
+    influence = parts["out_pos"] - parts["out_neg"]  # Σ_j |a_ij|
+    dependence = parts["in_pos"] - parts["in_neg"]  # Σ_i |a_ij|
+    total_out, total_in = total_sums(a, alpha, influence=influence, dependence=dependence)
+    variables = {name: parts[name] for name in SDG_SYNERGIES_COLUMNS}
+    variables.update(_counts(a))
+    variables["net_multiplier"] = parts["out_sum"] - parts["in_sum"]
+    variables.update({name: parts[name] for name in PATHS_COLUMNS})
+    variables.update(total_out=total_out, total_in=total_in, influence=influence, dependence=dependence,
+                     quadrant=quadrant_codes(influence, dependence))
+    result = node_result(obj, variables)
     if include_clusters:
-        parts.append(clusters(obj))
-    result = xr.merge(parts, compat="identical", join="exact", combine_attrs="drop")
-    result.attrs["alpha"] = float(alpha)
+        result["cluster"] = clusters(obj)["cluster"]
+    result.attrs["alpha"] = alpha
     return result
 
 
