@@ -331,3 +331,47 @@ def test_batch_with_a_corrupt_matrix_finishes_the_rest(tmp_path, capsys):
     assert "Håbos egen" in habo and "nationella" not in habo
     assert (out / "0305_habo.pdf").read_bytes().startswith(b"%PDF")
     assert list(tmp_path.iterdir()) == [own, out] or sorted(tmp_path.iterdir()) == sorted([own, out])
+
+
+# --- every language and audience for each of three kommuner ------------------------------------
+
+GRID = [(kommun, lang, audience) for kommun in ("Falköping", "0305", "Upplands Väsby")
+        for lang in ("sv", "en") for audience in ("politiker", "forvaltning")]
+
+
+@pytest.fixture(scope="module")
+def grid(tmp_path_factory):
+    """The 12 reports (3 kommuner × sv/en × politiker/förvaltning), by the fast batch, HTML only."""
+    out = tmp_path_factory.mktemp("grid")
+    pages = {}
+    for lang in ("sv", "en"):
+        for audience in ("politiker", "forvaltning"):  # a folder each: file names are per kommun
+            folder = out / f"{lang}_{audience}"
+            kommuner = [k for k, la, au in GRID if (la, au) == (lang, audience)]
+            result = report.run_batch([{"kommun": k, "lang": lang, "audience": audience, "output_dir": str(folder)}
+                                       for k in kommuner], output_dir=folder, formats=("html",), fast=True)
+            assert result.ok, result.failed
+            for kommun in kommuner:
+                paths = result.written[frameworks.find_kommun(kommun)["kommunkod"]]
+                pages[kommun, lang, audience] = (paths["html"].read_text(encoding="utf-8"),
+                                                 nbformat.read(paths["ipynb"], as_version=4))
+    return pages
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("kommun", "lang", "audience"), GRID)
+def test_every_language_and_audience(grid, kommun, lang, audience):
+    page, nb = grid[kommun, lang, audience]
+    assert frameworks.find_kommun(kommun)["kommun"] in _section(page, "cover")
+    m = _matrix_of({"matrix": "weitz2018_sweden"})
+    top = sdg_synergies(m).to_dataframe().sort_values("rank", kind="stable").index[:5].tolist()
+    intro = re.search(r"<p>(.*?)</p>", _section(page, "levers"), re.S).group(1)
+    positions = [_first(intro, node) for node in top]
+    assert min(positions) >= 0 and positions == sorted(positions)
+    worst = conflicts(m).iloc[0]
+    text = _section(page, "conflicts")
+    assert 0 <= _first(text, worst["source"]) < _first(text, worst["target"])
+    assert {"sv": "Målkonflikter", "en": "Goal conflicts"}[lang] in page
+    assert ('id="section-method"' in page) == (audience == "forvaltning")
+    assert "Traceback" not in page and _requests(page) == []
+    assert not [o for c in nb.cells for o in c.get("outputs", []) if o["output_type"] == "error"]
