@@ -50,16 +50,17 @@ sys.path.insert(0, str(ROOT / "tests"))
 from slow_reference import PER_NODE, slow_metrics  # noqa: E402
 
 from sdg_interactions import frameworks  # noqa: E402
-from sdg_interactions.influence import influence_dependence, total_influence  # noqa: E402
-from sdg_interactions.matrix import from_array, node_ids, validate  # noqa: E402
-from sdg_interactions.metrics import (  # noqa: E402
+from sdg_interactions.analysis import (  # noqa: E402
     all_metrics,
+    clusters,
+    influence_dependence,
     link_counts,
     net_multiplier,
     sdg_synergies,
+    total_influence,
     two_step_paths,
 )
-from sdg_interactions.structure import clusters  # noqa: E402
+from sdg_interactions.matrix import from_array, node_ids, validate  # noqa: E402
 
 try:
     import threadpoolctl

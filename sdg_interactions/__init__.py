@@ -1,12 +1,23 @@
 """sdg_interactions: how the targets of Agenda 2030 help or hinder each other, for Swedish kommuner.
 
-The package re-exports the public functions of its modules; see the README for the data model.
-Heavy libraries (altair, ipywidgets, papermill) are imported only by the modules that need them
-(:mod:`sdg_interactions.plots`, :mod:`sdg_interactions.widgets`, :mod:`sdg_interactions.report`).
+The package re-exports what a notebook user reaches for; the layers below hold the rest (see the
+README's "Where things live"): base (``errors``, ``texts``, ``textfile``) < ``frameworks`` < ``matrix`` <
+``io`` < ``analysis`` < ``plots`` < ``report`` < ``cli``, each importing only from those below it.
+Heavy libraries (altair, papermill, nbconvert) are imported only by :mod:`sdg_interactions.plots` and
+:mod:`sdg_interactions.report`, never by ``import sdg_interactions``.
 """
 
 from importlib.metadata import PackageNotFoundError, version
 
+from sdg_interactions.analysis import (
+    all_metrics,
+    conflicts,
+    explain_portfolio,
+    portfolio,
+    scenario,
+    sdg_synergies,
+    triggered_conflicts,
+)
 from sdg_interactions.errors import (
     InputFormatError,
     SdgInteractionsError,
@@ -25,13 +36,22 @@ from sdg_interactions.frameworks import (
     lan,
     miljomal,
     node_info,
+    register_from_table,
     targets,
 )
-from sdg_interactions.graph import from_graph, to_graph
-from sdg_interactions.io import load_dataset, load_matrix, read_matrix, write_matrix
-from sdg_interactions.matrix import aggregate, from_array, to_long, to_wide, validate
-from sdg_interactions.metrics import sdg_synergies
-from sdg_interactions.tables import from_long, from_wide
+from sdg_interactions.io import load_dataset, load_matrix, read_matrix, write_matrix, write_template
+from sdg_interactions.matrix import (
+    aggregate,
+    from_array,
+    from_graph,
+    from_long,
+    from_wide,
+    to_graph,
+    to_long,
+    to_wide,
+    toy_matrix,
+    validate,
+)
 from sdg_interactions.texts import text
 
 try:
@@ -49,7 +69,10 @@ __all__ = [
     "ValidationError",
     "__version__",
     "aggregate",
+    "all_metrics",
     "bundled_matrices",
+    "conflicts",
+    "explain_portfolio",
     "find_kommun",
     "folkhalsomal",
     "from_array",
@@ -63,13 +86,19 @@ __all__ = [
     "load_matrix",
     "miljomal",
     "node_info",
+    "portfolio",
     "read_matrix",
+    "register_from_table",
+    "scenario",
     "sdg_synergies",
     "targets",
     "text",
     "to_graph",
     "to_long",
     "to_wide",
+    "toy_matrix",
+    "triggered_conflicts",
     "validate",
     "write_matrix",
+    "write_template",
 ]

@@ -1,4 +1,4 @@
-"""The command line: ``sdg-interactions analyse|...``.
+"""The command line: ``sdg-interactions analyse | scenario | report``; every subcommand is here.
 
 Exit codes: 0 ok; 1 a batch finished but some items failed; 2 bad input or usage. Errors print one
 clear line on stderr, never a traceback.
@@ -7,19 +7,23 @@ clear line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
 
-from sdg_interactions.errors import SdgInteractionsError
-from sdg_interactions.report import add_report_parser
+from sdg_interactions import frameworks
+from sdg_interactions.errors import SdgInteractionsError, ValidationError, locate
+from sdg_interactions.frameworks import DEFAULT_MATRIX
+from sdg_interactions.matrix import AGGREGATIONS
+from sdg_interactions.report.parameters import AUDIENCES
 from sdg_interactions.texts import LANGUAGES, text
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_SOME_FAILED", "build_parser", "main"]
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-DEFAULT_MATRIX = "weitz2018_sweden"
 
 
 class _UsageError(SdgInteractionsError):
@@ -34,6 +38,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of ``sdg-interactions``."""
     parser = _Parser(prog="sdg-interactions", description=text("cli.description", "en"))
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     analyse = sub.add_parser("analyse", help=text("cli.analyse.help", "en"),
@@ -43,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     analyse.add_argument("--lang", choices=LANGUAGES, default="sv", help="language of labels (default sv)")
     analyse.add_argument("--top", type=int, default=10, metavar="N",
                          help="print the N highest-ranked nodes (default 10; 0 = all)")
-    analyse.add_argument("--aggregate", default="mean", choices=("mean", "median", "trimmed"),
+    analyse.add_argument("--aggregate", default="mean", choices=AGGREGATIONS,
                          help="how several respondents' answers are combined (default mean)")
     analyse.add_argument("--out", metavar="FILE.csv",
                          help="write every node's metrics to a file (.csv, or .xlsx for Excel)")
@@ -60,21 +65,21 @@ def build_parser() -> argparse.ArgumentParser:
     scenario.add_argument("--out", metavar="FILE.csv",
                           help="write every node's effects and class to a CSV file")
     scenario.set_defaults(run=_run_scenario)
-    add_report_parser(sub)
+    _add_report_parser(sub)
     return parser
 
 
 def _run_analyse(args: argparse.Namespace) -> int:
+    from sdg_interactions.analysis import analysis_table
     from sdg_interactions.io import load_matrix
-    from sdg_interactions.metrics import analysis_table
 
     if args.top < 0:
         raise _UsageError(f"sdg-interactions analyse: --top must be 0 or more, not {args.top}")
-    da = load_matrix(args.matrix, aggregate=args.aggregate)
+    da = load_matrix(args.matrix, combine=args.aggregate)
     table = analysis_table(da, lang=args.lang)
     if args.out:
         _write_table(table, args.out, sheet="analys", lang=args.lang)
-    shown = table.sort_values(["rank", "node"], kind="stable")
+    shown = table.sort_values("rank", kind="stable")  # the table is in natural node order: ties keep it
     if args.top:  # ties at the edge are all shown
         shown = shown[shown["rank"] <= args.top]
     name = da.attrs.get(f"title_{args.lang}") or da.attrs.get("name") or args.matrix
@@ -91,10 +96,9 @@ def _run_analyse(args: argparse.Namespace) -> int:
 
 
 def _run_scenario(args: argparse.Namespace) -> int:
+    from sdg_interactions.analysis import CLASSES, EFFECT_VARIABLES, scenario, to_table, triggered_conflicts
     from sdg_interactions.io import load_dataset
-    from sdg_interactions.matrix import RESPONDENT, aggregate
-    from sdg_interactions.metrics import to_table
-    from sdg_interactions.scenario import CLASSES, EFFECT_VARIABLES, scenario, triggered_conflicts
+    from sdg_interactions.matrix import single_matrix
 
     lang = args.lang
     priorities = [p.strip() for p in args.priorities.split(",") if p.strip()]
@@ -108,8 +112,7 @@ def _run_scenario(args: argparse.Namespace) -> int:
             except ValueError:
                 efforts.append(raw.strip())  # scenario() names it in the error
     ds = load_dataset(args.matrix)
-    da = aggregate(ds) if RESPONDENT in ds["score"].dims else ds["score"]
-    result = scenario(da, priorities, efforts=efforts)
+    result = scenario(single_matrix(ds, what="a scenario"), priorities, efforts=efforts)
     conflicts = triggered_conflicts(ds, priorities)
     table = to_table(result, lang=lang, columns=(*EFFECT_VARIABLES, "class"))
     if args.out:
@@ -147,13 +150,95 @@ def _run_scenario(args: argparse.Namespace) -> int:
 
 
 def _write_table(table: pd.DataFrame, path: str, *, sheet: str, lang: str) -> None:
-    """Write a result table: Excel (headers in ``lang``, text as text) for ``.xlsx``, else CSV (UTF-8)."""
-    if str(path).lower().endswith(".xlsx"):
-        from sdg_interactions.io import write_results_excel
+    """Write a result table: Excel (headers in ``lang``, text as text) for ``.xlsx``, else guarded CSV."""
+    from sdg_interactions.io import write_results_excel, write_table_csv
 
-        write_results_excel(path, {sheet: table}, lang=lang)
+    if str(path).lower().endswith(".xlsx"):
+        write_results_excel({sheet: table}, path, lang=lang)
     else:
-        table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        write_table_csv(table, path)
+
+
+def _version() -> str:
+    from sdg_interactions import __version__
+
+    return __version__
+
+
+def _add_report_parser(subparsers) -> argparse.ArgumentParser:
+    """Add the ``report`` subcommand; it runs :func:`_run_report`."""
+    report = subparsers.add_parser("report", help=text("report.cli.help", "en"),
+                                   description=text("report.cli.help", "en"))
+    which = report.add_mutually_exclusive_group(required=True)
+    which.add_argument("--kommun", action="append", metavar="KOMMUN",
+                       help="a kommun by name or kommunkod (repeat for several)")
+    which.add_argument("--all", action="store_true", help="every one of the 290 kommuner")
+    report.add_argument("--matrix", default=DEFAULT_MATRIX,
+                        help=f"a bundled name or a path (.csv, .xlsx, .nc); default {DEFAULT_MATRIX}")
+    report.add_argument("--matrices-dir", metavar="DIR",
+                        help="a folder of the kommuners' own matrices, named <kommunkod>.csv|.xlsx|.nc; "
+                             "a kommun without one gets --matrix")
+    report.add_argument("--priorities", nargs="+", default=[], metavar="ID",
+                        help="prioritised node ids (space or comma separated); default: the top levers")
+    report.add_argument("--audience", choices=AUDIENCES, default="politiker",
+                        help="politiker: two pages (default); forvaltning: full detail")
+    report.add_argument("--lang", choices=LANGUAGES, default="sv", help="language of the report (default sv)")
+    report.add_argument("--output-dir", default="reports", metavar="DIR", help="default ./reports")
+    report.add_argument("--jobs", type=int, default=1, metavar="N",
+                        help="reports run in parallel (default 1)")
+    report.add_argument("--format", default="html,pdf", metavar="LIST",
+                        help="html, pdf or html,pdf (default); the executed notebook is always written")
+    report.add_argument("--aggregate", choices=AGGREGATIONS, default="mean",
+                        help="how several respondents' answers are combined (default mean)")
+    report.add_argument("--top-k", type=int, default=5, metavar="K", help="levers shown (default 5)")
+    report.add_argument("--no-pseudonymise", action="store_true",
+                        help="show respondents' own names instead of Respondent 1, 2, …")
+    report.add_argument("--plain", action="store_true",
+                        help="a fresh kernel per report (plain papermill; slower, for checking)")
+    report.set_defaults(run=_run_report)
+    return report
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    """Run ``sdg-interactions report``; return 0 (all made), 1 (some failed) or 2 (bad input)."""
+    from sdg_interactions.analysis import check_priorities
+    from sdg_interactions.io import load_dataset
+    from sdg_interactions.matrix import node_ids
+    from sdg_interactions.report.batch import run_batch
+    from sdg_interactions.report.parameters import FORMATS, check_parameters, find_matrix
+
+    formats = [f.strip() for f in str(args.format).split(",") if f.strip()]
+    bad = [f for f in formats if f not in FORMATS]
+    if bad:
+        raise ValidationError(locate("unknown format", value=bad[0], valid="html, pdf or html,pdf"))
+    if args.jobs < 1:
+        raise ValidationError(locate("--jobs must be at least 1", value=args.jobs))
+    if args.matrices_dir is not None and not Path(args.matrices_dir).is_dir():
+        raise ValidationError(locate("no such folder", value=args.matrices_dir,
+                                     valid="--matrices-dir DIR"))
+    queries = frameworks.kommuner()["kommunkod"].tolist() if args.all else args.kommun
+    codes = list(dict.fromkeys(str(frameworks.find_kommun(q)["kommunkod"]) for q in queries))
+    priorities = [p for item in args.priorities for p in re.split(r"[,\s]+", item) if p]
+    common = {"aggregate": args.aggregate, "audience": args.audience, "lang": args.lang,
+              "top_k": args.top_k, "priorities": priorities, "pseudonymise": not args.no_pseudonymise,
+              "output_dir": str(Path(args.output_dir).resolve())}
+    first = check_parameters(kommun=codes[0], matrix=args.matrix, **common)  # a bad --matrix stops all
+    if priorities:  # priorities the default matrix lacks stop everything too
+        check_priorities(first["priorities"], node_ids(load_dataset(first["matrix"])))
+    reports = [{"kommun": code, **common,
+                "matrix": find_matrix(code, matrix=args.matrix, matrices_dir=args.matrices_dir)}
+               for code in codes]
+    # warming kernels pays from the second report on
+    result = run_batch(reports, output_dir=args.output_dir, formats=formats, jobs=args.jobs,
+                       fast=not args.plain and len(reports) > 1, progress=True)
+    print(text("report.cli.done", args.lang, n=len(result.written), path=Path(args.output_dir).resolve()))
+    if result.failed:
+        print(text("report.cli.failed", args.lang, n=len(result.failed), total=len(codes)), file=sys.stderr)
+        names = frameworks.kommuner().set_index("kommunkod")["kommun"]
+        for code, message in result.failed.items():
+            print(f"  {code} {names.get(code, '')}: {message}", file=sys.stderr)
+        return EXIT_SOME_FAILED
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

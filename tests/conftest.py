@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sdg_interactions.tables import from_long
+from sdg_interactions.matrix import from_long
 
 DATA = Path(__file__).parent / "data"
 

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from sdg_interactions import load_matrix
+from sdg_interactions.analysis import SDG_SYNERGIES_COLUMNS, sdg_synergies
 from sdg_interactions.cli import main
-from sdg_interactions.metrics import SDG_SYNERGIES_COLUMNS, sdg_synergies
 
 FIRST_COLUMNS = ["node", "label", *SDG_SYNERGIES_COLUMNS]
 APPENDED = ["total_out", "total_in", "net_multiplier", "quadrant", "cluster"]

@@ -11,11 +11,11 @@ import xarray as xr
 from openpyxl.utils import get_column_letter
 
 from sdg_interactions import aggregate, from_array, from_long, node_info
+from sdg_interactions.analysis import analysis_table, conflicts
 from sdg_interactions.errors import InputFormatError, UnknownIdError, ValidationError
 from sdg_interactions.io import read_matrix
 from sdg_interactions.io.excel import read_excel, sheet_name, write_excel, write_results_excel, write_template
-from sdg_interactions.metrics import analysis_table
-from sdg_interactions.structure import conflicts
+from sdg_interactions.matrix import with_node_labels
 
 IDS = ["1.1", "1.2", "1.a", "8.10", "MKM-1"]  # natural order; 8.10 must stay text
 #: A name Excel refuses as a sheet name, and one that looks like a formula.
@@ -76,7 +76,7 @@ def intended():
 @pytest.fixture
 def filled(tmp_path):
     path = tmp_path / "workshop.xlsx"
-    write_template(path, IDS, respondents=RESPONDENTS)
+    write_template(IDS, path, respondents=RESPONDENTS)
     fill_like_a_user(path)
     return path
 
@@ -95,7 +95,7 @@ def test_template_round_trip_with_three_respondents(filled):
 
 def test_template_sheets_validation_and_styles(tmp_path):
     path = tmp_path / "mall.xlsx"
-    write_template(path, IDS, respondents=RESPONDENTS)
+    write_template(IDS, path, respondents=RESPONDENTS)
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Instruktioner", "Anna", "Bo_ skola_vård", "=Cecilia, Ö.", "Kommentarer",
                              "Noder"]
@@ -130,7 +130,7 @@ def test_template_sheets_validation_and_styles(tmp_path):
 
 def test_template_in_english_with_numbered_respondents_reads_back(tmp_path):
     path = tmp_path / "template.xlsx"
-    write_template(path, ["SDG-1", "SDG-2", "SDG-13"], respondents=2, lang="en")
+    write_template(["SDG-1", "SDG-2", "SDG-13"], path, respondents=2, lang="en")
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Instructions", "Respondent 1", "Respondent 2", "Comments", "Nodes"]
     put(wb["Respondent 2"], "SDG-13", "SDG-2", -1)
@@ -169,7 +169,7 @@ def test_one_matrix_of_a_custom_framework_keeps_its_labels(tmp_path):
                           "comment": ["", "- inget samband"], "uncertain": ["", "x"]})
     labels = pd.DataFrame({"id": ["LULEA-1", "LULEA-2"], "label_sv": ["Fossilfri stad", "Levande centrum"],
                            "label_en": ["Fossil-free city", ""]})
-    ds = from_long(table, extra_nodes=labels)
+    ds = with_node_labels(from_long(table), labels)
     path = tmp_path / "lulea.xlsx"
     write_excel(ds, path, lang="en")
     ws = openpyxl.load_workbook(path)["Answers"]
@@ -199,7 +199,7 @@ def test_aggregated_matrix_round_trip(roundtrip_dataset, tmp_path):
 def test_prefilled_template_puts_one_matrix_on_every_sheet(tmp_path):
     da = from_array(np.array([[np.nan, 2], [-1, np.nan]]), ["1.1", "1.2"])
     path = tmp_path / "m.xlsx"
-    write_template(path, ["1.2", "1.1", "1.3"], respondents=["a", "b"], matrix=da)
+    write_template(["1.2", "1.1", "1.3"], path, respondents=["a", "b"], matrix=da)
     ds = read_excel(path)
     assert ds.sizes == {"respondent": 2, "source": 3, "target": 3}
     assert ds["score"].sel(source="1.1", target="1.2").to_numpy().tolist() == [2.0, 2.0]
@@ -278,15 +278,15 @@ def test_not_an_xlsx_file(tmp_path, content, message):
 
 def test_template_refuses_bad_arguments(tmp_path, roundtrip_dataset):
     with pytest.raises(ValidationError, match="at least two nodes"):
-        write_template(tmp_path / "x.xlsx", ["1.1", "1.1"])
+        write_template(["1.1", "1.1"], tmp_path / "x.xlsx")
     with pytest.raises(UnknownIdError):
-        write_template(tmp_path / "x.xlsx", ["1.1", "1.99"])
+        write_template(["1.1", "1.99"], tmp_path / "x.xlsx")
     with pytest.raises(ValidationError, match="respondent names"):
-        write_template(tmp_path / "x.xlsx", ["1.1", "1.2"], respondents=["a", "a"])
+        write_template(["1.1", "1.2"], tmp_path / "x.xlsx", respondents=["a", "a"])
     with pytest.raises(ValidationError, match="respondent names"):
-        write_template(tmp_path / "x.xlsx", roundtrip_dataset, respondents=["x", "y", "z"])
+        write_template(roundtrip_dataset, tmp_path / "x.xlsx", respondents=["x", "y", "z"])
     with pytest.raises(ValidationError, match="nodes missing"):
-        write_template(tmp_path / "x.xlsx", ["1.1", "1.a"], matrix=roundtrip_dataset)
+        write_template(["1.1", "1.a"], tmp_path / "x.xlsx", matrix=roundtrip_dataset)
     path = tmp_path / "many.xlsx"
     write_excel(roundtrip_dataset, path)
     with pytest.raises(ValidationError, match="respondent_dim=False"):
@@ -300,7 +300,7 @@ def test_results_export_translates_headers_and_keeps_text(tmp_path):
     ds = from_long(pd.DataFrame({"source": ["1.1", "1.2", "1.a"], "target": ["1.2", "1.a", "1.1"],
                                  "score": ["-2", "3", "1"], "comment": ["=kostnad", "", ""]}))
     path = tmp_path / "results.xlsx"
-    write_results_excel(path, {"analysis": analysis_table(ds), "conflicts": conflicts(ds)})
+    write_results_excel({"analysis": analysis_table(ds), "conflicts": conflicts(ds)}, path)
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Analys", "Målkonflikter"]
     analysis = wb["Analys"]
@@ -314,7 +314,7 @@ def test_results_export_translates_headers_and_keeps_text(tmp_path):
     assert comment.data_type == "s" and comment.value == "'=kostnad"
     english = tmp_path / "results_en.xlsx"
     own = pd.DataFrame({"x": [np.nan]})
-    write_results_excel(english, {"analysis": analysis_table(ds, lang="en"), "own table": own}, lang="en")
+    write_results_excel({"analysis": analysis_table(ds, lang="en"), "own table": own}, english, lang="en")
     wb = openpyxl.load_workbook(english)
     assert wb.sheetnames == ["Analysis", "own table"] and wb["own table"]["A2"].value is None
     assert wb["Analysis"]["C1"].value == "influence (sum)"

@@ -197,7 +197,8 @@ def test_check_node_id_invalid(node_id, problem):
     message = str(info.value)
     assert repr(node_id.strip()) in message
     assert message.startswith("workshop.csv, row 7, column 'source': ")
-    assert "PREFIX-N" in message  # the valid forms are named
+    # the valid forms are named: all of them, or the ids of the framework the prefix belongs to
+    assert "PREFIX-N" in message or "Valid: one of its" in message
 
 
 @pytest.mark.parametrize(("node_id", "problem"), [("", "not a valid node id"), ("   ", "not a valid node id"),
@@ -254,25 +255,65 @@ def test_node_info_mixed():
     assert info.loc["1.a", "text_en"].startswith("Ensure significant mobilization of resources")
 
 
-def test_node_info_extra_fills_and_overrides():
-    extra = pd.DataFrame({"id": [" LULEA-1", "LULEA-2", "MKM-2"], "label_sv": ["Fossilfri stad", "", "Luft"],
-                          "text_en": ["A fossil-free city", None, ""], "group": ["Klimat", "Klimat", ""]})
-    info = fw.node_info(["LULEA-2", "LULEA-1", "MKM-2"], extra=extra)
-    assert info.loc["LULEA-1"].tolist() == ["LULEA", "Klimat", "Fossilfri stad", "Fossilfri stad", "",
-                                            "A fossil-free city"]
-    assert info.loc["LULEA-2", ["group", "label_sv", "label_en"]].tolist() == ["Klimat", "LULEA-2", "LULEA-2"]
-    assert info.loc["MKM-2", ["group", "label_sv", "label_en"]].tolist() == ["MKM", "Luft", "Clean Air"]
+@pytest.fixture
+def lulea():
+    table = pd.DataFrame({"id": [" LULEA-2", "LULEA-10", "LULEA-1"],
+                          "label_sv": ["Levande centrum", "", "Fossilfri stad"],
+                          "label_en": ["", "Water", "Fossil-free city"], "group": ["Stad", "Natur", "Klimat"],
+                          "text_en": ["", None, "A fossil-free city"]})
+    framework = fw.register_from_table(table, title_sv="Luleås mål")
+    yield framework
+    fw.unregister("LULEA")
+
+
+def test_a_registered_framework_gives_labels_groups_and_order(lulea):
+    assert lulea.ids == ["LULEA-1", "LULEA-2", "LULEA-10"]
+    info = fw.node_info(["LULEA-2", "LULEA-1", "MKM-2"])
+    assert info.loc["LULEA-1"].tolist() == ["LULEA", "Klimat", "Fossilfri stad", "Fossil-free city", "",
+                                            "A fossil-free city", ""]
+    assert info.loc["LULEA-2", ["group", "label_sv", "label_en"]].tolist() == ["Stad", "Levande centrum",
+                                                                               "Levande centrum"]
+    assert info.loc["MKM-2", ["group", "label_sv", "label_en"]].tolist() == ["MKM", "Frisk luft", "Clean Air"]
+    assert fw.framework_of("LULEA-10") == "LULEA" and fw.group_node("LULEA-10") == "Natur"
+    with pytest.raises(UnknownIdError, match=r"'LULEA-3'.*LULEA-1, LULEA-2, LULEA-10"):
+        fw.check_node_id("LULEA-3")
+
+
+def test_register_from_a_csv_file_with_swedish_excel_habits(tmp_path):
+    path = tmp_path / "mål.csv"
+    path.write_bytes("id;label_sv;label_en;group\r\nHABO-1;Trygg kommun;;Social\r\nHABO-2;Ren sjö;Clean lake;Miljö\r\n"
+                     .encode("cp1252"))
+    framework = fw.register_from_table(path)
+    try:
+        assert fw.node_info(["HABO-1"])[["group", "label_sv", "label_en"]].iloc[0].tolist() == [
+            "Social", "Trygg kommun", "Trygg kommun"]
+        assert framework.source == "mål.csv"
+    finally:
+        fw.unregister("HABO")
+
+
+@pytest.mark.parametrize(("table", "message"), [
+    ({"id": ["A-1"], "label_sv": ["x"], "label_en": ["x"]}, r"column 'group': a column is missing"),
+    ({"id": ["A-1"], "label_sv": ["x"], "label_en": ["x"], "group": ["g"], "colour": ["red"]},
+     r"column 'colour': unknown column"),
+    ({"id": ["A-1", "a-2"], "label_sv": ["x", "y"], "label_en": ["", ""], "group": ["g", "g"]}, r"row 3, column 'id'"),
+    ({"id": ["A-1", "A-2", "A-01"], "label_sv": ["x", "y", "z"], "label_en": ["", "", ""], "group": ["g"] * 3},
+     r"row 4, column 'id': node id given twice: 'A-01'"),
+    ({"id": ["A-1", "B-2"], "label_sv": ["x", "y"], "label_en": ["", ""], "group": ["g", "g"]},
+     r"row 3, column 'id': one framework has one prefix"),
+    ({"id": ["MKM-1"], "label_sv": ["x"], "label_en": [""], "group": ["g"]}, r"prefix 'MKM' is registered already"),
+    ({"id": ["A-1"], "label_sv": [""], "label_en": [""], "group": ["g"]},
+     r"row 2, column 'label_sv': a node needs a label"),
+])
+def test_register_from_table_errors_name_row_and_column(table, message):
+    with pytest.raises((UnknownIdError, ValidationError), match=message):
+        fw.register_from_table(pd.DataFrame(table))
+    assert "A" not in [f.name for f in fw.frameworks()]
 
 
 def test_node_info_errors():
     with pytest.raises(UnknownIdError, match=r"'1\.20'"):
         fw.node_info(["1.1", "1.20"])
-    with pytest.raises(ValidationError, match="colour"):
-        fw.node_info(["A-1"], extra=pd.DataFrame({"id": ["A-1"], "colour": ["red"]}))
-    with pytest.raises(UnknownIdError, match="row 3"):
-        fw.node_info(["A-1"], extra=pd.DataFrame({"id": ["A-1", "a-2"]}))
-    with pytest.raises(ValidationError, match="row 4, column 'id': node id given twice: 'A-1'"):
-        fw.node_info(["A-1"], extra=pd.DataFrame({"id": ["A-1", "A-2", "A-01"]}))
 
 
 # --- bundled matrices ---------------------------------------------------------------------------
@@ -322,7 +363,7 @@ def test_bundled_matrix_unknown(name):
 
 
 def test_published_metrics_file():
-    path = fw._datasets_dir() / "weitz2018_sweden_published_metrics.csv"
+    path = fw.datasets_dir() / "weitz2018_sweden_published_metrics.csv"
     metrics = pd.read_csv(path, dtype={"target": str})
     assert len(metrics) == 34
     assert metrics.set_index("target").loc["16.6", "sum_plus_second"] == 567

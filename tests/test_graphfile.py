@@ -10,6 +10,7 @@ from sdg_interactions import aggregate, from_array, from_long
 from sdg_interactions.errors import InputFormatError, ValidationError
 from sdg_interactions.io import load_dataset
 from sdg_interactions.io.graphfile import read_graphml, write_gexf, write_graphml
+from sdg_interactions.matrix import with_node_labels
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def own_framework():
                            "label_sv": ["Fossilfri stad", "Levande centrum"],
                            "label_en": ["Fossil-free city", "Lively centre"]})
     attrs = {"title": "Luleå", "years": [2018, 2019], "checked": True}
-    return from_long(table, extra_nodes=labels, attrs=attrs)
+    return with_node_labels(from_long(table, attrs=attrs), labels)
 
 
 def without_source_file(ds):

@@ -28,7 +28,7 @@ import sdg_interactions
 from sdg_interactions import frameworks as fw
 result = {
     "package": sdg_interactions.__file__,
-    "datasets": str(fw._datasets_dir()),
+    "datasets": str(fw.datasets_dir()),
     "counts": {
         "goals": len(fw.goals()), "targets_sv": len(fw.targets("sv")), "targets_en": len(fw.targets("en")),
         "miljomal": len(fw.miljomal()), "folkhalsomal": len(fw.folkhalsomal()),
@@ -42,7 +42,7 @@ for name in fw.bundled_matrices()["name"]:
     info = fw.bundled_matrix(name)
     long = pd.read_csv(info["path"], dtype=str, keep_default_na=False)
     result["matrices"][name] = {"path": str(info["path"]), "rows": len(long), "n_pairs": int(info["n_pairs"])}
-published = pd.read_csv(fw._datasets_dir() / "weitz2018_sweden_published_metrics.csv")
+published = pd.read_csv(fw.datasets_dir() / "weitz2018_sweden_published_metrics.csv")
 result["published_rows"] = len(published)
 print(json.dumps(result))
 """
@@ -78,7 +78,8 @@ def dependency_paths() -> list[str]:
 def test_wheel_installs_bundled_data(tmp_path):
     wheel = build_wheel(tmp_path / "dist")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for member in ["sdg_interactions/frameworks.py", "sdg_interactions/catalogue/frameworks.toml",
+    for member in ["sdg_interactions/frameworks/registry.py", "sdg_interactions/catalogue/frameworks.toml",
+                   "sdg_interactions/report/template.ipynb",
                    "sdg_interactions/datasets/README.md", "sdg_interactions/datasets/kommuner.csv",
                    "sdg_interactions/datasets/matrices/catalogue.csv",
                    "sdg_interactions/datasets/matrices/weitz2018_sweden.csv",

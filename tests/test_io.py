@@ -182,7 +182,7 @@ def test_load_dataset_takes_paths_and_load_matrix_aggregates(roundtrip_dataset, 
     assert da.attrs["source_file"] == str(path) and da.attrs["aggregated"] == 1
     assert da.attrs["aggregation"] == "mean" and da.attrs["n_respondent"] == 3
     assert da.sel(source="1.1", target="1.a").item() == pytest.approx(1.0)  # 0 (anna), 1, 2
-    assert load_matrix(path, aggregate="median").sel(source="1.1", target="1.a").item() == 1.0
+    assert load_matrix(path, combine="median").sel(source="1.1", target="1.a").item() == 1.0
 
 
 # --- encodings, separators, layout ------------------------------------------------------------

@@ -6,8 +6,8 @@ import pytest
 import xarray as xr
 
 from sdg_interactions import from_array, load_matrix, sdg_synergies
-from sdg_interactions.frameworks import _datasets_dir
-from sdg_interactions.metrics import SDG_SYNERGIES_COLUMNS, analysis_table, rank_descending
+from sdg_interactions.analysis import SDG_SYNERGIES_COLUMNS, analysis_table, rank_descending
+from sdg_interactions.frameworks import datasets_dir
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +17,7 @@ def sweden():
 
 @pytest.fixture(scope="module")
 def published():
-    path = _datasets_dir() / "weitz2018_sweden_published_metrics.csv"
+    path = datasets_dir() / "weitz2018_sweden_published_metrics.csv"
     return pd.read_csv(path, dtype={"target": str}, keep_default_na=False).set_index("target")
 
 

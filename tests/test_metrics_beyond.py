@@ -26,26 +26,26 @@ from slow_reference import (
 )
 
 from sdg_interactions import ValidationError, from_array, targets, validate
-from sdg_interactions.influence import (
-    influence_dependence,
-    sign_flips,
-    total_influence,
-    total_influence_matrix,
-)
-from sdg_interactions.io import load_dataset, load_matrix
-from sdg_interactions.matrix import aggregate
-from sdg_interactions.metrics import (
+from sdg_interactions.analysis import (
     ANALYSIS_COLUMNS,
     SDG_SYNERGIES_COLUMNS,
     adjacency,
     all_metrics,
     analysis_table,
+    clusters,
+    conflicts,
+    goal_rollup,
+    influence_dependence,
     link_counts,
     net_multiplier,
     sdg_synergies,
+    sign_flips,
+    total_influence,
+    total_influence_matrix,
     two_step_paths,
 )
-from sdg_interactions.structure import clusters, conflicts, goal_rollup
+from sdg_interactions.io import load_dataset, load_matrix
+from sdg_interactions.matrix import aggregate
 from sdg_interactions.texts import text
 
 RTOL, ATOL = 1e-10, 1e-12
@@ -409,7 +409,7 @@ def test_sweden_clusters_are_deterministic(sweden, sweden_slow):
     assert clusters(sweden)["cluster"].to_numpy().tolist() == first
     ids = [str(i) for i in sweden["source"].to_numpy()]
     assert first == sweden_slow["cluster"] == slow_clusters(sweden.to_numpy().tolist(), ids)
-    code = ("from sdg_interactions.io import load_matrix; from sdg_interactions.structure import clusters; "
+    code = ("from sdg_interactions.io import load_matrix; from sdg_interactions.analysis import clusters; "
             "print(clusters(load_matrix('weitz2018_sweden'))['cluster'].to_numpy().tolist())")
     # string hashing (and so set order) differs between processes; the clusters must not
     env = {**os.environ, "PYTHONHASHSEED": "12345"}

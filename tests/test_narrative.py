@@ -7,12 +7,11 @@ import re
 import numpy as np
 import pytest
 
-from sdg_interactions import frameworks, narrative
+from sdg_interactions import frameworks
+from sdg_interactions.analysis import conflicts, scenario, sdg_synergies
 from sdg_interactions.io import load_dataset
 from sdg_interactions.matrix import from_array
-from sdg_interactions.metrics import sdg_synergies
-from sdg_interactions.scenario import scenario
-from sdg_interactions.structure import conflicts
+from sdg_interactions.report import sections as narrative
 
 MATRICES = ["weitz2018_sweden", "mongolia2017"]
 

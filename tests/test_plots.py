@@ -15,12 +15,10 @@ import pytest
 import xarray as xr
 
 from sdg_interactions import frameworks, from_array, load_dataset, load_matrix, plots, sdg_synergies
+from sdg_interactions.analysis import conflicts as conflict_table
+from sdg_interactions.analysis import goal_rollup, influence_dependence, scenario
 from sdg_interactions.errors import UnknownIdError, ValidationError
-from sdg_interactions.influence import influence_dependence
-from sdg_interactions.scenario import scenario, toy_matrix
-from sdg_interactions.structure import conflicts as conflict_table
-from sdg_interactions.structure import goal_rollup
-from sdg_interactions.tables import from_long
+from sdg_interactions.matrix import from_long, toy_matrix
 
 SCORE_SCALE = {"domain": [-3, 3], "domainMid": 0, "scheme": "blueorange", "reverse": True}
 SWEDISH_LETTERS = set("åäöÅÄÖ")

@@ -6,7 +6,6 @@ batch (reused kernels) over the same parameters, written one after the other int
 
 from __future__ import annotations
 
-import argparse
 import ast
 import json
 import re
@@ -15,12 +14,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from sdg_interactions import frameworks, report
+from sdg_interactions import frameworks
+from sdg_interactions.analysis import conflicts, sdg_synergies
+from sdg_interactions.cli import main
 from sdg_interactions.errors import UnknownKommunError, ValidationError
 from sdg_interactions.io import load_dataset
-from sdg_interactions.matrix import aggregate
-from sdg_interactions.metrics import sdg_synergies
-from sdg_interactions.structure import conflicts
+from sdg_interactions.matrix import single_matrix
+from sdg_interactions.report import batch, parameters
+from sdg_interactions.report import page as report_page
 
 HOSTILE = ['\'; import os; os.system("x") #', "\n", "../../etc/passwd", 'Håbo"\nimport os', "0305/../../x"]
 
@@ -50,21 +51,6 @@ Alva,12.5,15.5,-1,
 """
 
 
-def _cli(argv: list[str]) -> int:
-    """``sdg-interactions`` with ``argv``: through cli.main once the lead wired ``report`` in, else through
-    a parser built with add_report_parser."""
-    from sdg_interactions import cli
-
-    parser = cli.build_parser()
-    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
-    if "report" in commands:
-        return cli.main(argv)
-    parser = argparse.ArgumentParser(prog="sdg-interactions")
-    report.add_report_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.run(args)
-
-
 def _section(page: str, name: str) -> str:
     found = re.search(rf'<section class="report-section" id="section-{name}">(.*?)</section>', page, re.S)
     assert found, f"no {name} section"
@@ -89,7 +75,7 @@ def _requests(page: str) -> list[str]:
 
 def test_slug_is_safe_and_unique_for_every_kommun(tmp_path):
     table = frameworks.kommuner()
-    slugs = [report.slug(row) for _, row in table.iterrows()]
+    slugs = [parameters.slug(row) for _, row in table.iterrows()]
     assert len(set(slugs)) == len(table) == 290
     assert all(re.fullmatch(r"\d{4}_[a-z0-9_]+", s) for s in slugs)
     names = dict(zip(table["kommun"], slugs, strict=True))
@@ -97,28 +83,28 @@ def test_slug_is_safe_and_unique_for_every_kommun(tmp_path):
     assert names["Upplands Väsby"] == "0114_upplands_vasby"
     assert names["Malung-Sälen"] == "2023_malung_salen"
     for _, row in table.iterrows():
-        for path in report.report_paths(tmp_path, row).values():
+        for path in parameters.report_paths(tmp_path, row).values():
             assert path.parent == tmp_path.resolve()
 
 
 def test_unknown_kommun_names_close_matches():
     with pytest.raises(UnknownKommunError, match="Falköping"):
-        report.check_parameters(kommun="Falköpng")
+        parameters.check_parameters(kommun="Falköpng")
 
 
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_hostile_kommun_is_refused_before_anything_runs(hostile, tmp_path, capsys):
     with pytest.raises(UnknownKommunError):
-        report.check_parameters(kommun=hostile)
+        parameters.check_parameters(kommun=hostile)
     out = tmp_path / "out"
-    assert _cli(["report", "--kommun", hostile, "--output-dir", str(out)]) == 2
+    assert main(["report", "--kommun", hostile, "--output-dir", str(out)]) == 2
     assert "error:" in capsys.readouterr().err
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []
 
 
 def test_unknown_kommun_on_the_cli_exits_2_with_close_matches(tmp_path, capsys):
-    assert _cli(["report", "--kommun", "Uplands Väsby", "--output-dir", str(tmp_path / "o")]) == 2
+    assert main(["report", "--kommun", "Uplands Väsby", "--output-dir", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert "Upplands Väsby" in err and "Traceback" not in err
 
@@ -128,7 +114,7 @@ def test_unknown_kommun_on_the_cli_exits_2_with_close_matches(tmp_path, capsys):
                                   ["--matrices-dir", "/no/such/dir"]])
 def test_bad_options_exit_2(argv, tmp_path):
     # 1.1 is a valid target id, but no node of the Sweden matrix
-    assert _cli(["report", "--kommun", "Håbo", "--output-dir", str(tmp_path / "o"), *argv]) == 2
+    assert main(["report", "--kommun", "Håbo", "--output-dir", str(tmp_path / "o"), *argv]) == 2
     assert not (tmp_path / "o").exists()
 
 
@@ -140,8 +126,8 @@ def test_parameters_are_injected_as_literals(tmp_path):
     odd = tmp_path / "sub" / "we'ird \"name\"\n'); import os #.csv"
     odd.write_text("source,target,score\n7.2,13.2,2\n", encoding="utf-8")
     given = f"{tmp_path}/sub/../sub/{odd.name}"
-    params = report.check_parameters(kommun="Håbo", matrix=given, priorities=["7.2"])
-    nb = parameterize_notebook(load_notebook_node(str(report.template_path())), params)
+    params = parameters.check_parameters(kommun="Håbo", matrix=given, priorities=["7.2"])
+    nb = parameterize_notebook(load_notebook_node(str(parameters.template_path())), params)
     injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
     tree = ast.parse(injected.source)
     values = {}
@@ -153,7 +139,7 @@ def test_parameters_are_injected_as_literals(tmp_path):
 
 
 def test_template_parameters_cell_holds_typed_literals():
-    nb = nbformat.read(report.template_path(), as_version=4)
+    nb = nbformat.read(parameters.template_path(), as_version=4)
     cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     tree = ast.parse(cell.source)
     names = []
@@ -173,7 +159,7 @@ def test_normalise_notebook_only_touches_noise():
           "cells": [{"cell_type": "code", "execution_count": 7, "metadata": {"papermill": {"duration": 1.0}},
                      "source": "x", "outputs": [{"output_type": "execute_result", "execution_count": 7,
                                                  "data": {"text/plain": "view_12 on 2026-05-09"}}]}]}
-    out = report.normalise_notebook(nb)
+    out = batch.normalise_notebook(nb)
     assert out["metadata"]["papermill"] == {"parameters": {}}
     assert out["cells"][0]["execution_count"] is None
     assert out["cells"][0]["outputs"][0]["data"]["text/plain"] == "view_N on <date>"
@@ -182,11 +168,11 @@ def test_normalise_notebook_only_touches_noise():
 
 def test_bad_parameters_are_refused():
     with pytest.raises(ValidationError):
-        report.check_parameters(kommun="Håbo", audience="everyone")
+        parameters.check_parameters(kommun="Håbo", audience="everyone")
     with pytest.raises(ValidationError):
-        report.check_parameters(kommun="Håbo", top_k=0)
+        parameters.check_parameters(kommun="Håbo", top_k=0)
     with pytest.raises(ValidationError):
-        report.check_parameters(kommun="Håbo", lang="de")
+        parameters.check_parameters(kommun="Håbo", lang="de")
 
 
 # --- through papermill ---------------------------------------------------------------------------
@@ -216,31 +202,31 @@ def runs(tmp_path_factory, workshop):
     params = [{**r, "matrix": str(workshop) if r["matrix"] == "WORKSHOP" else r["matrix"],
                "output_dir": str(out)} for r in RUNS]
     # the template as it is: no parameters at all (Falköping, Swedish, for politicians)
-    default_nb = papermill.execute_notebook(str(report.template_path()), str(out / "default.ipynb"),
+    default_nb = papermill.execute_notebook(str(parameters.template_path()), str(out / "default.ipynb"),
                                             progress_bar=False, kernel_name="python3")
-    plain = report.run_batch(params, output_dir=out, formats=("html", "pdf"), jobs=2, fast=False)
+    plain = batch.run_batch(params, output_dir=out, formats=("html", "pdf"), jobs=2, fast=False)
     assert plain.ok, plain.failed
     contents = {}
     for code, paths in plain.written.items():
         contents[code] = {"nb": nbformat.read(paths["ipynb"], as_version=4),
                           "html": paths["html"].read_text(encoding="utf-8"),
                           "pdf": paths["pdf"].read_bytes()[:8]}
-    fast = report.run_batch(params, output_dir=out, formats=("html",), jobs=1, fast=True)
+    fast = batch.run_batch(params, output_dir=out, formats=("html",), jobs=1, fast=True)
     assert fast.ok, fast.failed
     fast_nbs = {code: nbformat.read(paths["ipynb"], as_version=4) for code, paths in fast.written.items()}
     return {"params": params, "plain": contents, "fast": fast_nbs, "default": default_nb, "out": out}
 
 
 def _matrix_of(params: dict):
-    return aggregate(load_dataset(params["matrix"]))
+    return single_matrix(load_dataset(params["matrix"]))
 
 
 @pytest.mark.slow
 def test_template_runs_as_it_is(runs):
-    page = report.to_html(runs["default"])
+    page = report_page.to_html(runs["default"])
     assert "Falköping" in _section(page, "cover")
     assert "nationella exemplet" in _section(page, "cover")
-    m = aggregate(load_dataset("weitz2018_sweden"))
+    m = single_matrix(load_dataset("weitz2018_sweden"))
     top = sdg_synergies(m).to_dataframe().sort_values(["rank"], kind="stable").index[:5].tolist()
     intro = re.search(r"<p>(.*?)</p>", _section(page, "levers"), re.S).group(1)
     assert [_first(intro, i) for i in top] == sorted(_first(intro, i) for i in top)
@@ -307,8 +293,8 @@ def test_workshop_report_pseudonymises_and_shows_agreement(runs):
 def test_fast_batch_equals_plain_papermill(runs):
     assert set(runs["fast"]) == set(runs["plain"]) == {"0305", "0114", "2023"}
     for code, nb in runs["fast"].items():
-        plain = report.normalise_notebook(runs["plain"][code]["nb"])
-        fast = report.normalise_notebook(nb)
+        plain = batch.normalise_notebook(runs["plain"][code]["nb"])
+        fast = batch.normalise_notebook(nb)
         assert json.dumps(fast, sort_keys=True) == json.dumps(plain, sort_keys=True), code
 
 
@@ -319,7 +305,7 @@ def test_batch_with_a_corrupt_matrix_finishes_the_rest(tmp_path, capsys):
     (own / "0305.csv").write_text("source,target,score\n7.2,13.2,2\n13.2,7.2,-1\n", encoding="utf-8")
     (own / "0114.csv").write_bytes(b"\x00\x01 this is no matrix \xff\xfe")
     out = tmp_path / "reports"
-    code = _cli(["report", "--kommun", "Håbo", "--kommun", "0114", "--kommun", "Falköping",
+    code = main(["report", "--kommun", "Håbo", "--kommun", "0114", "--kommun", "Falköping",
                  "--matrices-dir", str(own), "--output-dir", str(out), "--jobs", "1"])
     assert code == 1
     err = capsys.readouterr().err
@@ -348,7 +334,7 @@ def grid(tmp_path_factory):
         for audience in ("politiker", "forvaltning"):  # a folder each: file names are per kommun
             folder = out / f"{lang}_{audience}"
             kommuner = [k for k, la, au in GRID if (la, au) == (lang, audience)]
-            result = report.run_batch([{"kommun": k, "lang": lang, "audience": audience, "output_dir": str(folder)}
+            result = batch.run_batch([{"kommun": k, "lang": lang, "audience": audience, "output_dir": str(folder)}
                                        for k in kommuner], output_dir=folder, formats=("html",), fast=True)
             assert result.ok, result.failed
             for kommun in kommuner:

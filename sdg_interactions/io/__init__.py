@@ -27,6 +27,7 @@ from sdg_interactions.io.csvfile import (
     read_long_csv,
     read_wide_csv,
     write_long_csv,
+    write_table_csv,
     write_wide_csv,
 )
 from sdg_interactions.io.graphfile import read_graphml, write_gexf, write_graphml
@@ -54,6 +55,7 @@ __all__ = [
     "write_matrix",
     "write_netcdf",
     "write_results_excel",
+    "write_table_csv",
     "write_template",
     "write_wide_csv",
 ]
@@ -125,14 +127,14 @@ def write_excel(obj, path, **options) -> None:
     return _excel("write_excel")(obj, path, **options)
 
 
-def write_template(path, nodes, **options) -> None:
+def write_template(nodes, path, **options) -> None:
     """Write the Excel scoring template; see :func:`sdg_interactions.io.excel.write_template`."""
-    return _excel("write_template")(path, nodes, **options)
+    return _excel("write_template")(nodes, path, **options)
 
 
-def write_results_excel(path, tables, **options) -> None:
+def write_results_excel(tables, path, **options) -> None:
     """Write result tables to Excel; see :func:`sdg_interactions.io.excel.write_results_excel`."""
-    return _excel("write_results_excel")(path, tables, **options)
+    return _excel("write_results_excel")(tables, path, **options)
 
 
 register_format("excel", extensions=(".xlsx",), reader=read_excel, writer=write_excel, signatures=(b"PK\x03\x04",))
@@ -274,7 +276,7 @@ def _bundled(name: str) -> xr.Dataset:
 
 
 def load_matrix(
-    name_or_path: str | os.PathLike, *, aggregate: str = "mean", aggregated: bool | None = None
+    name_or_path: str | os.PathLike, *, combine: str = "mean", aggregated: bool | None = None
 ) -> xr.DataArray:
     """Load a matrix's scores: a bundled name or a path; several respondents are aggregated.
 
@@ -282,8 +284,8 @@ def load_matrix(
     ----------
     name_or_path : str or path-like
         As for :func:`load_dataset`.
-    aggregate : {"mean", "median", "trimmed"}
-        How to combine several respondents (see :func:`~sdg_interactions.matrix.aggregate`).
+    combine : {"mean", "median", "trimmed"}
+        How several respondents' answers are combined (see :func:`~sdg_interactions.matrix.aggregate`).
     aggregated : bool, optional
         Passed on to :func:`read_matrix`: True reads a CSV file of aggregated floats.
 
@@ -299,7 +301,4 @@ def load_matrix(
     (('source', 'target'), 31.0)
     """
     ds = load_dataset(name_or_path, aggregated=aggregated)
-    da = matrix.aggregate(ds, aggregate) if matrix.RESPONDENT in ds["score"].dims else ds["score"]
-    da = da.copy()
-    da.attrs = {**ds.attrs, **da.attrs}
-    return da
+    return matrix.single_matrix(ds, combine, what="load_matrix").copy()

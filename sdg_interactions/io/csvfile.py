@@ -1,7 +1,7 @@
 """Long and wide CSV files: reading them into matrix Datasets and writing them back.
 
 Reading follows the project's format rules (encodings, separators, row numbers and the injection
-guard are handled by :mod:`sdg_interactions.io.textfile`):
+guard are handled by :mod:`sdg_interactions.textfile`):
 
 * **Encoding** UTF-8 (with or without BOM) or Windows-1252/Latin-1, detected; **separator** ``,`` or
   ``;``, sniffed. With ``;`` a decimal comma (``"2,0"``, ``"-1,5"``) is read right. CRLF is fine.
@@ -12,8 +12,8 @@ guard are handled by :mod:`sdg_interactions.io.textfile`):
   case-insensitive; ``from``/``from_target`` and ``to``/``to_target`` are read as ``source`` and
   ``target``, as in SEI's files); a blank score means "not scored". **Wide** files hold the ids in the
   first column and the header row (the corner cell is free text such as SEI's ``from\\to``) and scores
-  only. Values and ids are checked by :func:`~sdg_interactions.tables.from_long` and
-  :func:`~sdg_interactions.tables.from_wide`.
+  only. Values and ids are checked by :func:`~sdg_interactions.matrix.from_long` and
+  :func:`~sdg_interactions.matrix.from_wide`.
 * **Raw or aggregated**: a CSV file cannot say which it holds, so the readers check raw answers
   (whole numbers -3…3) unless ``aggregated=True`` is passed; a mean of respondents such as ``1.5``
   then reads as a float.
@@ -42,8 +42,16 @@ import xarray as xr
 
 from sdg_interactions import matrix
 from sdg_interactions.errors import InputFormatError, SdgInteractionsWarning, locate
-from sdg_interactions.io.textfile import guard_text, read_table, read_text, sniff_separator, unguard_text
-from sdg_interactions.tables import from_long, from_wide
+from sdg_interactions.matrix import from_long, from_wide
+from sdg_interactions.textfile import (
+    WRITE_ENCODING,
+    guard_text,
+    read_table,
+    read_text,
+    sniff_separator,
+    unguard_text,
+    write_rows,
+)
 
 __all__ = [
     "COLUMN_ALIASES",
@@ -59,6 +67,7 @@ __all__ = [
     "sniff_separator",
     "unguard_text",
     "write_long_csv",
+    "write_table_csv",
     "write_wide_csv",
 ]
 
@@ -66,8 +75,6 @@ __all__ = [
 LONG_COLUMNS = ("respondent", "source", "target", "score", "comment", "uncertain")
 #: Other header names read as one of :data:`LONG_COLUMNS` (SEI's files use from_target/to_target).
 COLUMN_ALIASES = {"from": "source", "from_target": "source", "to": "target", "to_target": "target"}
-#: The encoding files are written in: UTF-8 with a byte-order mark, for Excel.
-WRITE_ENCODING = "utf-8-sig"
 #: The corner cell of a written wide file: rows (sources) influence columns (targets).
 WIDE_CORNER = "source\\target"
 
@@ -76,7 +83,6 @@ _VALID_COLUMNS = ("the columns respondent (optional), source, target, score, com
                   "uncertain (optional); from/from_target and to/to_target are read as source and target")
 _VALID_LAYOUT = ("a long table with the columns source, target and score (optionally respondent, comment, "
                  "uncertain), or a wide matrix with the node ids in the header row and the first column")
-_NEEDS_QUOTES = re.compile(r'[,"\r\n]')
 _ID_LIKE = re.compile(r"^[\w.\-]*\d[\w.\-]*$")
 
 
@@ -257,13 +263,6 @@ def _wide(name: str, header: list[str], rows: list, aggregated: bool | None) -> 
                      rows=[number for number, _ in rows])
 
 
-def _cell(value: str) -> str:
-    """One CSV cell, quoted only when it must be (separator, quote, CR or LF)."""
-    if _NEEDS_QUOTES.search(value):
-        return '"' + value.replace('"', '""') + '"'
-    return value
-
-
 def _scores_text(values: np.ndarray, aggregated: bool) -> list[str]:
     """Scores as cell text: blank for NaN, ``2`` for raw answers, exact float text when aggregated."""
     values = np.asarray(values, dtype=float)
@@ -277,12 +276,34 @@ def _scores_text(values: np.ndarray, aggregated: bool) -> list[str]:
     return text.tolist()
 
 
-def _write(path: str | os.PathLike, columns: list[list[str]], header: list[str]) -> None:
-    """Write columns of cell text; ``header`` names them. Ids and scores never need quotes."""
-    lines = [",".join(map(_cell, header))]
-    lines += [",".join(record) for record in zip(*columns, strict=True)]
-    with open(path, "w", encoding=WRITE_ENCODING, newline="") as handle:
-        handle.write("\n".join(lines) + "\n")
+def write_table_csv(table: pd.DataFrame, path: str | os.PathLike) -> None:
+    """Write a result table (``analyse --out``, ``scenario --out``, ...) as CSV, guarded.
+
+    Every text cell and header goes through the injection guard (:func:`guard_text`: a label such as
+    ``=HYPERLINK(...)`` from a user's file is written as ``'=HYPERLINK(...)``, never as a live formula);
+    numbers are written exactly (``repr``), NaN blank. UTF-8 with a byte-order mark, ``,``, ``\\n``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> p = Path(tempfile.mkdtemp()) / "t.csv"
+    >>> write_table_csv(pd.DataFrame({"node": ["1.1"], "label": ['=HYPERLINK("x")'], "v": [0.5]}), p)
+    >>> print(p.read_text("utf-8-sig"), end="")
+    node,label,v
+    1.1,"'=HYPERLINK(""x"")",0.5
+    """
+    def cell(value: object) -> str:
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return ""
+        if isinstance(value, (bool, np.bool_)):
+            return str(bool(value))
+        if isinstance(value, (int, float, np.integer, np.floating)):
+            return repr(value.item() if isinstance(value, np.generic) else value)
+        return guard_text(str(value))
+
+    rows = ([cell(v) for v in record] for record in table.itertuples(index=False, name=None))
+    write_rows(path, [guard_text(str(c)) for c in table.columns], rows)
 
 
 def write_long_csv(obj: xr.Dataset | xr.DataArray, path: str | os.PathLike) -> None:
@@ -296,7 +317,7 @@ def write_long_csv(obj: xr.Dataset | xr.DataArray, path: str | os.PathLike) -> N
     --------
     >>> import tempfile
     >>> from pathlib import Path
-    >>> from sdg_interactions.tables import from_long
+    >>> from sdg_interactions.matrix import from_long
     >>> ds = from_long(pd.DataFrame({"source": ["1.1"], "target": ["1.2"], "score": ["-2"],
     ...                              "comment": ["=risk"], "uncertain": ["ja"]}))
     >>> p = Path(tempfile.mkdtemp()) / "m.csv"
@@ -315,10 +336,10 @@ def write_long_csv(obj: xr.Dataset | xr.DataArray, path: str | os.PathLike) -> N
         elif key == "uncertain":
             columns.append(["1" if bool(v) else "" for v in values])
         elif key in _TEXT_COLUMNS:
-            columns.append([_cell(guard_text("" if v is None else str(v))) for v in values])
+            columns.append([guard_text("" if v is None else str(v)) for v in values])
         else:
             columns.append([str(v) for v in values])
-    _write(path, columns, list(frame.columns))
+    write_rows(path, list(frame.columns), zip(*columns, strict=True))
 
 
 def write_wide_csv(obj: xr.Dataset | xr.DataArray, path: str | os.PathLike) -> None:
@@ -355,4 +376,4 @@ def write_wide_csv(obj: xr.Dataset | xr.DataArray, path: str | os.PathLike) -> N
     aggregated = matrix.is_aggregated(obj)
     ids = [str(i) for i in frame.columns]
     scores = [_scores_text(column, aggregated) for column in frame.to_numpy(dtype=float).T]
-    _write(path, [[str(i) for i in frame.index], *scores], [WIDE_CORNER, *ids])
+    write_rows(path, [WIDE_CORNER, *ids], zip([str(i) for i in frame.index], *scores, strict=True))

@@ -3,7 +3,7 @@
 The template's layout is described in :mod:`sdg_interactions.io.exceltemplate`, whose writers this
 module re-exports. :func:`read_excel` reads a workbook in either language: every sheet other than the
 instruction, comment and node sheets is a respondent's matrix. Scores may be numbers or text
-(``"2"``, ``"2,0"``, ``"−1"``); they are checked by :func:`~sdg_interactions.tables.from_long`, and
+(``"2"``, ``"2,0"``, ``"−1"``); they are checked by :func:`~sdg_interactions.matrix.from_long`, and
 errors name the file, the sheet, the Excel row, the column as its letter and target id
 (``"C (1.2)"``) and the value. **A workbook with one respondent sheet reads as one matrix** (dims
 ``(source, target)``); with several, or with ``respondent_dim=True``, the respondents form a leading
@@ -42,8 +42,7 @@ from sdg_interactions.io.exceltemplate import (
     write_results_excel,
     write_template,
 )
-from sdg_interactions.matrix import RESPONDENT, build_dataset
-from sdg_interactions.tables import from_long
+from sdg_interactions.matrix import RESPONDENT, build_dataset, from_long, with_node_labels
 from sdg_interactions.texts import LANGUAGES, text
 
 __all__ = ["read_excel", "sheet_name", "write_excel", "write_results_excel", "write_template"]
@@ -174,7 +173,7 @@ def read_excel(
     >>> import tempfile
     >>> from pathlib import Path
     >>> p = Path(tempfile.mkdtemp()) / "mall.xlsx"
-    >>> write_template(p, ["1.1", "1.2"], respondents=2)
+    >>> write_template(["1.1", "1.2"], p, respondents=2)
     >>> wb = openpyxl.load_workbook(p)
     >>> wb["Svarande 1"]["D3"], wb["Svarande 2"]["C4"] = 2, "-1"
     >>> wb.save(p)
@@ -232,15 +231,15 @@ def _read(file: str, aggregated: bool | None, respondent_dim: bool | None) -> xr
     uncertain = np.zeros(score.shape, dtype=bool)
     if comments is not None and len(comments[1]):
         _merge_comments(*comments, sheets, order, comment, uncertain)
-    extra = None
+    labels = None
     if nodes is not None and "id" in nodes:
-        nodes = nodes.drop(columns="_row").map(cell_text)
-        nodes = nodes[nodes["id"].str.strip().isin(order)]
-        extra = nodes if len(nodes) and nodes.shape[1] > 1 else None
+        labels = nodes.drop(columns="_row").map(cell_text)
+        labels = labels[labels["id"].str.strip().isin(order)]
     if not keep:
         score, comment, uncertain = score[0], comment[0], uncertain[0]
-    return build_dataset(score, comment, uncertain, order, [r for r, _, _ in sheets] if keep else None,
-                         aggregated=aggregated, attrs={"source_file": file}, extra_nodes=extra)
+    ds = build_dataset(score, comment, uncertain, order, [r for r, _, _ in sheets] if keep else None,
+                       aggregated=aggregated, attrs={"source_file": file})
+    return with_node_labels(ds, labels)  # the node sheet's labels win over the registry's
 
 
 def _merge_comments(where, table, columns, sheets, order, comment, uncertain) -> None:

@@ -18,7 +18,7 @@ A custom document property ``sdg_interactions.aggregated`` says whether the scor
 :func:`~sdg_interactions.io.excel.read_excel` reads a filled-in template back.
 
 **Text stays text**: every text cell is written as a string cell (``data_type "s"``), never a
-formula, with the injection guard of :func:`~sdg_interactions.io.textfile.guard_text` (one leading
+formula, with the injection guard of :func:`~sdg_interactions.textfile.guard_text` (one leading
 ``'`` before ``= + - @``, tab or CR), which the reader removes again. Control characters (CR among
 them) are written as Excel's ``_xHHHH_`` escapes and decoded on reading (:func:`cell_text`), so
 comments round trip exactly. :func:`write_results_excel` writes result tables the same way.
@@ -43,15 +43,16 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from sdg_interactions import frameworks
 from sdg_interactions.errors import ValidationError, locate
-from sdg_interactions.io.textfile import guard_text, unguard_text
 from sdg_interactions.matrix import (
     RESPONDENT,
     as_matrix,
     is_aggregated,
     node_ids,
+    node_table,
     to_long,
     validate,
 )
+from sdg_interactions.textfile import guard_text, unguard_text
 from sdg_interactions.texts import LANGUAGES, catalogue, check_lang, scale_label, text
 
 __all__ = [
@@ -147,8 +148,8 @@ def sheet_name(name: str, taken: set[str]) -> str:
 
 
 def write_template(
-    path: str | os.PathLike,
     nodes: Iterable[str] | xr.DataArray | xr.Dataset,
+    path: str | os.PathLike,
     *,
     respondents: Sequence[str] | int | None = None,
     lang: str = "sv",
@@ -178,7 +179,7 @@ def write_template(
     >>> import tempfile
     >>> from pathlib import Path
     >>> p = Path(tempfile.mkdtemp()) / "mall.xlsx"
-    >>> write_template(p, ["1.1", "1.2", "1.a"], respondents=["Anna", "Bo"])
+    >>> write_template(["1.1", "1.2", "1.a"], p, respondents=["Anna", "Bo"])
     >>> openpyxl.load_workbook(p).sheetnames
     ['Instruktioner', 'Anna', 'Bo', 'Kommentarer', 'Noder']
     """
@@ -207,7 +208,11 @@ def write_template(
     wb = openpyxl.Workbook()
     taken = {text(f"excel.sheet.{k}", lang).casefold() for k in ("instructions", "comments", "nodes")}
     _instructions(wb.active, lang)
-    info = frameworks.node_info(ids, extra=_extra_of(ds) if ds is not None else None)
+    info = frameworks.node_info(ids)
+    if ds is not None:  # the matrix's own labels (a user's framework, a GraphML file's) win
+        own = node_table(ds).reindex(info.index)
+        for column in own.columns.intersection(["group", "label_sv", "label_en"]):
+            info[column] = own[column].where(own[column].notna() & (own[column] != ""), info[column])
     labels = info[f"label_{lang}"].tolist()
     for name in names:
         values = None
@@ -243,7 +248,7 @@ def write_excel(obj: xr.DataArray | xr.Dataset, path: str | os.PathLike, *, lang
     >>> read_excel(p)["score"].values.tolist()
     [[nan, 2.0], [-1.0, nan]]
     """
-    write_template(path, obj, lang=lang)
+    write_template(obj, path, lang=lang)
 
 
 def _respondent_names(ds: xr.Dataset | None, respondents: object, lang: str) -> list[str]:
@@ -257,13 +262,6 @@ def _respondent_names(ds: xr.Dataset | None, respondents: object, lang: str) -> 
         raise ValidationError(locate("respondent names must be non-blank and distinct (and the matrix's own)",
                                      value=names, valid=repr(own) if own else "e.g. ['Anna', 'Bo']"))
     return names
-
-
-def _extra_of(ds: xr.Dataset) -> pd.DataFrame:
-    """The matrix's own node labels, so a user's framework keeps them in the template."""
-    fields = [f for f in ("group", "label_sv", "label_en") if f"source_{f}" in ds.coords]
-    columns = {f: ds[f"source_{f}"].to_numpy() for f in fields}
-    return pd.DataFrame({"id": node_ids(ds), **columns})
 
 
 def _instructions(ws, lang: str) -> None:
@@ -378,7 +376,7 @@ def _table(ws, headers: Sequence[str], rows: Iterable[Sequence], *, widths: Sequ
 
 
 def write_results_excel(
-    path: str | os.PathLike, tables: Mapping[str, pd.DataFrame], *, lang: str = "sv"
+    tables: Mapping[str, pd.DataFrame], path: str | os.PathLike, *, lang: str = "sv"
 ) -> None:
     """Write result tables to an Excel workbook, one sheet per table, headers in ``lang``.
 
@@ -392,7 +390,7 @@ def write_results_excel(
     >>> import tempfile
     >>> from pathlib import Path
     >>> p = Path(tempfile.mkdtemp()) / "r.xlsx"
-    >>> write_results_excel(p, {"analysis": pd.DataFrame({"node": ["1.1"], "out_sum": [2.0]})})
+    >>> write_results_excel({"analysis": pd.DataFrame({"node": ["1.1"], "out_sum": [2.0]})}, p)
     >>> ws = openpyxl.load_workbook(p)["Analys"]
     >>> [c.value for c in ws[1]], [c.value for c in ws[2]]
     (['nod', 'påverkar (summa)'], ['1.1', 2])

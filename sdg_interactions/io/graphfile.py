@@ -1,6 +1,6 @@
 """GraphML and GEXF files: matrices for Gephi, Cytoscape, yEd and other network tools.
 
-Both build on :func:`~sdg_interactions.graph.to_graph`: an edge ``source -> target`` for every scored
+Both build on :func:`~sdg_interactions.matrix.to_graph`: an edge ``source -> target`` for every scored
 cell, 0 included (weight 0: "scored, no interaction"), with the signed ``score``, ``weight = |score|``,
 ``sign``, ``comment`` and ``uncertain``; unscored cells are not edges. Nodes carry ``framework``,
 ``group``, ``label_sv``, ``label_en`` and ``label`` (the short label in ``lang``, which Gephi shows).
@@ -25,9 +25,8 @@ import networkx as nx
 import numpy as np
 import xarray as xr
 
-from sdg_interactions.errors import InputFormatError, ValidationError, locate
-from sdg_interactions.graph import from_graph, to_graph
-from sdg_interactions.matrix import as_matrix, validate
+from sdg_interactions.errors import InputFormatError, locate
+from sdg_interactions.matrix import from_graph, plain_value, require_single, to_graph, validate
 from sdg_interactions.texts import check_lang
 
 __all__ = ["read_graphml", "write_gexf", "write_graphml"]
@@ -39,11 +38,7 @@ _UNSCORED = "sdg_interactions_unscored"
 def _graph(obj: xr.DataArray | xr.Dataset, kind: str, lang: str) -> tuple[nx.DiGraph, list[list]]:
     """The matrix as a graph without unscored edges; returns it and the notes on unscored cells."""
     check_lang(lang)
-    da = as_matrix(obj)
-    if da.ndim != 2:
-        raise ValidationError(locate(f"a {kind} file holds one matrix; this one has the extra dims "
-                                     f"{tuple(da.dims[:-2])}", valid="sdg_interactions.aggregate(ds) (the "
-                                     "mean of the respondents) or ds.sel(respondent=...) first"))
+    require_single(obj, f"a {kind} file")
     validate(obj)
     G = to_graph(obj)
     notes = []
@@ -54,14 +49,6 @@ def _graph(obj: xr.DataArray | xr.Dataset, kind: str, lang: str) -> tuple[nx.DiG
     for node, data in G.nodes(data=True):
         data["label"] = data.get(f"label_{lang}", node)
     return G, notes
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    return value
 
 
 def write_graphml(obj: xr.DataArray | xr.Dataset, path: str | os.PathLike, *, lang: str = "sv") -> None:
@@ -90,7 +77,7 @@ def write_graphml(obj: xr.DataArray | xr.Dataset, path: str | os.PathLike, *, la
     G, notes = _graph(obj, "GraphML", lang)
     encoded = []
     for key, value in list(G.graph.items()):
-        value = _plain(value)
+        value = plain_value(value)
         if isinstance(value, (bool, int, float, str)):
             G.graph[key] = value
         else:

@@ -92,7 +92,7 @@ def write_netcdf(obj: xr.Dataset | xr.DataArray, path: str | os.PathLike) -> Non
     --------
     >>> import tempfile
     >>> import pandas as pd
-    >>> from sdg_interactions.tables import from_long
+    >>> from sdg_interactions.matrix import from_long
     >>> ds = from_long(pd.DataFrame({"source": ["1.1"], "target": ["1.2"], "score": ["2"],
     ...                              "comment": ["så \\"här\\"\\nrad två"]}))
     >>> p = Path(tempfile.mkdtemp()) / "m.nc"

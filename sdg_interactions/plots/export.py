@@ -32,7 +32,7 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
     Examples
     --------
     >>> from sdg_interactions.plots import heatmap
-    >>> from sdg_interactions.scenario import toy_matrix
+    >>> from sdg_interactions.matrix import toy_matrix
     >>> to_svg(heatmap(toy_matrix()))[:4]
     '<svg'
     """
@@ -48,7 +48,7 @@ def to_png(chart: alt.TopLevelMixin, *, scale: float = 1) -> bytes:
     Examples
     --------
     >>> from sdg_interactions.plots import heatmap
-    >>> from sdg_interactions.scenario import toy_matrix
+    >>> from sdg_interactions.matrix import toy_matrix
     >>> to_png(heatmap(toy_matrix()))[:8]
     b'\\x89PNG\\r\\n\\x1a\\n'
     """

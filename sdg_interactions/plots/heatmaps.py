@@ -10,9 +10,9 @@ import pandas as pd
 import xarray as xr
 
 from sdg_interactions import frameworks
+from sdg_interactions.analysis import sdg_synergies
 from sdg_interactions.errors import ValidationError
 from sdg_interactions.matrix import as_matrix, node_ids
-from sdg_interactions.metrics import sdg_synergies
 from sdg_interactions.plots.base import (
     DIAGONAL_COLOR,
     NEGATIVE_COLOR,
@@ -53,7 +53,7 @@ def scored_cells(obj: xr.DataArray | xr.Dataset, *, comments: bool | xr.DataArra
 
     Examples
     --------
-    >>> from sdg_interactions.scenario import toy_matrix
+    >>> from sdg_interactions.matrix import toy_matrix
     >>> scored_cells(toy_matrix()).head(2).to_dict("list")
     {'source': ['1.1', '1.1'], 'target': ['1.2', '1.3'], 'score': [2.0, -2.0]}
     """
@@ -176,7 +176,7 @@ def heatmap(matrix: xr.DataArray | xr.Dataset, *, lang: str = "sv",
 
     Examples
     --------
-    >>> from sdg_interactions.scenario import toy_matrix
+    >>> from sdg_interactions.matrix import toy_matrix
     >>> spec = heatmap(toy_matrix(), lang="en", totals=False).to_dict()
     >>> spec["layer"][0]["encoding"]["color"]["scale"]
     {'domain': [-3, 3], 'domainMid': 0, 'reverse': True, 'scheme': 'blueorange'}
@@ -240,7 +240,7 @@ def _goal_level(obj: xr.DataArray | xr.Dataset) -> xr.DataArray:
         raise ValidationError("a goal heat map needs the mean roll-up, not the sum (sums leave the scale "
                               "[-3, 3]). Valid: goal_rollup(matrix, how='mean'), or the target-level matrix.")
     if kind != "goal_mean" and any(frameworks.framework_of(i) == "sdg_target" for i in node_ids(da)):
-        from sdg_interactions.structure import goal_rollup
+        from sdg_interactions.analysis import goal_rollup
 
         da = goal_rollup(da, how="mean")
     return da
@@ -248,7 +248,7 @@ def _goal_level(obj: xr.DataArray | xr.Dataset) -> xr.DataArray:
 
 def goal_heatmap(goal_matrix: xr.DataArray | xr.Dataset, *, lang: str = "sv", caption: str | None = None
                  ) -> alt.LayerChart:
-    """A 17 × 17 heat map of the goal-level means (:func:`~sdg_interactions.structure.goal_rollup`).
+    """A 17 × 17 heat map of the goal-level means (:func:`~sdg_interactions.analysis.goal_rollup`).
 
     ``goal_matrix`` is the ``how="mean"`` roll-up, or a target-level matrix, which is rolled up here.
     The mean of the scored target pairs between two goals stays on the scale, so the colours are

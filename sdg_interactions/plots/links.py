@@ -62,7 +62,7 @@ def radial(matrix: xr.DataArray | xr.Dataset, node: str, *, direction: str = "ou
 
     Examples
     --------
-    >>> from sdg_interactions.scenario import toy_matrix
+    >>> from sdg_interactions.matrix import toy_matrix
     >>> spec = radial(toy_matrix(), "1.2", lang="en").to_dict()
     >>> from sdg_interactions.plots import rows_of
     >>> [row["other"] for row in rows_of(spec, spec["data"]["name"])]  # 3, 1, 0
@@ -119,7 +119,7 @@ def conflicts(conflicts_table: pd.DataFrame, *, lang: str = "sv", top: int | Non
     Parameters
     ----------
     conflicts_table : pandas.DataFrame
-        The table of :func:`sdg_interactions.structure.conflicts` (``source``, ``target``, ``score``,
+        The table of :func:`sdg_interactions.analysis.conflicts` (``source``, ``target``, ``score``,
         and optionally ``comment``, ``n_respondents``, ``share_negative`` and the labels), in its
         order: worst first.
     top : int, optional
@@ -129,8 +129,8 @@ def conflicts(conflicts_table: pd.DataFrame, *, lang: str = "sv", top: int | Non
 
     Examples
     --------
-    >>> from sdg_interactions.scenario import toy_matrix
-    >>> from sdg_interactions.structure import conflicts as conflict_table
+    >>> from sdg_interactions.matrix import toy_matrix
+    >>> from sdg_interactions.analysis import conflicts as conflict_table
     >>> spec = conflicts(conflict_table(toy_matrix()), lang="en").to_dict()
     >>> from sdg_interactions.plots import rows_of
     >>> [row["pair"] for row in rows_of(spec, spec["data"]["name"])]
@@ -141,7 +141,7 @@ def conflicts(conflicts_table: pd.DataFrame, *, lang: str = "sv", top: int | Non
     if missing:
         raise ValidationError(f"a conflict table needs the columns source, target and score; missing "
                               f"{', '.join(sorted(missing))}. "
-                              "Valid: sdg_interactions.structure.conflicts(matrix).")
+                              "Valid: sdg_interactions.analysis.conflicts(matrix).")
     total = len(conflicts_table)
     rows = conflicts_table if top is None else conflicts_table.head(int(top))
     rows = rows.reset_index(drop=True).copy()

@@ -10,10 +10,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from sdg_interactions.analysis import sdg_synergies
 from sdg_interactions.errors import ValidationError, locate
-from sdg_interactions.graph import to_graph
-from sdg_interactions.matrix import node_ids
-from sdg_interactions.metrics import sdg_synergies
+from sdg_interactions.matrix import node_ids, to_graph
 from sdg_interactions.plots.base import (
     NEGATIVE_COLOR,
     POSITIVE_COLOR,
@@ -38,7 +37,7 @@ def layout_positions(matrix: xr.DataArray | xr.Dataset, *, layout: str = "spring
                      ) -> dict[str, tuple[float, float]]:
     """Node positions in the unit square, deterministic for a given ``seed``.
 
-    Computed on the undirected graph of :func:`~sdg_interactions.graph.to_graph` whose edge weight is
+    Computed on the undirected graph of :func:`~sdg_interactions.matrix.to_graph` whose edge weight is
     the non-negative ``|a_ij| + |a_ji|`` (the edges' ``weight``, never the signed score): strongly
     linked nodes, by synergy or by conflict, are drawn close together. ``"kamada_kawai"`` ignores
     weights (it reads them as distances). Both axes are scaled by the same factor, so the layout
@@ -46,7 +45,7 @@ def layout_positions(matrix: xr.DataArray | xr.Dataset, *, layout: str = "spring
 
     Examples
     --------
-    >>> from sdg_interactions.scenario import toy_matrix
+    >>> from sdg_interactions.matrix import toy_matrix
     >>> pos = layout_positions(toy_matrix(), layout="circular")
     >>> sorted(pos), pos == layout_positions(toy_matrix(), layout="circular")
     (['1.1', '1.2', '1.3', '1.4'], True)
@@ -91,7 +90,7 @@ def network(matrix: xr.DataArray | xr.Dataset, metrics: xr.Dataset | None = None
     matrix : xarray.DataArray or xarray.Dataset
         One matrix.
     metrics : xarray.Dataset, optional
-        :func:`~sdg_interactions.metrics.sdg_synergies` of ``matrix`` (computed when not given).
+        :func:`~sdg_interactions.analysis.sdg_synergies` of ``matrix`` (computed when not given).
     threshold : float
         Draw the links with ``|score| ≥ threshold`` (default 2), coloured by sign: blue promotes,
         orange restricts; a small triangle near the target shows the direction.
@@ -107,7 +106,7 @@ def network(matrix: xr.DataArray | xr.Dataset, metrics: xr.Dataset | None = None
 
     Examples
     --------
-    >>> from sdg_interactions.scenario import toy_matrix
+    >>> from sdg_interactions.matrix import toy_matrix
     >>> spec = network(toy_matrix(), lang="en").to_dict()
     >>> from sdg_interactions.plots import rows_of
     >>> edges = rows_of(spec, spec["layer"][0]["data"]["name"])

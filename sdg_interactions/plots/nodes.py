@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from sdg_interactions.analysis import rank_descending
 from sdg_interactions.errors import ValidationError
 from sdg_interactions.frameworks import node_sort_key
-from sdg_interactions.metrics import rank_descending
 from sdg_interactions.plots.base import (
     NEGATIVE_COLOR,
     POSITIVE_COLOR,
@@ -56,15 +56,15 @@ def ranking(metrics: xr.Dataset, *, lang: str = "sv", top: int | None = None, ca
 
     Examples
     --------
-    >>> from sdg_interactions.metrics import sdg_synergies
-    >>> from sdg_interactions.scenario import toy_matrix
+    >>> from sdg_interactions.analysis import sdg_synergies
+    >>> from sdg_interactions.matrix import toy_matrix
     >>> spec = ranking(sdg_synergies(toy_matrix()), lang="en").to_dict()
     >>> from sdg_interactions.plots import rows_of
     >>> [row["node"] for row in rows_of(spec, spec["data"]["name"])]
     ['1.2', '1.1', '1.4', '1.3']
     """
     lang = check(lang)
-    _need(metrics, ("out_sum", "systemic", "rank"), "sdg_interactions.metrics.sdg_synergies(matrix)")
+    _need(metrics, ("out_sum", "systemic", "rank"), "sdg_interactions.analysis.sdg_synergies(matrix)")
     frame = result_labels(metrics, lang)
     frame["out_sum"] = metrics["out_sum"].to_numpy()
     frame["systemic"] = metrics["systemic"].to_numpy()
@@ -100,7 +100,7 @@ def quadrants(influence_result: xr.Dataset, *, lang: str = "sv", caption: str | 
               attrs: Mapping | None = None) -> alt.LayerChart:
     """The influence–dependence plane: dependence on x, influence on y, dashed lines at the means.
 
-    Takes :func:`sdg_interactions.influence.influence_dependence` (``influence``, ``dependence``,
+    Takes :func:`sdg_interactions.analysis.influence_dependence` (``influence``, ``dependence``,
     ``quadrant``). Points are coloured by quadrant (names in ``lang``) and labelled with their ids; the
     quadrant names stand in the corners: drivers top left, relays top right, dependents bottom right,
     autonomous bottom left. The mean lines are computed from the data sent (the means over the nodes).
@@ -108,15 +108,15 @@ def quadrants(influence_result: xr.Dataset, *, lang: str = "sv", caption: str | 
 
     Examples
     --------
-    >>> from sdg_interactions.influence import influence_dependence
-    >>> from sdg_interactions.scenario import toy_matrix
+    >>> from sdg_interactions.analysis import influence_dependence
+    >>> from sdg_interactions.matrix import toy_matrix
     >>> spec = quadrants(influence_dependence(toy_matrix()), lang="en").to_dict()
     >>> spec["layer"][0]["encoding"]["color"]["scale"]["domain"]
     ['driver', 'relay', 'dependent', 'autonomous']
     """
     lang = check(lang)
     _need(influence_result, ("influence", "dependence", "quadrant"),
-          "sdg_interactions.influence.influence_dependence(matrix)")
+          "sdg_interactions.analysis.influence_dependence(matrix)")
     frame = result_labels(influence_result, lang)
     frame["influence"] = influence_result["influence"].to_numpy().astype(float)
     frame["dependence"] = influence_result["dependence"].to_numpy().astype(float)
@@ -163,7 +163,7 @@ def scenario_classes(scenario_result: xr.Dataset, *, lang: str = "sv", caption: 
                      attrs: Mapping | None = None) -> alt.FacetChart:
     """A scenario's nodes grouped by class, with the direct support (+) and harm (−) from the priorities.
 
-    Takes :func:`sdg_interactions.scenario.scenario`. One panel per class (prioritised, comes along,
+    Takes :func:`sdg_interactions.analysis.scenario`. One panel per class (prioritised, comes along,
     partly supported, not free, at risk; names in ``lang``), each node a bar of ``direct_pos`` to the
     right and ``direct_neg`` to the left, coloured by class; within a panel nodes are sorted by their
     direct net effect. The indirect effects are in the tooltips (they grow with the size of the
@@ -171,7 +171,8 @@ def scenario_classes(scenario_result: xr.Dataset, *, lang: str = "sv", caption: 
 
     Examples
     --------
-    >>> from sdg_interactions.scenario import scenario, toy_matrix
+    >>> from sdg_interactions.analysis import scenario
+    >>> from sdg_interactions.matrix import toy_matrix
     >>> spec = scenario_classes(scenario(toy_matrix(), ["1.1"]), lang="en").to_dict()
     >>> spec["facet"]["row"]["sort"]
     ['prioritised', 'comes along', 'partly supported', 'not free – needs its own effort', 'at risk']
@@ -182,7 +183,7 @@ def scenario_classes(scenario_result: xr.Dataset, *, lang: str = "sv", caption: 
     """
     lang = check(lang)
     variables = ("direct_pos", "direct_neg", "indirect_pos", "indirect_neg", "effect_net")
-    _need(scenario_result, (*variables, "class"), "sdg_interactions.scenario.scenario(matrix, priorities)")
+    _need(scenario_result, (*variables, "class"), "sdg_interactions.analysis.scenario(matrix, priorities)")
     frame = result_labels(scenario_result, lang)
     for name in variables:
         frame[name] = scenario_result[name].to_numpy().astype(float)

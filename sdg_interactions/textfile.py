@@ -24,7 +24,10 @@ from pathlib import Path
 
 from sdg_interactions.errors import InputFormatError, locate
 
-__all__ = ["guard_text", "read_table", "read_text", "sniff_separator", "unguard_text"]
+__all__ = ["WRITE_ENCODING", "guard_text", "read_table", "read_text", "sniff_separator", "unguard_text", "write_rows"]
+
+#: Every CSV file the package writes is UTF-8 with a byte-order mark, so Excel opens å, ä, ö right.
+WRITE_ENCODING = "utf-8-sig"
 
 _FORMULA_START = frozenset("=+-@\t\r")
 _VALID_TEXT = "a CSV text file (in Excel: Save as > CSV UTF-8)"
@@ -209,3 +212,15 @@ def read_table(path: str | os.PathLike) -> tuple[list[str], list[tuple[int, list
     if header is None:  # only blank lines or separators
         raise InputFormatError(locate("the file is empty", file=name, valid=_VALID_NONEMPTY))
     return header, rows
+
+
+def write_rows(path: str | os.PathLike, header: list[str], rows) -> None:
+    """Write a CSV file of cell text with the stdlib :mod:`csv` writer: ``,`` separated, CRLF line ends
+    (RFC 4180, as Excel writes), quotes only where a cell needs them (a ``,``, ``"``, CR or LF inside),
+    :data:`WRITE_ENCODING`. Callers guard text cells first (:func:`guard_text`); this writes what it is
+    given.
+    """
+    with open(path, "w", encoding=WRITE_ENCODING, newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")  # CR and LF both make a cell quoted
+        writer.writerow(header)
+        writer.writerows(rows)

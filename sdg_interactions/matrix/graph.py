@@ -15,12 +15,10 @@ import pandas as pd
 import xarray as xr
 
 from sdg_interactions.errors import ValidationError
-from sdg_interactions.matrix import as_matrix, node_ids, to_long, validate
-from sdg_interactions.tables import from_long
+from sdg_interactions.matrix.model import node_table, require_single, to_long, validate, with_node_labels
+from sdg_interactions.matrix.tables import from_long
 
-__all__ = ["from_graph", "to_graph"]
-
-_NODE_FIELDS = ("framework", "group", "label_sv", "label_en")
+__all__ = ["from_graph", "plain_value", "to_graph"]
 
 
 def to_graph(obj: xr.DataArray | xr.Dataset) -> nx.DiGraph:
@@ -35,25 +33,22 @@ def to_graph(obj: xr.DataArray | xr.Dataset) -> nx.DiGraph:
     >>> G.edges["1.1", "1.2"]["weight"], G.edges["1.1", "1.2"]["sign"]
     (2.0, -1)
     """
-    da = as_matrix(obj)
-    if da.ndim != 2:
-        raise ValidationError(f"a graph holds one matrix; this one has the extra dims {da.dims[:-2]}. "
-                              "Valid: aggregate() it or select one respondent first.")
+    da = require_single(obj, "a graph")
     G = nx.DiGraph()
-    G.graph.update({k: _plain(v) for k, v in (obj.attrs or {}).items()})
-    for k, node in enumerate(node_ids(da)):
-        G.add_node(node, **{f: str(da[f"source_{f}"].values[k]) for f in _NODE_FIELDS if f"source_{f}" in da.coords})
-    for row in to_long(obj).itertuples(index=False):
-        data = row._asdict()
-        score = float(data["score"])
-        attrs = {"score": score}
-        if not np.isnan(score):
-            attrs.update(weight=abs(score), sign=int(np.sign(score)))
-        if "comment" in data:
-            attrs["comment"] = str(data["comment"])
-        if "uncertain" in data:
-            attrs["uncertain"] = bool(data["uncertain"])
-        G.add_edge(data["source"], data["target"], **attrs)
+    G.graph.update({k: plain_value(v) for k, v in (obj.attrs or {}).items()})
+    G.add_nodes_from((node, dict(row)) for node, row in node_table(da).iterrows())
+    edges = to_long(obj)
+    scored = edges["score"].notna()
+    edges["weight"] = edges["score"].abs()
+    edges["sign"] = np.sign(edges["score"].fillna(0)).astype(int)
+    if "uncertain" in edges:
+        edges["uncertain"] = edges["uncertain"].astype(bool)
+    G.add_edges_from(nx.from_pandas_edgelist(edges[scored], "source", "target", edge_attr=True,
+                                             create_using=nx.DiGraph).edges(data=True))
+    # a comment or uncertain mark on an unscored cell: an edge without weight and sign, so nothing is lost
+    rest = edges.loc[~scored].drop(columns=["weight", "sign"])
+    G.add_edges_from(nx.from_pandas_edgelist(rest, "source", "target", edge_attr=True,
+                                             create_using=nx.DiGraph).edges(data=True))
     return G
 
 
@@ -80,22 +75,24 @@ def from_graph(G: nx.DiGraph, *, score: str = "score") -> xr.Dataset:
                      "comment": data.get("comment", ""), "uncertain": bool(data.get("uncertain", False))})
     table = pd.DataFrame(rows, columns=["source", "target", "score", "comment", "uncertain"])
     table["score"] = pd.to_numeric(table["score"], errors="coerce").astype(float)
-    extra = pd.DataFrame([{"id": str(n), **{f: d[f] for f in ("group", "label_sv", "label_en") if d.get(f)}}
-                          for n, d in G.nodes(data=True)])
-    if extra.shape[1] == 1:
-        extra = None
+    labels = pd.DataFrame([{"id": str(n), **{f: d[f] for f in ("group", "label_sv", "label_en") if d.get(f)}}
+                           for n, d in G.nodes(data=True)], columns=["id", "group", "label_sv", "label_en"])
     attrs = dict(G.graph)
     aggregated = bool(attrs.pop("aggregated", 0))
-    ds = from_long(table, file="graph", aggregated=aggregated, attrs=attrs,
-                   nodes=[str(n) for n in G.nodes], extra_nodes=extra)
-    return validate(ds)
+    ds = from_long(table, file="graph", aggregated=aggregated, attrs=attrs, nodes=[str(n) for n in G.nodes])
+    return validate(with_node_labels(ds, labels))
 
 
-def _plain(value):
-    """Graph attributes as plain Python values (numpy scalars and arrays made JSON/GraphML-friendly)."""
+def plain_value(value):
+    """A numpy scalar or array as a plain Python value (for graph attributes, JSON and GraphML).
+
+    Examples
+    --------
+    >>> plain_value(np.int64(3)), plain_value(np.array([1.5, 2.0])), plain_value("x")
+    (3, [1.5, 2.0], 'x')
+    """
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, np.ndarray):
         return value.tolist()
     return value
-

@@ -17,7 +17,7 @@ in one dict.
 
 Examples
 --------
->>> from sdg_interactions.scenario import toy_matrix
+>>> from sdg_interactions.matrix import toy_matrix
 >>> levers(toy_matrix(), top_k=2, lang="en")["data"]["ids"]
 ['1.2', '1.1']
 """
@@ -32,9 +32,9 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from sdg_interactions import influence, scenario, structure
-from sdg_interactions.matrix import DIMS, RESPONDENT, aggregate, as_matrix, node_ids, to_long
-from sdg_interactions.metrics import rank_descending, sdg_synergies
+from sdg_interactions import analysis
+from sdg_interactions.analysis import rank_descending, sdg_synergies
+from sdg_interactions.matrix import DIMS, RESPONDENT, as_matrix, node_ids, single_matrix, to_long
 from sdg_interactions.texts import check_lang, scale_label, text
 
 __all__ = [
@@ -94,8 +94,7 @@ def join_words(words: Sequence[str], lang: str = "sv") -> str:
 
 def _matrix(data: xr.Dataset | xr.DataArray, how: str) -> xr.DataArray:
     """The one matrix the metrics read: several respondents aggregated with ``how``."""
-    da = as_matrix(data)
-    return aggregate(da, how) if RESPONDENT in da.dims else da
+    return single_matrix(data, how, what="a report")
 
 
 def _labels(data: xr.Dataset | xr.DataArray, lang: str) -> dict[str, str]:
@@ -146,7 +145,7 @@ def data_hash(data: xr.Dataset | xr.DataArray) -> str:
 
     Examples
     --------
-    >>> from sdg_interactions.scenario import toy_matrix
+    >>> from sdg_interactions.matrix import toy_matrix
     >>> len(data_hash(toy_matrix())), data_hash(toy_matrix()) == data_hash(toy_matrix().copy())
     (64, True)
     """
@@ -203,7 +202,7 @@ def stamp(data: xr.Dataset | xr.DataArray, parameters: Mapping[str, object], *, 
 def levers(data: xr.Dataset | xr.DataArray, *, top_k: int = 5, aggregate: str = "mean",
            lang: str = "sv") -> dict:
     """The strongest levers: the ``top_k`` nodes by systemic rank, in rank order, with what the first
-    one does directly (SDG Synergies metrics, :func:`~sdg_interactions.metrics.sdg_synergies`).
+    one does directly (SDG Synergies metrics, :func:`~sdg_interactions.analysis.sdg_synergies`).
 
     ``data["ids"]`` holds the ids in rank order (ties by matrix order).
     """
@@ -239,7 +238,7 @@ def levers(data: xr.Dataset | xr.DataArray, *, top_k: int = 5, aggregate: str = 
 def conflicts(data: xr.Dataset | xr.DataArray, *, limit: int | None = 5, aggregate: str = "mean",
               lang: str = "sv", listed: bool = False) -> dict:
     """The goal conflicts (negative links), worst first, with their comments
-    (:func:`~sdg_interactions.structure.conflicts`).
+    (:func:`~sdg_interactions.analysis.conflicts`).
 
     ``limit`` of them are spelled out as sentences (None: all); the table holds all of them. With
     ``listed`` the text points to that table for the rest, else to the in-depth version.
@@ -247,9 +246,9 @@ def conflicts(data: xr.Dataset | xr.DataArray, *, limit: int | None = 5, aggrega
     check_lang(lang)
     answers = data if RESPONDENT in data.dims else None
     if answers is not None:
-        table = structure.conflicts(_matrix(data, aggregate), respondents=answers)
+        table = analysis.conflicts(_matrix(data, aggregate), respondents=answers)
     else:  # one matrix: a Dataset's comments come along
-        table = structure.conflicts(data)
+        table = analysis.conflicts(data)
     labels = _labels(data, lang)
     n = len(table)
     if n == 0:
@@ -293,15 +292,15 @@ def _listed(nodes: list[str], labels: Mapping[str, str], limit: int, lang: str, 
 def scenario_summary(data: xr.Dataset | xr.DataArray, *, priorities: Sequence[str] = (), top_k: int = 5,
                      aggregate: str = "mean", lang: str = "sv", limit: int = 12) -> dict:
     """What comes along and what is not free when ``priorities`` advance
-    (:func:`~sdg_interactions.scenario.scenario`); with no priorities, the ``top_k`` levers by systemic
+    (:func:`~sdg_interactions.analysis.scenario`); with no priorities, the ``top_k`` levers by systemic
     rank stand in. At most ``limit`` nodes are named per class."""
     check_lang(lang)
     m = _matrix(data, aggregate)
     labels = _labels(m, lang)
     chosen = list(priorities) or levers(m, top_k=top_k, lang=lang)["data"]["ids"]
-    result = scenario.scenario(m, chosen)
+    result = analysis.scenario(m, chosen)
     classes = dict(zip(node_ids(m), result["class"].values.tolist(), strict=True))
-    groups = {c: [i for i, k in classes.items() if k == c] for c in scenario.CLASSES}
+    groups = {c: [i for i, k in classes.items() if k == c] for c in analysis.CLASSES}
     named = join_words([_named(i, labels) for i in chosen], lang)
     paragraphs = [text("report.scenario.given" if priorities else "report.scenario.default", lang,
                        k=len(chosen), priorities=named)]
@@ -310,7 +309,7 @@ def scenario_summary(data: xr.Dataset | xr.DataArray, *, priorities: Sequence[st
         suffix = {0: "_none", 1: "_one"}.get(len(nodes), "")
         paragraphs.append(text(f"report.scenario.{key}{suffix}", lang, n=len(nodes),
                                nodes=_listed(nodes, labels, limit, lang, named=key != "comes_along")))
-    triggered = scenario.triggered_conflicts(m, chosen)
+    triggered = analysis.triggered_conflicts(m, chosen)
     if len(triggered):
         worst = triggered.iloc[0]
         key = "report.scenario.triggered" if len(triggered) > 1 else "report.scenario.triggered_one"
@@ -318,7 +317,7 @@ def scenario_summary(data: xr.Dataset | xr.DataArray, *, priorities: Sequence[st
                                source=_named(worst["source"], labels), target=_named(worst["target"], labels),
                                score=format_number(worst["score"], lang)))
     return _section("scenario", lang, paragraphs,
-                    data={"priorities": chosen, **{c: groups[c] for c in scenario.CLASSES},
+                    data={"priorities": chosen, **{c: groups[c] for c in analysis.CLASSES},
                           "triggered": len(triggered)})
 
 
@@ -329,7 +328,7 @@ def summary(data: xr.Dataset | xr.DataArray, *, priorities: Sequence[str] = (), 
 
     Examples
     --------
-    >>> from sdg_interactions.scenario import toy_matrix
+    >>> from sdg_interactions.matrix import toy_matrix
     >>> s = summary(toy_matrix(), top_k=1, lang="en")
     >>> s["levers"]["data"]["ids"], s["scenario"]["data"]["priorities"]
     (['1.2'], ['1.2'])
@@ -395,10 +394,10 @@ def ranking(data: xr.Dataset | xr.DataArray, *, top_k: int = 5, aggregate: str =
 
 
 def clusters(data: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str = "sv") -> dict:
-    """Clusters of strong mutual support (:func:`~sdg_interactions.structure.clusters`), largest first."""
+    """Clusters of strong mutual support (:func:`~sdg_interactions.analysis.clusters`), largest first."""
     m = _matrix(data, aggregate)
     ids, labels = node_ids(m), _labels(m, lang)
-    number = structure.clusters(m)["cluster"].values
+    number = analysis.clusters(m)["cluster"].values
     groups = {int(c): [ids[k] for k in np.flatnonzero(number == c)]
               for c in sorted(set(number.tolist())) if c}
     paragraphs = [text("report.clusters.count", lang, n=len(groups))]
@@ -412,13 +411,13 @@ def clusters(data: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: 
 
 
 def quadrants(data: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str = "sv") -> dict:
-    """The influence–dependence plane (:func:`~sdg_interactions.influence.influence_dependence`): which
+    """The influence–dependence plane (:func:`~sdg_interactions.analysis.influence_dependence`): which
     nodes drive, relay, depend or stand apart."""
     m = _matrix(data, aggregate)
     ids, labels = node_ids(m), _labels(m, lang)
-    quadrant = influence.influence_dependence(m)["quadrant"].values
+    quadrant = analysis.influence_dependence(m)["quadrant"].values
     paragraphs, groups = [], {}
-    for code in influence.QUADRANTS:
+    for code in analysis.QUADRANTS:
         members = [ids[k] for k in np.flatnonzero(quadrant == code)]
         groups[code] = members
         paragraphs.append(text("report.quadrants.item", lang, name=text(f"metrics.quadrant.{code}", lang),

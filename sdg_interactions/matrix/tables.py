@@ -17,7 +17,7 @@ import xarray as xr
 
 from sdg_interactions import frameworks
 from sdg_interactions.errors import InputFormatError, ValidationError, locate
-from sdg_interactions.matrix import (
+from sdg_interactions.matrix.model import (
     DIMS,
     FALSE_WORDS,
     TRUE_WORDS,
@@ -97,7 +97,6 @@ def from_long(
     aggregated: bool = False,
     attrs: Mapping[str, object] | None = None,
     nodes: Iterable[str] | None = None,
-    extra_nodes: pd.DataFrame | None = None,
 ) -> xr.Dataset:
     """Build a matrix Dataset from a long table ``[respondent,]source,target,score[,comment,uncertain]``.
 
@@ -116,8 +115,6 @@ def from_long(
     nodes : iterable of str, optional
         Nodes to include even if no row names them (a framework's full list). Default: the ids the
         table names.
-    extra_nodes : pandas.DataFrame, optional
-        Labels of a user's own framework, passed to :func:`~sdg_interactions.frameworks.node_info`.
 
     Returns
     -------
@@ -244,7 +241,7 @@ def from_long(
     if not has_respondent:
         score, comment, unc = score[0], comment[0], unc[0]
     return build_dataset(score, comment, unc, order, respondents if has_respondent else None,
-                    aggregated=aggregated, attrs=attrs, extra_nodes=extra_nodes)
+                    aggregated=aggregated, attrs=attrs)
 
 
 def _text_column(table: pd.DataFrame, name: str) -> np.ndarray:
@@ -274,7 +271,6 @@ def from_wide(
     file: object = None,
     aggregated: bool = False,
     attrs: Mapping[str, object] | None = None,
-    extra_nodes: pd.DataFrame | None = None,
     rows: Sequence[int] | None = None,
     header_row: int = 1,
 ) -> xr.Dataset:
@@ -326,6 +322,6 @@ def from_wide(
         "_row": np.repeat(np.asarray(rows, dtype=int), n_cols),
         "_column": np.tile([f"{letter} ({i})" for letter, i in zip(letters, col_ids, strict=True)], n_rows),
     })
-    return from_long(long, file=file, aggregated=aggregated, attrs=attrs, extra_nodes=extra_nodes)
+    return from_long(long, file=file, aggregated=aggregated, attrs=attrs)
 
 

@@ -1,7 +1,7 @@
 """All-order total influence and the influence–dependence plane, vectorised over leading dims.
 
 Both read the matrix as ``A`` (NaN read as 0, the diagonal excluded; see
-:func:`sdg_interactions.metrics.adjacency`).
+:func:`sdg_interactions.analysis.adjacency`).
 
 * **Total influence** sums the influence along paths of every length with a damping factor:
   ``T = Σ_{k≥1} (αD)^k = (I − αD)⁻¹ − I`` with ``D = A / s`` scaled by the largest absolute row or
@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from sdg_interactions.analysis._core import adjacency, at_least, node_result
 from sdg_interactions.errors import ValidationError, locate
 from sdg_interactions.matrix import as_matrix, node_ids
-from sdg_interactions.metrics import adjacency, node_result
 
 __all__ = [
     "DEFAULT_ALPHA",
@@ -164,9 +164,20 @@ def total_sums(a: np.ndarray, alpha: float, *, influence: np.ndarray | None = No
 
 
 def quadrant_codes(influence: np.ndarray, dependence: np.ndarray) -> np.ndarray:
-    """The quadrant code of each node from its influence and dependence (means over the last axis)."""
-    strong_out = influence >= influence.mean(axis=-1, keepdims=True)
-    strong_in = dependence >= dependence.mean(axis=-1, keepdims=True)
+    """The quadrant code of each node from its influence and dependence (means over the last axis).
+
+    "≥ mean" holds within 1e-9 · max(1, |x|) (:func:`~sdg_interactions.analysis._core.at_least`), so a node
+    exactly at the mean never falls below it through float noise.
+
+    Examples
+    --------
+    >>> influence = np.array([2 / 3 + 8 / 3, 4 / 3 + 1, 7 / 3 + 2])  # mean exactly 10/3, as is the first
+    >>> dependence = np.array([4 / 3 + 7 / 3, 2 / 3 + 2, 8 / 3 + 1])
+    >>> quadrant_codes(influence, dependence).tolist()  # without the tolerance the first would be 'dependent'
+    ['relay', 'autonomous', 'relay']
+    """
+    strong_out = at_least(influence, influence.mean(axis=-1, keepdims=True))
+    strong_in = at_least(dependence, dependence.mean(axis=-1, keepdims=True))
     return np.select([strong_out & ~strong_in, strong_out & strong_in, ~strong_out & strong_in],
                      list(QUADRANTS[:3]), default=QUADRANTS[3]).astype(object)
 

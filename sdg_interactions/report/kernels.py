@@ -24,9 +24,8 @@ _WARM_CODE = """\
 import datetime, html, json
 import numpy, pandas, xarray, networkx, scipy
 import IPython.display
-import sdg_interactions, sdg_interactions.io, sdg_interactions.narrative, sdg_interactions.report
-import sdg_interactions.metrics, sdg_interactions.scenario, sdg_interactions.structure
-import sdg_interactions.influence
+import sdg_interactions, sdg_interactions.io, sdg_interactions.analysis
+import sdg_interactions.report.sections, sdg_interactions.report.page
 sdg_interactions.frameworks.kommuner(); sdg_interactions.frameworks.bundled_matrices()
 sdg_interactions.texts.catalogue()
 """

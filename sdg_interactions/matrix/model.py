@@ -16,14 +16,14 @@ The data model (see the README's "Data model" section):
 
 Every constructor goes through one set of rules (:func:`score_problems` for values,
 :func:`~sdg_interactions.frameworks.check_node_id` for ids) and ends in :func:`build_dataset`:
-:func:`~sdg_interactions.tables.from_long` and :func:`~sdg_interactions.tables.from_wide` for tables
+:func:`~sdg_interactions.matrix.from_long` and :func:`~sdg_interactions.matrix.from_wide` for tables
 (errors name the file, row and column), :func:`from_array` and :func:`validate` for arrays (errors name
 the cell).
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -33,26 +33,29 @@ from sdg_interactions import frameworks
 from sdg_interactions.errors import ValidationError, locate
 
 __all__ = [
-    "AGGREGATIONS",
     "DIMS",
     "FALSE_WORDS",
     "NODE",
+    "NODE_FIELDS",
     "RESPONDENT",
     "SCORE_RANGE",
     "TRUE_WORDS",
     "VALID_AGGREGATED",
     "VALID_RAW",
-    "aggregate",
     "as_matrix",
     "build_dataset",
     "from_array",
     "is_aggregated",
     "node_coords",
     "node_ids",
+    "node_table",
+    "require_single",
     "score_problems",
     "to_long",
     "to_wide",
+    "toy_matrix",
     "validate",
+    "with_node_labels",
 ]
 
 #: The two matrix dims: rows (``source``) influence columns (``target``).
@@ -66,8 +69,6 @@ SCORE_RANGE = (-3, 3)
 #: Words read as "marked uncertain" / "not marked" (case-insensitive); blank is "not marked".
 TRUE_WORDS = frozenset({"1", "true", "yes", "ja", "x", "sant"})
 FALSE_WORDS = frozenset({"", "0", "false", "no", "nej", "falskt"})
-#: Aggregation methods of :func:`aggregate`.
-AGGREGATIONS = ("mean", "median", "trimmed")
 
 #: The scale, as noted in every matrix's attrs.
 SCALE_NOTE = "Nilsson, Griggs & Visbeck (2016) seven-point scale, -3 (cancelling) to +3 (indivisible)"
@@ -96,12 +97,13 @@ def score_problems(values: np.ndarray, *, aggregated: bool = False) -> np.ndarra
     return bad
 
 
-def node_coords(ids: list[str], extra_nodes: pd.DataFrame | None = None) -> dict[str, tuple]:
-    """Coordinates with node metadata for both axes: ``source_group``, ``target_label_sv``, ..."""
-    info = frameworks.node_info(ids, extra=extra_nodes)
+def node_coords(ids: list[str]) -> dict[str, tuple]:
+    """Coordinates with node metadata for both axes, from the framework registry: ``source_group``,
+    ``target_label_sv``, ..."""
+    info = frameworks.node_info(ids)
     coords: dict[str, tuple] = {}
     for role in DIMS:
-        for field in ("framework", "group", "label_sv", "label_en"):
+        for field in NODE_FIELDS:
             coords[f"{role}_{field}"] = (role, info[field].astype(str).to_numpy(dtype=object))
     return coords
 
@@ -115,7 +117,6 @@ def build_dataset(
     *,
     aggregated: bool,
     attrs: Mapping[str, object] | None = None,
-    extra_nodes: pd.DataFrame | None = None,
 ) -> xr.Dataset:
     """Assemble the matrix Dataset from checked arrays (``[r ×] n × n``) and node ids in natural order.
 
@@ -127,7 +128,7 @@ def build_dataset(
     coords: dict[str, object] = {"source": list(order), "target": list(order)}
     if respondents is not None:
         coords[RESPONDENT] = list(respondents)
-    coords.update(node_coords(list(order), extra_nodes))
+    coords.update(node_coords(list(order)))
     ds = xr.Dataset(
         {
             "score": (dims, np.asarray(score, dtype=np.float64)),
@@ -171,7 +172,7 @@ def from_array(
     values = values[..., order, :][..., :, order]
     ids = [ids[k] for k in order]
     ds = build_dataset(values, np.full(values.shape, "", dtype=object), np.zeros(values.shape, bool), ids,
-                  respondents, aggregated=aggregated, attrs=attrs, extra_nodes=None)
+                  respondents, aggregated=aggregated, attrs=attrs)
     return validate(ds)["score"].assign_attrs(dict(attrs or {}))
 
 
@@ -288,62 +289,95 @@ def to_long(obj: xr.DataArray | xr.Dataset, *, include_unscored: bool = False) -
 
 def to_wide(obj: xr.DataArray | xr.Dataset) -> pd.DataFrame:
     """Return the scores as a square DataFrame: index = sources, columns = targets (one matrix only)."""
-    da = as_matrix(obj)
-    if da.ndim != 2:
-        raise ValidationError(f"a wide table holds one matrix; this one has the extra dims {da.dims[:-2]}. "
-                              "Valid: aggregate() it or select one respondent first.")
+    da = require_single(obj, "a wide table")
     frame = da.reset_coords(drop=True).to_pandas()
     frame.index.name, frame.columns.name = None, None
     return frame
 
 
-def aggregate(
-    obj: xr.DataArray | xr.Dataset,
-    method: str = "mean",
-    *,
-    dim: Hashable = RESPONDENT,
-    trim: float = 0.1,
-) -> xr.DataArray:
-    """Aggregate several respondents' answers into one matrix, skipping NaN answers.
 
-    ``mean`` (SDG Synergies' choice), ``median`` or ``trimmed`` (the mean after cutting
-    ``floor(trim · n)`` answers from each end of each cell's ``n`` answers). A NaN answer is never read
-    as 0; a cell no one scored stays NaN. The result has ``attrs["aggregated"] = 1`` and
-    ``attrs["aggregation"] = method``.
+
+def require_single(obj: xr.DataArray | xr.Dataset, what: str) -> xr.DataArray:
+    """Return the score DataArray of ``obj`` if it is one matrix (dims exactly ``source, target``).
+
+    ``what`` names the function or output that needs one matrix, for the message. The one check behind
+    every "one matrix only" function (wide tables, graphs, heat maps, portfolio, sign flips, ...).
 
     Examples
     --------
-    >>> v = np.array([[[np.nan, 1], [0, np.nan]], [[np.nan, 3], [np.nan, np.nan]]])
-    >>> m = from_array(v, ["1.1", "1.2"], respondents=["a", "b"])
-    >>> aggregate(m).values.tolist()
-    [[nan, 2.0], [0.0, nan]]
-    """
-    if method not in AGGREGATIONS:
-        raise ValidationError(f"unknown aggregation {method!r}. Valid: {', '.join(AGGREGATIONS)}.")
+    >>> m = from_array(np.full((2, 2, 2), np.nan), ["1.1", "1.2"], respondents=["a", "b"])
+    >>> require_single(m, "a heat map")
+    Traceback (most recent call last):
+    ...
+    sdg_interactions.errors.ValidationError: a heat map takes one matrix; this one has the extra dims ('respondent',). Valid: aggregate() it, or select one with .sel(respondent=...).
+    """  # noqa: E501
     da = as_matrix(obj)
-    if dim not in da.dims:
-        return da
-    axis = da.get_axis_num(dim)
-    values = np.moveaxis(da.values, axis, -1)
-    count = np.sum(~np.isnan(values), axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        if method == "mean":
-            out = np.nansum(values, axis=-1) / count
-        elif method == "median":
-            ordered = np.sort(values, axis=-1)  # NaN sort last
-            lo = np.maximum((count - 1) // 2, 0)
-            hi = np.maximum(count // 2, 0)
-            out = (np.take_along_axis(ordered, lo[..., None], -1)[..., 0]
-                   + np.take_along_axis(ordered, hi[..., None], -1)[..., 0]) / 2
-        else:
-            ordered = np.sort(values, axis=-1)
-            cut = np.floor(trim * count).astype(int)
-            k = np.arange(values.shape[-1])
-            keep = (k >= cut[..., None]) & (k < (count - cut)[..., None])
-            out = np.where(keep, ordered, 0.0).sum(axis=-1) / keep.sum(axis=-1)
-    out = np.where(count > 0, out, np.nan)
-    result = da.isel({dim: 0}, drop=True).copy(data=out)
-    result.attrs.update(da.attrs)
-    result.attrs.update({"aggregated": 1, "aggregation": method, f"n_{dim}": int(da.sizes[dim])})
-    result.name = "score"
-    return result
+    if da.ndim != 2:
+        lead = tuple(da.dims[:-2])
+        raise ValidationError(f"{what} takes one matrix; this one has the extra dims {lead}. "
+                              f"Valid: aggregate() it, or select one with .sel({lead[0]}=...).")
+    return da
+
+
+#: The node fields a matrix carries as coordinates on both axes (``source_<field>``, ``target_<field>``).
+NODE_FIELDS = ("framework", "group", "label_sv", "label_en")
+
+
+def node_table(obj: xr.DataArray | xr.Dataset) -> pd.DataFrame:
+    """The matrix's own node metadata: a DataFrame indexed by ``id`` with the :data:`NODE_FIELDS` it has.
+
+    Examples
+    --------
+    >>> node_table(toy_matrix()).loc["1.2", ["framework", "group", "label_sv"]].tolist()
+    ['sdg_target', '1', 'Minska fattigdomen med minst 50 %']
+    """
+    da = as_matrix(obj)
+    frame = pd.DataFrame({f: da[f"source_{f}"].to_numpy().astype(str) for f in NODE_FIELDS
+                          if f"source_{f}" in da.coords}, index=pd.Index(node_ids(da), name="id"))
+    return frame
+
+
+def with_node_labels(obj: xr.DataArray | xr.Dataset, table: pd.DataFrame | None) -> xr.DataArray | xr.Dataset:
+    """Return ``obj`` with its node coordinates overridden by ``table`` where the table has a non-blank value.
+
+    ``table`` has an ``id`` column (or index) and any of ``group``, ``label_sv``, ``label_en``: the labels a
+    file carried with its nodes (a GraphML file's node attributes, an Excel template's node sheet), which
+    win over the framework registry's. Ids the matrix does not hold are ignored.
+
+    Examples
+    --------
+    >>> m = with_node_labels(toy_matrix(), pd.DataFrame({"id": ["1.1"], "label_sv": ["Fattigdom"]}))
+    >>> m["source_label_sv"].values.tolist()[:2], m["target_label_sv"].values.tolist()[0]
+    (['Fattigdom', 'Minska fattigdomen med minst 50 %'], 'Fattigdom')
+    """
+    if table is None or len(table) == 0:
+        return obj
+    frame = table.set_index("id") if "id" in table.columns else table
+    frame.index = frame.index.astype(str).str.strip()
+    ids = node_ids(obj)
+    values = {}
+    for field in NODE_FIELDS[1:]:
+        current = obj[f"source_{field}"].to_numpy().astype(str) if f"source_{field}" in obj.coords else np.array(ids)
+        given = frame[field].reindex(ids) if field in frame.columns else pd.Series([""] * len(ids))
+        given = given.where(given.notna(), "").astype(str).str.strip().to_numpy()
+        values[field] = (np.where(given != "", given, current), given != "")
+    # a label given in one language only stands for both (as the registry does), unless the other is given
+    for lang, other in (("sv", "en"), ("en", "sv")):
+        label, given = values[f"label_{lang}"]
+        other_label, other_given = values[f"label_{other}"]
+        values[f"label_{lang}"] = (np.where(~given & other_given, other_label, label), given)
+    return obj.assign_coords({f"{role}_{field}": (role, values[field][0].astype(object))
+                              for field in NODE_FIELDS[1:] for role in DIMS})
+
+
+def toy_matrix() -> xr.DataArray:
+    """A 4-node matrix for examples, nodes 1.1 … 1.4, rows influence columns::
+
+        A = [[·, 2, -2,  0],
+             [0, ·,  3,  1],
+             [0, 0,  ·, -1],
+             [1, 0,  0,  ·]]
+    """
+    nan = np.nan
+    values = np.array([[nan, 2, -2, 0], [0, nan, 3, 1], [0, 0, nan, -1], [1, 0, 0, nan]])
+    return from_array(values, ["1.1", "1.2", "1.3", "1.4"])

@@ -17,7 +17,7 @@ __all__ = ["html_exporter", "load_weasyprint", "section_html", "show", "to_html"
 
 
 def section_html(section: Mapping | None, *, figure: str | None = None, table: bool = True) -> str:
-    """The HTML of a :mod:`~sdg_interactions.narrative` section: every text escaped, the figure (an
+    """The HTML of a :mod:`~sdg_interactions.report.sections` section: every text escaped, the figure (an
     SVG string) inline."""
     if not section:
         return ""

@@ -1,0 +1,117 @@
+"""Numbers from matrices: per-node metrics, influence, clusters, conflicts, roll-up, cells, scenarios.
+
+Every function takes a matrix (a bundled or loaded :class:`xarray.DataArray` / :class:`xarray.Dataset`),
+checks it at its entry and hands plain arrays to the helpers below it. Per-node results are Datasets on
+a ``"node"`` dim (plus leading dims such as ``respondent``), with the node metadata and the matrix's
+provenance. No module here draws, prints or writes.
+
+=====================  =====================================================================
+module                 what
+=====================  =====================================================================
+``_core``              ``A`` as an array, :func:`node_result`, ranks and the tie tolerance
+``synergies``          the SDG Synergies set (:func:`sdg_synergies`), link counts, two-step paths
+``influence``          all-order total influence, sign flips, the influence–dependence plane
+``clusters``           clusters of strong mutual support
+``conflicts``          the list of målkonflikter with comments
+``rollup``             target-level matrices rolled up to goal pairs
+``cells``              per-cell statistics of several respondents' answers
+``scenario``           priorities: direct and indirect effects, classes, triggered conflicts
+``portfolio``          the k priorities that reach most
+``summary``            :func:`all_metrics` and the table of ``sdg-interactions analyse --out``
+=====================  =====================================================================
+"""
+
+from sdg_interactions.analysis._core import (
+    ANALYSIS_COLUMNS,
+    BEYOND_COLUMNS,
+    PATHS_COLUMNS,
+    PROVENANCE_ATTRS,
+    SDG_SYNERGIES_COLUMNS,
+    TIE_TOLERANCE,
+    adjacency,
+    at_least,
+    node_result,
+    rank_ascending,
+    rank_descending,
+    signed_sums,
+    to_table,
+)
+from sdg_interactions.analysis.cells import CELL_VARIABLES, CONTESTED_IQR, cell_statistics
+from sdg_interactions.analysis.clusters import CLUSTER_THRESHOLD, clusters
+from sdg_interactions.analysis.conflicts import conflicts
+from sdg_interactions.analysis.influence import (
+    DEFAULT_ALPHA,
+    QUADRANTS,
+    SIGN_TOLERANCE,
+    check_alpha,
+    influence_dependence,
+    quadrant_codes,
+    sign_flips,
+    total_influence,
+    total_influence_matrix,
+    total_sums,
+)
+from sdg_interactions.analysis.portfolio import EXHAUSTIVE_LIMIT, Portfolio, explain_portfolio, portfolio
+from sdg_interactions.analysis.rollup import ROLLUPS, goal_rollup
+from sdg_interactions.analysis.scenario import (
+    CLASSES,
+    EFFECT_VARIABLES,
+    check_priorities,
+    classify,
+    propagate,
+    scenario,
+    triggered_conflicts,
+)
+from sdg_interactions.analysis.summary import all_metrics, analysis_table
+from sdg_interactions.analysis.synergies import link_counts, net_multiplier, sdg_synergies, two_step_paths
+
+__all__ = [
+    "ANALYSIS_COLUMNS",
+    "BEYOND_COLUMNS",
+    "CELL_VARIABLES",
+    "CLASSES",
+    "CLUSTER_THRESHOLD",
+    "CONTESTED_IQR",
+    "DEFAULT_ALPHA",
+    "EFFECT_VARIABLES",
+    "EXHAUSTIVE_LIMIT",
+    "PATHS_COLUMNS",
+    "PROVENANCE_ATTRS",
+    "QUADRANTS",
+    "ROLLUPS",
+    "SDG_SYNERGIES_COLUMNS",
+    "SIGN_TOLERANCE",
+    "TIE_TOLERANCE",
+    "Portfolio",
+    "adjacency",
+    "all_metrics",
+    "analysis_table",
+    "at_least",
+    "cell_statistics",
+    "check_alpha",
+    "check_priorities",
+    "classify",
+    "clusters",
+    "conflicts",
+    "explain_portfolio",
+    "goal_rollup",
+    "influence_dependence",
+    "link_counts",
+    "net_multiplier",
+    "node_result",
+    "portfolio",
+    "propagate",
+    "quadrant_codes",
+    "rank_ascending",
+    "rank_descending",
+    "scenario",
+    "sdg_synergies",
+    "sign_flips",
+    "signed_sums",
+    "to_table",
+    "total_influence",
+    "total_influence_matrix",
+    "total_sums",
+    "triggered_conflicts",
+    "two_step_paths",
+]

@@ -1,0 +1,206 @@
+"""The building blocks every analysis shares: ``A`` as an array, per-node results, ranks and equality.
+
+All metrics read the matrix as ``A``: NaN (not scored) read as 0 and the diagonal excluded
+(:func:`adjacency`). Rows influence columns: ``a_ij`` is the influence of node ``i`` on node ``j``.
+Results are :class:`xarray.Dataset` objects on a ``"node"`` dim (plus any leading dims of the input, such
+as ``respondent`` or ``kommun``), with the node metadata as coordinates (:func:`node_result`).
+
+**Equal means equal within 1e-9 · max(1, |x|)** (:data:`TIE_TOLERANCE`): for every rank
+(:func:`rank_descending`), every split at a mean and every class threshold (:func:`at_least`), so that
+float noise in aggregated matrices never breaks a tie.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from sdg_interactions.errors import ValidationError
+from sdg_interactions.matrix import NODE, as_matrix
+from sdg_interactions.texts import check_lang
+
+__all__ = [
+    "ANALYSIS_COLUMNS",
+    "BEYOND_COLUMNS",
+    "PATHS_COLUMNS",
+    "PROVENANCE_ATTRS",
+    "SDG_SYNERGIES_COLUMNS",
+    "TIE_TOLERANCE",
+    "adjacency",
+    "at_least",
+    "counts",
+    "node_result",
+    "rank_ascending",
+    "rank_descending",
+    "signed_sums",
+    "to_table",
+]
+
+#: Relative tolerance of equality: x and y are equal when |x − y| ≤ TIE_TOLERANCE · max(1, |x|, |y|).
+TIE_TOLERANCE = 1e-9
+
+#: The columns of :func:`sdg_synergies`, in order (the first columns of ``analyse --out``).
+SDG_SYNERGIES_COLUMNS = ("out_sum", "out_pos", "out_neg", "in_sum", "in_pos", "in_neg",
+                         "second_order", "systemic", "rank")
+#: The columns :func:`analysis_table` appends after :data:`SDG_SYNERGIES_COLUMNS`, in order.
+BEYOND_COLUMNS = ("total_out", "total_in", "net_multiplier", "quadrant", "cluster")
+#: Every column of :func:`analysis_table` after ``node, label``.
+ANALYSIS_COLUMNS = SDG_SYNERGIES_COLUMNS + BEYOND_COLUMNS
+
+
+#: The two-step path sums of :func:`two_step_paths`.
+PATHS_COLUMNS = ("paths_synergy", "paths_double_negative", "paths_mixed")
+#: Matrix attrs that per-node results keep, so charts and tables can cite their source.
+PROVENANCE_ATTRS = ("name", "title_sv", "title_en", "scored_by_sv", "scored_by_en", "citation", "doi", "source_file")
+
+
+def adjacency(obj: xr.DataArray | xr.Dataset) -> np.ndarray:
+    """Return ``A`` as a numpy array ``(..., n, n)``: NaN read as 0, the diagonal set to 0.
+
+    Examples
+    --------
+    >>> from sdg_interactions.matrix import from_array
+    >>> adjacency(from_array(np.array([[np.nan, 2], [np.nan, np.nan]]), ["1.1", "1.2"])).tolist()
+    [[0.0, 2.0], [0.0, 0.0]]
+    """
+    da = as_matrix(obj)
+    a = np.nan_to_num(da.to_numpy().astype(np.float64, copy=True), nan=0.0)
+    n = a.shape[-1]
+    a[..., np.arange(n), np.arange(n)] = 0.0
+    return a
+
+
+def _slack(values: np.ndarray) -> np.ndarray:
+    return TIE_TOLERANCE * np.maximum(1.0, np.abs(values))
+
+
+def at_least(values: np.ndarray, threshold: np.ndarray | float) -> np.ndarray:
+    """``values ≥ threshold`` where "equal" means within 1e-9 · max(1, |x|) (:data:`TIE_TOLERANCE`).
+
+    Examples
+    --------
+    >>> at_least(np.array([10 / 3, 3.3333333333333335 - 4e-16, 3.3]), 10 / 3).tolist()
+    [True, True, False]
+    """
+    values = np.asarray(values, dtype=np.float64)
+    threshold = np.asarray(threshold, dtype=np.float64)
+    return values >= threshold - np.maximum(_slack(values), _slack(threshold))
+
+
+def rank_descending(values: np.ndarray) -> np.ndarray:
+    """Rank along the last axis by descending value; ties share the best rank (1, 2, 2, 4).
+
+    Values within 1e-9 · max(1, |x|) of the next larger one tie with it (:data:`TIE_TOLERANCE`), so
+    float noise never splits a tie. Sort-based (n log n per row; no n × n comparison), vectorised over
+    leading axes.
+
+    Examples
+    --------
+    >>> rank_descending(np.array([5.0, 7.0, 5.0, 1.0])).tolist()
+    [2, 1, 2, 4]
+    >>> rank_descending(np.array([-2 / 9, -0.2222222222222222 + 3e-17, 1.0])).tolist()
+    [2, 2, 1]
+    """
+    values = np.asarray(values, dtype=np.float64)
+    order = np.argsort(-values, axis=-1, kind="stable")
+    ordered = np.take_along_axis(values, order, axis=-1)
+    n = values.shape[-1]
+    position = np.broadcast_to(np.arange(n), ordered.shape)
+    gap = ordered[..., :-1] - ordered[..., 1:] > np.maximum(_slack(ordered[..., :-1]), _slack(ordered[..., 1:]))
+    starts = np.concatenate([np.ones((*ordered.shape[:-1], min(n, 1)), dtype=bool), gap], axis=-1)
+    first = np.maximum.accumulate(np.where(starts, position, 0), axis=-1) + 1
+    ranks = np.empty_like(first)
+    np.put_along_axis(ranks, order, first, axis=-1)
+    return ranks.astype(np.int64)
+
+
+def rank_ascending(values: np.ndarray) -> np.ndarray:
+    """Rank along the last axis by ascending value, ties (as in :func:`rank_descending`) sharing the best.
+
+    Examples
+    --------
+    >>> rank_ascending(np.array([-2.0, -1.0, -2.0 + 1e-15])).tolist()
+    [1, 3, 1]
+    """
+    return rank_descending(-np.asarray(values, dtype=np.float64))
+
+
+def node_result(obj: xr.DataArray | xr.Dataset, variables: dict[str, np.ndarray]) -> xr.Dataset:
+    """Wrap per-node arrays ``(..., n)`` as a Dataset on the ``"node"`` dim with the node metadata.
+
+    Leading dims and their coordinates are taken from the matrix, and its provenance attrs
+    (:data:`PROVENANCE_ATTRS`); node coordinates ``label_sv``,
+    ``label_en``, ``group`` and ``framework`` from its ``source_*`` coordinates.
+    """
+    da = as_matrix(obj)
+    lead = da.dims[:-2]
+    coords: dict[str, object] = {NODE: [str(v) for v in da["source"].to_numpy()]}
+    for name, coord in da.coords.items():
+        if name.startswith("source_") and coord.dims == ("source",):
+            coords[name.removeprefix("source_")] = (NODE, coord.to_numpy())
+        elif set(coord.dims) <= set(lead):
+            coords[name] = coord
+    provenance = {k: v for k, v in da.attrs.items() if k in PROVENANCE_ATTRS}
+    return xr.Dataset({name: ((*lead, NODE), np.asarray(v)) for name, v in variables.items()}, coords=coords,
+                      attrs=provenance)
+
+
+def signed_sums(a: np.ndarray) -> dict[str, np.ndarray]:
+    """The sums behind :func:`sdg_synergies` and :func:`two_step_paths`, from ``A`` as a numpy array.
+
+    One pass over ``P = max(A, 0)`` and ``N = min(A, 0)``: the row and column sums of each, then the
+    two-step sums as two matrix products with the stacked row sums ``[r⁺, r⁻]`` (``P·r⁺``, ``P·r⁻``,
+    ``N·r⁺``, ``N·r⁻``), from which ``second_order = ½ · A·r`` follows as their sum. Returns the
+    :data:`SDG_SYNERGIES_COLUMNS` and the ``paths_*`` variables, each ``(..., n)``.
+    """
+    pos, neg = np.maximum(a, 0.0), np.minimum(a, 0.0)
+    out_pos, out_neg = pos.sum(axis=-1), neg.sum(axis=-1)
+    in_pos, in_neg = pos.sum(axis=-2), neg.sum(axis=-2)
+    rows = np.stack([out_pos, out_neg], axis=-1)
+    through_pos, through_neg = np.matmul(pos, rows), np.matmul(neg, rows)
+    synergy = 0.5 * through_pos[..., 0]
+    double_negative = 0.5 * through_neg[..., 1]
+    mixed = 0.5 * (through_pos[..., 1] + through_neg[..., 0])
+    out_sum = out_pos + out_neg
+    second = synergy + double_negative + mixed
+    systemic = out_sum + second
+    return {
+        "out_sum": out_sum, "out_pos": out_pos, "out_neg": out_neg,
+        "in_sum": in_pos + in_neg, "in_pos": in_pos, "in_neg": in_neg,
+        "second_order": second, "systemic": systemic, "rank": rank_descending(systemic),
+        "paths_synergy": synergy, "paths_double_negative": double_negative, "paths_mixed": mixed,
+    }
+
+
+def counts(a: np.ndarray) -> dict[str, np.ndarray]:
+    """Counts of positive and negative links out of and into each node, from ``A`` as an array (see
+    :func:`~sdg_interactions.analysis.link_counts`)."""
+    pos, neg = a > 0, a < 0
+    return {
+        "n_pos_out": np.count_nonzero(pos, axis=-1).astype(np.int64),
+        "n_neg_out": np.count_nonzero(neg, axis=-1).astype(np.int64),
+        "n_pos_in": np.count_nonzero(pos, axis=-2).astype(np.int64),
+        "n_neg_in": np.count_nonzero(neg, axis=-2).astype(np.int64),
+    }
+
+
+def to_table(result: xr.Dataset, *, lang: str = "sv", columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Return a per-node result (one matrix) as a DataFrame: ``node, label``, then the variables.
+
+    ``label`` is the node's short label in ``lang``. Column names stay the variable names (stable for
+    files); :func:`~sdg_interactions.texts.text` with ``"column.<name>"`` gives display names.
+    """
+    check_lang(lang)
+    if set(result.dims) != {NODE}:
+        extra = sorted(set(result.dims) - {NODE})
+        raise ValidationError(f"to_table takes a result for one matrix; select along {extra} first.")
+    names = list(columns) if columns is not None else [v for v in result.data_vars]
+    frame = pd.DataFrame({"node": [str(v) for v in result[NODE].to_numpy()]})
+    label = f"label_{lang}"
+    frame["label"] = result[label].to_numpy().astype(str) if label in result.coords else frame["node"]
+    for name in names:
+        frame[name] = result[name].to_numpy()
+    return frame
+
+

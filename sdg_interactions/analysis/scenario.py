@@ -1,0 +1,226 @@
+"""Scenarios ("vad åker med?"): priorities, propagation, classes and portfolio search.
+
+A scenario is a set ``S`` of prioritised nodes with efforts ``e_i`` (default 1). With ``A`` the matrix
+(NaN read as 0, the diagonal 0; :func:`~sdg_interactions.analysis.adjacency`), its effect on each node keeps
+direct and indirect, positive and negative contributions apart, so a conflict is never hidden behind a
+synergy (:func:`propagate`). Classes rest on the direct links, what was scored (:func:`classify`).
+:func:`portfolio` searches the ``k`` priorities that reach most other nodes.
+
+Examples
+--------
+>>> s = scenario(toy_matrix(), ["1.1"])
+>>> s["direct_pos"].to_numpy().tolist(), s["direct_neg"].to_numpy().tolist()
+([0.0, 2.0, 0.0, 0.0], [0.0, 0.0, -2.0, 0.0])
+>>> s["class"].to_numpy().tolist()
+['prioritised', 'comes_along', 'at_risk', 'not_free']
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from sdg_interactions import frameworks
+from sdg_interactions.analysis._core import adjacency, at_least, node_result
+from sdg_interactions.analysis.conflicts import conflicts
+from sdg_interactions.errors import UnknownIdError, ValidationError, locate
+from sdg_interactions.matrix import DIMS, NODE, as_matrix, node_ids
+
+__all__ = [
+    "CLASSES", "EFFECT_VARIABLES", "check_priorities", "classify", "propagate", "scenario", "triggered_conflicts",
+]
+
+#: The classes of :func:`classify`, in order of precedence.
+CLASSES = ("prioritised", "at_risk", "comes_along", "partly_supported", "not_free")
+#: The variables of :func:`propagate`, in order.
+EFFECT_VARIABLES = ("direct_pos", "direct_neg", "indirect_pos", "indirect_neg",
+                    "effect_pos", "effect_neg", "effect_net")
+
+
+def check_priorities(priorities: str | Sequence[str], ids: list[str], column: str = "priorities"
+                      ) -> list[int]:
+    """The positions of ``priorities`` in ``ids`` (a string is a comma-separated list); raise for
+    unknown, repeated or no ids, naming the id and close ids of the matrix."""
+    if isinstance(priorities, str):
+        priorities = [p for p in priorities.split(",") if p.strip()]
+    if not len(priorities):
+        raise ValidationError("a scenario needs at least one priority. Valid: node ids of the matrix, "
+                              "e.g. ['16.6', '12.1'].")
+    position = {node: k for k, node in enumerate(ids)}
+    found: list[int] = []
+    for raw in priorities:
+        if not isinstance(raw, str):
+            frameworks.check_node_id(raw, column=column)  # raises: ids are text
+        try:
+            node = frameworks.check_node_id(raw, column=column)
+        except UnknownIdError:
+            node = raw.strip()
+        if node not in position:
+            close = list(dict.fromkeys([*difflib.get_close_matches(node, ids, n=5, cutoff=0.5), *ids]))[:5]
+            raise UnknownIdError(locate("not a node of this matrix", column=column, value=raw,
+                                        valid=f"one of its {len(ids)} node ids, e.g. {', '.join(close)}"))
+        if position[node] in found:
+            raise ValidationError(locate("node given twice", column=column, value=node,
+                                         valid="each node once"))
+        found.append(position[node])
+    return found
+
+
+def _check_efforts(efforts: Sequence[float] | None, count: int) -> np.ndarray:
+    if efforts is None:
+        return np.ones(count)
+    efforts = list(efforts) if isinstance(efforts, Sequence | np.ndarray) and not isinstance(efforts, str) \
+        else [efforts]
+    valid = f"numbers greater than 0, one per priority ({count}); default 1 each"
+    if len(efforts) != count:
+        raise ValidationError(locate(f"{len(efforts)} efforts for {count} priorities", column="efforts",
+                                     value=", ".join(map(str, efforts)), valid=valid))
+    for value in efforts:
+        if isinstance(value, bool) or not isinstance(value, int | float | np.number) \
+                or not (math.isfinite(value) and value > 0):
+            raise ValidationError(locate("an effort must be a number greater than 0", column="efforts",
+                                         value=value, valid=valid))
+    return np.array(efforts, dtype=float)
+
+
+def propagate(obj: xr.DataArray | xr.Dataset, priorities: str | Sequence[str], *,
+              efforts: Sequence[float] | None = None) -> xr.Dataset:
+    """Compute a scenario's direct and indirect, positive and negative effects on every node.
+
+    With ``A`` the matrix (NaN read as 0, the diagonal 0), ``S`` the priorities, ``e_i`` their efforts:
+
+    * ``direct_pos_j = Σ_{i∈S} e_i · max(a_ij, 0)``, ``direct_neg_j = Σ_{i∈S} e_i · min(a_ij, 0)``
+    * ``indirect_pos_j = ½ Σ_{i∈S} e_i Σ_k max(a_ik · a_kj, 0)``, ``indirect_neg_j`` likewise with min
+      (two-step paths i → k → j; "minus times minus" counts as plus, as in SDG Synergies' second order)
+    * ``effect_pos = direct_pos + indirect_pos``, ``effect_neg = direct_neg + indirect_neg``,
+      ``effect_net = effect_pos + effect_neg``
+
+    ``k`` runs over all nodes, other priorities and ``j`` included; as the diagonal of ``A`` is 0, the
+    terms ``k = i`` and ``k = j`` vanish. Priorities get effects too (from the other priorities, and
+    paths back to themselves). With ``P = max(A, 0)``, ``N = min(A, 0)`` and ``d⁺``, ``d⁻`` the direct
+    parts: ``indirect_pos = ½ (d⁺·P + d⁻·N)``, ``indirect_neg = ½ (d⁺·N + d⁻·P)``, vectorised over
+    leading dims (respondents, kommuner, samples give results per entry).
+
+    ``priorities`` are node ids of the matrix (a string is read as a comma-separated list), ``efforts``
+    one number > 0 per priority. Returns :data:`EFFECT_VARIABLES` on ``(..., "node")`` with the node
+    metadata, and ``attrs["priorities"]``, ``attrs["efforts"]``.
+
+    Examples
+    --------
+    >>> e = propagate(toy_matrix(), ["1.1", "1.2"], efforts=[1, 2])
+    >>> e["direct_pos"].to_numpy().tolist(), e["direct_neg"].to_numpy().tolist()
+    ([0.0, 2.0, 6.0, 2.0], [0.0, 0.0, -2.0, 0.0])
+    """
+    ids = node_ids(obj)
+    where = check_priorities(priorities, ids)
+    weights = np.zeros(len(ids))
+    weights[where] = _check_efforts(efforts, len(where))
+    a = adjacency(obj)
+    pos, neg = np.maximum(a, 0.0), np.minimum(a, 0.0)
+    direct_pos = np.einsum("i,...ij->...j", weights, pos)
+    direct_neg = np.einsum("i,...ij->...j", weights, neg)
+
+    def step(d: np.ndarray, m: np.ndarray) -> np.ndarray:
+        return np.einsum("...k,...kj->...j", d, m)
+
+    indirect_pos = 0.5 * (step(direct_pos, pos) + step(direct_neg, neg))
+    indirect_neg = 0.5 * (step(direct_pos, neg) + step(direct_neg, pos))
+    effect_pos, effect_neg = direct_pos + indirect_pos, direct_neg + indirect_neg
+    result = node_result(obj, {
+        "direct_pos": direct_pos, "direct_neg": direct_neg, "indirect_pos": indirect_pos,
+        "indirect_neg": indirect_neg, "effect_pos": effect_pos, "effect_neg": effect_neg,
+        "effect_net": effect_pos + effect_neg,
+    })
+    result.attrs.update({"priorities": [ids[k] for k in where], "efforts": weights[where].tolist()})
+    return result
+
+
+def classify(effects: xr.Dataset, priorities: str | Sequence[str],
+             matrix: xr.DataArray | xr.Dataset | np.ndarray, *, risk_threshold: float = -2,
+             comes_along: float = 2, partly: float = 1) -> xr.DataArray:
+    """Sort every node of a scenario into one of :data:`CLASSES`, on the direct links only.
+
+    In this order of precedence: ``prioritised`` (``j ∈ S``); ``at_risk`` (some ``i ∈ S`` has
+    ``a_ij ≤ risk_threshold`` as scored, not times the effort, or ``direct_pos_j + direct_neg_j < 0``);
+    ``comes_along`` (``direct_pos_j ≥ comes_along``); ``partly_supported`` (``partly ≤ direct_pos_j <
+    comes_along``); ``not_free`` (``direct_pos_j < partly``: needs its own effort). Indirect sums grow
+    with the size of the matrix, so they are shown beside the classes, not used for them.
+
+    ``effects`` is the result of :func:`propagate`; ``matrix`` the matrix, or ``A`` as an array
+    ``(..., n, n)`` in the node and leading-dim order of ``effects``. Returns ``class`` on the dims of
+    ``effects``.
+
+    Examples
+    --------
+    >>> m = toy_matrix()
+    >>> classify(propagate(m, ["1.2"]), ["1.2"], m, comes_along=3).to_numpy().tolist()
+    ['not_free', 'prioritised', 'comes_along', 'partly_supported']
+    """
+    for name, value in dict(risk_threshold=risk_threshold, comes_along=comes_along, partly=partly).items():
+        if isinstance(value, bool) or not isinstance(value, int | float | np.number) \
+                or not math.isfinite(value):
+            raise ValidationError(locate("a threshold must be a number", column=name, value=value))
+    if partly > comes_along:
+        raise ValidationError(f"partly ({partly}) must not exceed comes_along ({comes_along}). "
+                              "Valid: e.g. partly=1, comes_along=2.")
+    ids = [str(v) for v in effects[NODE].to_numpy()]
+    where = check_priorities(priorities, ids)
+    direct = effects[["direct_pos", "direct_neg"]].transpose(..., NODE)
+    lead = list(direct["direct_pos"].dims[:-1])
+    if isinstance(matrix, np.ndarray):
+        a = np.nan_to_num(np.asarray(matrix, dtype=float))
+    elif node_ids(matrix) != ids:
+        raise ValidationError("the matrix and the effects hold different nodes. "
+                              "Valid: the matrix the effects were computed from.")
+    else:
+        a = adjacency(as_matrix(matrix).transpose(*lead, *DIMS))
+    pos, neg = direct["direct_pos"].to_numpy(), direct["direct_neg"].to_numpy()
+    if a.shape != (*pos.shape, len(ids)):
+        raise ValidationError(f"A has the shape {a.shape}; the effects need {(*pos.shape, len(ids))}.")
+    chosen = np.zeros(len(ids), dtype=bool)
+    chosen[where] = True
+    risk = at_least(risk_threshold, a[..., where, :].min(axis=-2)) | ~at_least(pos + neg, 0.0)
+    codes = np.select([np.broadcast_to(chosen, pos.shape), risk, at_least(pos, comes_along), at_least(pos, partly)],
+                      CLASSES[:4], default=CLASSES[4])
+    return xr.DataArray(codes, dims=(*lead, NODE), coords=direct.coords, name="class")
+
+
+def scenario(obj: xr.DataArray | xr.Dataset, priorities: str | Sequence[str], *,
+             efforts: Sequence[float] | None = None, risk_threshold: float = -2, comes_along: float = 2,
+             partly: float = 1) -> xr.Dataset:
+    """:func:`propagate` and :func:`classify` in one: the effects plus a ``class`` variable.
+
+    Examples
+    --------
+    >>> scenario(toy_matrix(), "1.1,1.4")["class"].to_numpy().tolist()
+    ['prioritised', 'comes_along', 'at_risk', 'prioritised']
+    """
+    effects = propagate(obj, priorities, efforts=efforts)
+    effects["class"] = classify(effects, priorities, obj, risk_threshold=risk_threshold,
+                                comes_along=comes_along, partly=partly)
+    effects.attrs.update({"risk_threshold": risk_threshold, "comes_along": comes_along, "partly": partly})
+    return effects
+
+
+def triggered_conflicts(obj: xr.DataArray | xr.Dataset, priorities: str | Sequence[str]) -> pd.DataFrame:
+    """List the conflicts a scenario triggers: :func:`~sdg_interactions.analysis.conflicts` from a priority.
+
+    The rows of ``conflicts(obj)`` whose source is one of ``priorities`` (every link ``a_ij < 0`` with
+    ``i ∈ S`` on the aggregated matrix), in the same order and with the same columns: worst first, with
+    the respondents' comments, how many answered and the share who scored it negative.
+
+    Examples
+    --------
+    >>> found = triggered_conflicts(toy_matrix(), ["1.1", "1.3"])
+    >>> found[["source", "target", "score"]].to_numpy().tolist()
+    [['1.1', '1.3', -2.0], ['1.3', '1.4', -1.0]]
+    """
+    ids = node_ids(obj)
+    chosen = [ids[k] for k in check_priorities(priorities, ids)]
+    found = conflicts(obj)
+    return found[found["source"].isin(chosen)].reset_index(drop=True)

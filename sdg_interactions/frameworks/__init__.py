@@ -1,0 +1,76 @@
+"""Goal frameworks and what is bundled: the Framework registry, node ids, catalogues, kommuner, matrices.
+
+* :mod:`~sdg_interactions.frameworks.registry`: the :class:`Framework` records and every question about a
+  node id (framework, natural order, labels, group, layer); :func:`register_from_table` adds a
+  kommun's own goals.
+* :mod:`~sdg_interactions.frameworks.catalogues`: the bundled tables (SDG goals and targets in sv and en,
+  miljömål, folkhälsomål, Mongolia's objectives, kommuner, län), read from ``datasets/``, whose README
+  names the source and licence of every file.
+* :mod:`~sdg_interactions.frameworks.kommun_lookup`: :func:`find_kommun`.
+* :mod:`~sdg_interactions.frameworks.bundled`: the catalogue of bundled interaction matrices.
+
+Examples
+--------
+>>> find_kommun("falkoping")["kommunkod"]
+'1499'
+"""
+
+from sdg_interactions.frameworks.bundled import DEFAULT_MATRIX, bundled_matrices, bundled_matrix
+from sdg_interactions.frameworks.catalogues import (
+    datasets_dir,
+    folkhalsomal,
+    goals,
+    kommuner,
+    lan,
+    miljomal,
+    mongolia_objectives,
+    targets,
+)
+from sdg_interactions.frameworks.kommun_lookup import find_kommun
+from sdg_interactions.frameworks.registry import (
+    NODE_COLUMNS,
+    NODE_ID_FORMS,
+    TABLE_COLUMNS,
+    Framework,
+    check_node_id,
+    framework,
+    framework_of,
+    frameworks,
+    group_node,
+    is_node_id,
+    node_info,
+    node_sort_key,
+    register,
+    register_from_table,
+    unregister,
+)
+
+__all__ = [
+    "DEFAULT_MATRIX",
+    "NODE_COLUMNS",
+    "NODE_ID_FORMS",
+    "TABLE_COLUMNS",
+    "Framework",
+    "bundled_matrices",
+    "bundled_matrix",
+    "check_node_id",
+    "datasets_dir",
+    "find_kommun",
+    "folkhalsomal",
+    "framework",
+    "framework_of",
+    "frameworks",
+    "goals",
+    "group_node",
+    "is_node_id",
+    "kommuner",
+    "lan",
+    "miljomal",
+    "mongolia_objectives",
+    "node_info",
+    "node_sort_key",
+    "register",
+    "register_from_table",
+    "targets",
+    "unregister",
+]

@@ -1,0 +1,56 @@
+"""The catalogue of bundled interaction matrices."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sdg_interactions import errors
+from sdg_interactions.errors import locate
+from sdg_interactions.frameworks.catalogues import bundled_table, datasets_dir
+
+__all__ = ["DEFAULT_MATRIX", "bundled_matrices", "bundled_matrix"]
+
+#: The matrix every command and report uses unless told otherwise: SEI's national example for Sweden.
+DEFAULT_MATRIX = "weitz2018_sweden"
+
+
+# --- bundled matrices ---------------------------------------------------------------------------
+
+
+def bundled_matrices() -> pd.DataFrame:
+    """The catalogue of bundled interaction matrices, one row each.
+
+    Columns ``name``, ``file``, ``framework``, ``n_nodes``, ``n_pairs``, ``title_sv``, ``title_en``,
+    ``scored_by_sv``, ``scored_by_en``, ``citation``, ``doi``, ``licence``, ``note`` and ``path`` (a
+    :class:`pathlib.Path` to the long CSV: ``source,target,score,comment``).
+
+    Examples
+    --------
+    >>> bundled_matrices()["name"].tolist()
+    ['weitz2018_sweden', 'mongolia2017']
+    """
+    table = bundled_table("matrices/catalogue.csv").copy()
+    table["n_nodes"] = table["n_nodes"].astype(int)
+    table["n_pairs"] = table["n_pairs"].astype(int)
+    table["path"] = [datasets_dir() / "matrices" / f for f in table["file"]]
+    return table
+
+
+def bundled_matrix(name: str) -> dict:
+    """Metadata and file path of one bundled matrix, by name.
+
+    Returns a dict with the columns of :func:`bundled_matrices` (``path`` a :class:`pathlib.Path`).
+    An unknown name raises :class:`~sdg_interactions.errors.UnknownDatasetError` listing the valid ones.
+
+    Examples
+    --------
+    >>> info = bundled_matrix("weitz2018_sweden")
+    >>> info["path"].name, info["n_pairs"], info["doi"]
+    ('weitz2018_sweden.csv', 1122, '10.1007/s11625-017-0470-0')
+    """
+    table = bundled_matrices()
+    hits = table[table["name"] == name] if isinstance(name, str) else table.iloc[:0]
+    if hits.empty:
+        raise errors.UnknownDatasetError(locate("no bundled matrix of that name", value=name,
+                                         valid=", ".join(table["name"])))
+    return hits.iloc[0].to_dict()

@@ -1,0 +1,475 @@
+"""The Framework registry: which framework a node id belongs to, its natural order, labels, group, layer.
+
+Every node of an interaction matrix has a string id (never a float) in one of these forms:
+
+========================  ==========================  ============================================
+framework                 ids                         ``framework_of``
+========================  ==========================  ============================================
+SDG targets               ``1.1`` … ``1.a`` … ``17.19``  ``"sdg_target"``
+SDG goals                 ``SDG-1`` … ``SDG-17``       ``"sdg_goal"``
+miljökvalitetsmål         ``MKM-0`` … ``MKM-16``       ``"miljomal"`` (``MKM-0`` = generationsmålet)
+folkhälsomål              ``FH-0`` … ``FH-8``          ``"folkhalsomal"`` (``FH-0`` = the overarching goal)
+Mongolia objectives       ``MN-1`` … ``MN-17``         ``"mongolia2017"``
+a user's own framework    ``PREFIX-N`` (``LULEA-3``)    the prefix, e.g. ``"LULEA"``
+========================  ==========================  ============================================
+
+Each is a :class:`Framework` record in one registry; every question "which framework, goal, layer or
+label is this node" (:func:`framework_of`, :func:`node_info`, :func:`node_sort_key`,
+:func:`check_node_id`) asks it. The bundled frameworks are registered when this module is imported; a
+kommun's own goals are registered from a table with :func:`register_from_table`. An id ``PREFIX-N`` of
+a prefix no one registered is still valid (an open framework: its label is its id).
+
+Examples
+--------
+>>> check_node_id(" 1.a ")
+'1.a'
+>>> sorted(["1.a", "SDG-2", "1.10", "MKM-0", "1.2"], key=node_sort_key)
+['1.2', '1.10', '1.a', 'SDG-2', 'MKM-0']
+>>> framework("miljomal").prefix, framework_of("FH-3")
+('MKM', 'folkhalsomal')
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sdg_interactions.errors import InputFormatError, UnknownIdError, ValidationError, locate
+from sdg_interactions.frameworks import catalogues
+from sdg_interactions.textfile import read_table
+
+__all__ = [  # noqa: RUF022 (grouped by topic)
+    "Framework", "NODE_COLUMNS", "TABLE_COLUMNS", "framework", "frameworks", "register", "register_from_table",
+    "unregister", "NODE_ID_FORMS", "check_node_id", "node_sort_key", "framework_of", "node_info",
+    "group_node", "is_node_id",
+]
+
+#: The columns of a framework's node table (:attr:`Framework.nodes`) and of :func:`node_info`.
+NODE_COLUMNS = ("framework", "group", "label_sv", "label_en", "text_sv", "text_en", "layer")
+#: The columns of a user framework's table (:func:`register_from_table`): the first four are required.
+TABLE_COLUMNS = ("id", "label_sv", "label_en", "group", "text_sv", "text_en")
+
+_TARGET_RE = re.compile(r"^(\d{1,2})\.(\d{1,2}|[a-z])$")
+_PREFIXED_RE = re.compile(r"^([A-ZÅÄÖ][A-ZÅÄÖ0-9_]*)-(\d+)$")
+_USER_ORDER = 10  # user frameworks sort after the bundled ones, by prefix
+
+
+@dataclass(frozen=True)
+class Framework:
+    """One framework of nodes: how its ids look, their order, labels, groups and layers.
+
+    Attributes
+    ----------
+    name : str
+        ``"sdg_target"``, ``"sdg_goal"``, ``"miljomal"``, ``"folkhalsomal"``, ``"mongolia2017"``, or a
+        user framework's prefix (``"LULEA"``).
+    prefix : str or None
+        The id prefix (``"MKM"`` for ``MKM-3``); None for SDG targets, whose ids are ``1.1`` … ``17.19``.
+    order : int
+        Where the framework's ids sort among the others (SDG targets 0, goals 1, MKM 2, FH 3, MN 4,
+        user frameworks 10, by prefix).
+    title_sv, title_en : str
+        The framework's name.
+    group_node : str
+        How a group becomes a goal-level node id in a roll-up: ``"SDG-{group}"`` for SDG targets (group
+        ``"13"`` is ``SDG-13``), ``"{group}"`` for the others.
+    source : str
+        Where the node table comes from (shown with the data).
+    loader : callable
+        Returns the node table: indexed by ``id`` in natural order, columns :data:`NODE_COLUMNS` but
+        ``framework``. Read once, when first needed.
+    """
+
+    name: str
+    prefix: str | None
+    order: int
+    title_sv: str
+    title_en: str
+    loader: Callable[[], pd.DataFrame] = field(repr=False, compare=False)
+    group_node: str = "{group}"
+    source: str = ""
+
+    @functools.cached_property
+    def nodes(self) -> pd.DataFrame:
+        """The node table (read once): index ``id``; columns :data:`NODE_COLUMNS`."""
+        table = self.loader().copy()
+        table.insert(0, "framework", self.name)
+        for column in NODE_COLUMNS:
+            if column not in table:
+                table[column] = ""
+        return table[list(NODE_COLUMNS)].fillna("").astype(str)
+
+    @property
+    def ids(self) -> list[str]:
+        """The framework's node ids in natural order."""
+        return self.nodes.index.tolist()
+
+
+# --- the registry -------------------------------------------------------------------------------
+
+_REGISTRY: dict[str, Framework] = {}
+
+
+def register(fw: Framework, *, replace: bool = False) -> Framework:
+    """Add a framework to the registry; with ``replace``, a user framework of the same name is replaced.
+
+    The five bundled frameworks can never be replaced, and two frameworks never share a prefix.
+    """
+    bundled = {f.name for f in _REGISTRY.values() if f.order < _USER_ORDER}
+    clash = [f for f in _REGISTRY.values() if f.name == fw.name or (fw.prefix and f.prefix == fw.prefix)]
+    for other in clash:
+        if other.name in bundled or not replace:
+            valid = "a prefix no other framework uses" if other.name in bundled else "replace=True"
+            raise ValidationError(locate("a framework of that name or prefix is registered already",
+                                         value=fw.prefix or fw.name, valid=valid))
+        del _REGISTRY[other.name]
+    _REGISTRY[fw.name] = fw
+    return fw
+
+
+def unregister(name: str) -> None:
+    """Remove a user framework from the registry (the bundled ones stay)."""
+    fw = framework(name)
+    if fw.order < _USER_ORDER:
+        raise ValidationError(locate("the bundled frameworks cannot be removed", value=name,
+                                     valid="the name of a user framework"))
+    del _REGISTRY[fw.name]
+
+
+def framework(name: str) -> Framework:
+    """The registered framework called ``name`` (or with that prefix).
+
+    Examples
+    --------
+    >>> framework("MKM").name, framework("sdg_goal").title_en
+    ('miljomal', 'SDG goals')
+    """
+    for fw in _REGISTRY.values():
+        if name in (fw.name, fw.prefix):
+            return fw
+    raise UnknownIdError(locate("no framework of that name", value=name,
+                                valid=", ".join(f.name for f in _REGISTRY.values())))
+
+
+def frameworks() -> list[Framework]:
+    """Every registered framework, in the order their ids sort."""
+    return sorted(_REGISTRY.values(), key=lambda f: (f.order, f.prefix or ""))
+
+
+def _by_prefix(prefix: str) -> Framework | None:
+    return next((f for f in _REGISTRY.values() if f.prefix == prefix), None)
+
+
+# --- node ids -----------------------------------------------------------------------------------
+
+
+def _id_forms() -> str:
+    user = [f"'{f.prefix}-…' ({f.title_sv})" for f in frameworks() if f.order >= _USER_ORDER]
+    return ("an SDG target such as '1.1', '1.a' or '17.19'; a goal 'SDG-1' … 'SDG-17'; a miljökvalitetsmål "
+            "'MKM-0' … 'MKM-16'; a folkhälsomål area 'FH-0' … 'FH-8'; a Mongolia objective 'MN-1' … 'MN-17'; "
+            + (f"a registered framework's id {', '.join(user)}; " if user else "")
+            + "or an id of your own framework 'PREFIX-N' (upper-case prefix, whole number, e.g. 'LULEA-3')")
+
+
+#: The valid forms of a node id, in words (used in error messages; registered frameworks are added).
+NODE_ID_FORMS = _id_forms()
+
+
+def node_sort_key(node_id: str) -> tuple:
+    """Sort key giving the natural order of node ids.
+
+    SDG targets first, by goal, then by target number, numbers before letters (1.1 < 1.2 < 1.10 < 1.a
+    < 2.1); then ``SDG-1`` … ``SDG-17``, ``MKM-0`` … ``MKM-16``, ``FH-0`` … ``FH-8``, ``MN-1`` …; then
+    other ``PREFIX-N`` by prefix, then number. Anything else sorts last, as text.
+
+    Examples
+    --------
+    >>> sorted(["17.19", "LULEA-10", "FH-1", "1.b", "LULEA-9", "MN-2", "2.1"], key=node_sort_key)
+    ['1.b', '2.1', '17.19', 'FH-1', 'MN-2', 'LULEA-9', 'LULEA-10']
+    """
+    name = str(node_id).strip()
+    if match := _TARGET_RE.match(name):
+        part = match[2]
+        goal = int(match[1])
+        return (0, "", goal, 0, int(part), "") if part.isdigit() else (0, "", goal, 1, 0, part)
+    if match := _PREFIXED_RE.match(name):
+        fw = _by_prefix(match[1])
+        order = fw.order if fw is not None else _USER_ORDER
+        return (order, "" if order < _USER_ORDER else match[1], int(match[2]), 0, 0, "")
+    return (_USER_ORDER + 1, name, 0, 0, 0, "")
+
+
+def check_node_id(
+    node_id: object, *, file: object = None, row: int | None = None, column: object = None
+) -> str:
+    """Check one node id and return it in canonical form.
+
+    Whitespace around the id is stripped and leading zeros of a ``PREFIX-N`` number dropped
+    (``"LULEA-03"`` -> ``"LULEA-3"``); SDG target ids must be written exactly as the UN does. An id of a
+    registered framework must be one of its nodes; ``PREFIX-N`` of an unregistered prefix is valid.
+
+    Numbers are refused: read id columns as text (``dtype=str``), since ``1.10`` read as a float is
+    ``1.1``. ``file``, ``row`` (as a spreadsheet shows it, header = row 1) and ``column`` say where the
+    id was read, for the message. Raises :class:`~sdg_interactions.errors.UnknownIdError`.
+
+    Examples
+    --------
+    >>> check_node_id("MKM-0"), check_node_id("LULEA-03")
+    ('MKM-0', 'LULEA-3')
+    >>> check_node_id("1.20", file="m.csv", row=4, column="source")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    sdg_interactions.errors.UnknownIdError: m.csv, row 4, column 'source': looks like an SDG target id but names no target: '1.20'. Valid: an SDG target such as '1.1', ...
+    """  # noqa: E501
+    where = {"file": file, "row": row, "column": column}
+    if not isinstance(node_id, str):
+        missing = node_id is None or (isinstance(node_id, float) and np.isnan(node_id))
+        problem = ("node id missing" if missing else
+                   f"node ids must be text, not a {type(node_id).__name__} (read the id columns as text, "
+                   "e.g. pandas.read_csv(..., dtype=str): as a number 1.10 becomes 1.1)")
+        value = None if missing else node_id
+        raise UnknownIdError(locate(problem, value=value, valid=_id_forms(), **where))
+    name = node_id.strip()
+    if _TARGET_RE.match(name):
+        if name in _REGISTRY["sdg_target"].nodes.index:
+            return name
+        raise UnknownIdError(locate("looks like an SDG target id but names no target", value=name,
+                                    valid=_id_forms(), **where))
+    if match := _PREFIXED_RE.match(name):
+        prefix, number = match[1], int(match[2])
+        canonical = f"{prefix}-{number}"
+        fw = _by_prefix(prefix)
+        if fw is not None and canonical not in fw.nodes.index:
+            ids = fw.ids
+            span = f"{ids[0]} to {ids[-1]}" if len(ids) > 3 else ", ".join(ids)
+            raise UnknownIdError(locate(f"not a node of the framework {fw.name!r}", value=name,
+                                        valid=f"one of its {len(ids)} ids, {span}", **where))
+        return canonical
+    raise UnknownIdError(locate("not a valid node id", value=name, valid=_id_forms(), **where))
+
+
+def is_node_id(name: object) -> bool:
+    """True if :func:`check_node_id` accepts ``name``."""
+    try:
+        check_node_id(name)
+    except UnknownIdError:
+        return False
+    return True
+
+
+def framework_of(node_id: str) -> str:
+    """The framework of a node id: ``"sdg_target"``, ``"sdg_goal"``, ``"miljomal"``,
+    ``"folkhalsomal"``, ``"mongolia2017"`` or the prefix of a user's own framework.
+
+    Raises :class:`~sdg_interactions.errors.UnknownIdError` for an invalid id.
+
+    Examples
+    --------
+    >>> [framework_of(i) for i in ["14.a", "SDG-14", "MKM-3", "FH-0", "MN-5", "LULEA-3"]]
+    ['sdg_target', 'sdg_goal', 'miljomal', 'folkhalsomal', 'mongolia2017', 'LULEA']
+    """
+    name = check_node_id(node_id)
+    if _TARGET_RE.match(name):
+        return "sdg_target"
+    prefix = name.rsplit("-", 1)[0]
+    fw = _by_prefix(prefix)
+    return fw.name if fw is not None else prefix
+
+
+def node_info(ids: str | Iterable[str]) -> pd.DataFrame:
+    """Framework, group, layer, labels and texts of nodes, in both languages, from the registry.
+
+    Returns a DataFrame indexed by ``id`` (checked with :func:`check_node_id`, in the given order) with
+    the columns :data:`NODE_COLUMNS`: ``group`` is the SDG goal number ("1" … "17") for targets, the
+    goal id for goals, the målområde or group of other frameworks ("MKM", "FH", "MN", a user table's
+    ``group``); ``layer`` the wedding-cake layer of an SDG target's or goal's goal (``biosphere``,
+    ``society``, ``economy``, ``all``), else "". A missing label falls back to the other language, then
+    to the id; nodes of an unregistered prefix get their prefix as framework and group.
+
+    Examples
+    --------
+    >>> node_info(["13.1", "SDG-13", "MKM-1", "LULEA-1"])[["framework", "group", "layer", "label_en"]]
+            framework   group      layer                   label_en
+    id
+    13.1   sdg_target      13  biosphere  Climate change adaptation
+    SDG-13   sdg_goal  SDG-13  biosphere             Climate action
+    MKM-1    miljomal     MKM               Reduced Climate Impact
+    LULEA-1     LULEA   LULEA                               LULEA-1
+    """
+    checked = [check_node_id(i) for i in ([ids] if isinstance(ids, str) else ids)]
+    parts = []
+    for name in checked:
+        fw = _REGISTRY["sdg_target"] if _TARGET_RE.match(name) else _by_prefix(name.rsplit("-", 1)[0])
+        if fw is not None:
+            parts.append(fw.nodes.loc[[name]])
+        else:
+            prefix = name.rsplit("-", 1)[0]
+            parts.append(pd.DataFrame([[prefix, prefix, name, name, "", "", ""]], columns=list(NODE_COLUMNS),
+                                      index=[name]))
+    info = pd.concat(parts) if parts else pd.DataFrame(columns=list(NODE_COLUMNS))
+    info.index.name = "id"
+    for lang, other in (("sv", "en"), ("en", "sv")):
+        label = info[f"label_{lang}"]
+        label = label.where(label != "", info[f"label_{other}"])
+        info[f"label_{lang}"] = label.where(label != "", info.index.to_series())
+    return info
+
+
+def group_node(node_id: str, group: str | None = None) -> str:
+    """The goal-level node of a node's group: ``SDG-<g>`` for an SDG target of goal ``g``, else the group.
+
+    ``group`` defaults to the registry's (a matrix's ``source_group`` coordinate may be passed instead).
+
+    Examples
+    --------
+    >>> group_node("13.2"), group_node("MKM-3"), group_node("LULEA-2", "Miljö")
+    ('SDG-13', 'MKM', 'Miljö')
+    """
+    if group is None:
+        group = str(node_info([node_id])["group"].iloc[0])
+    name = framework_of(node_id)
+    fw = _REGISTRY.get(name)
+    return (fw.group_node if fw is not None else "{group}").format(group=group)
+
+
+# --- user frameworks ----------------------------------------------------------------------------
+
+
+def _read_table(path: str | os.PathLike) -> pd.DataFrame:
+    """A user framework's table from a CSV (UTF-8 or Windows-1252, ``,`` or ``;``) or Excel file."""
+    if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            return pd.read_excel(path, dtype=str, keep_default_na=False)
+        except (OSError, ValueError) as err:
+            raise InputFormatError(locate(f"cannot read the workbook ({err})", file=Path(path).name,
+                                          valid="an .xlsx file with the columns id, label_sv, label_en, group"
+                                          )) from err
+    header, rows = read_table(path)
+    table = pd.DataFrame([cells + [""] * (len(header) - len(cells)) for _, cells in rows], columns=header)
+    table["_row"] = [number for number, _ in rows]
+    return table
+
+
+def register_from_table(table: pd.DataFrame | str | os.PathLike, *, title_sv: str | None = None,
+                        title_en: str | None = None, replace: bool = False) -> Framework:
+    """Register a kommun's own framework from a table and return it.
+
+    The table (a DataFrame, or a CSV / Excel file) has one row per node with the columns ``id``
+    (``PREFIX-N``, one prefix for all rows, not one of the bundled prefixes SDG, MKM, FH, MN),
+    ``label_sv``, ``label_en`` (at least one of the two per row), ``group`` (the kommun's grouping, e.g.
+    a nämnd or a målområde) and optionally ``text_sv``, ``text_en``. Every node function (labels, order,
+    roll-up by group) then knows the nodes; a matrix of these ids gets the labels as coordinates.
+
+    Errors name the file, row and column. ``replace=True`` replaces a framework registered before with
+    the same prefix.
+
+    Examples
+    --------
+    >>> fw = register_from_table(pd.DataFrame({"id": ["HABO-2", "HABO-1"], "label_sv": ["Trygghet", "Klimat"],
+    ...                                        "label_en": ["", "Climate"], "group": ["Social", "Miljö"]}))
+    >>> fw.name, fw.ids, node_info(["HABO-2"])[["group", "label_en"]].iloc[0].tolist()
+    ('HABO', ['HABO-1', 'HABO-2'], ['Social', 'Trygghet'])
+    >>> unregister("HABO")
+    """
+    file = Path(table).name if isinstance(table, (str, os.PathLike)) else None
+    frame = _read_table(table) if file is not None else table.copy()
+    if not isinstance(frame, pd.DataFrame):
+        raise ValidationError(locate("a framework table must be a DataFrame or a file path",
+                                     value=type(table).__name__, valid="id, label_sv, label_en, group"))
+    frame.columns = [str(c).strip() for c in frame.columns]
+    for column in TABLE_COLUMNS[:4]:
+        if column not in frame.columns:
+            raise ValidationError(locate("a column is missing from the framework table", file=file,
+                                         column=column, valid=", ".join(TABLE_COLUMNS)))
+    unknown = [c for c in frame.columns if c not in (*TABLE_COLUMNS, "_row")]
+    if unknown:
+        raise ValidationError(locate("unknown column in the framework table", file=file, column=unknown[0],
+                                     valid=", ".join(TABLE_COLUMNS)))
+    rows = frame["_row"].tolist() if "_row" in frame else list(range(2, len(frame) + 2))
+    if frame.empty:
+        raise ValidationError(locate("the framework table has no rows", file=file, valid="one row per node"))
+    ids, prefixes = [], set()
+    for value, row in zip(frame["id"], rows, strict=True):
+        name = str(value).strip() if isinstance(value, str) else value
+        match = _PREFIXED_RE.match(name) if isinstance(name, str) else None
+        if match is None:
+            raise UnknownIdError(locate("a framework's ids are PREFIX-N", file=file, row=row, column="id",
+                                        value=value, valid="an upper-case prefix and a whole number, e.g. LULEA-3"))
+        prefix = match[1]
+        owner = _by_prefix(prefix)
+        if owner is not None and (owner.order < _USER_ORDER or not replace):
+            valid = ("a prefix of your own (SDG, MKM, FH and MN are taken)" if owner.order < _USER_ORDER
+                     else "replace=True to replace it")
+            raise ValidationError(locate(f"the prefix {prefix!r} is registered already", file=file, row=row,
+                                         column="id", value=name, valid=valid))
+        prefixes.add(prefix)
+        if len(prefixes) > 1:
+            raise ValidationError(locate("one framework has one prefix", file=file, row=row, column="id",
+                                         value=name, valid=f"ids starting {sorted(prefixes)[0]}-"))
+        canonical = f"{prefix}-{int(match[2])}"
+        if canonical in ids:
+            raise ValidationError(locate("node id given twice", file=file, row=row, column="id", value=name,
+                                         valid="each id once"))
+        ids.append(canonical)
+    nodes = pd.DataFrame({"id": ids}).set_index("id")
+    for column in TABLE_COLUMNS[1:]:
+        values = frame[column] if column in frame else pd.Series([""] * len(frame))
+        nodes[column] = [("" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip())
+                         for v in values]
+    for k, row in enumerate(rows):
+        if not (nodes["label_sv"].iloc[k] or nodes["label_en"].iloc[k]):
+            raise ValidationError(locate("a node needs a label", file=file, row=row, column="label_sv",
+                                         value=ids[k], valid="a short label in label_sv or label_en"))
+    nodes = nodes.iloc[sorted(range(len(ids)), key=lambda k: int(ids[k].rsplit("-", 1)[1]))]
+    prefix = prefixes.pop()
+    fw = Framework(name=prefix, prefix=prefix, order=_USER_ORDER, title_sv=title_sv or prefix,
+                   title_en=title_en or title_sv or prefix, loader=lambda: nodes, source=file or "")
+    return register(fw, replace=replace)
+
+
+# --- the bundled frameworks ---------------------------------------------------------------------
+
+
+def _from_catalogue(read: Callable[[str], pd.DataFrame], group: Callable[[pd.DataFrame], object],
+                    layer: Callable[[pd.DataFrame], object] | None = None) -> Callable[[], pd.DataFrame]:
+    def load() -> pd.DataFrame:
+        sv, en = read("sv"), read("en")
+        return pd.DataFrame({
+            "group": np.asarray(group(sv), dtype=object), "label_sv": sv["short"].to_numpy(),
+            "label_en": en["short"].to_numpy(), "text_sv": sv["title"].to_numpy(),
+            "text_en": en["title"].to_numpy(), "layer": "" if layer is None else np.asarray(layer(sv), dtype=object),
+        }, index=pd.Index(sv["id"], name="id"))
+    return load
+
+
+def _goal_layer(goal_numbers: pd.Series) -> np.ndarray:
+    layers = catalogues.goals("sv").set_index("goal")["layer"]
+    return goal_numbers.astype(int).map(layers).to_numpy()
+
+
+def _prefix_of(table: pd.DataFrame) -> pd.Series:
+    return table["id"].str.rsplit("-", n=1).str[0]
+
+
+for _fw in (
+    Framework("sdg_target", None, 0, "SDG-delmål", "SDG targets",
+              _from_catalogue(catalogues.targets, lambda t: t["goal"].astype(str),
+                              lambda t: _goal_layer(t["goal"])), "SDG-{group}", "UN; Regeringskansliet/SCB"),
+    Framework("sdg_goal", "SDG", 1, "Globala mål", "SDG goals",
+              _from_catalogue(catalogues.goals, lambda t: t["id"], lambda t: t["layer"]), "{group}", "UN"),
+    Framework("miljomal", "MKM", 2, "Miljökvalitetsmål", "Environmental quality objectives",
+              _from_catalogue(catalogues.miljomal, _prefix_of), "{group}", "Naturvårdsverket"),
+    Framework("folkhalsomal", "FH", 3, "Folkhälsopolitiska målområden", "Public health target areas",
+              _from_catalogue(catalogues.folkhalsomal, _prefix_of), "{group}", "Folkhälsomyndigheten"),
+    Framework("mongolia2017", "MN", 4, "Mongoliets nationella mål (2017)", "Mongolia's national objectives (2017)",
+              _from_catalogue(catalogues.mongolia_objectives, _prefix_of), "{group}", "SEI 2017"),
+):
+    register(_fw)
+del _fw

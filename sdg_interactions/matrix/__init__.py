@@ -1,0 +1,78 @@
+"""The matrix data model and its one validator; building from tables, arrays and graphs; aggregation.
+
+* :mod:`~sdg_interactions.matrix.model`: the dims and rules (:data:`DIMS`, :func:`validate`,
+  :func:`from_array`, :func:`require_single`, :func:`to_long`, :func:`to_wide`, :func:`toy_matrix`).
+* :mod:`~sdg_interactions.matrix.tables`: :func:`from_long`, :func:`from_wide` (errors name file, row,
+  column).
+* :mod:`~sdg_interactions.matrix.graph`: :func:`to_graph`, :func:`from_graph` (networkx, lossless).
+* :mod:`~sdg_interactions.matrix.aggregate`: :func:`aggregate` several respondents into one matrix.
+
+See the README's "Data model" section.
+"""
+
+from sdg_interactions.matrix.aggregate import AGGREGATIONS, aggregate, combine_answers, single_matrix
+from sdg_interactions.matrix.graph import from_graph, plain_value, to_graph
+from sdg_interactions.matrix.model import (
+    DIMS,
+    FALSE_WORDS,
+    NODE,
+    NODE_FIELDS,
+    RESPONDENT,
+    SCORE_RANGE,
+    TRUE_WORDS,
+    VALID_AGGREGATED,
+    VALID_RAW,
+    as_matrix,
+    build_dataset,
+    from_array,
+    is_aggregated,
+    node_coords,
+    node_ids,
+    node_table,
+    require_single,
+    score_problems,
+    to_long,
+    to_wide,
+    toy_matrix,
+    validate,
+    with_node_labels,
+)
+from sdg_interactions.matrix.tables import column_letter, from_long, from_wide, parse_scores, parse_uncertain
+
+__all__ = [
+    "AGGREGATIONS",
+    "DIMS",
+    "FALSE_WORDS",
+    "NODE",
+    "NODE_FIELDS",
+    "RESPONDENT",
+    "SCORE_RANGE",
+    "TRUE_WORDS",
+    "VALID_AGGREGATED",
+    "VALID_RAW",
+    "aggregate",
+    "as_matrix",
+    "build_dataset",
+    "column_letter",
+    "combine_answers",
+    "from_array",
+    "from_graph",
+    "from_long",
+    "from_wide",
+    "is_aggregated",
+    "node_coords",
+    "node_ids",
+    "node_table",
+    "parse_scores",
+    "parse_uncertain",
+    "plain_value",
+    "require_single",
+    "score_problems",
+    "single_matrix",
+    "to_graph",
+    "to_long",
+    "to_wide",
+    "toy_matrix",
+    "validate",
+    "with_node_labels",
+]

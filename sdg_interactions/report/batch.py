@@ -1,0 +1,254 @@
+"""Running reports: one or a batch, on fresh or warm kernels; HTML and PDF export.
+
+One report is the template ``template.ipynb`` run with papermill for one kommun and one matrix, then
+exported to a self-contained HTML file (no code, charts as inline SVG, nothing loaded from the internet)
+and a PDF.
+
+Two ways to run a batch (:func:`run_batch`), which give the same notebooks:
+
+* ``fast=False``: :func:`papermill.execute_notebook` per report, each in a fresh kernel (seconds each).
+* ``fast=True``: ``jobs`` long-lived kernels (one per worker thread) with the heavy imports warmed.
+  Each report still runs through :func:`papermill.execute_notebook`, on a reused kernel: before each
+  report the kernel's namespace is reset (``InteractiveShell.reset(new_session=True)``: every user
+  variable and the output history go, the execution counter restarts at 1) and checked to hold only
+  the names a fresh kernel holds; a kernel that died or fails the check is replaced. PDFs are printed
+  in a pool of processes (one per CPU) while the kernels run the next notebooks. The notebooks equal
+  plain papermill's up to what :func:`normalise_notebook` lists.
+
+papermill, nbclient and nbconvert are imported inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import threading
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sdg_interactions import frameworks
+from sdg_interactions.analysis import check_priorities
+from sdg_interactions.errors import SdgInteractionsError, ValidationError, locate
+from sdg_interactions.io import load_dataset
+from sdg_interactions.matrix import node_ids
+from sdg_interactions.report.kernels import Kernel, execute, fresh_kernel
+from sdg_interactions.report.page import html_exporter, load_weasyprint, to_html, write_pdf
+from sdg_interactions.report.parameters import FORMATS, check_parameters, report_paths, template_path
+from sdg_interactions.texts import text
+
+__all__ = ["BatchResult", "normalise_notebook", "run_batch", "run_one"]
+
+def run_one(parameters: dict, *, output_dir: Path, formats: Sequence[str], kernel: Kernel | None,
+                pdf_pool=None):
+    """Run and export one report; return its paths and, with a ``pdf_pool``, the PDF's future."""
+    place = frameworks.find_kommun(parameters["kommun"])
+    paths = report_paths(output_dir, place)
+    data = load_dataset(parameters["matrix"])  # a bad file fails here, with the reader's clear message
+    if parameters["priorities"]:
+        check_priorities(parameters["priorities"], node_ids(data))
+    nb = execute(template_path(), parameters, paths["ipynb"], kernel)
+    written, future = {"ipynb": paths["ipynb"]}, None
+    if "html" in formats or "pdf" in formats:
+        title = text("report.document_title", parameters["lang"], kommun=place["kommun"])
+        page = to_html(nb, title=title, lang=parameters["lang"], audience=parameters["audience"])
+        if "html" in formats:
+            paths["html"].write_text(page, encoding="utf-8")
+            written["html"] = paths["html"]
+        if "pdf" in formats:
+            if pdf_pool is None:
+                write_pdf(page, paths["pdf"])
+            else:
+                future = pdf_pool.submit(write_pdf, page, paths["pdf"])
+            written["pdf"] = paths["pdf"]
+    return written, future
+
+
+@dataclass
+class BatchResult:
+    """What :func:`run_batch` made: ``written[kommunkod]`` = the paths; ``failed[kommunkod]`` = the error."""
+
+    written: dict[str, dict[str, Path]] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def run_batch(reports: Iterable[Mapping], *, output_dir: str | os.PathLike, formats: Sequence[str] = FORMATS,
+              jobs: int = 1, fast: bool = True, progress: bool = False) -> BatchResult:
+    """Make many reports; one failure never stops the others.
+
+    Parameters
+    ----------
+    reports : iterable of mappings
+        Each the keyword arguments of :func:`check_parameters` (checked here, before anything runs:
+        an invalid one raises at once and nothing is written).
+    output_dir : path
+        Created if missing; every file goes directly into it (see :func:`report_paths`).
+    formats : sequence of str
+        Any of ``"html"``, ``"pdf"``; the executed notebook is always written.
+    jobs : int
+        Reports run in parallel (threads; with ``fast``, one long-lived kernel each).
+    fast : bool
+        Reuse warmed kernels (see the module docstring); ``False`` runs plain papermill, a fresh
+        kernel per report.
+    progress : bool
+        Show a tqdm progress bar on stderr.
+    """
+    checked = [check_parameters(**dict(r)) for r in reports]
+    bad = [f for f in formats if f not in FORMATS]
+    if bad:
+        raise ValidationError(locate("unknown format", value=bad[0], valid=", ".join(FORMATS)))
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ValidationError(locate("jobs must be a whole number of at least 1", value=jobs))
+    root = Path(output_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    result = BatchResult()
+    started = time.perf_counter()
+    queue = list(checked)
+    lock = threading.Lock()
+    pending: list[tuple[str, object]] = []
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        unit = text("report.cli.progress", checked[0]["lang"] if checked else "sv")
+        bar = tqdm(total=len(checked), unit=f" {unit}", file=sys.stderr, dynamic_ncols=True)
+
+    def tick(*_):
+        if bar is not None:
+            with lock:
+                bar.update(1)
+
+    def fail(code: str, error: BaseException) -> None:
+        message = str(error).replace("\n", " ") or type(error).__name__
+        if not isinstance(error, SdgInteractionsError):
+            message = f"{type(error).__name__}: {message}"
+        with lock:
+            result.written.pop(code, None)
+            result.failed[code] = message
+
+    pdf_pool = None
+    if fast and "pdf" in formats and len(checked) > 1:
+        # PDFs print in other processes (one per CPU, at least one per job) while the kernels run the
+        # next notebooks: printing costs more than running a notebook on a warm kernel
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        workers = min(max(jobs, os.cpu_count() or 1), len(checked))
+        pdf_pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        for _ in range(workers):  # start the printers now: they load WeasyPrint while the kernels warm up
+            pdf_pool.submit(load_weasyprint)
+    charts = any(p["audience"] == "forvaltning" for p in checked)
+    def worker() -> None:
+        kernel = None
+        try:
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    parameters = queue.pop(0)
+                code, future = parameters["kommun"], None
+                try:
+                    if fast:
+                        kernel = fresh_kernel(kernel, charts=charts)
+                    paths, future = run_one(parameters, output_dir=root, formats=formats, kernel=kernel,
+                                                pdf_pool=pdf_pool)
+                    with lock:
+                        result.written[code] = paths
+                        if future is not None:
+                            pending.append((code, future))
+                except Exception as error:
+                    fail(code, error)
+                    if not isinstance(error, SdgInteractionsError) and kernel is not None:
+                        kernel.shutdown()  # an unexpected failure: the next report starts afresh
+                        kernel = None
+                finally:
+                    if future is None:
+                        tick()
+                    else:
+                        future.add_done_callback(tick)
+        finally:
+            if kernel is not None:
+                kernel.shutdown()
+
+    threads = [threading.Thread(target=worker, name=f"sdg-report-{k}", daemon=True)
+               for k in range(min(jobs, max(len(checked), 1)))]
+    try:
+        for thread in threads:
+            thread.start()
+        if checked:  # while the kernels start: what every report needs in this process
+            import papermill  # noqa: F401
+
+            html_exporter()
+        for thread in threads:
+            thread.join()
+        for code, future in pending:
+            try:
+                future.result()
+            except Exception as error:
+                fail(code, error)
+    finally:
+        if pdf_pool is not None:
+            pdf_pool.shutdown()
+        if bar is not None:
+            bar.close()
+    result.seconds = time.perf_counter() - started
+    order = {p["kommun"]: k for k, p in enumerate(checked)}
+    result.written = dict(sorted(result.written.items(), key=lambda item: order[item[0]]))
+    result.failed = dict(sorted(result.failed.items(), key=lambda item: order[item[0]]))
+    return result
+
+
+# --- comparing runs -----------------------------------------------------------------------------
+
+_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?\b")
+_ALTAIR_NAMES = re.compile(r"\b(view|param|layer|concat|data|selector|gradient)_\d+\b")
+
+
+def normalise_notebook(nb) -> dict:
+    """A copy of an executed notebook with only the run-to-run noise taken out, for comparing runs.
+
+    Normalised, and nothing else:
+
+    * timestamps: ISO dates and date-times (``2026-05-09``, ``2026-05-09T07:35:25.1Z``) in outputs and
+      sources become ``<date>``;
+    * execution counts (of cells and of ``execute_result`` outputs) become ``None``;
+    * papermill's timing metadata: the notebook's ``metadata.papermill`` ``start_time``, ``end_time``,
+      ``duration``, and each cell's ``metadata.papermill`` ``start_time``, ``end_time``, ``duration``;
+      and nbclient's ``metadata.execution`` timestamps of each cell;
+    * the names charts generate from process-wide counters become ``<name>_N``: altair's view and
+      parameter names (``view_12``, ``param_3``, …) and the ids of the colour gradients in vega's SVG
+      (``gradient_0``; unique within a page either way);
+    * the ``id`` of papermill's ``injected-parameters`` cell becomes ``None``: papermill draws a new
+      random id for it on every run, so two plain runs differ there too.
+    """
+    import copy
+    import json
+
+    nb = copy.deepcopy(dict(nb))
+    meta = nb.get("metadata", {}).get("papermill", {})
+    for key in ("start_time", "end_time", "duration"):
+        meta.pop(key, None)
+    for cell in nb.get("cells", []):
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = None
+        cell.get("metadata", {}).pop("execution", None)
+        for key in ("start_time", "end_time", "duration"):
+            cell.get("metadata", {}).get("papermill", {}).pop(key, None)
+        if "execution_count" in cell:
+            cell["execution_count"] = None
+        for output in cell.get("outputs", []):
+            if "execution_count" in output:
+                output["execution_count"] = None
+    as_text = json.dumps(nb, sort_keys=True, ensure_ascii=False)
+    as_text = _DATE.sub("<date>", as_text)
+    as_text = _ALTAIR_NAMES.sub(lambda m: f"{m.group(1)}_N", as_text)
+    return json.loads(as_text)
+
+

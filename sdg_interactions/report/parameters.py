@@ -1,0 +1,144 @@
+"""A report's parameters: checked before anything runs; file names; the template's path.
+
+Parameters are data. :func:`check_parameters` validates every parameter: the kommun goes through
+:func:`~sdg_interactions.frameworks.find_kommun` (an unknown one raises
+:class:`~sdg_interactions.errors.UnknownKommunError` with close matches) and only its kommunkod is
+injected; papermill writes parameters as Python literals (``repr``), so no value is ever run as code.
+Per kommun, the output folder gets ``<slug>.ipynb``, ``<slug>.html`` and ``<slug>.pdf``, where the slug is
+the kommunkod and the ASCII-folded name (``0305_habo``, ``0114_upplands_vasby``, ``2023_malung_salen``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+
+from sdg_interactions import frameworks
+from sdg_interactions.errors import ReportError, ValidationError, locate
+from sdg_interactions.frameworks import DEFAULT_MATRIX
+from sdg_interactions.matrix import AGGREGATIONS
+from sdg_interactions.texts import LANGUAGES
+
+__all__ = [
+    "AUDIENCES",
+    "DEFAULT_MATRIX",
+    "FORMATS",
+    "MATRIX_SUFFIXES",
+    "check_parameters",
+    "find_matrix",
+    "report_paths",
+    "slug",
+    "template_path",
+]
+
+#: The audiences of a report: ``politiker`` (two pages) or ``forvaltning`` (full detail).
+AUDIENCES = ("politiker", "forvaltning")
+#: Output formats besides the executed notebook, which is always written.
+FORMATS = ("html", "pdf")
+#: A kommun's own matrix in ``--matrices-dir``: ``<kommunkod><suffix>``, tried in this order.
+MATRIX_SUFFIXES = (".csv", ".xlsx", ".nc")
+
+
+# --- parameters ---------------------------------------------------------------------------------
+
+
+def slug(place: Mapping[str, str]) -> str:
+    """A file name stem safe on every system: the kommunkod and the ASCII-folded name.
+
+    Examples
+    --------
+    >>> slug(frameworks.find_kommun("Håbo")), slug(frameworks.find_kommun("Malung-Sälen"))
+    ('0305_habo', '2023_malung_salen')
+    """
+    folded = unicodedata.normalize("NFKD", str(place["kommun"]).casefold())
+    ascii_name = "".join(c for c in folded if not unicodedata.combining(c)).encode("ascii", "ignore").decode()
+    name = re.sub(r"[^a-z0-9]+", "_", ascii_name).strip("_")
+    code = re.sub(r"[^0-9]", "", str(place["kommunkod"]))
+    return f"{code}_{name}" if name else code
+
+
+def report_paths(output_dir: str | os.PathLike, place: Mapping[str, str]) -> dict[str, Path]:
+    """The files of one report: ``{"ipynb": …, "html": …, "pdf": …}``, all directly in ``output_dir``.
+
+    Raises :class:`ReportError` if a path would fall outside ``output_dir`` (it cannot with the slugs
+    of :func:`slug`; the check guards the rule anyway).
+    """
+    root = Path(output_dir).resolve()
+    paths = {}
+    for suffix in ("ipynb", "html", "pdf"):
+        path = (root / f"{slug(place)}.{suffix}").resolve()
+        if path.parent != root:
+            raise ReportError(locate("a report file would fall outside the output folder", value=str(path),
+                                     valid=f"a file directly in {root}"))
+        paths[suffix] = path
+    return paths
+
+
+def _bundled_names() -> list[str]:
+    return frameworks.bundled_matrices()["name"].tolist()
+
+
+def find_matrix(kommunkod: str, *, matrix: str = DEFAULT_MATRIX,
+                matrices_dir: str | os.PathLike | None = None) -> str:
+    """The matrix a kommun's report uses: ``matrices_dir/<kommunkod>.(csv|xlsx|nc)`` when present (an
+    absolute path), else ``matrix``."""
+    if matrices_dir is not None:
+        for suffix in MATRIX_SUFFIXES:
+            candidate = Path(matrices_dir) / f"{kommunkod}{suffix}"
+            if candidate.is_file():
+                return str(candidate.resolve())
+    return matrix
+
+
+def check_parameters(*, kommun: str | int, matrix: str = DEFAULT_MATRIX, aggregate: str = "mean",
+                     audience: str = "politiker", lang: str = "sv", top_k: int = 5,
+                     priorities: Sequence[str] = (), pseudonymise: bool = True,
+                     output_dir: str = ".") -> dict:
+    """Validate a report's parameters; return them as the template's literals.
+
+    The kommun is looked up with :func:`~sdg_interactions.frameworks.find_kommun` and replaced by its
+    kommunkod; a matrix that is not a bundled name must be an existing file (made absolute);
+    ``priorities`` must be node ids. Raises :class:`~sdg_interactions.errors.UnknownKommunError`,
+    :class:`~sdg_interactions.errors.UnknownIdError` or
+    :class:`~sdg_interactions.errors.ValidationError`.
+
+    Examples
+    --------
+    >>> check_parameters(kommun="håbo", priorities=["7.2"])["kommun"]
+    '0305'
+    """
+    place = frameworks.find_kommun(kommun)
+    if not isinstance(matrix, str) or not matrix:
+        raise ValidationError(locate("the matrix is a bundled name or a path", value=matrix))
+    if matrix not in _bundled_names():
+        path = Path(matrix)
+        if not path.is_file():
+            raise ValidationError(locate("no bundled matrix of that name, and no such file", value=matrix,
+                                         valid=f"one of {', '.join(_bundled_names())}, or a file's path"))
+        matrix = str(path.resolve())
+    choices = {"aggregate": (aggregate, AGGREGATIONS), "audience": (audience, AUDIENCES),
+               "lang": (lang, LANGUAGES)}
+    for name, (value, valid) in choices.items():
+        if value not in valid:
+            raise ValidationError(locate(f"unknown {name}", value=value, valid=", ".join(valid)))
+    if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
+        raise ValidationError(locate("top_k must be a whole number of at least 1", value=top_k))
+    if isinstance(priorities, str):
+        priorities = [p for p in re.split(r"[,\s]+", priorities) if p]
+    priorities = [frameworks.check_node_id(str(p).strip()) for p in priorities]
+    if not isinstance(pseudonymise, bool):
+        raise ValidationError(locate("pseudonymise must be True or False", value=pseudonymise))
+    return {"kommun": str(place["kommunkod"]), "matrix": matrix, "aggregate": aggregate, "audience": audience,
+            "lang": lang, "top_k": int(top_k), "priorities": list(priorities), "pseudonymise": pseudonymise,
+            "output_dir": str(output_dir)}
+
+
+def template_path() -> Path:
+    """The report template, ``template.ipynb`` beside this module (inside the package)."""
+    return Path(str(resources.files("sdg_interactions.report") / "template.ipynb"))
+
+
