@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from sdg_interactions import frameworks
-from sdg_interactions.analysis import conflicts, scenario, sdg_synergies
+from sdg_interactions.analysis import cell_statistics, conflicts, scenario, sdg_synergies
 from sdg_interactions.io import load_dataset
 from sdg_interactions.matrix import from_array
 from sdg_interactions.report import sections as narrative
@@ -113,7 +113,7 @@ def test_respondents_show_spread_and_contested_cells():
         [[nan, 3, -3], [1, nan, 0], [3, 1, nan]],
     ])
     m = from_array(answers, ids, respondents=["Anna", "Bo", "Cia"])
-    stats = narrative.contested_cells(m)
+    stats = {k: v.to_numpy() for k, v in cell_statistics(m).data_vars.items()}
     assert stats["n"][2, 1] == 2 and stats["n"][0, 1] == 3
     # 7.2 → 15.5: +1 against −2 and −3 (contested); 15.5 → 7.2: 0, 0, 3 (IQR 1.5: not contested)
     assert stats["contested"][0, 2] and not stats["contested"][2, 0]

@@ -23,7 +23,7 @@ import xarray as xr
 
 from sdg_interactions.analysis._core import adjacency, at_least, node_result
 from sdg_interactions.errors import ValidationError, locate
-from sdg_interactions.matrix import as_matrix, node_ids
+from sdg_interactions.matrix import as_matrix, node_ids, require_single
 
 __all__ = [
     "DEFAULT_ALPHA",
@@ -205,10 +205,7 @@ def sign_flips(obj: xr.DataArray | xr.Dataset, *, alpha: float = DEFAULT_ALPHA) 
     0    1.1    1.2    1.0 -0.230625
     """
     alpha = check_alpha(alpha)
-    da = as_matrix(obj)
-    if da.ndim != 2:
-        raise ValidationError(f"sign_flips takes one matrix; this one has the extra dims {da.dims[:-2]}. "
-                              "Valid: aggregate() it or select one respondent first.")
+    da = require_single(obj, "sign_flips")
     a = adjacency(da)
     t = _total(a, alpha)
     flipped = (a != 0) & (np.sign(a) * t < -SIGN_TOLERANCE)

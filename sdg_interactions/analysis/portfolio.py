@@ -16,7 +16,7 @@ from sdg_interactions.analysis.clusters import clusters
 from sdg_interactions.analysis.scenario import check_priorities, scenario
 from sdg_interactions.analysis.synergies import sdg_synergies
 from sdg_interactions.errors import ValidationError, locate
-from sdg_interactions.matrix import NODE, as_matrix, node_ids
+from sdg_interactions.matrix import NODE, node_ids, require_single
 from sdg_interactions.texts import check_lang, text
 
 __all__ = ["EXHAUSTIVE_LIMIT", "Portfolio", "explain_portfolio", "portfolio"]
@@ -152,10 +152,7 @@ def portfolio(obj: xr.DataArray | xr.Dataset, k: int, *, cap: float = 3, exclude
     >>> p.chosen, p.gain, p.method, p.top_k, p.top_k_gain
     (('1.2',), 4.0, 'exhaustive', ('1.1',), 0.0)
     """
-    da = as_matrix(obj)
-    if da.ndim != 2:
-        raise ValidationError(f"portfolio takes one matrix; this one has the extra dims {da.dims[:-2]}. "
-                              "Valid: aggregate() it or select one first.")
+    da = require_single(obj, "portfolio")
     if method not in ("auto", "exhaustive", "greedy"):
         raise ValidationError(locate("unknown method", column="method", value=method,
                                      valid="'auto', 'exhaustive' or 'greedy'"))

@@ -12,7 +12,7 @@ import xarray as xr
 from sdg_interactions import frameworks
 from sdg_interactions.analysis import sdg_synergies
 from sdg_interactions.errors import ValidationError
-from sdg_interactions.matrix import as_matrix, node_ids
+from sdg_interactions.matrix import node_ids, require_single
 from sdg_interactions.plots.base import (
     DIAGONAL_COLOR,
     NEGATIVE_COLOR,
@@ -35,20 +35,12 @@ __all__ = ["goal_heatmap", "heatmap", "scored_cells"]
 _LABEL_ALL_UP_TO = 60
 
 
-def _one_matrix(obj: xr.DataArray | xr.Dataset) -> xr.DataArray:
-    da = as_matrix(obj)
-    if da.ndim != 2:
-        raise ValidationError(f"a heat map shows one matrix; this one has the extra dims {da.dims[:-2]}. "
-                              "Valid: aggregate() it or select one respondent first.")
-    return da
-
-
 def scored_cells(obj: xr.DataArray | xr.Dataset, *, comments: bool | xr.DataArray | None = None
                  ) -> pd.DataFrame:
-    """The scored off-diagonal cells of one matrix, row by row in node order.
+    """The scored off-diagonal cells of one obj, row by row in node order.
 
     Columns ``source``, ``target``, ``score``; ``comment`` when asked for (``comments=True``, or a
-    DataArray of comments aligned with the matrix) or, by default, when ``obj`` is a Dataset whose
+    DataArray of comments aligned with the obj) or, by default, when ``obj`` is a Dataset whose
     ``comment`` variable holds any text; ``uncertain`` when a Dataset marks any cell uncertain.
 
     Examples
@@ -57,7 +49,7 @@ def scored_cells(obj: xr.DataArray | xr.Dataset, *, comments: bool | xr.DataArra
     >>> scored_cells(toy_matrix()).head(2).to_dict("list")
     {'source': ['1.1', '1.1'], 'target': ['1.2', '1.3'], 'score': [2.0, -2.0]}
     """
-    da = _one_matrix(obj)
+    da = require_single(obj, "a heat map")
     ids = np.array(node_ids(da), dtype=object)
     values = da.to_numpy()
     keep = ~np.isnan(values) & ~np.eye(len(ids), dtype=bool)
@@ -147,24 +139,24 @@ def _matrix_layers(cells: pd.DataFrame, nodes: pd.DataFrame, *, lang: str, step:
         view=alt.ViewBackground(fill=UNSCORED_COLOR, stroke=None))
 
 
-def heatmap(matrix: xr.DataArray | xr.Dataset, *, lang: str = "sv",
+def heatmap(obj: xr.DataArray | xr.Dataset, *, lang: str = "sv",
             comments: bool | xr.DataArray | None = None, totals: bool = True,
             caption: str | None = None) -> alt.VConcatChart | alt.LayerChart:
     """A heat map of one matrix: rows influence columns, colour = score on the fixed scale [−3, 3].
 
     Parameters
     ----------
-    matrix : xarray.DataArray or xarray.Dataset
+    obj : xarray.DataArray or xarray.Dataset
         One matrix (no respondent dim: :func:`~sdg_interactions.matrix.aggregate` first).
     lang : {"sv", "en"}
         Language of titles, labels, tooltips and the caption.
     comments : bool or xarray.DataArray, optional
-        Show comments in the tooltips: by default when ``matrix`` is a Dataset whose ``comment`` holds
-        any text; ``True`` always, ``False`` never; or a DataArray of comments aligned with the matrix.
+        Show comments in the tooltips: by default when ``obj`` is a Dataset whose ``comment`` holds
+        any text; ``True`` always, ``False`` never; or a DataArray of comments aligned with the obj.
     totals : bool
         Add the row sums (``out_sum``) as bars on the right and the column sums (``in_sum``) on top.
     caption : str, optional
-        The source to name under the title; default ``matrix.attrs["citation"]`` (or its title).
+        The source to name under the title; default ``obj.attrs["citation"]`` (or its title).
 
     Returns
     -------
@@ -185,9 +177,9 @@ def heatmap(matrix: xr.DataArray | xr.Dataset, *, lang: str = "sv",
     12
     """
     lang = check(lang)
-    da = _one_matrix(matrix)
+    da = require_single(obj, "a heat map")
     nodes = node_table(da, lang)
-    cells = scored_cells(matrix, comments=comments)
+    cells = scored_cells(obj, comments=comments)
     n = len(nodes)
     step = int(np.clip(640 // max(n, 1), 4, 16))
     x_labels, y_labels = _axis_labels(nodes, names=True)
@@ -200,7 +192,7 @@ def heatmap(matrix: xr.DataArray | xr.Dataset, *, lang: str = "sv",
         chart = _with_totals(heat, da, nodes, lang=lang, step=step)
         notes.append(text("plots.caption.totals", lang))
     return finish(chart, title=text("plots.heatmap.title", lang), lang=lang, kind="heatmap",
-                  caption=caption_lines(matrix.attrs, lang, *notes, caption=caption))
+                  caption=caption_lines(obj.attrs, lang, *notes, caption=caption))
 
 
 def _with_totals(heat, da: xr.DataArray, nodes: pd.DataFrame, *, lang: str, step: int
@@ -234,11 +226,11 @@ def _with_totals(heat, da: xr.DataArray, nodes: pd.DataFrame, *, lang: str, step
 
 
 def _goal_level(obj: xr.DataArray | xr.Dataset) -> xr.DataArray:
-    da = _one_matrix(obj)
+    da = require_single(obj, "a heat map")
     kind = da.attrs.get("kind")
     if kind == "goal_sum":
         raise ValidationError("a goal heat map needs the mean roll-up, not the sum (sums leave the scale "
-                              "[-3, 3]). Valid: goal_rollup(matrix, how='mean'), or the target-level matrix.")
+                              "[-3, 3]). Valid: goal_rollup(obj, how='mean'), or the target-level obj.")
     if kind != "goal_mean" and any(frameworks.framework_of(i) == "sdg_target" for i in node_ids(da)):
         from sdg_interactions.analysis import goal_rollup
 

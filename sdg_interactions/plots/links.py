@@ -51,7 +51,7 @@ def _score_bars(base: alt.Chart, *, y_field: str, order: list[str], y_title: str
     return alt.layer(bars, right, left, zero).properties(height=alt.Step(18), width=360)
 
 
-def radial(matrix: xr.DataArray | xr.Dataset, node: str, *, direction: str = "out", top: int | None = None,
+def radial(obj: xr.DataArray | xr.Dataset, node: str, *, direction: str = "out", top: int | None = None,
            lang: str = "sv", caption: str | None = None) -> alt.LayerChart:
     """One node's scored links: what it influences (``direction="out"``) or what influences it (``"in"``).
 
@@ -73,11 +73,11 @@ def radial(matrix: xr.DataArray | xr.Dataset, node: str, *, direction: str = "ou
     lang = check(lang)
     if direction not in DIRECTIONS:
         raise ValidationError(locate("unknown direction", value=direction, valid="'out' or 'in'"))
-    nodes = node_table(matrix, lang).set_index("id")
+    nodes = node_table(obj, lang).set_index("id")
     if node not in nodes.index:
         raise UnknownIdError(locate("no such node in the matrix", value=node,
                                     valid=", ".join(nodes.index[:8]) + (" …" if len(nodes) > 8 else "")))
-    cells = scored_cells(matrix)
+    cells = scored_cells(obj)
     mine, other = ("source", "target") if direction == "out" else ("target", "source")
     links = cells[cells[mine] == node].rename(columns={other: "other"}).drop(columns=[mine])
     total = len(links)
@@ -109,7 +109,7 @@ def radial(matrix: xr.DataArray | xr.Dataset, node: str, *, direction: str = "ou
     if top is not None and top < total:
         notes.insert(1, text("plots.radial.top", lang, top=int(top), total=total))
     return finish(chart, title=text(f"plots.radial.title_{direction}", lang, node=node), lang=lang,
-                  kind="radial", caption=caption_lines(matrix.attrs, lang, *notes, caption=caption))
+                  kind="radial", caption=caption_lines(obj.attrs, lang, *notes, caption=caption))
 
 
 def conflicts(conflicts_table: pd.DataFrame, *, lang: str = "sv", top: int | None = 20,

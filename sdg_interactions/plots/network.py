@@ -33,7 +33,7 @@ LAYOUTS = ("spring", "circular", "kamada_kawai")
 _PAD = 0.06  # margin around the unit square the positions are scaled into
 
 
-def layout_positions(matrix: xr.DataArray | xr.Dataset, *, layout: str = "spring", seed: int = 0
+def layout_positions(obj: xr.DataArray | xr.Dataset, *, layout: str = "spring", seed: int = 0
                      ) -> dict[str, tuple[float, float]]:
     """Node positions in the unit square, deterministic for a given ``seed``.
 
@@ -53,9 +53,9 @@ def layout_positions(matrix: xr.DataArray | xr.Dataset, *, layout: str = "spring
     if layout not in LAYOUTS:
         raise ValidationError(locate("unknown network layout", value=layout,
                                      valid=", ".join(LAYOUTS) + ", or a mapping {node: (x, y)}"))
-    directed = to_graph(matrix)
+    directed = to_graph(obj)
     graph = nx.Graph()
-    graph.add_nodes_from(node_ids(matrix))
+    graph.add_nodes_from(node_ids(obj))
     for s, t, weight in directed.edges(data="weight", default=0.0):
         if s != t and weight and np.isfinite(weight):
             previous = graph.edges[s, t]["weight"] if graph.has_edge(s, t) else 0.0
@@ -80,17 +80,17 @@ def _unit_square(pos: Mapping[str, tuple[float, float]]) -> dict[str, tuple[floa
     return {k: (round(float(x), 6), round(float(y), 6)) for k, (x, y) in zip(pos, xy, strict=True)}
 
 
-def network(matrix: xr.DataArray | xr.Dataset, metrics: xr.Dataset | None = None, *, threshold: float = 2,
+def network(obj: xr.DataArray | xr.Dataset, metrics: xr.Dataset | None = None, *, threshold: float = 2,
             lang: str = "sv", layout: str | Mapping[str, tuple[float, float]] = "spring", seed: int = 0,
             caption: str | None = None) -> alt.LayerChart:
     """The network of strong links: nodes sized by systemic influence, coloured by the column sum.
 
     Parameters
     ----------
-    matrix : xarray.DataArray or xarray.Dataset
-        One matrix.
+    obj : xarray.DataArray or xarray.Dataset
+        One obj.
     metrics : xarray.Dataset, optional
-        :func:`~sdg_interactions.analysis.sdg_synergies` of ``matrix`` (computed when not given).
+        :func:`~sdg_interactions.analysis.sdg_synergies` of ``obj`` (computed when not given).
     threshold : float
         Draw the links with ``|score| ≥ threshold`` (default 2), coloured by sign: blue promotes,
         orange restricts; a small triangle near the target shows the direction.
@@ -115,12 +115,12 @@ def network(matrix: xr.DataArray | xr.Dataset, metrics: xr.Dataset | None = None
     """
     lang = check(lang)
     if metrics is None:
-        metrics = sdg_synergies(matrix)
-    nodes = node_table(matrix, lang)
+        metrics = sdg_synergies(obj)
+    nodes = node_table(obj, lang)
     ids = nodes["id"].tolist()
     if [str(v) for v in metrics["node"].to_numpy()] != ids:
         raise ValidationError("metrics must be computed on the same matrix: the nodes differ. "
-                              "Valid: sdg_synergies(matrix).")
+                              "Valid: sdg_synergies(obj).")
     if isinstance(layout, Mapping):
         missing = [i for i in ids if i not in layout]
         if missing:
@@ -129,14 +129,14 @@ def network(matrix: xr.DataArray | xr.Dataset, metrics: xr.Dataset | None = None
         pos = _unit_square({i: tuple(layout[i]) for i in ids})
         layout_name = text("plots.network.given", lang)
     else:
-        pos = layout_positions(matrix, layout=layout, seed=seed)
+        pos = layout_positions(obj, layout=layout, seed=seed)
         layout_name = text(f"plots.network.{layout}", lang)
 
     for name in ("systemic", "in_sum", "out_sum", "rank"):
         nodes[name] = metrics[name].to_numpy()
     nodes["x"] = [pos[i][0] for i in ids]
     nodes["y"] = [pos[i][1] for i in ids]
-    edges = _edges(matrix, nodes, pos, threshold, lang)
+    edges = _edges(obj, nodes, pos, threshold, lang)
 
     square = alt.Scale(domain=[-_PAD, 1 + _PAD], nice=False, zero=False)
     x = alt.X("x:Q", scale=square, axis=None)
@@ -178,7 +178,7 @@ def network(matrix: xr.DataArray | xr.Dataset, metrics: xr.Dataset | None = None
         width=560, height=560)
     notes = [text("plots.network.caption", lang, layout=layout_name)]
     return finish(chart, title=text("plots.network.title", lang, threshold=f"{threshold:g}"), lang=lang,
-                  kind="network", caption=caption_lines(matrix.attrs, lang, *notes, caption=caption))
+                  kind="network", caption=caption_lines(obj.attrs, lang, *notes, caption=caption))
 
 
 def _edges(matrix, nodes: pd.DataFrame, pos: Mapping[str, tuple[float, float]], threshold: float,

@@ -25,7 +25,6 @@ Examples
 from __future__ import annotations
 
 import hashlib
-import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -33,14 +32,13 @@ import numpy as np
 import xarray as xr
 
 from sdg_interactions import analysis
-from sdg_interactions.analysis import rank_descending, sdg_synergies
+from sdg_interactions.analysis import adjacency, rank_descending, sdg_synergies
 from sdg_interactions.matrix import DIMS, RESPONDENT, as_matrix, node_ids, single_matrix, to_long
 from sdg_interactions.texts import check_lang, scale_label, text
 
 __all__ = [
     "clusters",
     "conflicts",
-    "contested_cells",
     "cover",
     "data_hash",
     "format_number",
@@ -92,13 +90,13 @@ def join_words(words: Sequence[str], lang: str = "sv") -> str:
     return f"{', '.join(words[:-1])} {text('report.and', lang)} {words[-1]}"
 
 
-def _matrix(data: xr.Dataset | xr.DataArray, how: str) -> xr.DataArray:
+def _matrix(obj: xr.Dataset | xr.DataArray, how: str) -> xr.DataArray:
     """The one matrix the metrics read: several respondents aggregated with ``how``."""
-    return single_matrix(data, how, what="a report")
+    return single_matrix(obj, how, what="a report")
 
 
-def _labels(data: xr.Dataset | xr.DataArray, lang: str) -> dict[str, str]:
-    da = as_matrix(data)
+def _labels(obj: xr.Dataset | xr.DataArray, lang: str) -> dict[str, str]:
+    da = as_matrix(obj)
     ids = node_ids(da)
     name = f"source_label_{lang}"
     values = da[name].values if name in da.coords else ids
@@ -119,8 +117,8 @@ def _section(key: str, lang: str, paragraphs: list[str], *, table: dict | None =
 # --- data housekeeping --------------------------------------------------------------------------
 
 
-def pseudonymise(data: xr.Dataset | xr.DataArray, lang: str = "sv") -> xr.Dataset | xr.DataArray:
-    """Replace respondent names by "Respondent 1", "Respondent 2", … in their order in the data.
+def pseudonymise(obj: xr.Dataset | xr.DataArray, lang: str = "sv") -> xr.Dataset | xr.DataArray:
+    """Replace respondent names by "Respondent 1", "Respondent 2", … in their order in the obj.
 
     Data without a ``respondent`` dim is returned unchanged.
 
@@ -131,14 +129,14 @@ def pseudonymise(data: xr.Dataset | xr.DataArray, lang: str = "sv") -> xr.Datase
     >>> pseudonymise(m)["respondent"].values.tolist()
     ['Respondent 1', 'Respondent 2']
     """
-    if RESPONDENT not in data.dims:
-        return data
-    names = [text("report.respondent", lang, n=k) for k in range(1, data.sizes[RESPONDENT] + 1)]
-    return data.assign_coords({RESPONDENT: names})
+    if RESPONDENT not in obj.dims:
+        return obj
+    names = [text("report.respondent", lang, n=k) for k in range(1, obj.sizes[RESPONDENT] + 1)]
+    return obj.assign_coords({RESPONDENT: names})
 
 
-def data_hash(data: xr.Dataset | xr.DataArray) -> str:
-    """The sha256 (hex) of the matrix data: its long table (``[respondent,]source,target,score[,comment,
+def data_hash(obj: xr.Dataset | xr.DataArray) -> str:
+    """The sha256 (hex) of the matrix obj: its long table (``[respondent,]source,target,score[,comment,
     uncertain]``, only scored or annotated cells) written as UTF-8 CSV with ``\\n`` line ends.
 
     The same answers give the same hash whichever file format they came from.
@@ -149,7 +147,7 @@ def data_hash(data: xr.Dataset | xr.DataArray) -> str:
     >>> len(data_hash(toy_matrix())), data_hash(toy_matrix()) == data_hash(toy_matrix().copy())
     (64, True)
     """
-    table = to_long(data)
+    table = to_long(obj)
     csv = table.to_csv(index=False, lineterminator="\n", float_format="%.12g")
     return hashlib.sha256(csv.encode("utf-8")).hexdigest()
 
@@ -157,7 +155,7 @@ def data_hash(data: xr.Dataset | xr.DataArray) -> str:
 # --- the cover and the stamp --------------------------------------------------------------------
 
 
-def cover(data: xr.Dataset | xr.DataArray, place: Mapping[str, str], *, national_example: bool,
+def cover(obj: xr.Dataset | xr.DataArray, place: Mapping[str, str], *, national_example: bool,
           date: str, audience: str = "politiker", lang: str = "sv") -> dict:
     """The cover: kommun, län, date, the matrix and who scored it.
 
@@ -166,7 +164,7 @@ def cover(data: xr.Dataset | xr.DataArray, place: Mapping[str, str], *, national
     the national example is shown.
     """
     check_lang(lang)
-    attrs = dict(data.attrs)
+    attrs = dict(obj.attrs)
     kommun = str(place["kommun"])
     title = attrs.get(f"title_{lang}") or attrs.get("name") or Path(str(attrs.get("source_file", "?"))).name
     paragraphs = [text("report.cover.where", lang, kommun=place.get("kommun_fullname", kommun),
@@ -175,8 +173,8 @@ def cover(data: xr.Dataset | xr.DataArray, place: Mapping[str, str], *, national
                   text("report.cover.matrix", lang, title=title)]
     if attrs.get(f"scored_by_{lang}"):
         paragraphs.append(text("report.cover.scored_by", lang, who=attrs[f"scored_by_{lang}"]))
-    if RESPONDENT in data.dims:
-        paragraphs.append(text("report.cover.respondents", lang, n=data.sizes[RESPONDENT]))
+    if RESPONDENT in obj.dims:
+        paragraphs.append(text("report.cover.respondents", lang, n=obj.sizes[RESPONDENT]))
     if national_example:
         paragraphs.append(text("report.cover.national", lang, kommun=kommun))
     else:
@@ -185,10 +183,10 @@ def cover(data: xr.Dataset | xr.DataArray, place: Mapping[str, str], *, national
                     data={"kommun": kommun, "national_example": national_example})
 
 
-def stamp(data: xr.Dataset | xr.DataArray, parameters: Mapping[str, object], *, version: str,
+def stamp(obj: xr.Dataset | xr.DataArray, parameters: Mapping[str, object], *, version: str,
           lang: str = "sv") -> dict:
     """The stamp: package version, data hash (:func:`data_hash`) and the report's parameters."""
-    digest = data_hash(data)
+    digest = data_hash(obj)
     shown = ", ".join(f"{key}={value!r}" for key, value in parameters.items())
     paragraphs = [text("report.stamp.version", lang, version=version),
                   text("report.stamp.hash", lang, digest=digest),
@@ -199,21 +197,21 @@ def stamp(data: xr.Dataset | xr.DataArray, parameters: Mapping[str, object], *, 
 # --- the summary --------------------------------------------------------------------------------
 
 
-def levers(data: xr.Dataset | xr.DataArray, *, top_k: int = 5, aggregate: str = "mean",
+def levers(obj: xr.Dataset | xr.DataArray, *, top_k: int = 5, aggregate: str = "mean",
            lang: str = "sv") -> dict:
     """The strongest levers: the ``top_k`` nodes by systemic rank, in rank order, with what the first
     one does directly (SDG Synergies metrics, :func:`~sdg_interactions.analysis.sdg_synergies`).
 
-    ``data["ids"]`` holds the ids in rank order (ties by matrix order).
+    ``obj["ids"]`` holds the ids in rank order (ties by matrix order).
     """
     check_lang(lang)
-    m = _matrix(data, aggregate)
+    m = _matrix(obj, aggregate)
     ids, labels = node_ids(m), _labels(m, lang)
     result = sdg_synergies(m)
     rank = result["rank"].values
     order = sorted(range(len(ids)), key=lambda k: (rank[k], k))[:max(int(top_k), 0)]
     top = [ids[k] for k in order]
-    a = np.nan_to_num(m.values)
+    a = adjacency(m)
     np.fill_diagonal(a, 0)
     paragraphs = [text("report.levers.intro", lang, k=len(top),
                        nodes=join_words([_named(i, labels) for i in top], lang))]
@@ -235,7 +233,7 @@ def levers(data: xr.Dataset | xr.DataArray, *, top_k: int = 5, aggregate: str = 
                     data={"ids": top, "systemic": [float(result["systemic"].values[k]) for k in order]})
 
 
-def conflicts(data: xr.Dataset | xr.DataArray, *, limit: int | None = 5, aggregate: str = "mean",
+def conflicts(obj: xr.Dataset | xr.DataArray, *, limit: int | None = 5, aggregate: str = "mean",
               lang: str = "sv", listed: bool = False) -> dict:
     """The goal conflicts (negative links), worst first, with their comments
     (:func:`~sdg_interactions.analysis.conflicts`).
@@ -244,12 +242,12 @@ def conflicts(data: xr.Dataset | xr.DataArray, *, limit: int | None = 5, aggrega
     ``listed`` the text points to that table for the rest, else to the in-depth version.
     """
     check_lang(lang)
-    answers = data if RESPONDENT in data.dims else None
+    answers = obj if RESPONDENT in obj.dims else None
     if answers is not None:
-        table = analysis.conflicts(_matrix(data, aggregate), respondents=answers)
+        table = analysis.conflicts(_matrix(obj, aggregate), respondents=answers)
     else:  # one matrix: a Dataset's comments come along
-        table = analysis.conflicts(data)
-    labels = _labels(data, lang)
+        table = analysis.conflicts(obj)
+    labels = _labels(obj, lang)
     n = len(table)
     if n == 0:
         return _section("conflicts", lang, [text("report.conflicts.none", lang)],
@@ -289,13 +287,13 @@ def _listed(nodes: list[str], labels: Mapping[str, str], limit: int, lang: str, 
     return join_words(shown, lang)
 
 
-def scenario_summary(data: xr.Dataset | xr.DataArray, *, priorities: Sequence[str] = (), top_k: int = 5,
+def scenario_summary(obj: xr.Dataset | xr.DataArray, *, priorities: Sequence[str] = (), top_k: int = 5,
                      aggregate: str = "mean", lang: str = "sv", limit: int = 12) -> dict:
     """What comes along and what is not free when ``priorities`` advance
     (:func:`~sdg_interactions.analysis.scenario`); with no priorities, the ``top_k`` levers by systemic
     rank stand in. At most ``limit`` nodes are named per class."""
     check_lang(lang)
-    m = _matrix(data, aggregate)
+    m = _matrix(obj, aggregate)
     labels = _labels(m, lang)
     chosen = list(priorities) or levers(m, top_k=top_k, lang=lang)["data"]["ids"]
     result = analysis.scenario(m, chosen)
@@ -321,7 +319,7 @@ def scenario_summary(data: xr.Dataset | xr.DataArray, *, priorities: Sequence[st
                           "triggered": len(triggered)})
 
 
-def summary(data: xr.Dataset | xr.DataArray, *, priorities: Sequence[str] = (), top_k: int = 5,
+def summary(obj: xr.Dataset | xr.DataArray, *, priorities: Sequence[str] = (), top_k: int = 5,
             aggregate: str = "mean", lang: str = "sv") -> dict:
     """The summary in one dict: ``levers``, ``conflicts`` and ``scenario`` sections, and ``text``, all
     their paragraphs joined by blank lines.
@@ -333,9 +331,9 @@ def summary(data: xr.Dataset | xr.DataArray, *, priorities: Sequence[str] = (), 
     >>> s["levers"]["data"]["ids"], s["scenario"]["data"]["priorities"]
     (['1.2'], ['1.2'])
     """
-    parts = {"levers": levers(data, top_k=top_k, aggregate=aggregate, lang=lang),
-             "conflicts": conflicts(data, aggregate=aggregate, lang=lang),
-             "scenario": scenario_summary(data, priorities=priorities, top_k=top_k, aggregate=aggregate,
+    parts = {"levers": levers(obj, top_k=top_k, aggregate=aggregate, lang=lang),
+             "conflicts": conflicts(obj, aggregate=aggregate, lang=lang),
+             "scenario": scenario_summary(obj, priorities=priorities, top_k=top_k, aggregate=aggregate,
                                           lang=lang)}
     parts["text"] = "\n\n".join(p for s in parts.values() for p in s["paragraphs"])
     return parts
@@ -344,9 +342,9 @@ def summary(data: xr.Dataset | xr.DataArray, *, priorities: Sequence[str] = (), 
 # --- for managers -------------------------------------------------------------------------------
 
 
-def heatmap(data: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str = "sv") -> dict:
+def heatmap(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str = "sv") -> dict:
     """The text beside the heat map: how many pairs were scored positive, negative or 0."""
-    m = _matrix(data, aggregate)
+    m = _matrix(obj, aggregate)
     values = m.values[~np.eye(m.sizes["source"], dtype=bool)]
     scored = values[~np.isnan(values)]
     counts = {"n_pairs": int(values.size), "n_scored": int(scored.size), "n_pos": int((scored > 0).sum()),
@@ -354,10 +352,10 @@ def heatmap(data: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: s
     return _section("heatmap", lang, [text("report.heatmap.text", lang, **counts)], data=counts)
 
 
-def network(data: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str = "sv") -> dict:
+def network(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str = "sv") -> dict:
     """The text beside the network: the strong links (|score| ≥ 2) and the node with most of them."""
-    m = _matrix(data, aggregate)
-    a = np.nan_to_num(m.values)
+    m = _matrix(obj, aggregate)
+    a = adjacency(m)
     np.fill_diagonal(a, 0)
     strong = np.abs(a) >= 2
     degree = strong.sum(axis=0) + strong.sum(axis=1)
@@ -368,11 +366,11 @@ def network(data: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: s
     return _section("network", lang, [text("report.network.text", lang, **values)], data=values)
 
 
-def ranking(data: xr.Dataset | xr.DataArray, *, top_k: int = 5, aggregate: str = "mean",
+def ranking(obj: xr.Dataset | xr.DataArray, *, top_k: int = 5, aggregate: str = "mean",
             lang: str = "sv") -> dict:
     """First-order (direct row sum) against systemic rank: how many nodes move, and the biggest climb."""
     check_lang(lang)
-    m = _matrix(data, aggregate)
+    m = _matrix(obj, aggregate)
     ids, labels = node_ids(m), _labels(m, lang)
     result = sdg_synergies(m)
     first = rank_descending(result["out_sum"].values)
@@ -393,9 +391,9 @@ def ranking(data: xr.Dataset | xr.DataArray, *, top_k: int = 5, aggregate: str =
                     data={"moved": moved, "first": first.tolist(), "systemic": systemic.tolist()})
 
 
-def clusters(data: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str = "sv") -> dict:
+def clusters(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str = "sv") -> dict:
     """Clusters of strong mutual support (:func:`~sdg_interactions.analysis.clusters`), largest first."""
-    m = _matrix(data, aggregate)
+    m = _matrix(obj, aggregate)
     ids, labels = node_ids(m), _labels(m, lang)
     number = analysis.clusters(m)["cluster"].values
     groups = {int(c): [ids[k] for k in np.flatnonzero(number == c)]
@@ -410,10 +408,10 @@ def clusters(data: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: 
     return _section("clusters", lang, paragraphs, data={"clusters": groups, "alone": alone})
 
 
-def quadrants(data: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str = "sv") -> dict:
+def quadrants(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str = "sv") -> dict:
     """The influence–dependence plane (:func:`~sdg_interactions.analysis.influence_dependence`): which
     nodes drive, relay, depend or stand apart."""
-    m = _matrix(data, aggregate)
+    m = _matrix(obj, aggregate)
     ids, labels = node_ids(m), _labels(m, lang)
     quadrant = analysis.influence_dependence(m)["quadrant"].values
     paragraphs, groups = [], {}
@@ -426,41 +424,23 @@ def quadrants(data: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang:
     return _section("quadrants", lang, paragraphs, data=groups)
 
 
-def contested_cells(data: xr.Dataset | xr.DataArray) -> dict[str, np.ndarray]:
-    """Per-cell statistics of several respondents' answers (NaN answers skipped).
-
-    Returns ``n`` (answers), ``mean``, ``iqr`` (75th − 25th percentile, linear interpolation) and
-    ``contested``: someone scored > 0 and someone < 0, or ``iqr ≥ 2``. Arrays ``(n, n)``.
-    """
-    da = as_matrix(data).transpose(RESPONDENT, *DIMS)
-    values = da.values
-    n = (~np.isnan(values)).sum(axis=0)
-    with np.errstate(invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells: answered by no one
-        mean = np.where(n > 0, np.nansum(values, axis=0) / np.maximum(n, 1), np.nan)
-        q75, q25 = np.nanpercentile(values, [75, 25], axis=0)
-    iqr = np.where(n > 0, q75 - q25, np.nan)
-    contested = ((values > 0).any(axis=0) & (values < 0).any(axis=0)) | (iqr >= 2)
-    return {"n": n, "mean": mean, "iqr": iqr, "contested": contested}
-
-
-def respondents(data: xr.Dataset | xr.DataArray, *, limit: int = 15, lang: str = "sv") -> dict | None:
+def respondents(obj: xr.Dataset | xr.DataArray, *, limit: int = 15, lang: str = "sv") -> dict | None:
     """With several respondents: answers per pair, the spread, and the contested cells
-    (:func:`contested_cells`), most spread first. ``None`` for a single matrix."""
-    if RESPONDENT not in data.dims:
+    (:func:`~sdg_interactions.analysis.cell_statistics`), most spread first. ``None`` for a single matrix."""
+    if RESPONDENT not in obj.dims:
         return None
     check_lang(lang)
-    ids, labels = node_ids(data), _labels(data, lang)
-    stats = contested_cells(data)
+    ids, labels = node_ids(obj), _labels(obj, lang)
+    stats = {k: v.to_numpy() for k, v in analysis.cell_statistics(obj).data_vars.items()}
     off = ~np.eye(len(ids), dtype=bool)
     answered = stats["n"][off]
-    scored = (~np.isnan(as_matrix(data).transpose(RESPONDENT, *DIMS).values)).sum(axis=(1, 2))
-    per_person = dict(zip(data[RESPONDENT].values.tolist(), scored.tolist(), strict=True))
+    scored = (~np.isnan(as_matrix(obj).transpose(RESPONDENT, *DIMS).values)).sum(axis=(1, 2))
+    per_person = dict(zip(obj[RESPONDENT].values.tolist(), scored.tolist(), strict=True))
     rows_i, cols_j = np.nonzero(stats["contested"] & off)
     order = sorted(range(len(rows_i)),
                    key=lambda k: (-stats["iqr"][rows_i[k], cols_j[k]], rows_i[k], cols_j[k]))
     pairs = [(ids[rows_i[k]], ids[cols_j[k]]) for k in order]
-    paragraphs = [text("report.respondents.answers", lang, n=data.sizes[RESPONDENT],
+    paragraphs = [text("report.respondents.answers", lang, n=obj.sizes[RESPONDENT],
                        low=int(answered.min(initial=0)), high=int(answered.max(initial=0)),
                        mean=format_number(answered.mean() if answered.size else 0, lang)),
                   text("report.respondents.per_person", lang, counts=join_words(
@@ -482,20 +462,20 @@ def respondents(data: xr.Dataset | xr.DataArray, *, limit: int = 15, lang: str =
                     data={"contested": pairs, "per_person": per_person})
 
 
-def method(data: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str = "sv") -> dict:
+def method(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str = "sv") -> dict:
     """The method: the scale, the formulas, how answers were combined, and the citations."""
     check_lang(lang)
-    m = _matrix(data, aggregate)
+    m = _matrix(obj, aggregate)
     n = m.sizes["source"]
     scored = int(np.isfinite(m.values[~np.eye(n, dtype=bool)]).sum())
     paragraphs = [text("report.method.scale", lang),
                   text("report.method.counts", lang, n=n, scored=scored, pairs=n * (n - 1)),
                   text("report.method.formulas", lang),
                   text("report.method.scenario", lang)]
-    if RESPONDENT in data.dims:
+    if RESPONDENT in obj.dims:
         paragraphs.append(text("report.method.aggregate", lang, how=text(f"report.method.how.{aggregate}", lang),
-                               n=data.sizes[RESPONDENT]))
+                               n=obj.sizes[RESPONDENT]))
     paragraphs += [text("report.method.nilsson", lang), text("report.method.weitz", lang)]
-    if data.attrs.get("citation"):
-        paragraphs.append(text("report.method.data", lang, citation=data.attrs["citation"]))
+    if obj.attrs.get("citation"):
+        paragraphs.append(text("report.method.data", lang, citation=obj.attrs["citation"]))
     return _section("method", lang, paragraphs)
