@@ -8,7 +8,7 @@ Run from the repository root::
 Both make the same files per kommun (the executed notebook, HTML and PDF, audience "politiker", the
 bundled national example), from the same parameters, into fresh folders. The plain loop is what a
 user would write: ``papermill.execute_notebook`` (a fresh kernel each time), then the HTML export and
-the PDF, one kommun after the other. The fast batch is ``sdg_interactions.report.run_batch`` (warm,
+the PDF, one kommun after the other. The fast batch is ``sdg_interactions.report.batch.run_batch`` (warm,
 reused kernels; PDFs printed in parallel processes). Prints a markdown table for bench/RESULTS.md.
 """
 
@@ -38,28 +38,29 @@ def plain_loop(codes: list[str], out: Path, formats: tuple[str, ...]) -> float:
     """One kommun after the other: papermill in a fresh kernel, then HTML and PDF."""
     import papermill
 
-    from sdg_interactions import frameworks, report
+    from sdg_interactions import frameworks
+    from sdg_interactions.report import page, parameters
 
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     for code in codes:
-        params = report.check_parameters(kommun=code, output_dir=str(out))
-        paths = report.report_paths(out, frameworks.find_kommun(code))
-        nb = papermill.execute_notebook(str(report.template_path()), str(paths["ipynb"]), parameters=params,
+        params = parameters.check_parameters(kommun=code, output_dir=str(out))
+        paths = parameters.report_paths(out, frameworks.find_kommun(code))
+        nb = papermill.execute_notebook(str(parameters.template_path()), str(paths["ipynb"]), parameters=params,
                                         progress_bar=False, kernel_name="python3")
-        page = report.to_html(nb, lang=params["lang"], audience=params["audience"])
+        html = page.to_html(nb, lang=params["lang"], audience=params["audience"])
         if "html" in formats:
-            paths["html"].write_text(page, encoding="utf-8")
+            paths["html"].write_text(html, encoding="utf-8")
         if "pdf" in formats:
-            report.write_pdf(page, paths["pdf"])
+            page.write_pdf(html, paths["pdf"])
     return time.perf_counter() - started
 
 
 def fast_batch(codes: list[str], out: Path, formats: tuple[str, ...], jobs: int) -> float:
-    from sdg_interactions import report
+    from sdg_interactions.report import batch
 
-    result = report.run_batch([{"kommun": c, "output_dir": str(out)} for c in codes], output_dir=out,
-                              formats=formats, jobs=jobs, fast=True)
+    result = batch.run_batch([{"kommun": c, "output_dir": str(out)} for c in codes], output_dir=out,
+                             formats=formats, jobs=jobs, fast=True)
     if result.failed:
         raise SystemExit(f"fast batch failed: {result.failed}")
     return result.seconds

@@ -86,10 +86,6 @@ _VALID_LAYOUT = ("a long table with the columns source, target and score (option
 _ID_LIKE = re.compile(r"^[\w.\-]*\d[\w.\-]*$")
 
 
-def _name(path: str | os.PathLike) -> str:
-    return os.fspath(path)
-
-
 def csv_layout(header: Sequence[str], *, file: object = None) -> str:
     """Tell a long CSV (``"long"``) from a wide one (``"wide"``) by its header row.
 
@@ -131,9 +127,9 @@ def read_csv(path: str | os.PathLike, *, aggregated: bool | None = None) -> xr.D
     [[nan, 2.0], [-1.0, nan]]
     """
     header, rows = read_table(path)
-    if csv_layout(header, file=_name(path)) == "long":
-        return _long(_name(path), header, rows, aggregated)
-    return _wide(_name(path), header, rows, aggregated)
+    if csv_layout(header, file=os.fspath(path)) == "long":
+        return _long(os.fspath(path), header, rows, aggregated)
+    return _wide(os.fspath(path), header, rows, aggregated)
 
 
 def read_long_csv(path: str | os.PathLike, *, aggregated: bool | None = None) -> xr.Dataset:
@@ -164,7 +160,7 @@ def read_long_csv(path: str | os.PathLike, *, aggregated: bool | None = None) ->
     ([[nan, 2.0], [-1.0, nan]], '=a formula? no')
     """
     header, rows = read_table(path)
-    return _long(_name(path), header, rows, aggregated)
+    return _long(os.fspath(path), header, rows, aggregated)
 
 
 def read_wide_csv(path: str | os.PathLike, *, aggregated: bool | None = None) -> xr.Dataset:
@@ -183,7 +179,7 @@ def read_wide_csv(path: str | os.PathLike, *, aggregated: bool | None = None) ->
     [[nan, 2.0], [-1.5, nan]]
     """
     header, rows = read_table(path)
-    return _wide(_name(path), header, rows, aggregated)
+    return _wide(os.fspath(path), header, rows, aggregated)
 
 
 def _no_rows(name: str) -> InputFormatError:
@@ -370,7 +366,7 @@ def write_wide_csv(obj: xr.Dataset | xr.DataArray, path: str | os.PathLike) -> N
         if "uncertain" in obj:
             lost.append(f"{int(obj['uncertain'].astype(bool).sum())} uncertain mark(s)")
         if any(not text.startswith("0 ") for text in lost):
-            warnings.warn(f"{_name(path)}: a wide CSV file holds scores only; {' and '.join(lost)} not "
+            warnings.warn(f"{os.fspath(path)}: a wide CSV file holds scores only; {' and '.join(lost)} not "
                           "written. Use a long CSV or NetCDF file to keep them.", SdgInteractionsWarning,
                           stacklevel=2)
     aggregated = matrix.is_aggregated(obj)

@@ -23,6 +23,7 @@ import xarray as xr
 
 from sdg_interactions import frameworks, matrix
 from sdg_interactions.errors import InputFormatError, locate
+from sdg_interactions.matrix import plain_value
 
 __all__ = ["NETCDF_SIGNATURES", "is_netcdf", "read_netcdf", "write_netcdf"]
 
@@ -67,14 +68,7 @@ def _safe_attrs(attrs: Mapping) -> dict:
 
 def _plain_attrs(attrs: Mapping) -> dict:
     """Attributes as read back, made plain Python: arrays -> lists, numpy scalars -> numbers."""
-    plain = {}
-    for key, value in attrs.items():
-        if isinstance(value, np.ndarray):
-            value = value.tolist()
-        elif isinstance(value, np.generic):
-            value = value.item()
-        plain[key] = value
-    return plain
+    return {key: plain_value(value) for key, value in attrs.items()}
 
 
 def _as_text(values: np.ndarray) -> np.ndarray:
