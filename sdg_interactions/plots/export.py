@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import altair as alt
 
 __all__ = ["to_png", "to_svg"]
@@ -24,35 +27,52 @@ def _spec(chart: alt.TopLevelMixin) -> tuple[dict, dict]:
     return spec, options
 
 
-def to_svg(chart: alt.TopLevelMixin) -> str:
-    """Render a chart to an SVG string, offline.
+def to_svg(chart: alt.TopLevelMixin, path: str | os.PathLike | None = None) -> str:
+    """Render a chart to an SVG string, offline; with a ``path``, also write it there (UTF-8).
 
     Numbers follow the chart's language (``usermeta``): a decimal comma in Swedish charts.
 
     Examples
     --------
+    >>> import tempfile
     >>> from sdg_interactions.plots import heatmap
     >>> from sdg_interactions.matrix import toy_matrix
     >>> to_svg(heatmap(toy_matrix()))[:4]
     '<svg'
+    >>> p = Path(tempfile.mkdtemp()) / "karta.svg"
+    >>> svg = to_svg(heatmap(toy_matrix()), p)
+    >>> p.read_text("utf-8") == svg
+    True
     """
     import vl_convert
 
     spec, options = _spec(chart)
-    return vl_convert.vegalite_to_svg(spec, **options)
+    svg = vl_convert.vegalite_to_svg(spec, **options)
+    if path is not None:
+        Path(path).write_text(svg, encoding="utf-8")
+    return svg
 
 
-def to_png(chart: alt.TopLevelMixin, *, scale: float = 1) -> bytes:
-    """Render a chart to PNG bytes, offline; ``scale=2`` doubles the resolution (for print).
+def to_png(chart: alt.TopLevelMixin, path: str | os.PathLike | None = None, *, scale: float = 1) -> bytes:
+    """Render a chart to PNG bytes, offline; ``scale=2`` doubles the resolution (for print); with a
+    ``path``, also write the file.
 
     Examples
     --------
+    >>> import tempfile
     >>> from sdg_interactions.plots import heatmap
     >>> from sdg_interactions.matrix import toy_matrix
     >>> to_png(heatmap(toy_matrix()))[:8]
     b'\\x89PNG\\r\\n\\x1a\\n'
+    >>> p = Path(tempfile.mkdtemp()) / "karta.png"
+    >>> png = to_png(heatmap(toy_matrix()), p)
+    >>> p.read_bytes() == png
+    True
     """
     import vl_convert
 
     spec, options = _spec(chart)
-    return vl_convert.vegalite_to_png(spec, scale=scale, **options)
+    png = vl_convert.vegalite_to_png(spec, scale=scale, **options)
+    if path is not None:
+        Path(path).write_bytes(png)
+    return png
