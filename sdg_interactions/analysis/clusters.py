@@ -13,7 +13,7 @@ from sdg_interactions import frameworks
 from sdg_interactions.analysis._core import adjacency, node_result
 from sdg_interactions.matrix import node_ids
 
-__all__ = ["CLUSTER_THRESHOLD", "clusters"]
+__all__ = ["CLUSTER_THRESHOLD", "cluster_numbers", "clusters"]
 
 #: The smallest score of a link that joins two nodes in :func:`clusters`.
 CLUSTER_THRESHOLD = 2
@@ -57,11 +57,15 @@ def clusters(obj: xr.DataArray | xr.Dataset) -> xr.Dataset:
     >>> clusters(from_array(v, ["1.1", "1.2", "1.3", "1.4"]))["cluster"].values.tolist()
     [1, 1, 2, 2]
     """
-    a = adjacency(obj)
-    ids = node_ids(obj)
+    return node_result(obj, {"cluster": cluster_numbers(adjacency(obj), node_ids(obj))})
+
+
+def cluster_numbers(a: np.ndarray, ids: list[str]) -> np.ndarray:
+    """The cluster numbers of :func:`clusters` from ``A`` as an array ``(..., n, n)`` and the node ids,
+    looping over leading axes; for callers that already hold ``A`` (such as ``all_metrics``)."""
     keys = [frameworks.node_sort_key(i) for i in ids]
     flat = a.reshape(-1, *a.shape[-2:])
     numbers = np.stack([_cluster_numbers(m, keys) for m in flat]) if len(flat) else np.zeros((0, len(ids)))
-    return node_result(obj, {"cluster": numbers.reshape(a.shape[:-1]).astype(np.int64)})
+    return numbers.reshape(a.shape[:-1]).astype(np.int64)
 
 

@@ -15,8 +15,9 @@ from sdg_interactions.analysis._core import (
     signed_sums,
     to_table,
 )
-from sdg_interactions.analysis.clusters import clusters
+from sdg_interactions.analysis.clusters import cluster_numbers
 from sdg_interactions.analysis.influence import check_alpha, quadrant_codes, total_sums
+from sdg_interactions.matrix import node_ids
 from sdg_interactions.texts import check_lang
 
 __all__ = ['all_metrics', 'analysis_table']
@@ -54,9 +55,9 @@ def all_metrics(obj: xr.DataArray | xr.Dataset, *, alpha: float = 0.9,
     variables.update({name: parts[name] for name in PATHS_COLUMNS})
     variables.update(total_out=total_out, total_in=total_in, influence=influence, dependence=dependence,
                      quadrant=quadrant_codes(influence, dependence))
-    result = node_result(obj, variables)
     if include_clusters:
-        result["cluster"] = clusters(obj)["cluster"]
+        variables["cluster"] = cluster_numbers(a, node_ids(obj))
+    result = node_result(obj, variables)
     result.attrs["alpha"] = alpha
     return result
 
