@@ -1,4 +1,4 @@
-"""The command line: ``sdg-interactions analyse | scenario | report``; every subcommand is here.
+"""The command line: ``sdg-interactions analyse | scenario | template | report``; every subcommand is here.
 
 Exit codes: 0 ok; 1 a batch finished but some items failed; 2 bad input or usage. Errors print one
 clear line on stderr, never a traceback.
@@ -65,6 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
     scenario.add_argument("--out", metavar="FILE.csv",
                           help="write every node's effects and class to a CSV file")
     scenario.set_defaults(run=_run_scenario)
+    template = sub.add_parser("template", help=text("cli.template.help", "en"),
+                              description=text("cli.template.help", "en"))
+    template.add_argument("--nodes", required=True, metavar="NODES",
+                          help="a bundled name (weitz2018_sweden), a matrix file, or node ids such as 11.6,7.2,13.2")
+    template.add_argument("--respondents", default="1", metavar="N|NAMES",
+                          help="a number of sheets, or names separated by commas (default 1)")
+    template.add_argument("--lang", choices=LANGUAGES, default="sv", help="language of the sheets (default sv)")
+    template.add_argument("--out", required=True, metavar="FILE.xlsx", help="the Excel file to write")
+    template.set_defaults(run=_run_template)
     _add_report_parser(sub)
     return parser
 
@@ -146,6 +155,23 @@ def _run_scenario(args: argparse.Namespace) -> int:
         print(text("cli.source", lang, citation=ds.attrs["citation"]))
     if args.out:
         print(text("scenario.cli.written", lang, path=args.out, n=len(table)))
+    return EXIT_OK
+
+
+def _run_template(args: argparse.Namespace) -> int:
+    from sdg_interactions.io import nodes_from, write_template
+
+    if not str(args.out).lower().endswith(".xlsx"):
+        raise ValidationError(locate("the template is an Excel file", value=args.out, valid="a name ending in .xlsx"))
+    ids = nodes_from(args.nodes)
+    given = [name.strip() for name in str(args.respondents).split(",") if name.strip()]
+    respondents = int(given[0]) if len(given) == 1 and given[0].isdigit() else given
+    if respondents in (0, []):
+        raise ValidationError(locate("a template needs at least one respondent", value=args.respondents,
+                                     valid="a number such as 3, or names such as Anna,Bo"))
+    write_template(ids, args.out, respondents=respondents, lang=args.lang)
+    n = len(ids)
+    print(text("cli.template.written", args.lang, path=args.out, nodes=n, pairs=n * (n - 1)))
     return EXIT_OK
 
 

@@ -40,6 +40,7 @@ __all__ = [
     "WRITERS",
     "load_dataset",
     "load_matrix",
+    "nodes_from",
     "read_csv",
     "read_excel",
     "read_graphml",
@@ -257,6 +258,32 @@ def load_dataset(name_or_path: str | os.PathLike, *, aggregated: bool | None = N
                 f"no bundled data set of that name and no such file{hint}", value=name_or_path,
                 valid=f"a bundled name ({', '.join(names)}) or the path of an existing .csv or .nc file"))
     return read_matrix(name_or_path, aggregated=aggregated)
+
+
+def nodes_from(spec: str | os.PathLike) -> list[str]:
+    """The node ids a workshop or template is about, from one command-line style value.
+
+    ``spec`` is a bundled matrix name (its nodes: ``"weitz2018_sweden"`` gives the 34 targets of SEI's
+    Sweden case), the path of a matrix file in any readable format (its nodes), or node ids separated by
+    commas (``"11.6,7.2,MKM-1"``). The ids come back checked and in natural order, each once.
+
+    Examples
+    --------
+    >>> nodes_from("weitz2018_sweden")[:4], len(nodes_from("weitz2018_sweden"))
+    (['1.3', '1.5', '2.2', '2.4'], 34)
+    >>> nodes_from(" 7.2, 11.6 ,MKM-1")
+    ['7.2', '11.6', 'MKM-1']
+    """
+    text = os.fspath(spec)
+    names = frameworks.bundled_matrices()["name"].tolist()
+    if text in names or Path(text).is_file():
+        return matrix.node_ids(load_dataset(text))
+    ids = [frameworks.check_node_id(part, column="nodes") for part in text.split(",") if part.strip()]
+    if len(ids) < 2:
+        raise UnknownDatasetError(locate("need at least two nodes", value=text, valid=(
+            f"a bundled name ({', '.join(names)}), a matrix file, or node ids separated by commas such as "
+            "'11.6,7.2,13.2'")))
+    return sorted(dict.fromkeys(ids), key=frameworks.node_sort_key)
 
 
 _BUNDLED_ATTRS = ("name", "title_sv", "title_en", "scored_by_sv", "scored_by_en", "citation", "doi",
