@@ -1,0 +1,305 @@
+"""One document model for every report format: blocks of text, tables and figures, nothing else.
+
+A report is a :class:`Document`: a title, a language (``"sv"`` or ``"en"``), a tuple of *blocks* and
+free ``meta`` data. The blocks are small frozen dataclasses:
+
+* :class:`Heading` (``level`` 1–6);
+* :class:`Paragraph`, a tuple of *runs*: plain ``str``, :class:`Emphasis` or :class:`Strong`;
+* :class:`BulletList` of paragraphs;
+* :class:`Table` of display strings, with a header row (``columns``) and an optional caption;
+* :class:`Figure`, a chart as an SVG string (and optionally the same chart as PNG bytes, for Word);
+* :class:`Stamp`, the small print (version, data hash, parameters);
+* :class:`PageBreak`.
+
+No block knows a metric and no section knows a format: :func:`from_section` turns a section dict of
+:mod:`~sdg_interactions.report.sections` into blocks, and the writers in
+:mod:`sdg_interactions.report.writers` turn a document into HTML, PDF (Typst), Word or Markdown. All
+text is stored as it should be printed; escaping is each writer's job.
+
+Examples
+--------
+>>> section = {"id": "levers", "title": "De starkaste hävstängerna", "paragraphs": ["16.6 först."],
+...            "table": {"columns": ["rang", "nod"], "rows": [["1", "16.6"]]}, "data": {}}
+>>> [type(b).__name__ for b in from_section(section)]
+['Heading', 'Paragraph', 'Table']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+__all__ = [
+    "LANGS",
+    "Block",
+    "BulletList",
+    "Document",
+    "Emphasis",
+    "Figure",
+    "Heading",
+    "PageBreak",
+    "Paragraph",
+    "Run",
+    "Stamp",
+    "Strong",
+    "Table",
+    "from_section",
+    "run_text",
+]
+
+#: The languages a document can be written in.
+LANGS = ("sv", "en")
+
+
+@dataclass(frozen=True)
+class Emphasis:
+    """A run of emphasised (italic) text inside a :class:`Paragraph`."""
+
+    text: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", str(self.text))
+
+
+@dataclass(frozen=True)
+class Strong:
+    """A run of strong (bold) text inside a :class:`Paragraph`."""
+
+    text: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", str(self.text))
+
+
+Run: TypeAlias = str | Emphasis | Strong
+
+
+def run_text(run: Run) -> str:
+    """The plain text of a run.
+
+    Examples
+    --------
+    >>> run_text("a"), run_text(Emphasis("b")), run_text(Strong("c"))
+    ('a', 'b', 'c')
+    """
+    return run if isinstance(run, str) else run.text
+
+
+def _runs(runs: str | Run | Iterable[Run]) -> tuple[Run, ...]:
+    if isinstance(runs, str | Emphasis | Strong):
+        return (runs,)
+    out = tuple(runs)
+    for run in out:
+        if not isinstance(run, str | Emphasis | Strong):
+            raise TypeError(f"a paragraph run must be str, Emphasis or Strong, not {type(run).__name__}")
+    return out
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading; ``level`` 1 is the report's top level, 2 a section.
+
+    Examples
+    --------
+    >>> Heading("Sammanfattning", 2).level
+    2
+    """
+
+    text: str
+    level: int = 1
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", str(self.text))
+        if not 1 <= int(self.level) <= 6:
+            raise ValueError(f"heading level {self.level!r} is outside 1–6")
+        object.__setattr__(self, "level", int(self.level))
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph: a tuple of runs (``str``, :class:`Emphasis`, :class:`Strong`); one ``str`` is one run.
+
+    Examples
+    --------
+    >>> Paragraph("Hej").runs, Paragraph(["a ", Strong("b")]).text
+    (('Hej',), 'a b')
+    """
+
+    runs: tuple[Run, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "runs", _runs(self.runs))
+
+    @property
+    def text(self) -> str:
+        """The paragraph's plain text."""
+        return "".join(run_text(r) for r in self.runs)
+
+
+@dataclass(frozen=True)
+class BulletList:
+    """A bullet list; each item a :class:`Paragraph` (a ``str`` or a list of runs is made one).
+
+    Examples
+    --------
+    >>> BulletList(["a", [Emphasis("b")]]).items[1].text
+    'b'
+    """
+
+    items: tuple[Paragraph, ...]
+
+    def __post_init__(self) -> None:
+        items = (self.items,) if isinstance(self.items, str | Paragraph) else tuple(self.items)
+        object.__setattr__(self, "items", tuple(i if isinstance(i, Paragraph) else Paragraph(i) for i in items))
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of display strings: ``columns`` is the header row, every row has as many cells.
+
+    Examples
+    --------
+    >>> Table(["nod", "poäng"], [["1.1", -2]]).rows
+    (('1.1', '-2'),)
+    >>> Table(["a", "b"], [["1"]])
+    Traceback (most recent call last):
+    ...
+    ValueError: table row 0 has 1 cells, the header 2
+    """
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    caption: str = ""
+
+    def __post_init__(self) -> None:
+        columns = tuple(str(c) for c in self.columns)
+        if not columns:
+            raise ValueError("a table needs at least one column")
+        rows = tuple(tuple(str(v) for v in row) for row in self.rows)
+        for k, row in enumerate(rows):
+            if len(row) != len(columns):
+                raise ValueError(f"table row {k} has {len(row)} cells, the header {len(columns)}")
+        object.__setattr__(self, "columns", columns)
+        object.__setattr__(self, "rows", rows)
+        object.__setattr__(self, "caption", str(self.caption))
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart: an SVG string, a caption, an alt text for screen readers, and optionally PNG bytes of the
+    same chart (Word cannot show SVG reliably; without ``png`` the Word writer converts the SVG)."""
+
+    svg: str
+    caption: str = ""
+    alt: str = ""
+    png: bytes | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.svg, str) or "<svg" not in self.svg:
+            raise ValueError("Figure.svg must be an SVG string")
+        object.__setattr__(self, "caption", str(self.caption))
+        object.__setattr__(self, "alt", str(self.alt))
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """The small print at the end (or foot) of a report: version, data hash, parameters; one line each.
+
+    Examples
+    --------
+    >>> Stamp(["v0.1", "sha256 …"]).lines
+    ('v0.1', 'sha256 …')
+    """
+
+    lines: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        lines = (self.lines,) if isinstance(self.lines, str) else self.lines
+        object.__setattr__(self, "lines", tuple(str(line) for line in lines))
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """Start a new page (writers without pages ignore it or draw a rule)."""
+
+
+Block: TypeAlias = Heading | Paragraph | BulletList | Table | Figure | Stamp | PageBreak
+_BLOCKS = (Heading, Paragraph, BulletList, Table, Figure, Stamp, PageBreak)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A whole report: ``title`` (document metadata, not printed by itself), ``lang`` (``"sv"`` or
+    ``"en"``: hyphenation, page-number words), the ``blocks`` in order and free ``meta`` data.
+
+    Examples
+    --------
+    >>> doc = Document("Rapport", "sv", [Heading("Umeå"), Paragraph("Text.")])
+    >>> len(doc.blocks), doc.lang
+    (2, 'sv')
+    >>> Document("x", "de", [])
+    Traceback (most recent call last):
+    ...
+    ValueError: lang 'de' is not one of ('sv', 'en')
+    """
+
+    title: str
+    lang: str = "sv"
+    blocks: tuple[Block, ...] = ()
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.lang not in LANGS:
+            raise ValueError(f"lang {self.lang!r} is not one of {LANGS}")
+        blocks = tuple(self.blocks)
+        for block in blocks:
+            if not isinstance(block, _BLOCKS):
+                raise TypeError(f"not a document block: {type(block).__name__}")
+        object.__setattr__(self, "title", str(self.title))
+        object.__setattr__(self, "blocks", blocks)
+        object.__setattr__(self, "meta", dict(self.meta))
+
+
+def from_section(section: Mapping[str, Any] | None, *, figure: Figure | str | None = None) -> list[Block]:
+    """The blocks of a :mod:`~sdg_interactions.report.sections` section dict.
+
+    The title becomes a level-2 :class:`Heading` (level 1 for the ``"cover"``), each paragraph a
+    :class:`Paragraph`, then the ``figure`` (a :class:`Figure` or an SVG string), then the table as a
+    :class:`Table`. The ``"stamp"`` section becomes one :class:`Stamp` of its paragraphs. ``None`` or an
+    empty dict gives no blocks.
+
+    Parameters
+    ----------
+    section : mapping or None
+        ``{"id", "title", "paragraphs", "table", "data"}`` as the section functions return it.
+    figure : Figure or str, optional
+        A chart for the section; an SVG string is wrapped in a :class:`Figure` without a caption.
+
+    Returns
+    -------
+    list of Block
+
+    Examples
+    --------
+    >>> blocks = from_section({"id": "stamp", "title": "Stämpel", "paragraphs": ["v1", "abc"],
+    ...                        "table": None, "data": {}})
+    >>> blocks
+    [Stamp(lines=('v1', 'abc'))]
+    >>> from_section({"id": "cover", "title": "Umeå", "paragraphs": [], "table": None})
+    [Heading(text='Umeå', level=1)]
+    """
+    if not section:
+        return []
+    if section.get("id") == "stamp":
+        return [Stamp(tuple(section.get("paragraphs") or ()))]
+    blocks: list[Block] = []
+    if section.get("title"):
+        blocks.append(Heading(section["title"], 1 if section.get("id") == "cover" else 2))
+    blocks += [Paragraph(str(p)) for p in section.get("paragraphs") or ()]
+    if figure is not None:
+        blocks.append(figure if isinstance(figure, Figure) else Figure(figure))
+    table = section.get("table")
+    if table:
+        blocks.append(Table(table["columns"], table["rows"]))
+    return blocks

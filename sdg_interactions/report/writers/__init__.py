@@ -1,0 +1,65 @@
+"""Writers: a :class:`~sdg_interactions.report.document.Document` as HTML, PDF (Typst), Word or Markdown.
+
+* :mod:`~sdg_interactions.report.writers.html`: ``to_html`` / ``write_html``, one self-contained page;
+* :mod:`~sdg_interactions.report.writers.typst`: ``to_typst`` / ``write_typst`` (the source) and
+  ``to_pdf`` / ``write_pdf``, compiled by the ``typst`` package (no system libraries);
+* :mod:`~sdg_interactions.report.writers.docx`: ``to_docx`` / ``write_docx`` with python-docx;
+* :mod:`~sdg_interactions.report.writers.markdown`: ``to_markdown`` / ``write_markdown``.
+
+Each writer imports its library only when called. :func:`write` picks the writer from the file's
+extension. Every writer prints every text as itself: user labels are escaped for the format, and
+characters no format can hold (C0 control characters other than tab and newline) are dropped
+(:func:`clean`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from importlib import import_module
+from pathlib import Path
+
+__all__ = ["FORMATS", "clean", "write"]
+
+#: Extension → (module, function) of the writer :func:`write` uses.
+FORMATS = {
+    ".html": ("html", "write_html"),
+    ".htm": ("html", "write_html"),
+    ".pdf": ("typst", "write_pdf"),
+    ".typ": ("typst", "write_typst"),
+    ".docx": ("docx", "write_docx"),
+    ".md": ("markdown", "write_markdown"),
+}
+
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean(text: object) -> str:
+    """``text`` as ``str`` without the characters XML (and so Word) cannot hold; ``\\r\\n`` and ``\\r`` become
+    ``\\n``.
+
+    Examples
+    --------
+    >>> clean("a\\x00b\\x1bc\\r\\nd\\te")
+    'abc\\nd\\te'
+    """
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    return _UNSAFE.sub("", text)
+
+
+def write(doc, path: str | os.PathLike) -> Path:
+    """Write ``doc`` to ``path`` with the writer its extension names (``.html``, ``.pdf``, ``.typ``,
+    ``.docx``, ``.md``).
+
+    Examples
+    --------
+    >>> write(None, "report.odt")
+    Traceback (most recent call last):
+    ...
+    ValueError: no writer for '.odt'; known: .html, .htm, .pdf, .typ, .docx, .md
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise ValueError(f"no writer for {suffix!r}; known: {', '.join(FORMATS)}")
+    module, name = FORMATS[suffix]
+    return getattr(import_module(f"{__name__}.{module}"), name)(doc, path)
