@@ -90,3 +90,57 @@ def test_analyse_out_excel_has_translated_headers_and_all_nodes(tmp_path, capsys
     assert len(rows) == 35
     assert "systemisk påverkan" in rows[0]
     assert {row[0] for row in rows[1:]} >= {"16.6", "17.11"}
+
+
+def test_version_prints_the_package_version(capsys):
+    from importlib.metadata import version
+
+    import sdg_interactions
+
+    assert main(["--version"]) == 0
+    out = capsys.readouterr().out
+    assert out.strip() == f"sdg-interactions {sdg_interactions.__version__}"
+    assert sdg_interactions.__version__ == version("sdg_interactions")
+
+
+FORMULA = '=HYPERLINK("http://x","klick")'
+
+
+def _graphml_with_formula_label(tmp_path, how):
+    """A user's own framework node (LULEA-1) whose Swedish label is a spreadsheet formula."""
+    import networkx as nx
+    import numpy as np
+
+    from sdg_interactions.io import write_graphml
+    from sdg_interactions.matrix import from_array, to_graph, with_node_labels
+
+    m = from_array(np.array([[np.nan, 2, -1], [1, np.nan, 3], [0, -2, np.nan]]), ["LULEA-1", "LULEA-2", "7.2"])
+    path = tmp_path / "lulea.graphml"
+    if how == "networkx":
+        G = to_graph(m)
+        G.nodes["LULEA-1"]["label_sv"] = FORMULA
+        G.graph.pop("valid_range")  # a list: GraphML has no type for it (write_graphml encodes it)
+        nx.write_graphml(G, path)
+    else:
+        write_graphml(with_node_labels(m, pd.DataFrame({"id": ["LULEA-1"], "label_sv": [FORMULA]})), path)
+    return path
+
+
+def _csv_rows(path):
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return {row["node"]: row for row in csv.DictReader(f)}
+
+
+@pytest.mark.parametrize("how", ["networkx", "with_node_labels"])
+@pytest.mark.parametrize("command", [["analyse"], ["scenario", "--priorities", "7.2"]])
+def test_out_csv_writes_a_formula_label_as_text(tmp_path, capsys, how, command):
+    source = _graphml_with_formula_label(tmp_path, how)
+    out = tmp_path / "out.csv"
+    assert main([command[0], str(source), *command[1:], "--out", str(out)]) == 0
+    assert FORMULA in capsys.readouterr().out  # the terminal shows the label as it is
+    rows = _csv_rows(out)
+    assert rows["LULEA-1"]["label"] == "'" + FORMULA
+    assert rows["LULEA-2"]["label"] == "LULEA-2"
+    assert rows["7.2"]["label"] == "Öka andelen förnybar energi i världen"

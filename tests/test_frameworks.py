@@ -197,8 +197,12 @@ def test_check_node_id_invalid(node_id, problem):
     message = str(info.value)
     assert repr(node_id.strip()) in message
     assert message.startswith("workshop.csv, row 7, column 'source': ")
-    # the valid forms are named: all of them, or the ids of the framework the prefix belongs to
-    assert "PREFIX-N" in message or "Valid: one of its" in message
+    # the valid forms are named: the ids of the framework the prefix belongs to (SDG-, MKM-, FH-, MN-), else all
+    if " to " in problem:
+        assert "Valid: one of its " in message and message.endswith(f" ids, {problem}.")
+        assert "PREFIX-N" not in message
+    else:
+        assert "PREFIX-N" in message and "one of its" not in message
 
 
 @pytest.mark.parametrize(("node_id", "problem"), [("", "not a valid node id"), ("   ", "not a valid node id"),
@@ -367,3 +371,66 @@ def test_published_metrics_file():
     metrics = pd.read_csv(path, dtype={"target": str})
     assert len(metrics) == 34
     assert metrics.set_index("target").loc["16.6", "sum_plus_second"] == 567
+
+
+# --- a registered framework in matrices ---------------------------------------------------------
+
+LULEA_TABLE = pd.DataFrame({"id": ["LULEA-1", "LULEA-2", "LULEA-3"],
+                            "label_sv": ["Fossilfri stad", "Hållbara resor", "Levande centrum"],
+                            "label_en": ["Fossil-free city", "", "Lively centre"],
+                            "group": ["Klimat", "Klimat", "Stad"]})
+
+#: A mixed matrix: SDG 7 targets and LULEA nodes; the SDG-7 pair and the Klimat pair are within-goal.
+MIXED = pd.DataFrame([("LULEA-1", "7.2", "2"), ("LULEA-2", "7.3", "1"), ("LULEA-2", "7.2", "-1"),
+                      ("7.2", "LULEA-3", "3"), ("LULEA-1", "LULEA-2", "3"), ("LULEA-3", "LULEA-1", "-2"),
+                      ("7.2", "7.3", "2")], columns=["source", "target", "score"])
+
+
+@pytest.fixture
+def lulea_goals():
+    framework = fw.register_from_table(LULEA_TABLE)
+    yield framework
+    fw.unregister("LULEA")
+
+
+def _coord(ds, name):
+    return ds[f"source_{name}"].to_series().to_dict()
+
+
+def test_a_matrix_of_registered_nodes_gets_their_labels_as_coordinates():
+    from sdg_interactions.matrix import from_long
+
+    before = from_long(MIXED)  # LULEA is not registered yet: the ids label themselves
+    assert _coord(before, "label_sv")["LULEA-1"] == "LULEA-1"
+    fw.register_from_table(LULEA_TABLE)
+    try:
+        ds = from_long(MIXED)
+    finally:
+        fw.unregister("LULEA")
+    assert ds.indexes["source"].tolist() == ["7.2", "7.3", "LULEA-1", "LULEA-2", "LULEA-3"]
+    assert _coord(ds, "label_sv") == {"7.2": "Öka andelen förnybar energi i världen",
+                                      "7.3": "Fördubbla ökningen av energieffektivitet",
+                                      "LULEA-1": "Fossilfri stad", "LULEA-2": "Hållbara resor",
+                                      "LULEA-3": "Levande centrum"}
+    # a label given in one language only stands for both
+    assert [_coord(ds, "label_en")[k] for k in ("LULEA-1", "LULEA-2")] == ["Fossil-free city", "Hållbara resor"]
+    assert _coord(ds, "group") == {"7.2": "7", "7.3": "7", "LULEA-1": "Klimat", "LULEA-2": "Klimat",
+                                   "LULEA-3": "Stad"}
+    assert set(_coord(ds, "framework").values()) == {"sdg_target", "LULEA"}
+    assert ds["target_label_sv"].sel(target="LULEA-3").item() == "Levande centrum"
+
+
+@pytest.mark.parametrize(("how", "klimat_to_sdg7"), [("sum", 2.0), ("mean", 2 / 3)])
+def test_goal_rollup_groups_registered_nodes_by_their_group(lulea_goals, how, klimat_to_sdg7):
+    import xarray as xr
+
+    from sdg_interactions.analysis import goal_rollup
+    from sdg_interactions.matrix import from_long
+
+    rolled = goal_rollup(from_long(MIXED), how=how)
+    goals = ["SDG-7", "Klimat", "Stad"]
+    # Klimat -> SDG-7: LULEA-1 -> 7.2 (2), LULEA-2 -> 7.3 (1), LULEA-2 -> 7.2 (-1); within-goal pairs dropped
+    expected = xr.DataArray([[np.nan, np.nan, 3.0], [klimat_to_sdg7, np.nan, np.nan], [np.nan, -2.0, np.nan]],
+                            dims=("source", "target"), coords={"source": goals, "target": goals}, name="score")
+    xr.testing.assert_allclose(rolled.reset_coords(drop=True).rename("score"), expected)
+    assert _coord(rolled, "label_sv") == {"SDG-7": "Hållbar energi för alla", "Klimat": "Klimat", "Stad": "Stad"}

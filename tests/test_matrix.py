@@ -1,5 +1,7 @@
 """Tests of sdg_interactions.matrix, tables and graph: the data model, its constructors and aggregation."""
 
+import re
+
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -19,7 +21,7 @@ from sdg_interactions import (
     to_wide,
     validate,
 )
-from sdg_interactions.matrix import is_aggregated, score_problems
+from sdg_interactions.matrix import FALSE_WORDS, TRUE_WORDS, is_aggregated, parse_uncertain, score_problems
 
 
 def long_table(**columns):
@@ -200,3 +202,53 @@ def test_graph_round_trip_keeps_zero_edges_comments_and_isolated_nodes():
 def test_from_graph_rejects_bad_score():
     with pytest.raises(ValidationError, match="outside the scale"):
         from_graph(nx.DiGraph([("8.1", "8.2", {"score": 9})]))
+
+
+@pytest.mark.parametrize("dim", ["kommun", "source", "target", "respondents"])
+def test_aggregate_over_a_dim_the_matrix_lacks_is_refused(dim):
+    m = from_array(np.full((2, 2, 2), np.nan), ["8.1", "8.2"], respondents=["a", "b"])
+    with pytest.raises(ValidationError, match=rf"no dim of that name: '{dim}'.*'respondent'"):
+        aggregate(m, dim=dim)
+
+
+@pytest.mark.parametrize("trim", [0.5, 0.6, -1, -0.01, 1, float("nan"), True, "0.1", None])
+def test_aggregate_refuses_a_trim_outside_zero_to_a_half(trim):
+    m = from_array(np.full((2, 2, 2), np.nan), ["8.1", "8.2"], respondents=["a", "b"])
+    with pytest.raises(ValidationError, match=r"trim.*0 <= trim < 0\.5"):
+        aggregate(m, "trimmed", trim=trim)
+
+
+@pytest.mark.parametrize("method", ["mean", "median", "trimmed"])
+def test_aggregate_of_a_dask_stack_stays_lazy_and_computes_the_numpy_result(method):
+    import dask.array as dask_array  # in the test extra: never skipped
+    rng = np.random.default_rng(11)
+    values = rng.integers(-3, 4, size=(10, 5, 5)).astype(float)
+    values[rng.random(values.shape) < 0.2] = np.nan
+    values[:, np.arange(5), np.arange(5)] = np.nan
+    values[:, 0, 1] = np.nan  # a cell no one scored
+    ids = ["8.1", "8.2", "8.10", "8.a", "MKM-1"]
+    ds = from_array(values, ids, respondents=[f"r{k}" for k in range(10)]).to_dataset()
+    lazy = aggregate(ds.chunk({"respondent": 1}), method, trim=0.2)
+    assert isinstance(lazy.data, dask_array.Array) and lazy.chunks is not None
+    eager = aggregate(ds, method, trim=0.2)
+    assert isinstance(eager.data, np.ndarray)
+    xr.testing.assert_identical(lazy.compute(), eager)
+    assert np.isnan(eager.sel(source="8.1", target="8.2")).item()
+
+
+@pytest.mark.parametrize(("word", "marked"), [("sant", True), ("SANT", True), ("falskt", False), ("1.0", True),
+                                              ("0.0", False), (" Ja ", True), ("nej", False), ("", False)])
+def test_parse_uncertain_reads_every_word(word, marked):
+    assert parse_uncertain(pd.Series([word])).tolist() == [marked]
+
+
+def test_bad_uncertain_mark_lists_every_accepted_word():
+    with pytest.raises(ValidationError) as caught:
+        parse_uncertain(pd.Series(["ja", "kanske"]), file="svar.csv")
+    message = str(caught.value)
+    assert message.startswith("svar.csv, row 3, column 'uncertain'") and "'kanske'" in message
+    valid = message.split("Valid: ", 1)[1]
+    words = set(re.findall(r"\w+(?:\.\w+)?", valid)) - {"not", "marked", "blank"}
+    assert words == {"0", "0.0", "false", "falskt", "nej", "no", "1", "1.0", "ja", "sant", "true", "x", "yes"}
+    assert words == (TRUE_WORDS | FALSE_WORDS | {"1.0", "0.0"}) - {""}
+    assert valid.startswith("blank,")  # the blank cell ("" in FALSE_WORDS) is named, not shown as ''

@@ -23,10 +23,12 @@ def published():
 
 def test_sweden_reproduces_published_metrics(sweden, published):
     result = sdg_synergies(sweden)
-    assert [str(n) for n in result["node"].values] == list(published.index)
-    for ours, theirs in [("out_sum", "Sum"), ("out_pos", "Pos"), ("out_neg", "Neg"),
-                         ("second_order", "second_order"), ("systemic", "sum_plus_second")]:
-        np.testing.assert_array_equal(result[ours].values, published[theirs].astype(float).values, err_msg=ours)
+    names = {"out_sum": "Sum", "out_pos": "Pos", "out_neg": "Neg", "second_order": "second_order",
+             "systemic": "sum_plus_second"}
+    expected = xr.Dataset({ours: ("node", published[theirs].astype(float).to_numpy())
+                           for ours, theirs in names.items()}, coords={"node": published.index.to_numpy()})
+    # the same nodes in the same (published) order, the same numbers, exactly
+    xr.testing.assert_equal(result[list(names)].reset_coords(drop=True), expected)
 
 
 def test_sweden_reproduces_published_ranks(sweden, published):
@@ -56,7 +58,8 @@ def test_hand_computed_small_matrix():
     assert r["second_order"].values.tolist() == [-0.5, 0.5, 1.5]
     a = np.array([[0, 2, -1], [1, 0, 0], [0, 3, 0]], dtype=float)
     np.testing.assert_array_equal(r["second_order"].values, 0.5 * (a @ a).sum(axis=1))
-    assert r["rank"].values.tolist() == [3, 2, 1]
+    expected = xr.DataArray([3, 2, 1], dims="node", coords={"node": ["1.1", "1.2", "1.3"]}, name="rank")
+    xr.testing.assert_equal(r["rank"].reset_coords(drop=True), expected)
 
 
 def test_nan_reads_as_zero_and_diagonal_is_ignored():

@@ -122,16 +122,23 @@ def test_mixed_frameworks():
                        [0, 0, 1, nan]])
     m = from_array(values, ["7.2", "13.2", "MKM-1", "FH-3"])
     s = sc.scenario(m, ["13.2", "FH-3"])
-    assert s["node"].to_numpy().tolist() == ["7.2", "13.2", "MKM-1", "FH-3"]
-    assert s["framework"].to_numpy().tolist() == ["sdg_target", "sdg_target", "miljomal", "folkhalsomal"]
-    # direct from 13.2 [1, 0, 2, -2] and FH-3 [0, 0, 1, 0]
-    assert s["direct_pos"].to_numpy().tolist() == [1, 0, 3, 0]
-    assert s["direct_neg"].to_numpy().tolist() == [0, 0, 0, -2]
-    # into 13.2: 13.2 → 7.2 → 13.2 (1·2), 13.2 → MKM-1 → 13.2 (2·1), FH-3 → MKM-1 → 13.2 (1·1): ½·5
-    # into MKM-1: 13.2 → 7.2 → MKM-1 (1·3): ½·3; and 13.2 → FH-3 → MKM-1 (−2·1): ½·(−2)
-    assert s["indirect_pos"].to_numpy().tolist() == [0, 2.5, 1.5, 0]
-    assert s["indirect_neg"].to_numpy().tolist() == [0, 0, -1, 0]
-    assert s["class"].to_numpy().tolist() == ["partly_supported", "prioritised", "comes_along", "prioritised"]
+    nodes = {"node": ["7.2", "13.2", "MKM-1", "FH-3"],
+             "framework": ("node", np.array(["sdg_target", "sdg_target", "miljomal", "folkhalsomal"], dtype=object))}
+    expected = xr.Dataset(
+        {
+            # direct from 13.2 [1, 0, 2, -2] and FH-3 [0, 0, 1, 0]
+            "direct_pos": ("node", [1.0, 0, 3, 0]),
+            "direct_neg": ("node", [0.0, 0, 0, -2]),
+            # into 13.2: 13.2 → 7.2 → 13.2 (1·2), 13.2 → MKM-1 → 13.2 (2·1), FH-3 → MKM-1 → 13.2 (1·1): ½·5
+            # into MKM-1: 13.2 → 7.2 → MKM-1 (1·3): ½·3; and 13.2 → FH-3 → MKM-1 (−2·1): ½·(−2)
+            "indirect_pos": ("node", [0.0, 2.5, 1.5, 0]),
+            "indirect_neg": ("node", [0.0, 0, -1, 0]),
+            "class": ("node", np.array(["partly_supported", "prioritised", "comes_along", "prioritised"])),
+        },
+        coords=nodes,
+    )
+    got = s[list(expected.data_vars)].reset_coords([c for c in s.coords if c not in nodes], drop=True)
+    xr.testing.assert_equal(got, expected)
     conflicts = sc.triggered_conflicts(m, ["13.2", "FH-3"])
     assert conflicts[["source", "target", "score"]].to_numpy().tolist() == [["13.2", "FH-3", -2.0]]
     assert conflicts["target_label_en"].tolist() == [s["label_en"].to_numpy()[3]]

@@ -30,6 +30,11 @@ from sdg_interactions.matrix.model import (
 __all__ = ["column_letter", "from_long", "from_wide", "parse_scores", "parse_uncertain"]
 
 _MINUS = str.maketrans({"\u2212": "-", "\u2013": "-", "\xa0": "", " ": ""})
+#: Every word :func:`parse_uncertain` accepts, for its error message (built from the word sets, so it can't drift).
+_UNCERTAIN_VALID = (
+    f"blank, {', '.join(sorted((FALSE_WORDS | {'0.0'}) - {''}))} (not marked); "
+    f"{', '.join(sorted(TRUE_WORDS | {'1.0'}))} (marked)"
+)
 
 
 def parse_scores(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -48,7 +53,8 @@ def parse_scores(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def parse_uncertain(column: pd.Series, *, file: object = None, rows: Iterable[int] | None = None) -> np.ndarray:
-    """Read an ``uncertain`` column: blank/0/false/no/nej -> False, 1/true/yes/ja/x -> True.
+    """Read an ``uncertain`` column: the words of :data:`FALSE_WORDS` (blank included) or ``0.0`` -> False,
+    those of :data:`TRUE_WORDS` or ``1.0`` -> True, case-insensitive.
 
     Anything else raises :class:`ValidationError` naming the file and row.
 
@@ -77,7 +83,7 @@ def parse_uncertain(column: pd.Series, *, file: object = None, rows: Iterable[in
                     row=row,
                     column="uncertain",
                     value=value,
-                    valid="blank, 0, false, no or nej (not marked); 1, true, yes, ja or x (marked)",
+                    valid=_UNCERTAIN_VALID,
                 )
             )
     return out
