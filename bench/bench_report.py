@@ -35,7 +35,7 @@ def _cpu_model() -> str:
 
 
 def plain_loop(codes: list[str], out: Path, formats: tuple[str, ...]) -> float:
-    """One kommun after the other: papermill in a fresh kernel, then HTML and PDF."""
+    """One kommun after the other: papermill in a fresh kernel, then the documents (HTML, PDF, Word)."""
     import papermill
 
     from sdg_interactions import frameworks
@@ -48,11 +48,8 @@ def plain_loop(codes: list[str], out: Path, formats: tuple[str, ...]) -> float:
         paths = parameters.report_paths(out, frameworks.find_kommun(code))
         nb = papermill.execute_notebook(str(parameters.template_path()), str(paths["ipynb"]), parameters=params,
                                         progress_bar=False, kernel_name="python3")
-        html = page.to_html(nb, lang=params["lang"], audience=params["audience"])
-        if "html" in formats:
-            paths["html"].write_text(html, encoding="utf-8")
-        if "pdf" in formats:
-            page.write_pdf(html, paths["pdf"])
+        doc = page.document_of(nb, title=str(code), lang=params["lang"], audience=params["audience"])
+        page.write_documents(doc, {kind: paths[kind] for kind in formats})
     return time.perf_counter() - started
 
 
@@ -73,7 +70,7 @@ def main() -> None:
     parser.add_argument("--all", action="store_true", help="also time all 290 kommuner with the fast batch")
     parser.add_argument("--jobs", type=int, default=1,
                         help="parallel kernels for --all (and an extra fast row with them); default 1")
-    parser.add_argument("--format", default="html,pdf", help="html, pdf or html,pdf (default)")
+    parser.add_argument("--format", default="html,pdf,docx", help="any of html, pdf, docx (default all three)")
     args = parser.parse_args()
 
     from sdg_interactions import __version__, frameworks

@@ -212,8 +212,9 @@ def _add_report_parser(subparsers) -> argparse.ArgumentParser:
     report.add_argument("--output-dir", default="reports", metavar="DIR", help="default ./reports")
     report.add_argument("--jobs", type=int, default=1, metavar="N",
                         help="reports run in parallel (default 1)")
-    report.add_argument("--format", default="html,pdf", metavar="LIST",
-                        help="html, pdf or html,pdf (default); the executed notebook is always written")
+    report.add_argument("--format", default="html,pdf,docx", metavar="LIST",
+                        help="any of html, pdf, docx, comma-separated (default all three); the executed "
+                             "notebook is always written")
     report.add_argument("--aggregate", choices=AGGREGATIONS, default="mean",
                         help="how several respondents' answers are combined (default mean)")
     report.add_argument("--top-k", type=int, default=5, metavar="K", help="levers shown (default 5)")
@@ -236,7 +237,7 @@ def _run_report(args: argparse.Namespace) -> int:
     formats = [f.strip() for f in str(args.format).split(",") if f.strip()]
     bad = [f for f in formats if f not in FORMATS]
     if bad:
-        raise ValidationError(locate("unknown format", value=bad[0], valid="html, pdf or html,pdf"))
+        raise ValidationError(locate("unknown format", value=bad[0], valid="html, pdf, docx, comma-separated"))
     if args.jobs < 1:
         raise ValidationError(locate("--jobs must be at least 1", value=args.jobs))
     if args.matrices_dir is not None and not Path(args.matrices_dir).is_dir():

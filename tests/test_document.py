@@ -128,14 +128,14 @@ def word(doc, tmp_path_factory):
 
 def test_from_section_maps_real_sections(parts):
     levers = from_section(parts["levers"])
-    assert levers[0] == Heading("De starkaste hävstängerna", 2)
+    assert levers[0] == Heading("De starkaste hävstängerna", 2, "levers")
     assert [b.text for b in levers[1:-1]] == parts["levers"]["paragraphs"]
     table = levers[-1]
     assert isinstance(table, Table)
     assert table.columns == tuple(parts["levers"]["table"]["columns"])
     assert [row[1] for row in table.rows] == ["16.6", "12.1", "8.4", "12.5", "9.5"]
     assert table.rows[0][2] == HOSTILE_LABEL
-    assert from_section(parts["cover"])[0] == Heading("Samspel mellan målen i Agenda 2030: Umeå", 1)
+    assert from_section(parts["cover"])[0] == Heading("Samspel mellan målen i Agenda 2030: Umeå", 1, "cover")
     stamp = from_section(parts["stamp"])
     assert stamp == [Stamp(tuple(parts["stamp"]["paragraphs"]))]
     assert any(parts["stamp"]["data"]["hash"] in line for line in stamp[0].lines)

@@ -1,8 +1,9 @@
 """Running reports: one or a batch, on fresh or warm kernels; HTML and PDF export.
 
-One report is the template ``template.ipynb`` run with papermill for one kommun and one matrix, then
-exported to a self-contained HTML file (no code, charts as inline SVG, nothing loaded from the internet)
-and a PDF.
+One report is the template ``template.ipynb`` run with papermill for one kommun and one matrix; its
+sections make one document (:func:`~sdg_interactions.report.page.document_of`), written as a
+self-contained HTML file (charts as inline SVG, nothing loaded from the internet), a PDF (Typst) and a
+Word file.
 
 Two ways to run a batch (:func:`run_batch`), which give the same notebooks:
 
@@ -11,11 +12,11 @@ Two ways to run a batch (:func:`run_batch`), which give the same notebooks:
   Each report still runs through :func:`papermill.execute_notebook`, on a reused kernel: before each
   report the kernel's namespace is reset (``InteractiveShell.reset(new_session=True)``: every user
   variable and the output history go, the execution counter restarts at 1) and checked to hold only
-  the names a fresh kernel holds; a kernel that died or fails the check is replaced. PDFs are printed
-  in a pool of processes (one per CPU) while the kernels run the next notebooks. The notebooks equal
+  the names a fresh kernel holds; a kernel that died or fails the check is replaced. Documents are
+  written in a pool of processes (one per CPU) while the kernels run the next notebooks. The notebooks equal
   plain papermill's up to what :func:`normalise_notebook` lists.
 
-papermill, nbclient and nbconvert are imported inside the functions that need them.
+papermill, nbclient and the writers are imported inside the functions that need them.
 """
 
 from __future__ import annotations
@@ -35,35 +36,36 @@ from sdg_interactions.errors import SdgInteractionsError, ValidationError, locat
 from sdg_interactions.io import load_dataset
 from sdg_interactions.matrix import node_ids
 from sdg_interactions.report.kernels import Kernel, execute, fresh_kernel
-from sdg_interactions.report.page import html_exporter, load_weasyprint, to_html, write_pdf
+from sdg_interactions.report.page import document_of, write_documents
 from sdg_interactions.report.parameters import FORMATS, check_parameters, report_paths, template_path
 from sdg_interactions.texts import text
 
-__all__ = ["BatchResult", "normalise_notebook", "run_batch", "run_one"]
+__all__ = ["BatchResult", "normalise_notebook", "run_batch", "run_one", "warm_writers"]
+
+
+def warm_writers() -> None:
+    """Import the document writers (Typst, python-docx) in a worker process before the first document."""
+    from sdg_interactions.report.writers import docx, typst  # noqa: F401
 
 def run_one(parameters: dict, *, output_dir: Path, formats: Sequence[str], kernel: Kernel | None,
-                pdf_pool=None):
-    """Run and export one report; return its paths and, with a ``pdf_pool``, the PDF's future."""
+            pool=None):
+    """Run one report and write its documents; return its paths and, with a ``pool`` (of processes),
+    the future of the documents being written."""
     place = frameworks.find_kommun(parameters["kommun"])
     paths = report_paths(output_dir, place)
     data = load_dataset(parameters["matrix"])  # a bad file fails here, with the reader's clear message
     if parameters["priorities"]:
         check_priorities(parameters["priorities"], node_ids(data))
     nb = execute(template_path(), parameters, paths["ipynb"], kernel)
-    written, future = {"ipynb": paths["ipynb"]}, None
-    if "html" in formats or "pdf" in formats:
-        title = text("report.document_title", parameters["lang"], kommun=place["kommun"])
-        page = to_html(nb, title=title, lang=parameters["lang"], audience=parameters["audience"])
-        if "html" in formats:
-            paths["html"].write_text(page, encoding="utf-8")
-            written["html"] = paths["html"]
-        if "pdf" in formats:
-            if pdf_pool is None:
-                write_pdf(page, paths["pdf"])
-            else:
-                future = pdf_pool.submit(write_pdf, page, paths["pdf"])
-            written["pdf"] = paths["pdf"]
-    return written, future
+    title = text("report.document_title", parameters["lang"], kommun=place["kommun"])
+    doc = document_of(nb, title=title, lang=parameters["lang"], audience=parameters["audience"])
+    wanted = {kind: paths[kind] for kind in formats}
+    future = None
+    if pool is None:
+        write_documents(doc, wanted)
+    else:
+        future = pool.submit(write_documents, doc, wanted)
+    return {"ipynb": paths["ipynb"], **wanted}, future
 
 
 @dataclass
@@ -133,17 +135,17 @@ def run_batch(reports: Iterable[Mapping], *, output_dir: str | os.PathLike, form
             result.written.pop(code, None)
             result.failed[code] = message
 
-    pdf_pool = None
-    if fast and "pdf" in formats and len(checked) > 1:
-        # PDFs print in other processes (one per CPU, at least one per job) while the kernels run the
-        # next notebooks: printing costs more than running a notebook on a warm kernel
+    pool = None
+    if fast and ("pdf" in formats or "docx" in formats) and len(checked) > 1:
+        # documents are written in other processes (one per CPU, at least one per job) while the kernels
+        # run the next notebooks
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         workers = min(max(jobs, os.cpu_count() or 1), len(checked))
-        pdf_pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-        for _ in range(workers):  # start the printers now: they load WeasyPrint while the kernels warm up
-            pdf_pool.submit(load_weasyprint)
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        for _ in range(workers):  # start the writers now: they import Typst and python-docx meanwhile
+            pool.submit(warm_writers)
     charts = any(p["audience"] == "forvaltning" for p in checked)
     def worker() -> None:
         kernel = None
@@ -158,7 +160,7 @@ def run_batch(reports: Iterable[Mapping], *, output_dir: str | os.PathLike, form
                     if fast:
                         kernel = fresh_kernel(kernel, charts=charts)
                     paths, future = run_one(parameters, output_dir=root, formats=formats, kernel=kernel,
-                                                pdf_pool=pdf_pool)
+                                            pool=pool)
                     with lock:
                         result.written[code] = paths
                         if future is not None:
@@ -184,8 +186,6 @@ def run_batch(reports: Iterable[Mapping], *, output_dir: str | os.PathLike, form
             thread.start()
         if checked:  # while the kernels start: what every report needs in this process
             import papermill  # noqa: F401
-
-            html_exporter()
         for thread in threads:
             thread.join()
         for code, future in pending:
@@ -194,8 +194,8 @@ def run_batch(reports: Iterable[Mapping], *, output_dir: str | os.PathLike, form
             except Exception as error:
                 fail(code, error)
     finally:
-        if pdf_pool is not None:
-            pdf_pool.shutdown()
+        if pool is not None:
+            pool.shutdown()
         if bar is not None:
             bar.close()
     result.seconds = time.perf_counter() - started

@@ -98,7 +98,8 @@ def _runs(runs: str | Run | Iterable[Run]) -> tuple[Run, ...]:
 
 @dataclass(frozen=True)
 class Heading:
-    """A heading; ``level`` 1 is the report's top level, 2 a section.
+    """A heading; ``level`` 1 is the report's top level, 2 a section. ``anchor`` names the section it
+    opens (``"levers"``), so an HTML page can link to it; "" for none.
 
     Examples
     --------
@@ -108,9 +109,11 @@ class Heading:
 
     text: str
     level: int = 1
+    anchor: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", str(self.text))
+        object.__setattr__(self, "anchor", str(self.anchor))
         if not 1 <= int(self.level) <= 6:
             raise ValueError(f"heading level {self.level!r} is outside 1–6")
         object.__setattr__(self, "level", int(self.level))
@@ -287,7 +290,7 @@ def from_section(section: Mapping[str, Any] | None, *, figure: Figure | str | No
     >>> blocks
     [Stamp(lines=('v1', 'abc'))]
     >>> from_section({"id": "cover", "title": "Umeå", "paragraphs": [], "table": None})
-    [Heading(text='Umeå', level=1)]
+    [Heading(text='Umeå', level=1, anchor='cover')]
     """
     if not section:
         return []
@@ -295,7 +298,8 @@ def from_section(section: Mapping[str, Any] | None, *, figure: Figure | str | No
         return [Stamp(tuple(section.get("paragraphs") or ()))]
     blocks: list[Block] = []
     if section.get("title"):
-        blocks.append(Heading(section["title"], 1 if section.get("id") == "cover" else 2))
+        level = 1 if section.get("id") == "cover" else 2
+        blocks.append(Heading(section["title"], level, str(section.get("id", ""))))
     blocks += [Paragraph(str(p)) for p in section.get("paragraphs") or ()]
     if figure is not None:
         blocks.append(figure if isinstance(figure, Figure) else Figure(figure))

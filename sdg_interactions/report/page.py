@@ -1,8 +1,10 @@
-"""The report's page: narrative sections as HTML, the self-contained HTML file, and the PDF.
+"""The report inside its notebook, and the document made from it.
 
-The HTML loads nothing from the internet: nbconvert's ``basic`` template with the code hidden, inside
-our own ``<html>`` with inline CSS, charts as inline SVG. The PDF is printed by WeasyPrint with a URL
-fetcher that refuses every request. nbconvert and WeasyPrint are imported lazily.
+Each report section is shown in the notebook by :func:`show`: as HTML for whoever reads the notebook,
+and, beside it in the same output, as data (:data:`SECTION_MIME`: the section's title, paragraphs,
+table and chart as SVG). :func:`document_of` gathers those outputs of an executed notebook, in order,
+into one :class:`~sdg_interactions.report.document.Document`, which the writers turn into HTML, PDF
+(Typst) and Word (:func:`write_documents`). No writer knows a metric; no section knows a format.
 """
 
 from __future__ import annotations
@@ -10,10 +12,17 @@ from __future__ import annotations
 import html
 import os
 import re
-import threading
 from collections.abc import Mapping
+from pathlib import Path
 
-__all__ = ["html_exporter", "load_weasyprint", "section_html", "show", "to_html", "write_pdf"]
+from sdg_interactions.report.document import Document, Figure, PageBreak, from_section
+
+__all__ = ["DOCUMENT_FORMATS", "SECTION_MIME", "document_of", "section_html", "show", "write_documents"]
+
+#: The MIME type of a section shown by :func:`show`, read back by :func:`document_of`.
+SECTION_MIME = "application/vnd.sdg-interactions.section+json"
+#: The formats :func:`write_documents` writes, by file suffix.
+DOCUMENT_FORMATS = ("html", "pdf", "docx")
 
 
 def section_html(section: Mapping | None, *, figure: str | None = None, table: bool = True) -> str:
@@ -36,9 +45,14 @@ def section_html(section: Mapping | None, *, figure: str | None = None, table: b
     return "\n".join(parts)
 
 
-def show(section: Mapping | None, *, chart=None, table: bool = True) -> None:
-    """Display a section (and an altair ``chart``, as inline SVG) in the notebook; ``None`` shows nothing."""
-    from IPython.display import HTML, display
+def show(section: Mapping | None, *, chart=None, table: bool = True, alt: str = "") -> None:
+    """Display a section (and an altair ``chart``, as inline SVG) in the notebook; ``None`` shows nothing.
+
+    The output holds the section twice: as HTML (``text/html``) and as data (:data:`SECTION_MIME`:
+    ``id``, ``title``, ``paragraphs``, ``table`` when ``table`` is true, ``figure`` (SVG) and ``alt``, the
+    chart's description in words), from which :func:`document_of` builds the document.
+    """
+    from IPython.display import display
 
     if not section:
         return
@@ -47,97 +61,50 @@ def show(section: Mapping | None, *, chart=None, table: bool = True) -> None:
         from sdg_interactions import plots
 
         figure = _strip_xml_prolog(plots.to_svg(chart))
-    display(HTML(section_html(section, figure=figure, table=table)))
+    data = {"id": str(section["id"]), "title": str(section["title"]),
+            "paragraphs": [str(p) for p in section["paragraphs"]],
+            "table": section.get("table") if table else None, "figure": figure,
+            "alt": alt or (str(section["paragraphs"][0]) if figure and section["paragraphs"] else "")}
+    display({"text/html": section_html(section, figure=figure, table=table), SECTION_MIME: data}, raw=True)
 
 
 def _strip_xml_prolog(svg: str) -> str:
     return re.sub(r"^\s*<\?xml[^>]*\?>\s*", "", svg)
 
 
-# --- export -------------------------------------------------------------------------------------
-
-_CSS = """
-@page { size: A4; margin: 16mm 16mm 18mm 16mm; }
-html { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 10pt; color: #1a1a1a; }
-body { max-width: 180mm; margin: 0 auto; line-height: 1.35; }
-h1 { font-size: 17pt; margin: 0 0 6pt 0; color: #0b3d5c; }
-h2 { font-size: 12.5pt; margin: 12pt 0 4pt 0; color: #0b3d5c; border-bottom: 0.6pt solid #9bb; }
-p { margin: 0 0 4pt 0; }
-table { border-collapse: collapse; margin: 4pt 0 8pt 0; font-size: 8.5pt; width: 100%; }
-th, td { border-bottom: 0.4pt solid #ccc; padding: 2pt 4pt; text-align: left; vertical-align: top; }
-th { background: #eef3f6; }
-figure.chart { margin: 4pt 0; break-inside: avoid; }
-figure.chart svg { max-width: 100%; height: auto; }
-#section-cover { border-bottom: 1.2pt solid #0b3d5c; padding-bottom: 6pt; margin-bottom: 6pt; }
-#section-stamp { font-size: 7.5pt; color: #555; margin-top: 10pt; word-break: break-all; }
-#section-stamp h2 { font-size: 9pt; }
-.audience-forvaltning #section-heatmap, .audience-forvaltning #section-method { break-before: page; }
-"""
-_exporters: dict = {}
-_export_lock = threading.Lock()
+# --- the document --------------------------------------------------------------------------------
 
 
-def html_exporter():
-    """The one nbconvert HTML exporter (basic template, code hidden), built on first use."""
-    if "html" not in _exporters:
-        from nbconvert import HTMLExporter
-        from traitlets.config import Config
+def document_of(nb, *, title: str, lang: str = "sv", audience: str = "politiker") -> Document:
+    """The document of an executed report notebook: every section :func:`show` displayed, in order.
 
-        config = Config()
-        config.TagRemovePreprocessor.enabled = True
-        config.TagRemovePreprocessor.remove_cell_tags = ("remove",)
-        _exporters["html"] = HTMLExporter(config=config, template_name="basic", exclude_input=True,
-                                       exclude_input_prompt=True, exclude_output_prompt=True)
-    return _exporters["html"]
-
-
-def to_html(nb, *, title: str = "", lang: str = "sv", audience: str = "politiker") -> str:
-    """Export an executed report notebook to one self-contained HTML page.
-
-    nbconvert's ``basic`` template (the cell bodies only, code cells hidden, cells tagged ``remove``
-    dropped) inside this module's own ``<html>`` with inline CSS: no script, style sheet, font or
-    image is loaded from anywhere.
+    Sections become blocks by :func:`~sdg_interactions.report.document.from_section`; in the
+    ``forvaltning`` version the heat map and the method start on a new page.
     """
-    with _export_lock:  # one exporter for all threads: building one costs a second
-        body, _ = html_exporter().from_notebook_node(nb)
-    return (f'<!DOCTYPE html>\n<html lang="{html.escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n"
-            f'<body class="audience-{html.escape(audience)}">\n{body}\n</body>\n</html>\n')
+    blocks = []
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {}).get(SECTION_MIME)
+            if not data:
+                continue
+            if audience == "forvaltning" and data["id"] in ("heatmap", "method") and blocks:
+                blocks.append(PageBreak())
+            figure = Figure(data["figure"], alt=data.get("alt", "")) if data.get("figure") else None
+            blocks += from_section(data, figure=figure)
+    return Document(title, lang, blocks, meta={"audience": audience})
 
 
-_pdf_lock = threading.Lock()
+def write_documents(doc: Document, paths: Mapping[str, str | os.PathLike]) -> dict[str, Path]:
+    """Write ``doc`` in each format of ``paths`` (``{"html": …, "pdf": …, "docx": …}``); return the paths.
 
+    HTML is self-contained (inline CSS and SVG, nothing fetched), the PDF is compiled by Typst (no system
+    library), Word through python-docx (:mod:`sdg_interactions.report.writers`).
+    """
+    from sdg_interactions.report import writers
 
-class _QuietFontWarning:
-    """Drops WeasyPrint's per-document note that it subsets fonts with fontTools (slower, same PDF)."""
-
-    @staticmethod
-    def filter(record) -> bool:
-        return not str(record.msg).startswith("Using fontTools instead of HarfBuzz")
-
-
-def write_pdf(page: str, path: str | os.PathLike) -> None:
-    """Print an HTML page (from :func:`to_html`) to an A4 PDF with WeasyPrint; nothing is fetched."""
-    import logging
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # "HarfBuzz-Subset will be required …"
-        import weasyprint
-    logger = logging.getLogger("weasyprint")
-    if not any(isinstance(f, _QuietFontWarning) for f in logger.filters):
-        logger.addFilter(_QuietFontWarning())
-
-    def refuse(url, *args, **kwargs):
-        raise ValueError(f"the report must not load {url!r}")
-
-    with _pdf_lock:  # WeasyPrint (Pango) is not documented as thread-safe
-        weasyprint.HTML(string=page, url_fetcher=refuse).write_pdf(os.fspath(path))
-
-
-def load_weasyprint() -> None:
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        import weasyprint  # noqa: F401
+    written = {}
+    for kind, path in paths.items():
+        if kind not in DOCUMENT_FORMATS:
+            raise ValueError(f"unknown document format {kind!r}; valid: {', '.join(DOCUMENT_FORMATS)}")
+        written[kind] = writers.write(doc, path)
+    return written

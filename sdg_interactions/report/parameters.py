@@ -38,7 +38,7 @@ __all__ = [
 #: The audiences of a report: ``politiker`` (two pages) or ``forvaltning`` (full detail).
 AUDIENCES = ("politiker", "forvaltning")
 #: Output formats besides the executed notebook, which is always written.
-FORMATS = ("html", "pdf")
+FORMATS = ("html", "pdf", "docx")
 #: A kommun's own matrix in ``--matrices-dir``: ``<kommunkod><suffix>``, tried in this order.
 MATRIX_SUFFIXES = (".csv", ".xlsx", ".nc")
 
@@ -62,14 +62,14 @@ def slug(place: Mapping[str, str]) -> str:
 
 
 def report_paths(output_dir: str | os.PathLike, place: Mapping[str, str]) -> dict[str, Path]:
-    """The files of one report: ``{"ipynb": …, "html": …, "pdf": …}``, all directly in ``output_dir``.
+    """The files of one report: ``{"ipynb": …, "html": …, "pdf": …, "docx": …}``, all directly in ``output_dir``.
 
     Raises :class:`ReportError` if a path would fall outside ``output_dir`` (it cannot with the slugs
     of :func:`slug`; the check guards the rule anyway).
     """
     root = Path(output_dir).resolve()
     paths = {}
-    for suffix in ("ipynb", "html", "pdf"):
+    for suffix in ("ipynb", *FORMATS):
         path = (root / f"{slug(place)}.{suffix}").resolve()
         if path.parent != root:
             raise ReportError(locate("a report file would fall outside the output folder", value=str(path),

@@ -94,7 +94,8 @@ def _block(block) -> str:
     if isinstance(block, Figure):
         return _figure(block)
     if isinstance(block, Stamp):
-        return '<footer class="stamp">' + "<br>".join(_esc(line) for line in block.lines) + "</footer>"
+        return ('<footer class="stamp" id="section-stamp">' + "<br>".join(_esc(line) for line in block.lines)
+                + "</footer>")
     if isinstance(block, PageBreak):
         return '<hr class="page-break">'
     raise TypeError(f"not a document block: {type(block).__name__}")
@@ -119,7 +120,18 @@ def to_html(doc: Document) -> str:
     >>> '<html lang="sv">' in page, "<title>Umeå &lt;1&gt;</title>" in page, "<h2>Rubrik</h2>" in page
     (True, True, True)
     """
-    body = "\n".join(_block(b) for b in doc.blocks)
+    parts, open_section = [], False
+    for block in doc.blocks:  # a heading with an anchor opens <section id="section-…"> up to the next one
+        if isinstance(block, Heading) and block.anchor:
+            parts.append("</section>" if open_section else "")
+            parts.append(f'<section class="report-section" id="section-{_esc(block.anchor)}">')
+            open_section = True
+        elif isinstance(block, Stamp) and open_section:
+            parts.append("</section>")
+            open_section = False
+        parts.append(_block(block))
+    parts.append("</section>" if open_section else "")
+    body = "\n".join(p for p in parts if p)
     return (f'<!DOCTYPE html>\n<html lang="{_esc(doc.lang)}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{_esc(doc.title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
