@@ -12,8 +12,7 @@ Two ways to run a batch (:func:`run_batch`), which give the same notebooks:
   Each report still runs through :func:`papermill.execute_notebook`, on a reused kernel: before each
   report the kernel's namespace is reset (``InteractiveShell.reset(new_session=True)``: every user
   variable and the output history go, the execution counter restarts at 1) and checked to hold only
-  the names a fresh kernel holds; a kernel that died or fails the check is replaced. Documents are
-  written in a pool of processes (one per CPU) while the kernels run the next notebooks. The notebooks equal
+  the names a fresh kernel holds; a kernel that died or fails the check is replaced. The notebooks equal
   plain papermill's up to what :func:`normalise_notebook` lists.
 
 papermill, nbclient and the writers are imported inside the functions that need them.
@@ -40,17 +39,12 @@ from sdg_interactions.report.page import document_of, write_documents
 from sdg_interactions.report.parameters import FORMATS, check_parameters, report_paths, template_path
 from sdg_interactions.texts import text
 
-__all__ = ["BatchResult", "normalise_notebook", "run_batch", "run_one", "warm_writers"]
+__all__ = ["BatchResult", "normalise_notebook", "run_batch", "run_one"]
 
 
-def warm_writers() -> None:
-    """Import the document writers (Typst, python-docx) in a worker process before the first document."""
-    from sdg_interactions.report.writers import docx, typst  # noqa: F401
-
-def run_one(parameters: dict, *, output_dir: Path, formats: Sequence[str], kernel: Kernel | None,
-            pool=None):
-    """Run one report and write its documents; return its paths and, with a ``pool`` (of processes),
-    the future of the documents being written."""
+def run_one(parameters: dict, *, output_dir: Path, formats: Sequence[str], kernel: Kernel | None
+            ) -> dict[str, Path]:
+    """Run one report and write its documents (each ~20 ms: Typst and python-docx); return the paths."""
     place = frameworks.find_kommun(parameters["kommun"])
     paths = report_paths(output_dir, place)
     data = load_dataset(parameters["matrix"])  # a bad file fails here, with the reader's clear message
@@ -59,13 +53,8 @@ def run_one(parameters: dict, *, output_dir: Path, formats: Sequence[str], kerne
     nb = execute(template_path(), parameters, paths["ipynb"], kernel)
     title = text("report.document_title", parameters["lang"], kommun=place["kommun"])
     doc = document_of(nb, title=title, lang=parameters["lang"], audience=parameters["audience"])
-    wanted = {kind: paths[kind] for kind in formats}
-    future = None
-    if pool is None:
-        write_documents(doc, wanted)
-    else:
-        future = pool.submit(write_documents, doc, wanted)
-    return {"ipynb": paths["ipynb"], **wanted}, future
+    written = write_documents(doc, {kind: paths[kind] for kind in formats})
+    return {"ipynb": paths["ipynb"], **written}
 
 
 @dataclass
@@ -114,7 +103,6 @@ def run_batch(reports: Iterable[Mapping], *, output_dir: str | os.PathLike, form
     started = time.perf_counter()
     queue = list(checked)
     lock = threading.Lock()
-    pending: list[tuple[str, object]] = []
     bar = None
     if progress:
         from tqdm import tqdm
@@ -122,7 +110,7 @@ def run_batch(reports: Iterable[Mapping], *, output_dir: str | os.PathLike, form
         unit = text("report.cli.progress", checked[0]["lang"] if checked else "sv")
         bar = tqdm(total=len(checked), unit=f" {unit}", file=sys.stderr, dynamic_ncols=True)
 
-    def tick(*_):
+    def tick():
         if bar is not None:
             with lock:
                 bar.update(1)
@@ -135,17 +123,6 @@ def run_batch(reports: Iterable[Mapping], *, output_dir: str | os.PathLike, form
             result.written.pop(code, None)
             result.failed[code] = message
 
-    pool = None
-    if fast and ("pdf" in formats or "docx" in formats) and len(checked) > 1:
-        # documents are written in other processes (one per CPU, at least one per job) while the kernels
-        # run the next notebooks
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        workers = min(max(jobs, os.cpu_count() or 1), len(checked))
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-        for _ in range(workers):  # start the writers now: they import Typst and python-docx meanwhile
-            pool.submit(warm_writers)
     charts = any(p["audience"] == "forvaltning" for p in checked)
     def worker() -> None:
         kernel = None
@@ -155,26 +132,20 @@ def run_batch(reports: Iterable[Mapping], *, output_dir: str | os.PathLike, form
                     if not queue:
                         return
                     parameters = queue.pop(0)
-                code, future = parameters["kommun"], None
+                code = parameters["kommun"]
                 try:
                     if fast:
                         kernel = fresh_kernel(kernel, charts=charts)
-                    paths, future = run_one(parameters, output_dir=root, formats=formats, kernel=kernel,
-                                            pool=pool)
+                    paths = run_one(parameters, output_dir=root, formats=formats, kernel=kernel)
                     with lock:
                         result.written[code] = paths
-                        if future is not None:
-                            pending.append((code, future))
                 except Exception as error:
                     fail(code, error)
                     if not isinstance(error, SdgInteractionsError) and kernel is not None:
                         kernel.shutdown()  # an unexpected failure: the next report starts afresh
                         kernel = None
                 finally:
-                    if future is None:
-                        tick()
-                    else:
-                        future.add_done_callback(tick)
+                    tick()
         finally:
             if kernel is not None:
                 kernel.shutdown()
@@ -188,14 +159,7 @@ def run_batch(reports: Iterable[Mapping], *, output_dir: str | os.PathLike, form
             import papermill  # noqa: F401
         for thread in threads:
             thread.join()
-        for code, future in pending:
-            try:
-                future.result()
-            except Exception as error:
-                fail(code, error)
     finally:
-        if pool is not None:
-            pool.shutdown()
         if bar is not None:
             bar.close()
     result.seconds = time.perf_counter() - started
