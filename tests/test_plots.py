@@ -423,3 +423,12 @@ def test_import_sdg_interactions_does_not_import_altair():
 def test_load_matrix_charts_too():
     da = load_matrix("mongolia2017")  # a DataArray: no comments, same chart
     assert plots.heatmap(da, totals=False).to_dict()["usermeta"]["sdg_interactions"]["chart"] == "heatmap"
+
+
+def test_radial_of_a_goal_level_mixed_matrix_labels_groups_that_are_no_node_ids():
+    ds = from_long(pd.DataFrame({"source": ["7.2", "MKM-1", "13.2"], "target": ["MKM-1", "7.2", "MKM-1"],
+                                 "score": ["2", "1", "3"]}))
+    goals = goal_rollup(ds, how="mean")
+    assert goals["source"].values.tolist() == ["SDG-7", "SDG-13", "MKM"]
+    svg = plots.to_svg(plots.radial(goals, "MKM", lang="en"))
+    assert "SDG-7 Affordable and clean energy" in svg and "How MKM influences" in svg  # MKM → SDG-7, labelled

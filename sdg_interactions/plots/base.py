@@ -142,8 +142,12 @@ def node_table(obj: xr.DataArray | xr.Dataset, lang: str) -> pd.DataFrame:
     """
     da = as_matrix(obj)
     ids = node_ids(da)
-    info = frameworks.node_info(ids)
-    label = _coord(da, f"source_label_{lang}", info[f"label_{lang}"].to_numpy())
+    # a goal-level roll-up may hold groups that are no node ids (``MKM``): they label themselves
+    known = [i for i in ids if frameworks.is_node_id(i)]
+    info = frameworks.node_info(known).reindex(ids)
+    info = info.fillna({c: "" for c in info.columns}).astype(str)
+    own = info[f"label_{lang}"].where(info[f"label_{lang}"] != "", pd.Series(ids, index=info.index))
+    label = _coord(da, f"source_label_{lang}", own.to_numpy())
     group = _coord(da, "source_group", info["group"].to_numpy())
     frame = pd.DataFrame({"id": ids, "label": label, "text": info[f"text_{lang}"].to_numpy(dtype=str),
                           "group": group})
