@@ -1,4 +1,4 @@
-"""The command line: ``sdg-interactions analyse | scenario | template | report``; every subcommand is here.
+"""The command line: ``sdg-interactions analyse | scenario | template | workshop | report``; every subcommand is here.
 
 Exit codes: 0 ok; 1 a batch finished but some items failed; 2 bad input or usage. Errors print one
 clear line on stderr, never a traceback.
@@ -74,6 +74,28 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("--lang", choices=LANGUAGES, default="sv", help="language of the sheets (default sv)")
     template.add_argument("--out", required=True, metavar="FILE.xlsx", help="the Excel file to write")
     template.set_defaults(run=_run_template)
+
+    workshop = sub.add_parser("workshop", help=text("cli.workshop.help", "en"),
+                              description=text("cli.workshop.help", "en"))
+    steps = workshop.add_subparsers(dest="step", required=True, parser_class=_Parser)
+    new = steps.add_parser("new", help="make a workshop folder: the plan, the join code, the apps, a template")
+    new.add_argument("--kommun", required=True, help="the kommun, by name or kommunkod")
+    new.add_argument("--nodes", default=DEFAULT_MATRIX, metavar="NODES",
+                     help="a bundled name (default weitz2018_sweden), a matrix file, or node ids such as 11.6,7.2")
+    new.add_argument("--respondents", default="6", metavar="N|NAMES",
+                     help="how many will score (default 6), or their names/pseudonyms separated by commas")
+    new.add_argument("--by", choices=("even", "rows"), default="even",
+                     help="share the pairs out evenly (default) or by whole rows")
+    new.add_argument("--overlap", type=int, default=2, metavar="K", help="answers wanted per pair (default 2)")
+    new.add_argument("--lang", choices=LANGUAGES, default="sv", help="language of the apps (default sv)")
+    new.add_argument("--out", required=True, metavar="DIR", help="the new workshop folder")
+    new.set_defaults(run=_run_workshop_new)
+    serve = steps.add_parser("serve", help="serve the scoring app and the facilitator's page with Voila")
+    serve.add_argument("folder", metavar="DIR", help="a folder made by 'workshop new'")
+    serve.add_argument("--port", type=int, default=8866, help="the participants' port (default 8866; the "
+                       "facilitator's page is on the next one)")
+    serve.add_argument("--ip", default="0.0.0.0", help="where participants connect (default: the local network)")
+    serve.set_defaults(run=_run_workshop_serve)
     _add_report_parser(sub)
     return parser
 
@@ -164,14 +186,38 @@ def _run_template(args: argparse.Namespace) -> int:
     if not str(args.out).lower().endswith(".xlsx"):
         raise ValidationError(locate("the template is an Excel file", value=args.out, valid="a name ending in .xlsx"))
     ids = nodes_from(args.nodes)
-    given = [name.strip() for name in str(args.respondents).split(",") if name.strip()]
-    respondents = int(given[0]) if len(given) == 1 and given[0].isdigit() else given
+    respondents = _respondents(args.respondents)
     if respondents in (0, []):
         raise ValidationError(locate("a template needs at least one respondent", value=args.respondents,
                                      valid="a number such as 3, or names such as Anna,Bo"))
     write_template(ids, args.out, respondents=respondents, lang=args.lang)
     n = len(ids)
     print(text("cli.template.written", args.lang, path=args.out, nodes=n, pairs=n * (n - 1)))
+    return EXIT_OK
+
+
+def _respondents(value: str) -> int | list[str]:
+    given = [name.strip() for name in str(value).split(",") if name.strip()]
+    return int(given[0]) if len(given) == 1 and given[0].isdigit() else given
+
+
+def _run_workshop_new(args: argparse.Namespace) -> int:
+    from sdg_interactions.apps.workshop import new_workshop, read_plan
+    from sdg_interactions.io import nodes_from
+    from sdg_interactions.io.workshop import describe
+
+    folder = new_workshop(args.out, nodes_from(args.nodes), kommun=args.kommun,
+                          respondents=_respondents(args.respondents), by=args.by, overlap=args.overlap,
+                          lang=args.lang)
+    print(text("cli.workshop.made", args.lang, path=folder, plan=describe(read_plan(folder), args.lang)))
+    return EXIT_OK
+
+
+def _run_workshop_serve(args: argparse.Namespace) -> int:
+    from sdg_interactions.apps.workshop import read_about, serve
+
+    read_about(args.folder)  # a clear error for a folder that is no workshop
+    serve(args.folder, port=args.port, ip=args.ip)
     return EXIT_OK
 
 

@@ -44,7 +44,8 @@ from sdg_interactions.texts import check_lang, text
 
 __all__ = [
     "ABOUT_FILE", "FACILITATOR_NOTEBOOK", "JOURNAL_DIR", "REPORT_DIR", "SCORING_NOTEBOOK", "TEMPLATE_FILE",
-    "UPLOAD_DIR", "WORKSHOP_FILE", "journal_path", "journals", "new_workshop", "read_about", "read_plan",
+    "UPLOAD_DIR", "WORKSHOP_FILE", "journal_path", "journals", "new_workshop", "read_about", "read_plan", "serve",
+    "serve_commands",
 ]
 
 WORKSHOP_FILE = "workshop.json"
@@ -144,3 +145,59 @@ def journal_path(folder: str | os.PathLike, respondent: str) -> Path:
 def journals(folder: str | os.PathLike) -> list[Path]:
     """Every respondent's journal in the folder, by file name."""
     return sorted((Path(folder) / JOURNAL_DIR).glob("*.jsonl"))
+
+
+def serve_commands(folder: str | os.PathLike, *, port: int = 8866, ip: str = "0.0.0.0",
+                   token: str | None = None) -> tuple[list[str], list[str], str]:
+    """The two Voilà commands of :func:`serve`: the participants' scoring app on ``ip:port`` (the local
+    network by default) and the facilitator's dashboard on ``127.0.0.1:port+1`` behind a token (made here
+    unless given). Voilà runs each notebook only: no code is ever taken from a browser.
+
+    Returns ``(participants, facilitator, token)``.
+    """
+    import sys
+
+    folder = Path(folder)
+    token = token or secrets.token_urlsafe(16)
+    base = [sys.executable, "-m", "voila", "--no-browser", "--Voila.port_retries=0"]
+    participants = [*base, SCORING_NOTEBOOK, f"--port={port}", f"--Voila.ip={ip}", "--Voila.token="]
+    facilitator = [*base, FACILITATOR_NOTEBOOK, f"--port={port + 1}", "--Voila.ip=127.0.0.1",
+                   f"--Voila.token={token}"]
+    return participants, facilitator, token
+
+
+def serve(folder: str | os.PathLike, *, port: int = 8866, ip: str = "0.0.0.0", lang: str | None = None,
+          wait: bool = True, out=None):
+    """Serve a workshop folder with Voilà until interrupted (Ctrl-C); print the two addresses and the code.
+
+    With ``wait=False`` the two processes are returned running (for tests); the caller stops them.
+    """
+    import socket
+    import subprocess
+    import sys
+
+    folder = Path(folder)
+    about, plan = read_about(folder), read_plan(folder)
+    lang = lang or about.get("lang", "sv")
+    participants, facilitator, token = serve_commands(folder, port=port, ip=ip)
+    log = (folder / "voila.log").open("ab")  # Voilà's own messages, for the facilitator if something fails
+    processes = [subprocess.Popen(cmd, cwd=folder, stdout=log, stderr=subprocess.STDOUT)
+                 for cmd in (participants, facilitator)]
+    log.close()
+    host = ip if ip not in ("0.0.0.0", "") else socket.gethostbyname(socket.gethostname())
+    print(text("apps.workshop.serving", lang, kommun=about.get("kommun_name", ""), n=len(plan.nodes),
+               participants=f"http://{host}:{port}/", code=about["join_code"],
+               facilitator=f"http://127.0.0.1:{port + 1}/?token={token}"), file=out or sys.stdout, flush=True)
+    if not wait:
+        return processes
+    try:
+        for process in processes:
+            process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=10)
+    return processes
