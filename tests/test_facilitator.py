@@ -21,8 +21,8 @@ from sdg_interactions.apps.facilitator import (
     contested_html,
     dashboard,
 )
-from sdg_interactions.apps.merge import contested, merge_answers, merge_folder, progress, read_claims
-from sdg_interactions.apps.workshop import journal_path, new_workshop
+from sdg_interactions.apps.merge import contested, merge_answers, merge_folder, progress
+from sdg_interactions.apps.workshop import claims_by_respondent, journal_path, new_workshop
 from sdg_interactions.errors import SdgInteractionsWarning, ValidationError
 from sdg_interactions.frameworks import node_info
 from sdg_interactions.io import nodes_from, read_matrix, write_matrix, write_template
@@ -106,7 +106,7 @@ def test_merge_of_two_journals_a_long_csv_and_an_excel_template(workshop):
 
 
 def test_progress_per_respondent_counts_each_share_exactly(workshop):
-    assert read_claims(workshop) == {"Anna": "R1"}
+    assert claims_by_respondent(workshop) == {"Anna": "R1"}
     table = progress(workshop)
     assert table["respondent"].tolist() == ["Anna", "R2", "R3", "erik", "Cecilia", "David"]
     assert table["share"].tolist() == ["R1", "R2", "R3", "", "", ""]

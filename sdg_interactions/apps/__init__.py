@@ -1,21 +1,58 @@
-"""Interactive apps for notebooks and Voilà (ipywidgets): explore a matrix without writing code.
+"""Interactive apps for notebooks and Voilà (ipywidgets): explore a matrix, run a workshop, no code.
 
 Each app is a model (:class:`traitlets.HasTraits`, the state, checked with the library's own errors),
-a view (an :class:`ipywidgets.VBox`) and a pure function that does the work, usable on its own:
+a view (an :class:`ipywidgets.VBox`) and pure functions that do the work, usable on their own:
 
-=====================  =====================================================================
-name                   what
-=====================  =====================================================================
-:func:`explore`        open the explorer: one node's links, as a chart and as lists in words
-:func:`links_of`       one node's links above a threshold, strongest first (no widgets)
-:class:`ExplorerModel` the explorer's state
-:class:`Explorer`      the explorer's view
-=====================  =====================================================================
+==========================  ===================================================================
+name                        what
+==========================  ===================================================================
+:func:`explore`             the explorer: one node's links, as a chart and as lists in words
+:func:`links_of`            one node's links above a threshold, strongest first (no widgets)
+:func:`select_targets`      choose the targets of a workshop; pairs and time; make the folder
+:func:`search_targets`      search the 169 targets' texts in sv and en (no widgets)
+:func:`scoring_app`         the participants' scoring app (every answer fsynced to a journal)
+:func:`dashboard`           the facilitator's page: progress, merge, contested cells, the report
+:func:`merge_folder`        merge a workshop's journals and uploads, naming every problem
+:func:`new_workshop`        make a workshop folder; :func:`serve` serves it with Voilà
+==========================  ===================================================================
 
 Charts are rendered offline to inline SVG, so the apps work without a network. This package imports
 ipywidgets and altair; ``import sdg_interactions`` does not import it.
 """
 
 from sdg_interactions.apps.explorer import Explorer, ExplorerModel, comments_of, explore, links_of
+from sdg_interactions.apps.facilitator import Dashboard, DashboardModel, dashboard, make_report
+from sdg_interactions.apps.merge import Merged, Problem, contested, merge_answers, merge_folder, progress
+from sdg_interactions.apps.scoring import ScoringApp, ScoringModel, scoring_app
+from sdg_interactions.apps.selection import Selection, SelectionModel, search_targets, select_targets
+from sdg_interactions.apps.workshop import journal_path, new_workshop, read_about, read_plan, serve
 
-__all__ = ["Explorer", "ExplorerModel", "comments_of", "explore", "links_of"]
+__all__ = [
+    "Dashboard",
+    "DashboardModel",
+    "Explorer",
+    "ExplorerModel",
+    "Merged",
+    "Problem",
+    "ScoringApp",
+    "ScoringModel",
+    "Selection",
+    "SelectionModel",
+    "comments_of",
+    "contested",
+    "dashboard",
+    "explore",
+    "journal_path",
+    "links_of",
+    "make_report",
+    "merge_answers",
+    "merge_folder",
+    "new_workshop",
+    "progress",
+    "read_about",
+    "read_plan",
+    "scoring_app",
+    "search_targets",
+    "select_targets",
+    "serve",
+]

@@ -14,7 +14,7 @@ scripts call the same functions.
   :class:`~sdg_interactions.errors.SdgInteractionsWarning`, so none goes unnoticed in a script.
 * :func:`progress` says how far each respondent has come (``by="respondent"``) and how many answers
   each pair has against the plan (``by="pair"``), with each participant's share of the plan from the
-  scoring app's claims (:func:`read_claims`); :func:`contested` lists the contested cells so far.
+  scoring app's claims (``claims_by_respondent``); :func:`contested` lists the contested cells so far.
 
 An upload is read with :func:`~sdg_interactions.io.read_matrix` (long or wide CSV, the Excel template,
 NetCDF). Its respondents are kept; a file without a respondent dim (a wide CSV, a template with one
@@ -24,7 +24,6 @@ sheet) is one respondent named after the file (``anna.xlsx`` is ``anna``). Journ
 
 from __future__ import annotations
 
-import json
 import os
 import warnings
 from dataclasses import dataclass, field
@@ -37,7 +36,7 @@ import xarray as xr
 
 from sdg_interactions import frameworks
 from sdg_interactions.analysis.cells import cell_statistics
-from sdg_interactions.apps.workshop import JOURNAL_DIR, UPLOAD_DIR, journals, read_about, read_plan
+from sdg_interactions.apps.workshop import UPLOAD_DIR, claims_by_respondent, journals, read_about, read_plan
 from sdg_interactions.errors import (
     SdgInteractionsError,
     SdgInteractionsWarning,
@@ -53,11 +52,9 @@ from sdg_interactions.matrix import DIMS, RESPONDENT, build_dataset, is_aggregat
 from sdg_interactions.textfile import read_table
 from sdg_interactions.texts import check_lang, text
 
-__all__ = ["CLAIM_DIR", "PROBLEM_KINDS", "Merged", "Problem", "contested", "merge_answers", "merge_folder", "progress",
-           "read_claims"]
+__all__ = ["PROBLEM_KINDS", "Merged", "Problem", "contested", "merge_answers", "merge_folder", "progress"]
 
 #: The scoring app's claim files (pseudonym -> share of the plan), inside ``svar/``.
-CLAIM_DIR = "andelar"
 #: The kinds of :class:`Problem`, each with a sentence ``facilitator.problem.<kind>`` in the catalogue.
 PROBLEM_KINDS = ("unreadable", "unknown_id", "duplicate", "nodes", "torn", "not_answers")
 _READABLE = "a long CSV (respondent, source, target, score), a wide CSV, the Excel template (.xlsx) or NetCDF (.nc)"
@@ -341,7 +338,7 @@ def progress(source: str | os.PathLike | Merged, *, by: str = "respondent") -> p
         A workshop folder, or what :func:`merge_folder` returned for it (read once for both tables).
     by : {"respondent", "pair"}
         ``"respondent"``: one row per participant: each share of the plan in order ("R1", …) with the
-        respondents who score it (by the scoring app's claim, :func:`read_claims`, or by having the share's
+        respondents who score it (by the scoring app's claim, ``claims_by_respondent``, or by having the share's
         name), or the share alone while no one does; then the respondents with answers and no share (an
         upload's, say). Columns ``respondent``, ``share`` (the plan's share, "" for none), ``file`` (where
         the answers came from, "" if none yet), ``assigned`` (the share's pairs; <NA> without a share),
@@ -396,33 +393,12 @@ def progress(source: str | os.PathLike | Merged, *, by: str = "respondent") -> p
     return frame
 
 
-def read_claims(folder: str | os.PathLike) -> dict[str, str]:
-    """Pseudonym -> the plan's share they score, from the scoring app's claim files (only reads).
-
-    The scoring app (:mod:`sdg_interactions.apps.scoring`) gives each participant a share of the plan
-    through a claim file ``svar/andelar/<share>.<round>.json`` holding ``share``, ``respondent`` (the
-    pseudonym) and ``round``. A file that cannot be read is skipped; a pseudonym's first claim counts.
-    """
-    claims: list[tuple[int, str, str, str]] = []
-    for path in sorted((Path(folder) / JOURNAL_DIR / CLAIM_DIR).glob("*.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            claims.append((int(data["round"]), path.name, str(data["respondent"]), str(data["share"])))
-        except (OSError, ValueError, KeyError, TypeError):
-            continue  # a claim being written (or torn by a crash): no one's share yet
-    found: dict[str, str] = {}
-    for _, _, who, share in sorted(claims):
-        if who:
-            found.setdefault(who, share)
-    return found
-
-
 def _holders(merged: Merged) -> list[tuple[str, str]]:
     """(respondent, share) for every row of the progress table: each share of the plan in order with the
     respondents who hold it (by claim, or by having the share's name), or the share alone while no one
     does; then the respondents with answers and no share (share "")."""
     plan = merged.plan
-    claims = {who: share for who, share in read_claims(merged.folder).items() if share in plan.assignment}
+    claims = {who: share for who, share in claims_by_respondent(merged.folder).items() if share in plan.assignment}
     for who in merged.respondents:
         if who not in claims and who in plan.assignment and who not in claims.values():
             claims[who] = who

@@ -7,6 +7,7 @@ two Voilà notebooks. Everything the participants enter stays in this folder::
       workshop.json      the plan: nodes, groups, who scores which pairs (io.workshop)
       om.json            kommun, language and the join code participants type
       svar/              one append-only journal per respondent (io.journal), <pseudonym>-<hash>.jsonl
+        andelar/         the claims: which pseudonym scores which share of the plan (claim_share)
       uppladdat/         answer files the facilitator adds (long CSV or the Excel template)
       rapporter/         reports rendered from the merged answers
       delta.ipynb        the scoring app (participants, through Voilà)
@@ -34,6 +35,8 @@ import re
 import secrets
 import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sdg_interactions import frameworks
@@ -43,8 +46,26 @@ from sdg_interactions.io.workshop import Workshop, plan_workshop, read_workshop,
 from sdg_interactions.texts import check_lang, text
 
 __all__ = [
-    "ABOUT_FILE", "FACILITATOR_NOTEBOOK", "JOURNAL_DIR", "REPORT_DIR", "SCORING_NOTEBOOK", "TEMPLATE_FILE",
-    "UPLOAD_DIR", "WORKSHOP_FILE", "journal_path", "journals", "new_workshop", "read_about", "read_plan", "serve",
+    "ABOUT_FILE",
+    "CLAIM_DIR",
+    "FACILITATOR_NOTEBOOK",
+    "JOURNAL_DIR",
+    "REPORT_DIR",
+    "SCORING_NOTEBOOK",
+    "TEMPLATE_FILE",
+    "UPLOAD_DIR",
+    "WORKSHOP_FILE",
+    "Claim",
+    "claim_share",
+    "claims_by_respondent",
+    "find_claim",
+    "journal_path",
+    "journals",
+    "new_workshop",
+    "read_about",
+    "read_claims",
+    "read_plan",
+    "serve",
     "serve_commands",
 ]
 
@@ -140,6 +161,91 @@ def journal_path(folder: str | os.PathLike, respondent: str) -> Path:
                                      valid="e.g. 'Räv 7' or your name"))
     digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
     return Path(folder) / JOURNAL_DIR / f"{_slug(name)}-{digest}.jsonl"
+
+
+#: The folder of claim files, inside the journal folder ``svar/``.
+CLAIM_DIR = "andelar"
+#: How many times the shares are dealt out at most (round 2 and on only when more people come than planned).
+MAX_ROUNDS = 1000
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim file: ``respondent`` (a pseudonym) scores the pairs of the plan's ``share``.
+
+    ``round`` is 1 for the first participant of a share, 2 for the next when all are taken, and so on; a
+    claim file that cannot be read (a crash between its creation and its write) has ``share`` and
+    ``respondent`` "" and ``round`` 0, and its file still counts as taken.
+    """
+
+    share: str
+    respondent: str
+    round: int
+    path: Path
+
+
+def _claim_dir(folder: str | os.PathLike) -> Path:
+    return Path(folder) / JOURNAL_DIR / CLAIM_DIR
+
+
+def _claim_path(folder: str | os.PathLike, share: str, round_: int) -> Path:
+    return _claim_dir(folder) / f"{journal_path(folder, share).stem}.{round_}.json"
+
+
+def read_claims(folder: str | os.PathLike) -> list[Claim]:
+    """Every claim of a workshop folder, by round, then by file name (only reads)."""
+    found = []
+    for path in sorted(_claim_dir(folder).glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            claim = Claim(str(data["share"]), str(data["respondent"]), int(data["round"]), path)
+        except (OSError, ValueError, KeyError, TypeError):  # being written, or torn by a crash: still taken
+            claim = Claim("", "", 0, path)
+        found.append(claim)
+    return sorted(found, key=lambda c: (c.round, c.path.name))
+
+
+def find_claim(folder: str | os.PathLike, respondent: str, plan: Workshop) -> Claim | None:
+    """The claim of ``respondent`` (exact spelling) on a share of ``plan``, or None."""
+    return next((c for c in read_claims(folder) if c.respondent == respondent and c.share in plan.assignment), None)
+
+
+def claim_share(folder: str | os.PathLike, respondent: str, plan: Workshop) -> Claim:
+    """Claim the next free share of ``plan`` for ``respondent`` (see the module docstring) and return it.
+
+    Each claim file is created with ``open(..., "x")``: of two browsers claiming at once, one gets the
+    file and the other moves on to the next share. The file's content is flushed and fsynced.
+    """
+    _claim_dir(folder).mkdir(parents=True, exist_ok=True)
+    names = plan.respondents
+    for round_ in range(1, MAX_ROUNDS + 1):
+        order = ([respondent] + [n for n in names if n != respondent]) if round_ == 1 and respondent in names \
+            else names
+        for share in order:
+            path = _claim_path(folder, share, round_)
+            if path.exists():
+                continue
+            record = {"share": share, "respondent": respondent, "round": round_,
+                      "journal": journal_path(folder, respondent).name,
+                      "t": datetime.now(UTC).isoformat(timespec="milliseconds")}
+            try:
+                with open(path, "x", encoding="utf-8") as handle:
+                    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            except FileExistsError:  # another browser was quicker
+                continue
+            return Claim(share, respondent, round_, path)
+    raise ValidationError(f"no share left to claim after {MAX_ROUNDS} rounds")  # pragma: no cover
+
+
+def claims_by_respondent(folder: str | os.PathLike) -> dict[str, str]:
+    """Pseudonym -> the share of the plan they score (their first claim; unreadable claims left out)."""
+    found: dict[str, str] = {}
+    for claim in read_claims(folder):
+        if claim.respondent:
+            found.setdefault(claim.respondent, claim.share)
+    return found
 
 
 def journals(folder: str | os.PathLike) -> list[Path]:
