@@ -96,6 +96,18 @@ def build_parser() -> argparse.ArgumentParser:
                        "facilitator's page is on the next one)")
     serve.add_argument("--ip", default="0.0.0.0", help="where participants connect (default: the local network)")
     serve.set_defaults(run=_run_workshop_serve)
+    merge = steps.add_parser("merge", help="merge the journals and uploaded files; write them as one file")
+    merge.add_argument("folder", metavar="DIR", help="a folder made by 'workshop new'")
+    merge.add_argument("--out", metavar="FILE", help="where to write the merged answers (.nc, .csv or .xlsx; "
+                       "default DIR/rapporter/svar.nc)")
+    merge.add_argument("--lang", choices=LANGUAGES, default=None, help="language of the messages (default: the "
+                       "workshop's)")
+    merge.set_defaults(run=_run_workshop_merge)
+    report = steps.add_parser("report", help="render the kommun's report from the merged answers")
+    report.add_argument("folder", metavar="DIR", help="a folder made by 'workshop new'")
+    report.add_argument("--lang", choices=LANGUAGES, default=None, help="language of the report (default: the "
+                        "workshop's)")
+    report.set_defaults(run=_run_workshop_report)
     _add_report_parser(sub)
     return parser
 
@@ -218,6 +230,37 @@ def _run_workshop_serve(args: argparse.Namespace) -> int:
 
     read_about(args.folder)  # a clear error for a folder that is no workshop
     serve(args.folder, port=args.port, ip=args.ip)
+    return EXIT_OK
+
+
+def _run_workshop_merge(args: argparse.Namespace) -> int:
+    from sdg_interactions.apps.merge import merge_folder
+    from sdg_interactions.apps.workshop import REPORT_DIR, read_about
+    from sdg_interactions.io import write_matrix
+
+    lang = args.lang or read_about(args.folder).get("lang", "sv")
+    merged = merge_folder(args.folder)
+    for problem in merged.problems:
+        print(problem.words(lang), file=sys.stderr)
+    if merged.dataset is None:
+        raise ValidationError(locate("no answers to merge yet", file=args.folder,
+                                     valid="journals in svar/ or answer files in uppladdat/"))
+    out = Path(args.out) if args.out else Path(args.folder) / REPORT_DIR / "svar.nc"
+    write_matrix(merged.dataset, out)
+    ds = merged.dataset
+    print(text("cli.workshop.merged", lang, path=out, respondents=ds.sizes["respondent"],
+               answers=int(ds["score"].count()), problems=len(merged.problems)))
+    return EXIT_SOME_FAILED if merged.problems else EXIT_OK
+
+
+def _run_workshop_report(args: argparse.Namespace) -> int:
+    from sdg_interactions.apps.facilitator import make_report
+    from sdg_interactions.apps.workshop import read_about
+
+    lang = args.lang or read_about(args.folder).get("lang", "sv")
+    written = make_report(args.folder, lang=lang)
+    for kind, path in written.items():
+        print(f"{kind}: {path}")
     return EXIT_OK
 
 

@@ -97,3 +97,33 @@ def test_workshop_serve_starts_voila_for_participants_and_a_token_for_the_facili
             process.terminate()
         for process in processes:
             process.wait(timeout=20)
+
+
+def test_workshop_merge_writes_the_answers_and_names_each_problem(tmp_path, capsys):
+    from sdg_interactions.io import read_matrix
+    from sdg_interactions.io.journal import Journal
+
+    out = new_workshop(tmp_path / "ws", ["7.2", "11.6", "13.2"], kommun="Habo", respondents=2)
+    with Journal(journal_path(out, "Älg 3"), "Älg 3") as journal:
+        journal.record("7.2", "11.6", 2, comment="Påverkar sjöar")
+        journal.record("13.2", "7.2", -1, uncertain=True)
+    with Journal(journal_path(out, "Räv 7"), "Räv 7") as journal:
+        journal.record("7.2", "11.6", 3)
+    (out / "uppladdat" / "trasig.xlsx").write_bytes(b"not a workbook")
+    capsys.readouterr()
+    assert main(["workshop", "merge", str(out)]) == 1  # merged, but one upload could not be read
+    said = capsys.readouterr()
+    assert "trasig.xlsx" in said.err
+    assert "2 deltagares svar (3 bedömda par)" in said.out
+    merged = read_matrix(out / "rapporter" / "svar.nc")
+    assert merged["respondent"].values.tolist() == ["Älg 3", "Räv 7"]  # journals by file name: alg_3-…, rav_7-…
+    assert float(merged["score"].sel(respondent="Älg 3", source="7.2", target="11.6")) == 2.0
+    assert str(merged["comment"].sel(respondent="Älg 3", source="7.2", target="11.6").item()) == "Påverkar sjöar"
+    assert bool(merged["uncertain"].sel(respondent="Älg 3", source="13.2", target="7.2"))
+    assert float(merged["score"].sel(respondent="Räv 7", source="7.2", target="11.6")) == 3.0
+
+
+def test_workshop_merge_without_answers_exits_2(tmp_path, capsys):
+    out = new_workshop(tmp_path / "ws", ["7.2", "11.6"], kommun="Habo", respondents=2)
+    assert main(["workshop", "merge", str(out)]) == 2
+    assert "no answers to merge yet" in capsys.readouterr().err
