@@ -81,12 +81,12 @@ TEMPLATE_FILE = "mall.xlsx"
 _CODE_LETTERS = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
-def _notebook(code: str, title: str) -> str:
-    """A small notebook that only calls the app: Voilà runs it, nothing else is executed."""
+def _notebook(code: str, title: str | None) -> str:
+    """A small notebook that only calls the app (after a heading, for an app without its own title)."""
     import nbformat
 
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell(f"# {title}"), nbformat.v4.new_code_cell(code)]
+    nb.cells = ([nbformat.v4.new_markdown_cell(f"# {title}")] if title else []) + [nbformat.v4.new_code_cell(code)]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return nbformat.writes(nb)
 
@@ -121,7 +121,7 @@ def new_workshop(folder: str | os.PathLike, nodes: Iterable[str], *, kommun: str
         text("apps.workshop.scoring_title", lang, kommun=place["kommun"])), encoding="utf-8")
     (folder / FACILITATOR_NOTEBOOK).write_text(_notebook(
         f'from sdg_interactions.apps.facilitator import dashboard\n\ndashboard(".", lang="{lang}")',
-        text("apps.workshop.facilitator_title", lang, kommun=place["kommun"])), encoding="utf-8")
+        None), encoding="utf-8")  # the dashboard has its own heading
     (folder / "uploads_readme.txt").write_text(text("apps.workshop.uploads_readme", lang, folder=UPLOAD_DIR) + "\n",
                                                encoding="utf-8")
     write_template(plan.nodes, folder / TEMPLATE_FILE, respondents=1, lang=lang)
