@@ -432,3 +432,16 @@ def test_radial_of_a_goal_level_mixed_matrix_labels_groups_that_are_no_node_ids(
     assert goals["source"].values.tolist() == ["SDG-7", "SDG-13", "MKM"]
     svg = plots.to_svg(plots.radial(goals, "MKM", lang="en"))
     assert "SDG-7 Affordable and clean energy" in svg and "How MKM influences" in svg  # MKM → SDG-7, labelled
+
+
+def test_show_offline_renders_charts_as_svg_with_no_script():
+    before = alt.renderers.active
+    try:
+        plots.show_offline()
+        bundle = plots.heatmap(toy_matrix(), lang="sv")._repr_mimebundle_()
+        bundle = bundle[0] if isinstance(bundle, tuple) else bundle
+        assert set(bundle) == {"image/svg+xml"}
+        svg = bundle["image/svg+xml"]
+        assert svg.lstrip().startswith("<svg") and "<script" not in svg and "cdn" not in svg.lower()
+    finally:
+        alt.renderers.enable(before)

@@ -11,7 +11,7 @@ This package imports altair; ``import sdg_interactions`` does not import it.
 """
 
 from sdg_interactions.plots.base import SCORE_DOMAIN, SCORE_SCHEME, rows_of, score_scale
-from sdg_interactions.plots.export import to_png, to_svg
+from sdg_interactions.plots.export import show_offline, to_png, to_svg
 from sdg_interactions.plots.heatmaps import goal_heatmap, heatmap
 from sdg_interactions.plots.links import conflicts, radial
 from sdg_interactions.plots.network import LAYOUTS, layout_positions, network
@@ -32,6 +32,7 @@ __all__ = [
     "rows_of",
     "scenario_classes",
     "score_scale",
+    "show_offline",
     "to_png",
     "to_svg",
 ]

@@ -7,14 +7,20 @@ from pathlib import Path
 
 import altair as alt
 
-__all__ = ["to_png", "to_svg"]
+__all__ = ["show_offline", "to_png", "to_svg"]
+
+#: The name of the altair renderer :func:`show_offline` registers.
+RENDERER = "sdg_interactions"
 
 #: d3 number-format locales by chart language: Swedish charts get a decimal comma.
 _LOCALES = {"sv": "sv-SE", "en": "en-US"}
 
 
 def _spec(chart: alt.TopLevelMixin) -> tuple[dict, dict]:
-    spec = chart.to_dict()
+    return _options(chart.to_dict())
+
+
+def _options(spec: dict) -> tuple[dict, dict]:
     lang = spec.get("usermeta", {}).get("sdg_interactions", {}).get("lang")
     options: dict = {"allowed_base_urls": []}  # all data is inline: never fetch anything
     if lang in _LOCALES:
@@ -76,3 +82,29 @@ def to_png(chart: alt.TopLevelMixin, path: str | os.PathLike | None = None, *, s
     if path is not None:
         Path(path).write_bytes(png)
     return png
+
+
+def _render(spec: dict, **_) -> dict:
+    import vl_convert
+
+    spec, options = _options(spec)
+    return {"image/svg+xml": vl_convert.vegalite_to_svg(spec, **options)}
+
+
+def show_offline() -> None:
+    """Show altair charts in notebooks and Voilà as SVG rendered here, with no JavaScript from a CDN.
+
+    Altair's default renderer loads Vega from the internet in the browser, so offline (a kommun's
+    locked-down laptop, a workshop room without network) a chart stays empty. After this call, a chart
+    that is a cell's result is rendered with :func:`to_svg` (numbers in the chart's language) and sent
+    as ``image/svg+xml``. The tutorials call it first.
+
+    Examples
+    --------
+    >>> show_offline()
+    >>> alt.renderers.active
+    'sdg_interactions'
+    """
+    if RENDERER not in alt.renderers.names():
+        alt.renderers.register(RENDERER, _render)
+    alt.renderers.enable(RENDERER)
