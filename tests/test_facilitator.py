@@ -337,3 +337,14 @@ def test_a_failing_report_is_shown_with_the_runners_reason(workshop, monkeypatch
                                            "report runner failed: the kernel died.")
     assert app.displays["report"].value == "" and not app.controls["report"].disabled
     assert (workshop / "rapporter" / MERGED_FILE).is_file()  # the merged answers are kept all the same
+
+
+def test_closing_the_dashboard_stops_its_automatic_refresh(workshop):
+    timer = FakeTimer()
+    app = Dashboard(DashboardModel(workshop, lang="en"), schedule=timer)
+    app.controls["auto"].value = True
+    tick = timer.calls.pop()[1]
+    app.close()
+    assert timer.cancelled == 1
+    tick()  # a tick already on its way when the cell was re-run: no merge, nothing scheduled again
+    assert timer.calls == []

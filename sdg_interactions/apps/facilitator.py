@@ -318,9 +318,17 @@ class Dashboard(widgets.VBox):
             self._show(exc)
             self._auto.value = False
 
+    def close(self) -> None:
+        """Stop the automatic refresh and close the widgets (a re-run cell leaves no timer behind)."""
+        self._auto.value = False  # cancels a scheduled refresh (_auto_changed)
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        super().close()
+
     def _tick(self) -> None:
         self._timer = None
-        if self._auto.value:
+        if self._auto.value and self.comm is not None:
             self.refresh()
             self._later()
 
