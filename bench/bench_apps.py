@@ -44,19 +44,10 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _machine import cpu_model
 
 GOAL_CLICK = 0.100
 GOAL_DASHBOARD = 1.0
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def _load() -> str:
@@ -290,7 +281,7 @@ def main() -> None:
     print("## Apps (issue 8)\n")
     print(f"Run started {started_at:%Y-%m-%d %H:%M} UTC with `.venv/bin/python bench/bench_apps.py"
           f"{' --smoke' if args.smoke else f' --repeats {repeats}'}` (commit {_commit()}).\n")
-    print(f"Machine: {os.cpu_count()} CPUs (nproc), {_cpu_model()}; Python {platform.python_version()}, "
+    print(f"Machine: {os.cpu_count()} CPUs (nproc), {cpu_model()}; Python {platform.python_version()}, "
           f"ipywidgets {ipywidgets.__version__}, sdg_interactions {__version__}. Load average (1/5/15 min) at "
           f"start {load_start}, at end {load_end}.\n")
     print(f"Headless: the apps' real widgets, driven by `.click()` and `.value` as a browser's messages would "

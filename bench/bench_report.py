@@ -23,15 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
+from _machine import cpu_model
 
 
 def plain_loop(codes: list[str], out: Path, formats: tuple[str, ...]) -> float:
@@ -95,7 +87,7 @@ def main() -> None:
         shutil.rmtree(root, ignore_errors=True)
 
     print(f"### Reports: {', '.join(formats)} + executed notebook per kommun (audience politiker)\n")
-    print(f"Machine: {os.cpu_count()} CPUs (nproc), {_cpu_model()}; Python {platform.python_version()}; "
+    print(f"Machine: {os.cpu_count()} CPUs (nproc), {cpu_model()}; Python {platform.python_version()}; "
           f"sdg_interactions {__version__}; {datetime.date.today().isoformat()}\n")
     print("| run | reports | jobs | wall time (s) | s per report | speed-up vs plain |")
     print("|---|---:|---:|---:|---:|---:|")
