@@ -259,6 +259,12 @@ def serve_commands(folder: str | os.PathLike, *, port: int = 8866, ip: str = "0.
     network by default) and the facilitator's dashboard on ``127.0.0.1:port+1`` behind a token (made here
     unless given). Voilà runs each notebook only: no code is ever taken from a browser.
 
+    A participant who reloads or closes the page must get back in under the same pseudonym, so the old
+    page's kernel (which holds the journal's lock) must stop: Voilà 0.5's unload request is refused by the
+    XSRF check (voila-dashboards/voila#1458), so the participants' server turns that check off (it has no
+    login to protect; a shutdown needs the kernel's random id), and kernels with no page for 2 minutes
+    are stopped (a crashed browser, a closed laptop). The facilitator's server keeps both defaults.
+
     Returns ``(participants, facilitator, token)``.
     """
     import sys
@@ -266,7 +272,9 @@ def serve_commands(folder: str | os.PathLike, *, port: int = 8866, ip: str = "0.
     folder = Path(folder)
     token = token or secrets.token_urlsafe(16)
     base = [sys.executable, "-m", "voila", "--no-browser", "--Voila.port_retries=0"]
-    participants = [*base, SCORING_NOTEBOOK, f"--port={port}", f"--Voila.ip={ip}", "--Voila.token="]
+    participants = [*base, SCORING_NOTEBOOK, f"--port={port}", f"--Voila.ip={ip}", "--Voila.token=",
+                    "--Voila.tornado_settings={'disable_check_xsrf': True}",
+                    "--MappingKernelManager.cull_idle_timeout=120", "--MappingKernelManager.cull_interval=60"]
     facilitator = [*base, FACILITATOR_NOTEBOOK, f"--port={port + 1}", "--Voila.ip=127.0.0.1",
                    f"--Voila.token={token}"]
     return participants, facilitator, token

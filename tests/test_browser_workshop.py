@@ -1,0 +1,359 @@
+"""A whole workshop in headless Chromium: ``serve`` on loopback, three participants scoring at once in three
+browsers (separate profiles), and the facilitator's dashboard in a fourth.
+
+Checked against the disk: every answer a participant saw saved is in their own journal (exact score, comment
+and uncertain mark), the merged Dataset and the dashboard hold the same, nobody can open another's answers
+(the journal is locked while its owner's page is open, the journal files are not served), and the
+facilitator's page needs its token. Screenshots of the participants' pages go to ``tmp_path``.
+
+A participant who reloads the page carries on under the same pseudonym (``serve`` lets the old page's kernel
+shut down, so the journal's lock is released).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import socket
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+
+import pytest
+
+from sdg_interactions.apps._scoring_view import signed
+from sdg_interactions.apps.merge import merge_folder
+from sdg_interactions.apps.workshop import (
+    claims_by_respondent,
+    journal_path,
+    new_workshop,
+    read_about,
+    read_plan,
+    serve,
+)
+from sdg_interactions.io.journal import fold, read_journal
+
+NODES = ["7.2", "11.6", "13.2", "9.4"]
+#: B's comment: A's pages must never show it.
+COMMENT = "Påverkar sjöar och ängar"
+KEYS_FIELD = "input[placeholder='−3 … 3, Enter = nästa']"
+QUESTION = re.compile(r"Om framsteg görs för \w+ (\S+), hur påverkar det framstegen för \w+ (\S+)\?")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _status(url: str) -> int:
+    try:
+        return urllib.request.build_opener(_NoRedirect).open(url, timeout=10).status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _two_free_ports() -> int:
+    """A port whose next port is free too (``serve`` puts the facilitator on port + 1)."""
+    from browser import free_port
+
+    for _ in range(50):
+        port = free_port()
+        try:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", port + 1))
+            return port
+        except OSError:  # pragma: no cover - the next port is almost always free
+            continue
+    raise AssertionError("no two consecutive free ports on 127.0.0.1")  # pragma: no cover
+
+
+class Participant:
+    """One participant's browser, and every answer it saw saved: (source, target) -> (score, comment, uncertain)."""
+
+    def __init__(self, name: str, browser, how: str) -> None:
+        self.name, self.browser, self.how = name, browser, how
+        self.answers: dict[tuple[str, str], tuple[int, str, bool]] = {}
+        self.pair: tuple[str, str] = ("", "")
+        self.k, self.n = 0, 0
+
+    def body(self) -> str:
+        from selenium.webdriver.common.by import By
+
+        return self.browser.find_element(By.TAG_NAME, "body").text
+
+    def find(self, css: str):
+        from selenium.webdriver.common.by import By
+
+        return self.browser.find_element(By.CSS_SELECTOR, css)
+
+    def button(self, predicate):
+        from selenium.webdriver.common.by import By
+
+        return next(e for e in self.browser.find_elements(By.TAG_NAME, "button") if predicate(e.text))
+
+    def read_pair(self) -> None:
+        """The pair on screen, from the heading and the question the participant reads."""
+        from browser import wait_for
+
+        def seen():
+            text = self.body()
+            heading, question = re.search(r"Par (\d+) av (\d+)", text), QUESTION.search(text)
+            return heading and question and (int(heading[1]), int(heading[2]), (question[1], question[2]))
+
+        self.k, self.n, self.pair = wait_for(seen, timeout=30, what=f"{self.name}'s pair on screen")
+
+    def start_scoring(self, score: int, *, comment: str = "", uncertain: bool = False) -> None:
+        """Begin one answer on the pair on screen, as the participant would; do not wait for the app."""
+        from selenium.webdriver.common.keys import Keys
+
+        if uncertain:
+            self.find("input[type=checkbox]").click()
+        if comment:
+            self.find("textarea").click()
+            self.find("textarea").send_keys(comment)
+        if self.how == "keys":  # the keyboard field: the score, then Enter (saves and moves on)
+            field = self.find(KEYS_FIELD)
+            field.click()  # also leaves the comment box: the comment is committed first
+            field.send_keys({-2: "−2"}.get(score, str(score)) + Keys.ENTER)  # −2: the minus sign too
+        else:
+            self.button(lambda t: t.startswith(f"{signed(score)} ")).click()
+        self.answers[self.pair] = (score, comment, uncertain)
+
+    def wait_saved(self, score: int) -> None:
+        from browser import wait_for
+
+        if self.how == "keys":  # Enter moves on only once the answer is saved
+            wait_for(lambda: f"Par {self.k + 1} av {self.n} · " in self.body(), timeout=30,
+                     what=f"{self.name}: the next pair after typing {score} and Enter")
+        else:
+            wait_for(lambda: "✓ Sparat" in self.body() and self.button(
+                lambda t: t.startswith(f"✓ {signed(score)} ")), timeout=30,
+                what=f"{self.name}: ✓ Sparat and the chosen button ✓ {signed(score)}")
+
+    def next_pair(self) -> None:
+        """Move on with "Nästa →" (the keyboard participant has moved on with Enter already)."""
+        from browser import wait_for
+
+        if self.how != "keys":
+            self.button(lambda t: t == "Nästa →").click()
+            wait_for(lambda: f"Par {self.k + 1} av {self.n} · " in self.body(), timeout=30,
+                     what=f"{self.name}: the next pair after Nästa")
+        self.read_pair()
+
+
+@contextmanager
+def _workshop(tmp_path, *, respondents: int, browsers: int):
+    """A workshop folder served on loopback and ``browsers`` fresh Chromiums; yields
+    ``(folder, participants' address, facilitator's address with the token, browsers)``. Voilà and the
+    browsers are always stopped; on failure the tail of ``voila.log`` is printed and each page photographed."""
+    import browser as helpers  # tests/browser.py: skips outside CI without Chromium, fails under CI
+
+    helpers.need_chromium()
+    folder = new_workshop(tmp_path / "ws", NODES, kommun="Habo", respondents=respondents, overlap=2)
+    port, said, started = _two_free_ports(), io.StringIO(), []
+    processes = serve(folder, port=port, ip="127.0.0.1", wait=False, out=said)
+    try:
+        participants = f"http://127.0.0.1:{port}/"
+        assert participants in said.getvalue() and read_about(folder)["join_code"] in said.getvalue()
+        token = re.search(rf"http://127\.0\.0\.1:{port + 1}/\?token=(\S+)", said.getvalue())[1]
+        helpers.wait_for(lambda: all(_listening(p) for p in (port, port + 1)), timeout=60, every=0.5,
+                         what="both Voilà servers listening")
+        assert all(process.poll() is None for process in processes), "a Voilà process stopped"
+        with ThreadPoolExecutor(browsers) as pool:  # the Chromiums start at once
+            started.extend(pool.map(lambda _: helpers.new_browser(), range(browsers)))
+        yield folder, participants, f"http://127.0.0.1:{port + 1}/?token={token}", started
+    except BaseException:
+        for k, browser in enumerate(started):  # a picture of each page when it fails
+            try:
+                browser.save_screenshot(str(tmp_path / f"failed-browser-{k}.png"))
+            except Exception:
+                pass
+        log = folder / "voila.log"
+        print(log.read_text(errors="replace")[-6000:] if log.exists() else "no voila.log")
+        raise
+    finally:
+        for browser in started:
+            try:
+                browser.quit()
+            except Exception:  # pragma: no cover - a browser that died already
+                pass
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except Exception:  # pragma: no cover
+                process.kill()
+
+
+def _join(person: Participant, url: str, code: str, name: str | None = None, *, enter: bool = True) -> list:
+    """Open the participants' page and fill in pseudonym and code (Enter in the code field when ``enter``)."""
+    from browser import wait_for
+    from selenium.webdriver.common.keys import Keys
+
+    person.browser.get(url)
+    fields = wait_for(lambda: person.browser.find_elements(*_css("input[type=text]")), timeout=60,
+                      what=f"the start screen for {name or person.name}")
+    fields[0].clear()
+    fields[0].send_keys(name or person.name)
+    fields[1].send_keys(code + (Keys.ENTER if enter else ""))
+    return fields
+
+
+@pytest.mark.slow
+def test_three_participants_score_at_once_and_the_facilitator_sees_it_all(tmp_path):
+    from browser import wait_for
+    from selenium.webdriver.common.keys import Keys
+
+    with _workshop(tmp_path, respondents=3, browsers=4) as (folder, participants_url, facilitator_url, browsers):
+        code = read_about(folder)["join_code"]
+        base = facilitator_url.split("?")[0]
+        # the facilitator's page needs the token
+        assert _status(base) in (302, 403) and _status(f"{base}?token=wrong") in (302, 403)
+        a, b, c = people = [Participant("Älg 3", browsers[0], "click"), Participant("Björn 12", browsers[1], "keys"),
+                            Participant("Lo 5", browsers[2], "click")]
+        facilitator = browsers[3]
+
+        def a_never_shows_b_comment(when: str) -> None:
+            for handle in a.browser.window_handles:
+                a.browser.switch_to.window(handle)
+                assert COMMENT not in a.browser.page_source, f"A's page shows B's comment {when}"
+            a.browser.switch_to.window(a.browser.window_handles[0])
+
+        # three participants open the page at once, fill in pseudonym and code, then press Enter one after another
+        with ThreadPoolExecutor(3) as pool:
+            codes = list(pool.map(lambda p: _join(p, participants_url, code, enter=False)[1], people))
+        for field in codes:
+            field.send_keys(Keys.ENTER)
+        for person in people:
+            wait_for(lambda p=person: f"Välkommen, {p.name}!" in p.body(), timeout=60,
+                     what=f"{person.name} joined (Välkommen)")
+            wait_for(lambda p=person: p.browser.switch_to.active_element.get_attribute("placeholder")
+                     == "−3 … 3, Enter = nästa", timeout=30, what=f"{person.name}: the keyboard field focused")
+            person.read_pair()
+        plan, claims = read_plan(folder), claims_by_respondent(folder)
+        assert sorted(claims.values()) == ["R1", "R2", "R3"] and set(claims) == {p.name for p in people}
+        for person in people:
+            assert person.n == len(plan.assignment[claims[person.name]])
+            assert person.pair == plan.assignment[claims[person.name]][0]
+
+        # interleaved: A clicks, B types (with Enter), C clicks - all three sent before any is awaited
+        rounds = [  # (A's score, B's score and comment, C's score and uncertain mark)
+            (2, (-1, COMMENT), (1, False)),
+            (-3, (3, ""), (-2, True)),
+            (0, (-2, ""), (3, False)),
+        ]
+        for a_score, (b_score, b_comment), (c_score, c_uncertain) in rounds:
+            a.start_scoring(a_score)
+            b.start_scoring(b_score, comment=b_comment)
+            c.start_scoring(c_score, uncertain=c_uncertain)
+            for person, score in ((a, a_score), (b, b_score), (c, c_score)):
+                person.wait_saved(score)
+            for person in people:
+                person.next_pair()
+            a_never_shows_b_comment("while scoring")
+        for person in people:
+            wait_for(lambda p=person: f"3 av {p.n} besvarade" in p.body(), timeout=30,
+                     what=f"{person.name}: 3 answered in the heading")
+            person.browser.save_screenshot(str(tmp_path / f"participant-{person.name.replace(' ', '_')}.png"))
+
+        # every answer is in the respondent's own journal, exactly as given, and in no one else's
+        for person in people:
+            lines = read_journal(journal_path(folder, person.name))
+            assert {line.respondent for line in lines} == {person.name}
+            got = {(x.source, x.target): (x.score, x.comment, x.uncertain) for x in fold(lines)}
+            assert got == person.answers, person.name
+            assert set(got) <= set(plan.assignment[claims[person.name]])
+        assert len(list((folder / "svar").glob("*.jsonl"))) == 3
+
+        # a respondent cannot open another's answers: B's pseudonym in a second tab of A's browser is refused
+        b_journal = journal_path(folder, b.name)
+        b_before = b_journal.read_bytes()
+        a.browser.switch_to.new_window("tab")
+        fields = _join(a, participants_url, code, b.name)
+        wait_for(lambda: f"Pseudonymen ”{b.name}” används redan i ett annat fönster" in a.body(), timeout=30,
+                 what="the refusal of B's pseudonym in A's browser (journal locked)")
+        fields[0].clear()
+        fields[0].send_keys(b.name.upper())
+        fields[1].send_keys(Keys.ENTER)
+        wait_for(lambda: f"Pseudonymen liknar ”{b.name}”" in a.body(), timeout=30,
+                 what="the refusal of B's pseudonym in capitals in A's browser")
+        assert "Par 1 av" not in a.body() and "Välkommen" not in a.body()
+        a.browser.save_screenshot(str(tmp_path / "participant-A-as-B-refused.png"))
+        a_never_shows_b_comment("after trying B's pseudonym")
+        assert b_journal.read_bytes() == b_before and claims_by_respondent(folder) == claims
+        for path in (f"svar/{b_journal.name}", "workshop.json", "om.json"):  # Voilà serves no file of the folder
+            assert _status(f"{participants_url}voila/files/{path}") in (403, 404), path
+
+        # the merged Dataset holds the same values
+        merged = merge_folder(folder)
+        ds = merged.dataset
+        assert merged.problems == [] and sorted(merged.respondents) == sorted(p.name for p in people)
+        for person in people:
+            assert int(ds["score"].sel(respondent=person.name).count()) == len(person.answers)
+            for (source, target), (score, comment, uncertain) in person.answers.items():
+                cell = ds.sel(respondent=person.name, source=source, target=target)
+                assert (float(cell["score"]), str(cell["comment"].item()), bool(cell["uncertain"])) == \
+                    (score, comment, uncertain), (person.name, source, target)
+        assert int((ds["comment"] == COMMENT).sum()) == 1 and int(ds["uncertain"].sum()) == 1
+
+        # the dashboard, with the token, shows each participant, their file and how many pairs they answered
+        facilitator.get(facilitator_url)
+        rows = wait_for(lambda: _rows(facilitator, [p.name for p in people]), timeout=60,
+                        what="the dashboard's progress table naming the three pseudonyms")
+        for person in people:
+            cells = rows[person.name]
+            assert cells[0] == f"{person.name} ({claims[person.name]})"
+            assert cells[1] == journal_path(folder, person.name).relative_to(folder).as_posix()
+            assert cells[2:4] == [str(len(person.answers)), str(person.n)], cells
+        facilitator.save_screenshot(str(tmp_path / "facilitator.png"))
+
+
+@pytest.mark.slow
+def test_a_participant_who_reloads_the_page_carries_on_with_the_same_pseudonym(tmp_path):
+    from browser import wait_for
+
+    with _workshop(tmp_path, respondents=2, browsers=1) as (folder, participants_url, _, browsers):
+        code = read_about(folder)["join_code"]
+        person = Participant("Räv 7", browsers[0], "keys")
+        _join(person, participants_url, code)
+        wait_for(lambda: "Välkommen, Räv 7!" in person.body(), timeout=60, what="Räv 7 joined")
+        person.read_pair()
+        person.start_scoring(2)
+        person.wait_saved(2)
+        outcome = ""
+        deadline = time.monotonic() + 20  # the old page's kernel may take a moment to stop
+        while time.monotonic() < deadline and "Välkommen tillbaka" not in outcome:
+            _join(person, participants_url, code)  # the page loaded again: F5, or the tab closed and reopened
+            outcome = wait_for(lambda: re.search(r"Välkommen tillbaka[^\n]*|Pseudonymen[^\n]*", person.body()),
+                               timeout=30, what="Räv 7 back in, or refused")[0]
+        person.browser.save_screenshot(str(tmp_path / "participant-after-reload.png"))
+        assert outcome.startswith("Välkommen tillbaka, Räv 7! 1 av "), outcome
+        assert [(a.score, a.seq) for a in read_journal(journal_path(folder, "Räv 7"))] == [(2, 1)]
+
+
+def _css(selector: str):
+    from selenium.webdriver.common.by import By
+
+    return By.CSS_SELECTOR, selector
+
+
+def _rows(browser, names: list[str]) -> dict[str, list[str]] | None:
+    """The dashboard's progress rows by pseudonym (cell texts), once every name has one."""
+    from selenium.webdriver.common.by import By
+
+    found = {}
+    for row in browser.find_elements(By.CSS_SELECTOR, "tr"):
+        cells = [td.text.strip() for td in row.find_elements(By.TAG_NAME, "td")]
+        for name in names:
+            if cells and (cells[0] == name or cells[0].startswith(f"{name} (")):
+                found[name] = cells
+    return found if len(found) == len(names) else None
