@@ -38,7 +38,7 @@ BASE = ("errors", "texts", "textfile", "catalogue")
 
 #: Libraries that ``import sdg_interactions`` must not load.
 HEAVY = ("altair", "ipywidgets", "papermill", "nbclient", "nbconvert", "openpyxl", "scipy", "vl_convert",
-         "weasyprint")
+         "weasyprint", "typst", "docx", "voila", "selenium", "traitlets")
 MAX_LINES = 520
 
 
