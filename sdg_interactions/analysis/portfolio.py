@@ -216,6 +216,11 @@ def _names(nodes: Sequence[str], labels: dict[str, str], lang: str, limit: int =
     return "; ".join(named)
 
 
+def _sign(marginal: float) -> str:
+    """The text key suffix for a marginal gain: "" when it adds, "_none" for 0, "_negative" below."""
+    return "" if marginal > 0 else "_none" if marginal == 0 else "_negative"
+
+
 def explain_portfolio(result: Portfolio, lang: str = "sv") -> str:
     """Explain a :func:`portfolio` result in words: what each chosen node pulls along and puts at risk,
     and how the proposal differs from the plain top ``k`` by systemic rank.
@@ -247,9 +252,11 @@ def explain_portfolio(result: Portfolio, lang: str = "sv") -> str:
                       top_gain=f"{result.top_k_gain:g}", gain=f"{result.gain:g}",
                       added=_names(added, names, lang), dropped=_names(dropped, names, lang)))
     if result.k > 1:
-        lines += [text(f"{key}.overlap", lang, node=d, k=result.k, shared=result.overlap[d][0],
-                       total=result.overlap[d][1], marginal=f"{result.marginal[d]:g}") for d in dropped]
-        lines += [text(f"{key}.marginal", lang, node=n, marginal=f"{result.marginal[n]:g}") for n in added]
+        lines += [text(f"{key}.overlap{_sign(result.marginal[d])}", lang, node=d, k=result.k,
+                       shared=result.overlap[d][0], total=result.overlap[d][1],
+                       marginal=f"{abs(result.marginal[d]):g}") for d in dropped]
+        lines += [text(f"{key}.marginal{_sign(result.marginal[n])}", lang, node=n,
+                       marginal=f"{abs(result.marginal[n]):g}") for n in added]
     if result.extra_along:
         lines.append(text(f"{key}.extra", lang, k=result.k, n=len(result.extra_along),
                           names=_names(result.extra_along, names, lang)))

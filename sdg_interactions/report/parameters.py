@@ -84,26 +84,31 @@ def _bundled_names() -> list[str]:
 
 def find_matrix(kommunkod: str, *, matrix: str = DEFAULT_MATRIX,
                 matrices_dir: str | os.PathLike | None = None) -> str:
-    """The matrix a kommun's report uses: ``matrices_dir/<kommunkod>.(csv|xlsx|nc)`` when present (an
-    absolute path), else ``matrix``."""
-    if matrices_dir is not None:
+    """The matrix a kommun's report uses: ``matrices_dir/<kommunkod>.(csv|xlsx|nc)`` when present, else the
+    one file named ``<kommunkod>_<anything>`` with such a suffix (an absolute path), else ``matrix``."""
+    if matrices_dir:
         for suffix in MATRIX_SUFFIXES:
             candidate = Path(matrices_dir) / f"{kommunkod}{suffix}"
             if candidate.is_file():
                 return str(candidate.resolve())
+        named = sorted(p for suffix in MATRIX_SUFFIXES for p in Path(matrices_dir).glob(f"{kommunkod}_*{suffix}")
+                       if p.is_file())
+        if len(named) == 1:
+            return str(named[0].resolve())
     return matrix
 
 
 def check_parameters(*, kommun: str | int, matrix: str = DEFAULT_MATRIX, aggregate: str = "mean",
                      audience: str = "politiker", lang: str = "sv", top_k: int = 5,
                      priorities: Sequence[str] = (), pseudonymise: bool = True,
-                     output_dir: str = ".") -> dict:
+                     output_dir: str = ".", matrices_dir: str = "") -> dict:
     """Validate a report's parameters; return them as the template's literals.
 
     The kommun is looked up with :func:`~sdg_interactions.frameworks.find_kommun` and replaced by its
     kommunkod; a matrix that is not a bundled name must be an existing file (made absolute);
-    ``priorities`` must be node ids. Raises :class:`~sdg_interactions.errors.UnknownKommunError`,
-    :class:`~sdg_interactions.errors.UnknownIdError` or
+    ``priorities`` must be node ids; ``matrices_dir`` ("" for none) an existing folder of other kommuner's
+    matrices (made absolute), which the report compares this kommun's matrix with. Raises
+    :class:`~sdg_interactions.errors.UnknownKommunError`, :class:`~sdg_interactions.errors.UnknownIdError` or
     :class:`~sdg_interactions.errors.ValidationError`.
 
     Examples
@@ -130,11 +135,16 @@ def check_parameters(*, kommun: str | int, matrix: str = DEFAULT_MATRIX, aggrega
     if isinstance(priorities, str):
         priorities = [p for p in re.split(r"[,\s]+", priorities) if p]
     priorities = [frameworks.check_node_id(str(p).strip()) for p in priorities]
+    if matrices_dir:
+        if not isinstance(matrices_dir, str | os.PathLike) or not Path(matrices_dir).is_dir():
+            raise ValidationError(locate("no such folder", column="matrices_dir", value=matrices_dir,
+                                         valid="an existing folder of kommuner's matrices, or '' for none"))
+        matrices_dir = str(Path(matrices_dir).resolve())
     if not isinstance(pseudonymise, bool):
         raise ValidationError(locate("pseudonymise must be True or False", value=pseudonymise))
     return {"kommun": str(place["kommunkod"]), "matrix": matrix, "aggregate": aggregate, "audience": audience,
             "lang": lang, "top_k": int(top_k), "priorities": list(priorities), "pseudonymise": pseudonymise,
-            "output_dir": str(output_dir)}
+            "output_dir": str(output_dir), "matrices_dir": str(matrices_dir or "")}
 
 
 def template_path() -> Path:

@@ -1,4 +1,5 @@
-"""The command line: ``sdg-interactions analyse | scenario | template | workshop | report``; every subcommand is here.
+"""The command line: ``sdg-interactions analyse | scenario | template | workshop | report`` here; the decision
+support commands (``portfolio | robustness | compare``) in :mod:`sdg_interactions.cli.decision`.
 
 Exit codes: 0 ok; 1 a batch finished but some items failed; 2 bad input or usage. Errors print one
 clear line on stderr, never a traceback.
@@ -15,6 +16,11 @@ from pathlib import Path
 import pandas as pd
 
 from sdg_interactions import frameworks
+from sdg_interactions.cli import decision
+from sdg_interactions.cli._common import EXIT_BAD_INPUT, EXIT_OK, EXIT_SOME_FAILED
+from sdg_interactions.cli._common import Parser as _Parser
+from sdg_interactions.cli._common import UsageError as _UsageError
+from sdg_interactions.cli._common import write_table as _write_table
 from sdg_interactions.errors import SdgInteractionsError, ValidationError, locate
 from sdg_interactions.frameworks import DEFAULT_MATRIX
 from sdg_interactions.matrix import AGGREGATIONS
@@ -22,17 +28,6 @@ from sdg_interactions.report.parameters import AUDIENCES
 from sdg_interactions.texts import LANGUAGES, text
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_SOME_FAILED", "build_parser", "main"]
-
-EXIT_OK, EXIT_SOME_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-
-
-class _UsageError(SdgInteractionsError):
-    """A command line that argparse rejected."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # one clear line, no usage dump
-        raise _UsageError(f"{self.prog}: {message} (see --help)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -109,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "workshop's)")
     report.set_defaults(run=_run_workshop_report)
     _add_report_parser(sub)
+    decision.add_parsers(sub)
     return parser
 
 
@@ -264,16 +260,6 @@ def _run_workshop_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _write_table(table: pd.DataFrame, path: str, *, sheet: str, lang: str) -> None:
-    """Write a result table: Excel (headers in ``lang``, text as text) for ``.xlsx``, else guarded CSV."""
-    from sdg_interactions.io import write_results_excel, write_table_csv
-
-    if str(path).lower().endswith(".xlsx"):
-        write_results_excel({sheet: table}, path, lang=lang)
-    else:
-        write_table_csv(table, path)
-
-
 def _version() -> str:
     from sdg_interactions import __version__
 
@@ -292,7 +278,8 @@ def _add_report_parser(subparsers) -> argparse.ArgumentParser:
                         help=f"a bundled name or a path (.csv, .xlsx, .nc); default {DEFAULT_MATRIX}")
     report.add_argument("--matrices-dir", metavar="DIR",
                         help="a folder of the kommuners' own matrices, named <kommunkod>.csv|.xlsx|.nc; "
-                             "a kommun without one gets --matrix")
+                             "a kommun without one gets --matrix; the managers' report compares each kommun "
+                             "with the others there")
     report.add_argument("--priorities", nargs="+", default=[], metavar="ID",
                         help="prioritised node ids (space or comma separated); default: the top levers")
     report.add_argument("--audience", choices=AUDIENCES, default="politiker",
@@ -337,7 +324,8 @@ def _run_report(args: argparse.Namespace) -> int:
     priorities = [p for item in args.priorities for p in re.split(r"[,\s]+", item) if p]
     common = {"aggregate": args.aggregate, "audience": args.audience, "lang": args.lang,
               "top_k": args.top_k, "priorities": priorities, "pseudonymise": not args.no_pseudonymise,
-              "output_dir": str(Path(args.output_dir).resolve())}
+              "output_dir": str(Path(args.output_dir).resolve()),
+              "matrices_dir": str(Path(args.matrices_dir).resolve()) if args.matrices_dir else ""}
     first = check_parameters(kommun=codes[0], matrix=args.matrix, **common)  # a bad --matrix stops all
     if priorities:  # priorities the default matrix lacks stop everything too
         check_priorities(first["priorities"], node_ids(load_dataset(first["matrix"])))

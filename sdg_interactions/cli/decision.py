@@ -1,0 +1,218 @@
+"""Decision support on the command line: ``sdg-interactions portfolio | robustness | compare``.
+
+* ``portfolio`` — the k priorities that together reach most others, beside the plain top k by systemic
+  rank, with the reasons in words (:func:`~sdg_interactions.analysis.portfolio`);
+* ``robustness`` — how sure the ranking is when several respondents disagree, and the cells to discuss
+  again (:mod:`sdg_interactions.analysis.robustness`);
+* ``compare`` — several kommuner's matrices against their consensus
+  (:mod:`sdg_interactions.analysis.comparison`).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from sdg_interactions.cli._common import EXIT_OK, UsageError, matrix_title, write_table
+from sdg_interactions.errors import ValidationError, locate
+from sdg_interactions.frameworks import DEFAULT_MATRIX
+from sdg_interactions.matrix import AGGREGATIONS
+from sdg_interactions.texts import LANGUAGES, text
+
+__all__ = ["add_parsers", "run_compare", "run_portfolio", "run_robustness"]
+
+_MATRIX_HELP = f"a bundled name or a path (.csv, .xlsx, .nc, .graphml); default {DEFAULT_MATRIX}"
+
+
+def add_parsers(sub) -> None:
+    """Add ``portfolio``, ``robustness`` and ``compare`` to the subparsers ``sub``."""
+    portfolio = sub.add_parser("portfolio", help=text("decision.portfolio.help", "en"),
+                               description=text("decision.portfolio.help", "en"))
+    portfolio.add_argument("matrix", nargs="?", default=DEFAULT_MATRIX, help=_MATRIX_HELP)
+    portfolio.add_argument("--k", type=int, default=5, metavar="K", help="how many priorities (default 5)")
+    one_per = portfolio.add_mutually_exclusive_group()
+    one_per.add_argument("--per-cluster", action="store_const", const="cluster", dest="one_per",
+                         help="at most one priority per cluster of strong mutual support")
+    one_per.add_argument("--per-layer", action="store_const", const="layer", dest="one_per",
+                         help="at most one priority per wedding-cake layer (biosphere, society, economy)")
+    portfolio.add_argument("--exclude", default="", metavar="ID,ID",
+                           help="nodes the kommun cannot influence: never chosen, still counted as reached")
+    portfolio.add_argument("--aggregate", default="mean", choices=AGGREGATIONS,
+                           help="how several respondents' answers are combined (default mean)")
+    portfolio.add_argument("--lang", choices=LANGUAGES, default="sv", help="language of labels (default sv)")
+    portfolio.add_argument("--out", metavar="FILE.csv", help="one row per chosen node (.csv, or .xlsx)")
+    portfolio.set_defaults(run=run_portfolio)
+
+    robustness = sub.add_parser("robustness", help=text("decision.robustness.help", "en"),
+                                description=text("decision.robustness.help", "en"))
+    robustness.add_argument("files", nargs="+", metavar="FILE",
+                            help="the respondents' files, or one file with several respondents")
+    robustness.add_argument("--samples", type=int, default=1000, metavar="N",
+                            help="bootstrap samples (default 1000)")
+    robustness.add_argument("--top-k", type=int, default=5, metavar="K",
+                            help="p_top_k is the share of samples with rank <= K (default 5)")
+    robustness.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    robustness.add_argument("--aggregate", default="mean", choices=AGGREGATIONS,
+                            help="how the answers are combined (default mean)")
+    robustness.add_argument("--lang", choices=LANGUAGES, default="sv", help="language of labels (default sv)")
+    robustness.add_argument("--out", metavar="FILE.csv", help="one row per node: node, label, rank, rank_lo, "
+                            "rank_hi, p_top_k (.csv, or .xlsx)")
+    robustness.add_argument("--discuss", metavar="FILE.csv",
+                            help="write the 'discuss again' list of contested cells (.csv, or .xlsx)")
+    robustness.set_defaults(run=run_robustness)
+
+    compare = sub.add_parser("compare", help=text("decision.compare.help", "en"),
+                             description=text("decision.compare.help", "en"))
+    compare.add_argument("paths", nargs="+", metavar="DIR_OR_FILE",
+                         help="a folder of kommuner's matrices, or two or more matrix files")
+    compare.add_argument("--top", type=int, default=5, metavar="N",
+                         help="each kommun's N most departing cells (default 5)")
+    compare.add_argument("--lang", choices=LANGUAGES, default="sv", help="language of labels (default sv)")
+    compare.add_argument("--out", metavar="FILE.csv", help="one row per kommun (.csv, or .xlsx)")
+    compare.set_defaults(run=run_compare)
+
+
+def _ids(value: str) -> list[str]:
+    return [part.strip() for part in str(value).split(",") if part.strip()]
+
+
+def _show(frame: pd.DataFrame) -> None:
+    with pd.option_context("display.max_colwidth", 60, "display.width", 200):
+        print(frame.to_string(index=False))
+
+
+# --- portfolio ----------------------------------------------------------------------------------
+
+
+def portfolio_table(result, systemic: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One row per chosen node of a :class:`~sdg_interactions.analysis.Portfolio`: ``node, label, rank,
+    systemic, in_top_k, marginal, pulls_along, puts_at_risk`` (ids separated by spaces; ``marginal`` is
+    what the node adds to the proposal's gain when it is not in the plain top k, else blank)."""
+    by_node = systemic.set_index("node")
+    rows = [{"node": node, "label": result.labels[lang].get(node, node),
+             "rank": int(by_node.loc[node, "rank"]), "systemic": float(by_node.loc[node, "systemic"]),
+             "in_top_k": node in result.top_k, "marginal": result.marginal.get(node),
+             "pulls_along": " ".join(result.pulls_along[node]),
+             "puts_at_risk": " ".join(result.puts_at_risk[node])} for node in result.chosen]
+    return pd.DataFrame(rows, columns=["node", "label", "rank", "systemic", "in_top_k", "marginal",
+                                       "pulls_along", "puts_at_risk"])
+
+
+def run_portfolio(args: argparse.Namespace) -> int:
+    """``sdg-interactions portfolio``: the proposal beside the plain top k, and why they differ."""
+    from sdg_interactions.analysis import portfolio, sdg_synergies, to_table
+    from sdg_interactions.io import load_matrix
+
+    lang = args.lang
+    if args.k < 1:
+        raise UsageError(f"sdg-interactions portfolio: --k must be 1 or more, not {args.k}")
+    da = load_matrix(args.matrix, combine=args.aggregate)
+    result = portfolio(da, args.k, exclude=_ids(args.exclude), one_per=args.one_per)
+    systemic = to_table(sdg_synergies(da), lang=lang, columns=("systemic", "rank"))
+    table = portfolio_table(result, systemic, lang)
+    if args.out:
+        write_table(table, args.out, sheet="portefolj", lang=lang)
+    labels = result.labels[lang]
+    ranks = systemic.set_index("node")["rank"]
+    side = pd.DataFrame({
+        text("decision.portfolio.proposal", lang): [f"{n} {labels.get(n, n)}" for n in result.chosen],
+        text("decision.portfolio.top_k", lang, k=result.k): [f"{n} {labels.get(n, n)} (#{ranks[n]})"
+                                                             for n in result.top_k]})
+    print(text("decision.portfolio.heading", lang, name=matrix_title(da, lang, args.matrix), k=result.k))
+    _show(side)
+    print()
+    print(result.explanation[lang])
+    if result.excluded:
+        print(text("decision.portfolio.excluded", lang, ids=", ".join(result.excluded)))
+    if da.attrs.get("citation"):
+        print(text("cli.source", lang, citation=da.attrs["citation"]))
+    if args.out:
+        print(text("decision.written", lang, path=args.out, n=len(table)))
+    return EXIT_OK
+
+
+# --- robustness ---------------------------------------------------------------------------------
+
+
+def _respondents(paths: list[str]):
+    """One Dataset with a ``respondent`` dim: several files stacked, or one file's respondents."""
+    from sdg_interactions.io import load_dataset
+    from sdg_interactions.io.collection import load_collection
+    from sdg_interactions.matrix import RESPONDENT
+
+    if len(paths) > 1:
+        return load_collection(paths, dim=RESPONDENT)
+    ds = load_dataset(paths[0])
+    if RESPONDENT not in ds.dims:  # one respondent: intervals come from the uncertain marks only
+        ds = ds.expand_dims({RESPONDENT: [Path(paths[0]).stem]})
+    return ds
+
+
+def run_robustness(args: argparse.Namespace) -> int:
+    """``sdg-interactions robustness``: rank intervals, p_top_k and the cells to discuss again."""
+    from sdg_interactions.analysis.robustness import discuss_again, rank_robustness, robustness_table
+
+    lang = args.lang
+    if args.samples < 1:
+        raise ValidationError(locate("the number of bootstrap samples must be at least 1", column="--samples",
+                                     value=args.samples, valid="a whole number >= 1, e.g. 1000"))
+    ds = _respondents(args.files)
+    result = rank_robustness(ds, samples=args.samples, top_k=args.top_k, seed=args.seed, method=args.aggregate)
+    table = robustness_table(result, lang=lang)
+    discuss = discuss_again(ds, method=args.aggregate, lang=lang)
+    if args.out:
+        write_table(table, args.out, sheet="robusthet", lang=lang)
+    if args.discuss:
+        write_table(discuss, args.discuss, sheet="diskutera_igen", lang=lang)
+    n = int(result.attrs.get("n_respondents", ds.sizes.get("respondent", 1)))
+    print(text("decision.robustness.heading", lang, name=matrix_title(ds, lang, args.files[0]), n=n,
+               samples=args.samples, k=args.top_k, seed=args.seed))
+    shown = table.assign(interval=[f"{lo}–{hi}" if lo != hi else f"{lo}"
+                                   for lo, hi in zip(table["rank_lo"], table["rank_hi"], strict=True)],
+                         p_top_k=[f"{p:.0%}" for p in table["p_top_k"]])
+    columns = {"rank": text("column.rank", lang), "node": text("column.node", lang),
+               "label": text("column.label", lang), "interval": text("decision.robustness.interval", lang),
+               "p_top_k": text("decision.robustness.p_top_k", lang, k=args.top_k)}
+    _show(shown[list(columns)].rename(columns=columns))
+    print()
+    if discuss.empty:
+        print(text("decision.robustness.no_discuss", lang))
+    else:
+        print(text("decision.robustness.discuss", lang, n=len(discuss)))
+        for row in discuss.head(10).itertuples(index=False):
+            print(text("decision.robustness.discuss_row", lang, source=row.source, target=row.target,
+                       source_label=row.source_label, target_label=row.target_label, answers=row.answers))
+    for path in (args.out, args.discuss):
+        if path:
+            print(text("decision.written", lang, path=path, n=len(discuss if path == args.discuss else table)))
+    return EXIT_OK
+
+
+# --- compare ------------------------------------------------------------------------------------
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    """``sdg-interactions compare``: each kommun's matrix against the consensus of all."""
+    from sdg_interactions.analysis.comparison import compare_matrices, comparison_table, departing_cells
+    from sdg_interactions.io.collection import load_collection
+
+    lang = args.lang
+    if args.top < 0:
+        raise UsageError(f"sdg-interactions compare: --top must be 0 or more, not {args.top}")
+    paths = args.paths[0] if len(args.paths) == 1 else args.paths
+    comparison = compare_matrices(load_collection(paths, dim="kommun"))
+    table = comparison_table(comparison, lang=lang)
+    if args.out:
+        write_table(table, args.out, sheet="jamforelse", lang=lang)
+    print(text("decision.compare.heading", lang, n=len(table)))
+    _show(table)
+    if args.top:
+        cells = departing_cells(comparison, top=args.top, lang=lang)
+        print()
+        print(text("decision.compare.departing", lang, n=args.top))
+        _show(cells)
+    if args.out:
+        print(text("decision.written", lang, path=args.out, n=len(table)))
+    return EXIT_OK

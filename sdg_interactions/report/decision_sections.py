@@ -1,0 +1,163 @@
+"""The report's decision-support sections: the portfolio, rank robustness and the comparison with other kommuner.
+
+Like :mod:`sdg_interactions.report.sections`, each function takes the matrix Dataset and returns a
+section dict (``id``, ``title``, ``paragraphs``, ``table``, ``data``) written from the numbers, or
+``None`` when the data for it does not exist (robustness needs several respondents; the comparison
+needs other kommuner's matrices). Words come from the catalogue (``report_decision.*``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import xarray as xr
+
+from sdg_interactions.analysis import portfolio as find_portfolio
+from sdg_interactions.analysis import sdg_synergies
+from sdg_interactions.matrix import RESPONDENT, node_ids, single_matrix
+from sdg_interactions.report.sections import format_number, join_words
+from sdg_interactions.texts import check_lang, text
+
+__all__ = ["comparison", "portfolio", "robustness"]
+
+KEY = "report_decision"
+
+
+def _section(key: str, lang: str, paragraphs: list[str], *, table: dict | None = None,
+             data: dict | None = None, **values: object) -> dict:
+    return {"id": key, "title": text(f"{KEY}.{key}.title", lang, **values), "paragraphs": paragraphs,
+            "table": table, "data": data or {}}
+
+
+def _named(node: str, labels: Mapping[str, str]) -> str:
+    label = labels.get(node, node)
+    return node if label in (node, "") else f"{node} ({label})"
+
+
+def portfolio(obj: xr.Dataset | xr.DataArray, *, k: int = 5, aggregate: str = "mean", lang: str = "sv") -> dict:
+    """The portfolio: ``k`` priorities that together reach most others
+    (:func:`~sdg_interactions.analysis.portfolio`), beside the plain top ``k`` by systemic rank, with what
+    each pulls along and puts at risk and why the two differ. ``k`` is capped at the number of nodes − 1,
+    and the section says so."""
+    check_lang(lang)
+    m = single_matrix(obj, aggregate, what="a report")
+    n = len(node_ids(m))
+    paragraphs = []
+    if k > n - 1:
+        paragraphs.append(text(f"{KEY}.portfolio.capped", lang, k=k, n=n, cap=n - 1))
+        k = n - 1
+    result = find_portfolio(m, k)
+    labels = result.labels[lang]
+    systemic = sdg_synergies(m)
+    ranks = dict(zip(node_ids(m), systemic["rank"].values.tolist(), strict=True))
+    paragraphs.insert(0, text(f"{KEY}.portfolio.intro", lang, k=k))
+    paragraphs += [line.removeprefix("- ") for line in result.explanation[lang].splitlines()]
+    yes, no = text(f"{KEY}.yes", lang), text(f"{KEY}.no", lang)
+    rows = [[node, labels.get(node, node), str(ranks[node]), yes if node in result.top_k else no,
+             format_number(result.marginal[node], lang) if node in result.marginal else "–",
+             str(len(result.pulls_along[node])), str(len(result.puts_at_risk[node]))] for node in result.chosen]
+    columns = [text("column.node", lang), text("column.label", lang), text("column.rank", lang),
+               text(f"{KEY}.portfolio.in_top_k", lang, k=k), text(f"{KEY}.portfolio.adds", lang),
+               text(f"{KEY}.portfolio.pulls", lang), text(f"{KEY}.portfolio.risks", lang)]
+    return _section("portfolio", lang, paragraphs, table={"columns": columns, "rows": rows}, k=k,
+                    data={"chosen": list(result.chosen), "top_k": list(result.top_k), "gain": result.gain,
+                          "top_k_gain": result.top_k_gain, "method": result.method})
+
+
+def robustness(obj: xr.Dataset | xr.DataArray, *, top_k: int = 5, samples: int = 1000, seed: int = 0,
+               aggregate: str = "mean", lang: str = "sv", limit: int = 10) -> dict | None:
+    """With several respondents: how sure the ranking is (rank intervals and the share of bootstrap samples
+    in the top ``top_k``, :func:`~sdg_interactions.analysis.robustness.rank_robustness`) and the pairs to
+    discuss again (:func:`~sdg_interactions.analysis.robustness.discuss_again`). ``None`` for one matrix."""
+    if RESPONDENT not in obj.dims:
+        return None
+    from sdg_interactions.analysis.robustness import discuss_again, rank_robustness, robustness_table
+
+    check_lang(lang)
+    n = len(node_ids(obj))
+    top_k = max(1, min(int(top_k), n))
+    result = rank_robustness(obj, samples=samples, top_k=top_k, seed=seed, method=aggregate)
+    table = robustness_table(result, lang=lang)
+    discuss = discuss_again(obj, method=aggregate, lang=lang)
+    top = table[table["rank"] <= top_k]
+    sure = top[top["p_top_k"] >= 0.9]["node"].tolist()
+    unsure = top[top["p_top_k"] < 0.9]["node"].tolist()
+    labels = dict(zip(table["node"], table["label"], strict=True))
+    paragraphs = [text(f"{KEY}.robustness.intro", lang, n=obj.sizes[RESPONDENT], samples=samples)]
+    if sure:
+        paragraphs.append(text(f"{KEY}.robustness.sure", lang, k=top_k,
+                               nodes=join_words([_named(x, labels) for x in sure], lang)))
+    if unsure:
+        paragraphs.append(text(f"{KEY}.robustness.unsure", lang, k=top_k,
+                               nodes=join_words([_named(x, labels) for x in unsure], lang)))
+    if discuss.empty:
+        paragraphs.append(text(f"{KEY}.robustness.no_discuss", lang))
+    else:
+        paragraphs.append(text(f"{KEY}.robustness.discuss", lang, n=len(discuss), shown=min(limit, len(discuss))))
+        paragraphs += [text(f"{KEY}.robustness.discuss_row", lang, source=_named(r.source, {r.source: r.source_label}),
+                            target=_named(r.target, {r.target: r.target_label}), answers=r.answers)
+                       for r in discuss.head(limit).itertuples(index=False)]
+    rows = [[str(r.rank), r.node, r.label, f"{r.rank_lo}–{r.rank_hi}" if r.rank_lo != r.rank_hi else str(r.rank_lo),
+             f"{format_number(100 * r.p_top_k, lang, decimals=0)} %"]
+            for r in table.head(max(top_k * 2, 10)).itertuples(index=False)]
+    columns = [text("column.rank", lang), text("column.node", lang), text("column.label", lang),
+               text(f"{KEY}.robustness.interval", lang), text(f"{KEY}.robustness.p_top_k", lang, k=top_k)]
+    return _section("robustness", lang, paragraphs, table={"columns": columns, "rows": rows},
+                    data={"sure": sure, "unsure": unsure,
+                          "discuss": list(zip(discuss["source"], discuss["target"], strict=True))})
+
+
+def comparison(obj: xr.Dataset | xr.DataArray, kommunkod: str, matrices_dir: str | os.PathLike | None, *,
+               aggregate: str = "mean", lang: str = "sv", top: int = 5) -> dict | None:
+    """This kommun's matrix beside the other kommuner's in ``matrices_dir`` (files named by kommunkod or
+    ``<kommunkod>_<name>``): where it departs most from their consensus (the median of each pair), and how
+    closely its ranking follows theirs (Spearman correlation of systemic scores;
+    :mod:`sdg_interactions.analysis.comparison`). ``None`` without a folder, or with fewer than two
+    matrices on this matrix's nodes."""
+    if not matrices_dir or not Path(matrices_dir).is_dir():
+        return None
+    from sdg_interactions.analysis.comparison import compare_matrices, departing_cells
+    from sdg_interactions.errors import SdgInteractionsError
+    from sdg_interactions.io.collection import load_collection
+
+    check_lang(lang)
+    own = single_matrix(obj, aggregate, what="a report")
+    try:
+        stack = load_collection(matrices_dir, dim="kommun", combine=aggregate)
+    except SdgInteractionsError:
+        return None
+    stack = stack["score"] if isinstance(stack, xr.Dataset) else stack
+    names = [str(v) for v in stack["kommun"].values]
+    mine = [name for name in names if name.split("_")[0] == str(kommunkod)]
+    if node_ids(stack) != node_ids(own) or len(names) < 2:
+        return None
+    if not mine:  # the kommun has no matrix of its own there: compare it (the national example) too
+        own = own.expand_dims(kommun=[str(kommunkod)])
+        stack = xr.concat([stack, own.drop_vars([c for c in own.coords if c not in stack.coords])], dim="kommun")
+        mine = [str(kommunkod)]
+    result = compare_matrices(stack)
+    me = mine[0]
+    others = [x for x in result["kommun"].values.tolist() if x != me]
+    rho = result["spearman"].sel(kommun=me).sel(kommun_other=others)
+    cells = departing_cells(result, top=top, lang=lang)
+    cells = cells[cells["kommun"] == me]
+    paragraphs = [text(f"{KEY}.comparison.intro", lang, n=len(others),
+                       mean=format_number(float(rho.mean()), lang, decimals=2),
+                       low=format_number(float(rho.min()), lang, decimals=2),
+                       high=format_number(float(rho.max()), lang, decimals=2))]
+    if cells.empty or not (cells["difference"].abs() > 0).any():
+        paragraphs.append(text(f"{KEY}.comparison.same", lang))
+    else:
+        paragraphs.append(text(f"{KEY}.comparison.departing", lang, n=len(cells)))
+    rows = [[_named(r.source, {r.source: r.source_label}), _named(r.target, {r.target: r.target_label}),
+             format_number(r.score, lang), format_number(r.consensus, lang), format_number(r.difference, lang)]
+            for r in cells.itertuples(index=False) if abs(r.difference) > 0]
+    columns = [text("metrics.column.source", lang), text("metrics.column.target", lang),
+               text(f"{KEY}.comparison.score", lang), text(f"{KEY}.comparison.consensus", lang),
+               text(f"{KEY}.comparison.difference", lang)]
+    return _section("comparison", lang, paragraphs, table={"columns": columns, "rows": rows} if rows else None,
+                    n=len(others),
+                    data={"kommun": me, "others": others, "spearman": rho.values.tolist(),
+                          "cells": [(r[0], r[1]) for r in rows]})
