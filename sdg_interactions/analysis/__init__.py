@@ -52,6 +52,7 @@ from sdg_interactions.analysis.influence import (
     total_sums,
 )
 from sdg_interactions.analysis.portfolio import EXHAUSTIVE_LIMIT, Portfolio, explain_portfolio, portfolio
+from sdg_interactions.analysis.projection import OBJECTIVE, PROJECTION_VARIABLES, project_onto
 from sdg_interactions.analysis.rollup import ROLLUPS, goal_rollup
 from sdg_interactions.analysis.scenario import (
     CLASSES,
@@ -75,7 +76,9 @@ __all__ = [
     "DEFAULT_ALPHA",
     "EFFECT_VARIABLES",
     "EXHAUSTIVE_LIMIT",
+    "OBJECTIVE",
     "PATHS_COLUMNS",
+    "PROJECTION_VARIABLES",
     "PROVENANCE_ATTRS",
     "QUADRANTS",
     "ROLLUPS",
@@ -100,6 +103,7 @@ __all__ = [
     "net_multiplier",
     "node_result",
     "portfolio",
+    "project_onto",
     "propagate",
     "quadrant_codes",
     "rank_ascending",

@@ -26,7 +26,16 @@ from sdg_interactions.frameworks.catalogues import (
     mongolia_objectives,
     targets,
 )
+from sdg_interactions.frameworks.kolada import (
+    KoladaClient,
+    KoladaError,
+    follow_up,
+    kolada_ids,
+    kpi_catalog,
+    target_kpis,
+)
 from sdg_interactions.frameworks.kommun_lookup import find_kommun
+from sdg_interactions.frameworks.linkage import BUNDLED_LINKAGES, LINKAGE_COLUMNS, check_linkage, linkage
 from sdg_interactions.frameworks.registry import (
     NODE_COLUMNS,
     NODE_ID_FORMS,
@@ -46,31 +55,41 @@ from sdg_interactions.frameworks.registry import (
 )
 
 __all__ = [
+    "BUNDLED_LINKAGES",
     "DEFAULT_MATRIX",
+    "LINKAGE_COLUMNS",
     "NODE_COLUMNS",
     "NODE_ID_FORMS",
     "TABLE_COLUMNS",
     "Framework",
+    "KoladaClient",
+    "KoladaError",
     "bundled_matrices",
     "bundled_matrix",
+    "check_linkage",
     "check_node_id",
     "datasets_dir",
     "find_kommun",
     "folkhalsomal",
+    "follow_up",
     "framework",
     "framework_of",
     "frameworks",
     "goals",
     "group_node",
     "is_node_id",
+    "kolada_ids",
     "kommuner",
+    "kpi_catalog",
     "lan",
+    "linkage",
     "miljomal",
     "mongolia_objectives",
     "node_info",
     "node_sort_key",
     "register",
     "register_from_table",
+    "target_kpis",
     "targets",
     "unregister",
 ]

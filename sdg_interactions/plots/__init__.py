@@ -16,6 +16,7 @@ from sdg_interactions.plots.heatmaps import goal_heatmap, heatmap
 from sdg_interactions.plots.links import conflicts, radial
 from sdg_interactions.plots.network import LAYOUTS, layout_positions, network
 from sdg_interactions.plots.nodes import quadrants, ranking, scenario_classes
+from sdg_interactions.plots.projection import objective_effects
 
 __all__ = [
     "LAYOUTS",
@@ -26,6 +27,7 @@ __all__ = [
     "heatmap",
     "layout_positions",
     "network",
+    "objective_effects",
     "quadrants",
     "radial",
     "ranking",

@@ -1,0 +1,162 @@
+"""Projection of a per-target result onto the objectives of another framework, through a linkage table.
+
+With ``x_j`` a per-node result (a target's systemic score, a scenario's effect on it) and ``l_jo`` the
+score of the link from SDG target ``j`` to objective ``o`` (:func:`~sdg_interactions.frameworks.linkage.linkage`;
+0 where no link), the effect on the objective is ``objective_effect_o = Σ_j x_j · l_jo / 3``: a link of 3
+passes the whole effect on, a link of 1 a third of it. Positive and negative parts are kept apart, so
+a conflict is never hidden behind a synergy (:func:`project_onto`).
+
+Examples
+--------
+>>> table = pd.DataFrame({"sdg_target": ["7.2", "13.2"], "objective": ["MKM-1", "MKM-1"],
+...                       "score": [2, 3], "reason": ["förnybart", "klimat"], "source": ["", ""]})
+>>> result = xr.Dataset({"systemic": ("node", [3.0, -1.5])}, coords={"node": ["7.2", "13.2"]})
+>>> project_onto(result, table)["effect_net"].values.tolist()  # (3·2 − 1.5·3) / 3
+[0.5]
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from sdg_interactions import frameworks
+from sdg_interactions.analysis._core import PROVENANCE_ATTRS
+from sdg_interactions.errors import ValidationError, locate
+from sdg_interactions.frameworks.linkage import linkage as read_linkage
+from sdg_interactions.matrix import NODE
+
+__all__ = ["OBJECTIVE", "PROJECTION_VARIABLES", "project_onto"]
+
+#: The dim of a projection's result.
+OBJECTIVE = "objective"
+#: The variables of :func:`project_onto`, in order.
+PROJECTION_VARIABLES = ("effect_pos", "effect_neg", "effect_net", "n_linked", "n_links")
+
+
+def _parts(result: xr.Dataset, variable: str | None) -> tuple[xr.DataArray, xr.DataArray, str]:
+    """The positive and negative parts to project, and a name for them."""
+    names = [str(v) for v in result.data_vars if NODE in result[v].dims]
+    valid = (f"a variable of the result on {NODE!r} ({', '.join(names) or 'none'}), or the stem of a "
+             "pair <stem>_pos/<stem>_neg (e.g. 'effect')")
+    if variable is None:
+        if "effect_pos" in result and "effect_neg" in result:
+            variable = "effect"
+        elif "systemic" in result:
+            variable = "systemic"
+        elif len(names) == 1:
+            variable = names[0]
+        else:
+            raise ValidationError(locate("say which variable of the result to project", column="variable",
+                                         valid=valid))
+    if f"{variable}_pos" in result and f"{variable}_neg" in result:
+        pos, neg = result[f"{variable}_pos"], result[f"{variable}_neg"]
+        if bool((pos < 0).any()) or bool((neg > 0).any()):
+            raise ValidationError(locate(f"{variable}_pos must be ≥ 0 and {variable}_neg ≤ 0", column="variable",
+                                         value=variable, valid="a positive and a negative part"))
+        return pos, neg, f"{variable}_pos, {variable}_neg"
+    if variable not in names:
+        raise ValidationError(locate("the result has no such variable on the node dim", column="variable",
+                                     value=variable, valid=valid))
+    x = result[variable]
+    return x.clip(min=0), x.clip(max=0), variable
+
+
+def project_onto(result: xr.Dataset, linkage: str | os.PathLike | pd.DataFrame, *,
+                 variable: str | None = None) -> xr.Dataset:
+    """Project a per-target result onto objectives (miljömål, folkhälsomål, a kommun's own goals).
+
+    With ``l_jo`` the link from node ``j`` to objective ``o`` (0 where the linkage has none) and
+    ``L⁺ = max(L, 0)``, ``L⁻ = min(L, 0)``, the parts ``p_j ≥ 0`` and ``n_j ≤ 0`` of the result give
+
+    * ``effect_pos_o = (Σ_j p_j · l⁺_jo + Σ_j n_j · l⁻_jo) / 3``  (everything that pushes ``o`` up)
+    * ``effect_neg_o = (Σ_j p_j · l⁻_jo + Σ_j n_j · l⁺_jo) / 3``  (everything that pulls it down)
+    * ``effect_net_o = effect_pos_o + effect_neg_o = Σ_j x_j · l_jo / 3``
+
+    With only positive links (the bundled tables but two links) this is ``Σ_j p_j · l_jo / 3`` and
+    ``Σ_j n_j · l_jo / 3``; a negative link moves a target's positive effect to the negative part (and,
+    as "minus times minus" in :func:`~sdg_interactions.analysis.propagate`, a negative effect through
+    a negative link to the positive part). ``n_linked_o`` counts the result's nodes linked to ``o``
+    (a non-zero link): few mean the objective is reached by few targets of the matrix. ``n_links_o``
+    counts the links of ``o`` in the whole table.
+
+    Parameters
+    ----------
+    result : xarray.Dataset
+        A per-node result on ``"node"``, e.g. ``sdg_synergies(m)`` or ``propagate(m, …)``, with any
+        leading dims (respondent, kommun, sample): the projection is computed per entry.
+    linkage : {"miljomal", "folkhalsomal"}, path or DataFrame
+        The linkage table (:func:`~sdg_interactions.frameworks.linkage.linkage`); a user's own file or
+        DataFrame replaces the bundled proposal.
+    variable : str, optional
+        What to project. Default: the pair ``effect_pos``/``effect_neg`` if the result has it, else
+        ``systemic``, else its only variable. A stem (``"direct"``) takes the pair ``direct_pos`` /
+        ``direct_neg``; any other variable is split into ``max(x, 0)`` and ``min(x, 0)``.
+
+    Returns
+    -------
+    xarray.Dataset
+        :data:`PROJECTION_VARIABLES` on ``(..., "objective")``, objectives in natural order with the
+        coords ``label_sv``, ``label_en``, ``framework``; attrs: ``variable``, ``linkage``,
+        ``linkage_title_sv``/``_en``, ``linkage_status`` (``"proposal"`` or ``"user"``),
+        ``linkage_source``, ``linkage_basis_sv``/``_en``, and the result's provenance.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"sdg_target": ["1.1", "1.2", "1.2", "1.3"],
+    ...                       "objective": ["MKM-1", "MKM-1", "FH-4", "FH-4"], "score": [3, 1, 2, -3],
+    ...                       "reason": ["a", "b", "c", "d"], "source": ["", "", "", ""]})
+    >>> result = xr.Dataset({"effect_pos": ("node", [6.0, 3.0, 0.0]), "effect_neg": ("node", [0.0, -3.0, -1.5])},
+    ...                     coords={"node": ["1.1", "1.2", "1.3"]})
+    >>> p = project_onto(result, table)
+    >>> p["objective"].values.tolist()
+    ['MKM-1', 'FH-4']
+    >>> p["effect_pos"].values.tolist()  # MKM-1: (6·3 + 3·1)/3; FH-4: (3·2 + (−1.5)·(−3))/3
+    [7.0, 3.5]
+    >>> p["effect_neg"].values.tolist()  # MKM-1: (−3)·1/3; FH-4: (−3)·2/3
+    [-1.0, -2.0]
+    >>> p["n_linked"].values.tolist(), p.attrs["linkage_status"]
+    ([2, 2], 'user')
+    """
+    if not isinstance(result, xr.Dataset) or NODE not in result.dims:
+        raise ValidationError(locate("project_onto takes a per-node result", value=type(result).__name__,
+                                     valid=f"an xarray.Dataset on the {NODE!r} dim, e.g. sdg_synergies(matrix) "
+                                     "or propagate(matrix, priorities)"))
+    table = read_linkage(linkage)
+    pos, neg, projected = _parts(result, variable)
+    pos, neg = pos.transpose(..., NODE), neg.transpose(..., NODE)
+    nodes = [str(v) for v in result[NODE].to_numpy()]
+    objectives = sorted(table["objective"].unique(), key=frameworks.node_sort_key)
+    links = table.pivot_table(index="sdg_target", columns="objective", values="score", aggfunc="sum")
+    links = links.reindex(index=nodes, columns=objectives).fillna(0.0).to_numpy(dtype=np.float64)
+    plus, minus = np.maximum(links, 0.0), np.minimum(links, 0.0)
+    linked = (links != 0).any(axis=1)  # unlinked nodes contribute 0, also where their value is NaN
+    p = np.where(linked, pos.to_numpy().astype(np.float64), 0.0)
+    n = np.where(linked, neg.to_numpy().astype(np.float64), 0.0)
+    effect_pos = (p @ plus + n @ minus) / 3.0
+    effect_neg = (p @ minus + n @ plus) / 3.0
+    lead = pos.dims[:-1]
+    info = frameworks.node_info(objectives)
+    coords: dict[str, object] = {OBJECTIVE: objectives, "label_sv": (OBJECTIVE, info["label_sv"].to_numpy()),
+                                 "label_en": (OBJECTIVE, info["label_en"].to_numpy()),
+                                 "framework": (OBJECTIVE, info["framework"].to_numpy())}
+    coords.update({name: c for name, c in pos.coords.items() if set(c.dims) <= set(lead) and name not in coords})
+    count = table.groupby("objective")["score"].apply(lambda s: int((s != 0).sum()))
+    attrs = {k: v for k, v in result.attrs.items() if k in (*PROVENANCE_ATTRS, "priorities", "efforts")}
+    meta = table.attrs
+    attrs.update({
+        "variable": projected, "linkage": str(meta.get("name", "")),
+        "linkage_title_sv": str(meta.get("title_sv", "")), "linkage_title_en": str(meta.get("title_en", "")),
+        "linkage_status": "proposal" if meta.get("proposal") else "user",
+        "linkage_source": str(meta.get("source_file", "")), "linkage_basis_sv": str(meta.get("basis_sv", "")),
+        "linkage_basis_en": str(meta.get("basis_en", "")),
+    })
+    return xr.Dataset({
+        "effect_pos": ((*lead, OBJECTIVE), effect_pos), "effect_neg": ((*lead, OBJECTIVE), effect_neg),
+        "effect_net": ((*lead, OBJECTIVE), effect_pos + effect_neg),
+        "n_linked": (OBJECTIVE, (links != 0).sum(axis=0).astype(np.int64)),
+        "n_links": (OBJECTIVE, count.reindex(objectives).to_numpy(dtype=np.int64)),
+    }, coords=coords, attrs=attrs)

@@ -1,0 +1,67 @@
+"""``sdg-interactions kolada fetch``: fill the Kolada cache for a kommun, its län and Riket
+(:mod:`sdg_interactions.frameworks.kolada`). Reports read that cache only unless told to go online."""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+from sdg_interactions.cli._common import Parser
+from sdg_interactions.errors import ValidationError, locate
+from sdg_interactions.frameworks.kolada import DEFAULT_BASE_URL, fetch
+from sdg_interactions.frameworks.kolada_cache import KoladaCache
+from sdg_interactions.texts import text
+
+__all__ = ["add_kolada_parser", "run_kolada_fetch"]
+
+
+def _years(value: str | None) -> list[int] | None:
+    if not value:
+        return None
+    years: list[int] = []
+    for part in value.replace(" ", "").split(","):
+        match = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", part)
+        if not match or (match[2] and int(match[2]) < int(match[1])):
+            raise ValidationError(locate("not a year or a span of years", column="--years", value=part,
+                                         valid="years such as 2020, 2015-2024 or 2019,2021"))
+        years += range(int(match[1]), int(match[2] or match[1]) + 1)
+    return years
+
+
+def add_kolada_parser(subparsers) -> argparse.ArgumentParser:
+    """Add ``kolada fetch`` to the ``sdg-interactions`` sub-commands; returns the ``kolada`` parser."""
+    kolada = subparsers.add_parser("kolada", help=text("kolada.fetch.help", "en"))
+    steps = kolada.add_subparsers(dest="step", required=True, parser_class=Parser)
+    step = steps.add_parser("fetch", help=text("kolada.fetch.help", "en"), description=text("kolada.fetch.help", "en"))
+    step.add_argument("--kommun", required=True, help="the kommun, by name or kommunkod")
+    step.add_argument("--kpi", action="append", metavar="ID[,ID]",
+                      help="KPI ids (repeat or separate by commas); default: every KPI of the target table")
+    step.add_argument("--years", metavar="YEARS", help="e.g. 2015-2024 or 2019,2021 (default: every year)")
+    step.add_argument("--cache", metavar="DIR", help="the cache folder (default $SDG_INTERACTIONS_CACHE or "
+                      "~/.cache/sdg_interactions/kolada)")
+    step.add_argument("--base-url", default=DEFAULT_BASE_URL, help=f"the Kolada API (default {DEFAULT_BASE_URL})")
+    step.add_argument("--lang", choices=("sv", "en"), default="sv", help="language of the messages (default sv)")
+    step.set_defaults(run=run_kolada_fetch)
+    return kolada
+
+
+def run_kolada_fetch(args: argparse.Namespace) -> int:
+    """``sdg-interactions kolada fetch``: 0 if everything was fetched, 1 if some requests failed;
+    bad input raises the library's errors (the CLI turns them into exit code 2)."""
+    kpis = [k.strip().upper() for item in (args.kpi or []) for k in item.split(",") if k.strip()] or None
+    store = KoladaCache(args.cache)
+    result = fetch(args.kommun, kpis, years=_years(args.years), cache=store,
+                   base_url=getattr(args, "base_url", DEFAULT_BASE_URL), lang=args.lang)
+    for note in result.notes:
+        print(note)
+    failures: dict[str, tuple[dict, dict]] = {}  # error -> (KPIs, areas), each in order and once
+    for kpi, area, error in result.failed:
+        failed_kpis, areas = failures.setdefault(error, ({}, {}))
+        failed_kpis[kpi], areas[area] = None, None
+    for error, (failed_kpis, areas) in failures.items():
+        print(text("kolada.fetch.failed", args.lang, kpis=",".join(failed_kpis), areas=",".join(areas), error=error))
+    n = len(result.fetched) + len(result.failed)
+    print(text("kolada.fetch.summary", args.lang, n_ok=len(result.fetched), n=n, cache=store.folder,
+               n_failed=len(result.failed)))
+    print(text("kolada.source", args.lang))
+    return 0 if result.ok else 1

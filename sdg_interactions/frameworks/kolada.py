@@ -1,0 +1,423 @@
+"""Kolada key figures (KPIs) for following up SDG targets in a kommun: the v3 client, fetching into the
+cache, the target → KPI table and the follow-up table.
+
+* :class:`KoladaClient`: ``requests`` with ``urllib3`` retries (exponential back-off on 5xx, connection
+  errors and timeouts), connect/read timeouts, paging by ``next_url`` (v3) or ``next_page`` (older
+  answers), at most :data:`MAX_IDS` ids per path list. Every failure is a :class:`KoladaError` naming
+  the URL. ``requests`` is imported only when a client first goes online.
+* :func:`fetch`: fills the cache (:mod:`~sdg_interactions.frameworks.kolada_cache`) for a kommun, its
+  län and Riket (``0000``); returns what it fetched and what failed.
+* :func:`target_kpis`: SDG target → KPIs. The bundled table is the project's **proposal** (its ``basis``
+  column says so); a user's CSV may replace it and passes the same validator.
+* :func:`follow_up`: per target and KPI the latest value, its trend and whether that is better or worse
+  given the KPI's direction, next to the län and Riket. Reads only the cache unless ``online=True``.
+
+Attribute data shown from Kolada as "Källa: Kolada" (``text("kolada.source")``).
+
+Examples
+--------
+>>> table = target_kpis()
+>>> table.loc[table["sdg_target"] == "13.2", ["kpi", "direction"]].values.tolist()
+[['N00401', 'lower'], ['N07945', 'higher']]
+>>> kolada_ids("Falköping")
+{'kommun': '1499', 'lan': '0014', 'riket': '0000'}
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+import pandas as pd
+
+from sdg_interactions.errors import InputFormatError, SdgInteractionsError, UnknownIdError, ValidationError, locate
+from sdg_interactions.frameworks.catalogues import bundled_table, datasets_dir
+from sdg_interactions.frameworks.kolada_cache import KoladaCache, describe_missing, tidy_values
+from sdg_interactions.frameworks.kommun_lookup import find_kommun
+from sdg_interactions.textfile import read_table
+from sdg_interactions.texts import check_lang, text
+
+__all__ = [
+    "DEFAULT_BASE_URL", "FOLLOW_UP_COLUMNS", "MAX_IDS", "RIKET", "TARGET_KPI_COLUMNS", "FetchResult", "KoladaClient",
+    "KoladaError", "fetch", "follow_up", "kolada_ids", "kpi_catalog",
+    "search_kpis", "target_kpis",
+]
+
+DEFAULT_BASE_URL = "https://api.kolada.se/v3"
+#: Kolada v3 takes at most this many ids in one path list; longer lists are split.
+MAX_IDS = 25
+#: Kolada's id of the whole country.
+RIKET = "0000"
+TARGET_KPI_COLUMNS = ["sdg_target", "kpi", "kpi_title", "direction", "fit", "reason", "basis"]
+FOLLOW_UP_COLUMNS = ["sdg_target", "kpi", "kpi_title", "direction", "kommun", "period", "value", "trend_from",
+                     "trend_points", "change", "slope", "trend", "lan", "lan_value", "vs_lan", "riket_value",
+                     "vs_riket", "note"]
+_DIRECTIONS = ("higher", "lower")
+_VALID_JSON = "a JSON object with a 'values' list (Kolada API v3)"
+_VALID_NET = "check the network and the base URL, or work offline from the cache (online=False)"
+
+
+class KoladaError(SdgInteractionsError):
+    """Kolada could not be reached or gave an answer that cannot be used (the message names the URL)."""
+
+
+def _chunks(ids: Sequence[str], size: int = MAX_IDS) -> list[list[str]]:
+    ids = list(dict.fromkeys(str(i) for i in ids))
+    return [ids[i:i + size] for i in range(0, len(ids), size)]
+
+
+class KoladaClient:
+    """A client for the Kolada v3 API.
+
+    Parameters
+    ----------
+    base_url : str
+        Default :data:`DEFAULT_BASE_URL`; tests point it at a local server.
+    timeout : (float, float)
+        Connect and read timeouts in seconds.
+    retries : int
+        Retries after the first attempt on 429/5xx answers, connection errors and timeouts, waiting
+        ``backoff · 2**(n-1)`` seconds before retry n (urllib3's ``Retry``).
+    per_page : int
+        Rows asked for per page (Kolada allows at most 5000).
+    session : requests.Session, optional
+        A session to use as it is (its adapters decide about retries).
+
+    Examples
+    --------
+    >>> [path for *_, path in KoladaClient().value_requests(["N00401"], ["0180", "0000"], [2021, 2020])]
+    ['/data/kpi/N00401/municipality/0180,0000/year/2020,2021']
+    """
+
+    def __init__(self, base_url: str = DEFAULT_BASE_URL, *, timeout: tuple[float, float] = (5.0, 30.0),
+                 retries: int = 3, backoff: float = 0.5, per_page: int = 5000, session=None):
+        self.base_url = base_url.rstrip("/")
+        self.timeout, self.retries, self.backoff, self.per_page = timeout, retries, backoff, per_page
+        self._http = session
+
+    def __repr__(self) -> str:
+        return f"KoladaClient({self.base_url!r})"
+
+    def session(self):
+        """The ``requests.Session``, made on first use with retries mounted on an ``HTTPAdapter``."""
+        if self._http is None:
+            import requests
+            from requests.adapters import HTTPAdapter
+            from urllib3.util.retry import Retry
+
+            retry = Retry(total=self.retries, connect=self.retries, read=self.retries, status=self.retries,
+                          other=0, backoff_factor=self.backoff, status_forcelist=(429, 500, 502, 503, 504),
+                          allowed_methods=frozenset({"GET"}), raise_on_status=False)
+            self._http = requests.Session()
+            self._http.headers["User-Agent"] = "sdg_interactions (python-requests)"
+            for prefix in ("http://", "https://"):
+                self._http.mount(prefix, HTTPAdapter(max_retries=retry))
+        return self._http
+
+    def get_json(self, url: str, params: dict | None = None) -> dict:
+        """GET one page and return its JSON object; :class:`KoladaError` on any failure."""
+        import requests
+
+        attempts = self.retries + 1
+        try:
+            response = self.session().get(url, params=params, timeout=self.timeout)
+        except requests.RequestException as err:
+            timed_out = isinstance(err, requests.Timeout) or "timed out" in str(err).lower()
+            problem = (f"Kolada did not answer within {self.timeout[1]:g} s (connect {self.timeout[0]:g} s)"
+                       if timed_out else f"cannot connect to Kolada ({type(err).__name__})")
+            raise KoladaError(locate(f"{problem}, {attempts} attempts", file=url, valid=_VALID_NET)) from None
+        url = response.url or url
+        if response.status_code >= 400:
+            tried = f" after {attempts} attempts" if response.status_code >= 500 or response.status_code == 429 else ""
+            raise KoladaError(locate(f"Kolada answered HTTP {response.status_code} {response.reason or ''}".rstrip()
+                                     + tried, file=url, valid=_VALID_NET)) from None
+        try:
+            data = response.json()
+        except ValueError as err:
+            raise KoladaError(locate(f"the answer is not valid JSON ({err})", file=url,
+                                     value=response.text[:80], valid=_VALID_JSON)) from None
+        if not isinstance(data, dict) or not isinstance(data.get("values"), list):
+            shape = sorted(data) if isinstance(data, dict) else type(data).__name__
+            raise KoladaError(locate(f"the answer has no 'values' list (it has {shape})", file=url,
+                                     valid=_VALID_JSON))
+        return data
+
+    def get_all(self, path: str, params: dict | None = None) -> list[dict]:
+        """GET ``base_url + path`` and every further page (``next_url``, else ``next_page``)."""
+        url, params = self.base_url + path, {**(params or {}), "per_page": self.per_page}
+        origin, seen, rows = urlsplit(self.base_url)[:2], set(), []
+        while url:
+            if url in seen:
+                raise KoladaError(locate("the pages of the answer loop back to a page already read", file=url))
+            seen.add(url)
+            data = self.get_json(url, params)
+            rows.extend(data["values"])
+            url, params = data.get("next_url") or data.get("next_page") or "", None
+            if url and urlsplit(url)[:2] != origin:
+                raise KoladaError(locate("the next page is on another server", file=url,
+                                         valid=f"a page under {self.base_url}"))
+        return rows
+
+    def search_kpis(self, title: str) -> pd.DataFrame:
+        """KPIs whose title contains ``title`` (Kolada's own search, ``/kpi?title=``)."""
+        return pd.DataFrame(self.get_all("/kpi", {"title": title}))
+
+    def municipalities(self, ids: Sequence[str] = (), *, title: str | None = None,
+                       region_type: str | None = None) -> pd.DataFrame:
+        """Municipality entities (``id, title, type``) by id, by ``title`` search or by ``region_type`` K|L."""
+        params = {k: v for k, v in (("title", title), ("region_type", region_type)) if v}
+        paths = [f"/municipality/{','.join(chunk)}" for chunk in _chunks(ids)] or ["/municipality"]
+        return pd.DataFrame([row for path in paths for row in self.get_all(path, params)],
+                            columns=["id", "title", "type"])
+
+    def value_requests(self, kpis: Sequence[str], municipalities: Sequence[str],
+                       years: Iterable[int] | None = None) -> list[tuple[list[str], list[str], list[int] | None, str]]:
+        """The ``(kpis, areas, years, path)`` of each data request, at most :data:`MAX_IDS` ids (and
+        years) per list; ``years`` is ``None`` for every year."""
+        spans = [None] if years is None else [[int(y) for y in c] for c in _chunks(sorted({int(y) for y in years}))]
+        return [(k, m, y, f"/data/kpi/{','.join(k)}/municipality/{','.join(m)}"
+                 + ("" if y is None else "/year/" + ",".join(map(str, y))))
+                for k in _chunks(kpis) for m in _chunks(municipalities) for y in spans]
+
+    def values(self, kpis: Sequence[str], municipalities: Sequence[str], years: Iterable[int] | None = None,
+               *, lang: str = "sv") -> pd.DataFrame:
+        """Values of ``kpis`` × ``municipalities`` (× ``years``; ``None``: every year) as a tidy table.
+
+        An empty answer gives an empty table whose ``attrs["notes"]`` says so.
+        """
+        records = [row for *_, path in self.value_requests(kpis, municipalities, years)
+                   for row in self.get_all(path)]
+        frame = tidy_values(records)
+        if frame.empty:
+            frame.attrs["notes"] = [text("kolada.note.empty", lang, what=f"{', '.join(kpis)} × "
+                                         f"{', '.join(municipalities)}")]
+        return frame
+
+
+def kpi_catalog() -> pd.DataFrame:
+    """The bundled Kolada KPI catalogue (``datasets/kolada/kpi_catalog.csv``): id, title, description,
+    municipality_type (K kommun, L region, A both), operating_area, publ_period; all text."""
+    return bundled_table("kolada/kpi_catalog.csv")
+
+
+def search_kpis(query: str, *, online: bool = False, base_url: str = DEFAULT_BASE_URL) -> pd.DataFrame:
+    """KPIs whose title contains ``query`` (any case): from the bundled catalogue, or Kolada if ``online``.
+
+    Examples
+    --------
+    >>> search_kpis("valdeltagande i senaste kommunalvalet")[["id", "municipality_type"]].values.tolist()
+    [['N05401', 'A']]
+    """
+    if online:
+        return KoladaClient(base_url).search_kpis(query)
+    catalog = kpi_catalog()
+    return catalog[catalog["title"].str.contains(query, case=False, regex=False)].reset_index(drop=True)
+
+
+def kolada_ids(kommun: str | int) -> dict[str, str]:
+    """Kolada's ids of a kommun (by name or code, as :func:`find_kommun`), its län's region and Riket."""
+    row = find_kommun(kommun)
+    return {"kommun": row["kommunkod"], "lan": row["kolada_region_id"], "riket": RIKET}
+
+
+# --- the target -> KPI table --------------------------------------------------------------------
+
+
+def target_kpis(path: str | os.PathLike | None = None) -> pd.DataFrame:
+    """The SDG target → KPI table: the bundled proposal, or a user's CSV at ``path``.
+
+    Columns :data:`TARGET_KPI_COLUMNS`; a user's file needs ``sdg_target``, ``kpi`` and ``direction``
+    (``higher`` or ``lower`` is better), the rest may be left out (``kpi_title`` is then taken from the
+    catalogue). Every row is checked: a known SDG target id, a KPI id of the bundled catalogue that
+    has kommun data (municipality_type K or A), a direction, no pair twice. An error names the file,
+    the row (header = row 1), the column and the value, and says what is valid.
+    """
+    file = Path(path) if path is not None else datasets_dir() / "kolada" / "target_kpis.csv"
+    header, rows = read_table(file)
+    header = [h.strip() for h in header]
+    needed = ["sdg_target", "kpi", "direction"]
+    if lacking := [c for c in needed if c not in header]:
+        raise InputFormatError(locate("missing columns", file=file, value=", ".join(lacking),
+                                      valid=f"a header with {', '.join(needed)} (and optionally kpi_title, fit, "
+                                      "reason, basis)"))
+    catalog = kpi_catalog().set_index("id")
+    known_targets = set(bundled_table("sdg_targets.csv")["target_id"])
+    records, seen = [], set()
+    for number, cells in rows:
+        row = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
+        target, kpi, direction = row["sdg_target"], row["kpi"].upper(), row["direction"].lower()
+        if target not in known_targets:
+            raise UnknownIdError(locate("unknown SDG target", file=file, row=number, column="sdg_target",
+                                        value=target, valid="an SDG target id such as 13.2 or 12.a"))
+        if kpi not in catalog.index:
+            raise UnknownIdError(locate("KPI not in the Kolada catalogue", file=file, row=number, column="kpi",
+                                        value=row["kpi"], valid="a KPI id of kolada/kpi_catalog.csv such as "
+                                        "N00401 (find one with search_kpis)"))
+        if catalog.loc[kpi, "municipality_type"] not in ("K", "A"):
+            raise ValidationError(locate("this KPI has no values for kommuner (municipality_type "
+                                         f"{catalog.loc[kpi, 'municipality_type']!r})", file=file, row=number,
+                                         column="kpi", value=kpi, valid="a KPI with municipality_type K or A"))
+        if direction not in _DIRECTIONS:
+            raise ValidationError(locate("unknown direction", file=file, row=number, column="direction",
+                                         value=row["direction"], valid=", ".join(_DIRECTIONS)))
+        if (target, kpi) in seen:
+            raise ValidationError(locate("this target and KPI are listed twice", file=file, row=number,
+                                         column="kpi", value=kpi, valid="each pair once"))
+        seen.add((target, kpi))
+        records.append({**row, "sdg_target": target, "kpi": kpi, "direction": direction,
+                        "kpi_title": row.get("kpi_title") or catalog.loc[kpi, "title"]})
+    if not records:
+        raise InputFormatError(locate("the table has no rows", file=file, valid="one row per target and KPI"))
+    return pd.DataFrame(records).reindex(columns=TARGET_KPI_COLUMNS, fill_value="").fillna("")
+
+
+def _select(table: pd.DataFrame, targets: Iterable[str] | None) -> pd.DataFrame:
+    if targets is None:
+        return table
+    targets = [str(t) for t in targets]
+    if unknown := [t for t in targets if t not in set(table["sdg_target"])]:
+        raise UnknownIdError(locate("no KPIs listed for this target", value=", ".join(unknown),
+                                    valid=", ".join(dict.fromkeys(table["sdg_target"]))))
+    return table[table["sdg_target"].isin(targets)].reset_index(drop=True)
+
+
+# --- fetching into the cache --------------------------------------------------------------------
+
+
+@dataclass
+class FetchResult:
+    """What :func:`fetch` did: the ``values`` it got, the KPI × area pairs now ``fetched`` into the
+    cache (an empty answer counts: it is cached as "no data"), those that ``failed`` with the error
+    text, and ``notes`` (empty answers)."""
+
+    values: pd.DataFrame
+    fetched: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[tuple[str, str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def fetch(kommun: str | int, kpis: Sequence[str] | None = None, *, years: Iterable[int] | None = None,
+          cache: str | os.PathLike | KoladaCache | None = None, base_url: str = DEFAULT_BASE_URL,
+          client: KoladaClient | None = None, table: str | os.PathLike | None = None,
+          lang: str = "sv") -> FetchResult:
+    """Fetch ``kpis`` (default: every KPI of :func:`target_kpis`) for the kommun, its län and Riket
+    from Kolada into the cache; ``years=None`` fetches every year Kolada has.
+
+    A request that fails after its retries is recorded in ``failed`` and the others go on; each
+    KPI × area is written to the cache atomically as soon as its request has been answered.
+    """
+    check_lang(lang)
+    store = cache if isinstance(cache, KoladaCache) else KoladaCache(cache)
+    client = client or KoladaClient(base_url)
+    kpis = list(dict.fromkeys(kpis if kpis is not None else target_kpis(table)["kpi"]))
+    for kpi in kpis:
+        store.path(kpi, RIKET)  # checks the id before anything goes online
+    areas = list(dict.fromkeys(kolada_ids(kommun).values()))
+    years = None if years is None else sorted({int(y) for y in years})
+    result, frames = FetchResult(values=tidy_values([])), []
+    for chunk_kpis, chunk_areas, chunk_years, path in client.value_requests(kpis, areas, years):
+        try:
+            records = client.get_all(path)
+        except KoladaError as err:
+            result.failed += [(k, a, str(err)) for k in chunk_kpis for a in chunk_areas]
+            continue
+        for kpi in chunk_kpis:
+            for area in chunk_areas:
+                store.write(kpi, area, records, years=chunk_years, source=client.base_url + path)
+                result.fetched.append((kpi, area))
+        frames.append(tidy_values(records))
+        if not records:
+            result.notes.append(text("kolada.note.empty", lang, what=f"{', '.join(chunk_kpis)} × "
+                                     f"{', '.join(chunk_areas)}"))
+    if frames:
+        result.values = pd.concat(frames, ignore_index=True)
+    return result
+
+
+# --- the follow-up table ------------------------------------------------------------------------
+
+
+def _judge(difference: float, scale: float, direction: str) -> str:
+    """better / worse / same for a change (or gap) in the KPI's desired direction; "" if unknown."""
+    if not np.isfinite(difference):
+        return ""
+    if abs(difference) <= 1e-9 * max(1.0, abs(scale)):  # DESIGN.md: equal within 1e-9 · max(1, |x|)
+        return "same"
+    return "better" if (difference > 0) == (direction == "higher") else "worse"
+
+
+def follow_up(kommun: str | int, targets: Iterable[str] | None = None, *,
+              cache: str | os.PathLike | KoladaCache | None = None, online: bool = False,
+              base_url: str = DEFAULT_BASE_URL, table: str | os.PathLike | None = None, window: int = 5,
+              lang: str = "sv") -> pd.DataFrame:
+    """Follow up the SDG targets of a kommun with Kolada KPIs: one row per target × KPI.
+
+    Reads only the cache (no network) unless ``online=True``, which first runs :func:`fetch`. Only
+    the total (gender ``T``) values count. Columns (:data:`FOLLOW_UP_COLUMNS`):
+
+    ``sdg_target, kpi, kpi_title, direction`` (from :func:`target_kpis`), ``kommun`` (kommunkod);
+    ``period, value``: the latest year with a value and that value; ``trend_from, trend_points``: the
+    first year and the number of years of the trend, the last ``window`` years with a value;
+    ``change``: the latest value minus the value at ``trend_from``; ``slope``: the least-squares
+    slope per year over those years (NaN with fewer than two); ``trend``: ``better``, ``worse`` or
+    ``same`` — the slope's sign read with the direction (``lower`` is better: a falling slope is
+    ``better``); ``lan`` (the län's Kolada id), ``lan_value``, ``riket_value``: their values in
+    ``period``; ``vs_lan``, ``vs_riket``: the kommun ``better``/``worse``/``same`` than they; ``note``:
+    what is lacking, in ``lang``. Unknown values are NaN or "".
+
+    ``attrs``: ``missing`` (:class:`~sdg_interactions.frameworks.kolada_cache.Missing` items: KPI ×
+    area never fetched), ``notes`` (what is missing, damaged cache files) and ``source``
+    ("Källa: Kolada").
+    """
+    check_lang(lang)
+    ids = kolada_ids(kommun)
+    chosen = _select(target_kpis(table), targets)
+    kpis = list(dict.fromkeys(chosen["kpi"]))
+    store = cache if isinstance(cache, KoladaCache) else KoladaCache(cache)
+    failed = fetch(ids["kommun"], kpis, cache=store, base_url=base_url, lang=lang).failed if online else []
+    values, missing, notes = store.read_values(kpis, list(ids.values()), lang=lang)
+    notes += list(dict.fromkeys(error for *_, error in failed))  # why the fetch left holes
+    totals = values[(values["gender"] == "T") & values["value"].notna()].sort_values("period")
+    series = {key: group.set_index("period")["value"] for key, group in totals.groupby(["kpi", "municipality"])}
+    empty = pd.Series(dtype=float)
+    rows = []
+    for item in chosen.itertuples(index=False):
+        own = series.get((item.kpi, ids["kommun"]), empty)
+        row = dict.fromkeys(FOLLOW_UP_COLUMNS, np.nan) | {
+            "sdg_target": item.sdg_target, "kpi": item.kpi, "kpi_title": item.kpi_title,
+            "direction": item.direction, "kommun": ids["kommun"], "lan": ids["lan"], "trend": "", "vs_lan": "",
+            "vs_riket": "", "note": "", "trend_points": len(own.tail(window))}
+        if own.empty:
+            rows.append(row | {"note": text("kolada.note.no_values", lang)})
+            continue
+        recent, period = own.tail(window), int(own.index[-1])
+        row |= {"period": period, "value": own.iloc[-1], "trend_from": int(recent.index[0]),
+                "change": recent.iloc[-1] - recent.iloc[0]}
+        lacking = []
+        if len(recent) >= 2:
+            x, y = recent.index.to_numpy(float), recent.to_numpy(float)
+            x, y = x - x.mean(), y - y.mean()  # least squares on centred years: no float noise from 2021²
+            row["slope"] = float((x * y).sum() / (x * x).sum())
+            row["trend"] = _judge(row["slope"], row["value"], item.direction)
+        else:
+            lacking.append(text("kolada.note.one_point", lang))
+        for area, column, versus in (("lan", "lan_value", "vs_lan"), ("riket", "riket_value", "vs_riket")):
+            other = series.get((item.kpi, ids[area]), empty).get(period, np.nan)
+            row[column], row[versus] = other, _judge(row["value"] - other, row["value"], item.direction)
+            if not np.isfinite(other):
+                lacking.append(text("kolada.note.no_period", lang, area=ids[area], period=period))
+        rows.append(row | {"note": "; ".join(lacking)})
+    frame = pd.DataFrame(rows, columns=FOLLOW_UP_COLUMNS)
+    frame = frame.astype({"period": "Int64", "trend_from": "Int64", "trend_points": "int64"})
+    whole = [m for m in missing if m.year is None]
+    frame.attrs = {"missing": whole, "source": text("kolada.source", lang),
+                   "notes": ([describe_missing(whole, lang)] if whole else []) + notes}
+    return frame

@@ -1,0 +1,122 @@
+"""The chart of a projection onto objectives: :func:`objective_effects`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import altair as alt
+import pandas as pd
+import xarray as xr
+
+from sdg_interactions import frameworks
+from sdg_interactions.errors import ValidationError
+from sdg_interactions.plots.base import NEGATIVE_COLOR, POSITIVE_COLOR, caption_lines, check, finish, inline, y_axis
+from sdg_interactions.texts import text
+
+__all__ = ["objective_effects"]
+
+_OBJECTIVE = "objective"
+_AUTHORITY = {"miljomal": "Naturvårdsverket", "folkhalsomal": "Folkhälsomyndigheten"}
+
+
+def _frame(projection: xr.Dataset, lang: str) -> pd.DataFrame:
+    needed = ("effect_pos", "effect_neg", "effect_net", "n_linked")
+    missing = [n for n in needed if n not in projection]
+    if missing or _OBJECTIVE not in projection.dims:
+        raise ValidationError(f"this chart needs a projection on {_OBJECTIVE!r} with {', '.join(needed)}; missing "
+                              f"{', '.join(missing) or 'the dim'}. Valid: the result of "
+                              "sdg_interactions.analysis.projection.project_onto(result, linkage).")
+    extra = sorted(set(projection.dims) - {_OBJECTIVE})
+    if extra:
+        raise ValidationError(f"a chart shows one projection; select along {extra} first "
+                              "(e.g. projection.sel(respondent=...)).")
+    ids = [str(v) for v in projection[_OBJECTIVE].to_numpy()]
+    key = f"label_{lang}"
+    labels = (projection[key].to_numpy().astype(str) if key in projection.coords
+              else frameworks.node_info(ids)[key].to_numpy(dtype=str))
+    frame = pd.DataFrame({"objective": ids, "label": labels})
+    for name in needed:
+        frame[name] = projection[name].to_numpy()
+    frame["n_linked"] = frame["n_linked"].astype(int)
+    frame["name"] = [text("linkage.chart.reached", lang, name=f"{i} {lab}" if lab != i else i, n=n)
+                     for i, lab, n in zip(frame["objective"], frame["label"], frame["n_linked"], strict=True)]
+    return frame
+
+
+def objective_effects(projection: xr.Dataset, *, lang: str = "sv", caption: str | None = None,
+                      attrs: Mapping | None = None) -> alt.LayerChart:
+    """A diverging bar per objective: the promoting part to the right, the restricting part to the left.
+
+    Takes :func:`sdg_interactions.analysis.projection.project_onto` for one matrix (no leading dims).
+    Objectives keep their natural order (``MKM-1`` … ``MKM-16``), so charts compare across kommuner;
+    each is labelled with its id, name in ``lang`` and how many of the result's targets are linked to
+    it. The caption says whether the linkage is the project's proposal or the user's own, cites the
+    texts it rests on and the matrix (``attrs``, default the projection's; ``caption`` replaces the
+    matrix's source line).
+
+    Examples
+    --------
+    >>> from sdg_interactions.analysis import propagate
+    >>> from sdg_interactions.analysis.projection import project_onto
+    >>> from sdg_interactions.matrix import from_array
+    >>> m = from_array(np.array([[np.nan, 0.0], [3.0, np.nan]]), ["6.6", "7.2"])  # 7.2 promotes 6.6 by 3
+    >>> p = project_onto(propagate(m, ["7.2"]), "miljomal")
+    >>> spec = objective_effects(p, lang="en").to_dict()
+    >>> from sdg_interactions.plots import rows_of
+    >>> rows = rows_of(spec, spec["data"]["name"])
+    >>> [(r["part"], r["value"]) for r in rows if r["objective"] == "MKM-8"]  # 3 · 3 / 3, and nothing against
+    [('effect_pos', 3.0), ('effect_neg', 0.0)]
+    >>> next(r["name"] for r in rows if r["objective"] == "MKM-8")  # 6.6 and 7.2 (a −1 link)
+    'MKM-8 Flourishing Lakes and Streams (2 targets)'
+    >>> spec["title"]["subtitle"][0][:42]
+    'The target → objective linkage is a propos'
+    """
+    lang = check(lang)
+    frame = _frame(projection, lang)
+    order = frame["name"].tolist()
+    parts = {"effect_pos": text("linkage.chart.positive", lang), "effect_neg": text("linkage.chart.negative", lang)}
+    long = frame.melt(id_vars=["objective", "label", "name", "effect_net", "n_linked"],
+                      value_vars=list(parts), var_name="part", value_name="value")
+    long["part_label"] = long["part"].map(parts)
+    wide = frame.set_index("objective")
+    long["effect_pos"] = long["objective"].map(wide["effect_pos"])
+    long["effect_neg"] = long["objective"].map(wide["effect_neg"])
+    part_title = text("linkage.chart.part", lang)
+    tooltip = [alt.Tooltip("objective:N", title=text("linkage.tooltip.objective", lang)),
+               alt.Tooltip("label:N", title=text("plots.tooltip.label", lang))]
+    tooltip += [alt.Tooltip(f"{v}:Q", title=text(f"linkage.tooltip.{v}", lang), format=".2~f")
+                for v in ("effect_pos", "effect_neg", "effect_net")]
+    tooltip.append(alt.Tooltip("n_linked:Q", title=text("linkage.tooltip.n_linked", lang)))
+    base = alt.Chart(inline(long))
+    bars = base.mark_bar(height={"band": 0.7}).encode(
+        y=alt.Y("name:N", sort=order, axis=y_axis(text("linkage.chart.y", lang), labelLimit=360)),
+        x=alt.X("value:Q", title=text("linkage.chart.x", lang), stack="zero"),
+        color=alt.Color("part_label:N", title=part_title,
+                        scale=alt.Scale(domain=list(parts.values()), range=[POSITIVE_COLOR, NEGATIVE_COLOR])),
+        tooltip=tooltip)
+    zero = base.mark_rule(color="#444444").encode(x=alt.datum(0))
+    chart = alt.layer(bars, zero).properties(width=360, height=alt.Step(18))
+    kinds = sorted({str(f) for f in (projection["framework"].to_numpy() if "framework" in projection.coords else [])})
+    if len(kinds) == 1 and kinds[0] in {f.name for f in frameworks.frameworks()}:
+        fw = frameworks.framework(kinds[0])
+        title = text("linkage.chart.title", lang, framework=(fw.title_sv if lang == "sv" else fw.title_en).lower())
+    else:
+        title = text("linkage.chart.title_generic", lang)
+    meta = projection.attrs
+    if meta.get("linkage_status") == "proposal":
+        notes = [text("linkage.chart.caption_proposal", lang)]
+    else:
+        notes = [text("linkage.chart.caption_user", lang, title=meta.get(f"linkage_title_{lang}") or "–")]
+    authority = ", ".join(_AUTHORITY.get(k, k) for k in kinds) or "–"
+    notes += [text("linkage.chart.caption_texts", lang, authority=authority),
+              text("linkage.chart.caption_variable", lang, variable=meta.get("variable", "–")),
+              text("linkage.chart.caption_reach", lang)]
+    source = caption_lines(attrs or meta, lang, caption=caption)
+    return finish(chart, title=title, lang=lang, kind="objective_effects", caption=_notes_first(notes, source))
+
+
+def _notes_first(notes: list[str], source: list[str]) -> list[str]:
+    """The proposal note first (it must never be cut off), then the matrix's source, then the rest."""
+    wrapped = caption_lines({}, "sv", *notes)  # wraps only: no source in an empty mapping
+    head = caption_lines({}, "sv", notes[0])
+    return head + source + wrapped[len(head):]
