@@ -1,0 +1,161 @@
+"""The report's sections beyond the SDGs: the effect on miljömål and folkhälsomål, and the Kolada follow-up.
+
+Like :mod:`sdg_interactions.report.sections`, each function returns a section dict (``id``, ``title``,
+``paragraphs``, ``table``, ``data``) written from the numbers. The linkage of SDG targets to the national
+objectives is the project's **proposal** unless the user gives their own (every text says which); the
+Kolada section reads the on-disk cache only unless ``online=True``. Words: ``report_frameworks.*``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Sequence
+
+import numpy as np
+import xarray as xr
+
+from sdg_interactions.analysis import project_onto, propagate, sdg_synergies
+from sdg_interactions.frameworks import linkage as load_linkage
+from sdg_interactions.matrix import node_ids, single_matrix
+from sdg_interactions.report.sections import format_number, join_words
+from sdg_interactions.texts import check_lang, text
+
+__all__ = ["default_priorities", "follow_up", "objectives", "objectives_projection"]
+
+KEY = "report_frameworks"
+
+
+def _section(key: str, lang: str, paragraphs: list[str], *, table: dict | None = None,
+             data: dict | None = None, **values: object) -> dict:
+    return {"id": key, "title": text(f"{KEY}.{key}.title", lang, **values), "paragraphs": paragraphs,
+            "table": table, "data": data or {}}
+
+
+def default_priorities(m: xr.DataArray, priorities: Sequence[str], top_k: int) -> list[str]:
+    """The report's priorities: the given ones, else the ``top_k`` strongest levers by systemic rank (ties at
+    the edge by matrix order, as in the levers section)."""
+    if len(priorities):
+        return list(priorities)
+    rank = sdg_synergies(m)["rank"].values
+    ids = node_ids(m)
+    return [ids[k] for k in sorted(range(len(ids)), key=lambda k: (rank[k], k))[:max(1, int(top_k))]]
+
+
+def objectives_projection(obj: xr.Dataset | xr.DataArray, *, priorities: Sequence[str] = (), top_k: int = 5,
+                          aggregate: str = "mean", linkages: Sequence[str] = ("miljomal", "folkhalsomal")
+                          ) -> list[xr.Dataset]:
+    """The scenario of the report's priorities (:func:`default_priorities`) projected onto each linkage
+    (:func:`~sdg_interactions.analysis.project_onto`), one Dataset per linkage, in order."""
+    m = single_matrix(obj, aggregate, what="a report")
+    effects = propagate(m, default_priorities(m, priorities, top_k))
+    return [project_onto(effects, load_linkage(name)) for name in linkages]
+
+
+def _objective(p: xr.Dataset, k: int, lang: str) -> str:
+    label = str(p[f"label_{lang}"].values[k])
+    return f"{p['objective'].values[k]} {label}"
+
+
+def objectives(obj: xr.Dataset | xr.DataArray, *, priorities: Sequence[str] = (), top_k: int = 5,
+               aggregate: str = "mean", lang: str = "sv", strongest: int = 3) -> dict:
+    """"Påverkan på miljömålen och folkhälsomålen": what the priorities' scenario (its direct and indirect
+    effects, :func:`~sdg_interactions.analysis.propagate`) means for each objective through the linkage
+    tables, ``objective_effect_o = Σ_j effect_j · link_jo / 3`` (positive and negative parts apart).
+
+    In words, without numbers a reader must decode: the ``strongest`` objectives with the most support
+    (ties named together), every objective that also gets a negative part (worst first), and the objectives
+    no target of the matrix is linked to. The table holds every objective with its parts rounded."""
+    check_lang(lang)
+    m = single_matrix(obj, aggregate, what="a report")
+    chosen = default_priorities(m, priorities, top_k)
+    projections = objectives_projection(obj, priorities=chosen, aggregate=aggregate)
+    paragraphs = [text(f"{KEY}.objectives.intro", lang, priorities=join_words(chosen, lang))]
+    rows, data = [], {}
+    for p in projections:
+        pos, neg, linked = p["effect_pos"].values, p["effect_neg"].values, p["n_linked"].values
+        reached = np.flatnonzero(linked > 0)
+        name = text(f"{KEY}.objectives.framework.{p.attrs['linkage']}", lang)
+        if reached.size:
+            best = sorted(reached, key=lambda k: (-pos[k], k))
+            cut = pos[best[min(strongest, len(best)) - 1]]
+            top = [k for k in best if pos[k] >= cut - 1e-9 * max(1.0, abs(cut)) and pos[k] > 0]
+            if top:
+                paragraphs.append(text(f"{KEY}.objectives.strongest", lang, framework=name,
+                                       objectives=join_words([_objective(p, k, lang) for k in top], lang)))
+        harmed = sorted(np.flatnonzero(neg < 0), key=lambda k: (neg[k], k))
+        if harmed:
+            cut = neg[harmed[min(strongest, len(harmed)) - 1]]
+            worst = [k for k in harmed if neg[k] <= cut + 1e-9 * max(1.0, abs(cut))]
+            rest = len(harmed) - len(worst)
+            paragraphs.append(text(f"{KEY}.objectives.harmed", lang, framework=name,
+                                   objectives=join_words([_objective(p, k, lang) for k in worst], lang)) +
+                              (" " + text(f"{KEY}.objectives.harmed_rest", lang, n=rest) if rest else ""))
+        unreached = np.flatnonzero(linked == 0)
+        if unreached.size:
+            paragraphs.append(text(f"{KEY}.objectives.unreached", lang, framework=name, objectives=join_words(
+                [_objective(p, k, lang) for k in unreached], lang)))
+        rows += [[_objective(p, k, lang), str(int(linked[k])), format_number(pos[k], lang),
+                  format_number(neg[k], lang)] for k in range(p.sizes["objective"])]
+        data[p.attrs["linkage"]] = {"pos": pos.tolist(), "neg": neg.tolist(), "linked": linked.tolist(),
+                                    "objectives": [str(v) for v in p["objective"].values]}
+    paragraphs.append(text(f"{KEY}.objectives.numbers", lang))
+    status = {p.attrs.get("linkage_status") for p in projections}
+    paragraphs.append(text(f"{KEY}.objectives.proposal" if status == {"proposal"} else
+                           f"{KEY}.objectives.user", lang))
+    columns = [text(f"{KEY}.objectives.objective", lang), text(f"{KEY}.objectives.linked", lang),
+               text(f"{KEY}.objectives.pos", lang), text(f"{KEY}.objectives.neg", lang)]
+    return _section("objectives", lang, paragraphs, table={"columns": columns, "rows": rows},
+                    data={"priorities": chosen, **data})
+
+
+def follow_up(obj: xr.Dataset | xr.DataArray, kommun: str, *, priorities: Sequence[str] = (), top_k: int = 5,
+              aggregate: str = "mean", lang: str = "sv", cache: str | os.PathLike | None = None,
+              online: bool = False) -> dict:
+    """Kolada key figures to follow the priorities up: for each priority's KPIs (the project's proposed
+    target → KPI table) the latest value, the trend and whether it goes the desired way, beside the län
+    and the country (:func:`~sdg_interactions.frameworks.kolada.follow_up`). Reads the cache only unless
+    ``online``; what the cache lacks is said, with the command that fetches it."""
+    from sdg_interactions.frameworks.kolada import follow_up as kolada_follow_up
+    from sdg_interactions.frameworks.kolada_cache import KoladaCache
+
+    check_lang(lang)
+    m = single_matrix(obj, aggregate, what="a report")
+    chosen = default_priorities(m, priorities, top_k)
+    table = kolada_follow_up(kommun, chosen, cache=KoladaCache(cache), online=online, lang=lang)
+    paragraphs = [text(f"{KEY}.follow_up.intro", lang, n=len(table), targets=join_words(chosen, lang))]
+    has_value = table["value"].notna() if len(table) else table["value"]
+    if len(table) and not has_value.any():
+        paragraphs.append(text(f"{KEY}.follow_up.empty", lang, kommun=kommun))
+    else:
+        for verdict in ("better", "worse"):
+            kpis = table.loc[table["trend"] == verdict, "kpi_title"].tolist()
+            if kpis:
+                paragraphs.append(text(f"{KEY}.follow_up.trend_{verdict}", lang, n=len(kpis),
+                                       kpis=join_words([f"”{k}”" for k in kpis], lang)))
+        missing = int((~has_value).sum())
+        if missing:
+            paragraphs.append(text(f"{KEY}.follow_up.some_missing", lang, n=missing, kommun=kommun))
+    not_covered = [t for t in chosen if t not in set(table["sdg_target"])]
+    if not_covered:
+        paragraphs.append(text(f"{KEY}.follow_up.no_kpi", lang, targets=join_words(not_covered, lang)))
+    paragraphs.append(text(f"{KEY}.follow_up.basis", lang))
+
+    def shown(value: object) -> str:
+        return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else \
+            format_number(float(value), lang)
+
+    def word(value: object) -> str:
+        return text(f"kolada.judgement.{value}", lang) if value in ("better", "worse", "same") else "–"
+
+    rows = [[r.sdg_target, r.kpi_title, text(f"kolada.direction.{r.direction}", lang),
+             "–" if r.period is None or str(r.period) == "<NA>" else str(r.period), shown(r.value), word(r.trend),
+             shown(r.lan_value), shown(r.riket_value)] for r in table.itertuples(index=False)]
+    columns = [text("kolada.column.sdg_target", lang), text("kolada.column.kpi_title", lang),
+               text("kolada.column.direction", lang), text("kolada.column.period", lang),
+               text("kolada.column.value", lang), text("kolada.column.trend", lang),
+               text("kolada.column.lan_value", lang), text("kolada.column.riket_value", lang)]
+    return _section("follow_up", lang, paragraphs, table={"columns": columns, "rows": rows} if rows else None,
+                    data={"priorities": chosen, "kpis": table["kpi"].tolist(),
+                          "values": [None if v != v else float(v) for v in table["value"]],
+                          "trend": table["trend"].tolist()})

@@ -1,0 +1,79 @@
+"""The report's sections beyond the SDGs: miljömål / folkhälsomål through the linkage, and Kolada follow-up."""
+
+import numpy as np
+import pytest
+
+from sdg_interactions.analysis import project_onto, propagate, sdg_synergies
+from sdg_interactions.frameworks import linkage
+from sdg_interactions.frameworks.kolada import target_kpis
+from sdg_interactions.frameworks.kolada_cache import KoladaCache
+from sdg_interactions.io import load_dataset, load_matrix
+from sdg_interactions.report import framework_sections as fs
+
+
+@pytest.fixture(scope="module")
+def sweden():
+    return load_dataset("weitz2018_sweden")
+
+
+def test_default_priorities_are_the_top_levers(sweden):
+    m = load_matrix("weitz2018_sweden")
+    ranks = sdg_synergies(m)["rank"].to_series()
+    assert fs.default_priorities(m, [], 3) == ranks.sort_values(kind="stable").index[:3].tolist()
+    assert fs.default_priorities(m, ["7.2"], 3) == ["7.2"]
+
+
+def test_objectives_section_names_the_most_supported_objectives(sweden):
+    section = fs.objectives(sweden, priorities=["7.2", "11.2"], lang="sv")
+    m = load_matrix("weitz2018_sweden")
+    effects = propagate(m, ["7.2", "11.2"])
+    mkm = project_onto(effects, linkage("miljomal"))
+    # by hand from the linkage rows: Σ_j effect_pos_j · link_jo / 3 over positive links (no negative effects
+    # reach a positive link's part here only if effect_neg_j is 0 there; compare with the library's parts)
+    links = linkage("miljomal")
+    pos = effects["effect_pos"].to_series()
+    neg = effects["effect_neg"].to_series()
+    by_hand = {o: 0.0 for o in mkm["objective"].values}
+    for row in links.itertuples(index=False):
+        if row.sdg_target in pos.index:
+            by_hand[row.objective] += (pos[row.sdg_target] if row.score > 0 else neg[row.sdg_target]) * row.score / 3
+    assert np.allclose([by_hand[o] for o in mkm["objective"].values], mkm["effect_pos"].values)
+    top = sorted(by_hand, key=lambda o: (-by_hand[o], int(o.split("-")[1])))[:3]
+    strongest = next(p for p in section["paragraphs"] if p.startswith("Mest stöd bland miljökvalitetsmålen"))
+    assert all(o in strongest for o in top)
+    assert section["data"]["miljomal"]["pos"] == pytest.approx(mkm["effect_pos"].values.tolist())
+    assert "förslag från projektet sdg_interactions" in " ".join(section["paragraphs"])
+    assert len(section["table"]["rows"]) == 16 + 8
+    unreached = [o for o, n in zip(mkm["objective"].values, mkm["n_linked"].values, strict=True) if n == 0]
+    if unreached:
+        assert any(unreached[0] in p for p in section["paragraphs"] if "Inget delmål i matrisen" in p)
+
+
+def _records(kpi, area, values):
+    return [{"kpi": kpi, "municipality": area, "period": year,
+             "values": [{"gender": "T", "count": 1, "status": "", "value": value}]} for year, value in values.items()]
+
+
+def test_follow_up_reads_the_cache_and_judges_the_trend(sweden, tmp_path):
+    cache = KoladaCache(tmp_path)
+    table = target_kpis()
+    kpis = table[table["sdg_target"] == "16.6"]
+    rising = kpis.iloc[0]
+    assert rising["direction"] == "higher"
+    years = {2018: 80.0, 2019: 81.0, 2020: 82.0, 2021: 83.0, 2022: 84.0}
+    cache.write(rising["kpi"], "1499", _records(rising["kpi"], "1499", years), years=list(years))
+    cache.write(rising["kpi"], "0014", _records(rising["kpi"], "0014", {2022: 86.0}), years=list(years))
+    cache.write(rising["kpi"], "0000", _records(rising["kpi"], "0000", {2022: 83.5}), years=list(years))
+    section = fs.follow_up(sweden, "1499", priorities=["16.6"], lang="sv", cache=tmp_path)
+    text = " ".join(section["paragraphs"])
+    assert f"Åt rätt håll (1): ”{rising['kpi_title']}”" in text
+    assert f"{len(kpis) - 1} nyckeltal saknar värden här" in text and "kolada fetch --kommun 1499" in text
+    row = next(r for r in section["table"]["rows"] if r[1] == rising["kpi_title"])
+    assert row[3:] == ["2022", "84", "bättre", "86", "83,5"]
+    assert section["data"]["values"][section["data"]["kpis"].index(rising["kpi"])] == 84.0
+
+
+def test_follow_up_with_an_empty_cache_says_how_to_fill_it(sweden, tmp_path):
+    section = fs.follow_up(sweden, "1499", priorities=["7.2"], lang="en", cache=tmp_path / "none")
+    assert "sdg-interactions kolada fetch --kommun 1499" in " ".join(section["paragraphs"])
+    assert all(r[4] == "–" for r in section["table"]["rows"])
