@@ -12,6 +12,11 @@ EXPECTED = {
     "01_kom_igang.ipynb": ["16.6", "alla 5984 kombinationer"],  # the top lever; the portfolio's search
     "02_workshop.ipynb": ["6 delmål ger 30 par", "1499_falkoping.pdf"],  # the plan's pairs; the report's PDF
     "03_utforska.ipynb": ["13.2", "9.4"],  # what 7.2 promotes most in the Sweden matrix (links_of)
+    # a synthetic kommun's most departing link (computed), the shared top levers, the four planted contested pairs
+    "04_gemensamt_program.ipynb": ["Härryda: avviker mest i 9.4→13.2 (−4)", "starkaste hävstänger 16.6, 12.1, 8.4",
+                                   "Omstridda samband: 2.4→6.6, 7.2→15.5, 12.1→8.5, 16.6→9.4"],
+    "05_miljomal_folkhalsomal.ipynb": ["16.6, 12.1, 8.4, 12.5, 9.5", "MKM-1 Begränsad klimatpåverkan: 336.5",
+                                      "FH-4 Inkomster och försörjningsmöjligheter: 209.7"],  # top 5; projected nets
 }
 
 

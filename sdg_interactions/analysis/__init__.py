@@ -38,6 +38,13 @@ from sdg_interactions.analysis._core import (
 )
 from sdg_interactions.analysis.cells import CELL_VARIABLES, CONTESTED_IQR, cell_statistics
 from sdg_interactions.analysis.clusters import CLUSTER_THRESHOLD, clusters
+from sdg_interactions.analysis.comparison import (
+    COMPARISON_COLUMNS,
+    DEPARTING_COLUMNS,
+    compare_matrices,
+    comparison_table,
+    departing_cells,
+)
 from sdg_interactions.analysis.conflicts import conflicts
 from sdg_interactions.analysis.influence import (
     DEFAULT_ALPHA,
@@ -72,8 +79,10 @@ __all__ = [
     "CELL_VARIABLES",
     "CLASSES",
     "CLUSTER_THRESHOLD",
+    "COMPARISON_COLUMNS",
     "CONTESTED_IQR",
     "DEFAULT_ALPHA",
+    "DEPARTING_COLUMNS",
     "EFFECT_VARIABLES",
     "EXHAUSTIVE_LIMIT",
     "OBJECTIVE",
@@ -95,7 +104,10 @@ __all__ = [
     "check_priorities",
     "classify",
     "clusters",
+    "compare_matrices",
+    "comparison_table",
     "conflicts",
+    "departing_cells",
     "explain_portfolio",
     "goal_rollup",
     "influence_dependence",

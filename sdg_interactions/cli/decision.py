@@ -202,11 +202,15 @@ def run_compare(args: argparse.Namespace) -> int:
     if args.top < 0:
         raise UsageError(f"sdg-interactions compare: --top must be 0 or more, not {args.top}")
     paths = args.paths[0] if len(args.paths) == 1 else args.paths
-    comparison = compare_matrices(load_collection(paths, dim="kommun"))
+    stack = load_collection(paths, dim="kommun")
+    comparison = compare_matrices(stack)
+    comparison.attrs = {**stack.attrs, **comparison.attrs}
     table = comparison_table(comparison, lang=lang)
     if args.out:
         write_table(table, args.out, sheet="jamforelse", lang=lang)
     print(text("decision.compare.heading", lang, n=len(table)))
+    if comparison.attrs.get(f"title_{lang}"):
+        print(comparison.attrs[f"title_{lang}"])
     _show(table)
     if args.top:
         cells = departing_cells(comparison, top=args.top, lang=lang)

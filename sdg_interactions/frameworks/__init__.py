@@ -16,6 +16,7 @@ Examples
 """
 
 from sdg_interactions.frameworks.bundled import DEFAULT_MATRIX, bundled_matrices, bundled_matrix
+from sdg_interactions.frameworks.bundled_folders import FOLDER_SUFFIXES, bundled_folder, bundled_folders
 from sdg_interactions.frameworks.catalogues import (
     datasets_dir,
     folkhalsomal,
@@ -57,6 +58,7 @@ from sdg_interactions.frameworks.registry import (
 __all__ = [
     "BUNDLED_LINKAGES",
     "DEFAULT_MATRIX",
+    "FOLDER_SUFFIXES",
     "LINKAGE_COLUMNS",
     "NODE_COLUMNS",
     "NODE_ID_FORMS",
@@ -64,6 +66,8 @@ __all__ = [
     "Framework",
     "KoladaClient",
     "KoladaError",
+    "bundled_folder",
+    "bundled_folders",
     "bundled_matrices",
     "bundled_matrix",
     "check_linkage",

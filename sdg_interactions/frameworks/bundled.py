@@ -27,7 +27,7 @@ def bundled_matrices() -> pd.DataFrame:
     Examples
     --------
     >>> bundled_matrices()["name"].tolist()
-    ['weitz2018_sweden', 'mongolia2017']
+    ['weitz2018_sweden', 'mongolia2017', 'synthetic_respondents']
     """
     table = bundled_table("matrices/catalogue.csv").copy()
     table["n_nodes"] = table["n_nodes"].astype(int)

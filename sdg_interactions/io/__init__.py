@@ -298,6 +298,8 @@ def _bundled(name: str) -> xr.Dataset:
         value = info.get(key)
         if isinstance(value, str) and value:
             ds.attrs[key] = value
+    if str(info.get("synthetic", "")).strip() in ("1", "1.0"):
+        ds.attrs["synthetic"] = 1  # computed demo data: every chart and report says so
     ds.attrs["source"] = f"bundled with sdg_interactions: datasets/matrices/{info['file']}"
     return ds
 

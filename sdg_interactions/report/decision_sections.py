@@ -120,7 +120,7 @@ def comparison(obj: xr.Dataset | xr.DataArray, kommunkod: str, matrices_dir: str
         return None
     from sdg_interactions.analysis.comparison import compare_matrices, departing_cells
     from sdg_interactions.errors import SdgInteractionsError
-    from sdg_interactions.io.collection import load_collection
+    from sdg_interactions.io.collection import load_collection, stack_matrices
 
     check_lang(lang)
     own = single_matrix(obj, aggregate, what="a report")
@@ -128,14 +128,16 @@ def comparison(obj: xr.Dataset | xr.DataArray, kommunkod: str, matrices_dir: str
         stack = load_collection(matrices_dir, dim="kommun", combine=aggregate)
     except SdgInteractionsError:
         return None
+    attrs = dict(stack.attrs)
     stack = stack["score"] if isinstance(stack, xr.Dataset) else stack
+    stack.attrs.update(attrs)
     names = [str(v) for v in stack["kommun"].values]
     mine = [name for name in names if name.split("_")[0] == str(kommunkod)]
     if node_ids(stack) != node_ids(own) or len(names) < 2:
         return None
-    if not mine:  # the kommun has no matrix of its own there: compare it (the national example) too
-        own = own.expand_dims(kommun=[str(kommunkod)])
-        stack = xr.concat([stack, own.drop_vars([c for c in own.coords if c not in stack.coords])], dim="kommun")
+    if not mine:  # the kommun has no matrix of its own there: compare the one its report uses
+        entries = {name: stack.sel(kommun=name, drop=True) for name in names}
+        stack = stack_matrices({**entries, str(kommunkod): own}, dim="kommun").assign_attrs(attrs)
         mine = [str(kommunkod)]
     result = compare_matrices(stack)
     me = mine[0]
@@ -144,9 +146,11 @@ def comparison(obj: xr.Dataset | xr.DataArray, kommunkod: str, matrices_dir: str
     cells = departing_cells(result, top=top, lang=lang)
     cells = cells[cells["kommun"] == me]
     paragraphs = [text(f"{KEY}.comparison.intro", lang, n=len(others),
-                       mean=format_number(float(rho.mean()), lang, decimals=2),
-                       low=format_number(float(rho.min()), lang, decimals=2),
-                       high=format_number(float(rho.max()), lang, decimals=2))]
+                       mean=format_number(float(rho.mean()), lang, decimals=3),
+                       low=format_number(float(rho.min()), lang, decimals=3),
+                       high=format_number(float(rho.max()), lang, decimals=3))]
+    if stack.attrs.get("synthetic"):
+        paragraphs.insert(0, text(f"{KEY}.comparison.synthetic", lang, title=stack.attrs.get(f"title_{lang}", "")))
     if cells.empty or not (cells["difference"].abs() > 0).any():
         paragraphs.append(text(f"{KEY}.comparison.same", lang))
     else:
