@@ -1,6 +1,6 @@
 """The command line: ``sdg-interactions analyse | scenario | template | workshop | report`` here; the decision
 support commands (``portfolio | robustness | compare``) in :mod:`sdg_interactions.cli.decision`, ``kolada fetch``
-in :mod:`sdg_interactions.cli.kolada`.
+in :mod:`sdg_interactions.cli.kolada`, ``styrdokument`` in :mod:`sdg_interactions.cli.styrdokument`.
 
 Exit codes: 0 ok; 1 a batch finished but some items failed; 2 bad input or usage. Errors print one
 clear line on stderr, never a traceback.
@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from sdg_interactions import frameworks
-from sdg_interactions.cli import decision, kolada
+from sdg_interactions.cli import decision, kolada, styrdokument
 from sdg_interactions.cli._common import EXIT_BAD_INPUT, EXIT_OK, EXIT_SOME_FAILED
 from sdg_interactions.cli._common import Parser as _Parser
 from sdg_interactions.cli._common import UsageError as _UsageError
@@ -107,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report_parser(sub)
     decision.add_parsers(sub)
     kolada.add_kolada_parser(sub)
+    styrdokument.add_parser(sub)
     return parser
 
 
