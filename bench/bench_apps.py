@@ -24,6 +24,13 @@ Cases (goals from issue 8):
   journal, then redraw progress, problems and contested cells. **Baseline:** ``read_journal`` of the 12
   journals alone; ``merge_folder`` alone is shown too, to tell reading, merging and drawing apart (the three
   timed in turn within each repeat).
+* **Scenario app** (goal < 100 ms; issue 9): the bundled 34-node Sweden matrix and the 169-node seeded
+  random matrix, three priorities ticked; each repeat ticks one more node's checkbox
+  (``checkboxes[node].value = True``) — the scenario evaluated, the checkboxes, effort boxes, summary,
+  conflict box and the five class tables redrawn — and unticks it untimed. Checked after each repeat: the
+  model's priorities and the at-risk table are those of ``scenario()``. **Baseline:** ``scenario()`` +
+  ``triggered_conflicts()`` on the same priorities, called directly (timed in turn with the ticks), so the
+  ratio is the app's overhead (below 1 when the app's once-per-matrix conflict list beats recomputing it).
 
 Times are ``time.perf_counter`` around the click: median and 90th percentile over the repeats. The
 machine (nproc, CPU model, Python), the date and the load average are printed with a markdown section for
@@ -177,6 +184,39 @@ def bench_explorer(obj, repeats: int) -> list[float]:
     return times
 
 
+# --- the scenario app --------------------------------------------------------------------------------
+
+def bench_scenario(obj, repeats: int) -> dict[str, list[float]]:
+    """Tick one more checkbox in the real ScenarioApp; scenario() + triggered_conflicts() as the baseline."""
+    from sdg_interactions.analysis import scenario, triggered_conflicts
+    from sdg_interactions.apps.scenario import ScenarioApp
+
+    app = ScenarioApp(obj)
+    model, boxes = app.model, app.checkboxes
+    ids = list(model.ids)
+    for node in ids[:3]:
+        boxes[node].value = True
+    times: dict[str, list[float]] = {"tick": [], "baseline": []}
+    boxes[ids[3]].value = True  # warm-up
+    boxes[ids[3]].value = False
+    for k in range(repeats):
+        node = ids[3 + k % (len(ids) - 3)]
+        want = [*ids[:3], node]
+        started = time.perf_counter()
+        boxes[node].value = True
+        times["tick"].append(time.perf_counter() - started)
+        classes = scenario(model.matrix, want)["class"].to_series()
+        assert model.priorities == tuple(want) and not app.displays["errors"].outputs, app.displays["errors"].outputs
+        assert sorted(model.evaluation.tables["at_risk"]["node"]) == sorted(classes[classes == "at_risk"].index)
+        boxes[node].value = False  # not timed: back to the three
+        started = time.perf_counter()
+        scenario(model.matrix, want)
+        triggered_conflicts(model.data, want)
+        times["baseline"].append(time.perf_counter() - started)
+    app.close()
+    return times
+
+
 # --- the dashboard -----------------------------------------------------------------------------------
 
 def write_journals(root: Path, nodes: list[str], respondents: int, seed: int = 12) -> tuple[Path, float]:
@@ -253,6 +293,8 @@ def main() -> None:
         scoring = {n: bench_scoring(root, ids, repeats) for n, ids in ((34, sweden), (169, everything))}
         explorer = {34: bench_explorer("weitz2018_sweden", repeats), 169: bench_explorer(random_matrix(everything),
                                                                                           repeats)}
+        scenarios = {34: bench_scenario("weitz2018_sweden", repeats),
+                     169: bench_scenario(random_matrix(everything), repeats)}
         folder, writing = write_journals(root, sweden, respondents)
         dashboard = bench_dashboard(folder, repeats)
     finally:
@@ -296,6 +338,21 @@ def main() -> None:
         verdict = "" if goal is None else f"< {goal * 1000:.0f} ms: {'met' if p90 < goal else 'NOT met'}"
         print(f"| {case} | {n} | {_ms(median)} | {_ms(p90)} | {ratio} | {verdict} |")
     print("\nA goal counts as met when the 90th percentile is under it.")
+    print("\n### Scenario app (issue 9)\n")
+    print("Three priorities ticked; each repeat ticks one more checkbox in the real `ScenarioApp` until the "
+          "tables, summary and conflict box are redrawn (the HTML bars; the altair chart is off, as it is by "
+          "default). Baseline: `scenario()` + `triggered_conflicts()` on the same four priorities, called "
+          "directly and timed in turn with the ticks. 169 nodes: `from_array` of seeded random integers −3…3.\n")
+    print("| case | nodes | median ms | p90 ms | ratio to baseline | goal |")
+    print("|---|---:|---:|---:|---:|---|")
+    for n in (34, 169):
+        base = _stats(scenarios[n]["baseline"])
+        median, p90 = _stats(scenarios[n]["tick"])
+        print(f"| baseline: `scenario()` + `triggered_conflicts()` directly | {n} | {_ms(base[0])} | {_ms(base[1])} "
+              f"|  |  |")
+        print(f"| scenario app: tick a checkbox → scenario, tables and conflicts redrawn | {n} | {_ms(median)} | "
+              f"{_ms(p90)} | {median / base[0]:.1f}× | < {GOAL_CLICK * 1000:.0f} ms: "
+              f"{'met' if p90 < GOAL_CLICK else 'NOT met'} |")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ name                        what
 :func:`dashboard`           the facilitator's page: progress, merge, contested cells, the report
 :func:`merge_folder`        merge a workshop's journals and uploads, naming every problem
 :func:`new_workshop`        make a workshop folder; :func:`serve` serves it with Voilà
+:func:`scenario_app`        try priorities: what comes along, what is at risk; save / open scenarios
 ==========================  ===================================================================
 
 Charts are rendered offline to inline SVG, so the apps work without a network. This package imports
@@ -23,6 +24,7 @@ ipywidgets and altair; ``import sdg_interactions`` does not import it.
 from sdg_interactions.apps.explorer import Explorer, ExplorerModel, comments_of, explore, links_of
 from sdg_interactions.apps.facilitator import Dashboard, DashboardModel, dashboard, make_report
 from sdg_interactions.apps.merge import Merged, Problem, contested, merge_answers, merge_folder, progress
+from sdg_interactions.apps.scenario import ScenarioApp, ScenarioModel, load_scenario, save_scenario, scenario_app
 from sdg_interactions.apps.scoring import ScoringApp, ScoringModel, scoring_app
 from sdg_interactions.apps.selection import Selection, SelectionModel, search_targets, select_targets
 from sdg_interactions.apps.workshop import journal_path, new_workshop, read_about, read_plan, serve
@@ -34,6 +36,8 @@ __all__ = [
     "ExplorerModel",
     "Merged",
     "Problem",
+    "ScenarioApp",
+    "ScenarioModel",
     "ScoringApp",
     "ScoringModel",
     "Selection",
@@ -44,6 +48,7 @@ __all__ = [
     "explore",
     "journal_path",
     "links_of",
+    "load_scenario",
     "make_report",
     "merge_answers",
     "merge_folder",
@@ -51,6 +56,8 @@ __all__ = [
     "progress",
     "read_about",
     "read_plan",
+    "save_scenario",
+    "scenario_app",
     "scoring_app",
     "search_targets",
     "select_targets",

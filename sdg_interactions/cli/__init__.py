@@ -1,6 +1,7 @@
 """The command line: ``sdg-interactions analyse | scenario | template | workshop | report`` here; the decision
 support commands (``portfolio | robustness | compare``) in :mod:`sdg_interactions.cli.decision`, ``kolada fetch``
-in :mod:`sdg_interactions.cli.kolada`, ``styrdokument`` in :mod:`sdg_interactions.cli.styrdokument`.
+in :mod:`sdg_interactions.cli.kolada`, ``styrdokument`` in :mod:`sdg_interactions.cli.styrdokument`,
+``konsekvens`` in :mod:`sdg_interactions.cli.konsekvens`.
 
 Exit codes: 0 ok; 1 a batch finished but some items failed; 2 bad input or usage. Errors print one
 clear line on stderr, never a traceback.
@@ -17,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from sdg_interactions import frameworks
-from sdg_interactions.cli import decision, kolada, styrdokument
+from sdg_interactions.cli import decision, kolada, konsekvens, styrdokument
 from sdg_interactions.cli._common import EXIT_BAD_INPUT, EXIT_OK, EXIT_SOME_FAILED
 from sdg_interactions.cli._common import Parser as _Parser
 from sdg_interactions.cli._common import UsageError as _UsageError
@@ -108,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     decision.add_parsers(sub)
     kolada.add_kolada_parser(sub)
     styrdokument.add_parser(sub)
+    konsekvens.add_parser(sub)
     return parser
 
 
@@ -283,6 +285,9 @@ def _add_report_parser(subparsers) -> argparse.ArgumentParser:
                         help="a folder of the kommuners' own matrices, named <kommunkod>.csv|.xlsx|.nc; "
                              "a kommun without one gets --matrix; the managers' report compares each kommun "
                              "with the others there")
+    report.add_argument("--styrdokument", metavar="FILE",
+                        help="the kommun's table of decided goals (document, local_goal, sdg_target; .csv or "
+                             ".xlsx), or 'exempel'; the managers' report shows which levers and conflicts it covers")
     report.add_argument("--priorities", nargs="+", default=[], metavar="ID",
                         help="prioritised node ids (space or comma separated); default: the top levers")
     report.add_argument("--audience", choices=AUDIENCES, default="politiker",
@@ -328,7 +333,8 @@ def _run_report(args: argparse.Namespace) -> int:
     common = {"aggregate": args.aggregate, "audience": args.audience, "lang": args.lang,
               "top_k": args.top_k, "priorities": priorities, "pseudonymise": not args.no_pseudonymise,
               "output_dir": str(Path(args.output_dir).resolve()),
-              "matrices_dir": str(Path(args.matrices_dir).resolve()) if args.matrices_dir else ""}
+              "matrices_dir": str(Path(args.matrices_dir).resolve()) if args.matrices_dir else "",
+              "styrdokument": args.styrdokument or ""}
     first = check_parameters(kommun=codes[0], matrix=args.matrix, **common)  # a bad --matrix stops all
     if priorities:  # priorities the default matrix lacks stop everything too
         check_priorities(first["priorities"], node_ids(load_dataset(first["matrix"])))
