@@ -281,3 +281,75 @@ def slow_goal_rollup(A, ids, groups, *, how: str = "sum") -> tuple[list[str], li
                 row.append(total if how == "sum" else total / count)
         out.append(row)
     return goal_ids, out
+
+
+def _slow_combine(values: list[float], method: str, trim: float = 0.1) -> float:
+    """One cell's answers combined: mean, median (mean of the two middle ones) or trimmed mean; NaN if none."""
+    got = sorted(v for v in values if not math.isnan(v))
+    if not got:
+        return math.nan
+    if method == "mean":
+        return sum(got) / len(got)
+    if method == "median":
+        mid = len(got) // 2
+        return got[mid] if len(got) % 2 else (got[mid - 1] + got[mid]) / 2
+    cut = math.floor(trim * len(got))
+    kept = got[cut:len(got) - cut]
+    return sum(kept) / len(kept)
+
+
+def slow_rank_tolerant(values: list[float], tolerance: float = 1e-9) -> list[int]:
+    """Rank by descending value: 1 + the number of values greater by more than tolerance · max(1, |v|, |w|)."""
+    ranks = []
+    for v in values:
+        greater = 0
+        for w in values:
+            if w - v > tolerance * max(1.0, abs(v), abs(w)):
+                greater += 1
+        ranks.append(1 + greater)
+    return ranks
+
+
+def slow_rank_robustness(answers, uncertain, index, moves, *, method: str = "mean", top_k: int = 5) -> dict:
+    """Bootstrap ranks by loops, from given draws (see ``robustness._draws``).
+
+    ``answers[r]``: respondent r's matrix; ``uncertain[r][i][j]``: marked uncertain (or ``None``).
+    Sample b takes in slot k respondent ``index[b][k]``'s matrix and moves that respondent's q-th uncertain,
+    scored answer (row-major) by ``moves[b][k][q]``, clipped to [−3, 3]; the slots' answers are combined
+    per cell with ``method``; ``t_i = r_i + ½ Σ_j a_ij r_j``; ranks as :func:`slow_rank_tolerant`.
+    ``rank_lo`` / ``rank_hi``: the ``floor(0.05 (B − 1))``-th / ``ceil(0.95 (B − 1))``-th sorted rank;
+    ``p_top_k``: the share of samples with rank ≤ top_k. Returns those and ``ranks`` (per sample).
+    """
+    n_resp, n = len(answers), len(answers[0])
+    marked = []
+    for r in range(n_resp):
+        cells = []
+        for i in range(n):
+            for j in range(n):
+                if (i != j and uncertain is not None and uncertain[r][i][j]
+                        and not math.isnan(float(answers[r][i][j]))):
+                    cells.append((i, j))
+        marked.append(cells)
+    ranks = []
+    for b in range(len(index)):
+        copies = []
+        for k in range(n_resp):
+            r = index[b][k]
+            m = [[float(v) for v in row] for row in answers[r]]
+            for q, (i, j) in enumerate(marked[r]):
+                m[i][j] = min(3.0, max(-3.0, m[i][j] + moves[b][k][q]))
+            copies.append(m)
+        combined = [[_slow_combine([c[i][j] for c in copies], method) for j in range(n)] for i in range(n)]
+        a = clean(combined)
+        row = [sum(a[i][j] for j in range(n)) for i in range(n)]
+        t = [row[i] + 0.5 * sum(a[i][j] * row[j] for j in range(n)) for i in range(n)]
+        ranks.append(slow_rank_tolerant(t))
+    count = len(index)
+    lo, hi = math.floor(0.05 * (count - 1)), math.ceil(0.95 * (count - 1))
+    out: dict[str, list] = {"ranks": ranks, "rank_lo": [], "rank_hi": [], "p_top_k": []}
+    for i in range(n):
+        got = sorted(ranks[b][i] for b in range(count))
+        out["rank_lo"].append(got[lo])
+        out["rank_hi"].append(got[hi])
+        out["p_top_k"].append(sum(1 for g in got if g <= top_k) / count)
+    return out

@@ -17,6 +17,10 @@ module                 what
 ``cells``              per-cell statistics of several respondents' answers
 ``scenario``           priorities: direct and indirect effects, classes, triggered conflicts
 ``portfolio``          the k priorities that reach most
+``robustness``         "diskutera igen", bootstrap rank intervals over respondents
+``comparison``         several kommuner's matrices against their consensus
+``projection``         per-target results projected onto miljömål / folkhälsomål (linkage table)
+``styrdokument``       which levers and conflicts a kommun's decided goals cover
 ``summary``            :func:`all_metrics` and the table of ``sdg-interactions analyse --out``
 =====================  =====================================================================
 """
@@ -60,6 +64,14 @@ from sdg_interactions.analysis.influence import (
 )
 from sdg_interactions.analysis.portfolio import EXHAUSTIVE_LIMIT, Portfolio, explain_portfolio, portfolio
 from sdg_interactions.analysis.projection import OBJECTIVE, PROJECTION_VARIABLES, project_onto
+from sdg_interactions.analysis.robustness import (
+    DISCUSS_COLUMNS,
+    PERCENTILES,
+    ROBUSTNESS_COLUMNS,
+    discuss_again,
+    rank_robustness,
+    robustness_table,
+)
 from sdg_interactions.analysis.rollup import ROLLUPS, goal_rollup
 from sdg_interactions.analysis.scenario import (
     CLASSES,
@@ -83,13 +95,16 @@ __all__ = [
     "CONTESTED_IQR",
     "DEFAULT_ALPHA",
     "DEPARTING_COLUMNS",
+    "DISCUSS_COLUMNS",
     "EFFECT_VARIABLES",
     "EXHAUSTIVE_LIMIT",
     "OBJECTIVE",
     "PATHS_COLUMNS",
+    "PERCENTILES",
     "PROJECTION_VARIABLES",
     "PROVENANCE_ATTRS",
     "QUADRANTS",
+    "ROBUSTNESS_COLUMNS",
     "ROLLUPS",
     "SDG_SYNERGIES_COLUMNS",
     "SIGN_TOLERANCE",
@@ -108,6 +123,7 @@ __all__ = [
     "comparison_table",
     "conflicts",
     "departing_cells",
+    "discuss_again",
     "explain_portfolio",
     "goal_rollup",
     "influence_dependence",
@@ -120,6 +136,8 @@ __all__ = [
     "quadrant_codes",
     "rank_ascending",
     "rank_descending",
+    "rank_robustness",
+    "robustness_table",
     "scenario",
     "sdg_synergies",
     "sign_flips",

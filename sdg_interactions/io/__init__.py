@@ -257,7 +257,23 @@ def load_dataset(name_or_path: str | os.PathLike, *, aggregated: bool | None = N
             raise UnknownDatasetError(locate(
                 f"no bundled data set of that name and no such file{hint}", value=name_or_path,
                 valid=f"a bundled name ({', '.join(names)}) or the path of an existing .csv or .nc file"))
-    return read_matrix(name_or_path, aggregated=aggregated)
+    ds = read_matrix(name_or_path, aggregated=aggregated)
+    ds.attrs.update(_bundled_folder_attrs(Path(name_or_path)))
+    return ds
+
+
+def _bundled_folder_attrs(path: Path) -> dict:
+    """The provenance of a bundled folder (e.g. the synthetic kommuner) for one of its files; {} otherwise,
+    so a file taken from such a folder never loses its title or its synthetic mark."""
+    folders = frameworks.bundled_folders()
+    for info in folders.to_dict("records"):
+        if path.resolve().parent == Path(info["path"]).resolve():
+            attrs = {k: info[k] for k in ("title_sv", "title_en", "scored_by_sv", "scored_by_en", "citation",
+                                          "note") if isinstance(info.get(k), str) and info[k]}
+            if str(info.get("synthetic", "")).strip() in ("1", "1.0", "True"):
+                attrs["synthetic"] = 1
+            return attrs
+    return {}
 
 
 def nodes_from(spec: str | os.PathLike) -> list[str]:

@@ -101,13 +101,14 @@ def find_matrix(kommunkod: str, *, matrix: str = DEFAULT_MATRIX,
 def check_parameters(*, kommun: str | int, matrix: str = DEFAULT_MATRIX, aggregate: str = "mean",
                      audience: str = "politiker", lang: str = "sv", top_k: int = 5,
                      priorities: Sequence[str] = (), pseudonymise: bool = True,
-                     output_dir: str = ".", matrices_dir: str = "") -> dict:
+                     output_dir: str = ".", matrices_dir: str = "", styrdokument: str = "") -> dict:
     """Validate a report's parameters; return them as the template's literals.
 
     The kommun is looked up with :func:`~sdg_interactions.frameworks.find_kommun` and replaced by its
     kommunkod; a matrix that is not a bundled name must be an existing file (made absolute);
     ``priorities`` must be node ids; ``matrices_dir`` ("" for none) an existing folder of other kommuner's
-    matrices (made absolute), which the report compares this kommun's matrix with. Raises
+    matrices (made absolute), which the report compares this kommun's matrix with; ``styrdokument`` ("" for
+    none) the kommun's table of decided goals (read and checked here; made absolute) or ``"exempel"``. Raises
     :class:`~sdg_interactions.errors.UnknownKommunError`, :class:`~sdg_interactions.errors.UnknownIdError` or
     :class:`~sdg_interactions.errors.ValidationError`.
 
@@ -140,11 +141,18 @@ def check_parameters(*, kommun: str | int, matrix: str = DEFAULT_MATRIX, aggrega
             raise ValidationError(locate("no such folder", column="matrices_dir", value=matrices_dir,
                                          valid="an existing folder of kommuner's matrices, or '' for none"))
         matrices_dir = str(Path(matrices_dir).resolve())
+    if styrdokument:
+        from sdg_interactions.io.styrdokument import read_styrdokument
+
+        read_styrdokument(styrdokument)  # a bad table stops the report before anything runs
+        if styrdokument != "exempel":
+            styrdokument = str(Path(styrdokument).resolve())
     if not isinstance(pseudonymise, bool):
         raise ValidationError(locate("pseudonymise must be True or False", value=pseudonymise))
     return {"kommun": str(place["kommunkod"]), "matrix": matrix, "aggregate": aggregate, "audience": audience,
             "lang": lang, "top_k": int(top_k), "priorities": list(priorities), "pseudonymise": pseudonymise,
-            "output_dir": str(output_dir), "matrices_dir": str(matrices_dir or "")}
+            "output_dir": str(output_dir), "matrices_dir": str(matrices_dir or ""),
+            "styrdokument": str(styrdokument or "")}
 
 
 def template_path() -> Path:

@@ -174,8 +174,11 @@ def cover(obj: xr.Dataset | xr.DataArray, place: Mapping[str, str], *, national_
     if attrs.get(f"scored_by_{lang}"):
         paragraphs.append(text("report.cover.scored_by", lang, who=attrs[f"scored_by_{lang}"]))
     if RESPONDENT in obj.dims:
-        paragraphs.append(text("report.cover.respondents", lang, n=obj.sizes[RESPONDENT]))
-    if national_example:
+        paragraphs.append(text("report.cover.respondents_synthetic" if attrs.get("synthetic") else
+                               "report.cover.respondents", lang, n=obj.sizes[RESPONDENT]))
+    if attrs.get("synthetic"):
+        paragraphs.append(text("report.cover.synthetic", lang, kommun=kommun))
+    elif national_example:
         paragraphs.append(text("report.cover.national", lang, kommun=kommun))
     else:
         paragraphs.append(text("report.cover.own", lang, kommun=kommun))

@@ -1,0 +1,294 @@
+"""Tests of sdg_interactions.analysis.robustness: "diskutera igen" and bootstrap rank intervals."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import xarray as xr
+from slow_reference import clean, slow_rank_robustness
+
+from sdg_interactions.analysis import sdg_synergies
+from sdg_interactions.analysis.robustness import (
+    DISCUSS_COLUMNS,
+    ROBUSTNESS_COLUMNS,
+    _chunk_histogram,
+    _draws,
+    _leverage,
+    _pack,
+    discuss_again,
+    rank_robustness,
+    robustness_table,
+)
+from sdg_interactions.errors import ValidationError
+from sdg_interactions.matrix import aggregate, build_dataset, from_array
+
+IDS = ["1.1", "1.2", "1.3", "1.4", "1.5", "1.a", "1.b", "2.1"]
+
+
+def answers(rng: np.random.Generator, n_resp: int, n: int, *, nan: float = 0.15) -> np.ndarray:
+    """Raw answers: integers −3…3, some NaN, NaN on the diagonal."""
+    v = rng.integers(-3, 4, size=(n_resp, n, n)).astype(np.float64)
+    v[rng.random(v.shape) < nan] = np.nan
+    v[:, np.arange(n), np.arange(n)] = np.nan
+    return v
+
+
+def dataset(values: np.ndarray, uncertain: np.ndarray | None = None, ids: list[str] | None = None) -> xr.Dataset:
+    ids = ids or IDS[: values.shape[-1]]
+    unc = np.zeros(values.shape, bool) if uncertain is None else uncertain
+    return build_dataset(values, np.full(values.shape, "", dtype=object), unc, ids,
+                         [f"r{k}" for k in range(values.shape[0])], aggregated=False)
+
+
+def plain_systemic(a: list[list[float]]) -> list[float]:
+    n = len(a)
+    r = [sum(a[i][j] for j in range(n)) for i in range(n)]
+    return [r[i] + 0.5 * sum(a[i][j] * r[j] for j in range(n)) for i in range(n)]
+
+
+def plain_leverage(a: list[list[float]], i: int, j: int) -> float:
+    """|1 + ½ r_j| + ½ Σ_m |a_mi|, by loops."""
+    n = len(a)
+    r_j = sum(a[j][k] for k in range(n))
+    return abs(1 + 0.5 * r_j) + 0.5 * sum(abs(a[m][i]) for m in range(n))
+
+
+def plain_mean(values: np.ndarray) -> list[list[float]]:
+    n = values.shape[-1]
+    out = [[math.nan] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(n):
+            got = [float(v) for v in values[:, i, j] if not math.isnan(v)]
+            if got:
+                out[i][j] = sum(got) / len(got)
+    return out
+
+
+# ------------------------------------------------------------------------------------ agreement
+def test_identical_respondents_give_zero_width_intervals_and_nothing_to_discuss():
+    one = answers(np.random.default_rng(1), 1, 8)[0]
+    ds = dataset(np.stack([one, one, one]))
+    result = rank_robustness(ds, samples=50, top_k=3, seed=4)
+    single = sdg_synergies(from_array(one, IDS))
+    assert result["rank"].values.tolist() == single["rank"].values.tolist()
+    np.testing.assert_allclose(result["systemic"], single["systemic"], rtol=1e-12)
+    assert result["rank_lo"].values.tolist() == single["rank"].values.tolist()
+    assert result["rank_hi"].values.tolist() == single["rank"].values.tolist()
+    assert result["p_top_k"].values.tolist() == [float(k <= 3) for k in single["rank"].values]
+    assert result.attrs == {"samples": 50, "top_k": 3, "seed": 4, "method": "mean", "dim": "respondent",
+                            "n_respondents": 3}
+    table = discuss_again(ds)
+    assert list(table.columns) == list(DISCUSS_COLUMNS) and len(table) == 0
+
+
+# ---------------------------------------------------------------------------------- discuss again
+def test_planted_disagreement_on_the_highest_leverage_cell_tops_the_list():
+    rng = np.random.default_rng(7)
+    base = answers(rng, 1, 8)[0]
+    low = (5, 6)  # a second planted disagreement, on some other cell
+    base[low] = 0.0
+    cell = None
+    for _ in range(5):  # the highest-leverage cell once it holds the planted mean 0 (its own value counts not)
+        a = clean(base.tolist())
+        best = max(((plain_leverage(a, i, j), (i, j)) for i in range(8) for j in range(8) if i != j),
+                   key=lambda t: t[0])[1]
+        if best == cell:
+            break
+        cell = best
+        base[cell] = 0.0
+    assert cell != low
+    v = np.stack([base] * 4)
+    v[:, cell[0], cell[1]] = [-2, -2, 2, 2]  # mean 0, IQR 4 (q25 = −2, q75 = 2)
+    v[:, low[0], low[1]] = [2, 2, -2, -2]
+    a = clean(plain_mean(v))
+    table = discuss_again(dataset(v), lang="en")
+    assert len(table) == 2
+    top = table.iloc[0]
+    assert (top["source"], top["target"]) == (IDS[cell[0]], IDS[cell[1]])
+    assert top["iqr"] == 4.0 and top["n"] == 4 and top["mean"] == 0.0 and top["median"] == 0.0
+    assert top["share_pos"] == 0.5 and top["share_neg"] == 0.5
+    assert top["answers"] == "-2, -2, 2, 2"
+    assert top["leverage"] == pytest.approx(plain_leverage(a, *cell), rel=1e-12)
+    assert top["priority"] == pytest.approx(4 * plain_leverage(a, *cell), rel=1e-12)
+    assert table.iloc[1]["leverage"] == pytest.approx(plain_leverage(a, *low), rel=1e-12)
+    assert plain_leverage(a, *cell) > plain_leverage(a, *low)
+    assert top["source_label"] != top["source"]  # the English label of target 1.x
+
+
+def test_leverage_is_the_summed_change_of_every_systemic_score():
+    rng = np.random.default_rng(3)
+    n = 6
+    a = rng.uniform(-3, 3, size=(n, n))
+    a[rng.random((n, n)) < 0.2] = 0.0
+    np.fill_diagonal(a, 0.0)
+    base = plain_systemic(a.tolist())
+    lev = _leverage(a)
+    for h in (1.0, 1e-3):
+        for i in range(n):
+            for j in range(n):
+                if i == j:
+                    continue
+                moved = a.tolist()
+                moved[i][j] += h
+                diff = sum(abs(t - s) for t, s in zip(plain_systemic(moved), base, strict=True)) / h
+                assert lev[i, j] == pytest.approx(diff, rel=1e-6, abs=1e-9), (i, j, h)
+
+
+def test_discuss_again_sorts_ties_in_matrix_order_and_flags_uncertain_answers():
+    v = np.full((3, 4, 4), np.nan)
+    for cell in [(2, 1), (0, 1), (1, 0)]:  # no other links: leverage |1 + 0| + 0 = 1 each, IQR 2 each
+        v[:, cell[0], cell[1]] = [-1, 1, 3]
+    unc = np.zeros(v.shape, bool)
+    unc[2, 0, 1] = unc[0, 2, 1] = True
+    table = discuss_again(dataset(v, unc))
+    # after aggregation (mean 1) the links count: r_0 = r_1 = r_2 = 1
+    a = clean(plain_mean(v))
+    expected = sorted([(0, 1), (1, 0), (2, 1)], key=lambda c: (-2 * plain_leverage(a, *c), c))
+    assert [(IDS.index(s), IDS.index(t)) for s, t in zip(table["source"], table["target"], strict=True)] == expected
+    by_cell = dict(zip(zip(table["source"], table["target"], strict=True), table["answers"], strict=True))
+    assert by_cell[("1.1", "1.2")] == "-1, 1, 3?" and by_cell[("1.3", "1.2")] == "-1?, 1, 3"
+    assert by_cell[("1.2", "1.1")] == "-1, 1, 3"
+    bare = from_array(v, IDS[:4], respondents=["a", "b", "c"]).drop_vars(["source_label_sv", "target_label_sv"])
+    assert discuss_again(bare)["source_label"].tolist() == discuss_again(bare)["source"].tolist()
+
+
+# ------------------------------------------------------------------------------------ bootstrap
+@pytest.mark.parametrize("method", ["mean", "median", "trimmed"])
+def test_bootstrap_equals_the_plain_loop_reference_with_the_same_draws(method):
+    rng = np.random.default_rng(11)
+    n_resp, n, samples, seed = 4, 5, 37, 5
+    v = answers(rng, n_resp, n, nan=0.2)
+    v[0, 0, 1], v[1, 0, 1], v[2, 1, 0] = 3.0, -3.0, 3.0  # clipping at both ends
+    unc = rng.random(v.shape) < 0.3
+    unc[0, 0, 1] = unc[1, 0, 1] = unc[2, 1, 0] = True
+    ds = dataset(v, unc)
+    packed = _pack(v, unc)
+    width = max(sum(1 for i in range(n) for j in range(n) if i != j and unc[r, i, j] and not np.isnan(v[r, i, j]))
+                for r in range(n_resp))
+    assert packed[2].shape[1] == width
+    index, moves = _draws(seed, 0, samples, n_resp, width)
+    slow = slow_rank_robustness(v.tolist(), unc.tolist(), index.tolist(), moves.tolist(), method=method, top_k=2)
+    hist = np.zeros((n, n), int)
+    for ranks in slow["ranks"]:
+        for i, k in enumerate(ranks):
+            hist[i, k - 1] += 1
+    np.testing.assert_array_equal(_chunk_histogram(packed, 0, samples, seed, method), hist)
+    result = rank_robustness(ds, samples=samples, top_k=2, seed=seed, method=method)
+    assert result["rank_lo"].values.tolist() == slow["rank_lo"]
+    assert result["rank_hi"].values.tolist() == slow["rank_hi"]
+    assert result["p_top_k"].values.tolist() == slow["p_top_k"]
+    for i in range(n):  # numpy's percentile methods "lower" and "higher"
+        sampled = [ranks[i] for ranks in slow["ranks"]]
+        assert slow["rank_lo"][i] == np.percentile(sampled, 5, method="lower")
+        assert slow["rank_hi"][i] == np.percentile(sampled, 95, method="higher")
+    full = sdg_synergies(aggregate(ds, method))
+    assert result["rank"].values.tolist() == full["rank"].values.tolist()
+    assert len({tuple(r) for r in slow["ranks"]}) > 1  # the draws do move the ranks
+
+
+def test_draws_are_uniform_resamples_and_quarter_half_quarter_moves():
+    index, moves = _draws(0, 0, 4000, 6, 50)
+    assert index.shape == (4000, 6) and moves.shape == (4000, 6, 50) and moves.dtype == np.int8
+    assert np.bincount(index.ravel(), minlength=6).tolist() == pytest.approx([4000] * 6, rel=0.05)
+    shares = np.bincount((moves + 1).ravel(), minlength=3) / moves.size
+    assert shares.tolist() == pytest.approx([0.25, 0.5, 0.25], abs=0.005)
+    part_index, part_moves = _draws(0, 13, 61, 6, 50)  # any range cuts the same fixed blocks
+    np.testing.assert_array_equal(part_index, index[13:61])
+    np.testing.assert_array_equal(part_moves, moves[13:61])
+
+
+def test_chunk_size_changes_nothing():
+    rng = np.random.default_rng(2)
+    v = answers(rng, 5, 8)
+    ds = dataset(v, rng.random(v.shape) < 0.1)
+    first = rank_robustness(ds, samples=100, seed=9)
+    for chunk_size in (1, 7, 16, 64, 100, 1000):
+        xr.testing.assert_identical(rank_robustness(ds, samples=100, seed=9, chunk_size=chunk_size), first)
+    assert not first["rank_lo"].equals(first["rank_hi"])  # a real spread, not a trivial case
+
+
+def test_dask_on_a_local_cluster_equals_the_in_memory_run():
+    distributed = pytest.importorskip("distributed")
+    rng = np.random.default_rng(5)
+    v = answers(rng, 6, 8)
+    ds = dataset(v, rng.random(v.shape) < 0.15)
+    expected = rank_robustness(ds, samples=120, seed=3, chunk_size=40)
+    lazy = ds.chunk({"source": 3})
+    assert hasattr(lazy["score"].data, "dask") and hasattr(lazy["uncertain"].data, "dask")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        with distributed.get_task_stream(client) as stream:
+            got = rank_robustness(lazy, samples=120, seed=3, chunk_size=40)
+        ran = [task["key"] for task in stream.data]
+        assert sum("_chunk_histogram" in str(key) for key in ran) == 3  # three chunks of 40, on the workers
+    xr.testing.assert_identical(got, expected)
+    xr.testing.assert_identical(rank_robustness(lazy, samples=120, seed=3, chunk_size=17), expected)
+
+
+def test_ties_exact_and_within_float_noise_share_a_rank():
+    v = np.full((4, 4), np.nan)
+    v[0, 2], v[0, 3] = 0.1, 0.2  # r = 0.1 + 0.2 = 0.30000000000000004
+    v[1, 2] = 0.3  # r = 0.3; rows 1.3 and 1.4 empty: t = 0 exactly
+    m = from_array(v, IDS[:4], aggregated=True).expand_dims(respondent=["a"])
+    result = rank_robustness(m, samples=20, top_k=1)
+    assert result["rank"].values.tolist() == [1, 1, 3, 3]
+    assert result["rank_lo"].values.tolist() == [1, 1, 3, 3] and result["rank_hi"].values.tolist() == [1, 1, 3, 3]
+    assert result["p_top_k"].values.tolist() == [1.0, 1.0, 0.0, 0.0]
+    table = robustness_table(result, lang="en")
+    assert list(table.columns) == list(ROBUSTNESS_COLUMNS)
+    assert table["node"].tolist() == ["1.1", "1.2", "1.3", "1.4"]
+
+
+def test_robustness_table_lists_nodes_in_rank_order():
+    one = answers(np.random.default_rng(8), 1, 8)[0]
+    result = rank_robustness(dataset(one[None]), samples=5)
+    table = robustness_table(result)
+    t = plain_systemic(clean(one.tolist()))
+    assert table["node"].tolist() == [IDS[k] for k in sorted(range(8), key=lambda k: (-t[k], k))]
+    assert table["rank"].tolist() == sorted(table["rank"].tolist())
+
+
+def test_uncertain_marks_widen_the_intervals():
+    one = answers(np.random.default_rng(4), 1, 8, nan=0.0)
+    plain = rank_robustness(dataset(one), samples=200, seed=1)
+    assert (plain["rank_lo"] == plain["rank_hi"]).all()
+    doubtful = rank_robustness(dataset(one, np.ones(one.shape, bool)), samples=200, seed=1)
+    assert (doubtful["rank_lo"] < doubtful["rank_hi"]).any()
+    assert (doubtful["rank_lo"] <= doubtful["rank"]).all() and (doubtful["rank"] <= doubtful["rank_hi"]).all()
+    assert rank_robustness(dataset(one).score, samples=200, seed=1)["rank_hi"].equals(plain["rank_hi"])
+
+
+# ------------------------------------------------------------------------------------ bad input
+@pytest.mark.parametrize(("kwargs", "words"), [
+    ({"samples": 0}, ["'0'", "Valid: a whole number ≥ 1, e.g. 1000"]),
+    ({"samples": 2.5}, ["'2.5'", "whole number ≥ 1"]),
+    ({"samples": True}, ["'True'"]),
+    ({"top_k": 9}, ["'9'", "from 1 to 8"]),
+    ({"top_k": 0}, ["'0'", "from 1 to 8"]),
+    ({"method": "mode"}, ["'mode'", "mean, median, trimmed"]),
+    ({"dim": "kommun"}, ["'kommun'", "('respondent',)"]),
+    ({"seed": -1}, ["'-1'", "≥ 0"]),
+    ({"chunk_size": 0}, ["'0'", "chunk_size"]),
+])
+def test_rank_robustness_refuses_bad_input_naming_the_value(kwargs, words):
+    ds = dataset(answers(np.random.default_rng(0), 2, 8))
+    with pytest.raises(ValidationError) as error:
+        rank_robustness(ds, **kwargs)
+    for word in words:
+        assert word in str(error.value)
+
+
+def test_discuss_again_refuses_bad_input_naming_the_value():
+    ds = dataset(answers(np.random.default_rng(0), 2, 8))
+    with pytest.raises(ValidationError, match=r"'kommun'.*Valid: one of \('respondent',\)"):
+        discuss_again(ds, dim="kommun")
+    with pytest.raises(ValidationError, match="'mode'"):
+        discuss_again(ds, method="mode")
+    with pytest.raises(ValidationError, match="'de'"):
+        discuss_again(ds, lang="de")
+    with pytest.raises(ValidationError, match=r"'respondent'.*Valid: a matrix with dims"):
+        discuss_again(ds.isel(respondent=0))
+    with pytest.raises(ValidationError, match="rank_robustness"):
+        robustness_table(sdg_synergies(ds.isel(respondent=0)))
