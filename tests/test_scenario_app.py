@@ -350,3 +350,45 @@ def test_the_model_refuses_a_bad_start_with_our_errors():
     with pytest.raises(ValidationError, match="needs a matrix"):
         ScenarioModel(42)
     assert ScenarioModel(load_dataset(SWEDEN), priorities=["7.2"]).priorities == ("7.2",)
+
+
+# --- the konsekvensanalys button, and the workshop folder's scenario notebook ---------------------
+
+
+def test_the_konsekvens_button_writes_the_note_for_the_ticked_priorities(tmp_path, sweden):
+    from docx import Document as Word
+
+    app = ScenarioApp(sweden, folder=tmp_path)
+    app.controls["konsekvens"].click()  # nothing ticked: a clear error, no file
+    assert "Kryssa först i de delmål som beslutet gäller" in error_text(app)
+    assert list(tmp_path.iterdir()) == []
+    tick(app, "7.2")
+    app.controls["decision"].value = "Solceller på kommunens tak"
+    app.controls["konsekvens"].click()
+    assert error_text(app) == ""
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [f"konsekvens_solceller_pa_kommunens_tak.{f}" for f in ("docx", "html", "md")]
+    words = "\n".join(p.text for p in Word(tmp_path / names[0]).paragraphs)
+    assert "Solceller på kommunens tak" in words and "6.6" in words  # 7.2 hinders 6.6 at −2
+    assert "konsekvens_solceller_pa_kommunens_tak.docx" in app.displays["notice"].value
+
+
+@pytest.mark.slow
+def test_the_workshop_folder_opens_the_scenario_app_on_its_merged_answers(tmp_path):
+    import nbformat
+    from nbclient import NotebookClient
+
+    from sdg_interactions.apps.workshop import SCENARIO_NOTEBOOK, new_workshop
+
+    folder = new_workshop(tmp_path / "ws", ["7.2", "6.6", "13.1"], kommun="Falköping", respondents=2)
+    nb = nbformat.read(folder / SCENARIO_NOTEBOOK, as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+    shown = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert "Inga svar ännu" in shown
+    (folder / "uppladdat" / "grupp.csv").write_text(
+        "respondent,source,target,score\nA,7.2,6.6,-2\nA,13.1,7.2,-2\nB,7.2,6.6,-1\n", encoding="utf-8")
+    nb = nbformat.read(folder / SCENARIO_NOTEBOOK, as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)

@@ -243,6 +243,7 @@ class ScenarioApp(widgets.VBox):
         self._filename = widgets.Text(value="scenario.json", style=wide)
         self._note = widgets.Textarea(style=wide, layout=widgets.Layout(width="min(100%, 40em)", height="4em"))
         self._save, self._open = widgets.Button(icon="save"), widgets.Button(icon="folder-open")
+        self._decision, self._write_note = widgets.Text(style=wide), widgets.Button(icon="file-text")
         self._errors, self._notice = widgets.Output(), widgets.HTML()
         self._conflicts, self._chart = widgets.HTML(), widgets.HTML()
         self._show_chart = widgets.ToggleButton(value=False)
@@ -255,6 +256,7 @@ class ScenarioApp(widgets.VBox):
         self._take.on_click(lambda _: self._act(self._take_proposal))
         self._save.on_click(lambda _: self._act(self._save_file))
         self._open.on_click(lambda _: self._act(self._open_file))
+        self._write_note.on_click(lambda _: self._act(self._konsekvens))
         self._show_chart.observe(lambda change: self._draw_chart(), "value")
         self._filename.observe(lambda change: setattr(self, "_confirm", None), "value")
         self._model.observe(self._changed, ["evaluation"])
@@ -262,7 +264,8 @@ class ScenarioApp(widgets.VBox):
         self.children = [
             self._intro, self._lang, box([self._search, self._count, self._clear]), self._list,
             self._effort_heading, self._efforts, box([self._k, self._take]), self._proposal_text,
-            box([self._filename, self._save, self._open]), self._note, self._errors, self._notice,
+            box([self._filename, self._save, self._open]), self._note, box([self._decision, self._write_note]),
+            self._errors, self._notice,
             self._summary, self._conflicts, self._show_chart, self._chart, *self._tables.values()]
         self._relabel()
         self._changed(None)
@@ -275,10 +278,11 @@ class ScenarioApp(widgets.VBox):
     @property
     def controls(self) -> dict[str, widgets.Widget]:
         """The input widgets by name (set ``.value`` or ``.click()`` them as a user would): ``lang``, ``search``,
-        ``clear``, ``k``, ``take``, ``chart``, ``filename``, ``note``, ``save``, ``open``."""
+        ``clear``, ``k``, ``take``, ``chart``, ``filename``, ``note``, ``save``, ``open``, ``decision`` (the
+        decision's title) and ``konsekvens`` (writes the konsekvensanalys for the ticked priorities)."""
         return {"lang": self._lang, "search": self._search, "clear": self._clear, "k": self._k, "take": self._take,
                 "chart": self._show_chart, "filename": self._filename, "note": self._note, "save": self._save,
-                "open": self._open}
+                "open": self._open, "decision": self._decision, "konsekvens": self._write_note}
 
     @property
     def checkboxes(self) -> dict[str, widgets.Checkbox]:
@@ -369,6 +373,19 @@ class ScenarioApp(widgets.VBox):
             note += " " + _say("file.other_matrix", model.lang, saved=saved.matrix_name, current=model.name)
         self._notice.value = html.escape(note)
 
+    def _konsekvens(self) -> None:
+        """Write the konsekvensanalys (Word, HTML, Markdown) of the ticked priorities into the app's folder."""
+        from sdg_interactions.report.konsekvens import konsekvens, write_konsekvens
+
+        model = self._model
+        if not model.priorities:
+            raise ValidationError(_say("konsekvens.none", model.lang))
+        note = konsekvens(model.matrix, list(model.priorities), efforts=list(model.efforts),
+                          title=self._decision.value.strip() or None, lang=model.lang)
+        written = write_konsekvens(note, self._folder or Path.cwd(), "docx,html,md")
+        self._notice.value = html.escape(_say("konsekvens.written", model.lang, paths=", ".join(
+            str(p.resolve()) for p in written.values())))
+
     def _filter(self) -> None:
         words = self._search.value.strip().lower().split()
         names = self._names[self._model.lang]
@@ -409,12 +426,14 @@ class ScenarioApp(widgets.VBox):
         self._intro.value = (f"<h3 style='margin:0.2em 0'>{html.escape(_say('title', lang))}</h3>"
                              f"<p>{html.escape(_say('intro', lang))}</p>")
         for widget, key in ((self._lang, "language"), (self._search, "search"), (self._k, "k"),
-                            (self._filename, "file.name"), (self._note, "file.note")):
+                            (self._filename, "file.name"), (self._note, "file.note"),
+                            (self._decision, "konsekvens.title")):
             widget.description = _say(key, lang)
         self._search.placeholder = _say("search_placeholder", lang)
         self._note.placeholder = _say("file.note_placeholder", lang)
         for button, key in ((self._clear, "clear"), (self._take, "take"), (self._save, "file.save"),
-                            (self._open, "file.open"), (self._show_chart, "chart.show")):
+                            (self._open, "file.open"), (self._show_chart, "chart.show"),
+                            (self._write_note, "konsekvens.write")):
             button.description = _say(key, lang)
         self._show_chart.tooltip = _say("chart.show_help", lang)
         self._effort_heading.value = f"<strong>{html.escape(_say('efforts', lang))}</strong>"

@@ -12,6 +12,7 @@ two Voilà notebooks. Everything the participants enter stays in this folder::
       rapporter/         reports rendered from the merged answers
       delta.ipynb        the scoring app (participants, through Voilà)
       ledning.ipynb      the facilitator's dashboard (through Voilà, with its own token)
+      scenario.ipynb     the scenario app on the merged answers: priorities, and the konsekvensanalys
       mall.xlsx          the Excel template for those who score offline
 
 Examples
@@ -19,7 +20,7 @@ Examples
 >>> import tempfile
 >>> folder = new_workshop(Path(tempfile.mkdtemp()) / "ws", ["7.2", "11.6", "13.2"], kommun="Habo", respondents=2)
 >>> sorted(p.name for p in folder.iterdir())
-['delta.ipynb', 'ledning.ipynb', 'mall.xlsx', 'om.json', 'rapporter', 'svar', 'uploads_readme.txt', 'uppladdat', 'workshop.json']
+['delta.ipynb', 'ledning.ipynb', 'mall.xlsx', 'om.json', 'rapporter', 'scenario.ipynb', 'svar', 'uploads_readme.txt', 'uppladdat', 'workshop.json']
 >>> read_about(folder)["kommun"], len(read_about(folder)["join_code"])
 ('0643', 6)
 >>> journal_path(folder, "Räv 7").name.startswith("rav_7-")
@@ -51,6 +52,7 @@ __all__ = [
     "FACILITATOR_NOTEBOOK",
     "JOURNAL_DIR",
     "REPORT_DIR",
+    "SCENARIO_NOTEBOOK",
     "SCORING_NOTEBOOK",
     "TEMPLATE_FILE",
     "UPLOAD_DIR",
@@ -76,6 +78,7 @@ UPLOAD_DIR = "uppladdat"
 REPORT_DIR = "rapporter"
 SCORING_NOTEBOOK = "delta.ipynb"
 FACILITATOR_NOTEBOOK = "ledning.ipynb"
+SCENARIO_NOTEBOOK = "scenario.ipynb"
 TEMPLATE_FILE = "mall.xlsx"
 #: Letters of the join code: no 0/O or 1/l/I to misread.
 _CODE_LETTERS = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -122,6 +125,13 @@ def new_workshop(folder: str | os.PathLike, nodes: Iterable[str], *, kommun: str
     (folder / FACILITATOR_NOTEBOOK).write_text(_notebook(
         f'from sdg_interactions.apps.facilitator import dashboard\n\ndashboard(".", lang="{lang}")',
         None), encoding="utf-8")  # the dashboard has its own heading
+    (folder / SCENARIO_NOTEBOOK).write_text(_notebook(
+        "from sdg_interactions.apps.merge import merge_folder\n"
+        "from sdg_interactions.apps.scenario import scenario_app\n\n"
+        'merged = merge_folder(".")\nif merged.dataset is None:\n'
+        f'    print({text("apps.workshop.no_answers", lang)!r})\n'
+        f'else:\n    display(scenario_app(merged.dataset, lang="{lang}", folder="{REPORT_DIR}"))',
+        text("apps.workshop.scenario_title", lang, kommun=place["kommun"])), encoding="utf-8")
     (folder / "uploads_readme.txt").write_text(text("apps.workshop.uploads_readme", lang, folder=UPLOAD_DIR) + "\n",
                                                encoding="utf-8")
     write_template(plan.nodes, folder / TEMPLATE_FILE, respondents=1, lang=lang)
