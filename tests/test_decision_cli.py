@@ -72,3 +72,60 @@ def test_portfolio_command_bad_input(argv, needle, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert needle in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+# --- robustness and compare -----------------------------------------------------------------------
+
+
+def test_robustness_command_on_the_synthetic_respondents(tmp_path, capsys):
+    out, discuss = tmp_path / "rob.csv", tmp_path / "disc.csv"
+    assert main(["robustness", "synthetic_respondents", "--samples", "200", "--top-k", "3", "--seed", "7",
+                 "--out", str(out), "--discuss", str(discuss)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("SYNTETISKT EXEMPEL")  # the data says what it is
+    table = pd.read_csv(out, dtype={"node": str})
+    assert list(table.columns) == ["node", "label", "rank", "rank_lo", "rank_hi", "p_top_k"]
+    assert len(table) == 34 and (table["rank_lo"] <= table["rank"]).all() and (table["rank"] <= table["rank_hi"]).all()
+    assert table["p_top_k"].between(0, 1).all()
+    cells = pd.read_csv(discuss, dtype={"source": str, "target": str})
+    planted = {("12.1", "8.5"), ("16.6", "9.4"), ("2.4", "6.6"), ("7.2", "15.5")}
+    assert set(zip(cells["source"], cells["target"], strict=True)) == planted
+    assert "Diskutera igen – 4 omstridda par" in printed
+
+
+def test_robustness_command_stacks_one_file_per_respondent(tmp_path, capsys):
+    for name, score in (("anna", 2), ("bo", -1), ("cecilia", 3)):
+        (tmp_path / f"{name}.csv").write_text(f"source,target,score\n7.2,13.2,{score}\n13.2,7.2,1\n", encoding="utf-8")
+    files = [str(tmp_path / f"{n}.csv") for n in ("anna", "bo", "cecilia")]
+    assert main(["robustness", *files, "--samples", "50", "--lang", "en", "--discuss", str(tmp_path / "d.csv")]) == 0
+    printed = capsys.readouterr().out
+    assert "3 respondents" in printed and "7.2 → 13.2" in printed  # someone > 0 and someone < 0: contested
+    assert "answers: -1, 2, 3" in printed
+
+
+@pytest.mark.parametrize(("argv", "needle"), [
+    (["robustness", "synthetic_respondents", "--samples", "0"], "'0'"),
+    (["robustness", "synthetic_respondents", "--top-k", "0"], "top_k"),
+    (["robustness", "datasets/matrices/synthetic_kommuner/1499_falkoping.csv", "datasets/matrices/mongolia2017.csv"],
+     "other node ids"),
+    (["compare", "datasets/matrices/synthetic_kommuner/1499_falkoping.csv"], "at least two"),
+    (["compare", "no/such/folder"], "no such folder"),
+])
+def test_robustness_and_compare_bad_input(argv, needle, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert needle in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_compare_command_on_the_synthetic_kommuner(tmp_path, capsys):
+    out = tmp_path / "jamforelse.csv"
+    assert main(["compare", "synthetic_kommuner", "--top", "1", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "SYNTETISKT EXEMPEL" in printed
+    table = pd.read_csv(out, dtype={"kommun": str})
+    assert table["kommun"].tolist() == ["0180_stockholm", "1280_malmo", "1401_harryda", "1499_falkoping", "2480_umea"]
+    # Härryda's largest departure, from the files: 9.4 → 13.2 scored −1 where the others (the consensus) say 3
+    harryda = load_matrix("datasets/matrices/synthetic_kommuner/1401_harryda.csv")
+    sweden = load_matrix("weitz2018_sweden")
+    assert float(harryda.sel(source="9.4", target="13.2")) == -1 and float(sweden.sel(source="9.4", target="13.2")) == 3
+    assert table.set_index("kommun").loc["1401_harryda", "most_departing"] == "9.4→13.2 (−4)"

@@ -51,8 +51,9 @@ def add_parsers(sub) -> None:
                             help="the respondents' files, or one file with several respondents")
     robustness.add_argument("--samples", type=int, default=1000, metavar="N",
                             help="bootstrap samples (default 1000)")
-    robustness.add_argument("--top-k", type=int, default=5, metavar="K",
-                            help="p_top_k is the share of samples with rank <= K (default 5)")
+    robustness.add_argument("--top-k", type=int, default=None, metavar="K",
+                            help="p_top_k is the share of samples with rank <= K (default 5, or every node "
+                                 "of a smaller matrix)")
     robustness.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
     robustness.add_argument("--aggregate", default="mean", choices=AGGREGATIONS,
                             help="how the answers are combined (default mean)")
@@ -159,6 +160,8 @@ def run_robustness(args: argparse.Namespace) -> int:
         raise ValidationError(locate("the number of bootstrap samples must be at least 1", column="--samples",
                                      value=args.samples, valid="a whole number >= 1, e.g. 1000"))
     ds = _respondents(args.files)
+    if args.top_k is None:
+        args.top_k = min(5, ds.sizes["source"])
     result = rank_robustness(ds, samples=args.samples, top_k=args.top_k, seed=args.seed, method=args.aggregate)
     table = robustness_table(result, lang=lang)
     discuss = discuss_again(ds, method=args.aggregate, lang=lang)
