@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from sdg_interactions import frameworks
-from sdg_interactions.apps.selection import SelectionModel, fold, search_targets, select_targets
+from sdg_interactions.apps.selection import SelectionModel, fold, search_nodes, search_targets, select_targets
 from sdg_interactions.apps.workshop import read_about, read_plan
 from sdg_interactions.errors import UnknownIdError, ValidationError
 from sdg_interactions.io import nodes_from
@@ -173,3 +173,25 @@ def test_create_writes_the_workshop_folder_with_the_chosen_nodes(tmp_path):
     app.controls["create"].click()
     assert "Atlantis" in app.displays["errors"].outputs[0]["data"]["text/plain"]
     assert not (tmp_path / "annan").exists()
+
+
+def test_search_nodes_covers_every_registered_framework():
+    found = search_nodes("klimat")
+    assert {"13.2", "MKM-1"} <= set(found["id"]) and found.columns.tolist() == [
+        "id", "framework", "group", "label", "text"]
+    assert found["id"].tolist() == sorted(found["id"], key=frameworks.node_sort_key)
+    assert search_nodes("levnadsvanor", frameworks_="folkhalsomal")[["id", "group"]].values.tolist() == [["FH-6", "FH"]]
+    assert search_nodes("fossilfri", lang="en", frameworks_=["EXB"])["label"].tolist() == [
+        "Fossil-free municipality by 2035"]
+    assert search_nodes("HAVSFORSURNING", frameworks_="sdg_target")["id"].tolist() == ["14.3"]
+    assert search_nodes("inget sådant ord").empty
+    table = pd.DataFrame({"id": ["HABO-1"], "label_sv": ["Levande centrum"], "label_en": [""], "group": ["Stad"]})
+    frameworks.register_from_table(table)
+    try:
+        assert search_nodes("centrum")["id"].tolist() == ["HABO-1"]
+    finally:
+        frameworks.unregister("HABO")
+    with pytest.raises(ValidationError):
+        search_nodes("x", lang="de")
+    with pytest.raises(UnknownIdError):
+        search_nodes("x", frameworks_="NOPE")

@@ -15,16 +15,24 @@ __all__ = ["ROLLUPS", "goal_rollup"]
 ROLLUPS = ("sum", "mean")
 
 
-def _goal_coords(goal_ids: list[str]) -> dict[str, tuple]:
-    """Node metadata coordinates of the goal-level matrix; groups that are no node ids label themselves."""
+def _goal_coords(goal_ids: list[str], owners: dict[str, str]) -> dict[str, tuple]:
+    """Node metadata coordinates of the goal-level matrix.
+
+    A goal that is a node id (``SDG-13``) takes the registry's; a framework's own group that is no node id
+    takes the framework of its members (``owners``) and, as label, the framework's title when the group
+    is the framework's prefix (``MKM`` → "Miljökvalitetsmål"), else the group itself ("Samhällsbyggnad").
+    """
     fields = ("framework", "group", "label_sv", "label_en")
     values: dict[str, list[str]] = {f: [] for f in fields}
     for gid in goal_ids:
         if frameworks.is_node_id(gid):
             info = frameworks.node_info([gid]).iloc[0]
             row = {f: str(info[f]) for f in fields}
-        else:  # a framework's own group, e.g. "MKM": not a node id
-            row = {"framework": gid, "group": gid, "label_sv": gid, "label_en": gid}
+        else:  # a framework's own group, e.g. "MKM" or a kommun's "Miljö": not a node id
+            row = {"framework": owners.get(gid, gid), "group": gid, "label_sv": gid, "label_en": gid}
+            fw = next((f for f in frameworks.frameworks() if f.name == owners.get(gid)), None)
+            if fw is not None and gid == fw.prefix:
+                row.update(label_sv=fw.title_sv, label_en=fw.title_en)
         for f in fields:
             values[f].append(row[f])
     return {f"{role}_{f}": (role, np.array(values[f], dtype=object)) for role in DIMS for f in fields}
@@ -35,7 +43,8 @@ def goal_rollup(obj: xr.DataArray | xr.Dataset, *, how: str = "sum") -> xr.DataA
 
     Each node belongs to the goal of its ``source_group`` coordinate
     (:func:`~sdg_interactions.frameworks.group_node`, from the framework registry): SDG targets to
-    ``SDG-1`` … ``SDG-17``, nodes of other frameworks to their group as is. For goals g ≠ h, over the
+    ``SDG-1`` … ``SDG-17``, nodes of other frameworks to their group as is (``MKM-3`` to ``MKM``, labelled
+    with the framework's title; a kommun's goal to its table's ``group``). For goals g ≠ h, over the
     cells ``a_ij`` with i in g and j in h:
 
     * ``how="sum"`` (for metrics): ``b_gh = Σ a_ij`` with NaN read as 0; a goal pair with no scored cell
@@ -45,7 +54,7 @@ def goal_rollup(obj: xr.DataArray | xr.Dataset, *, how: str = "sum") -> xr.DataA
       scale stays [−3, 3]; a valid aggregated matrix (``attrs["aggregated"] = 1``, ``kind =
       "goal_mean"``), checked with :func:`~sdg_interactions.matrix.validate` when its ids are node ids.
 
-    The diagonal (g = h) is NaN. Goal ids are in natural order; vectorised over leading dims.
+    The diagonal (g = h) is NaN. Goals are in the natural order of their first nodes; vectorised over leading dims.
 
     Examples
     --------
@@ -64,7 +73,11 @@ def goal_rollup(obj: xr.DataArray | xr.Dataset, *, how: str = "sum") -> xr.DataA
     groups = da["source_group"].to_numpy() if "source_group" in da.coords else [
         str(frameworks.node_info([i])["group"].iloc[0]) for i in ids]
     member = [frameworks.group_node(i, g) for i, g in zip(ids, groups, strict=True)]
-    goal_ids = sorted(set(member), key=frameworks.node_sort_key)
+    owners = {goal: frameworks.framework_of(i) for i, goal in zip(ids, member, strict=True)}
+    first = {}  # a goal sorts where its first node does: SDG-1 … SDG-17, MKM, FH, then a kommun's groups
+    for i, goal in sorted(zip(ids, member, strict=True), key=lambda pair: frameworks.node_sort_key(pair[0])):
+        first.setdefault(goal, frameworks.node_sort_key(i))
+    goal_ids = sorted(first, key=lambda goal: (first[goal], frameworks.node_sort_key(goal)))
     member_of = np.array(member, dtype=object)[:, None] == np.array(goal_ids, dtype=object)[None, :]
     onehot = member_of.astype(float)
     values = da.to_numpy().astype(np.float64)
@@ -77,7 +90,7 @@ def goal_rollup(obj: xr.DataArray | xr.Dataset, *, how: str = "sum") -> xr.DataA
 
     lead = da.dims[:-2]
     coords: dict[str, object] = {name: c for name, c in da.coords.items() if set(c.dims) <= set(lead)}
-    coords.update({"source": goal_ids, "target": goal_ids, **_goal_coords(goal_ids)})
+    coords.update({"source": goal_ids, "target": goal_ids, **_goal_coords(goal_ids, owners)})
     result = xr.DataArray(out, dims=da.dims, coords=coords, name="score")
     attrs = {k: v for k, v in da.attrs.items() if k not in ("aggregated", "valid_range", "long_name")}
     result.attrs.update(attrs)

@@ -5,6 +5,9 @@ Three parts, as in the explorer:
 * :func:`search_targets` — the logic, a plain function: the 169 SDG targets whose id, short label or
   full text (Swedish or English) contain every word of a query, case and diacritics ignored
   ("havsforsurning" finds "havsförsurning"), optionally within some goals. Usable without any widget.
+* :func:`search_nodes` — the same search over the nodes of every registered framework (miljömål,
+  folkhälsomål, Mongolia's objectives, the demo kommun Exempelby's goals, a kommun's own goals registered
+  with :func:`~sdg_interactions.frameworks.register_from_table`), optionally within some frameworks.
 * :class:`SelectionModel` — the state (:class:`traitlets.HasTraits`): the chosen nodes (checked, each
   once, in natural order), the number of participants, how the pairs are shared out, the answers wanted
   per pair and the language; :meth:`SelectionModel.plan` makes the plan
@@ -12,8 +15,9 @@ Three parts, as in the explorer:
   folder (:func:`~sdg_interactions.apps.workshop.new_workshop`).
 * :class:`Selection` — the view, an :class:`ipywidgets.VBox` with private children: start from a bundled
   set (the 34 targets of SEI's Sweden matrix by default), search and add targets, add miljömål,
-  folkhälsomål or a registered framework's nodes, remove nodes; it shows the number of pairs n·(n−1) and
-  the time estimate (:func:`~sdg_interactions.io.workshop.describe`), and creates the folder.
+  folkhälsomål or a registered framework's nodes (the search filters them too), remove nodes; it shows
+  the number of pairs n·(n−1) and the time estimate (:func:`~sdg_interactions.io.workshop.describe`), and
+  creates the folder.
 
 Errors a user causes (a bad number, fewer than two nodes, a folder that exists) are shown in the view's
 ``Output`` in the chosen language, never lost.
@@ -44,7 +48,7 @@ from sdg_interactions.io import nodes_from
 from sdg_interactions.io.workshop import BY, Workshop, describe, plan_workshop
 from sdg_interactions.texts import LANGUAGES, text
 
-__all__ = ["DEFAULT_START", "Selection", "SelectionModel", "fold", "search_targets", "select_targets"]
+__all__ = ["DEFAULT_START", "Selection", "SelectionModel", "fold", "search_nodes", "search_targets", "select_targets"]
 
 #: The bundled set the selection starts from: the 34 targets of SEI's Sweden matrix.
 DEFAULT_START = frameworks.DEFAULT_MATRIX
@@ -74,6 +78,17 @@ def _index() -> pd.DataFrame:
     table["haystack"] = [fold(" ".join(parts)) for parts in zip(
         table["id"], table["label_sv"], table["text_sv"], table["label_en"], table["text_en"], strict=True)]
     return table
+
+
+def _matches(haystack: pd.Series, query: str) -> pd.Series:
+    """Which folded texts contain every word of the query (an id or its start only at a word's start)."""
+    keep = pd.Series(True, index=haystack.index)
+    for word in fold(query).split():
+        if re.fullmatch(r"[\w-]*\d+(\.\w*)?", word):  # an id or its start ("7.2", "13", "mkm-1"): not "17.2"
+            keep &= haystack.str.contains(r"(?<![\w.])" + re.escape(word), regex=True)
+        else:
+            keep &= haystack.str.contains(word, regex=False)
+    return keep
 
 
 def _goal_numbers(goals: Iterable[int | str] | int | str | None) -> set[int] | None:
@@ -131,18 +146,63 @@ def search_targets(query: str = "", *, lang: str = "sv", goals: Iterable[int | s
     if not isinstance(query, str):
         raise ValidationError(locate("the search must be text", value=query, valid="words, e.g. 'klimat'"))
     table = _index()
-    keep = pd.Series(True, index=table.index)
-    for word in fold(query).split():
-        if re.fullmatch(r"\d+(\.\w*)?", word):  # an id or its start ("7.2", "13"): "7.2" is not in "17.2"
-            keep &= table["haystack"].str.contains(r"(?<![\w.])" + re.escape(word), regex=True)
-        else:
-            keep &= table["haystack"].str.contains(word, regex=False)
+    keep = _matches(table["haystack"], query)
     wanted = _goal_numbers(goals)
     if wanted is not None:
         keep &= table["goal"].isin(wanted)
     found = table[keep]
     return pd.DataFrame({"id": found["id"].to_numpy(), "goal": found["goal"].to_numpy(dtype=int),
                          "label": found[f"label_{lang}"].to_numpy(), "text": found[f"text_{lang}"].to_numpy()})
+
+
+def search_nodes(query: str = "", *, lang: str = "sv", frameworks_: Iterable[str] | str | None = None
+                 ) -> pd.DataFrame:
+    """The nodes of the registered frameworks that match a query, in natural order.
+
+    Like :func:`search_targets` (each word in the id, label or text, in Swedish or English; case and
+    diacritics ignored), over every registered framework: the SDG targets and goals, miljömål, folkhälsomål,
+    Mongolia's objectives, the demo kommun Exempelby's goals and a kommun's own goals registered with
+    :func:`~sdg_interactions.frameworks.register_from_table`.
+
+    Parameters
+    ----------
+    query : str
+        Words to look for; empty matches every node.
+    lang : {"sv", "en"}
+        The language of the ``label`` and ``text`` columns.
+    frameworks_ : str or iterable of str, optional
+        Only nodes of these frameworks, by name or prefix (``"miljomal"``, ``"MKM"``, ``"exempelby"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id``, ``framework``, ``group``, ``label`` and ``text`` in ``lang``.
+
+    Examples
+    --------
+    >>> search_nodes("luft")["id"].tolist()  # the targets' texts speak of "luftföroreningar"
+    ['3.9', '11.6', '12.4', 'MKM-2']
+    >>> search_nodes("cykel", frameworks_="exempelby")["label"].tolist()
+    ['Gång, cykel och kollektivtrafik']
+    >>> search_nodes("mkm-1", lang="en", frameworks_=["MKM", "FH"])["id"].tolist()[:3]
+    ['MKM-1', 'MKM-10', 'MKM-11']
+    """
+    if lang not in LANGUAGES:
+        raise _render.user_error(ValidationError, "lang", lang)
+    if not isinstance(query, str):
+        raise ValidationError(locate("the search must be text", value=query, valid="words, e.g. 'klimat'"))
+    names = [frameworks_] if isinstance(frameworks_, str) else frameworks_
+    chosen = frameworks.frameworks() if names is None else [frameworks.framework(name) for name in names]
+    table = pd.concat([fw.nodes for fw in chosen]) if chosen else pd.DataFrame(columns=list(frameworks.NODE_COLUMNS))
+    haystack = pd.Series([fold(" ".join((i, *parts))) for i, *parts in zip(
+        table.index, table["label_sv"], table["text_sv"], table["label_en"], table["text_en"], strict=True)],
+        index=table.index, dtype=object)
+    found = table[_matches(haystack, query).to_numpy(dtype=bool)]
+    ids = sorted(dict.fromkeys(found.index), key=frameworks.node_sort_key)
+    found = frameworks.node_info(ids) if ids else found.iloc[:0]
+    return pd.DataFrame({"id": list(found.index), "framework": found["framework"].to_numpy(),
+                         "group": found["group"].to_numpy(), "label": found[f"label_{lang}"].to_numpy(),
+                         "text": found[f"text_{lang}"].to_numpy()})
 
 
 def _positive(value: object, name: str) -> int:
@@ -236,8 +296,8 @@ class SelectionModel(traitlets.HasTraits):
 
 def _framework_choices(lang: str) -> list[tuple[str, str]]:
     """Every registered framework but the SDG targets (searched apart), as ``(name, title)``: the national
-    objectives and the user frameworks first, then SDG goals and Mongolia's objectives."""
-    later = ("sdg_goal", "mongolia2017")
+    objectives and the user frameworks first, then the demo kommun's goals, SDG goals and Mongolia's."""
+    later = ("exempelby", "sdg_goal", "mongolia2017")  # the demo kommun after the user's own frameworks
     found = [fw for fw in frameworks.frameworks() if fw.name != "sdg_target"]
     found.sort(key=lambda fw: fw.name in later)
     return [(fw.name, getattr(fw, f"title_{lang}")) for fw in found]
@@ -307,6 +367,7 @@ class Selection(widgets.VBox):
         self._remove.on_click(lambda _: self._guard(lambda: self._model.remove(self._chosen.value)))
         self._create.on_click(lambda _: self._guard(self.create))
         self._search.observe(lambda _: self._guard(self._find), "value")
+        self._search.observe(lambda _: self._guard(self._framework_options), "value")
         self._goal.observe(lambda _: self._guard(self._find), "value")
         self._framework.observe(lambda _: self._guard(self._framework_options), "value")
         model.observe(lambda _: self._guard(self._render), ["nodes", "respondents", "by", "overlap"])
@@ -378,9 +439,9 @@ class Selection(widgets.VBox):
     def _framework_options(self) -> None:
         if self._framework.value is None:
             return
-        fw = frameworks.framework(self._framework.value)
-        labels = fw.nodes[f"label_{self._model.lang}"]
-        self._framework_nodes.options = [(f"{i} {labels[i]}", i) for i in fw.ids]
+        found = search_nodes(self._search.value, lang=self._model.lang, frameworks_=self._framework.value)
+        self._framework_nodes.options = [(f"{i} {label}", i) for i, label in zip(found["id"], found["label"],
+                                                                                   strict=True)]
 
     def _render(self) -> None:
         model, lang = self._model, self._model.lang

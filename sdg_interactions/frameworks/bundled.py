@@ -1,4 +1,11 @@
-"""The catalogue of bundled interaction matrices."""
+"""The catalogue of bundled interaction matrices, and the bundled demo kommun's framework they use.
+
+The mixed demo matrix (``mixed_demo``: SDG targets, miljömål, folkhälsomål and the goals of the invented
+kommun *Exempelby*) needs Exempelby's goals (``EXB-1`` … ``EXB-4``, from
+``datasets/frameworks/exempelby_mal.csv``) in the framework registry: they are registered here, when the
+package is imported, as a bundled framework ``"exempelby"`` (like Mongolia's objectives), so the demo
+has labels and groups however it is loaded (by name or by path).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +13,24 @@ import pandas as pd
 
 from sdg_interactions import errors
 from sdg_interactions.errors import locate
+from sdg_interactions.frameworks import registry
 from sdg_interactions.frameworks.catalogues import bundled_table, datasets_dir
 
-__all__ = ["DEFAULT_MATRIX", "bundled_matrices", "bundled_matrix"]
+__all__ = ["DEFAULT_MATRIX", "DEMO_FRAMEWORK", "bundled_matrices", "bundled_matrix"]
 
 #: The matrix every command and report uses unless told otherwise: SEI's national example for Sweden.
 DEFAULT_MATRIX = "weitz2018_sweden"
+#: The bundled table of the invented demo kommun Exempelby's goals (``EXB-1`` … ``EXB-4``).
+DEMO_FRAMEWORK = "frameworks/exempelby_mal.csv"
+
+
+def _demo_nodes() -> pd.DataFrame:
+    return registry.nodes_from_table(datasets_dir() / DEMO_FRAMEWORK)[1]
+
+
+registry.register(registry.Framework(
+    "exempelby", "EXB", 5, "Exempelbys mål (DEMO, påhittad kommun)", "Exempelby's goals (DEMO, invented kommun)",
+    _demo_nodes, "{group}", f"DEMO, invented: datasets/{DEMO_FRAMEWORK}"))
 
 
 # --- bundled matrices ---------------------------------------------------------------------------
@@ -26,7 +45,7 @@ def bundled_matrices() -> pd.DataFrame:
 
     Examples
     --------
-    >>> bundled_matrices()["name"].tolist()
+    >>> bundled_matrices()["name"].tolist()[:3]
     ['weitz2018_sweden', 'mongolia2017', 'synthetic_respondents']
     """
     table = bundled_table("matrices/catalogue.csv").copy()

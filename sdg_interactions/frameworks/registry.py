@@ -47,7 +47,7 @@ from sdg_interactions.textfile import read_table
 
 __all__ = [  # noqa: RUF022 (grouped by topic)
     "Framework", "NODE_COLUMNS", "TABLE_COLUMNS", "framework", "frameworks", "register", "register_from_table",
-    "unregister", "NODE_ID_FORMS", "check_node_id", "node_sort_key", "framework_of", "node_info",
+    "unregister", "nodes_from_table", "NODE_ID_FORMS", "check_node_id", "node_sort_key", "framework_of", "node_info",
     "group_node", "is_node_id",
 ]
 
@@ -59,6 +59,7 @@ TABLE_COLUMNS = ("id", "label_sv", "label_en", "group", "text_sv", "text_en")
 _TARGET_RE = re.compile(r"^(\d{1,2})\.(\d{1,2}|[a-z])$")
 _PREFIXED_RE = re.compile(r"^([A-ZÅÄÖ][A-ZÅÄÖ0-9_]*)-(\d+)$")
 _USER_ORDER = 10  # user frameworks sort after the bundled ones, by prefix
+_CORE_PREFIXES = ("SDG", "MKM", "FH", "MN")  # named in every message; other frameworks are listed by name
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ def _by_prefix(prefix: str) -> Framework | None:
 
 
 def _id_forms() -> str:
-    user = [f"'{f.prefix}-…' ({f.title_sv})" for f in frameworks() if f.order >= _USER_ORDER]
+    user = [f"'{f.prefix}-…' ({f.title_sv})" for f in frameworks() if f.prefix not in (None, *_CORE_PREFIXES)]
     return ("an SDG target such as '1.1', '1.a' or '17.19'; a goal 'SDG-1' … 'SDG-17'; a miljökvalitetsmål "
             "'MKM-0' … 'MKM-16'; a folkhälsomål area 'FH-0' … 'FH-8'; a Mongolia objective 'MN-1' … 'MN-17'; "
             + (f"a registered framework's id {', '.join(user)}; " if user else "")
@@ -357,30 +358,24 @@ def _read_table(path: str | os.PathLike) -> pd.DataFrame:
     return table
 
 
-def register_from_table(table: pd.DataFrame | str | os.PathLike, *, title_sv: str | None = None,
-                        title_en: str | None = None, replace: bool = False) -> Framework:
-    """Register a kommun's own framework from a table and return it.
+def nodes_from_table(table: pd.DataFrame | str | os.PathLike) -> tuple[str, pd.DataFrame]:
+    """Check a framework's table (see :func:`register_from_table`) and return ``(prefix, node table)``.
 
-    The table (a DataFrame, or a CSV / Excel file) has one row per node with the columns ``id``
-    (``PREFIX-N``, one prefix for all rows, not one of the bundled prefixes SDG, MKM, FH, MN),
-    ``label_sv``, ``label_en`` (at least one of the two per row), ``group`` (the kommun's grouping, e.g.
-    a nämnd or a målområde) and optionally ``text_sv``, ``text_en``. Every node function (labels, order,
-    roll-up by group) then knows the nodes; a matrix of these ids gets the labels as coordinates.
-
-    Errors name the file, row and column. ``replace=True`` replaces a framework registered before with
-    the same prefix.
+    The node table is indexed by ``id`` in natural order with the columns ``label_sv``, ``label_en``,
+    ``group``, ``text_sv`` and ``text_en``. Nothing is registered; a prefix taken by a registered
+    framework is not checked here. Errors (a missing column, an id that is not ``PREFIX-N``, two
+    prefixes, an id given twice, a node without a label) name the file, row and column.
 
     Examples
     --------
-    >>> fw = register_from_table(pd.DataFrame({"id": ["HABO-2", "HABO-1"], "label_sv": ["Trygghet", "Klimat"],
-    ...                                        "label_en": ["", "Climate"], "group": ["Social", "Miljö"]}))
-    >>> fw.name, fw.ids, node_info(["HABO-2"])[["group", "label_en"]].iloc[0].tolist()
-    ('HABO', ['HABO-1', 'HABO-2'], ['Social', 'Trygghet'])
-    >>> unregister("HABO")
+    >>> prefix, nodes = nodes_from_table(pd.DataFrame({"id": ["ORT-2", "ORT-1"], "label_sv": ["B", "A"],
+    ...                                                "label_en": ["", ""], "group": ["g", "g"]}))
+    >>> prefix, nodes.index.tolist()
+    ('ORT', ['ORT-1', 'ORT-2'])
     """
     file = Path(table).name if isinstance(table, (str, os.PathLike)) else None
-    frame = _read_table(table) if file is not None else table.copy()
-    if not isinstance(frame, pd.DataFrame):
+    frame = _read_table(table) if file is not None else table.copy() if isinstance(table, pd.DataFrame) else None
+    if frame is None:
         raise ValidationError(locate("a framework table must be a DataFrame or a file path",
                                      value=type(table).__name__, valid="id, label_sv, label_en, group"))
     frame.columns = [str(c).strip() for c in frame.columns]
@@ -395,28 +390,22 @@ def register_from_table(table: pd.DataFrame | str | os.PathLike, *, title_sv: st
     rows = frame["_row"].tolist() if "_row" in frame else list(range(2, len(frame) + 2))
     if frame.empty:
         raise ValidationError(locate("the framework table has no rows", file=file, valid="one row per node"))
-    ids, prefixes = [], set()
+    ids, prefixes, first_row = [], set(), {}
     for value, row in zip(frame["id"], rows, strict=True):
         name = str(value).strip() if isinstance(value, str) else value
         match = _PREFIXED_RE.match(name) if isinstance(name, str) else None
         if match is None:
             raise UnknownIdError(locate("a framework's ids are PREFIX-N", file=file, row=row, column="id",
                                         value=value, valid="an upper-case prefix and a whole number, e.g. LULEA-3"))
-        prefix = match[1]
-        owner = _by_prefix(prefix)
-        if owner is not None and (owner.order < _USER_ORDER or not replace):
-            valid = ("a prefix of your own (SDG, MKM, FH and MN are taken)" if owner.order < _USER_ORDER
-                     else "replace=True to replace it")
-            raise ValidationError(locate(f"the prefix {prefix!r} is registered already", file=file, row=row,
-                                         column="id", value=name, valid=valid))
-        prefixes.add(prefix)
+        prefixes.add(match[1])
         if len(prefixes) > 1:
             raise ValidationError(locate("one framework has one prefix", file=file, row=row, column="id",
                                          value=name, valid=f"ids starting {sorted(prefixes)[0]}-"))
-        canonical = f"{prefix}-{int(match[2])}"
-        if canonical in ids:
+        canonical = f"{match[1]}-{int(match[2])}"
+        if canonical in first_row:
             raise ValidationError(locate("node id given twice", file=file, row=row, column="id", value=name,
-                                         valid="each id once"))
+                                         valid=f"each id once (it is in row {first_row[canonical]} already)"))
+        first_row[canonical] = row
         ids.append(canonical)
     nodes = pd.DataFrame({"id": ids}).set_index("id")
     for column in TABLE_COLUMNS[1:]:
@@ -428,7 +417,41 @@ def register_from_table(table: pd.DataFrame | str | os.PathLike, *, title_sv: st
             raise ValidationError(locate("a node needs a label", file=file, row=row, column="label_sv",
                                          value=ids[k], valid="a short label in label_sv or label_en"))
     nodes = nodes.iloc[sorted(range(len(ids)), key=lambda k: int(ids[k].rsplit("-", 1)[1]))]
-    prefix = prefixes.pop()
+    nodes.attrs["first"] = (rows[0], ids[0])
+    return prefixes.pop(), nodes
+
+
+def register_from_table(table: pd.DataFrame | str | os.PathLike, *, title_sv: str | None = None,
+                        title_en: str | None = None, replace: bool = False) -> Framework:
+    """Register a kommun's own framework from a table and return it.
+
+    The table (a DataFrame, or a CSV / Excel file) has one row per node with the columns ``id``
+    (``PREFIX-N``, one prefix for all rows, not a prefix of the bundled frameworks SDG, MKM, FH, MN,
+    EXB), ``label_sv``, ``label_en`` (at least one of the two per row), ``group`` (the kommun's grouping,
+    e.g. a nämnd or a målområde) and optionally ``text_sv``, ``text_en``. Every node function (labels,
+    order, roll-up by group) then knows the nodes; a matrix of these ids gets the labels as coordinates.
+
+    Errors name the file, row and column (:func:`nodes_from_table`). ``replace=True`` replaces a
+    framework registered before with the same prefix.
+
+    Examples
+    --------
+    >>> fw = register_from_table(pd.DataFrame({"id": ["HABO-2", "HABO-1"], "label_sv": ["Trygghet", "Klimat"],
+    ...                                        "label_en": ["", "Climate"], "group": ["Social", "Miljö"]}))
+    >>> fw.name, fw.ids, node_info(["HABO-2"])[["group", "label_en"]].iloc[0].tolist()
+    ('HABO', ['HABO-1', 'HABO-2'], ['Social', 'Trygghet'])
+    >>> unregister("HABO")
+    """
+    file = Path(table).name if isinstance(table, (str, os.PathLike)) else None
+    prefix, nodes = nodes_from_table(table)
+    owner = _by_prefix(prefix)
+    if owner is not None and (owner.order < _USER_ORDER or not replace):
+        taken = ", ".join(f.prefix for f in frameworks() if f.prefix and f.order < _USER_ORDER)
+        valid = (f"a prefix of your own ({taken} are taken)" if owner.order < _USER_ORDER
+                 else "replace=True to replace it")
+        row, first = nodes.attrs["first"]
+        raise ValidationError(locate(f"the prefix {prefix!r} is registered already", file=file, row=row,
+                                     column="id", value=first, valid=valid))
     fw = Framework(name=prefix, prefix=prefix, order=_USER_ORDER, title_sv=title_sv or prefix,
                    title_en=title_en or title_sv or prefix, loader=lambda: nodes, source=file or "")
     return register(fw, replace=replace)

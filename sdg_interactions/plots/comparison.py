@@ -17,7 +17,7 @@ import xarray as xr
 
 from sdg_interactions.analysis.comparison import departing_cells
 from sdg_interactions.errors import ValidationError
-from sdg_interactions.plots.base import caption_lines, check, finish, inline, score_color, y_axis
+from sdg_interactions.plots.base import caption_lines, check, finish, inline, name_of, score_color, y_axis
 from sdg_interactions.texts import text
 
 __all__ = ["CORRELATION_DOMAIN", "CORRELATION_SCHEME", "DEPARTURE_COLOR", "comparison_chart"]
@@ -61,8 +61,10 @@ def comparison_chart(comparison: xr.Dataset, *, lang: str = "sv", top: int = 5, 
     >>> grid["layer"][0]["encoding"]["color"]["scale"]["domain"]  # the score scale
     [-3, 3]
     >>> from sdg_interactions.plots import rows_of
-    >>> sorted((r["kommun"], r["link"], r["score"]) for r in rows_of(spec.to_dict(), grid["data"]["name"]))
-    [('a', '1.2 → 1.3', 3.0), ('b', '1.2 → 1.3', 1.0), ('consensus', '1.2 → 1.3', 2.0)]
+    >>> sorted((r["kommun"], r["score"]) for r in rows_of(spec.to_dict(), grid["data"]["name"]))
+    [('a', 3.0), ('b', 1.0), ('consensus', 2.0)]
+    >>> rows_of(spec.to_dict(), grid["data"]["name"])[0]["link"]  # ids with short labels
+    '1.2 Reduce at least by half… → 1.3 Social protection'
     """
     lang = check(lang)
     needed = ("score", "consensus", "difference", "departure", "spearman")
@@ -107,26 +109,36 @@ def comparison_chart(comparison: xr.Dataset, *, lang: str = "sv", top: int = 5, 
     chosen = (cells.groupby(["source", "target"], sort=False)["size"].max().reset_index()
               .sort_values("size", ascending=False, kind="stable"))
     source_ids = [str(v) for v in comparison["source"].to_numpy()]
+    named = {**dict(zip(cells["source"], cells["source_label"], strict=True)),
+             **dict(zip(cells["target"], cells["target_label"], strict=True))}
+
+    def link_of(source: str, target: str, limit: int = 28) -> str:  # labels, not bare ids; cut to fit the axis
+        return (f"{name_of(source, str(named.get(source, source)), limit)} → "
+                f"{name_of(target, str(named.get(target, target)), limit)}")
+
     rows = []
     for source, target in zip(chosen["source"], chosen["target"], strict=True):
-        link = f"{source} → {target}"
+        link = link_of(source, target)
         i, j = source_ids.index(source), source_ids.index(target)
         consensus = float(comparison["consensus"].to_numpy()[i, j])
-        rows.append({"link": link, "kommun": say["consensus"], "score": consensus, "consensus": consensus,
+        full = link_of(source, target, 400)
+        rows.append({"link": link, "link_full": full, "kommun": say["consensus"], "score": consensus,
+                     "consensus": consensus,
                      "difference": 0.0, "departs": False})
         for k, name in enumerate(names):
             score = float(comparison["score"].transpose(dim, ...).to_numpy()[k, i, j])
             diff = float(comparison["difference"].transpose(dim, ...).to_numpy()[k, i, j])
-            rows.append({"link": link, "kommun": shown[name], "score": None if np.isnan(score) else score,
+            rows.append({"link": link, "link_full": full, "kommun": shown[name],
+                         "score": None if np.isnan(score) else score,
                          "consensus": consensus, "difference": None if np.isnan(diff) else diff,
                          "departs": bool(not np.isnan(diff) and abs(diff) > 1e-9)})
-    frame = pd.DataFrame(rows, columns=["link", "kommun", "score", "consensus", "difference", "departs"])
-    link_order = [f"{s} → {t}" for s, t in zip(chosen["source"], chosen["target"], strict=True)]
+    frame = pd.DataFrame(rows, columns=["link", "link_full", "kommun", "score", "consensus", "difference", "departs"])
+    link_order = [link_of(s, t) for s, t in zip(chosen["source"], chosen["target"], strict=True)]
     column_order = [say["consensus"], *labels]
     cell_base = alt.Chart(inline(frame)).encode(
         x=alt.X("kommun:N", sort=column_order, title=None, axis=alt.Axis(orient="top", labelAngle=-40)),
-        y=alt.Y("link:N", sort=link_order, axis=y_axis(text("comparison.chart.cells_y", lang))))
-    tooltip = [alt.Tooltip("link:N", title=say["link"]), alt.Tooltip("kommun:N", title=say["kommun"]),
+        y=alt.Y("link:N", sort=link_order, axis=y_axis(text("comparison.chart.cells_y", lang), labelLimit=440)))
+    tooltip = [alt.Tooltip("link_full:N", title=say["link"]), alt.Tooltip("kommun:N", title=say["kommun"]),
                alt.Tooltip("score:Q", title=text("comparison.column.score", lang), format="+.2~f"),
                alt.Tooltip("consensus:Q", title=text("comparison.column.consensus", lang), format="+.2~f"),
                alt.Tooltip("difference:Q", title=text("comparison.column.difference", lang), format="+.2~f")]
