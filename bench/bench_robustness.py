@@ -72,8 +72,8 @@ def check_and_time_baseline(ds: xr.Dataset, count: int) -> float:
     """Assert library = baseline on ``count`` samples with the same draws; return the baseline's time."""
     score, unc = ds["score"].to_numpy(), ds["uncertain"].to_numpy()
     packed = _pack(score, unc)
-    index, moves = _draws(DRAW_SEED, 0, count, score.shape[0], packed[2].shape[1])
-    lists = score.tolist(), unc.tolist(), index.tolist(), moves.tolist()
+    index, words = _draws(DRAW_SEED, 0, count, packed)  # the resampled respondents, each cell's random words
+    lists = score.tolist(), unc.tolist(), index.tolist(), words.tolist()
     gc.collect()
     start = time.perf_counter()
     slow = slow_rank_robustness(*lists, method="mean", top_k=5)

@@ -5,7 +5,8 @@ Run by hand, never at import time::
     python datasets/build_datasets.py /path/to/shared/reference
 
 Plain copies stay byte-for-byte identical to the reference files; the conversions (new columns, the
-long-format matrices, the Mongolia ids and the injection guard) are done here so anyone can check them.
+long-format matrices, the Mongolia ids and the injection guard) and the corrections of errors in the
+reference files (``CORRECTIONS``) are done here so anyone can check them.
 See README.md in this folder for what each file is and where it came from.
 """
 
@@ -20,8 +21,6 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 
 COPIED = [
-    "sdg_targets_sv.csv",
-    "kommuner.csv",
     "lan.csv",
     "miljokvalitetsmal.csv",
     "folkhalsopolitiska_malomraden.csv",
@@ -36,6 +35,33 @@ FIVE_P = {**dict.fromkeys(range(1, 6), "people"), **dict.fromkeys([6, 12, 13, 14
 
 # Two spelling errors of the transcription, corrected in name_en (the original stays beside it).
 MONGOLIA_SPELLING = {"Toursim sector": "Tourism sector", "Perserve biodiversity": "Preserve biodiversity"}
+
+
+# Errors in the reference files, corrected as text so the rest of each file stays byte-for-byte as it was:
+# {file: [(wrong, right), ...]}; each wrong text must occur exactly once. Found by the Swedish spell check
+# (tests/test_spelling_sv.py) and the genitive check (tests/test_texts.py).
+CORRECTIONS = {
+    "sdg_targets_sv.csv": [
+        ('"Anta skatte och socialskyddspolitik', '"Anta skatte- och socialskyddspolitik'),  # 10.4 title
+        ("mot mer hållbarar konsumtions-", "mot mer hållbara konsumtions-"),  # 12.a text
+        ("Skydda den bioligiska mångfalden", "Skydda den biologiska mångfalden"),  # 15.5 title
+    ],
+    "kommuner.csv": [  # kommun_fullname: Falun's kommun is "Falu kommun"; s/x-final names take no extra s
+        ("2080,Falun,Faluns kommun,", "2080,Falun,Falu kommun,"),
+        ("2513,Överkalix,Överkalixs kommun,", "2513,Överkalix,Överkalix kommun,"),
+        ("2514,Kalix,Kalixs kommun,", "2514,Kalix,Kalix kommun,"),
+    ],
+}
+
+
+def correct(reference: Path, name: str) -> None:
+    """Copy ``name`` from ``reference`` with the ``CORRECTIONS`` applied; fail if one does not fit."""
+    text = (reference / name).read_bytes().decode("utf-8")
+    for wrong, right in CORRECTIONS[name]:
+        if text.count(wrong) != 1:
+            raise SystemExit(f"{name}: expected {wrong!r} exactly once, found it {text.count(wrong)} times")
+        text = text.replace(wrong, right)
+    (HERE / name).write_bytes(text.encode("utf-8"))
 
 
 def guard(text: str) -> str:
@@ -53,6 +79,8 @@ def main(reference: Path) -> None:
 
     for name in COPIED:
         shutil.copyfile(reference / name, HERE / name)
+    for name in CORRECTIONS:
+        correct(reference, name)
 
     goals = read("sdg_goals.csv")
     goals["layer"] = [LAYER[int(g)] for g in goals["goal"]]

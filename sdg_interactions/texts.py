@@ -20,7 +20,7 @@ from importlib import resources
 
 from sdg_interactions.errors import ValidationError
 
-__all__ = ["LANGUAGES", "catalogue", "check_lang", "scale_label", "text"]
+__all__ = ["LANGUAGES", "catalogue", "check_lang", "genitive", "scale_label", "text"]
 
 #: The languages every user-facing text exists in.
 LANGUAGES = ("sv", "en")
@@ -76,3 +76,30 @@ def text(key: str, lang: str = "sv", **values: object) -> str:
 def scale_label(score: int, lang: str = "sv") -> str:
     """Return the label of a point on the seven-point scale, e.g. ``scale_label(-3, "en")``."""
     return text(f"scale.{int(score)}", lang)
+
+
+def genitive(name: str, lang: str = "sv") -> str:
+    """Return the genitive of a place name, e.g. a kommun's: ``"Falköping"`` → ``"Falköpings"``.
+
+    Swedish adds ``s`` without an apostrophe, except after a name that already ends in *s*, *x* or
+    *z*, which stays as it is (Språkrådet, *Svenska skrivregler*): "Borås egen", "Kalix kommun" — never
+    "Boråss", "Kalixs" or "Borås'". English adds ``'s`` to every name, also after *s* ("Borås's"), as
+    the Chicago and Oxford style guides do for names.
+
+    The genitive only builds running text ("Bedömningen är Falköpings egen"); a kommun's official name
+    (``"Falu kommun"``, ``"Göteborgs stad"``) is data, read from ``datasets/kommuner.csv``.
+
+    Examples
+    --------
+    >>> genitive("Falköping"), genitive("Hjo"), genitive("Borås"), genitive("Kalix")
+    ('Falköpings', 'Hjos', 'Borås', 'Kalix')
+    >>> genitive("Falköping", "en"), genitive("Borås", "en")
+    ("Falköping's", "Borås's")
+    """
+    check_lang(lang)
+    name = name.strip()
+    if not name:
+        raise ValidationError("genitive() needs a name; got an empty string.")
+    if lang == "en":
+        return f"{name}'s"
+    return name if name[-1].lower() in "sxz" else f"{name}s"

@@ -310,35 +310,49 @@ def slow_rank_tolerant(values: list[float], tolerance: float = 1e-9) -> list[int
     return ranks
 
 
-def slow_rank_robustness(answers, uncertain, index, moves, *, method: str = "mean", top_k: int = 5) -> dict:
+def slow_rank_robustness(answers, uncertain, index, words, *, method: str = "mean", top_k: int = 5) -> dict:
     """Bootstrap ranks by loops, from given draws (see ``robustness._draws``).
 
     ``answers[r]``: respondent r's matrix; ``uncertain[r][i][j]``: marked uncertain (or ``None``).
-    Sample b takes in slot k respondent ``index[b][k]``'s matrix and moves that respondent's q-th uncertain,
-    scored answer (row-major) by ``moves[b][k][q]``, clipped to [−3, 3]; the slots' answers are combined
-    per cell with ``method``; ``t_i = r_i + ½ Σ_j a_ij r_j``; ranks as :func:`slow_rank_tolerant`.
+    Sample b takes the respondents ``index[b]`` (with repeats), in ascending order. In each cell (i, j)
+    the copies of uncertain, scored answers take the bit pairs 0, 1, 2, … of the cell's words
+    ``words[b][i][j]`` (pair p: bits 2p and 2p + 1 of word p // 16) in this order: first the copies whose
+    answer v has |v| ≤ 2, then v = 3, then v = −3, then any other, each kind in the respondents' order.
+    With x, y the pair's bits, the copy's answer becomes min(3, max(−3, v + x + y − 1)). The copies are
+    combined per cell with ``method``; ``t_i = r_i + ½ Σ_j a_ij r_j``; ranks as :func:`slow_rank_tolerant`.
     ``rank_lo`` / ``rank_hi``: the ``floor(0.05 (B − 1))``-th / ``ceil(0.95 (B − 1))``-th sorted rank;
     ``p_top_k``: the share of samples with rank ≤ top_k. Returns those and ``ranks`` (per sample).
     """
-    n_resp, n = len(answers), len(answers[0])
-    marked = []
-    for r in range(n_resp):
-        cells = []
+    n = len(answers[0])
+
+    def kind(v: float) -> int:
+        if abs(v) <= 2:
+            return 0
+        return 1 if v == 3 else 2 if v == -3 else 3
+
+    marked: dict[tuple[int, int], list[tuple[int, int, float]]] = {}  # cell → its uncertain answers (kind, r, v)
+    for r in range(len(answers)):
         for i in range(n):
             for j in range(n):
-                if (i != j and uncertain is not None and uncertain[r][i][j]
-                        and not math.isnan(float(answers[r][i][j]))):
-                    cells.append((i, j))
-        marked.append(cells)
+                v = float(answers[r][i][j])
+                if i != j and uncertain is not None and uncertain[r][i][j] and not math.isnan(v):
+                    marked.setdefault((i, j), []).append((kind(v), r, v))
     ranks = []
     for b in range(len(index)):
-        copies = []
-        for k in range(n_resp):
-            r = index[b][k]
-            m = [[float(v) for v in row] for row in answers[r]]
-            for q, (i, j) in enumerate(marked[r]):
-                m[i][j] = min(3.0, max(-3.0, m[i][j] + moves[b][k][q]))
-            copies.append(m)
+        chosen = sorted(index[b])
+        slots: dict[int, list[int]] = {}
+        for slot, r in enumerate(chosen):
+            slots.setdefault(r, []).append(slot)
+        copies = [[[float(v) for v in row] for row in answers[r]] for r in chosen]
+        for (i, j), entries in marked.items():
+            pair = 0
+            for _, r, v in sorted(entries):  # kind first, then respondent
+                for slot in slots.get(r, []):
+                    word = int(words[b][i][j][pair // 16])
+                    x = (word >> (2 * (pair % 16))) & 1
+                    y = (word >> (2 * (pair % 16) + 1)) & 1
+                    copies[slot][i][j] = min(3.0, max(-3.0, v + x + y - 1))
+                    pair += 1
         combined = [[_slow_combine([c[i][j] for c in copies], method) for j in range(n)] for i in range(n)]
         a = clean(combined)
         row = [sum(a[i][j] for j in range(n)) for i in range(n)]

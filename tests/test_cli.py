@@ -19,7 +19,7 @@ def test_analyse_default_prints_ranked_table_in_swedish(capsys):
     assert main(["analyse", "--top", "3"]) == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
-    assert "34 noder" in lines[0]
+    assert "34 delmål" in lines[0] and "noder" not in out
     body = [line.split() for line in lines[2:5]]
     assert [row[0] for row in body] == ["1", "2", "3"]
     assert [row[1] for row in body] == ["16.6", "12.1", "8.4"]
@@ -60,15 +60,18 @@ def test_analyse_mongolia_and_a_file(tmp_path, capsys):
     [
         (["analyse", "no_such_matrix"], "weitz2018_sweden"),
         (["analyse", "--top", "-1"], "--top"),
-        (["analyse", "--lang", "de"], "invalid choice"),
-        (["frobnicate"], "invalid choice"),
-        ([], "required"),
+        (["analyse", "--lang", "de"], "ogiltigt val 'de'"),
+        (["frobnicate"], "ogiltigt val 'frobnicate'"),
+        ([], "följande argument saknas"),
+        (["frobnicate", "--lang", "en"], "invalid choice"),
+        (["--lang", "en"], "required"),
     ],
 )
 def test_bad_usage_is_one_line_and_exit_2(argv, needle, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and needle in err and "Traceback" not in err
+    assert err.startswith("error: " if "en" in argv else "fel: ")
 
 
 def test_console_script_runs_as_a_process():

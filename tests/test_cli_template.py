@@ -30,7 +30,7 @@ def test_nodes_from_errors(spec, error, message):
 def test_template_command_writes_a_sheet_per_respondent(tmp_path, capsys):
     out = tmp_path / "mall.xlsx"
     assert main(["template", "--nodes", "7.2,11.6,13.2", "--respondents", "Anna,Bo", "--out", str(out)]) == 0
-    assert "3 noder, 6 par" in capsys.readouterr().out
+    assert "3 delmål, 6 par" in capsys.readouterr().out
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["Instruktioner", "Anna", "Bo", "Kommentarer", "Noder"]
     assert [book["Anna"].cell(1, c).value for c in (3, 4, 5)] == ["7.2", "11.6", "13.2"]
@@ -42,13 +42,15 @@ def test_template_command_in_english_with_numbered_sheets(tmp_path, capsys):
     out = tmp_path / "template.xlsx"
     assert main(["template", "--nodes", "weitz2018_sweden", "--respondents", "3", "--lang", "en",
                  "--out", str(out)]) == 0
-    assert "34 nodes, 1122 pairs" in capsys.readouterr().out
+    assert "34 targets, 1122 pairs" in capsys.readouterr().out
     assert openpyxl.load_workbook(out).sheetnames[1:4] == ["Respondent 1", "Respondent 2", "Respondent 3"]
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["--nodes", "7.2,11.6", "--out", "x.csv"], "ending in .xlsx"),
-    (["--nodes", "7.2,11.6", "--respondents", "0", "--out", "x.xlsx"], "at least one respondent"),
+    (["--nodes", "7.2,11.6", "--out", "x.csv"], "slutar inte på .xlsx"),
+    (["--nodes", "7.2,11.6", "--respondents", "0", "--out", "x.xlsx"], "minst en deltagare"),
+    (["--nodes", "7.2,11.6", "--out", "x.csv", "--lang", "en"], "does not end in .xlsx"),
+    (["--nodes", "7.2,11.6", "--respondents", "0", "--out", "x.xlsx", "--lang", "en"], "at least one respondent"),
     (["--nodes", "no_such_matrix", "--out", "x.xlsx"], "not a valid node id: 'no_such_matrix'"),
 ])
 def test_template_command_bad_input_exits_2_with_one_line(tmp_path, capsys, argv, message, monkeypatch):

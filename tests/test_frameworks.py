@@ -121,7 +121,12 @@ def test_unknown_language():
      ("Habo", "0643"), ("håbo", "0305"), ("HÅBO", "0305"), ("falkoping", "1499"), ("Falköping", "1499"),
      ("Falköpings kommun", "1499"), ("falkopings kommun", "1499"), ("Upplands Väsby", "0114"),
      ("upplands vasby", "0114"), ("Upplands-Väsby", "0114"), ("upplands  bro", "0139"),
-     ("  Göteborg ", "1480"), ("goteborg", "1480"), ("Malung", "2023")],
+     ("  Göteborg ", "1480"), ("goteborg", "1480"), ("Malung", "2023"),
+     # the names kommuner use for themselves, and the corrected full names
+     ("Malmö stad", "1280"), ("malmo stad", "1280"), ("Göteborgs stad", "1480"), ("Göteborgs Stad", "1480"),
+     ("Stockholms stad", "0180"), ("Borås stad", "1490"), ("Västerås stad", "1980"), ("Lidingö stad", "0186"),
+     ("Region Gotland", "0980"), ("region gotland", "0980"), ("Gotlands kommun", "0980"),
+     ("Falu kommun", "2080"), ("Kalix kommun", "2514"), ("Överkalix kommun", "2513"), ("Borås kommun", "1490")],
 )
 def test_find_kommun(query, code):
     row = fw.find_kommun(query)
@@ -156,11 +161,27 @@ def test_find_kommun_no_match_lists_close_matches(query, close):
 
 
 @pytest.mark.parametrize(
-    "query", ["9999", 9999, "", "Atlantis", "0643; rm -rf /", "../kommuner.csv", 1.5, None, True, ["Habo"]]
+    "query", ["9999", 9999, "", "Atlantis", "0643; rm -rf /", "../kommuner.csv", 1.5, None, True, ["Habo"],
+              "Region Skåne", "Atlantis stad", "stad", "Region"]
 )
 def test_find_kommun_errors(query):
     with pytest.raises(UnknownKommunError):
         fw.find_kommun(query)
+
+
+def test_kommun_fullnames_follow_the_genitive_rule():
+    from sdg_interactions.texts import genitive
+
+    table = fw.kommuner().set_index("kommunkod")
+    assert table.loc["2080", "kommun_fullname"] == "Falu kommun"
+    assert table.loc[["2513", "2514", "1490"], "kommun_fullname"].tolist() == [
+        "Överkalix kommun", "Kalix kommun", "Borås kommun"]
+    irregular = {"Falun": "Falu kommun"}
+    for name, full in zip(table["kommun"], table["kommun_fullname"], strict=True):
+        # a name ending in a vowel takes no s ("Habo kommun"); others the genitive ("Kalix", "Falköpings")
+        expected = f"{name if name[-1] in 'aeiouyåäöé' else genitive(name)} kommun"
+        assert full == irregular.get(name, expected), name
+        assert not full.removesuffix(" kommun").endswith(("ss", "xs", "zs")), name
 
 
 # --- node ids -----------------------------------------------------------------------------------

@@ -299,7 +299,7 @@ def test_cli_takes_the_kommuns_own_matrix(tmp_path):
     (["--targets", "7.2", "--kommun", "Atlantis"], "Atlantis"),
 ])
 def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, capsys, argv, message):
-    code = main(["konsekvens", *argv, "--output-dir", str(tmp_path)])
+    code = main(["konsekvens", *argv, "--output-dir", str(tmp_path), "--lang", "en"])
     err = capsys.readouterr().err
     assert code == 2
     assert err.startswith("error: ") and err.count("\n") == 1 and message in err and "Traceback" not in err

@@ -13,9 +13,12 @@ from sdg_interactions.analysis import sdg_synergies
 from sdg_interactions.analysis.robustness import (
     DISCUSS_COLUMNS,
     ROBUSTNESS_COLUMNS,
+    SAMPLE_BLOCK,
+    _block_draws,
     _chunk_histogram,
     _draws,
     _leverage,
+    _mean_systemic,
     _pack,
     discuss_again,
     rank_robustness,
@@ -155,6 +158,18 @@ def test_discuss_again_sorts_ties_in_matrix_order_and_flags_uncertain_answers():
 
 
 # ------------------------------------------------------------------------------------ bootstrap
+def reference_histogram(v: np.ndarray, unc: np.ndarray, samples: int, seed: int, method: str, top_k: int = 2):
+    """The plain-loop reference on the library's draws, and its rank histogram."""
+    index, words = _draws(seed, 0, samples, _pack(v, unc))
+    slow = slow_rank_robustness(v.tolist(), unc.tolist(), index.tolist(), words.tolist(), method=method, top_k=top_k)
+    n = v.shape[-1]
+    hist = np.zeros((n, n), int)
+    for ranks in slow["ranks"]:
+        for i, k in enumerate(ranks):
+            hist[i, k - 1] += 1
+    return slow, hist
+
+
 @pytest.mark.parametrize("method", ["mean", "median", "trimmed"])
 def test_bootstrap_equals_the_plain_loop_reference_with_the_same_draws(method):
     rng = np.random.default_rng(11)
@@ -165,15 +180,8 @@ def test_bootstrap_equals_the_plain_loop_reference_with_the_same_draws(method):
     unc[0, 0, 1] = unc[1, 0, 1] = unc[2, 1, 0] = True
     ds = dataset(v, unc)
     packed = _pack(v, unc)
-    width = max(sum(1 for i in range(n) for j in range(n) if i != j and unc[r, i, j] and not np.isnan(v[r, i, j]))
-                for r in range(n_resp))
-    assert packed[2].shape[1] == width
-    index, moves = _draws(seed, 0, samples, n_resp, width)
-    slow = slow_rank_robustness(v.tolist(), unc.tolist(), index.tolist(), moves.tolist(), method=method, top_k=2)
-    hist = np.zeros((n, n), int)
-    for ranks in slow["ranks"]:
-        for i, k in enumerate(ranks):
-            hist[i, k - 1] += 1
+    assert packed.groups[0] > 0 and packed.groups[1] > 0  # both kinds of uncertain cells
+    slow, hist = reference_histogram(v, unc, samples, seed, method)
     np.testing.assert_array_equal(_chunk_histogram(packed, 0, samples, seed, method), hist)
     result = rank_robustness(ds, samples=samples, top_k=2, seed=seed, method=method)
     assert result["rank_lo"].values.tolist() == slow["rank_lo"]
@@ -188,15 +196,61 @@ def test_bootstrap_equals_the_plain_loop_reference_with_the_same_draws(method):
     assert len({tuple(r) for r in slow["ranks"]}) > 1  # the draws do move the ranks
 
 
+@pytest.mark.parametrize("method", ["mean", "median"])
+def test_many_respondents_use_several_words_per_cell(method):
+    rng = np.random.default_rng(21)
+    n_resp, n, samples = 37, 4, 40  # ⌈37/16⌉ = 3 words; mostly ±3 answers: long runs of clipped copies
+    v = rng.choice([-3.0, -3.0, 3.0, 3.0, 1.0], size=(n_resp, n, n))
+    v[:, np.arange(n), np.arange(n)] = np.nan
+    unc = rng.random(v.shape) < 0.7
+    assert _draws(3, 0, 2, _pack(v, unc))[1].shape == (2, n, n, 3)
+    _, hist = reference_histogram(v, unc, samples, 3, method)
+    np.testing.assert_array_equal(_chunk_histogram(_pack(v, unc), 0, samples, 3, method), hist)
+
+
+def test_uncertain_answers_between_2_and_3_are_moved_exactly_too():
+    rng = np.random.default_rng(6)
+    v = rng.uniform(-3, 3, size=(3, 5, 5)).round(1)
+    v[0, 0, 1], v[1, 0, 1], v[2, 0, 1] = 2.5, -2.7, 3.0
+    v[:, np.arange(5), np.arange(5)] = np.nan
+    unc = rng.random(v.shape) < 0.5
+    unc[:, 0, 1] = True
+    assert not _pack(v, unc).fast  # 2.5 + 1 clips to 3: a move of ½, outside the bit-pair sums
+    _, hist = reference_histogram(v, unc, 30, 1, "mean")
+    np.testing.assert_array_equal(_chunk_histogram(_pack(v, unc), 0, 30, 1, "mean"), hist)
+
+
 def test_draws_are_uniform_resamples_and_quarter_half_quarter_moves():
-    index, moves = _draws(0, 0, 4000, 6, 50)
-    assert index.shape == (4000, 6) and moves.shape == (4000, 6, 50) and moves.dtype == np.int8
+    v = np.zeros((6, 8, 8))
+    unc = np.ones(v.shape, bool)
+    index, words = _draws(0, 0, 4000, _pack(v, unc))
+    assert index.shape == (4000, 6) and words.shape == (4000, 8, 8, 1) and words.dtype == np.uint32
     assert np.bincount(index.ravel(), minlength=6).tolist() == pytest.approx([4000] * 6, rel=0.05)
+    cells = words[:, ~np.eye(8, dtype=bool), 0].ravel()  # the diagonal has no words
+    assert (words[:, np.arange(8), np.arange(8)] == 0).all()
+    pairs = (cells[:, None] >> (2 * np.arange(16, dtype=np.uint32))) & 3
+    moves = (pairs & 1) + (pairs >> 1) - 1  # x + y − 1
     shares = np.bincount((moves + 1).ravel(), minlength=3) / moves.size
-    assert shares.tolist() == pytest.approx([0.25, 0.5, 0.25], abs=0.005)
-    part_index, part_moves = _draws(0, 13, 61, 6, 50)  # any range cuts the same fixed blocks
+    assert shares.tolist() == pytest.approx([0.25, 0.5, 0.25], abs=0.002)
+    part_index, part_words = _draws(0, 13, 61, _pack(v, unc))  # any range cuts the same fixed blocks
     np.testing.assert_array_equal(part_index, index[13:61])
-    np.testing.assert_array_equal(part_moves, moves[13:61])
+    np.testing.assert_array_equal(part_words, words[13:61])
+
+
+@pytest.mark.parametrize(("value", "outcomes"), [(3.0, {3.0: 0.75, 2.0: 0.25}), (-3.0, {-3.0: 0.75, -2.0: 0.25}),
+                                                 (2.0, {3.0: 0.25, 2.0: 0.5, 1.0: 0.25})])
+def test_one_uncertain_answer_moves_by_quarter_half_quarter_clipped_at_3(value, outcomes):
+    """One respondent, one uncertain answer a_01 and no other link: t_0 = a_01, the cell's mean itself."""
+    v = np.full((1, 3, 3), np.nan)
+    v[0, 0, 1] = value
+    unc = np.zeros(v.shape, bool)
+    unc[0, 0, 1] = True
+    packed = _pack(v, unc)
+    t = np.concatenate([_mean_systemic(packed, *_block_draws(2, k, 1, 1), {}) for k in range(4000 // SAMPLE_BLOCK)])
+    assert (t[:, 1:] == 0).all()
+    got = {float(k): float(np.mean(t[:, 0] == k)) for k in np.unique(t[:, 0])}
+    assert got.keys() == outcomes.keys()
+    assert got == pytest.approx(outcomes, abs=0.025)
 
 
 def test_chunk_size_changes_nothing():

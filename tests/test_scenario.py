@@ -406,7 +406,7 @@ def test_cli_scenario_writes_csv(tmp_path, capsys, sweden):
     (["--priorities", "16.6", "--efforts", "1,2"], "'1, 2'"),
 ])
 def test_cli_scenario_bad_input(capsys, argv, value):
-    assert main(["scenario", *argv]) == 2
+    assert main(["scenario", *argv, "--lang", "en"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     lines = captured.err.strip().splitlines()

@@ -367,7 +367,7 @@ def test_command_bad_input_exits_2_with_one_line(tmp_path, capsys, argv):
     bad = tmp_path / "bad.csv"
     bad.write_text("dokument,lokalt_mål,delmål\nPlan,Mål,13.2\nPlan,Mål 2,18.1\n", encoding="utf-8")
     argv = [str(bad) if a == "BAD" else a for a in argv]
-    assert main(argv) == 2
+    assert main([*argv, "--lang", "en"]) == 2
     captured = capsys.readouterr()
     assert captured.err.count("\n") == 1 and captured.err.startswith("error: ")
     assert "Traceback" not in captured.err

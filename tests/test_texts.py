@@ -7,7 +7,7 @@ import string
 import pytest
 
 from sdg_interactions.errors import ValidationError
-from sdg_interactions.texts import LANGUAGES, catalogue, text
+from sdg_interactions.texts import LANGUAGES, catalogue, genitive, text
 
 
 def placeholders(template: str) -> set[str]:
@@ -36,7 +36,51 @@ def test_every_entry_is_text_in_both_languages():
 
 
 def test_text_fills_placeholders_and_checks_the_language():
-    assert text("cli.analyse.written", "en", path="x.csv", n=3) != text("cli.analyse.written", "sv", path="x.csv", n=3)
-    assert "x.csv" in text("cli.analyse.written", "en", path="x.csv", n=3)
+    values = {"path": "x.csv", "n": 3, "nodes": "targets"}
+    assert text("cli.analyse.written", "en", **values) != text("cli.analyse.written", "sv", **values)
+    assert "x.csv" in text("cli.analyse.written", "en", **values)
     with pytest.raises(ValidationError, match="'de'"):
         text("scale.3", "de")
+
+
+def _kommun_names() -> list[str]:
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "datasets" / "kommuner.csv"
+    with path.open(encoding="utf-8") as handle:
+        return [row["kommun"] for row in csv.DictReader(handle)]
+
+
+@pytest.mark.parametrize(("name", "sv", "en"), [
+    ("Falköping", "Falköpings", "Falköping's"),
+    ("Hjo", "Hjos", "Hjo's"),
+    ("Borås", "Borås", "Borås's"),
+    ("Kalix", "Kalix", "Kalix's"),
+    ("Överkalix", "Överkalix", "Överkalix's"),
+    ("Upplands Väsby", "Upplands Väsbys", "Upplands Väsby's"),
+    ("Ortiz", "Ortiz", "Ortiz's"),
+])
+def test_genitive_follows_the_swedish_and_english_rules(name, sv, en):
+    assert genitive(name) == sv
+    assert genitive(name, "sv") == sv
+    assert genitive(name, lang="en") == en
+
+
+def test_genitive_over_all_290_kommuner():
+    names = _kommun_names()
+    assert len(names) == 290
+    for name in names:
+        sv = genitive(name)
+        assert not sv.endswith(("ss", "xs", "zs")), name
+        assert not sv.endswith("'"), name
+        assert sv == (name if name[-1] in "sxz" else name + "s"), name
+        assert genitive(name, "en") == name + "'s"
+    assert {genitive(n) for n in ("Borås", "Västerås", "Kalix", "Bollnäs")} == {"Borås", "Västerås", "Kalix", "Bollnäs"}
+
+
+def test_genitive_rejects_empty_names_and_unknown_languages():
+    with pytest.raises(ValidationError):
+        genitive("  ")
+    with pytest.raises(ValidationError, match="'de'"):
+        genitive("Hjo", "de")

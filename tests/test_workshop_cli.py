@@ -126,4 +126,6 @@ def test_workshop_merge_writes_the_answers_and_names_each_problem(tmp_path, caps
 def test_workshop_merge_without_answers_exits_2(tmp_path, capsys):
     out = new_workshop(tmp_path / "ws", ["7.2", "11.6"], kommun="Habo", respondents=2)
     assert main(["workshop", "merge", str(out)]) == 2
+    assert "inga svar att slå ihop ännu" in capsys.readouterr().err
+    assert main(["workshop", "merge", str(out), "--lang", "en"]) == 2
     assert "no answers to merge yet" in capsys.readouterr().err

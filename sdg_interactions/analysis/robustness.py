@@ -17,6 +17,7 @@ import numbers
 import os
 from collections.abc import Hashable
 from concurrent.futures import ThreadPoolExecutor
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -47,12 +48,15 @@ ROBUSTNESS_COLUMNS = ("node", "label", "rank", "rank_lo", "rank_hi", "p_top_k")
 PERCENTILES = (5, 95)
 #: Samples per random-number block: block ``k`` draws from ``default_rng([seed, k])`` whatever the chunking.
 SAMPLE_BLOCK = 16
-#: A chunk of samples holds at most this many floats (64 MB) unless ``chunk_size`` says otherwise.
+#: Bit pairs per random word (``uint32``): pair ``p`` is bits ``2p`` (x) and ``2p + 1`` (y).
+PAIRS = 16
+#: A chunk of samples holds at most this many floats (64 MB) in the exact (median, trimmed) path.
 CHUNK_FLOATS = 64 * 2**20 // 8
-_SCALE = (-3.0, 3.0)
-#: Four moves per random byte: each move is the sum of two random bits minus 1 (−1, 0, +1 with ¼, ½, ¼).
-_MOVES = np.array([[((v >> 2 * k) & 1) + ((v >> 2 * k + 1) & 1) - 1 for k in range(4)] for v in range(256)],
-                  dtype=np.int8).view(np.int32).ravel()
+_EVEN = np.uint32(0x55555555)
+#: OpenBLAS runs a product with m·n·k ≤ 2¹⁸ on the calling thread: its own threads would compete with ours.
+_BLAS_SERIAL = 2**18
+#: Kinds of an uncertain answer, in the order its copies take bit pairs: |v| ≤ 2, v = 3, v = −3, other.
+_KINDS = 4
 
 
 def _check_dim(da: xr.DataArray, dim: Hashable, what: str) -> None:
@@ -156,103 +160,196 @@ def discuss_again(obj: xr.DataArray | xr.Dataset, *, dim: Hashable = RESPONDENT,
     return frame.loc[:, list(DISCUSS_COLUMNS)]
 
 
-def _draws(seed: int, start: int, stop: int, n_respondents: int, n_moves: int) -> tuple[np.ndarray, np.ndarray]:
-    """The random draws of samples ``start … stop − 1``: ``(index, moves)``.
+class _Packed(NamedTuple):
+    """The answers prepared for :func:`_chunk_histogram` by :func:`_pack`; cells in "packed" order."""
 
-    ``index[b, k]``: the respondent in slot ``k`` of sample ``b`` (drawn with replacement);
-    ``moves[b, k, q]`` ∈ {−1, 0, +1} (¼, ½, ¼): the move of the ``q``-th uncertain, scored answer (in
-    row-major order: source, then target) of that respondent. Samples come in fixed blocks of
-    :data:`SAMPLE_BLOCK`, block ``k`` from ``np.random.default_rng([seed, k])``, so the draws never
-    depend on the chunking.
-    """
-    index, moves = [], []
-    for block in range(start // SAMPLE_BLOCK, (stop - 1) // SAMPLE_BLOCK + 1):
-        rng = np.random.default_rng([seed, block])
-        index.append(rng.integers(0, n_respondents, size=(SAMPLE_BLOCK, n_respondents)))
-        size = SAMPLE_BLOCK * n_respondents * n_moves
-        raw = np.frombuffer(rng.bytes((size + 3) // 4), dtype=np.uint8)
-        moves.append(_MOVES[raw].view(np.int8)[:size].reshape(SAMPLE_BLOCK, n_respondents, n_moves))
-    cut = slice(start % SAMPLE_BLOCK, start % SAMPLE_BLOCK + stop - start)
-    return np.concatenate(index)[cut], np.concatenate(moves)[cut]
+    n: int
+    x: np.ndarray  # (R, n²) the answers, NaN where not scored (and on the diagonal)
+    order: np.ndarray  # (n²,) the flat cells: uncertain cells of group 0, of group 1, then the others
+    groups: tuple[int, int]  # group 0: every uncertain answer has |v| ≤ 2; group 1: the other uncertain cells
+    kind: np.ndarray  # (R, uncertain cells) int8: −1 not uncertain, else the answer's kind (see _KINDS)
+    inv: np.ndarray  # the inverse of order: natural cell c sits at packed position inv[c]
+    xt: np.ndarray  # (n², R) the values (NaN as 0), minus 1 for uncertain kinds 0 and 1 (the −k0 − k₊ of P)
+    mt: np.ndarray  # (n², R) 1 where scored; both float32 when every answer is whole (exact), else float64
+    ut: np.ndarray  # (n0 + 3 n1, R + 1) float32 [−2 · counted kinds, 32]: (w, 1) · ut = 32 − 2k, a shift
+    fast: bool  # no uncertain answer with 2 < |v| < 3: the bit-pair mean applies
 
 
-def _pack(score: np.ndarray, uncertain: np.ndarray | None) -> tuple[np.ndarray, ...]:
-    """The answers ``(R, n, n)`` as flat arrays for :func:`_chunk_histogram`: values ``(R, n²)`` (NaN off the
-    scored cells); values (NaN as 0) over the scored mask as ``(2 n², R)``; per respondent its uncertain,
-    scored answers in row-major order: values and flat cells ``(R, width)``, padded with 0 and cell ``n²``."""
+def _pack(score: np.ndarray, uncertain: np.ndarray | None) -> _Packed:
+    """The answers ``(R, n, n)`` and their uncertain marks (or None) as a :class:`_Packed`."""
     x = np.array(score, dtype=np.float64).reshape(score.shape[0], -1)
     n = score.shape[-1]
     x[:, np.arange(n) * (n + 1)] = np.nan
     scored = ~np.isnan(x)
     marked = scored & (np.zeros(x.shape, bool) if uncertain is None else np.asarray(uncertain, bool).reshape(x.shape))
-    width = int(marked.sum(axis=1).max()) if marked.size else 0
-    cells = np.full((x.shape[0], width), n * n, dtype=np.int64)
-    values = np.zeros((x.shape[0], width))
-    for r in range(x.shape[0]):
-        where = np.flatnonzero(marked[r])
-        cells[r, :where.size], values[r, :where.size] = where, x[r, where]
-    return x, np.concatenate([np.nan_to_num(x), scored], axis=1).T.copy(), values, cells
+    v = np.nan_to_num(x)
+    kind = np.select([~marked, np.abs(v) <= 2, v == 3, v == -3], [-1, 0, 1, 2], 3).astype(np.int8)
+    unsure = marked.any(axis=0)
+    simple = unsure & ~(kind > 0).any(axis=0)
+    order = np.concatenate([np.flatnonzero(simple), np.flatnonzero(unsure & ~simple), np.flatnonzero(~unsure)])
+    n0, n1 = int(simple.sum()), int((unsure & ~simple).sum())
+    xt = (v - ((kind == 0) | (kind == 1))).T[order]
+    kind = kind[:, order[:n0 + n1]]
+    k = kind[:, n0:]
+    ut = -2.0 * np.concatenate([kind[:, :n0] == 0, k == 0, (k == 0) | (k == 1), k >= 0], axis=1).T
+    ut = np.concatenate([ut, np.full((ut.shape[0], 1), 32.0)], axis=1).astype(np.float32)
+    exact = np.float32 if (v == np.round(v)).all() and x.shape[0] < 2**18 else np.float64  # sums < 2²⁴: exact
+    return _Packed(n, x, order, (n0, n1), kind, np.argsort(order), np.ascontiguousarray(xt, dtype=exact),
+                   np.ascontiguousarray(scored.T[order], dtype=exact), ut, not (kind == 3).any())
 
 
-def _chunk_histogram(packed: tuple[np.ndarray, ...], start: int, stop: int, seed: int, method: str) -> np.ndarray:
+def _block_draws(seed: int, block: int, n_resp: int, n_cells: int) -> tuple[np.ndarray, np.ndarray]:
+    """Block ``block``'s draws from ``default_rng([seed, block])``: ``index (SAMPLE_BLOCK, R)``, the respondent
+    in each slot; then ``words (⌈R/PAIRS⌉, n_cells, SAMPLE_BLOCK)`` uint32, one per (word, cell, sample)."""
+    rng = np.random.default_rng([seed, block])
+    index = rng.integers(0, n_resp, size=(SAMPLE_BLOCK, n_resp))
+    shape = (-(-n_resp // PAIRS), n_cells, SAMPLE_BLOCK)
+    size = math.prod(shape)
+    return index, rng.bit_generator.random_raw(-(-size // 2)).view(np.uint32)[:size].reshape(shape)
+
+
+def _draws(seed: int, start: int, stop: int, packed: _Packed) -> tuple[np.ndarray, np.ndarray]:
+    """The draws of samples ``start … stop − 1`` (for tests): ``index (b, R)`` and ``words (b, n, n, ⌈R/PAIRS⌉)``,
+    the words of each cell with an uncertain answer (0 elsewhere)."""
+    n_resp, n = packed.x.shape[0], packed.n
+    n_cells = sum(packed.groups)
+    blocks = [_block_draws(seed, k, n_resp, n_cells) for k in range(start // SAMPLE_BLOCK,
+                                                                      (stop - 1) // SAMPLE_BLOCK + 1)]
+    cut = slice(start % SAMPLE_BLOCK, start % SAMPLE_BLOCK + stop - start)
+    index = np.concatenate([b[0] for b in blocks])[cut]
+    words = np.concatenate([b[1] for b in blocks], axis=-1)[..., cut]
+    full = np.zeros((stop - start, n * n, words.shape[0]), dtype=np.uint32)
+    full[:, packed.order[:n_cells]] = words.transpose(2, 1, 0)
+    return index, full.reshape(stop - start, n, n, -1)
+
+
+def _mean_systemic(pk: _Packed, index: np.ndarray, words: np.ndarray, ws: dict) -> np.ndarray:
+    """``t (SAMPLE_BLOCK, n)`` of a block's samples with ``method="mean"``: cells × samples, in packed order,
+    ``N = X'·Wᵀ + P``, ``D = max(M·Wᵀ, 1)``, ``A = N / D``; ``P`` from the words' bit pairs (see rank_robustness)."""
+    s, n_resp = index.shape
+    n0, n1 = pk.groups
+    m = n0 + n1
+    rows = max(1, _BLAS_SERIAL // (s * (n_resp + 1)))  # cells per product
+    if not ws:  # buffers, reused block after block
+        size, t_rows = pk.n * pk.n, len(pk.ut)
+        ws.update(num=np.empty((size, s), pk.xt.dtype), den=np.empty((min(rows, size), s), pk.xt.dtype),
+                  q=np.empty((size, s)), a=np.empty((size, s)),
+                  w32=np.ones((s, n_resp + 1), np.float32), t32=np.empty((t_rows, s), np.float32),
+                  f32=np.empty((t_rows, s), np.float32), shift=np.empty((t_rows, s), np.uint32),
+                  **{k: np.empty((n1, s), np.uint32) for k in ("h", "both", "one")}, tmp=np.empty((m, s), np.uint32),
+                  c=np.empty((m, s), np.uint8), p=np.empty((m, s), np.uint8 if 3 * n_resp < 256 else np.uint16))
+    w = np.bincount((index + n_resp * np.arange(s)[:, None]).ravel(), minlength=s * n_resp).reshape(s, n_resp)
+    w = w.astype(pk.xt.dtype)
+    if m:
+        ws["w32"][:, :n_resp] = w
+        for lo in range(0, len(pk.ut), rows):
+            np.matmul(pk.ut[lo:lo + rows], ws["w32"].T, out=ws["t32"][lo:lo + rows])
+        shift, tmp, c, p = ws["shift"], ws["tmp"], ws["c"], ws["p"]
+        p[:] = 0
+        for k, word in enumerate(words):  # word k holds pairs 16k … 16k + 15: shift by clip(32 − 2j + 32k, 0, ·)
+            if len(words) > 1:
+                np.maximum(np.add(ws["t32"], 32.0 * k, out=ws["f32"]), 0.0, out=ws["f32"])
+            np.copyto(shift, ws["f32"] if len(words) > 1 else ws["t32"], casting="unsafe")
+            np.left_shift(word[:n0], shift[:n0], out=tmp[:n0])  # group 0: Σ (x + y) over pairs < k0
+            if n1:
+                h, both, one = ws["h"], ws["both"], ws["one"]
+                np.right_shift(word[n0:], 1, out=h)
+                np.bitwise_and(np.bitwise_and(word[n0:], h, out=both), _EVEN, out=both)  # x = y = 1
+                np.bitwise_and(np.bitwise_xor(word[n0:], h, out=one), _EVEN, out=one)  # x ≠ y
+                for sel in (slice(n0, n0 + n1), slice(n0 + 2 * n1, None)):  # pairs < k0 and < k
+                    np.left_shift(both, shift[sel], out=tmp[n0:])
+                    np.add(p[n0:], np.bitwise_count(tmp[n0:], out=c[n0:]), out=p[n0:])
+                np.left_shift(one, shift[n0 + n1:n0 + 2 * n1], out=tmp[n0:])
+            np.add(p, np.bitwise_count(tmp, out=c), out=p)
+    num, q = ws["num"], ws["q"]
+    for lo in range(0, len(num), rows):  # N = X'·Wᵀ (+ P), D = M·Wᵀ, A = N / max(D, 1), a piece at a time
+        part, den = num[lo:lo + rows], ws["den"][:min(rows, len(num) - lo)]
+        np.matmul(pk.xt[lo:lo + rows], w.T, out=part)
+        np.matmul(pk.mt[lo:lo + rows], w.T, out=den)
+        if lo < m:
+            np.add(part[:m - lo], p[lo:lo + rows], out=part[:m - lo])
+        np.divide(part, np.maximum(den, 1.0, out=den), out=q[lo:lo + rows], dtype=np.float64)
+    a = np.take(q, pk.inv, axis=0, out=ws["a"]).reshape(pk.n, pk.n, s)  # natural order: (source, target, sample)
+    r = np.matmul(np.ones(pk.n), a)  # (n, s): r[i] = Σ_j a_ij
+    r = np.einsum("ijb,jb->ib", a, np.add(1.0, 0.5 * r, out=r))  # t = A·(1 + ½ r) = r + ½ A·r
+    return r.T
+
+
+def _exact_systemic(pk: _Packed, index: np.ndarray, words: np.ndarray, method: str) -> np.ndarray:
+    """``t (b, n)`` with any ``method``, each copy moved on its own: the copies of a cell take the bit pairs
+    0, 1, … in the order kind, then respondent; copy move = x + y − 1, clipped to [−3, 3]."""
+    b = index.shape[0]
+    slots = np.sort(index, axis=1)
+    answers = pk.x[slots]  # (b, R, n²)
+    m = sum(pk.groups)
+    if m:
+        kind = pk.kind[slots]  # (b, R, m)
+        pos = np.zeros(kind.shape, np.int64)
+        offset = np.zeros((b, 1, m), np.int64)
+        for code in range(_KINDS):
+            this = kind == code
+            pos += np.where(this, offset + np.cumsum(this, axis=1) - this, 0)
+            offset += this.sum(axis=1, keepdims=True)
+        word = words[pos // PAIRS, np.arange(m), np.arange(b)[:, None, None]]
+        pair = (word >> (2 * (pos % PAIRS)).astype(np.uint32)) & 3
+        cells = pk.order[:m]
+        old = answers[:, :, cells]
+        moved = np.clip(old + (pair & 1) + (pair >> 1) - 1.0, -3.0, 3.0)
+        answers[:, :, cells] = np.where(kind >= 0, moved, old)
+    a = np.nan_to_num(combine_answers(np.moveaxis(answers, 1, -1), method), nan=0.0).reshape(b, pk.n, pk.n)
+    r = a.sum(axis=-1)
+    return r + 0.5 * np.einsum("bij,bj->bi", a, r)
+
+
+def _chunk_histogram(pk: _Packed, start: int, stop: int, seed: int, method: str) -> np.ndarray:
     """Rank samples ``start … stop − 1`` and count them: ``hist[i, k − 1]`` = #samples where node i has rank k.
 
-    Each sample: resampled answers (:func:`_draws`), uncertain ones moved and clipped to [−3, 3], combined
-    per cell with ``method``; ``t = r + ½ A·r`` and its ranks, vectorised over the samples.
+    Block by block (:func:`_block_draws`); ``method="mean"`` by :func:`_mean_systemic`, else (or with
+    answers strictly between 2 and 3 in size marked uncertain) by :func:`_exact_systemic`.
     """
-    x, both_t, values, cells = packed
-    n_resp, size = x.shape
-    n = math.isqrt(size)
-    index, moves = _draws(seed, start, stop, n_resp, values.shape[1])
-    b = stop - start
-    moved = values[index]
-    change = np.minimum(np.maximum(moved + moves, _SCALE[0]), _SCALE[1]) - moved  # 0 where clipped away
-    if method == "mean":  # cells × samples: Σ over the copies = answers · counts, plus the moves; ÷ answers per cell
-        weight = np.bincount((index + n_resp * np.arange(b)[:, None]).ravel(), minlength=b * n_resp)
-        both = both_t @ weight.reshape(b, n_resp).T.astype(np.float64)  # (2 n², b)
-        total, count = both[:size], both[size:]
-        if values.shape[1]:
-            where = (cells[index] * b + np.arange(b)[:, None, None]).ravel()  # padding: row n²
-            total += np.bincount(where, weights=change.ravel(), minlength=(size + 1) * b)[:size * b].reshape(size, b)
-        a = np.divide(total, np.maximum(count, 1.0, out=count), out=total).reshape(n, n, b)  # no answer: A = 0
-        r = a.sum(axis=1)
-        t = (r + 0.5 * np.einsum("ijb,jb->ib", a, r)).T
-    else:
-        answers = np.concatenate([x[index], np.zeros((b, n_resp, 1))], axis=-1)  # (b, R, n² + 1)
-        np.add.at(answers.reshape(b * n_resp, size + 1),
-                  (np.repeat(np.arange(b * n_resp), values.shape[1]), cells[index].ravel()), change.ravel())
-        a = np.nan_to_num(combine_answers(np.moveaxis(answers[..., :size], 1, -1), method), nan=0.0)
-        a = a.reshape(b, n, n)
-        r = a.sum(axis=-1)
-        t = r + 0.5 * np.matmul(a, r[..., None])[..., 0]
-    ranks = rank_descending(t)
-    return np.bincount((ranks - 1 + n * np.arange(n)).ravel(), minlength=n * n).reshape(n, n)
+    n, n_resp = pk.n, pk.x.shape[0]
+    hist = np.zeros(n * n, dtype=np.int64)
+    ws: dict = {}
+    per_sample = (3 * n_resp + 3) * n * n + 8 * n_resp * sum(pk.groups)
+    step = max(1, CHUNK_FLOATS // per_sample)
+    parts: list[np.ndarray] = []
+    held = 0
+    for block in range(start // SAMPLE_BLOCK, (stop - 1) // SAMPLE_BLOCK + 1):
+        index, words = _block_draws(seed, block, n_resp, sum(pk.groups))
+        lo, hi = max(start - block * SAMPLE_BLOCK, 0), min(stop - block * SAMPLE_BLOCK, SAMPLE_BLOCK)
+        if method == "mean" and pk.fast:
+            parts.append(_mean_systemic(pk, index, words, ws)[lo:hi].copy())  # ws: buffers reused block to block
+        else:
+            parts += [_exact_systemic(pk, index[s:min(s + step, hi)], words[..., s:min(s + step, hi)], method)
+                      for s in range(lo, hi, step)]
+        held += hi - lo
+        if held >= 4096 or block == (stop - 1) // SAMPLE_BLOCK:  # rank many samples at once
+            t = np.concatenate(parts)
+            hist += np.bincount((rank_descending(t) - 1 + n * np.arange(n)).ravel(), minlength=n * n)
+            parts, held = [], 0
+    return hist.reshape(n, n)
 
 
-def _chunk_size(chunk_size: int | None, n_resp: int, size: int, n_moves: int, method: str) -> int:
-    """``chunk_size``, or as many samples as hold ≤ :data:`CHUNK_FLOATS` floats (whole blocks when ≥ one)."""
+def _chunk_size(chunk_size: int | None, samples: int) -> int:
+    """``chunk_size``, or whole blocks, two chunks per core, ≤ 1024 samples (memory is bounded within a chunk)."""
     if chunk_size is not None:
         return chunk_size
-    per_sample = 4 * size + 4 * n_resp * n_moves if method == "mean" else (2 * n_resp + 3) * size
-    step = max(1, CHUNK_FLOATS // max(per_sample, 1))
-    return step - step % SAMPLE_BLOCK if step >= SAMPLE_BLOCK else step
+    blocks = -(-samples // SAMPLE_BLOCK)
+    return SAMPLE_BLOCK * min(64, max(1, -(-blocks // (2 * (os.cpu_count() or 1)))))
 
 
 def _histogram(score: xr.DataArray, uncertain: xr.DataArray | None, samples: int, seed: int, method: str,
                chunk_size: int | None) -> np.ndarray:
     """Sum the chunks' histograms; through dask tasks when the answers are dask-backed."""
     lazy = any(hasattr(v.data, "__dask_graph__") for v in (score, uncertain) if v is not None)
-    n_resp, size = score.shape[0], score.shape[1] * score.shape[2]
+    step = _chunk_size(chunk_size, samples)
     if not lazy:
         packed = _pack(score.to_numpy(), None if uncertain is None else uncertain.to_numpy())
-        step = _chunk_size(chunk_size, n_resp, size, packed[2].shape[1], method)
         starts = range(0, samples, step)
         with ThreadPoolExecutor(max_workers=min(len(starts), os.cpu_count() or 1)) as pool:  # numpy frees the GIL
             return sum(pool.map(lambda s: _chunk_histogram(packed, s, min(s + step, samples), seed, method), starts))
     import dask
 
-    n_moves = size if uncertain is None else int(uncertain.sum(score.dims[0]).max().compute())
-    step = _chunk_size(chunk_size, n_resp, size, n_moves, method)
     packed = dask.delayed(_pack, pure=True)(score.data, None if uncertain is None else uncertain.data)
     parts = [dask.delayed(_chunk_histogram, pure=True)(packed, s, min(s + step, samples), seed, method)
              for s in range(0, samples, step)]
@@ -283,12 +380,30 @@ def rank_robustness(obj: xr.DataArray | xr.Dataset, *, samples: int = 1000, top_
       "higher", so both are whole ranks and the interval errs on the wide side
     * ``p_top_k`` = #{samples with rank ≤ top_k} / B
 
-    One respondent without uncertain marks gives zero-width intervals. Samples are processed
-    ``chunk_size`` at a time (default: a chunk holds at most ~64 MB of floats); the random draws come in
-    fixed blocks of :data:`SAMPLE_BLOCK` samples from ``np.random.default_rng([seed, block])``, so the same
-    ``seed`` gives the same result for any ``chunk_size`` and with dask-backed answers, whose chunks run as
-    dask tasks (on a distributed cluster when a client is active). attrs: samples, top_k, seed, method,
-    dim, n_respondents.
+    **The draws.** Sample ``b`` picks respondents ``index[b] ∈ {0 … R−1}^R``; ``w_br`` = how often ``r``
+    was picked. Each cell ``j`` with an uncertain answer gets ``⌈R/16⌉`` random uint32 words; its ``k ≤ R``
+    uncertain copies take the bit pairs ``p = 0, 1, …`` (pair ``p`` = bits ``2p``, ``2p + 1`` of word
+    ``p // 16``: x, y) in the order: copies of answers with |v| ≤ 2, then v = +3, then v = −3 (then any
+    other), each kind in ascending respondent order. A copy moves to ``clip(v + x + y − 1, −3, 3)``: the
+    pair's x + y − 1 is −1, 0, +1 with ¼, ½, ¼, independent between copies and samples.
+
+    **The mean, without a loop over copies.** With ``X_r`` the answers (NaN as 0), ``M_r`` = 1 where
+    scored, and ``k₀, k₊, k₋`` = the numbers of copies of each kind in the cell (each ``= Σ_r w_br U_rj``):
+
+    * ``a_bj = (Σ_r w_br X_rj + P_bj) / max(Σ_r w_br M_rj, 1)`` — products ``W·X``, ``W·M`` (BLAS)
+    * ``P = Σ_{p<k₀} (x_p + y_p − 1) − #{k₀ ≤ p < k₀+k₊: x_p = y_p = 0} + #{k₀+k₊ ≤ p < k: x_p = y_p = 1}``,
+      which with ``E = x ∧ y``, ``O = x ⊕ y`` (per pair, on the even bits) and ``#_{<j}`` = the popcount
+      of the pairs below ``j`` is ``P = #_{<k₀}(E) + #_{<k}(E) + #_{<k₀+k₊}(O) − k₀ − k₊``; ``#_{<j}(v)``
+      = ``popcount(v << (32 − 2j))``, the shifts from one more product. Copies clipped at ±3 move by
+      −[x = y = 0] (at +3) or +[x = y = 1] (at −3); ``−k₀ − k₊`` is folded into ``X``.
+
+    ``median`` and ``trimmed`` (and answers with 2 < |v| < 3 marked uncertain) move each copy as above
+    and combine the copies per cell. One respondent without uncertain marks gives zero-width intervals.
+    Samples are processed ``chunk_size`` at a time (default: two chunks per core, at most 1024 samples;
+    one thread per core), the random draws in fixed blocks of :data:`SAMPLE_BLOCK` samples from
+    ``np.random.default_rng([seed, block])``, so the same ``seed`` gives the same result for any
+    ``chunk_size`` and with dask-backed answers, whose chunks run as dask tasks (on a distributed
+    cluster when a client is active). attrs: samples, top_k, seed, method, dim, n_respondents.
 
     Examples
     --------

@@ -10,6 +10,7 @@ clear line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 import sys
 from collections.abc import Sequence
@@ -22,8 +23,11 @@ from sdg_interactions.cli import decision, kolada, konsekvens, styrdokument
 from sdg_interactions.cli._common import EXIT_BAD_INPUT, EXIT_OK, EXIT_SOME_FAILED
 from sdg_interactions.cli._common import Parser as _Parser
 from sdg_interactions.cli._common import UsageError as _UsageError
+from sdg_interactions.cli._common import lang_from_argv as _lang_from_argv
+from sdg_interactions.cli._common import matrix_help as _matrix_help
+from sdg_interactions.cli._common import node_word as _node_word
 from sdg_interactions.cli._common import write_table as _write_table
-from sdg_interactions.errors import SdgInteractionsError, ValidationError, locate
+from sdg_interactions.errors import SdgInteractionsError, ValidationError
 from sdg_interactions.frameworks import DEFAULT_MATRIX
 from sdg_interactions.matrix import AGGREGATIONS
 from sdg_interactions.report.parameters import AUDIENCES
@@ -32,84 +36,70 @@ from sdg_interactions.texts import LANGUAGES, text
 __all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_SOME_FAILED", "build_parser", "main"]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of ``sdg-interactions``."""
-    parser = _Parser(prog="sdg-interactions", description=text("cli.description", "en"))
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+def build_parser(lang: str = "sv") -> argparse.ArgumentParser:
+    """Return the argument parser of ``sdg-interactions``, its help and errors in ``lang``."""
+    t = functools.partial(text, lang=lang)
+    parser = _Parser(prog="sdg-interactions", description=t("cli.description"), lang=lang)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}",
+                        help=t("cli.argparse.version"))
+    # read before the parser is built (main); here so that "sdg-interactions --lang en analyse" is valid
+    parser.add_argument("--lang", choices=LANGUAGES, default=lang, help=t("cli.arg.lang"))
+    sub = parser.add_subparsers(dest="command", required=True)
 
-    analyse = sub.add_parser("analyse", help=text("cli.analyse.help", "en"),
-                             description=text("cli.analyse.help", "en"))
-    analyse.add_argument("matrix", nargs="?", default=DEFAULT_MATRIX,
-                         help=f"a bundled name or a path (.csv, .nc); default {DEFAULT_MATRIX}")
-    analyse.add_argument("--lang", choices=LANGUAGES, default="sv", help="language of labels (default sv)")
-    analyse.add_argument("--top", type=int, default=10, metavar="N",
-                         help="print the N highest-ranked nodes (default 10; 0 = all)")
-    analyse.add_argument("--aggregate", default="mean", choices=AGGREGATIONS,
-                         help="how several respondents' answers are combined (default mean)")
-    analyse.add_argument("--out", metavar="FILE.csv",
-                         help="write every node's metrics to a file (.csv, or .xlsx for Excel)")
+    analyse = sub.add_parser("analyse", help=t("cli.analyse.help"), description=t("cli.analyse.help"))
+    analyse.add_argument("matrix", nargs="?", default=DEFAULT_MATRIX, help=_matrix_help(lang, DEFAULT_MATRIX))
+    analyse.add_argument("--lang", choices=LANGUAGES, default=lang, help=t("cli.arg.lang"))
+    analyse.add_argument("--top", type=int, default=10, metavar="N", help=t("cli.analyse.arg_top"))
+    analyse.add_argument("--aggregate", default="mean", choices=AGGREGATIONS, help=t("cli.arg.aggregate"))
+    analyse.add_argument("--out", metavar="FILE.csv", help=t("cli.analyse.arg_out"))
     analyse.set_defaults(run=_run_analyse)
 
-    scenario = sub.add_parser("scenario", help=text("scenario.cli.help", "en"),
-                              description=text("scenario.cli.help", "en"))
-    scenario.add_argument("matrix", nargs="?", default=DEFAULT_MATRIX,
-                          help=f"a bundled name or a path (.csv, .nc); default {DEFAULT_MATRIX}")
-    scenario.add_argument("--priorities", required=True, metavar="ID,ID",
-                          help="the prioritised node ids, comma-separated, e.g. 16.6,12.1")
-    scenario.add_argument("--efforts", metavar="E,E", help="one effort > 0 per priority (default 1 each)")
-    scenario.add_argument("--lang", choices=LANGUAGES, default="sv", help="language of labels (default sv)")
-    scenario.add_argument("--out", metavar="FILE.csv",
-                          help="write every node's effects and class to a CSV file")
+    scenario = sub.add_parser("scenario", help=t("scenario.cli.help"), description=t("scenario.cli.help"))
+    scenario.add_argument("matrix", nargs="?", default=DEFAULT_MATRIX, help=_matrix_help(lang, DEFAULT_MATRIX))
+    scenario.add_argument("--priorities", required=True, metavar="ID,ID", help=t("scenario.cli.arg_priorities"))
+    scenario.add_argument("--efforts", metavar="E,E", help=t("scenario.cli.arg_efforts"))
+    scenario.add_argument("--lang", choices=LANGUAGES, default=lang, help=t("cli.arg.lang"))
+    scenario.add_argument("--out", metavar="FILE.csv", help=t("scenario.cli.arg_out"))
     scenario.set_defaults(run=_run_scenario)
-    template = sub.add_parser("template", help=text("cli.template.help", "en"),
-                              description=text("cli.template.help", "en"))
-    template.add_argument("--nodes", required=True, metavar="NODES",
-                          help="a bundled name (weitz2018_sweden), a matrix file, or node ids such as 11.6,7.2,13.2")
-    template.add_argument("--respondents", default="1", metavar="N|NAMES",
-                          help="a number of sheets, or names separated by commas (default 1)")
-    template.add_argument("--lang", choices=LANGUAGES, default="sv", help="language of the sheets (default sv)")
-    template.add_argument("--out", required=True, metavar="FILE.xlsx", help="the Excel file to write")
+    template = sub.add_parser("template", help=t("cli.template.help"), description=t("cli.template.help"))
+    template.add_argument("--nodes", required=True, metavar="NODES", help=t("cli.template.arg_nodes"))
+    template.add_argument("--respondents", default="1", metavar="N|NAMES", help=t("cli.template.arg_respondents"))
+    template.add_argument("--lang", choices=LANGUAGES, default=lang, help=t("cli.template.arg_lang"))
+    template.add_argument("--out", required=True, metavar="FILE.xlsx", help=t("cli.template.arg_out"))
     template.set_defaults(run=_run_template)
 
-    workshop = sub.add_parser("workshop", help=text("cli.workshop.help", "en"),
-                              description=text("cli.workshop.help", "en"))
-    steps = workshop.add_subparsers(dest="step", required=True, parser_class=_Parser)
-    new = steps.add_parser("new", help="make a workshop folder: the plan, the join code, the apps, a template")
-    new.add_argument("--kommun", required=True, help="the kommun, by name or kommunkod")
-    new.add_argument("--nodes", default=DEFAULT_MATRIX, metavar="NODES",
-                     help="a bundled name (default weitz2018_sweden), a matrix file, or node ids such as 11.6,7.2")
-    new.add_argument("--respondents", default="6", metavar="N|NAMES",
-                     help="how many will score (default 6), or their names/pseudonyms separated by commas")
-    new.add_argument("--by", choices=("even", "rows"), default="even",
-                     help="share the pairs out evenly (default) or by whole rows")
-    new.add_argument("--overlap", type=int, default=2, metavar="K", help="answers wanted per pair (default 2)")
-    new.add_argument("--lang", choices=LANGUAGES, default="sv", help="language of the apps (default sv)")
-    new.add_argument("--out", required=True, metavar="DIR", help="the new workshop folder")
+    workshop = sub.add_parser("workshop", help=t("cli.workshop.help"), description=t("cli.workshop.help"))
+    workshop.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=t("cli.arg.lang"))
+    steps = workshop.add_subparsers(dest="step", required=True)
+    new = steps.add_parser("new", help=t("cli.workshop.new_help"), description=t("cli.workshop.new_help"))
+    new.add_argument("--kommun", required=True, help=t("cli.arg.kommun"))
+    new.add_argument("--nodes", default=DEFAULT_MATRIX, metavar="NODES", help=t("cli.workshop.arg_nodes"))
+    new.add_argument("--respondents", default="6", metavar="N|NAMES", help=t("cli.workshop.arg_respondents"))
+    new.add_argument("--by", choices=("even", "rows"), default="even", help=t("cli.workshop.arg_by"))
+    new.add_argument("--overlap", type=int, default=2, metavar="K", help=t("cli.workshop.arg_overlap"))
+    new.add_argument("--lang", choices=LANGUAGES, default=lang, help=t("cli.workshop.arg_lang"))
+    new.add_argument("--out", required=True, metavar="DIR", help=t("cli.workshop.arg_out"))
     new.set_defaults(run=_run_workshop_new)
-    serve = steps.add_parser("serve", help="serve the scoring app and the facilitator's page with Voila")
-    serve.add_argument("folder", metavar="DIR", help="a folder made by 'workshop new'")
-    serve.add_argument("--port", type=int, default=8866, help="the participants' port (default 8866; the "
-                       "facilitator's page is on the next one)")
-    serve.add_argument("--ip", default="0.0.0.0", help="where participants connect (default: the local network)")
+    serve = steps.add_parser("serve", help=t("cli.workshop.serve_help"), description=t("cli.workshop.serve_help"))
+    serve.add_argument("folder", metavar="DIR", help=t("cli.workshop.arg_folder"))
+    serve.add_argument("--port", type=int, default=8866, help=t("cli.workshop.arg_port"))
+    serve.add_argument("--ip", default="0.0.0.0", help=t("cli.workshop.arg_ip"))
     serve.set_defaults(run=_run_workshop_serve)
-    merge = steps.add_parser("merge", help="merge the journals and uploaded files; write them as one file")
-    merge.add_argument("folder", metavar="DIR", help="a folder made by 'workshop new'")
-    merge.add_argument("--out", metavar="FILE", help="where to write the merged answers (.nc, .csv or .xlsx; "
-                       "default DIR/rapporter/svar.nc)")
-    merge.add_argument("--lang", choices=LANGUAGES, default=None, help="language of the messages (default: the "
-                       "workshop's)")
+    merge = steps.add_parser("merge", help=t("cli.workshop.merge_help"), description=t("cli.workshop.merge_help"))
+    merge.add_argument("folder", metavar="DIR", help=t("cli.workshop.arg_folder"))
+    merge.add_argument("--out", metavar="FILE", help=t("cli.workshop.arg_merge_out"))
+    merge.add_argument("--lang", choices=LANGUAGES, default=None, help=t("cli.workshop.arg_lang_messages"))
     merge.set_defaults(run=_run_workshop_merge)
-    report = steps.add_parser("report", help="render the kommun's report from the merged answers")
-    report.add_argument("folder", metavar="DIR", help="a folder made by 'workshop new'")
-    report.add_argument("--lang", choices=LANGUAGES, default=None, help="language of the report (default: the "
-                        "workshop's)")
+    report = steps.add_parser("report", help=t("cli.workshop.report_help"),
+                              description=t("cli.workshop.report_help"))
+    report.add_argument("folder", metavar="DIR", help=t("cli.workshop.arg_folder"))
+    report.add_argument("--lang", choices=LANGUAGES, default=None, help=t("cli.workshop.arg_lang_report"))
     report.set_defaults(run=_run_workshop_report)
-    _add_report_parser(sub)
-    decision.add_parsers(sub)
-    kolada.add_kolada_parser(sub)
-    styrdokument.add_parser(sub)
-    konsekvens.add_parser(sub)
+    _add_report_parser(sub, lang)
+    decision.add_parsers(sub, lang)
+    kolada.add_kolada_parser(sub, lang)
+    styrdokument.add_parser(sub, lang)
+    konsekvens.add_parser(sub, lang)
     return parser
 
 
@@ -118,7 +108,8 @@ def _run_analyse(args: argparse.Namespace) -> int:
     from sdg_interactions.io import load_matrix
 
     if args.top < 0:
-        raise _UsageError(f"sdg-interactions analyse: --top must be 0 or more, not {args.top}")
+        raise _UsageError(text("cli.not_negative", args.lang, prog="sdg-interactions analyse", option="--top",
+                               value=args.top))
     da = load_matrix(args.matrix, combine=args.aggregate)
     table = analysis_table(da, lang=args.lang)
     if args.out:
@@ -127,7 +118,8 @@ def _run_analyse(args: argparse.Namespace) -> int:
     if args.top:  # ties at the edge are all shown
         shown = shown[shown["rank"] <= args.top]
     name = da.attrs.get(f"title_{args.lang}") or da.attrs.get("name") or args.matrix
-    print(text("cli.analyse.heading", args.lang, name=name, n=len(table)))
+    nodes = _node_word(table["node"], args.lang)
+    print(text("cli.analyse.heading", args.lang, name=name, n=len(table), nodes=nodes))
     columns = ["rank", "node", "label", "out_sum", "second_order", "systemic"]
     display = shown[columns].rename(columns={c: text(f"column.{c}", args.lang) for c in columns})
     with pd.option_context("display.max_colwidth", 48, "display.width", 200):
@@ -135,7 +127,7 @@ def _run_analyse(args: argparse.Namespace) -> int:
     if da.attrs.get("citation"):
         print(text("cli.source", args.lang, citation=da.attrs["citation"]))
     if args.out:
-        print(text("cli.analyse.written", args.lang, path=args.out, n=len(table)))
+        print(text("cli.analyse.written", args.lang, path=args.out, n=len(table), nodes=nodes))
     return EXIT_OK
 
 
@@ -189,7 +181,7 @@ def _run_scenario(args: argparse.Namespace) -> int:
     if ds.attrs.get("citation"):
         print(text("cli.source", lang, citation=ds.attrs["citation"]))
     if args.out:
-        print(text("scenario.cli.written", lang, path=args.out, n=len(table)))
+        print(text("scenario.cli.written", lang, path=args.out, n=len(table), nodes=_node_word(table["node"], lang)))
     return EXIT_OK
 
 
@@ -197,15 +189,15 @@ def _run_template(args: argparse.Namespace) -> int:
     from sdg_interactions.io import nodes_from, write_template
 
     if not str(args.out).lower().endswith(".xlsx"):
-        raise ValidationError(locate("the template is an Excel file", value=args.out, valid="a name ending in .xlsx"))
+        raise ValidationError(text("cli.template.not_xlsx", args.lang, path=args.out))
     ids = nodes_from(args.nodes)
     respondents = _respondents(args.respondents)
     if respondents in (0, []):
-        raise ValidationError(locate("a template needs at least one respondent", value=args.respondents,
-                                     valid="a number such as 3, or names such as Anna,Bo"))
+        raise ValidationError(text("cli.template.no_respondents", args.lang, value=args.respondents))
     write_template(ids, args.out, respondents=respondents, lang=args.lang)
     n = len(ids)
-    print(text("cli.template.written", args.lang, path=args.out, nodes=n, pairs=n * (n - 1)))
+    print(text("cli.template.written", args.lang, path=args.out, nodes=n, pairs=n * (n - 1),
+               what=_node_word(ids, args.lang)))
     return EXIT_OK
 
 
@@ -244,8 +236,7 @@ def _run_workshop_merge(args: argparse.Namespace) -> int:
     for problem in merged.problems:
         print(problem.words(lang), file=sys.stderr)
     if merged.dataset is None:
-        raise ValidationError(locate("no answers to merge yet", file=args.folder,
-                                     valid="journals in svar/ or answer files in uppladdat/"))
+        raise ValidationError(text("cli.workshop.no_answers", lang, path=args.folder))
     out = Path(args.out) if args.out else Path(args.folder) / REPORT_DIR / "svar.nc"
     write_matrix(merged.dataset, out)
     ds = merged.dataset
@@ -271,41 +262,26 @@ def _version() -> str:
     return __version__
 
 
-def _add_report_parser(subparsers) -> argparse.ArgumentParser:
-    """Add the ``report`` subcommand; it runs :func:`_run_report`."""
-    report = subparsers.add_parser("report", help=text("report.cli.help", "en"),
-                                   description=text("report.cli.help", "en"))
+def _add_report_parser(subparsers, lang: str = "sv") -> argparse.ArgumentParser:
+    """Add the ``report`` subcommand, its help in ``lang``; it runs :func:`_run_report`."""
+    t = functools.partial(text, lang=lang)
+    report = subparsers.add_parser("report", help=t("report.cli.help"), description=t("report.cli.help"))
     which = report.add_mutually_exclusive_group(required=True)
-    which.add_argument("--kommun", action="append", metavar="KOMMUN",
-                       help="a kommun by name or kommunkod (repeat for several)")
-    which.add_argument("--all", action="store_true", help="every one of the 290 kommuner")
-    report.add_argument("--matrix", default=DEFAULT_MATRIX,
-                        help=f"a bundled name or a path (.csv, .xlsx, .nc); default {DEFAULT_MATRIX}")
-    report.add_argument("--matrices-dir", metavar="DIR",
-                        help="a folder of the kommuners' own matrices, named <kommunkod>.csv|.xlsx|.nc; "
-                             "a kommun without one gets --matrix; the managers' report compares each kommun "
-                             "with the others there")
-    report.add_argument("--styrdokument", metavar="FILE",
-                        help="the kommun's table of decided goals (document, local_goal, sdg_target; .csv or "
-                             ".xlsx), or 'exempel'; the managers' report shows which levers and conflicts it covers")
-    report.add_argument("--priorities", nargs="+", default=[], metavar="ID",
-                        help="prioritised node ids (space or comma separated); default: the top levers")
-    report.add_argument("--audience", choices=AUDIENCES, default="politiker",
-                        help="politiker: two pages (default); forvaltning: full detail")
-    report.add_argument("--lang", choices=LANGUAGES, default="sv", help="language of the report (default sv)")
-    report.add_argument("--output-dir", default="reports", metavar="DIR", help="default ./reports")
-    report.add_argument("--jobs", type=int, default=1, metavar="N",
-                        help="reports run in parallel (default 1)")
-    report.add_argument("--format", default="html,pdf,docx", metavar="LIST",
-                        help="any of html, pdf, docx, comma-separated (default all three); the executed "
-                             "notebook is always written")
-    report.add_argument("--aggregate", choices=AGGREGATIONS, default="mean",
-                        help="how several respondents' answers are combined (default mean)")
-    report.add_argument("--top-k", type=int, default=5, metavar="K", help="levers shown (default 5)")
-    report.add_argument("--no-pseudonymise", action="store_true",
-                        help="show respondents' own names instead of Respondent 1, 2, …")
-    report.add_argument("--plain", action="store_true",
-                        help="a fresh kernel per report (plain papermill; slower, for checking)")
+    which.add_argument("--kommun", action="append", metavar="KOMMUN", help=t("cli.report.arg_kommun"))
+    which.add_argument("--all", action="store_true", help=t("cli.report.arg_all"))
+    report.add_argument("--matrix", default=DEFAULT_MATRIX, help=_matrix_help(lang, DEFAULT_MATRIX))
+    report.add_argument("--matrices-dir", metavar="DIR", help=t("cli.report.arg_matrices_dir"))
+    report.add_argument("--styrdokument", metavar="FILE", help=t("cli.report.arg_styrdokument"))
+    report.add_argument("--priorities", nargs="+", default=[], metavar="ID", help=t("cli.report.arg_priorities"))
+    report.add_argument("--audience", choices=AUDIENCES, default="politiker", help=t("cli.report.arg_audience"))
+    report.add_argument("--lang", choices=LANGUAGES, default=lang, help=t("cli.report.arg_lang"))
+    report.add_argument("--output-dir", default="reports", metavar="DIR", help=t("cli.report.arg_output_dir"))
+    report.add_argument("--jobs", type=int, default=1, metavar="N", help=t("cli.report.arg_jobs"))
+    report.add_argument("--format", default="html,pdf,docx", metavar="LIST", help=t("cli.report.arg_format"))
+    report.add_argument("--aggregate", choices=AGGREGATIONS, default="mean", help=t("cli.arg.aggregate"))
+    report.add_argument("--top-k", type=int, default=5, metavar="K", help=t("cli.report.arg_top_k"))
+    report.add_argument("--no-pseudonymise", action="store_true", help=t("cli.report.arg_no_pseudonymise"))
+    report.add_argument("--plain", action="store_true", help=t("cli.report.arg_plain"))
     report.set_defaults(run=_run_report)
     return report
 
@@ -321,12 +297,12 @@ def _run_report(args: argparse.Namespace) -> int:
     formats = [f.strip() for f in str(args.format).split(",") if f.strip()]
     bad = [f for f in formats if f not in FORMATS]
     if bad:
-        raise ValidationError(locate("unknown format", value=bad[0], valid="html, pdf, docx, comma-separated"))
+        raise ValidationError(text("cli.report.unknown_format", args.lang, value=bad[0]))
     if args.jobs < 1:
-        raise ValidationError(locate("--jobs must be at least 1", value=args.jobs))
+        raise ValidationError(text("cli.at_least_one", args.lang, prog="sdg-interactions report", option="--jobs",
+                                   value=args.jobs))
     if args.matrices_dir is not None and not Path(args.matrices_dir).is_dir():
-        raise ValidationError(locate("no such folder", value=args.matrices_dir,
-                                     valid="--matrices-dir DIR"))
+        raise ValidationError(text("cli.report.no_folder", args.lang, path=args.matrices_dir))
     queries = frameworks.kommuner()["kommunkod"].tolist() if args.all else args.kommun
     codes = list(dict.fromkeys(str(frameworks.find_kommun(q)["kommunkod"]) for q in queries))
     priorities = [p for item in args.priorities for p in re.split(r"[,\s]+", item) if p]
@@ -344,7 +320,7 @@ def _run_report(args: argparse.Namespace) -> int:
     # warming kernels pays from the second report on
     result = run_batch(reports, output_dir=args.output_dir, formats=formats, jobs=args.jobs,
                        fast=not args.plain and len(reports) > 1, progress=True)
-    print(text("report.cli.done", args.lang, n=len(result.written), path=Path(args.output_dir).resolve()))
+    _print_written(result.written, Path(args.output_dir).resolve(), args.lang)
     if result.failed:
         print(text("report.cli.failed", args.lang, n=len(result.failed), total=len(codes)), file=sys.stderr)
         names = frameworks.kommuner().set_index("kommunkod")["kommun"]
@@ -354,16 +330,34 @@ def _run_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_written(written: dict[str, dict[str, Path]], folder: Path, lang: str) -> None:
+    """Say how many reports were written where, and list each kommun's files (relative to ``folder``)."""
+    key = "cli.report.done_one" if len(written) == 1 else "cli.report.done"
+    print(text(key, lang, n=len(written), path=folder))
+    names = frameworks.kommuner().set_index("kommunkod")["kommun"]
+    for code, paths in written.items():
+        files = []
+        for path in paths.values():
+            try:
+                files.append(str(Path(path).resolve().relative_to(folder)))
+            except ValueError:
+                files.append(str(path))
+        print(text("cli.report.files", lang, kommun=f"{code} {names.get(code, '')}".strip(), files=", ".join(files)))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (0 ok, 1 some items failed, 2 bad input or usage)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    lang = _lang_from_argv(argv)  # before the parser: --help and usage errors come out in this language
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(lang).parse_args(argv)
         return args.run(args)
     except SdgInteractionsError as error:
-        print(f"error: {error}".replace("\n", " "), file=sys.stderr)
+        print(text("cli.error", lang, message=str(error).replace("\n", " ")), file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as error:
-        print(f"error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
+        message = f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")
+        print(text("cli.error", lang, message=message), file=sys.stderr)
         return EXIT_BAD_INPUT
     except SystemExit as exit_:  # --help and --version
         return int(exit_.code or 0)

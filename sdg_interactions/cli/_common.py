@@ -1,27 +1,142 @@
-"""What every subcommand of the command line shares: exit codes, the parser class, writing a table."""
+"""What every subcommand of the command line shares: exit codes, the parser class, the language of
+``--help`` and of argparse's errors, writing a table.
+
+The language is read from the argument list before the parser is built (:func:`lang_from_argv`), so
+``sdg-interactions analyse --help --lang en`` and a usage error come out in the language asked for;
+the default is Swedish. argparse's own words ("usage:", "options", its error messages) are replaced by
+the catalogue's (``cli.argparse.*``).
+"""
 
 from __future__ import annotations
 
 import argparse
+import functools
+import re
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
 from sdg_interactions.errors import SdgInteractionsError
+from sdg_interactions.texts import LANGUAGES, text
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_SOME_FAILED", "Parser", "UsageError", "matrix_title", "write_table"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_SOME_FAILED", "MATRIX_FORMATS", "Parser", "UsageError",
+           "lang_from_argv", "matrix_help", "matrix_title", "node_word", "translate_argparse", "write_table"]
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+#: The file formats a matrix is read from, as the help texts name them.
+MATRIX_FORMATS = ".csv, .xlsx, .nc, .graphml"
+
+
+def lang_from_argv(argv: Sequence[str]) -> str:
+    """The language ``argv`` asks for with ``--lang X`` or ``--lang=X``; ``"sv"`` if none (or no valid one).
+
+    Examples
+    --------
+    >>> lang_from_argv(["analyse", "--lang", "en", "--help"]), lang_from_argv(["analyse", "--lang=de"])
+    ('en', 'sv')
+    """
+    items = list(argv)
+    for i, item in enumerate(items):
+        if item == "--":
+            break
+        if item == "--lang" and i + 1 < len(items):
+            value = items[i + 1]
+        elif item.startswith("--lang="):
+            value = item.partition("=")[2]
+        else:
+            continue
+        if value in LANGUAGES:
+            return value
+    return "sv"
 
 
 class UsageError(SdgInteractionsError):
     """A command line that argparse rejected."""
 
 
+# argparse's English error messages (Python 3.11-3.13) -> the catalogue key of their translation
+_ARGPARSE_ERRORS = [
+    (r"argument (?P<arg>\S+): invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)", "invalid_choice"),
+    (r"invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)", "invalid_choice_bare"),
+    (r"argument (?P<arg>\S+): invalid (?P<type>\w+) value: (?P<value>.+)", "invalid_value"),
+    (r"argument (?P<arg>\S+): expected one argument", "expected_one"),
+    (r"argument (?P<arg>\S+): expected at least one argument", "expected_some"),
+    (r"argument (?P<arg>\S+): not allowed with argument (?P<other>\S+)", "not_allowed_with"),
+    (r"the following arguments are required: (?P<args>.+)", "required"),
+    (r"one of the arguments (?P<args>.+) is required", "one_required"),
+    (r"unrecognized arguments: (?P<args>.+)", "unrecognized"),
+    (r"ambiguous option: (?P<option>\S+) could match (?P<matches>.+)", "ambiguous"),
+]
+
+
+def translate_argparse(message: str, lang: str) -> str:
+    """argparse's error ``message`` in ``lang``; a message it does not know stays as it is.
+
+    Examples
+    --------
+    >>> translate_argparse("the following arguments are required: --out", "sv")
+    'följande argument saknas: --out'
+    """
+    for pattern, key in _ARGPARSE_ERRORS:
+        match = re.fullmatch(pattern, message.strip(), flags=re.DOTALL)
+        if match:
+            return text(f"cli.argparse.{key}", lang, **match.groupdict())
+    return message
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout with "usage:" in the parser's language."""
+
+    def __init__(self, prog: str, *, lang: str = "sv", **kwargs) -> None:
+        super().__init__(prog, **kwargs)
+        self._lang = lang
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, text("cli.argparse.usage", self._lang) if prefix is None else prefix)
+
+
 class Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one clear line (exit 2), not a usage dump."""
+    """An argument parser in ``lang`` (its help, its section titles, its errors) whose errors are one
+    clear line (exit 2), not a usage dump; its sub-commands' parsers are made in the same language."""
+
+    def __init__(self, *args, lang: str = "sv", add_help: bool = True, **kwargs) -> None:
+        self.lang = lang
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = text("cli.argparse.positionals", lang)
+        self._optionals.title = text("cli.argparse.options", lang)
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                              help=text("cli.argparse.help", lang))
+
+    def add_subparsers(self, **kwargs):
+        kwargs.setdefault("parser_class", functools.partial(Parser, lang=self.lang))
+        return super().add_subparsers(**kwargs)
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        return _Formatter(prog=self.prog, lang=self.lang)
 
     def error(self, message: str):
-        raise UsageError(f"{self.prog}: {message} (see --help)")
+        raise UsageError(text("cli.argparse.error", self.lang, prog=self.prog,
+                              message=translate_argparse(message, self.lang)))
+
+
+def matrix_help(lang: str, default: str | None) -> str:
+    """The help of a matrix argument: a bundled name or a file of any format read, and the default."""
+    if default is None:
+        return text("cli.arg.matrix_nodefault", lang, formats=MATRIX_FORMATS)
+    return text("cli.arg.matrix", lang, formats=MATRIX_FORMATS, default=default)
+
+
+def node_word(ids: Iterable[str], lang: str) -> str:
+    """What to call a matrix's nodes: "delmål" (targets) when all are SDG targets, else the neutral "mål"."""
+    from sdg_interactions.frameworks import framework_of
+
+    try:
+        targets = all(framework_of(str(node)) == "sdg_target" for node in ids)
+    except SdgInteractionsError:
+        targets = False
+    return text("cli.nodes.targets" if targets else "cli.nodes.any", lang)
 
 
 def write_table(table: pd.DataFrame, path: str, *, sheet: str, lang: str) -> None:

@@ -11,67 +11,54 @@
 from __future__ import annotations
 
 import argparse
+import functools
 from pathlib import Path
 
 import pandas as pd
 
-from sdg_interactions.cli._common import EXIT_OK, UsageError, matrix_title, write_table
-from sdg_interactions.errors import ValidationError, locate
+from sdg_interactions.cli._common import EXIT_OK, UsageError, matrix_help, matrix_title, write_table
+from sdg_interactions.errors import ValidationError
 from sdg_interactions.frameworks import DEFAULT_MATRIX
 from sdg_interactions.matrix import AGGREGATIONS
 from sdg_interactions.texts import LANGUAGES, text
 
 __all__ = ["add_parsers", "run_compare", "run_portfolio", "run_robustness"]
 
-_MATRIX_HELP = f"a bundled name or a path (.csv, .xlsx, .nc, .graphml); default {DEFAULT_MATRIX}"
-
-
-def add_parsers(sub) -> None:
-    """Add ``portfolio``, ``robustness`` and ``compare`` to the subparsers ``sub``."""
-    portfolio = sub.add_parser("portfolio", help=text("decision.portfolio.help", "en"),
-                               description=text("decision.portfolio.help", "en"))
-    portfolio.add_argument("matrix", nargs="?", default=DEFAULT_MATRIX, help=_MATRIX_HELP)
-    portfolio.add_argument("--k", type=int, default=5, metavar="K", help="how many priorities (default 5)")
+def add_parsers(sub, lang: str = "sv") -> None:
+    """Add ``portfolio``, ``robustness`` and ``compare`` to the subparsers ``sub``, their help in ``lang``."""
+    t = functools.partial(text, lang=lang)
+    portfolio = sub.add_parser("portfolio", help=t("decision.portfolio.help"), description=t("decision.portfolio.help"))
+    portfolio.add_argument("matrix", nargs="?", default=DEFAULT_MATRIX, help=matrix_help(lang, DEFAULT_MATRIX))
+    portfolio.add_argument("--k", type=int, default=5, metavar="K", help=t("decision.portfolio.arg_k"))
     one_per = portfolio.add_mutually_exclusive_group()
     one_per.add_argument("--per-cluster", action="store_const", const="cluster", dest="one_per",
-                         help="at most one priority per cluster of strong mutual support")
+                         help=t("decision.portfolio.arg_per_cluster"))
     one_per.add_argument("--per-layer", action="store_const", const="layer", dest="one_per",
-                         help="at most one priority per wedding-cake layer (biosphere, society, economy)")
-    portfolio.add_argument("--exclude", default="", metavar="ID,ID",
-                           help="nodes the kommun cannot influence: never chosen, still counted as reached")
-    portfolio.add_argument("--aggregate", default="mean", choices=AGGREGATIONS,
-                           help="how several respondents' answers are combined (default mean)")
-    portfolio.add_argument("--lang", choices=LANGUAGES, default="sv", help="language of labels (default sv)")
-    portfolio.add_argument("--out", metavar="FILE.csv", help="one row per chosen node (.csv, or .xlsx)")
+                         help=t("decision.portfolio.arg_per_layer"))
+    portfolio.add_argument("--exclude", default="", metavar="ID,ID", help=t("decision.portfolio.arg_exclude"))
+    portfolio.add_argument("--aggregate", default="mean", choices=AGGREGATIONS, help=t("cli.arg.aggregate"))
+    portfolio.add_argument("--lang", choices=LANGUAGES, default=lang, help=t("cli.arg.lang"))
+    portfolio.add_argument("--out", metavar="FILE.csv", help=t("decision.portfolio.arg_out"))
     portfolio.set_defaults(run=run_portfolio)
 
-    robustness = sub.add_parser("robustness", help=text("decision.robustness.help", "en"),
-                                description=text("decision.robustness.help", "en"))
-    robustness.add_argument("files", nargs="+", metavar="FILE",
-                            help="the respondents' files, or one file with several respondents")
-    robustness.add_argument("--samples", type=int, default=1000, metavar="N",
-                            help="bootstrap samples (default 1000)")
-    robustness.add_argument("--top-k", type=int, default=None, metavar="K",
-                            help="p_top_k is the share of samples with rank <= K (default 5, or every node "
-                                 "of a smaller matrix)")
-    robustness.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    robustness = sub.add_parser("robustness", help=t("decision.robustness.help"),
+                                description=t("decision.robustness.help"))
+    robustness.add_argument("files", nargs="+", metavar="FILE", help=t("decision.robustness.arg_files"))
+    robustness.add_argument("--samples", type=int, default=1000, metavar="N", help=t("decision.robustness.arg_samples"))
+    robustness.add_argument("--top-k", type=int, default=None, metavar="K", help=t("decision.robustness.arg_top_k"))
+    robustness.add_argument("--seed", type=int, default=0, metavar="S", help=t("decision.robustness.arg_seed"))
     robustness.add_argument("--aggregate", default="mean", choices=AGGREGATIONS,
-                            help="how the answers are combined (default mean)")
-    robustness.add_argument("--lang", choices=LANGUAGES, default="sv", help="language of labels (default sv)")
-    robustness.add_argument("--out", metavar="FILE.csv", help="one row per node: node, label, rank, rank_lo, "
-                            "rank_hi, p_top_k (.csv, or .xlsx)")
-    robustness.add_argument("--discuss", metavar="FILE.csv",
-                            help="write the 'discuss again' list of contested cells (.csv, or .xlsx)")
+                            help=t("decision.robustness.arg_aggregate"))
+    robustness.add_argument("--lang", choices=LANGUAGES, default=lang, help=t("cli.arg.lang"))
+    robustness.add_argument("--out", metavar="FILE.csv", help=t("decision.robustness.arg_out"))
+    robustness.add_argument("--discuss", metavar="FILE.csv", help=t("decision.robustness.arg_discuss"))
     robustness.set_defaults(run=run_robustness)
 
-    compare = sub.add_parser("compare", help=text("decision.compare.help", "en"),
-                             description=text("decision.compare.help", "en"))
-    compare.add_argument("paths", nargs="+", metavar="DIR_OR_FILE",
-                         help="a folder of kommuner's matrices, or two or more matrix files")
-    compare.add_argument("--top", type=int, default=5, metavar="N",
-                         help="each kommun's N most departing cells (default 5)")
-    compare.add_argument("--lang", choices=LANGUAGES, default="sv", help="language of labels (default sv)")
-    compare.add_argument("--out", metavar="FILE.csv", help="one row per kommun (.csv, or .xlsx)")
+    compare = sub.add_parser("compare", help=t("decision.compare.help"), description=t("decision.compare.help"))
+    compare.add_argument("paths", nargs="+", metavar="DIR_OR_FILE", help=t("decision.compare.arg_paths"))
+    compare.add_argument("--top", type=int, default=5, metavar="N", help=t("decision.compare.arg_top"))
+    compare.add_argument("--lang", choices=LANGUAGES, default=lang, help=t("cli.arg.lang"))
+    compare.add_argument("--out", metavar="FILE.csv", help=t("decision.compare.arg_out"))
     compare.set_defaults(run=run_compare)
 
 
@@ -108,7 +95,7 @@ def run_portfolio(args: argparse.Namespace) -> int:
 
     lang = args.lang
     if args.k < 1:
-        raise UsageError(f"sdg-interactions portfolio: --k must be 1 or more, not {args.k}")
+        raise UsageError(text("cli.at_least_one", lang, prog="sdg-interactions portfolio", option="--k", value=args.k))
     da = load_matrix(args.matrix, combine=args.aggregate)
     result = portfolio(da, args.k, exclude=_ids(args.exclude), one_per=args.one_per)
     systemic = to_table(sdg_synergies(da), lang=lang, columns=("systemic", "rank"))
@@ -157,8 +144,7 @@ def run_robustness(args: argparse.Namespace) -> int:
 
     lang = args.lang
     if args.samples < 1:
-        raise ValidationError(locate("the number of bootstrap samples must be at least 1", column="--samples",
-                                     value=args.samples, valid="a whole number >= 1, e.g. 1000"))
+        raise ValidationError(text("decision.robustness.bad_samples", lang, value=args.samples))
     ds = _respondents(args.files)
     if args.top_k is None:
         args.top_k = min(5, ds.sizes["source"])
@@ -203,7 +189,8 @@ def run_compare(args: argparse.Namespace) -> int:
 
     lang = args.lang
     if args.top < 0:
-        raise UsageError(f"sdg-interactions compare: --top must be 0 or more, not {args.top}")
+        raise UsageError(text("cli.not_negative", lang, prog="sdg-interactions compare", option="--top",
+                              value=args.top))
     paths = args.paths[0] if len(args.paths) == 1 else args.paths
     stack = load_collection(paths, dim="kommun")
     comparison = compare_matrices(stack)

@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 
-from sdg_interactions.cli._common import Parser
 from sdg_interactions.errors import ValidationError, locate
 from sdg_interactions.frameworks.kolada import DEFAULT_BASE_URL, fetch
 from sdg_interactions.frameworks.kolada_cache import KoladaCache
-from sdg_interactions.texts import text
+from sdg_interactions.texts import LANGUAGES, text
 
 __all__ = ["add_kolada_parser", "run_kolada_fetch"]
 
@@ -28,19 +28,21 @@ def _years(value: str | None) -> list[int] | None:
     return years
 
 
-def add_kolada_parser(subparsers) -> argparse.ArgumentParser:
-    """Add ``kolada fetch`` to the ``sdg-interactions`` sub-commands; returns the ``kolada`` parser."""
-    kolada = subparsers.add_parser("kolada", help=text("kolada.fetch.help", "en"))
-    steps = kolada.add_subparsers(dest="step", required=True, parser_class=Parser)
-    step = steps.add_parser("fetch", help=text("kolada.fetch.help", "en"), description=text("kolada.fetch.help", "en"))
-    step.add_argument("--kommun", required=True, help="the kommun, by name or kommunkod")
-    step.add_argument("--kpi", action="append", metavar="ID[,ID]",
-                      help="KPI ids (repeat or separate by commas); default: every KPI of the target table")
-    step.add_argument("--years", metavar="YEARS", help="e.g. 2015-2024 or 2019,2021 (default: every year)")
-    step.add_argument("--cache", metavar="DIR", help="the cache folder (default $SDG_INTERACTIONS_CACHE or "
-                      "~/.cache/sdg_interactions/kolada)")
-    step.add_argument("--base-url", default=DEFAULT_BASE_URL, help=f"the Kolada API (default {DEFAULT_BASE_URL})")
-    step.add_argument("--lang", choices=("sv", "en"), default="sv", help="language of the messages (default sv)")
+def add_kolada_parser(subparsers, lang: str = "sv") -> argparse.ArgumentParser:
+    """Add ``kolada fetch`` to the ``sdg-interactions`` sub-commands, help in ``lang``; returns the ``kolada``
+    parser."""
+    t = functools.partial(text, lang=lang)
+    kolada = subparsers.add_parser("kolada", help=t("kolada.fetch.group_help"),
+                                   description=t("kolada.fetch.group_help"))
+    kolada.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=t("kolada.fetch.arg_lang"))
+    steps = kolada.add_subparsers(dest="step", required=True)
+    step = steps.add_parser("fetch", help=t("kolada.fetch.help"), description=t("kolada.fetch.help"))
+    step.add_argument("--kommun", required=True, help=t("cli.arg.kommun"))
+    step.add_argument("--kpi", action="append", metavar="ID[,ID]", help=t("kolada.fetch.arg_kpi"))
+    step.add_argument("--years", metavar="YEARS", help=t("kolada.fetch.arg_years"))
+    step.add_argument("--cache", metavar="DIR", help=t("kolada.fetch.arg_cache"))
+    step.add_argument("--base-url", default=DEFAULT_BASE_URL, help=t("kolada.fetch.arg_base_url", url=DEFAULT_BASE_URL))
+    step.add_argument("--lang", choices=LANGUAGES, default=lang, help=t("kolada.fetch.arg_lang"))
     step.set_defaults(run=run_kolada_fetch)
     return kolada
 

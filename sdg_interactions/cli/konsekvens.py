@@ -10,36 +10,31 @@ or with ``--kommun K --matrices-dir DIR`` the kommun's own matrix there (else th
 from __future__ import annotations
 
 import argparse
+import functools
 
-from sdg_interactions.cli._common import EXIT_OK, UsageError
-from sdg_interactions.errors import ValidationError, locate
+from sdg_interactions.cli._common import EXIT_OK, UsageError, matrix_help
+from sdg_interactions.errors import ValidationError
 from sdg_interactions.frameworks import DEFAULT_MATRIX
 from sdg_interactions.texts import LANGUAGES, text
 
 __all__ = ["add_parser", "run_konsekvens"]
 
-_HELP = ("Write a one-page konsekvensanalys (impact assessment for a tjänsteskrivelse) of a decision that "
-         "advances the given targets.")
+_PROG = "sdg-interactions konsekvens"
 
 
-def add_parser(sub) -> argparse.ArgumentParser:
-    """Add ``konsekvens`` to the subparsers ``sub``; it runs :func:`run_konsekvens`."""
-    parser = sub.add_parser("konsekvens", help=_HELP, description=_HELP)
-    parser.add_argument("--targets", required=True, metavar="ID,ID",
-                        help="the node ids the decision advances directly, comma-separated, e.g. 7.2,11.2")
-    parser.add_argument("--efforts", metavar="E,E", help="one effort > 0 per target (default 1 each)")
-    parser.add_argument("--title", default="", help="the decision's title, e.g. \"Laddinfrastruktur i kommunens "
-                        "fastigheter\"; it names the files too")
-    parser.add_argument("--matrix", default=None,
-                        help=f"a bundled name or a path (.csv, .xlsx, .nc); default {DEFAULT_MATRIX}")
-    parser.add_argument("--kommun", metavar="KOMMUN", help="the kommun (name or kommunkod) whose note it is")
-    parser.add_argument("--matrices-dir", metavar="DIR",
-                        help="a folder of kommuner's own matrices named <kommunkod>.csv|.xlsx|.nc (with --kommun); "
-                             "a kommun without one gets the national example")
-    parser.add_argument("--lang", choices=LANGUAGES, default="sv", help="language of the note (default sv)")
-    parser.add_argument("--format", default="docx,html,md", metavar="LIST",
-                        help="any of docx, html, md, pdf, comma-separated (default docx,html,md)")
-    parser.add_argument("--output-dir", default=".", metavar="DIR", help="where to write (default: here)")
+def add_parser(sub, lang: str = "sv") -> argparse.ArgumentParser:
+    """Add ``konsekvens`` to the subparsers ``sub``, its help in ``lang``; it runs :func:`run_konsekvens`."""
+    t = functools.partial(text, lang=lang)
+    parser = sub.add_parser("konsekvens", help=t("konsekvens.cli.help"), description=t("konsekvens.cli.help"))
+    parser.add_argument("--targets", required=True, metavar="ID,ID", help=t("konsekvens.cli.arg_targets"))
+    parser.add_argument("--efforts", metavar="E,E", help=t("konsekvens.cli.arg_efforts"))
+    parser.add_argument("--title", default="", help=t("konsekvens.cli.arg_title"))
+    parser.add_argument("--matrix", default=None, help=matrix_help(lang, DEFAULT_MATRIX))
+    parser.add_argument("--kommun", metavar="KOMMUN", help=t("konsekvens.cli.arg_kommun"))
+    parser.add_argument("--matrices-dir", metavar="DIR", help=t("konsekvens.cli.arg_matrices_dir"))
+    parser.add_argument("--lang", choices=LANGUAGES, default=lang, help=t("konsekvens.cli.arg_lang"))
+    parser.add_argument("--format", default="docx,html,md", metavar="LIST", help=t("konsekvens.cli.arg_format"))
+    parser.add_argument("--output-dir", default=".", metavar="DIR", help=t("konsekvens.cli.arg_output_dir"))
     parser.set_defaults(run=run_konsekvens)
     return parser
 
@@ -66,16 +61,14 @@ def run_konsekvens(args: argparse.Namespace) -> int:
     from sdg_interactions.report.parameters import find_matrix
 
     if args.matrices_dir and args.matrix:
-        raise UsageError("sdg-interactions konsekvens: give --matrix or --kommun with --matrices-dir, not both")
+        raise UsageError(text("konsekvens.cli.matrix_and_dir", args.lang, prog=_PROG))
     if args.matrices_dir and not args.kommun:
-        raise UsageError("sdg-interactions konsekvens: --matrices-dir needs --kommun (whose matrix to take)")
+        raise UsageError(text("konsekvens.cli.dir_needs_kommun", args.lang, prog=_PROG))
     if args.matrices_dir and not Path(args.matrices_dir).is_dir():
-        raise ValidationError(locate("no such folder", column="--matrices-dir", value=args.matrices_dir,
-                                     valid="an existing folder of kommuner's matrices"))
+        raise ValidationError(text("konsekvens.cli.no_folder", args.lang, path=args.matrices_dir))
     targets = [t.strip() for t in str(args.targets).split(",") if t.strip()]
     if not targets:
-        raise ValidationError(locate("a konsekvensanalys needs at least one target", column="--targets",
-                                     value=args.targets, valid="the node ids the decision advances, e.g. 7.2,11.2"))
+        raise ValidationError(text("konsekvens.cli.no_targets", args.lang, value=args.targets))
     matrix = args.matrix or DEFAULT_MATRIX
     if args.kommun:
         code = str(frameworks.find_kommun(args.kommun)["kommunkod"])

@@ -10,10 +10,11 @@ coverage (:func:`~sdg_interactions.analysis.styrdokument.coverage`).
 from __future__ import annotations
 
 import argparse
+import functools
 
 import pandas as pd
 
-from sdg_interactions.cli._common import EXIT_OK, UsageError, matrix_title
+from sdg_interactions.cli._common import EXIT_OK, UsageError, matrix_help, matrix_title
 from sdg_interactions.frameworks import DEFAULT_MATRIX
 from sdg_interactions.matrix import AGGREGATIONS
 from sdg_interactions.texts import LANGUAGES, text
@@ -23,25 +24,18 @@ __all__ = ["add_parser", "coverage_tables", "run_styrdokument"]
 _PROG = "sdg-interactions styrdokument"
 
 
-def add_parser(sub) -> argparse.ArgumentParser:
-    """Add ``styrdokument`` to the subparsers ``sub``; it runs :func:`run_styrdokument`."""
-    parser = sub.add_parser("styrdokument", help=text("styrdokument.cli.help", "en"),
-                            description=text("styrdokument.cli.help", "en"))
-    parser.add_argument("file", nargs="?", metavar="FILE",
-                        help="the styrdokument table (.csv or .xlsx; columns dokument, lokalt_mål, delmål or "
-                             "document, local_goal, sdg_target), or 'exempel' for the bundled invented example")
-    parser.add_argument("--matrix", default=DEFAULT_MATRIX, metavar="M",
-                        help=f"a bundled name or a path (.csv, .xlsx, .nc); default {DEFAULT_MATRIX}")
-    parser.add_argument("--top-k", type=int, default=5, metavar="K",
-                        help="check the K strongest levers by systemic rank, ties at the edge included (default 5)")
-    parser.add_argument("--aggregate", default="mean", choices=AGGREGATIONS,
-                        help="how several respondents' answers are combined (default mean)")
-    parser.add_argument("--lang", choices=LANGUAGES, default="sv", help="language of labels (default sv)")
-    parser.add_argument("--out", metavar="FILE.csv",
-                        help="write one row per node (covered, documents, lever) to .csv; .xlsx adds the conflicts")
-    parser.add_argument("--template", metavar="FILE",
-                        help="write an empty table to fill in (.csv or .xlsx) with example rows, instead of analysing")
-    parser.add_argument("--no-example", action="store_true", help="with --template: leave out the example rows")
+def add_parser(sub, lang: str = "sv") -> argparse.ArgumentParser:
+    """Add ``styrdokument`` to the subparsers ``sub``, its help in ``lang``; it runs :func:`run_styrdokument`."""
+    t = functools.partial(text, lang=lang)
+    parser = sub.add_parser("styrdokument", help=t("styrdokument.cli.help"), description=t("styrdokument.cli.help"))
+    parser.add_argument("file", nargs="?", metavar="FILE", help=t("styrdokument.cli.arg_file"))
+    parser.add_argument("--matrix", default=DEFAULT_MATRIX, metavar="M", help=matrix_help(lang, DEFAULT_MATRIX))
+    parser.add_argument("--top-k", type=int, default=5, metavar="K", help=t("styrdokument.cli.arg_top_k"))
+    parser.add_argument("--aggregate", default="mean", choices=AGGREGATIONS, help=t("cli.arg.aggregate"))
+    parser.add_argument("--lang", choices=LANGUAGES, default=lang, help=t("cli.arg.lang"))
+    parser.add_argument("--out", metavar="FILE.csv", help=t("styrdokument.cli.arg_out"))
+    parser.add_argument("--template", metavar="FILE", help=t("styrdokument.cli.arg_template"))
+    parser.add_argument("--no-example", action="store_true", help=t("styrdokument.cli.arg_no_example"))
     parser.set_defaults(run=run_styrdokument)
     return parser
 
@@ -68,8 +62,7 @@ def _template(args: argparse.Namespace) -> int:
     from sdg_interactions.io.styrdokument import example_rows, write_styrdokument_template
 
     if args.file:
-        raise UsageError(f"{_PROG}: give FILE to analyse or --template FILE to write a template, not both "
-                         "(see --help)")
+        raise UsageError(text("styrdokument.cli.both", args.lang, prog=_PROG))
     write_styrdokument_template(args.template, lang=args.lang, example=not args.no_example)
     n = 0 if args.no_example else len(example_rows(args.lang))
     print(text("styrdokument.cli.template_written", args.lang, path=args.template, n=n))
@@ -84,10 +77,9 @@ def run_styrdokument(args: argparse.Namespace) -> int:
     if args.template:
         return _template(args)
     if not args.file:
-        raise UsageError(f"{_PROG}: give FILE (a .csv or .xlsx styrdokument table, or 'exempel') or "
-                         "--template FILE (see --help)")
+        raise UsageError(text("styrdokument.cli.neither", args.lang, prog=_PROG))
     if args.top_k < 1:
-        raise UsageError(f"{_PROG}: --top-k must be 1 or more, not {args.top_k}")
+        raise UsageError(text("cli.at_least_one", args.lang, prog=_PROG, option="--top-k", value=args.top_k))
     lang = args.lang
     ds = load_dataset(args.matrix)
     result = coverage(ds, args.file, top_k=args.top_k, aggregate=args.aggregate)

@@ -24,14 +24,27 @@ def _fold(name: str) -> str:
     return " ".join(plain.replace("-", " ").split())
 
 
+def _stems(folded: str) -> set[str]:
+    """The kommun names a folded official form may stand for: 'malmo stad' -> {'malmo'}, 'goteborgs stad'
+    -> {'goteborgs', 'goteborg'}, 'region gotland' -> {'gotland'}; empty for a query of no such form."""
+    stem = folded.removeprefix("region ") if folded.startswith("region ") else None
+    for suffix in (" kommun", " stad"):
+        if folded.endswith(suffix):
+            stem = folded.removesuffix(suffix)
+    if not stem:
+        return set()
+    return {stem, stem.removesuffix("s")}
+
+
 def find_kommun(query: str | int) -> pd.Series:
     """Find one kommun by code or name.
 
     Tried in this order, the first step with a match wins: the kommunkod (``"0643"``, ``643`` or
     ``"643"``); the name or full name, ignoring case (``"habo"`` is Habo, ``"HÅBO"`` Håbo,
-    ``"Falköpings kommun"``); the name with case, diacritics, hyphens and spacing folded
-    (``"upplands vasby"``); the start of a folded name, at least three letters (``"Malung"``). The
-    query is only compared with the table, never evaluated.
+    ``"Falköpings kommun"``, ``"Falu kommun"``); the name with case, diacritics, hyphens and spacing
+    folded (``"upplands vasby"``); the name the kommun uses for itself, "… stad" or "Region …"
+    (``"Malmö stad"``, ``"Göteborgs stad"``, ``"Region Gotland"``); the start of a folded name, at
+    least three letters (``"Malung"``). The query is only compared with the table, never evaluated.
 
     Returns one row of :func:`kommuner` (a Series named by the kommunkod). Raises
     :class:`~sdg_interactions.errors.UnknownKommunError` if no kommun matches, or several do; the
@@ -43,6 +56,8 @@ def find_kommun(query: str | int) -> pd.Series:
     ['0643', 'Habo']
     >>> find_kommun(643)["kommun"], find_kommun("håbo")["kommunkod"]
     ('Habo', '0305')
+    >>> find_kommun("Malmö stad")["kommun"], find_kommun("Region Gotland")["kommun_fullname"]
+    ('Malmö', 'Gotlands kommun')
     >>> find_kommun("Upplands")
     Traceback (most recent call last):
     ...
@@ -78,6 +93,7 @@ def find_kommun(query: str | int) -> pd.Series:
         steps = [
             (names.str.casefold() == lower) | (fullnames.str.casefold() == lower),
             (folded_names == folded) | (fullnames.map(_fold) == folded),
+            folded_names.isin(_stems(folded)),
             folded_names.str.startswith(folded) if len(folded) >= 3 else np.zeros(len(table), bool),
         ]
         for mask in steps:

@@ -29,7 +29,7 @@ from sdg_interactions.errors import ValidationError, locate
 from sdg_interactions.report.document import BulletList, Document, Heading, Paragraph, Stamp, Strong, Table
 from sdg_interactions.report.konsekvens import GoalGroup, KonsekvensNote, Node, Risk
 from sdg_interactions.report.sections import format_number, join_words
-from sdg_interactions.texts import text
+from sdg_interactions.texts import genitive, text
 
 __all__ = ["LONG_LIST", "NOTE_FORMATS", "note_document", "passive", "slug_of", "verb", "write_note"]
 
@@ -231,7 +231,7 @@ def _levers(note: KonsekvensNote) -> list:
 def _basis(note: KonsekvensNote) -> list:
     lang, b = note.lang, note.basis
     title = b.title
-    kommun = text(f"{K}.basis.genitive", lang, kommun=b.kommun) if b.kommun else ""
+    kommun = genitive(b.kommun, lang) if b.kommun else ""  # "Umeå kommuns", "Borås stads" … never "Boråss"
     if b.national_example:
         words = [text(f"{K}.basis.national" if kommun else f"{K}.basis.national_plain", lang, title=title,
                       kommun=kommun)]
