@@ -293,9 +293,15 @@ def test_network_draws_the_strong_links_by_sign(sweden):
     assert {e["sign"] for e in edges} == {"promotes", "restricts"}
     assert view["encoding"]["color"]["scale"]["domain"] == ["promotes", "restricts"]
     nodes_view, nodes = first_view(spec, "circle")
-    assert nodes_view["encoding"]["size"]["field"] == "systemic"
-    assert nodes_view["encoding"]["color"]["field"] == "in_sum"
-    assert nodes_view["encoding"]["color"]["scale"]["domainMid"] == 0
+    # size: the positive part of the systemic score, a legend of positive values only
+    assert nodes_view["encoding"]["size"]["field"] == "size"
+    assert all(v > 0 for v in nodes_view["encoding"]["size"]["legend"]["values"])
+    assert all(n["size"] == max(n["systemic"], 0) for n in nodes)
+    # colour: the cluster, never the −3…+3 score scale
+    assert nodes_view["encoding"]["color"]["field"] == "cluster"
+    assert "domainMid" not in nodes_view["encoding"]["color"]["scale"]
+    labels_view, _ = first_view(spec, "text")
+    assert labels_view["mark"]["align"] == "left" and labels_view["mark"]["dx"] > 0  # beside the node
     assert len(nodes) == 34
     assert [n["systemic"] for n in nodes] == sdg_synergies(sweden)["systemic"].to_numpy().tolist()
 
@@ -445,3 +451,45 @@ def test_show_offline_renders_charts_as_svg_with_no_script():
         assert svg.lstrip().startswith("<svg") and "<script" not in svg and "cdn" not in svg.lower()
     finally:
         alt.renderers.enable(before)
+
+
+def test_quadrant_labels_do_not_overlap_and_the_corner_names_stay_inside(sweden):
+    from sdg_interactions.analysis import influence_dependence
+
+    spec = plots.quadrants(influence_dependence(sweden), lang="sv").to_dict()
+    _, points = first_view(spec, "circle")
+    boxes = {}
+    for p in points:  # the label boxes in pixels, as the chart places them (~5.5 px a character, 10 px tall)
+        x_unit = spec["layer"][0]["encoding"]["x"]["scale"]["domain"][1] / 480
+        y_unit = spec["layer"][0]["encoding"]["y"]["scale"]["domain"][1] / 400
+        w = 5.5 * len(p["node"])
+        left = p["lx"] / x_unit - {"left": 0, "center": w / 2, "right": w}[p["lalign"]]
+        boxes[p["node"]] = (left, p["ly"] / y_unit - 5, left + w, p["ly"] / y_unit + 5)
+    for a, b in (("17.11", "16.4"), ("10.7", "11.1")):
+        ba, bb = boxes[a], boxes[b]
+        assert not (ba[0] < bb[2] and bb[0] < ba[2] and ba[1] < bb[3] and bb[1] < ba[3]), (a, b)
+    corners = [(v, d) for v, d in views(spec) if isinstance(v["mark"], dict) and v["mark"].get("fontWeight") == "bold"]
+    x_max = spec["layer"][0]["encoding"]["x"]["scale"]["domain"][1]
+    y_max = spec["layer"][0]["encoding"]["y"]["scale"]["domain"][1]
+    names = set()
+    for _, data in corners:
+        for row in rows(spec, data):
+            assert 0 <= row["dependence"] <= x_max and 0 <= row["influence"] <= y_max
+            names.add(row["quadrant"])
+    assert {"förmedlande (relä)", "beroende"} <= names
+
+
+def test_levers_conflicts_and_the_compact_scenario_chart(sweden):
+    from sdg_interactions.analysis import scenario
+    from sdg_interactions.plots.links import levers_conflicts
+
+    spec = levers_conflicts(sweden, ["16.6", "12.1"], [("13.1", "7.2"), ("13.2", "2.2")], lang="sv").to_dict()
+    top, bottom = spec["vconcat"]
+    levers_rows = rows(spec, next(views(top))[1])
+    conflict_rows = rows(spec, next(views(bottom))[1])
+    assert [r["value"] for r in levers_rows] == [567.0, 513.0]
+    assert [r["value"] for r in conflict_rows] == [-2.0, -2.0]
+    assert all("→" in r["name"] and "13." in r["name"] for r in conflict_rows)
+    compact = plots.scenario_classes(scenario(sweden, ["16.6"]), lang="sv", compact=True).to_dict()
+    counts = {r["class"]: r["n"] for r in first_view(compact, "bar")[1]}
+    assert sum(counts.values()) == 34 and counts["prioriterat"] == 1

@@ -16,6 +16,7 @@ from sdg_interactions.frameworks import datasets_dir
 from sdg_interactions.io import load_dataset
 from sdg_interactions.matrix import from_array, node_ids
 from sdg_interactions.report import sections as narrative
+from sdg_interactions.report.wording import count_word
 
 MATRICES = ["weitz2018_sweden", "mongolia2017"]
 
@@ -55,15 +56,19 @@ def test_levers_name_the_top_ids_in_rank_order_with_their_numbers(data, lang):
     section = narrative.levers(data, top_k=5, lang=lang)
     top = _known(data)["top"]
     assert section["data"]["ids"] == top
-    intro = section["paragraphs"][0]
+    # the first paragraph says in plain words what the systemic score is, before any number
+    assert {"sv": "systemiska poängen", "en": "systemic score"}[lang] in section["paragraphs"][0]
+    intro = section["paragraphs"][1]
     positions = [_position(intro, node) for node in top]
     assert min(positions) >= 0 and positions == sorted(positions)
     n_pos, n_neg, systemic = _known(data)["first"]
-    sentence = section["paragraphs"][1]
+    sentence = section["paragraphs"][2]
     assert _position(sentence, top[0]) >= 0
     n_other = len(node_ids(data)) - 1
     promotes, hinders = {"sv": ("främjar", "hämmar"), "en": ("promotes", "hinders")}[lang]
-    assert f" {promotes} {n_pos} " in sentence and f" {n_other} " in sentence and f" {hinders} {n_neg}." in sentence
+    none = {"sv": "inget", "en": "none"}[lang]  # "hämmar inget", never "hämmar 0"
+    assert f" {promotes} {n_pos} " in sentence and f" {n_other} " in sentence
+    assert f" {hinders} {n_neg or none}." in sentence
     assert narrative.format_number(systemic, lang) in sentence
     assert section["data"]["systemic"][0] == systemic
     assert [row[1] for row in section["table"]["rows"]] == top
@@ -83,16 +88,31 @@ def test_conflicts_start_with_the_worst_link_and_quote_its_comment(data, lang):
     section = narrative.conflicts(data, limit=3, lang=lang)
     assert section["data"]["n"] == n
     assert section["data"]["pairs"][:3] == [(source, target) for source, target, _ in worst3]
-    worst = section["paragraphs"][1]
-    assert 0 <= _position(worst, worst3[0][0]) < _position(worst, worst3[0][1])
     assert f" {n} " in section["paragraphs"][0]
     assert len(section["table"]["rows"]) == n
-    for k, (source, target, comment) in enumerate(worst3):  # the first three spelled out, with comments
-        item = section["paragraphs"][2 + k]
+    tied = section["data"]["tied"]
+    if tied > 1:  # ties are said as ties: how many share the worst score, and every one of them is named
+        word = {"sv": "delar den sämsta poängen", "en": "share the worst score"}[lang]
+        assert word in section["paragraphs"][1]
+    else:
+        assert 0 <= _position(section["paragraphs"][1], worst3[0][0]) < _position(section["paragraphs"][1],
+                                                                                    worst3[0][1])
+    items = [p for p in section["paragraphs"] if "→" in p]
+    assert len(items) == max(3, tied)
+    for (source, target, comment), item in zip(worst3, items, strict=False):  # worst first, with comments
         assert 0 <= _position(item, source) < _position(item, target)
         assert (comment in item) if comment else ("”" not in item and "“" not in item)
-    assert len(section["paragraphs"]) == 2 + 3 + 1
-    assert f" {n - 3} " in section["paragraphs"][-1]
+    assert f" {n - len(items)} " in section["paragraphs"][-1]
+
+
+def test_tied_conflicts_are_named_as_ties():
+    """The Sweden matrix has five conflicts at −2: the text says five, names all five, and hides none."""
+    section = narrative.conflicts(load_dataset("weitz2018_sweden"), limit=3, lang="sv")
+    assert section["data"]["tied"] == 5
+    assert section["paragraphs"][1].startswith("Fem målkonflikter delar den sämsta poängen, −2")
+    named = [p for p in section["paragraphs"] if "→" in p]
+    assert [(p.split(" ")[0], p.split("→ ")[1].split(" ")[0]) for p in named] == section["data"]["pairs"][:5]
+    assert section["paragraphs"][-1].startswith("Ytterligare 35 ")
 
 
 def test_no_conflicts_is_said_plainly():
@@ -117,7 +137,8 @@ def test_scenario_counts_follow_the_classes(lang):
     assert section["data"]["prioritised"] == ["7.2", "13.2"]
     for key, paragraph in zip(expected, section["paragraphs"][1:5], strict=True):
         assert section["data"][key] == expected[key]
-        assert paragraph.startswith(f"{len(expected[key])} ")
+        count = count_word(len(expected[key]), lang)  # no sentence opens with a digit
+        assert not paragraph[0].isdigit() and f" {count} " in f" {paragraph} "
         assert all(_position(paragraph, node) >= 0 for node in expected[key])
     assert section["data"]["triggered"] == 1
     assert _position(section["paragraphs"][5], "13.2") < _position(section["paragraphs"][5], "11.6")
@@ -146,9 +167,11 @@ def test_respondents_show_spread_and_contested_cells():
     assert stats["contested"][0, 2] and not stats["contested"][2, 0]
     section = narrative.respondents(m, lang="sv")
     assert section["data"]["contested"] == [("7.2", "15.5")]
-    assert section["paragraphs"][0].startswith("3 personer svarade")
+    assert section["paragraphs"][0].startswith("Tre personer svarade")
+    # the diagonal is no pair: every pair off it got two or three answers
+    assert "mellan 2 och 3 svar" in section["paragraphs"][0]
     assert section["data"]["per_person"] == {"Anna": 6, "Bo": 5, "Cia": 6}
-    assert "Anna 6, Bo 5 och Cia 6" in section["paragraphs"][1]
+    assert "Anna: 6 par, Bo: 5 par och Cia: 6 par" in section["paragraphs"][1]
     assert narrative.respondents(load_dataset("weitz2018_sweden")) is None
 
 
@@ -173,7 +196,7 @@ def test_cover_says_when_the_national_example_is_shown(lang):
     assert any(word in p for p in national["paragraphs"])
     assert not any(word in p for p in own["paragraphs"])
     assert "Håbo" in national["title"] and "Uppsala län" in national["paragraphs"][0]
-    assert "2026-01-02" in national["paragraphs"][0]
+    assert {"sv": "2 januari 2026", "en": "2 January 2026"}[lang] in national["paragraphs"][0]
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])

@@ -1,4 +1,5 @@
-"""Charts of single links: one node's links (:func:`radial`) and the goal conflicts (:func:`conflicts`)."""
+"""Charts of single links: one node's links (:func:`radial`), the goal conflicts (:func:`conflicts`), and the
+briefing's picture of the strongest levers beside the worst conflicts (:func:`levers_conflicts`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import xarray as xr
 from sdg_interactions.errors import UnknownIdError, ValidationError, locate
 from sdg_interactions.frameworks import node_sort_key
 from sdg_interactions.plots.base import (
+    NEGATIVE_COLOR,
+    POSITIVE_COLOR,
     SCORE_DOMAIN,
     caption_lines,
     check,
@@ -26,7 +29,7 @@ from sdg_interactions.plots.base import (
 from sdg_interactions.plots.heatmaps import scored_cells
 from sdg_interactions.texts import text
 
-__all__ = ["conflicts", "radial"]
+__all__ = ["conflicts", "levers_conflicts", "radial"]
 
 DIRECTIONS = ("out", "in")
 #: Vega expressions of a signed number in the chart's locale: "+2", "0", "−1,5".
@@ -184,3 +187,66 @@ def conflicts(conflicts_table: pd.DataFrame, *, lang: str = "sv", top: int | Non
     return finish(chart, title=text("plots.conflicts.title", lang),
                   caption=caption_lines(attrs or conflicts_table.attrs, lang, *notes, caption=caption),
                   lang=lang, kind="conflicts")
+
+
+def levers_conflicts(obj: xr.DataArray | xr.Dataset, levers: list[str], conflict_pairs: list[tuple[str, str]], *,
+                     lang: str = "sv", caption: str | None = None) -> alt.VConcatChart:
+    """The briefing's picture: the ``levers`` as bars of their systemic score (ranked, labelled), above
+    the ``conflict_pairs`` as bars of their (negative) score, worst first; equal bars are ties.
+
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        One matrix (aggregate several respondents first).
+    levers : list of str
+        Node ids, in the order to show (the report's levers).
+    conflict_pairs : list of (source, target)
+        The conflicts to show, worst first.
+
+    Examples
+    --------
+    >>> from sdg_interactions.matrix import toy_matrix
+    >>> spec = levers_conflicts(toy_matrix(), ["1.2", "1.1"], [("1.1", "1.3")], lang="en").to_dict()
+    >>> from sdg_interactions.plots import rows_of
+    >>> [(r["node"], r["value"]) for r in rows_of(spec, spec["vconcat"][0]["data"]["name"])]
+    [('1.2', 3.0), ('1.1', 5.0)]
+    """
+    from sdg_interactions.analysis import sdg_synergies
+
+    lang = check(lang)
+    nodes = node_table(obj, lang)
+    labels = dict(zip(nodes["id"], nodes["label"], strict=True))
+    metrics = sdg_synergies(obj)
+    systemic = dict(zip([str(v) for v in metrics["node"].to_numpy()], metrics["systemic"].to_numpy(), strict=True))
+    unknown = [i for i in [*levers, *(n for pair in conflict_pairs for n in pair)] if i not in labels]
+    if unknown:
+        raise UnknownIdError(locate("no such node in the matrix", value=unknown[0], valid=", ".join(labels)))
+    lever_rows = pd.DataFrame({"node": list(levers), "name": [name_of(i, labels[i], 44) for i in levers],
+                               "value": [float(systemic[i]) for i in levers]})
+    cells = scored_cells(obj, comments=False).set_index(["source", "target"])["score"]
+    conflict_rows = pd.DataFrame({
+        "node": [f"{s} → {t}" for s, t in conflict_pairs],
+        "name": [f"{name_of(s, labels[s], 24)} → {name_of(t, labels[t], 24)}" for s, t in conflict_pairs],
+        "value": [float(cells.get((s, t), np.nan)) for s, t in conflict_pairs]})
+    value_text = "format(datum.value, '.3~r')"
+    panels = []
+    for rows, color, key in ((lever_rows, POSITIVE_COLOR, "levers"), (conflict_rows, NEGATIVE_COLOR, "conflicts")):
+        if rows.empty:
+            continue
+        base = alt.Chart(inline(rows)).transform_calculate(shown=value_text)
+        y = alt.Y("name:N", sort=rows["name"].tolist(), axis=alt.Axis(title=None, labelLimit=300, labelFontSize=10))
+        x = alt.X("value:Q", title=text(f"plots.briefing.{key}_x", lang),
+                  scale=alt.Scale(nice=True, zero=True, padding=8),
+                  axis=alt.Axis(tickCount=4, labelExpr="replace(datum.label, '-', '−')"))
+        bars = base.mark_bar(color=color, height={"band": 0.7}).encode(
+            y=y, x=x, tooltip=[alt.Tooltip("name:N", title=text("plots.tooltip.node", lang)),
+                               alt.Tooltip("value:Q", title=text(f"plots.briefing.{key}_x", lang))])
+        align, dx = ("left", 3) if key == "levers" else ("right", -3)
+        values = base.mark_text(align=align, dx=dx, fontSize=9).encode(
+            y=y, x=x, text=alt.Text("shown:N"))
+        panels.append(alt.layer(bars, values).properties(
+            width=200, height=alt.Step(15),
+            title=alt.TitleParams(text(f"plots.briefing.{key}", lang), anchor="start", fontSize=12)))
+    chart = alt.vconcat(*panels, spacing=10)
+    return finish(chart, title=text("plots.briefing.title", lang), lang=lang, kind="levers_conflicts",
+                  caption=caption_lines({}, lang, text("plots.briefing.caption", lang), caption=caption))

@@ -16,7 +16,6 @@ from sdg_interactions.matrix import node_ids, to_graph
 from sdg_interactions.plots.base import (
     NEGATIVE_COLOR,
     POSITIVE_COLOR,
-    SCORE_SCHEME,
     caption_lines,
     check,
     finish,
@@ -33,15 +32,15 @@ LAYOUTS = ("spring", "circular", "kamada_kawai")
 _PAD = 0.06  # margin around the unit square the positions are scaled into
 
 
-def layout_positions(obj: xr.DataArray | xr.Dataset, *, layout: str = "spring", seed: int = 0
-                     ) -> dict[str, tuple[float, float]]:
+def layout_positions(obj: xr.DataArray | xr.Dataset, *, layout: str = "spring", seed: int = 0,
+                     threshold: float = 0) -> dict[str, tuple[float, float]]:
     """Node positions in the unit square, deterministic for a given ``seed``.
 
     Computed on the undirected graph of :func:`~sdg_interactions.matrix.to_graph` whose edge weight is
     the non-negative ``|a_ij| + |a_ji|`` (the edges' ``weight``, never the signed score): strongly
     linked nodes, by synergy or by conflict, are drawn close together. ``"kamada_kawai"`` ignores
     weights (it reads them as distances). Both axes are scaled by the same factor, so the layout
-    keeps its shape.
+    keeps its shape. With ``threshold`` only links with ``|score| ≥ threshold`` pull nodes together.
 
     Examples
     --------
@@ -57,7 +56,7 @@ def layout_positions(obj: xr.DataArray | xr.Dataset, *, layout: str = "spring", 
     graph = nx.Graph()
     graph.add_nodes_from(node_ids(obj))
     for s, t, weight in directed.edges(data="weight", default=0.0):
-        if s != t and weight and np.isfinite(weight):
+        if s != t and weight and np.isfinite(weight) and weight >= threshold:
             previous = graph.edges[s, t]["weight"] if graph.has_edge(s, t) else 0.0
             graph.add_edge(s, t, weight=previous + float(weight))
     if graph.number_of_nodes() == 0:
@@ -83,7 +82,7 @@ def _unit_square(pos: Mapping[str, tuple[float, float]]) -> dict[str, tuple[floa
 def network(obj: xr.DataArray | xr.Dataset, metrics: xr.Dataset | None = None, *, threshold: float = 2,
             lang: str = "sv", layout: str | Mapping[str, tuple[float, float]] = "spring", seed: int = 0,
             caption: str | None = None) -> alt.LayerChart:
-    """The network of strong links: nodes sized by systemic influence, coloured by the column sum.
+    """The network of strong links: nodes sized by systemic influence, coloured by cluster, ids beside them.
 
     Parameters
     ----------
@@ -95,14 +94,15 @@ def network(obj: xr.DataArray | xr.Dataset, metrics: xr.Dataset | None = None, *
         Draw the links with ``|score| ≥ threshold`` (default 2), coloured by sign: blue promotes,
         orange restricts; a small triangle near the target shows the direction.
     layout : {"spring", "circular", "kamada_kawai"} or mapping
-        How to place the nodes (:func:`layout_positions`; deterministic for a ``seed``), or the
-        positions themselves ``{node: (x, y)}``.
+        How to place the nodes (:func:`layout_positions` on all links; deterministic for a
+        ``seed``), or the positions themselves ``{node: (x, y)}``.
 
     Returns
     -------
     altair.LayerChart
-        Links, arrowheads, nodes (size = ``systemic``, colour = ``in_sum`` on a diverging scale with
-        its midpoint at 0) and id labels; tooltips with labels and metrics.
+        Links, arrowheads, nodes (area = the positive part of ``systemic``: a node with a zero or negative
+        systemic score is drawn smallest; colour = its cluster, :func:`~sdg_interactions.analysis.clusters`,
+        grey for none — never the score scale) and id labels beside them; tooltips with labels and metrics.
 
     Examples
     --------
@@ -132,8 +132,14 @@ def network(obj: xr.DataArray | xr.Dataset, metrics: xr.Dataset | None = None, *
         pos = layout_positions(obj, layout=layout, seed=seed)
         layout_name = text(f"plots.network.{layout}", lang)
 
+    from sdg_interactions.analysis import clusters
+
     for name in ("systemic", "in_sum", "out_sum", "rank"):
         nodes[name] = metrics[name].to_numpy()
+    nodes["size"] = np.clip(nodes["systemic"].to_numpy(dtype=float), 0, None)
+    number = clusters(obj)["cluster"].to_numpy()
+    nodes["cluster"] = [text("plots.network.cluster", lang, n=int(c)) if c else text("plots.network.no_cluster", lang)
+                        for c in number]
     nodes["x"] = [pos[i][0] for i in ids]
     nodes["y"] = [pos[i][1] for i in ids]
     edges = _edges(obj, nodes, pos, threshold, lang)
@@ -158,27 +164,49 @@ def network(obj: xr.DataArray | xr.Dataset, metrics: xr.Dataset | None = None, *
         tooltip=edge_tip)
 
     node_base = alt.Chart(inline(nodes.drop(columns=["text"])))
-    limit = float(np.nanmax(np.abs(nodes["in_sum"]))) if len(nodes) else 1.0
-    limit = limit or 1.0
-    size_title, color_title = text("plots.network.size", lang), text("plots.network.color", lang)
+    size_title, color_title = text("plots.network.size", lang), text("plots.network.cluster_title", lang)
+    top = float(nodes["size"].max()) if len(nodes) else 1.0
+    steps = [v for v in _nice_steps(top) if v > 0]
+    order = sorted(set(nodes["cluster"]), key=lambda name: (name == text("plots.network.no_cluster", lang),
+                                                            len(name), name))
+    palette = [_CLUSTER_COLORS[k % len(_CLUSTER_COLORS)] for k in range(len(order))]
+    palette = [("#bbbbbb" if name == text("plots.network.no_cluster", lang) else color)
+               for name, color in zip(order, palette, strict=True)]
     circles = node_base.mark_circle(opacity=0.95, stroke="#333333", strokeWidth=0.6).encode(
         x=x, y=y,
-        size=alt.Size("systemic:Q", title=size_title, scale=alt.Scale(zero=False, range=[40, 700])),
-        color=alt.Color("in_sum:Q", title=color_title,
-                        scale=alt.Scale(scheme=SCORE_SCHEME, reverse=True, domain=[-limit, limit],
-                                        domainMid=0)),
+        size=alt.Size("size:Q", title=size_title, scale=alt.Scale(domain=[0, top or 1.0], range=[30, 600]),
+                      legend=alt.Legend(values=steps, format="~s")),
+        color=alt.Color("cluster:N", title=color_title, scale=alt.Scale(domain=order, range=palette)),
         tooltip=[alt.Tooltip("id:N", title=text("plots.tooltip.node", lang)),
                  alt.Tooltip("label:N", title=text("plots.tooltip.label", lang)),
+                 alt.Tooltip("cluster:N", title=color_title),
                  alt.Tooltip("rank:Q", title=text("column.rank", lang)),
                  alt.Tooltip("systemic:Q", title=size_title, format=".2~f"),
                  alt.Tooltip("out_sum:Q", title=text("column.out_sum", lang), format=".2~f"),
-                 alt.Tooltip("in_sum:Q", title=color_title, format=".2~f")])
-    labels = node_base.mark_text(dy=-11, fontSize=9, color="#222222").encode(x=x, y=y, text="id:N")
+                 alt.Tooltip("in_sum:Q", title=text("column.in_sum", lang), format=".2~f")])
+    labels = node_base.mark_text(align="left", baseline="middle", dx=9, fontSize=9, color="#222222").encode(
+        x=x, y=y, text="id:N")
     chart = alt.layer(lines, heads, circles, labels).resolve_scale(color="independent").properties(
         width=560, height=560)
     notes = [text("plots.network.caption", lang, layout=layout_name)]
     return finish(chart, title=text("plots.network.title", lang, threshold=f"{threshold:g}"), lang=lang,
                   kind="network", caption=caption_lines(obj.attrs, lang, *notes, caption=caption))
+
+
+#: Okabe–Ito colours (colour-blind safe) for the clusters, in order of size.
+_CLUSTER_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+
+
+def _nice_steps(top: float) -> list[float]:
+    """Three round values up to ``top`` for the size legend: 100, 300, 500 for a top of 567."""
+    if top <= 0:
+        return [0.0]
+    unit = 10 ** np.floor(np.log10(top))
+    for step in (unit, unit / 2, unit / 5):
+        values = list(np.arange(step, top + 1e-9, step))
+        if len(values) >= 3:
+            return [float(v) for v in values[:: max(1, len(values) // 3)]][:3]
+    return [float(top)]
 
 
 def _edges(matrix, nodes: pd.DataFrame, pos: Mapping[str, tuple[float, float]], threshold: float,

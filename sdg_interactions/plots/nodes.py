@@ -125,9 +125,13 @@ def quadrants(influence_result: xr.Dataset, *, lang: str = "sv", caption: str | 
     frame["quadrant"] = [names.get(c, c) for c in codes]
     x_title, y_title = text("plots.quadrants.x", lang), text("plots.quadrants.y", lang)
     quadrant_title = text("metrics.column.quadrant", lang)
+    width, height = 480, 400
+    x_max = _nice_max(frame["dependence"].max() if len(frame) else 1.0)
+    y_max = _nice_max(frame["influence"].max() if len(frame) else 1.0)
+    frame = _place_labels(frame, x_max / width, y_max / height)
     base = alt.Chart(inline(frame))
-    x = alt.X("dependence:Q", title=x_title, scale=alt.Scale(zero=True, nice=True))
-    y = alt.Y("influence:Q", title=y_title, scale=alt.Scale(zero=True, nice=True))
+    x = alt.X("dependence:Q", title=x_title, scale=alt.Scale(domain=[0, x_max], nice=False))
+    y = alt.Y("influence:Q", title=y_title, scale=alt.Scale(domain=[0, y_max], nice=False))
     points = base.mark_circle(size=90, opacity=0.9, stroke="white", strokeWidth=0.5).encode(
         x=x, y=y,
         color=alt.Color("quadrant:N", title=quadrant_title,
@@ -137,36 +141,102 @@ def quadrants(influence_result: xr.Dataset, *, lang: str = "sv", caption: str | 
                  alt.Tooltip("quadrant:N", title=quadrant_title),
                  alt.Tooltip("influence:Q", title=y_title, format=".2~f"),
                  alt.Tooltip("dependence:Q", title=x_title, format=".2~f")])
-    labels = base.mark_text(dy=-8, fontSize=9, color="#333333").encode(x=x, y=y, text="node:N")
+    lx = alt.X("lx:Q", scale=alt.Scale(domain=[0, x_max], nice=False), axis=None)
+    ly = alt.Y("ly:Q", scale=alt.Scale(domain=[0, y_max], nice=False), axis=None)
+    labels = [base.transform_filter(f"datum.lalign == '{side}'").mark_text(
+        align=side, baseline="middle", fontSize=9, color="#333333").encode(x=lx, y=ly, text="node:N")
+        for side in ("left", "center", "right")]
     rule = {"strokeDash": [4, 3], "color": "#666666"}
     mean_x = base.mark_rule(**rule).encode(x="mean(dependence):Q")
     mean_y = base.mark_rule(**rule).encode(y="mean(influence):Q")
-    corners = pd.DataFrame({
+    corners = pd.DataFrame({  # inside the plot, one line in from its edges
         "quadrant": [names[c] for c in QUADRANT_COLORS],
-        "dependence": [0.0, frame["dependence"].max(), frame["dependence"].max(), 0.0],
-        "influence": [frame["influence"].max(), frame["influence"].max(), 0.0, 0.0],
+        "dependence": [0.01 * x_max, 0.99 * x_max, 0.99 * x_max, 0.01 * x_max],
+        "influence": [0.97 * y_max, 0.97 * y_max, 0.02 * y_max, 0.02 * y_max],
         "align": ["left", "right", "right", "left"],
-    }) if len(frame) else pd.DataFrame(columns=["quadrant", "dependence", "influence", "align"])
+    })
     corner_color = alt.Color("quadrant:N", legend=None, scale=alt.Scale(domain=list(names.values()),
                                                                         range=list(QUADRANT_COLORS.values())))
-    corner_base = alt.Chart(inline(corners)).encode(x="dependence:Q", y="influence:Q", text="quadrant:N",
-                                                    color=corner_color)
+    corner_base = alt.Chart(inline(corners)).encode(x=alt.X("dependence:Q", scale=alt.Scale(domain=[0, x_max])),
+                                                    y=alt.Y("influence:Q", scale=alt.Scale(domain=[0, y_max])),
+                                                    text="quadrant:N", color=corner_color)
     corner = [corner_base.transform_filter(f"datum.align == '{side}'").mark_text(
-        align=side, fontWeight="bold", fontSize=12, opacity=0.75, dy=-2) for side in ("left", "right")]
-    chart = alt.layer(points, mean_x, mean_y, labels, *corner).properties(width=480, height=400)
+        align=side, baseline="middle", fontWeight="bold", fontSize=12, opacity=0.75) for side in ("left", "right")]
+    chart = alt.layer(points, mean_x, mean_y, *labels, *corner).properties(width=width, height=height)
     return finish(chart, title=text("plots.quadrants.title", lang),
                   caption=caption_lines(attrs or influence_result.attrs, lang, text("plots.quadrants.caption", lang),
                                         caption=caption), lang=lang, kind="quadrants")
 
 
+def _class_counts(frame: pd.DataFrame, names: Mapping[str, str], lang: str, *, caption: list[str]):
+    """The compact chart: one bar per class, its length the number of nodes in it."""
+    counts = pd.DataFrame({"class": [names[c] for c in CLASS_ORDER],
+                           "n": [int((frame["code"] == c).sum()) for c in CLASS_ORDER]})
+    class_title = text("plots.scenario.class", lang)
+    scale = alt.Scale(domain=[names[c] for c in CLASS_ORDER], range=[CLASS_COLORS[c] for c in CLASS_ORDER])
+    base = alt.Chart(inline(counts))
+    y = alt.Y("class:N", sort=[names[c] for c in CLASS_ORDER], axis=alt.Axis(title=None, labelLimit=320))
+    x = alt.X("n:Q", title=text("plots.scenario.count", lang), axis=alt.Axis(tickMinStep=1, format="d"))
+    bars = base.mark_bar(height={"band": 0.7}).encode(y=y, x=x, color=alt.Color("class:N", scale=scale, legend=None),
+                                                      tooltip=[alt.Tooltip("class:N", title=class_title),
+                                                               alt.Tooltip("n:Q", title=text("plots.scenario.count",
+                                                                                             lang))])
+    values = base.mark_text(align="left", dx=3, fontSize=10).encode(y=y, x=x, text="n:Q")
+    return alt.layer(bars, values).properties(width=240, height=alt.Step(17)), caption
+
+
+def _nice_max(value: float) -> float:
+    """A round upper end for an axis from 0: 37 → 40, 52 → 60, 0 → 1."""
+    value = float(value) * 1.05
+    if value <= 0 or not np.isfinite(value):
+        return 1.0
+    unit = 10 ** np.floor(np.log10(value))
+    return float(np.ceil(value / (unit / 2)) * (unit / 2))
+
+
+def _place_labels(frame: pd.DataFrame, x_unit: float, y_unit: float) -> pd.DataFrame:
+    """Beside each point the first of eight spots (above, right, below, left, then the diagonals) where
+    its id overlaps no label placed before and no other point; ``lx``, ``ly`` (data units) and ``lalign``.
+
+    Units are data units per pixel; an id is ~5.5 px per character wide and 10 px tall at font size 9.
+    """
+    points = np.c_[frame["dependence"].to_numpy() / x_unit, frame["influence"].to_numpy() / y_unit]
+    spots = [(0, 11, "center"), (8, 0, "left"), (0, -11, "center"), (-8, 0, "right"),
+             (7, 9, "left"), (7, -9, "left"), (-7, 9, "right"), (-7, -9, "right")]
+    placed, lx, ly, align = [], [], [], []
+    for k, (px, py) in enumerate(points):
+        w = 5.5 * len(str(frame["node"].iloc[k]))
+        chosen = None
+        for dx, dy, side in spots:
+            left = px + dx - (w / 2 if side == "center" else (w if side == "right" else 0))
+            box = (left, py + dy - 5, left + w, py + dy + 5)
+            hits_label = any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed)
+            hits_point = any(box[0] - 4 < qx < box[2] + 4 and box[1] - 4 < qy < box[3] + 4
+                             for j, (qx, qy) in enumerate(points) if j != k)
+            if not hits_label and not hits_point:
+                chosen = (dx, dy, side, box)
+                break
+        if chosen is None:
+            dx, dy, side = spots[0]
+            left = px + dx - w / 2
+            chosen = (dx, dy, side, (left, py + dy - 5, left + w, py + dy + 5))
+        dx, dy, side, box = chosen
+        placed.append(box)
+        lx.append((px + dx) * x_unit)
+        ly.append((py + dy) * y_unit)
+        align.append(side)
+    return frame.assign(lx=lx, ly=ly, lalign=align)
+
+
 def scenario_classes(scenario_result: xr.Dataset, *, lang: str = "sv", caption: str | None = None,
-                     attrs: Mapping | None = None) -> alt.FacetChart:
+                     attrs: Mapping | None = None, compact: bool = False) -> alt.FacetChart | alt.LayerChart:
     """A scenario's nodes grouped by class, with the direct support (+) and harm (−) from the priorities.
 
     Takes :func:`sdg_interactions.analysis.scenario`. One panel per class (prioritised, comes along,
     partly supported, not free, at risk; names in ``lang``), each node a bar of ``direct_pos`` to the
     right and ``direct_neg`` to the left, coloured by class; within a panel nodes are sorted by their
-    direct net effect. The indirect effects are in the tooltips (they grow with the size of the
+    direct net effect. With ``compact`` one small bar per class instead, its length the number of nodes
+    in the class (for the two-page briefing). The indirect effects are in the tooltips (they grow with the size of the
     matrix and do not decide the class). ``attrs`` (the matrix's) or ``caption`` name the source.
 
     Examples
@@ -199,6 +269,11 @@ def scenario_classes(scenario_result: xr.Dataset, *, lang: str = "sv", caption: 
     frame["order"] = [CLASS_ORDER.index(c) for c in codes]
     frame = frame.sort_values(["order", "direct_net", "key"], ascending=[True, False, True], kind="stable")
     order = frame["name"].tolist()
+    if compact:
+        chart, notes = _class_counts(frame, names, lang, caption=[])
+        title = text("plots.scenario.title_compact", lang)
+        return finish(chart, title=title, lang=lang, kind="scenario_classes",
+                      caption=caption_lines({}, lang, caption=caption))
     long = frame.melt(id_vars=[c for c in frame.columns if c not in ("direct_pos", "direct_neg", "key")],
                       value_vars=["direct_pos", "direct_neg"], var_name="part", value_name="value")
     long = long.assign(direct_pos=np.tile(frame["direct_pos"].to_numpy(), 2),  # melt stacks the two parts

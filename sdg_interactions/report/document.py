@@ -4,11 +4,12 @@ A report is a :class:`Document`: a title, a language (``"sv"`` or ``"en"``), a t
 free ``meta`` data. The blocks are small frozen dataclasses:
 
 * :class:`Heading` (``level`` 1–6);
-* :class:`Paragraph`, a tuple of *runs*: plain ``str``, :class:`Emphasis` or :class:`Strong`;
+* :class:`Paragraph`, a tuple of *runs*: plain ``str``, :class:`Emphasis`, :class:`Strong` or :class:`Code`;
 * :class:`BulletList` of paragraphs;
 * :class:`Table` of display strings, with a header row (``columns``) and an optional caption;
 * :class:`Figure`, a chart as an SVG string (and optionally the same chart as PNG bytes, for Word);
-* :class:`Stamp`, the small print (version, data hash, parameters);
+* :class:`Callout`, a framed box with a title and paragraphs ("Så går ni vidare");
+* :class:`Stamp`, the small print (version, data hash, parameters), set as a footer;
 * :class:`PageBreak`.
 
 No block knows a metric and no section knows a format: :func:`from_section` turns a section dict of
@@ -34,6 +35,8 @@ __all__ = [
     "LANGS",
     "Block",
     "BulletList",
+    "Callout",
+    "Code",
     "Document",
     "Emphasis",
     "Figure",
@@ -44,6 +47,8 @@ __all__ = [
     "Stamp",
     "Strong",
     "Table",
+    "code_runs",
+    "drop_empty_columns",
     "from_section",
     "run_text",
 ]
@@ -72,7 +77,18 @@ class Strong:
         object.__setattr__(self, "text", str(self.text))
 
 
-Run: TypeAlias = str | Emphasis | Strong
+@dataclass(frozen=True)
+class Code:
+    """A run of code (a command to type) inside a :class:`Paragraph`, set in a monospaced font."""
+
+    text: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", str(self.text))
+
+
+Run: TypeAlias = str | Emphasis | Strong | Code
+_RUNS = (str, Emphasis, Strong, Code)
 
 
 def run_text(run: Run) -> str:
@@ -80,19 +96,19 @@ def run_text(run: Run) -> str:
 
     Examples
     --------
-    >>> run_text("a"), run_text(Emphasis("b")), run_text(Strong("c"))
-    ('a', 'b', 'c')
+    >>> run_text("a"), run_text(Emphasis("b")), run_text(Strong("c")), run_text(Code("d"))
+    ('a', 'b', 'c', 'd')
     """
     return run if isinstance(run, str) else run.text
 
 
 def _runs(runs: str | Run | Iterable[Run]) -> tuple[Run, ...]:
-    if isinstance(runs, str | Emphasis | Strong):
+    if isinstance(runs, _RUNS):
         return (runs,)
     out = tuple(runs)
     for run in out:
-        if not isinstance(run, str | Emphasis | Strong):
-            raise TypeError(f"a paragraph run must be str, Emphasis or Strong, not {type(run).__name__}")
+        if not isinstance(run, _RUNS):
+            raise TypeError(f"a paragraph run must be str, Emphasis, Strong or Code, not {type(run).__name__}")
     return out
 
 
@@ -223,12 +239,31 @@ class Stamp:
 
 
 @dataclass(frozen=True)
+class Callout:
+    """A framed box that stands out from the text: a ``title`` and paragraphs; never split across pages.
+
+    Examples
+    --------
+    >>> Callout("Så går ni vidare", ["Kör ", [Code("sdg-interactions report")]]).items[1].text
+    'sdg-interactions report'
+    """
+
+    title: str
+    items: tuple[Paragraph, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title", str(self.title))
+        items = (self.items,) if isinstance(self.items, str | Paragraph) else tuple(self.items)
+        object.__setattr__(self, "items", tuple(i if isinstance(i, Paragraph) else Paragraph(i) for i in items))
+
+
+@dataclass(frozen=True)
 class PageBreak:
     """Start a new page (writers without pages ignore it or draw a rule)."""
 
 
-Block: TypeAlias = Heading | Paragraph | BulletList | Table | Figure | Stamp | PageBreak
-_BLOCKS = (Heading, Paragraph, BulletList, Table, Figure, Stamp, PageBreak)
+Block: TypeAlias = Heading | Paragraph | BulletList | Table | Figure | Callout | Stamp | PageBreak
+_BLOCKS = (Heading, Paragraph, BulletList, Table, Figure, Callout, Stamp, PageBreak)
 
 
 @dataclass(frozen=True)
@@ -264,13 +299,44 @@ class Document:
         object.__setattr__(self, "meta", dict(self.meta))
 
 
+def code_runs(paragraph: str) -> tuple[Run, ...]:
+    """A sentence with commands between backticks as runs: the commands :class:`Code`, the rest ``str``.
+
+    Examples
+    --------
+    >>> code_runs("Kör `make` nu.")
+    ('Kör ', Code(text='make'), ' nu.')
+    """
+    parts = str(paragraph).split("`")
+    if len(parts) % 2 == 0:  # an odd number of backticks: no code, the text as it is
+        return (str(paragraph),)
+    return tuple(Code(p) if k % 2 else p for k, p in enumerate(parts) if p)
+
+
+def drop_empty_columns(columns, rows) -> tuple[list[str], list[list[str]]]:
+    """The columns of a table without those that are empty ("" or blanks) in every row; a table without
+    rows, or whose every column is empty, keeps its columns.
+
+    Examples
+    --------
+    >>> drop_empty_columns(["a", "kommentar"], [["1", ""], ["2", " "]])
+    (['a'], [['1'], ['2']])
+    """
+    columns, rows = list(columns), [list(r) for r in rows]
+    keep = [k for k in range(len(columns)) if any(str(r[k]).strip() for r in rows)]
+    if not rows or not keep:
+        return columns, rows
+    return [columns[k] for k in keep], [[r[k] for k in keep] for r in rows]
+
+
 def from_section(section: Mapping[str, Any] | None, *, figure: Figure | str | None = None) -> list[Block]:
     """The blocks of a :mod:`~sdg_interactions.report.sections` section dict.
 
     The title becomes a level-2 :class:`Heading` (level 1 for the ``"cover"``), each paragraph a
     :class:`Paragraph`, then the ``figure`` (a :class:`Figure` or an SVG string), then the table as a
-    :class:`Table`. The ``"stamp"`` section becomes one :class:`Stamp` of its paragraphs. ``None`` or an
-    empty dict gives no blocks.
+    :class:`Table` without its empty columns (:func:`drop_empty_columns`). The ``"stamp"`` section
+    becomes one :class:`Stamp` of its paragraphs; a section with ``"style": "box"`` one :class:`Callout`,
+    its commands between backticks as :class:`Code` runs. ``None`` or an empty dict gives no blocks.
 
     Parameters
     ----------
@@ -291,11 +357,16 @@ def from_section(section: Mapping[str, Any] | None, *, figure: Figure | str | No
     [Stamp(lines=('v1', 'abc'))]
     >>> from_section({"id": "cover", "title": "Umeå", "paragraphs": [], "table": None})
     [Heading(text='Umeå', level=1, anchor='cover')]
+    >>> [type(b).__name__ for b in from_section({"id": "next", "title": "Nästa steg", "style": "box",
+    ...                                          "paragraphs": ["Kör `x`."]})]
+    ['Callout']
     """
     if not section:
         return []
     if section.get("id") == "stamp":
         return [Stamp(tuple(section.get("paragraphs") or ()))]
+    if section.get("style") == "box":
+        return [Callout(section.get("title", ""), [Paragraph(code_runs(p)) for p in section.get("paragraphs") or ()])]
     blocks: list[Block] = []
     if section.get("title"):
         level = 1 if section.get("id") == "cover" else 2
@@ -305,5 +376,5 @@ def from_section(section: Mapping[str, Any] | None, *, figure: Figure | str | No
         blocks.append(figure if isinstance(figure, Figure) else Figure(figure))
     table = section.get("table")
     if table:
-        blocks.append(Table(table["columns"], table["rows"]))
+        blocks.append(Table(*drop_empty_columns(table["columns"], table["rows"])))
     return blocks

@@ -34,6 +34,8 @@ def section_html(section: Mapping | None, *, figure: str | None = None, table: b
     parts = [f'<section class="report-section" id="section-{html.escape(section["id"])}">',
              f"<{tag}>{html.escape(section['title'])}</{tag}>"]
     parts += [f"<p>{html.escape(p)}</p>" for p in section["paragraphs"]]
+    if section.get("style") == "box":
+        parts[0] = parts[0].replace('class="report-section"', 'class="report-section callout"')
     if figure:
         parts.append(f'<figure class="chart">{figure}</figure>')
     if table and section.get("table"):
@@ -65,6 +67,8 @@ def show(section: Mapping | None, *, chart=None, table: bool = True, alt: str = 
             "paragraphs": [str(p) for p in section["paragraphs"]],
             "table": section.get("table") if table else None, "figure": figure,
             "alt": alt or (str(section["paragraphs"][0]) if figure and section["paragraphs"] else "")}
+    if section.get("style"):
+        data["style"] = str(section["style"])
     display({"text/html": section_html(section, figure=figure, table=table), SECTION_MIME: data}, raw=True)
 
 

@@ -25,7 +25,7 @@ Examples
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -33,8 +33,26 @@ import xarray as xr
 
 from sdg_interactions import analysis
 from sdg_interactions.analysis import adjacency, rank_descending, sdg_synergies
-from sdg_interactions.matrix import DIMS, RESPONDENT, as_matrix, node_ids, single_matrix, to_long
-from sdg_interactions.texts import check_lang, scale_label, text
+from sdg_interactions.matrix import DIMS, RESPONDENT, as_matrix, node_ids, to_long
+from sdg_interactions.report.summary_sections import (
+    conflicts,
+    levers,
+    listed,
+    next_steps,
+    scenario_summary,
+    summary,
+)
+from sdg_interactions.report.wording import (
+    format_number,
+    join_words,
+    labels_of,
+    lead_count,
+    long_date,
+    make_section,
+    named,
+    one_matrix,
+)
+from sdg_interactions.texts import check_lang, genitive, text
 
 __all__ = [
     "clusters",
@@ -45,8 +63,10 @@ __all__ = [
     "heatmap",
     "join_words",
     "levers",
+    "link_threshold",
     "method",
     "network",
+    "next_steps",
     "pseudonymise",
     "quadrants",
     "ranking",
@@ -59,66 +79,22 @@ __all__ = [
 
 # --- helpers ------------------------------------------------------------------------------------
 
-
-def format_number(value: float, lang: str = "sv", *, decimals: int = 1) -> str:
-    """A number for a sentence: whole numbers without decimals, a decimal comma in Swedish, "−" for minus.
-
-    Examples
-    --------
-    >>> format_number(61.5), format_number(-2.0, "en"), format_number(0.333, "en", decimals=2)
-    ('61,5', '−2', '0.33')
-    """
-    value = float(value)
-    shown = f"{value:.{decimals}f}"
-    if float(shown) == round(value) and abs(value - round(value)) < 10 ** -decimals / 2:
-        shown = str(round(value))
-    shown = shown.replace("-", "−")
-    return shown.replace(".", ",") if lang == "sv" else shown
-
-
-def join_words(words: Sequence[str], lang: str = "sv") -> str:
-    """Join words as a sentence does: ``"a, b och c"`` / ``"a, b and c"``.
-
-    Examples
-    --------
-    >>> join_words(["1.1", "2.2", "3.3"]), join_words(["x", "y"], "en"), join_words(["z"])
-    ('1.1, 2.2 och 3.3', 'x and y', 'z')
-    """
-    words = [str(w) for w in words]
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} {text('report.and', lang)} {words[-1]}"
-
-
-def _matrix(obj: xr.Dataset | xr.DataArray, how: str) -> xr.DataArray:
-    """The one matrix the metrics read: several respondents aggregated with ``how``."""
-    return single_matrix(obj, how, what="a report")
-
-
-def _labels(obj: xr.Dataset | xr.DataArray, lang: str) -> dict[str, str]:
-    da = as_matrix(obj)
-    ids = node_ids(da)
-    name = f"source_label_{lang}"
-    values = da[name].values if name in da.coords else ids
-    return {i: (str(v) if str(v) not in ("", "nan") else i) for i, v in zip(ids, values, strict=True)}
-
-
-def _named(node: str, labels: Mapping[str, str]) -> str:
-    label = labels.get(node, node)
-    return node if label == node else f"{node} ({label})"
+_matrix = one_matrix
+_labels = labels_of
+_named = named
+_listed = listed
 
 
 def _section(key: str, lang: str, paragraphs: list[str], *, table: dict | None = None,
              data: dict | None = None, **values: object) -> dict:
-    return {"id": key, "title": text(f"report.{key}.title", lang, **values), "paragraphs": paragraphs,
-            "table": table, "data": data or {}}
+    return make_section(key, lang, paragraphs, table=table, data=data, **values)
 
 
 # --- data housekeeping --------------------------------------------------------------------------
 
 
 def pseudonymise(obj: xr.Dataset | xr.DataArray, lang: str = "sv") -> xr.Dataset | xr.DataArray:
-    """Replace respondent names by "Respondent 1", "Respondent 2", … in their order in the obj.
+    """Replace respondent names by "Svarande 1", "Svarande 2", … ("Respondent 1" in English), in order.
 
     Data without a ``respondent`` dim is returned unchanged.
 
@@ -126,8 +102,8 @@ def pseudonymise(obj: xr.Dataset | xr.DataArray, lang: str = "sv") -> xr.Dataset
     --------
     >>> from sdg_interactions.matrix import from_array
     >>> m = from_array(np.full((2, 2, 2), np.nan), ["1.1", "1.2"], respondents=["Anna", "Bo"])
-    >>> pseudonymise(m)["respondent"].values.tolist()
-    ['Respondent 1', 'Respondent 2']
+    >>> pseudonymise(m)["respondent"].values.tolist(), pseudonymise(m, "en")["respondent"].values.tolist()
+    (['Svarande 1', 'Svarande 2'], ['Respondent 1', 'Respondent 2'])
     """
     if RESPONDENT not in obj.dims:
         return obj
@@ -157,189 +133,67 @@ def data_hash(obj: xr.Dataset | xr.DataArray) -> str:
 
 def cover(obj: xr.Dataset | xr.DataArray, place: Mapping[str, str], *, national_example: bool,
           date: str, audience: str = "politiker", lang: str = "sv") -> dict:
-    """The cover: kommun, län, date, the matrix and who scored it.
+    """The cover: kommun, län, date (an ISO date is written out: "30 november 2026"), the matrix and
+    who scored it.
 
     ``place`` is a row of :func:`~sdg_interactions.frameworks.kommuner` (``kommun``, ``lan``, …). With
     ``national_example`` (the matrix is a bundled one, not the kommun's own) the text says plainly that
-    the national example is shown.
+    the national example is shown; a synthetic data set always says it is invented.
     """
     check_lang(lang)
     attrs = dict(obj.attrs)
     kommun = str(place["kommun"])
+    owner = genitive(kommun, lang)
     title = attrs.get(f"title_{lang}") or attrs.get("name") or Path(str(attrs.get("source_file", "?"))).name
     paragraphs = [text("report.cover.where", lang, kommun=place.get("kommun_fullname", kommun),
-                       lan=place.get("lan", ""), date=date),
+                       lan=place.get("lan", ""), date=long_date(date, lang)),
                   text(f"report.cover.audience.{audience}", lang),
                   text("report.cover.matrix", lang, title=title)]
     if attrs.get(f"scored_by_{lang}"):
-        paragraphs.append(text("report.cover.scored_by", lang, who=attrs[f"scored_by_{lang}"]))
+        paragraphs.append(text("report.cover.scored_by", lang, who=str(attrs[f"scored_by_{lang}"]).rstrip(".")))
     if RESPONDENT in obj.dims:
         paragraphs.append(text("report.cover.respondents_synthetic" if attrs.get("synthetic") else
-                               "report.cover.respondents", lang, n=obj.sizes[RESPONDENT]))
+                               "report.cover.respondents", lang, n=lead_count(obj.sizes[RESPONDENT], lang,
+                                                                               neuter=False)))
     if attrs.get("synthetic"):
-        paragraphs.append(text("report.cover.synthetic", lang, kommun=kommun))
+        paragraphs.append(text("report.cover.synthetic", lang, owner=owner))
     elif national_example:
         paragraphs.append(text("report.cover.national", lang, kommun=kommun))
     else:
-        paragraphs.append(text("report.cover.own", lang, kommun=kommun))
+        paragraphs.append(text("report.cover.own", lang, owner=owner))
     return _section("cover", lang, paragraphs, kommun=kommun,
                     data={"kommun": kommun, "national_example": national_example})
 
 
+#: The parameters the stamp shows, in this order; the output folder is never shown (a local path).
+STAMPED = ("kommun", "matrix", "aggregate", "audience", "lang", "top_k", "priorities", "pseudonymise",
+           "matrices_dir", "styrdokument")
+
+
+def _shown(value: object, lang: str) -> str:
+    """A parameter's value in plain words: lists joined, paths by their file name, no Python repr."""
+    if isinstance(value, bool):
+        return text("report.words.yes" if value else "report.words.no", lang)
+    if isinstance(value, list | tuple):
+        return " ".join(map(str, value)) or "–"
+    value = str(value)
+    if "/" in value or "\\" in value:
+        value = Path(value).name
+    return value or "–"
+
+
 def stamp(obj: xr.Dataset | xr.DataArray, parameters: Mapping[str, object], *, version: str,
           lang: str = "sv") -> dict:
-    """The stamp: package version, data hash (:func:`data_hash`) and the report's parameters."""
+    """The stamp, a small footer: package version, data hash (:func:`data_hash`) and the parameters that
+    shape the report (:data:`STAMPED`), as ``name: value`` in plain text: never the output folder, a
+    folder or file only by its name, never a Python repr."""
     digest = data_hash(obj)
-    shown = ", ".join(f"{key}={value!r}" for key, value in parameters.items())
+    shown = ", ".join(f"{key} {_shown(parameters[key], lang)}" for key in STAMPED
+                      if key in parameters and (key not in ("matrices_dir", "styrdokument") or parameters[key]))
     paragraphs = [text("report.stamp.version", lang, version=version),
                   text("report.stamp.hash", lang, digest=digest),
                   text("report.stamp.parameters", lang, parameters=shown)]
     return _section("stamp", lang, paragraphs, data={"hash": digest, "version": version})
-
-
-# --- the summary --------------------------------------------------------------------------------
-
-
-def levers(obj: xr.Dataset | xr.DataArray, *, top_k: int = 5, aggregate: str = "mean",
-           lang: str = "sv") -> dict:
-    """The strongest levers: the ``top_k`` nodes by systemic rank, in rank order, with what the first
-    one does directly (SDG Synergies metrics, :func:`~sdg_interactions.analysis.sdg_synergies`).
-
-    ``obj["ids"]`` holds the ids in rank order (ties by matrix order).
-    """
-    check_lang(lang)
-    m = _matrix(obj, aggregate)
-    ids, labels = node_ids(m), _labels(m, lang)
-    result = sdg_synergies(m)
-    rank = result["rank"].values
-    order = sorted(range(len(ids)), key=lambda k: (rank[k], k))[:max(int(top_k), 0)]
-    top = [ids[k] for k in order]
-    a = adjacency(m)
-    np.fill_diagonal(a, 0)
-    paragraphs = [text("report.levers.intro", lang, k=len(top),
-                       nodes=join_words([_named(i, labels) for i in top], lang))]
-    if top:
-        first = order[0]
-        paragraphs.append(text("report.levers.first", lang, node=_named(ids[first], labels),
-                               n_pos=int((a[first] > 0).sum()), n_neg=int((a[first] < 0).sum()),
-                               n_other=len(ids) - 1,
-                               systemic=format_number(result["systemic"].values[first], lang)))
-        reach = set(np.flatnonzero((a[order] > 0).any(axis=0))) - set(order)
-        paragraphs.append(text("report.levers.reach", lang, k=len(top), reach=len(reach),
-                               n_other=len(ids) - len(top)))
-    rows = [[str(rank[k]), ids[k], labels[ids[k]], format_number(result["systemic"].values[k], lang),
-             str(int((a[k] > 0).sum())), str(int((a[k] < 0).sum()))] for k in order]
-    columns = [text("column.rank", lang), text("column.node", lang), text("column.label", lang),
-               text("column.systemic", lang), text("report.levers.n_pos", lang),
-               text("report.levers.n_neg", lang)]
-    return _section("levers", lang, paragraphs, table={"columns": columns, "rows": rows},
-                    data={"ids": top, "systemic": [float(result["systemic"].values[k]) for k in order]})
-
-
-def conflicts(obj: xr.Dataset | xr.DataArray, *, limit: int | None = 5, aggregate: str = "mean",
-              lang: str = "sv", listed: bool = False) -> dict:
-    """The goal conflicts (negative links), worst first, with their comments
-    (:func:`~sdg_interactions.analysis.conflicts`).
-
-    ``limit`` of them are spelled out as sentences (None: all); the table holds all of them. With
-    ``listed`` the text points to that table for the rest, else to the in-depth version.
-    """
-    check_lang(lang)
-    answers = obj if RESPONDENT in obj.dims else None
-    if answers is not None:
-        table = analysis.conflicts(_matrix(obj, aggregate), respondents=answers)
-    else:  # one matrix: a Dataset's comments come along
-        table = analysis.conflicts(obj)
-    labels = _labels(obj, lang)
-    n = len(table)
-    if n == 0:
-        return _section("conflicts", lang, [text("report.conflicts.none", lang)],
-                        data={"pairs": [], "n": 0})
-    shown = table if limit is None else table.head(int(limit))
-    worst = table.iloc[0]
-    paragraphs = [text("report.conflicts.count" if n > 1 else "report.conflicts.count_one", lang, n=n),
-                  text("report.conflicts.worst", lang, source=_named(worst["source"], labels),
-                       target=_named(worst["target"], labels), score=format_number(worst["score"], lang),
-                       scale=scale_label(int(np.clip(np.round(worst["score"]), -3, 3)), lang))]
-    for _, row in shown.iterrows():
-        comment = str(row["comment"]).strip()
-        item = text("report.conflicts.item", lang, source=_named(row["source"], labels),
-                    target=_named(row["target"], labels), score=format_number(row["score"], lang))
-        if comment:
-            item += " " + text("report.conflicts.comment", lang, comment=comment)
-        if answers is not None:
-            item += " " + text("report.conflicts.share", lang,
-                               negative=round(row["share_negative"] * row["n_respondents"]),
-                               n=int(row["n_respondents"]))
-        paragraphs.append(item)
-    if len(shown) < n:
-        paragraphs.append(text("report.conflicts.listed" if listed else "report.conflicts.more", lang,
-                               n=n - len(shown), total=n))
-    rows = [[_named(r.source, labels), _named(r.target, labels), format_number(r.score, lang),
-             str(r.comment).strip()] for r in table.itertuples()]
-    columns = [text("metrics.column.source", lang), text("metrics.column.target", lang),
-               text("metrics.column.score", lang), text("metrics.column.comment", lang)]
-    return _section("conflicts", lang, paragraphs, table={"columns": columns, "rows": rows},
-                    data={"pairs": list(zip(table["source"], table["target"], strict=True)), "n": n})
-
-
-def _listed(nodes: list[str], labels: Mapping[str, str], limit: int, lang: str, *, named: bool = True) -> str:
-    shown = [_named(i, labels) if named else i for i in nodes[:limit]]
-    if len(nodes) > limit:
-        shown.append(text("report.scenario.others", lang, n=len(nodes) - limit))
-    return join_words(shown, lang)
-
-
-def scenario_summary(obj: xr.Dataset | xr.DataArray, *, priorities: Sequence[str] = (), top_k: int = 5,
-                     aggregate: str = "mean", lang: str = "sv", limit: int = 12) -> dict:
-    """What comes along and what is not free when ``priorities`` advance
-    (:func:`~sdg_interactions.analysis.scenario`); with no priorities, the ``top_k`` levers by systemic
-    rank stand in. At most ``limit`` nodes are named per class."""
-    check_lang(lang)
-    m = _matrix(obj, aggregate)
-    labels = _labels(m, lang)
-    chosen = list(priorities) or levers(m, top_k=top_k, lang=lang)["data"]["ids"]
-    result = analysis.scenario(m, chosen)
-    classes = dict(zip(node_ids(m), result["class"].values.tolist(), strict=True))
-    groups = {c: [i for i, k in classes.items() if k == c] for c in analysis.CLASSES}
-    named = join_words([_named(i, labels) for i in chosen], lang)
-    paragraphs = [text("report.scenario.given" if priorities else "report.scenario.default", lang,
-                       k=len(chosen), priorities=named)]
-    for key in ("comes_along", "partly_supported", "not_free", "at_risk"):
-        nodes = groups[key]
-        suffix = {0: "_none", 1: "_one"}.get(len(nodes), "")
-        paragraphs.append(text(f"report.scenario.{key}{suffix}", lang, n=len(nodes),
-                               nodes=_listed(nodes, labels, limit, lang, named=key != "comes_along")))
-    triggered = analysis.triggered_conflicts(m, chosen)
-    if len(triggered):
-        worst = triggered.iloc[0]
-        key = "report.scenario.triggered" if len(triggered) > 1 else "report.scenario.triggered_one"
-        paragraphs.append(text(key, lang, n=len(triggered),
-                               source=_named(worst["source"], labels), target=_named(worst["target"], labels),
-                               score=format_number(worst["score"], lang)))
-    return _section("scenario", lang, paragraphs,
-                    data={"priorities": chosen, **{c: groups[c] for c in analysis.CLASSES},
-                          "triggered": len(triggered)})
-
-
-def summary(obj: xr.Dataset | xr.DataArray, *, priorities: Sequence[str] = (), top_k: int = 5,
-            aggregate: str = "mean", lang: str = "sv") -> dict:
-    """The summary in one dict: ``levers``, ``conflicts`` and ``scenario`` sections, and ``text``, all
-    their paragraphs joined by blank lines.
-
-    Examples
-    --------
-    >>> from sdg_interactions.matrix import toy_matrix
-    >>> s = summary(toy_matrix(), top_k=1, lang="en")
-    >>> s["levers"]["data"]["ids"], s["scenario"]["data"]["priorities"]
-    (['1.2'], ['1.2'])
-    """
-    parts = {"levers": levers(obj, top_k=top_k, aggregate=aggregate, lang=lang),
-             "conflicts": conflicts(obj, aggregate=aggregate, lang=lang),
-             "scenario": scenario_summary(obj, priorities=priorities, top_k=top_k, aggregate=aggregate,
-                                          lang=lang)}
-    parts["text"] = "\n\n".join(p for s in parts.values() for p in s["paragraphs"])
-    return parts
 
 
 # --- for managers -------------------------------------------------------------------------------
@@ -355,8 +209,32 @@ def heatmap(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: st
     return _section("heatmap", lang, [text("report.heatmap.text", lang, **counts)], data=counts)
 
 
-def network(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str = "sv") -> dict:
-    """The text beside the network: the strong links (|score| ≥ 2) and the node with most of them."""
+def link_threshold(obj: xr.Dataset | xr.DataArray, *, threshold: float = 2, max_links: int | None = 60,
+                   aggregate: str = "mean") -> float:
+    """The smallest |score| from ``threshold`` up at which at most ``max_links`` links are drawn, so the
+    network shows the strongest links only (all links of the strongest level, if even those are more).
+
+    Examples
+    --------
+    >>> from sdg_interactions.matrix import toy_matrix
+    >>> link_threshold(toy_matrix(), max_links=1), link_threshold(toy_matrix(), max_links=None)
+    (3.0, 2.0)
+    """
+    a = np.abs(adjacency(_matrix(obj, aggregate)))
+    np.fill_diagonal(a, 0)
+    strengths = sorted({float(v) for v in a[a >= threshold]})
+    if max_links is None or not strengths:
+        return float(threshold)
+    for level in [float(threshold), *strengths]:
+        if level >= threshold and int((a >= level).sum()) <= max_links:
+            return level
+    return strengths[-1]
+
+
+def network(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str = "sv",
+            max_links: int | None = 60) -> dict:
+    """The text beside the network: the strong links (|score| ≥ 2), the node with most of them, and which
+    of them the chart draws (:func:`link_threshold`)."""
     m = _matrix(obj, aggregate)
     a = adjacency(m)
     np.fill_diagonal(a, 0)
@@ -364,9 +242,15 @@ def network(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: st
     degree = strong.sum(axis=0) + strong.sum(axis=1)
     ids = node_ids(m)
     hub = ids[int(np.argmax(degree))]
+    drawn = link_threshold(m, max_links=max_links)
     values = {"n_strong": int(strong.sum()), "n_pos": int((a >= 2).sum()), "n_neg": int((a <= -2).sum()),
               "hub": _named(hub, _labels(m, lang)), "hub_links": int(degree.max(initial=0))}
-    return _section("network", lang, [text("report.network.text", lang, **values)], data=values)
+    paragraphs = [text("report.network.text", lang, **values)]
+    if drawn > 2:
+        paragraphs.append(text("report.network.drawn", lang, n=int((np.abs(a) >= drawn).sum()),
+                               threshold=format_number(drawn, lang)))
+    paragraphs.append(text("report.network.how", lang))
+    return _section("network", lang, paragraphs, data={**values, "threshold": drawn})
 
 
 def ranking(obj: xr.Dataset | xr.DataArray, *, top_k: int = 5, aggregate: str = "mean",
@@ -407,7 +291,7 @@ def clusters(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: s
                                nodes=_listed(members, labels, 8, lang)))
     alone = [ids[k] for k in np.flatnonzero(number == 0)]
     if alone:
-        paragraphs.append(text("report.clusters.alone", lang, n=len(alone), nodes=join_words(alone, lang)))
+        paragraphs.append(text("report.clusters.alone", lang, n=len(alone), nodes=_listed(alone, labels, 8, lang)))
     return _section("clusters", lang, paragraphs, data={"clusters": groups, "alone": alone})
 
 
@@ -443,21 +327,24 @@ def respondents(obj: xr.Dataset | xr.DataArray, *, limit: int = 15, lang: str = 
     order = sorted(range(len(rows_i)),
                    key=lambda k: (-stats["iqr"][rows_i[k], cols_j[k]], rows_i[k], cols_j[k]))
     pairs = [(ids[rows_i[k]], ids[cols_j[k]]) for k in order]
-    paragraphs = [text("report.respondents.answers", lang, n=obj.sizes[RESPONDENT],
-                       low=int(answered.min(initial=0)), high=int(answered.max(initial=0)),
+    paragraphs = [text("report.respondents.answers", lang, n=lead_count(obj.sizes[RESPONDENT], lang,
+                                                                          neuter=False),
+                       low=int(answered.min()) if answered.size else 0,
+                       high=int(answered.max()) if answered.size else 0,
                        mean=format_number(answered.mean() if answered.size else 0, lang)),
                   text("report.respondents.per_person", lang, counts=join_words(
-                      [f"{name} {count}" for name, count in per_person.items()], lang)),
+                      [text("report.respondents.person", lang, name=name, n=count)
+                       for name, count in per_person.items()], lang)),
                   text("report.respondents.spread", lang,
                        iqr=format_number(np.nanmean(stats["iqr"][off]) if answered.any() else 0, lang)),
                   text("report.respondents." + {0: "contested_none", 1: "contested_one"}.get(len(pairs), "contested"),
-                       lang, n=len(pairs))]
+                       lang, n=lead_count(len(pairs), lang))]
     rows = []
     for k in order[:limit]:
         i, j = rows_i[k], cols_j[k]
         rows.append([_named(ids[i], labels), _named(ids[j], labels), str(int(stats["n"][i, j])),
                      format_number(stats["mean"][i, j], lang), format_number(stats["iqr"][i, j], lang)])
-    columns = [text("metrics.column.source", lang), text("metrics.column.target", lang),
+    columns = [text("report.column.source", lang), text("report.column.target", lang),
                text("metrics.column.n_respondents", lang), text("report.respondents.mean", lang),
                text("report.respondents.iqr", lang)]
     table = {"columns": columns, "rows": rows} if rows else None

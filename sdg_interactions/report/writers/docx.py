@@ -29,6 +29,8 @@ from pathlib import Path
 
 from sdg_interactions.report.document import (
     BulletList,
+    Callout,
+    Code,
     Document,
     Emphasis,
     Figure,
@@ -85,6 +87,23 @@ def _runs(paragraph, item: Paragraph) -> None:
             added.italic = True
         elif isinstance(run, Strong):
             added.bold = True
+        elif isinstance(run, Code):
+            added.font.name = "Consolas"
+
+
+def _callout(word, callout: Callout) -> None:
+    """A one-cell shaded table that is never split: the title in bold, then the paragraphs."""
+    box = word.add_table(rows=1, cols=1)
+    box.style = "Table Grid"
+    row = box.rows[0]
+    row._tr.get_or_add_trPr().append(_element("w:cantSplit"))
+    cell = row.cells[0]
+    cell._tc.get_or_add_tcPr().append(_element("w:shd", **{"w:val": "clear", "w:color": "auto",
+                                                           "w:fill": "EEF4FA"}))
+    title = cell.paragraphs[0].add_run(clean(callout.title))
+    title.bold = True
+    for item in callout.items:
+        _runs(cell.add_paragraph(), item)
 
 
 def _table(word, table: Table) -> None:
@@ -189,6 +208,8 @@ def to_docx(doc: Document) -> bytes:
             _table(word, block)
         elif isinstance(block, Figure):
             _figure(word, block)
+        elif isinstance(block, Callout):
+            _callout(word, block)
         elif isinstance(block, PageBreak):
             word.add_page_break()
         elif not isinstance(block, Stamp):  # the stamp goes to the footer

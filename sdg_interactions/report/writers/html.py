@@ -20,6 +20,8 @@ from pathlib import Path
 
 from sdg_interactions.report.document import (
     BulletList,
+    Callout,
+    Code,
     Document,
     Emphasis,
     Figure,
@@ -47,6 +49,11 @@ figure { margin: 1em 0; break-inside: avoid; }
 figure svg { max-width: 100%; height: auto; }
 figcaption { font-size: 0.9em; color: #444; }
 footer.stamp { margin-top: 2em; font-size: 0.75em; color: #595959; }
+aside.callout { margin: 1.5em 0; padding: 0.6em 1em; border: 1px solid #2f6fa8; border-radius: 4px;
+                background: #eef4fa; break-inside: avoid; }
+aside.callout h2 { margin-top: 0.2em; font-size: 1.15em; }
+code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 0.9em; background: #f4f4f4;
+       padding: 0 0.2em; }
 hr.page-break { break-after: page; border: none; border-top: 1px dashed #ccc; margin: 2em 0; }
 """
 
@@ -62,6 +69,8 @@ def _run(run: Run) -> str:
         return f"<em>{_esc(run.text)}</em>"
     if isinstance(run, Strong):
         return f"<strong>{_esc(run.text)}</strong>"
+    if isinstance(run, Code):
+        return f"<code>{_esc(run.text)}</code>"
     return _esc(run)
 
 
@@ -93,6 +102,9 @@ def _block(block) -> str:
         return _table(block)
     if isinstance(block, Figure):
         return _figure(block)
+    if isinstance(block, Callout):
+        items = "".join(f"<p>{_runs(item)}</p>" for item in block.items)
+        return f'<aside class="callout"><h2>{_esc(block.title)}</h2>{items}</aside>'
     if isinstance(block, Stamp):
         return ('<footer class="stamp" id="section-stamp">' + "<br>".join(_esc(line) for line in block.lines)
                 + "</footer>")

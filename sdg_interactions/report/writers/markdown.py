@@ -22,6 +22,8 @@ from pathlib import Path
 
 from sdg_interactions.report.document import (
     BulletList,
+    Callout,
+    Code,
     Document,
     Emphasis,
     Figure,
@@ -71,6 +73,9 @@ def _run(run: Run, start: bool) -> str:
         return _wrap(run.text, "*", start)
     if isinstance(run, Strong):
         return _wrap(run.text, "**", start)
+    if isinstance(run, Code):
+        fence = "``" if "`" in run.text else "`"
+        return f"{fence} {clean(run.text)} {fence}" if fence == "``" else f"`{clean(run.text)}`"
     return escape(run, start=start)
 
 
@@ -111,6 +116,8 @@ def _block(block) -> str:
         return _table(block)
     if isinstance(block, Figure):
         return _figure(block)
+    if isinstance(block, Callout):
+        return "\n>\n".join([f"> **{escape(block.title, start=False)}**"] + [f"> {_runs(i)}" for i in block.items])
     if isinstance(block, Stamp):
         return "---\n\n" + "  \n".join(escape(line) for line in block.lines)
     if isinstance(block, PageBreak):

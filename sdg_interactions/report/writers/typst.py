@@ -1,10 +1,12 @@
 """A :class:`~sdg_interactions.report.document.Document` as Typst source, and as PDF compiled by the
 ``typst`` package (the compiler ships in its wheel: no Pango, no browser, no network).
 
-The page is A4 with "Sida 1 av 2" / "Page 1 of 2" centred in the footer; ``text(lang: ...)`` follows
-``doc.lang`` so words hyphenate as Swedish or English. Tables repeat their header row on every page
-and a row is never split across pages (``table.cell(breakable: false)``); a row taller than a page
-overflows instead. Figures never break; charts are embedded as SVG bytes, so the source is one
+The page is A4 with "Sida 1 av 2" / "Page 1 of 2" centred in the footer; the :class:`Stamp` (version,
+data hash, parameters) is set in small print in the footer of the last page. ``text(lang: ...)``
+follows ``doc.lang`` so words hyphenate as Swedish or English. Tables repeat their header row on
+every page and a row is never split across pages (``table.cell(breakable: false)``); a row taller than
+a page overflows instead. Figures and callout boxes never break; a chart is set at its own size (CSS
+px, 0.75 pt each) unless wider than the text, and embedded as SVG bytes, so the source is one
 self-contained string.
 
 Escaping: no user text is ever written as Typst markup. Every text goes in as a Typst *string
@@ -22,10 +24,13 @@ Examples
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from sdg_interactions.report.document import (
     BulletList,
+    Callout,
+    Code,
     Document,
     Emphasis,
     Figure,
@@ -39,16 +44,22 @@ from sdg_interactions.report.document import (
 )
 from sdg_interactions.report.writers import clean
 
-__all__ = ["literal", "to_pdf", "to_typst", "write_pdf", "write_typst"]
+__all__ = ["TEXT_WIDTH_PT", "literal", "svg_width_pt", "to_pdf", "to_typst", "write_pdf", "write_typst"]
 
 #: The footer's words around the page numbers, by language.
 _PAGE_WORDS = {"sv": ("Sida ", " av "), "en": ("Page ", " of ")}
 
+#: The width of the text column in pt (A4, 18 mm margins).
+TEXT_WIDTH_PT = 493.2
+
 _PREAMBLE = """\
 #set document(title: {title})
-#set page(paper: "a4", margin: (x: 18mm, top: 18mm, bottom: 22mm),
-  footer: context align(center, text(size: 8pt, {page_word} + counter(page).display()
-    + {of_word} + str(counter(page).final().first()))))
+#set page(paper: "a4", margin: (x: 18mm, top: 18mm, bottom: {bottom}),
+  footer: context {{
+    if counter(page).get().first() == counter(page).final().first() {{ {stamp} }}
+    align(center, text(size: 8pt, {page_word} + counter(page).display()
+      + {of_word} + str(counter(page).final().first())))
+  }})
 #set text(lang: {lang}, size: 10pt)
 #set par(justify: true)
 #set table(stroke: 0.5pt + luma(160), inset: 4pt)
@@ -79,6 +90,8 @@ def _run(run: Run) -> str:
         return f"emph({literal(run.text)})"
     if isinstance(run, Strong):
         return f"strong({literal(run.text)})"
+    if isinstance(run, Code):
+        return f"raw({literal(run.text)})"
     return literal(run)
 
 
@@ -96,8 +109,22 @@ def _table(table: Table) -> str:
     return f"#{body}"
 
 
+def svg_width_pt(svg: str) -> float | None:
+    """The width of an SVG in pt (its ``width`` in px × 0.75), or None when it has none.
+
+    Examples
+    --------
+    >>> svg_width_pt('<svg width="400" height="10">')
+    300.0
+    """
+    found = re.search(r"<svg\b[^>]*?\swidth=\"([\d.]+)(?:px)?\"", svg)
+    return float(found.group(1)) * 0.75 if found else None
+
+
 def _figure(figure: Figure) -> str:
-    image = f"image(bytes({literal(figure.svg)}), format: \"svg\", width: 100%"
+    natural = svg_width_pt(figure.svg)
+    width = f"{natural:.1f}pt" if natural and natural < TEXT_WIDTH_PT else "100%"
+    image = f"image(bytes({literal(figure.svg)}), format: \"svg\", width: {width}"
     image += f", alt: {literal(figure.alt)})" if figure.alt else ")"
     if figure.caption:
         return f"#figure({image}, caption: {literal(figure.caption)})"
@@ -115,10 +142,13 @@ def _block(block) -> str:
         return _table(block)
     if isinstance(block, Figure):
         return _figure(block)
+    if isinstance(block, Callout):
+        items = "".join(f"; parbreak(); {_content(item)}" for item in block.items)
+        return (f"#block(breakable: false, width: 100%, inset: 8pt, radius: 3pt, above: 1.2em, "
+                f"fill: rgb(\"#eef4fa\"), stroke: 0.6pt + rgb(\"#2f6fa8\"), "
+                f"{{set par(justify: false); strong({literal(block.title)}){items}}})")
     if isinstance(block, Stamp):
-        lines = ", ".join(literal(line) for line in block.lines)
-        return (f"#block(breakable: false, above: 2em, text(size: 7pt, fill: luma(90), "
-                f"par(justify: false, ({lines},).join(linebreak()))))") if block.lines else ""
+        return ""  # set in the footer of the last page
     if isinstance(block, PageBreak):
         return "#pagebreak(weak: true)"
     raise TypeError(f"not a document block: {type(block).__name__}")
@@ -146,8 +176,12 @@ def to_typst(doc: Document) -> str:
     True
     """
     page_word, of_word = _PAGE_WORDS[doc.lang]
+    lines = [line for block in doc.blocks if isinstance(block, Stamp) for line in block.lines]
+    stamp = (f"block(width: 100%, below: 4pt, text(size: 6pt, fill: luma(90), par(justify: false, "
+             f"({', '.join(literal(line) for line in lines)},).join(linebreak()))))") if lines else ""
     preamble = _PREAMBLE.format(title=literal(doc.title), lang=literal(doc.lang), page_word=literal(page_word),
-                                of_word=literal(of_word))
+                                of_word=literal(of_word), stamp=stamp,
+                                bottom=f"{22 + 3 * len(lines)}mm" if lines else "22mm")
     blocks = [_block(b) for b in doc.blocks]
     return preamble + "\n" + "\n\n".join(b for b in blocks if b) + "\n"
 

@@ -1,0 +1,201 @@
+"""How the report words numbers, scores, dates and lists of nodes: the helpers every section shares.
+
+* :func:`format_number`: ``61,5`` / ``61.5``, "−" for minus;
+* :func:`join_words`: ``"a, b och c"``;
+* :func:`count_word`, :func:`lead_count`: a count in words ("fem"), and a count that may open a
+  sentence ("Fem", "Totalt 27"), since a sentence never starts with a digit;
+* :func:`scale_words`: the scale step of a score; an aggregated value is named by the nearest step,
+  or as "mellan … och …" when it lies half-way;
+* :func:`long_date`: ``2026-11-30`` → "30 november 2026" / "30 November 2026";
+* :func:`by_goal`: a list of SDG targets grouped by goal with the goal's short name ("Mål 4 God
+  utbildning för alla (4.1, 4.4)"), other nodes with their own labels.
+
+Every word comes from the catalogue (``report.words.*``), in Swedish or English.
+
+Examples
+--------
+>>> format_number(-1.5), scale_words(-1.5, "en")
+('−1,5', 'between constraining (weakly restricting) and counteracting (moderately restricting)')
+>>> lead_count(5, "sv"), lead_count(27, "en"), count_word(1, "sv", neuter=False)
+('Fem', 'In all, 27', 'en')
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import xarray as xr
+
+from sdg_interactions.matrix import as_matrix, node_ids, single_matrix
+from sdg_interactions.texts import scale_label, text
+
+__all__ = [
+    "by_goal",
+    "count_word",
+    "format_number",
+    "join_words",
+    "labels_of",
+    "lead_count",
+    "long_date",
+    "make_section",
+    "named",
+    "one_matrix",
+    "scale_words",
+]
+
+_WORDS = {
+    "sv": ("noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv"),
+    "en": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+           "twelve"),
+}
+_SDG_TARGET = re.compile(r"^(\d{1,2})\.(\d{1,2}|[a-z])$")
+
+
+def format_number(value: float, lang: str = "sv", *, decimals: int = 1) -> str:
+    """A number for a sentence: whole numbers without decimals, a decimal comma in Swedish, "−" for minus.
+
+    Examples
+    --------
+    >>> format_number(61.5), format_number(-2.0, "en"), format_number(0.333, "en", decimals=2)
+    ('61,5', '−2', '0.33')
+    """
+    value = float(value)
+    shown = f"{value:.{decimals}f}"
+    if float(shown) == round(value) and abs(value - round(value)) < 10 ** -decimals / 2:
+        shown = str(round(value))
+    shown = shown.replace("-", "−")
+    return shown.replace(".", ",") if lang == "sv" else shown
+
+
+def join_words(words: Sequence[str], lang: str = "sv") -> str:
+    """Join words as a sentence does: ``"a, b och c"`` / ``"a, b and c"``.
+
+    Examples
+    --------
+    >>> join_words(["1.1", "2.2", "3.3"]), join_words(["x", "y"], "en"), join_words(["z"])
+    ('1.1, 2.2 och 3.3', 'x and y', 'z')
+    """
+    words = [str(w) for w in words]
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {text('report.and', lang)} {words[-1]}"
+
+
+def count_word(n: int, lang: str = "sv", *, neuter: bool = True) -> str:
+    """A count in words up to twelve, in digits above ("ett"/"en" in Swedish by the noun's gender).
+
+    Examples
+    --------
+    >>> count_word(2), count_word(1, neuter=False), count_word(13, "en")
+    ('två', 'en', '13')
+    """
+    n = int(n)
+    if 0 <= n < len(_WORDS[lang]):
+        return "en" if (lang == "sv" and n == 1 and not neuter) else _WORDS[lang][n]
+    return str(n)
+
+
+def lead_count(n: int, lang: str = "sv", *, neuter: bool = True) -> str:
+    """A count that opens a sentence: a capitalised word up to twelve, else "Totalt 27" / "In all, 27".
+
+    Examples
+    --------
+    >>> lead_count(1, neuter=False), lead_count(40)
+    ('En', 'Totalt 40')
+    """
+    if 0 <= int(n) < len(_WORDS[lang]):
+        return count_word(n, lang, neuter=neuter).capitalize()
+    return text("report.words.in_all", lang, n=int(n))
+
+
+def scale_words(value: float, lang: str = "sv") -> str:
+    """The scale step of a score: a whole score by its name; an aggregated one by the nearest step
+    ("närmast …", within 0.25 of it), else as lying between the two steps around it.
+
+    Examples
+    --------
+    >>> scale_words(-2, "en"), scale_words(-2.2, "en")
+    ('counteracting (moderately restricting)', 'closest to counteracting (moderately restricting)')
+    """
+    value = float(np.clip(value, -3, 3))
+    nearest = int(np.round(value))
+    if abs(value - nearest) < 1e-9:
+        return scale_label(nearest, lang)
+    if abs(value - nearest) <= 0.25:
+        return text("report.words.nearest", lang, scale=scale_label(nearest, lang))
+    low, high = sorted((int(np.floor(value)), int(np.ceil(value))), key=abs)  # the weaker step first
+    return text("report.words.between", lang, low=scale_label(low, lang), high=scale_label(high, lang))
+
+
+def long_date(date: str | datetime.date, lang: str = "sv") -> str:
+    """A date as a sentence writes it: "30 november 2026" / "30 November 2026"; other text unchanged.
+
+    Examples
+    --------
+    >>> long_date("2026-11-30"), long_date("2026-01-02", "en"), long_date("i går")
+    ('30 november 2026', '2 January 2026', 'i går')
+    """
+    if not isinstance(date, datetime.date):
+        try:
+            date = datetime.date.fromisoformat(str(date))
+        except ValueError:
+            return str(date)
+    return f"{date.day} {text(f'report.words.month.{date.month}', lang)} {date.year}"
+
+
+# --- nodes and sections ---------------------------------------------------------------------------
+
+
+def one_matrix(obj: xr.Dataset | xr.DataArray, how: str) -> xr.DataArray:
+    """The one matrix the metrics read: several respondents aggregated with ``how``."""
+    return single_matrix(obj, how, what="a report")
+
+
+def labels_of(obj: xr.Dataset | xr.DataArray, lang: str) -> dict[str, str]:
+    """Each node's short label in ``lang`` (its id where it has none)."""
+    da = as_matrix(obj)
+    ids = node_ids(da)
+    name = f"source_label_{lang}"
+    values = da[name].values if name in da.coords else ids
+    return {i: (str(v) if str(v) not in ("", "nan") else i) for i, v in zip(ids, values, strict=True)}
+
+
+def named(node: str, labels: Mapping[str, str]) -> str:
+    """``"8.4 (label)"``, or the id alone where there is no label."""
+    label = labels.get(node, node)
+    return node if label in (node, "") else f"{node} ({label})"
+
+
+def by_goal(nodes: Sequence[str], labels: Mapping[str, str], lang: str) -> str:
+    """Nodes grouped by SDG goal with the goal's short name: "Mål 4 God utbildning för alla (4.1, 4.4)";
+    nodes that are no SDG targets are named with their own label. Goals in order of their number.
+
+    Examples
+    --------
+    >>> by_goal(["4.1", "4.4", "7.2"], {}, "en")
+    'Goal 4 Quality education (4.1, 4.4) and Goal 7 Affordable and clean energy (7.2)'
+    """
+    from sdg_interactions.frameworks import goals
+
+    shorts = dict(zip(goals(lang)["goal"].astype(int), goals(lang)["short"], strict=True))
+    groups: dict[int, list[str]] = {}
+    others = []
+    for node in nodes:
+        found = _SDG_TARGET.match(str(node))
+        if found and int(found.group(1)) in shorts:
+            groups.setdefault(int(found.group(1)), []).append(str(node))
+        else:
+            others.append(named(str(node), labels))
+    parts = [text("report.words.goal", lang, goal=goal, name=shorts[goal], nodes=", ".join(members))
+             for goal, members in sorted(groups.items())]
+    return join_words(parts + others, lang)
+
+
+def make_section(key: str, lang: str, paragraphs: list[str], *, table: dict | None = None,
+                 data: dict | None = None, prefix: str = "report", **values: object) -> dict:
+    """A section dict: ``id``, ``title`` (``{prefix}.{key}.title``), ``paragraphs``, ``table``, ``data``."""
+    return {"id": key, "title": text(f"{prefix}.{key}.title", lang, **values), "paragraphs": paragraphs,
+            "table": table, "data": data or {}}
