@@ -346,7 +346,7 @@ def test_node_info_errors():
 
 def test_bundled_matrices_catalogue():
     table = fw.bundled_matrices()
-    assert table["name"].tolist() == ["weitz2018_sweden", "mongolia2017", "synthetic_respondents"]
+    assert table["name"].tolist() == ["weitz2018_sweden", "mongolia2017", "synthetic_respondents", "mixed_demo"]
     for row in table.itertuples():
         assert row.path.is_file()
         assert row.title_sv and row.title_en and row.scored_by_sv and row.scored_by_en and row.citation

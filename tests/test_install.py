@@ -109,5 +109,6 @@ def test_wheel_installs_bundled_data(tmp_path):
     assert result["kommun"] == "0114"
     assert result["layer_13"] == "biosfär"
     assert {n: (m["rows"], m["n_pairs"]) for n, m in result["matrices"].items()} == {
-        "weitz2018_sweden": (1122, 1122), "mongolia2017": (272, 272), "synthetic_respondents": (13464, 1122)}
+        "weitz2018_sweden": (1122, 1122), "mongolia2017": (272, 272), "synthetic_respondents": (13464, 1122),
+        "mixed_demo": (342, 342)}
     assert result["published_rows"] == 34

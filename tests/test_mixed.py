@@ -323,8 +323,6 @@ def test_the_report_on_the_mixed_demo_shows_the_labels(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="report/framework_sections.follow_up asks the Kolada target → KPI table for "
-                   "every priority; MKM/FH/EXB nodes have none, so the report fails (fix described in the report)")
 def test_the_report_with_non_sdg_priorities(tmp_path):
     page = _report(tmp_path, "MKM-1", "EXB-2")
     assert LABELS["EXB-2"] in page

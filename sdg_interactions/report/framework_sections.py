@@ -116,13 +116,19 @@ def follow_up(obj: xr.Dataset | xr.DataArray, kommun: str, *, priorities: Sequen
     target → KPI table) the latest value, the trend and whether it goes the desired way, beside the län
     and the country (:func:`~sdg_interactions.frameworks.kolada.follow_up`). Reads the cache only unless
     ``online``; what the cache lacks is said, with the command that fetches it."""
+    import pandas as pd
+
+    from sdg_interactions.frameworks.kolada import FOLLOW_UP_COLUMNS, target_kpis
     from sdg_interactions.frameworks.kolada import follow_up as kolada_follow_up
     from sdg_interactions.frameworks.kolada_cache import KoladaCache
 
     check_lang(lang)
     m = single_matrix(obj, aggregate, what="a report")
     chosen = default_priorities(m, priorities, top_k)
-    table = kolada_follow_up(kommun, chosen, cache=KoladaCache(cache), online=online, lang=lang)
+    listed = set(target_kpis()["sdg_target"])  # miljömål, folkhälsomål, a kommun's own goals: no KPIs
+    with_kpis = [t for t in chosen if t in listed]
+    table = (kolada_follow_up(kommun, with_kpis, cache=KoladaCache(cache), online=online, lang=lang) if with_kpis
+             else pd.DataFrame(columns=FOLLOW_UP_COLUMNS))
     paragraphs = [text(f"{KEY}.follow_up.intro", lang, n=len(table), targets=join_words(chosen, lang))]
     has_value = table["value"].notna() if len(table) else table["value"]
     if len(table) and not has_value.any():
