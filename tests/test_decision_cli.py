@@ -129,3 +129,31 @@ def test_compare_command_on_the_synthetic_kommuner(tmp_path, capsys):
     sweden = load_matrix("weitz2018_sweden")
     assert float(harryda.sel(source="9.4", target="13.2")) == -1 and float(sweden.sel(source="9.4", target="13.2")) == 3
     assert table.set_index("kommun").loc["1401_harryda", "most_departing"] == "9.4→13.2 (−4)"
+
+
+# --- a kommun's own goals on the command line (--framework) ---------------------------------------
+
+
+def test_framework_option_registers_a_kommuns_own_goals(tmp_path, capsys):
+    from sdg_interactions import frameworks
+
+    table = tmp_path / "ort_mal.csv"
+    table.write_text("id,label_sv,label_en,group\nORT-1,Trygga skolvägar,Safe routes to school,Trygghet\n"
+                     "ORT-2,Fossilfria resor,Fossil-free travel,Klimat\n", encoding="utf-8")
+    matrix = tmp_path / "m.csv"
+    matrix.write_text("source,target,score\nORT-1,11.2,2\nORT-2,11.2,3\n11.2,ORT-2,2\nORT-2,ORT-1,1\n", encoding="utf-8")
+    try:
+        assert main(["--framework", str(table), "analyse", str(matrix), "--lang", "en"]) == 0
+        out = capsys.readouterr().out
+        assert "ORT-2" in out and "Fossil-free travel" in out  # the label comes from the kommun's table
+    finally:
+        for fw in [f for f in frameworks.frameworks() if f.prefix == "ORT"]:
+            frameworks.unregister(fw.name)
+
+
+def test_framework_option_refuses_duplicate_ids(tmp_path, capsys):
+    table = tmp_path / "dubbel.csv"
+    table.write_text("id,label_sv,label_en,group\nDUB-1,A,A,x\nDUB-1,B,B,x\n", encoding="utf-8")
+    assert main(["--lang", "en", "--framework", str(table), "analyse"]) == 2
+    err = capsys.readouterr().err
+    assert "DUB-1" in err and "row 3" in err and len(err.strip().splitlines()) == 1

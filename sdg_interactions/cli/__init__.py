@@ -44,6 +44,7 @@ def build_parser(lang: str = "sv") -> argparse.ArgumentParser:
                         help=t("cli.argparse.version"))
     # read before the parser is built (main); here so that "sdg-interactions --lang en analyse" is valid
     parser.add_argument("--lang", choices=LANGUAGES, default=lang, help=t("cli.arg.lang"))
+    parser.add_argument("--framework", action="append", default=[], metavar="FILE", help=t("cli.arg.framework"))
     sub = parser.add_subparsers(dest="command", required=True)
 
     analyse = sub.add_parser("analyse", help=t("cli.analyse.help"), description=t("cli.analyse.help"))
@@ -351,6 +352,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang = _lang_from_argv(argv)  # before the parser: --help and usage errors come out in this language
     try:
         args = build_parser(lang).parse_args(argv)
+        for table in args.framework:  # a kommun's own goals: ids, labels and groups for every command
+            frameworks.register_from_table(table)
         return args.run(args)
     except SdgInteractionsError as error:
         print(text("cli.error", lang, message=str(error).replace("\n", " ")), file=sys.stderr)
