@@ -141,7 +141,8 @@ def test_framework_option_registers_a_kommuns_own_goals(tmp_path, capsys):
     table.write_text("id,label_sv,label_en,group\nORT-1,Trygga skolvägar,Safe routes to school,Trygghet\n"
                      "ORT-2,Fossilfria resor,Fossil-free travel,Klimat\n", encoding="utf-8")
     matrix = tmp_path / "m.csv"
-    matrix.write_text("source,target,score\nORT-1,11.2,2\nORT-2,11.2,3\n11.2,ORT-2,2\nORT-2,ORT-1,1\n", encoding="utf-8")
+    matrix.write_text("source,target,score\nORT-1,11.2,2\nORT-2,11.2,3\n11.2,ORT-2,2\nORT-2,ORT-1,1\n",
+                      encoding="utf-8")
     try:
         assert main(["--framework", str(table), "analyse", str(matrix), "--lang", "en"]) == 0
         out = capsys.readouterr().out
