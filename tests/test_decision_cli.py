@@ -158,3 +158,34 @@ def test_framework_option_refuses_duplicate_ids(tmp_path, capsys):
     assert main(["--lang", "en", "--framework", str(table), "analyse"]) == 2
     err = capsys.readouterr().err
     assert "DUB-1" in err and "row 3" in err and len(err.strip().splitlines()) == 1
+
+
+# --- objectives: the priorities through a linkage table ---------------------------------------------
+
+
+def test_objectives_command_with_the_proposal_and_a_kommuns_own_table(tmp_path, capsys):
+    from sdg_interactions.analysis import project_onto, propagate
+    from sdg_interactions.frameworks import linkage
+
+    out = tmp_path / "mal.csv"
+    assert main(["objectives", "--priorities", "7.2", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "ett förslag, ingen officiell koppling" in printed
+    table = pd.read_csv(out)
+    expected = project_onto(propagate(load_matrix("weitz2018_sweden"), ["7.2"]), linkage("miljomal"))
+    mkm1 = table[(table["linkage"] == "miljomal") & (table["objective"] == "MKM-1")].iloc[0]
+    assert mkm1["effect_net"] == pytest.approx(float(expected["effect_net"].sel(objective="MKM-1")), abs=0.01)
+    assert len(table) == 16 + 8
+    own = tmp_path / "egen.csv"
+    own.write_text("sdg_target,objective,score,reason,source\n7.2,MKM-1,3,förnybart,egen bedömning\n", encoding="utf-8")
+    assert main(["objectives", "--priorities", "7.2", "--linkage", str(own), "--lang", "en"]) == 0
+    printed = capsys.readouterr().out
+    assert "The kommun's own linkage table" in printed and "MKM-1" in printed
+
+
+def test_objectives_command_refuses_a_linkage_score_of_5(tmp_path, capsys):
+    bad = tmp_path / "fel.csv"
+    bad.write_text("sdg_target,objective,score,reason,source\n7.2,MKM-1,5,x,y\n", encoding="utf-8")
+    assert main(["objectives", "--linkage", str(bad), "--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert "'5'" in err and "row 2" in err and len(err.strip().splitlines()) == 1

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from sdg_interactions import frameworks
-from sdg_interactions.cli import decision, kolada, konsekvens, styrdokument
+from sdg_interactions.cli import decision, kolada, konsekvens, objectives, styrdokument
 from sdg_interactions.cli._common import EXIT_BAD_INPUT, EXIT_OK, EXIT_SOME_FAILED
 from sdg_interactions.cli._common import Parser as _Parser
 from sdg_interactions.cli._common import UsageError as _UsageError
@@ -101,6 +101,7 @@ def build_parser(lang: str = "sv") -> argparse.ArgumentParser:
     kolada.add_kolada_parser(sub, lang)
     styrdokument.add_parser(sub, lang)
     konsekvens.add_parser(sub, lang)
+    objectives.add_parser(sub, lang)
     return parser
 
 
