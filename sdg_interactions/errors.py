@@ -9,6 +9,7 @@ row 1), the column and the value, and say what would be valid. Build such messag
 from __future__ import annotations
 
 __all__ = [
+    "MAX_ECHO",
     "InputFormatError",
     "ReportError",
     "SdgInteractionsError",
@@ -18,7 +19,11 @@ __all__ = [
     "UnknownKommunError",
     "ValidationError",
     "locate",
+    "shorten",
 ]
+
+#: The most characters of a value (or a column name) an error message echoes; longer ones are cut with "…".
+MAX_ECHO = 80
 
 
 class SdgInteractionsError(Exception):
@@ -53,6 +58,22 @@ class SdgInteractionsWarning(UserWarning):
     """A warning of this library (the test suite turns these into errors)."""
 
 
+def shorten(text: object, limit: int = MAX_ECHO) -> str:
+    """``text`` as ``str``, cut to ``limit`` characters so an error line stays short: its start and its end
+    (where a path keeps its file name) with "…" between.
+
+    Examples
+    --------
+    >>> shorten("a" * 50 + "b" * 50), len(shorten("x" * 100)), shorten("short")
+    ('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', 80, 'short')
+    """
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    head = (limit - 1) // 2
+    return text[:head] + "…" + text[len(text) - (limit - 1 - head):]
+
+
 def locate(
     problem: str,
     *,
@@ -70,7 +91,9 @@ def locate(
         What is wrong, e.g. ``"score out of range"``.
     file, row, column, value : optional
         Where it is: the file name, the row as a spreadsheet shows it (header = row 1), the column name
-        and the offending value. Parts that are ``None`` are left out.
+        and the offending value. Parts that are ``None`` are left out; a value or column name longer than
+        :data:`MAX_ECHO` characters is cut (:func:`shorten`), so a line from a stray file never floods the
+        terminal.
     valid : str, optional
         What would be valid, e.g. ``"an integer from -3 to 3, or blank for not scored"``.
 
@@ -86,11 +109,11 @@ def locate(
     if row is not None:
         where.append(f"row {row}")
     if column is not None:
-        where.append(f"column {str(column)!r}")
+        where.append(f"column {shorten(column)!r}")
     text = ", ".join(where)
     text = f"{text}: {problem}" if text else problem
     if value is not None:
-        text += f": {str(value)!r}"
+        text += f": {shorten(value)!r}"
     text += "."
     if valid:
         text += f" Valid: {valid}."

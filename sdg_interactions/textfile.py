@@ -12,19 +12,47 @@
 * **Injection guard**: a text cell that starts with ``= + - @``, a tab or a carriage return (possibly
   after apostrophes) is written with one more leading ``'``, so a spreadsheet never runs it as a
   formula; readers remove exactly that one ``'`` again.
+* **Only regular files** are read (:func:`check_input_file`): a FIFO, a device or a symlink to one
+  (``/dev/zero``) is refused before it is opened, and so is a file larger than the reader's stated limit
+  (:data:`MAX_CSV_BYTES` for CSV).
+* **Files are written whole or not at all** (:func:`replacing`): into a temporary name in the same folder,
+  then renamed over the final name with :func:`os.replace`, so a killed run never leaves a truncated file
+  under a final name.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
 import re
+import secrets
+import stat
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from sdg_interactions.errors import InputFormatError, locate
 
-__all__ = ["WRITE_ENCODING", "guard_text", "read_table", "read_text", "sniff_separator", "unguard_text", "write_rows"]
+__all__ = [
+    "MAX_CSV_BYTES",
+    "WRITE_ENCODING",
+    "check_input_file",
+    "guard_text",
+    "pending_files",
+    "read_cells",
+    "read_table",
+    "read_text",
+    "remove_pending",
+    "replacing",
+    "sniff_separator",
+    "unguard_text",
+    "write_rows",
+]
+
+#: The largest CSV file the readers take (200 MB: a 2,000-node matrix in long form is about 80 MB).
+MAX_CSV_BYTES = 200 * 1024 * 1024
 
 #: Every CSV file the package writes is UTF-8 with a byte-order mark, so Excel opens å, ä, ö right.
 WRITE_ENCODING = "utf-8-sig"
@@ -77,10 +105,56 @@ def _name(path: str | os.PathLike) -> str:
     return os.fspath(path)
 
 
-def _read_bytes(path: str | os.PathLike) -> bytes:
+def _size(number: int) -> str:
+    return f"{number / 1024 / 1024:.0f} MB" if number >= 1024 * 1024 else f"{number} bytes"
+
+
+def check_input_file(path: str | os.PathLike, *, limit: int, valid: str = "the path of a file") -> int:
+    """Check that ``path`` is a regular file (symlinks followed) of at most ``limit`` bytes; return its size.
+
+    Raises :class:`~sdg_interactions.errors.InputFormatError` for a missing path, a folder, a FIFO, a
+    device or a socket (refused before anything is opened: reading ``/dev/zero`` never ends) and for a
+    file larger than ``limit``.
+
+    Examples
+    --------
+    >>> check_input_file("/dev/zero", limit=100, valid="a CSV file")
+    Traceback (most recent call last):
+    ...
+    sdg_interactions.errors.InputFormatError: /dev/zero: this is a device, not a regular file. Valid: a CSV file.
+    """
     name = _name(path)
     try:
-        return Path(path).read_bytes()
+        info = os.stat(path)
+    except FileNotFoundError:
+        problem = "a link to a file that does not exist" if os.path.islink(path) else "no such file"
+        raise InputFormatError(locate(problem, file=name, valid="the path of an existing file")) from None
+    except (OSError, ValueError) as err:
+        raise InputFormatError(locate(f"cannot read the file ({getattr(err, 'strerror', None) or err})",
+                                      file=name, valid=valid)) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputFormatError(locate("this is a folder, not a file", file=name, valid=valid))
+    if not stat.S_ISREG(info.st_mode):
+        kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(info.st_mode) else "a socket" if stat.S_ISSOCK(info.st_mode)
+                else "a device")
+        raise InputFormatError(locate(f"this is {kind}, not a regular file", file=name, valid=valid))
+    if info.st_size > limit:
+        raise InputFormatError(locate(f"the file is too large ({_size(info.st_size)}; the limit is {_size(limit)})",
+                                      file=name, valid=f"{valid}, at most {_size(limit)}"))
+    return info.st_size
+
+
+def _read_bytes(path: str | os.PathLike, limit: int | None = None) -> bytes:
+    name = _name(path)
+    limit = MAX_CSV_BYTES if limit is None else limit
+    check_input_file(path, limit=limit, valid="a CSV file")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:  # it grew since the check
+            raise InputFormatError(locate(f"the file is too large (the limit is {_size(limit)})", file=name,
+                                          valid=f"a CSV file of at most {_size(limit)}"))
+        return data
     except FileNotFoundError:
         raise InputFormatError(locate("no such file", file=name,
                                       valid="the path of an existing file")) from None
@@ -187,6 +261,12 @@ def read_table(path: str | os.PathLike) -> tuple[list[str], list[tuple[int, list
     >>> header, rows[0], rows[1][0]
     (['source', 'target', 'score', 'comment'], (2, ['1.1', '1.2', '2', 'two\\nlines']), 4)
     """
+    header, rows, _ = read_cells(path)
+    return header, rows
+
+
+def read_cells(path: str | os.PathLike) -> tuple[list[str], list[tuple[int, list[str]]], str]:
+    """:func:`read_table`, and the file's separator (``","`` or ``";"``) as the third item."""
     name = _name(path)
     text, _ = read_text(path)
     separator = sniff_separator(text)
@@ -211,7 +291,62 @@ def read_table(path: str | os.PathLike) -> tuple[list[str], list[tuple[int, list
                                       "break")) from None
     if header is None:  # only blank lines or separators
         raise InputFormatError(locate("the file is empty", file=name, valid=_VALID_NONEMPTY))
-    return header, rows
+    return header, rows, separator
+
+
+_PENDING: set[Path] = set()
+_PENDING_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def replacing(path: str | os.PathLike) -> Iterator[Path]:
+    """Write a file whole or not at all: yield a temporary path beside ``path``; on success rename it to
+    ``path`` (:func:`os.replace`, atomic on one file system), on an error remove it.
+
+    The temporary name is hidden and says what it is (``.<name>.<random>.part<suffix>``, keeping the suffix
+    for writers that look at it), so a killed run leaves at most such a file, never a truncated one under
+    the final name. While it is written it is listed by :func:`pending_files`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "r.html"
+    >>> with replacing(p) as tmp:
+    ...     _ = tmp.write_text("<p>done</p>")
+    ...     p.exists(), tmp.name.startswith(".r.html.") and tmp.name.endswith(".part.html")
+    (False, True)
+    >>> p.read_text(), [q.name for q in p.parent.iterdir()]
+    ('<p>done</p>', ['r.html'])
+    """
+    final = Path(path)
+    temporary = final.with_name(f".{final.name}.{secrets.token_hex(4)}.part{final.suffix}")
+    with _PENDING_LOCK:
+        _PENDING.add(temporary)
+    try:
+        yield temporary
+        os.replace(temporary, final)
+    finally:
+        with _PENDING_LOCK:
+            _PENDING.discard(temporary)
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+
+
+def pending_files() -> list[Path]:
+    """The temporary files :func:`replacing` is writing now (for a signal handler to remove)."""
+    with _PENDING_LOCK:
+        return sorted(_PENDING)
+
+
+def remove_pending() -> list[Path]:
+    """Remove the temporary files :func:`replacing` is writing now; return them. Safe in a signal handler's
+    last moments: it never raises."""
+    removed = []
+    for temporary in pending_files():
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+            removed.append(temporary)
+    return removed
 
 
 def write_rows(path: str | os.PathLike, header: list[str], rows) -> None:

@@ -13,13 +13,14 @@ import argparse
 import functools
 import re
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from sdg_interactions import frameworks
-from sdg_interactions.cli import decision, kolada, konsekvens, objectives, styrdokument
+from sdg_interactions.cli import _safety, decision, kolada, konsekvens, objectives, styrdokument
 from sdg_interactions.cli._common import EXIT_BAD_INPUT, EXIT_OK, EXIT_SOME_FAILED
 from sdg_interactions.cli._common import Parser as _Parser
 from sdg_interactions.cli._common import UsageError as _UsageError
@@ -112,6 +113,7 @@ def _run_analyse(args: argparse.Namespace) -> int:
     if args.top < 0:
         raise _UsageError(text("cli.not_negative", args.lang, prog="sdg-interactions analyse", option="--top",
                                value=args.top))
+    _safety.refuse_overwriting_input(args.out, [args.matrix])
     da = load_matrix(args.matrix, combine=args.aggregate)
     table = analysis_table(da, lang=args.lang)
     if args.out:
@@ -149,6 +151,7 @@ def _run_scenario(args: argparse.Namespace) -> int:
                 efforts.append(int(number) if number.is_integer() else number)
             except ValueError:
                 efforts.append(raw.strip())  # scenario() names it in the error
+    _safety.refuse_overwriting_input(args.out, [args.matrix])
     ds = load_dataset(args.matrix)
     result = scenario(single_matrix(ds, what="a scenario"), priorities, efforts=efforts)
     conflicts = triggered_conflicts(ds, priorities)
@@ -177,8 +180,9 @@ def _run_scenario(args: argparse.Namespace) -> int:
         else:
             print(text("scenario.cli.conflicts", lang, n=len(conflicts)))
             for row in conflicts.itertuples(index=False):
-                labels = f"{getattr(row, f'source_label_{lang}')} → {getattr(row, f'target_label_{lang}')}"
-                comment = f" – {row.comment}" if row.comment else ""
+                labels = _safety.printable(f"{getattr(row, f'source_label_{lang}')} → "
+                                           f"{getattr(row, f'target_label_{lang}')}")
+                comment = f" – {_safety.printable(row.comment)}" if row.comment else ""
                 print(f"  {row.source} → {row.target} ({row.score:+g}): {labels}{comment}")
     if ds.attrs.get("citation"):
         print(text("cli.source", lang, citation=ds.attrs["citation"]))
@@ -294,7 +298,7 @@ def _run_report(args: argparse.Namespace) -> int:
     from sdg_interactions.io import load_dataset
     from sdg_interactions.matrix import node_ids
     from sdg_interactions.report.batch import run_batch
-    from sdg_interactions.report.parameters import FORMATS, check_parameters, find_matrix
+    from sdg_interactions.report.parameters import FORMATS, check_parameters, find_matrices
 
     formats = [f.strip() for f in str(args.format).split(",") if f.strip()]
     bad = [f for f in formats if f not in FORMATS]
@@ -316,13 +320,17 @@ def _run_report(args: argparse.Namespace) -> int:
     first = check_parameters(kommun=codes[0], matrix=args.matrix, **common)  # a bad --matrix stops all
     if priorities:  # priorities the default matrix lacks stop everything too
         check_priorities(first["priorities"], node_ids(load_dataset(first["matrix"])))
-    reports = [{"kommun": code, **common,
-                "matrix": find_matrix(code, matrix=args.matrix, matrices_dir=args.matrices_dir)}
-               for code in codes]
+    choice = find_matrices(codes, matrix=args.matrix, matrices_dir=args.matrices_dir, lang=args.lang)
+    if args.matrices_dir:  # a warning per unusable file, and who got their own matrix
+        for line in choice.lines(args.lang, matrices_dir=Path(args.matrices_dir).resolve(), matrix=args.matrix):
+            print(line, file=sys.stderr)
+    reports = [{"kommun": code, **common, "matrix": choice.paths[code]} for code in codes]
     # warming kernels pays from the second report on
     result = run_batch(reports, output_dir=args.output_dir, formats=formats, jobs=args.jobs,
                        fast=not args.plain and len(reports) > 1, progress=True)
     _print_written(result.written, Path(args.output_dir).resolve(), args.lang)
+    if choice.unusable:  # the batch summary counts them too
+        print(text("reliability.matrices.unusable_count", args.lang, n=len(choice.unusable)), file=sys.stderr)
     if result.failed:
         print(text("report.cli.failed", args.lang, n=len(result.failed), total=len(codes)), file=sys.stderr)
         names = frameworks.kommuner().set_index("kommunkod")["kommun"]
@@ -349,22 +357,30 @@ def _print_written(written: dict[str, dict[str, Path]], folder: Path, lang: str)
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (0 ok, 1 some items failed, 2 bad input or usage)."""
-    argv = sys.argv[1:] if argv is None else list(argv)
+    argv, debug = _safety.take_debug(argv)  # --debug anywhere: the traceback of an unexpected error
     lang = _lang_from_argv(argv)  # before the parser: --help and usage errors come out in this language
     try:
         args = build_parser(lang).parse_args(argv)
         for table in args.framework:  # a kommun's own goals: ids, labels and groups for every command
             frameworks.register_from_table(table)
-        return args.run(args)
+        if getattr(args, "step", None) == "serve":  # 'workshop serve' stops its own servers on Ctrl-C
+            return args.run(args)
+        with _safety.signal_guard(lang):  # SIGTERM/SIGINT: stop what we started, one line, exit 128 + n
+            return args.run(args)
     except SdgInteractionsError as error:
-        print(text("cli.error", lang, message=str(error).replace("\n", " ")), file=sys.stderr)
+        print(text("cli.error", lang, message=_safety.printable(error)), file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as error:
         message = f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")
-        print(text("cli.error", lang, message=message), file=sys.stderr)
+        print(text("cli.error", lang, message=_safety.printable(message)), file=sys.stderr)
         return EXIT_BAD_INPUT
     except SystemExit as exit_:  # --help and --version
-        return int(exit_.code or 0)
+        return int(exit_.code or 0) if not isinstance(exit_.code, str) else EXIT_BAD_INPUT
+    except Exception as error:  # the last resort: one line, never a bare traceback
+        if debug:
+            traceback.print_exc()
+        print(text("cli.error", lang, message=_safety.unexpected_message(error, lang)), file=sys.stderr)
+        return EXIT_BAD_INPUT
 
 
 def _entry() -> None:  # pragma: no cover - the console script

@@ -32,6 +32,7 @@ from sdg_interactions.io.csvfile import (
 )
 from sdg_interactions.io.graphfile import read_graphml, write_gexf, write_graphml
 from sdg_interactions.io.netcdf import NETCDF_SIGNATURES, read_netcdf, write_netcdf
+from sdg_interactions.textfile import check_input_file
 
 __all__ = [
     "EXTENSIONS",
@@ -164,8 +165,7 @@ def _format_of(path: Path, format: str | None, registry: dict, *, sniff: bool) -
     if not sniff:  # a writer without an extension to go by
         raise InputFormatError(locate("cannot tell the format from a file name without an extension",
                                       file=name, valid=_supported(registry)))
-    if not path.is_file():
-        raise InputFormatError(locate("no such file", file=name, valid="the path of an existing file"))
+    check_input_file(path, limit=2**63, valid="a matrix file")  # a FIFO or device is refused before it is opened
     with open(path, "rb") as handle:
         head = handle.read(16)
     known = (fmt for magic, fmt in SIGNATURES.items() if head.startswith(magic) and fmt in registry)
@@ -256,7 +256,8 @@ def load_dataset(name_or_path: str | os.PathLike, *, aggregated: bool | None = N
             hint = f" (did you mean {' or '.join(close)}?)" if close else ""
             raise UnknownDatasetError(locate(
                 f"no bundled data set of that name and no such file{hint}", value=name_or_path,
-                valid=f"a bundled name ({', '.join(names)}) or the path of an existing .csv or .nc file"))
+                valid=f"a bundled name ({', '.join(names)}) or the path of an existing .csv, .xlsx, .nc or "
+                      ".graphml file"))
     ds = read_matrix(name_or_path, aggregated=aggregated)
     ds.attrs.update(_bundled_folder_attrs(Path(name_or_path)))
     return ds
@@ -294,7 +295,7 @@ def nodes_from(spec: str | os.PathLike) -> list[str]:
     names = frameworks.bundled_matrices()["name"].tolist()
     if text in names or Path(text).is_file():
         return matrix.node_ids(load_dataset(text))
-    ids = [frameworks.check_node_id(part, column="nodes") for part in text.split(",") if part.strip()]
+    ids = [matrix.check_id(part, column="nodes") for part in text.split(",") if part.strip()]
     if len(ids) < 2:
         raise UnknownDatasetError(locate("need at least two nodes", value=text, valid=(
             f"a bundled name ({', '.join(names)}), a matrix file, or node ids separated by commas such as "

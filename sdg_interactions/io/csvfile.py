@@ -41,11 +41,12 @@ import pandas as pd
 import xarray as xr
 
 from sdg_interactions import matrix
-from sdg_interactions.errors import InputFormatError, SdgInteractionsWarning, locate
+from sdg_interactions.errors import InputFormatError, SdgInteractionsWarning, locate, shorten
 from sdg_interactions.matrix import from_long, from_wide
 from sdg_interactions.textfile import (
     WRITE_ENCODING,
     guard_text,
+    read_cells,
     read_table,
     read_text,
     sniff_separator,
@@ -104,7 +105,7 @@ def csv_layout(header: Sequence[str], *, file: object = None) -> str:
     ids = [cell.strip() for cell in header[1:] if cell.strip()]
     if ids and all(_ID_LIKE.match(cell) for cell in ids):
         return "wide"
-    shown = ", ".join(repr(c) for c in header[:5]) + (", ..." if len(header) > 5 else "")
+    shown = ", ".join(repr(shorten(c, 40)) for c in header[:5]) + (", ..." if len(header) > 5 else "")
     raise InputFormatError(locate(f"cannot tell the layout of this CSV file from its header [{shown}]",
                                   file=file, row=1, valid=_VALID_LAYOUT))
 
@@ -126,10 +127,10 @@ def read_csv(path: str | os.PathLike, *, aggregated: bool | None = None) -> xr.D
     >>> read_csv(p)["score"].values.tolist()
     [[nan, 2.0], [-1.0, nan]]
     """
-    header, rows = read_table(path)
+    header, rows, separator = read_cells(path)
     if csv_layout(header, file=os.fspath(path)) == "long":
-        return _long(os.fspath(path), header, rows, aggregated)
-    return _wide(os.fspath(path), header, rows, aggregated)
+        return _long(os.fspath(path), header, rows, aggregated, separator)
+    return _wide(os.fspath(path), header, rows, aggregated, separator)
 
 
 def read_long_csv(path: str | os.PathLike, *, aggregated: bool | None = None) -> xr.Dataset:
@@ -159,8 +160,8 @@ def read_long_csv(path: str | os.PathLike, *, aggregated: bool | None = None) ->
     >>> ds["score"].values.tolist(), ds["comment"].sel(source="1.1", target="1.2").item()
     ([[nan, 2.0], [-1.0, nan]], '=a formula? no')
     """
-    header, rows = read_table(path)
-    return _long(os.fspath(path), header, rows, aggregated)
+    header, rows, separator = read_cells(path)
+    return _long(os.fspath(path), header, rows, aggregated, separator)
 
 
 def read_wide_csv(path: str | os.PathLike, *, aggregated: bool | None = None) -> xr.Dataset:
@@ -178,8 +179,8 @@ def read_wide_csv(path: str | os.PathLike, *, aggregated: bool | None = None) ->
     >>> read_wide_csv(p, aggregated=True)["score"].values.tolist()
     [[nan, 2.0], [-1.5, nan]]
     """
-    header, rows = read_table(path)
-    return _wide(os.fspath(path), header, rows, aggregated)
+    header, rows, separator = read_cells(path)
+    return _wide(os.fspath(path), header, rows, aggregated, separator)
 
 
 def _no_rows(name: str) -> InputFormatError:
@@ -203,7 +204,12 @@ def _fit(name: str, number: int, cells: list[str], width: int, header: Sequence[
     return cells + [""] * (width - len(cells))
 
 
-def _long(name: str, header: list[str], rows: list, aggregated: bool | None) -> xr.Dataset:
+def _decimal(separator: str) -> str:
+    """The decimal mark of a file with this separator: ``,`` beside ``;`` (Swedish Excel), else ``.``."""
+    return "," if separator == ";" else "."
+
+
+def _long(name: str, header: list[str], rows: list, aggregated: bool | None, separator: str = ",") -> xr.Dataset:
     keys: list[str | None] = []
     for k, cell in enumerate(header):
         key = _column_key(cell)
@@ -238,10 +244,11 @@ def _long(name: str, header: list[str], rows: list, aggregated: bool | None) -> 
     frame = pd.DataFrame(table)
     for key in frame.columns.drop("_row"):
         frame[key] = frame[key].astype(object)
-    return from_long(frame, file=name, aggregated=bool(aggregated), attrs={"source_file": name})
+    return from_long(frame, file=name, aggregated=bool(aggregated), attrs={"source_file": name},
+                     decimal=_decimal(separator))
 
 
-def _wide(name: str, header: list[str], rows: list, aggregated: bool | None) -> xr.Dataset:
+def _wide(name: str, header: list[str], rows: list, aggregated: bool | None, separator: str = ",") -> xr.Dataset:
     header = list(header)
     while header and not header[-1].strip() and all(len(r) < len(header) or not r[len(header) - 1].strip()
                                                      for _, r in rows):
@@ -256,7 +263,7 @@ def _wide(name: str, header: list[str], rows: list, aggregated: bool | None) -> 
     table = pd.DataFrame([row[1:] for row in cells], index=[row[0] for row in cells], columns=ids,
                          dtype=object)
     return from_wide(table, file=name, aggregated=bool(aggregated), attrs={"source_file": name},
-                     rows=[number for number, _ in rows])
+                     rows=[number for number, _ in rows], decimal=_decimal(separator))
 
 
 def _scores_text(values: np.ndarray, aggregated: bool) -> list[str]:

@@ -7,7 +7,12 @@ instruction, comment and node sheets is a respondent's matrix. Scores may be num
 errors name the file, the sheet, the Excel row, the column as its letter and target id
 (``"C (1.2)"``) and the value. **A workbook with one respondent sheet reads as one matrix** (dims
 ``(source, target)``); with several, or with ``respondent_dim=True``, the respondents form a leading
-``respondent`` dim, named by cell A1 of their sheets. Node labels in the node sheet are read back,
+``respondent`` dim, named by cell A1 of their sheets. Only the used range is read, row by row: a sheet
+wider or longer than :data:`~sdg_interactions.matrix.MAX_NODES` nodes (a stray cell at XFD1 or
+A1048576) is refused at the first such cell, and a file whose parts unpack to more than
+:data:`MAX_UNPACKED_BYTES` before anything is read. Chart sheets are skipped; a damaged workbook (bad
+zip data, malformed XML) raises :class:`~sdg_interactions.errors.InputFormatError`. Node labels in the
+node sheet are read back,
 so a user's own framework keeps its labels; text cells lose the injection guard's ``'`` again.
 Scores, comments, uncertain marks and node labels round trip; provenance attrs (title, citation)
 other than ``aggregated`` do not: NetCDF is the lossless format.
@@ -25,11 +30,12 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import xarray as xr
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from sdg_interactions import frameworks
-from sdg_interactions.errors import InputFormatError, ValidationError, locate
+from sdg_interactions.errors import InputFormatError, SdgInteractionsError, ValidationError, locate, shorten
 from sdg_interactions.io.exceltemplate import (
     AGGREGATED_PROPERTY,
     COMMENT_COLUMNS,
@@ -42,19 +48,46 @@ from sdg_interactions.io.exceltemplate import (
     write_results_excel,
     write_template,
 )
-from sdg_interactions.matrix import RESPONDENT, build_dataset, from_long, with_node_labels
+from sdg_interactions.matrix import MAX_NODES, RESPONDENT, build_dataset, check_id, from_long, with_node_labels
+from sdg_interactions.textfile import check_input_file
 from sdg_interactions.texts import LANGUAGES, text
 
-__all__ = ["read_excel", "sheet_name", "write_excel", "write_results_excel", "write_template"]
+__all__ = [
+    "MAX_UNPACKED_BYTES",
+    "MAX_XLSX_BYTES",
+    "read_excel",
+    "sheet_name",
+    "write_excel",
+    "write_results_excel",
+    "write_template",
+]
+
+#: The largest .xlsx file read (100 MB; a filled 2,000-node template is about 20 MB).
+MAX_XLSX_BYTES = 100 * 1024 * 1024
+#: The most its parts may unpack to, one part or all together (a zip bomb stops here, unread).
+MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
+_TABLE_WIDTH = 64  # columns a comment or node sheet may use
 
 _VALID_BOOK = "an Excel workbook (.xlsx) written by write_template() or write_excel() and filled in"
 
 
+class _Reader(ExcelReader):
+    """openpyxl's reader (what :func:`openpyxl.load_workbook` runs), skipping a chart sheet it cannot read:
+    chart sheets hold no cells, and one without a drawing makes openpyxl 3.1 fail on the whole workbook."""
+
+    def read_chartsheet(self, sheet, rel):
+        try:
+            super().read_chartsheet(sheet, rel)
+        except Exception:  # the chart is never read; the data sheets are
+            pass
+
+
 def _open(path: str | os.PathLike) -> openpyxl.Workbook:
     name = os.fspath(path)
+    check_input_file(path, limit=MAX_XLSX_BYTES, valid="an Excel .xlsx file")
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            data = handle.read(MAX_XLSX_BYTES + 1)
     except OSError as err:
         raise InputFormatError(locate(f"cannot read the file ({err.strerror or err})", file=name,
                                       valid="the path of an existing .xlsx file")) from None
@@ -64,15 +97,42 @@ def _open(path: str | os.PathLike) -> openpyxl.Workbook:
     try:
         if not data.startswith(b"PK"):
             raise zipfile.BadZipFile("no zip signature")
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            sizes = [info.file_size for info in archive.infolist()]
+        if max(sizes, default=0) > MAX_UNPACKED_BYTES or sum(sizes) > MAX_UNPACKED_BYTES:
+            raise InputFormatError(locate(f"the workbook unpacks to {sum(sizes) // 1024 // 1024} MB (the limit is "
+                                          f"{MAX_UNPACKED_BYTES // 1024 // 1024} MB)", file=name, valid=_VALID_BOOK))
+        reader = _Reader(io.BytesIO(data), read_only=True, keep_vba=False, data_only=False, keep_links=False)
+        reader.read()
+        return reader.wb
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError) as err:
         raise InputFormatError(locate(f"this is not an Excel .xlsx workbook ({err})", file=name,
                                       valid=_VALID_BOOK)) from None
 
 
-def _rows(ws) -> list[list]:
-    ws.reset_dimensions()  # do not trust the stored size: read every cell
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+def _rows(ws, where: str, *, max_rows: int, max_cols: int) -> list[list]:
+    """The sheet's used range, read row by row; refuse a non-blank cell beyond ``max_rows`` or ``max_cols``.
+
+    Blank cells at the end of a row and blank rows at the end are dropped before anything is padded, so a
+    stray cell at XFD1 or A1048576 costs one row of memory, not a million.
+    """
+    ws.reset_dimensions()  # do not trust the stored size: read every cell there is
+    rows: list[list] = []
+    for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        end = len(row)
+        while end and _blank(row[end - 1]):
+            end -= 1
+        if end > max_cols or (end and number > max_rows):
+            far = "wider" if end > max_cols else "longer"
+            raise InputFormatError(locate(
+                f"the sheet is {far} than a matrix of {MAX_NODES} nodes can be: a cell at "
+                f"{get_column_letter(min(end, 16384))}{number} holds", file=where, value=row[end - 1],
+                valid=f"at most {max_rows} rows and {max_cols} columns in this sheet; clear the cells beyond "
+                "(Excel: select the columns or rows, Delete)"))
+        if number <= max_rows:
+            rows.append(list(row[:end]))
+    while rows and not rows[-1]:
+        rows.pop()
     width = max((len(r) for r in rows), default=0)
     return [r + [None] * (width - len(r)) for r in rows]
 
@@ -87,7 +147,7 @@ def _ids(cells: Sequence, at) -> dict[int, str]:
     for k, value in enumerate(cells):
         if _blank(value):
             continue
-        node = frameworks.check_node_id(cell_text(value) if isinstance(value, str) else value, **at(k))
+        node = check_id(cell_text(value) if isinstance(value, str) else value, **at(k))
         if node in out.values():
             raise ValidationError(locate("the id appears twice", value=node, **at(k),
                                          valid="each id once in row 1 and once in column A"))
@@ -97,7 +157,8 @@ def _ids(cells: Sequence, at) -> dict[int, str]:
 
 def _read_matrix_sheet(ws, file: str) -> tuple[str, dict, pd.DataFrame]:
     """One respondent's sheet: the respondent's name, the sheet's title/location/ids, a long table."""
-    rows, where, first = _rows(ws), f"{file}, sheet {ws.title!r}", SCORES_START - 1
+    where, first = f"{file}, sheet {ws.title!r}", SCORES_START - 1
+    rows = _rows(ws, where, max_rows=MAX_NODES + first, max_cols=MAX_NODES + first)
     if len(rows) <= first or len(rows[0]) <= first:
         raise InputFormatError(locate("the sheet holds no matrix", file=where, valid=f"{_VALID_BOOK}: ids in "
                                       "row 1 from column C and in column A from row 3, scores from C3"))
@@ -129,7 +190,8 @@ def _read_matrix_sheet(ws, file: str) -> tuple[str, dict, pd.DataFrame]:
 
 def _read_table(ws, file: str, columns: Sequence[str]) -> tuple[str, pd.DataFrame, dict[str, str]]:
     """A sheet with a header row (in either language): its location, its rows, each column's name."""
-    rows, where = _rows(ws), f"{file}, sheet {ws.title!r}"
+    where = f"{file}, sheet {ws.title!r}"
+    rows = _rows(ws, where, max_rows=1_048_576, max_cols=_TABLE_WIDTH)
     known = {c: c for c in columns}
     for column in columns:
         known.update(dict.fromkeys(localised_names(f"excel.header.{column}"), column))
@@ -189,19 +251,26 @@ def read_excel(
     file = os.fspath(path)
     with warnings.catch_warnings():  # openpyxl's notes on Excel features it does not support
         warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
-        return _read(file, aggregated, respondent_dim)
+        try:
+            return _read(file, aggregated, respondent_dim)
+        except SdgInteractionsError:
+            raise
+        except Exception as err:  # damaged zip data or XML: openpyxl reads the sheets lazily, so any step may fail
+            raise InputFormatError(locate(f"the workbook is damaged and cannot be read ({type(err).__name__}: "
+                                          f"{shorten(err)})", file=file, valid=_VALID_BOOK)) from None
 
 
 def _read(file: str, aggregated: bool | None, respondent_dim: bool | None) -> xr.Dataset:
     wb = _open(file)
     try:
-        titles = {t.casefold(): t for t in wb.sheetnames}
+        data_sheets = [ws.title for ws in wb.worksheets]  # chart sheets hold no cells: skipped
+        titles = {t.casefold(): t for t in data_sheets}
         found = {k: next((titles[n] for n in localised_names(f"excel.sheet.{k}") if n in titles), None)
                  for k in ("instructions", "comments", "nodes")}
         if found["instructions"] is None:
             raise InputFormatError(locate("no sheet 'Instruktioner' (or 'Instructions'): not a scoring "
                                           "template", file=file, valid=_VALID_BOOK))
-        sheets = [_read_matrix_sheet(wb[t], file) for t in wb.sheetnames if t not in found.values()]
+        sheets = [_read_matrix_sheet(wb[t], file) for t in data_sheets if t not in found.values()]
         if not sheets:
             raise InputFormatError(locate("the workbook has no respondent sheet", file=file,
                                           valid=_VALID_BOOK))
@@ -262,8 +331,8 @@ def _merge_comments(where, table, columns, sheets, order, comment, uncertain) ->
         names.append(sheets[lookup[value]][0])
     pos = {n: k for k, n in enumerate(order)}
     for s, t, row in zip(table["source"], table["target"], table["_row"], strict=True):
-        pair = [frameworks.check_node_id(cell_text(v) if isinstance(v, str) else v, file=where, row=int(row),
-                                         column=columns[c]) for v, c in ((s, "source"), (t, "target"))]
+        pair = [check_id(cell_text(v) if isinstance(v, str) else v, file=where, row=int(row), column=columns[c])
+                for v, c in ((s, "source"), (t, "target"))]
         if pair[0] not in pos or pair[1] not in pos or pair[0] == pair[1]:
             raise ValidationError(locate("the comment names a pair the matrix does not hold", file=where,
                                          row=int(row), value=f"{pair[0]} -> {pair[1]}",

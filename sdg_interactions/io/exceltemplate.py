@@ -46,6 +46,7 @@ from sdg_interactions.errors import ValidationError, locate
 from sdg_interactions.matrix import (
     RESPONDENT,
     as_matrix,
+    check_id,
     is_aggregated,
     node_ids,
     node_table,
@@ -189,7 +190,7 @@ def write_template(
             raise ValidationError("write_template() got a matrix as nodes and matrix= as well. "
                                   "Valid: one of them.")
         nodes, matrix = node_ids(nodes), nodes
-    ids = [frameworks.check_node_id(n) for n in ([nodes] if isinstance(nodes, str) else nodes)]
+    ids = [check_id(n) for n in ([nodes] if isinstance(nodes, str) else nodes)]
     if len(ids) < 2 or len(set(ids)) < len(ids):
         raise ValidationError(locate("a template needs at least two nodes, each once", value=", ".join(ids),
                                      valid="a list of distinct node ids such as ['1.1', '1.2']"))

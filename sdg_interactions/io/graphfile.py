@@ -19,17 +19,21 @@ from __future__ import annotations
 
 import json
 import os
-import xml.etree.ElementTree as ET
 
 import networkx as nx
 import numpy as np
 import xarray as xr
 
-from sdg_interactions.errors import InputFormatError, locate
+from sdg_interactions.errors import InputFormatError, SdgInteractionsError, locate, shorten
 from sdg_interactions.matrix import from_graph, plain_value, require_single, to_graph, validate
+from sdg_interactions.textfile import check_input_file
 from sdg_interactions.texts import check_lang
 
-__all__ = ["read_graphml", "write_gexf", "write_graphml"]
+__all__ = ["MAX_GRAPHML_BYTES", "read_graphml", "write_gexf", "write_graphml"]
+
+#: The largest GraphML file read (200 MB).
+MAX_GRAPHML_BYTES = 200 * 1024 * 1024
+_VALID = "a GraphML file (.graphml), e.g. from write_graphml()"
 
 _JSON = "sdg_interactions_json"
 _UNSCORED = "sdg_interactions_unscored"
@@ -114,11 +118,22 @@ def read_graphml(path: str | os.PathLike, *, aggregated: bool | None = None) -> 
     [[nan, 3.0], [nan, nan]]
     """
     name = os.fspath(path)
+    check_input_file(path, limit=MAX_GRAPHML_BYTES, valid="a GraphML file")
     try:
         G = nx.read_graphml(path, node_type=str)
-    except (nx.NetworkXError, ET.ParseError, OSError, ValueError, KeyError) as err:
-        raise InputFormatError(locate(f"cannot read this as GraphML ({err})", file=name,
-                                      valid="a GraphML file (.graphml), e.g. from write_graphml()")) from None
+    except Exception as err:  # expat, networkx and the type conversions of its keys raise many kinds
+        raise InputFormatError(locate(f"cannot read this as GraphML ({type(err).__name__}: {shorten(err)})",
+                                      file=name, valid=_VALID)) from None
+    try:
+        return _matrix(G, name, aggregated)
+    except SdgInteractionsError:
+        raise
+    except Exception as err:  # e.g. bad JSON in the graph attributes this module writes
+        raise InputFormatError(locate(f"cannot read this GraphML file as a matrix ({type(err).__name__}: "
+                                      f"{shorten(err)})", file=name, valid=_VALID)) from None
+
+
+def _matrix(G: nx.Graph, name: str, aggregated: bool | None) -> xr.Dataset:
     if not G.is_directed() or G.is_multigraph():
         raise InputFormatError(locate("the graph must be directed, with at most one edge per pair", file=name,
                                       valid="a directed GraphML graph (rows influence columns)"))
@@ -131,6 +146,7 @@ def read_graphml(path: str | os.PathLike, *, aggregated: bool | None = None) -> 
         G.add_edge(source, target, score=np.nan, comment=comment, uncertain=uncertain)
     if aggregated is not None:
         G.graph["aggregated"] = int(aggregated)
+    G.graph["source_file"] = name
     ds = from_graph(G)
     ds.attrs["source_file"] = name
     return ds

@@ -41,9 +41,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from sdg_interactions import frameworks
 from sdg_interactions.errors import InputFormatError, SdgInteractionsWarning, ValidationError, locate
-from sdg_interactions.matrix import SCORE_RANGE, from_long
+from sdg_interactions.matrix import SCORE_RANGE, check_id, from_long
 
 try:  # POSIX: one writer a journal
     import fcntl
@@ -113,8 +112,8 @@ def _check_respondent(respondent: object, **where) -> str:
 def _check_answer(source: object, target: object, score: object, comment: object, uncertain: object,
                   **where) -> tuple[str, str, int | None, str, bool]:
     """Check one answer's values; return them in canonical form. ``where`` locates it for messages."""
-    source = frameworks.check_node_id(source, column="source", **where)
-    target = frameworks.check_node_id(target, column="target", **where)
+    source = check_id(source, column="source", **where)
+    target = check_id(target, column="target", **where)
     if source == target:
         raise ValidationError(locate("a node cannot influence itself", value=source, column="target",
                                      valid="two different nodes", **where))

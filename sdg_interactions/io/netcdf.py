@@ -19,13 +19,18 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 
-from sdg_interactions import frameworks, matrix
-from sdg_interactions.errors import InputFormatError, locate
-from sdg_interactions.matrix import plain_value
+from sdg_interactions import matrix
+from sdg_interactions.errors import InputFormatError, SdgInteractionsError, ValidationError, locate, shorten
+from sdg_interactions.matrix import parse_uncertain, plain_value
+from sdg_interactions.textfile import check_input_file
 
-__all__ = ["NETCDF_SIGNATURES", "is_netcdf", "read_netcdf", "write_netcdf"]
+__all__ = ["MAX_NETCDF_BYTES", "NETCDF_SIGNATURES", "is_netcdf", "read_netcdf", "write_netcdf"]
+
+#: The largest NetCDF file read (500 MB).
+MAX_NETCDF_BYTES = 500 * 1024 * 1024
 
 #: The first bytes of a NetCDF file: classic / 64-bit offset, and netCDF-4 (HDF5).
 NETCDF_SIGNATURES = (b"CDF\x01", b"CDF\x02", b"CDF\x05", b"\x89HDF\r\n\x1a\n")
@@ -96,6 +101,9 @@ def write_netcdf(obj: xr.Dataset | xr.DataArray, path: str | os.PathLike) -> Non
     """
     matrix.validate(obj)
     ds = obj.to_dataset(name="score") if isinstance(obj, xr.DataArray) else obj.copy()
+    if "comment" in ds and any("\x00" in t for t in _as_text(np.asarray(ds["comment"].values)).ravel()):
+        raise ValidationError(locate("a comment holds a NUL character (\\0), which NetCDF would drop", file=path,
+                                     column="comment", valid="text without NUL characters"))
     for name in list(ds.variables):
         variable = ds[name].variable if name in ds.data_vars else ds.variables[name]
         if variable.dtype == object or variable.dtype.kind == "U":
@@ -114,9 +122,7 @@ def write_netcdf(obj: xr.Dataset | xr.DataArray, path: str | os.PathLike) -> Non
 def _open(path: str | os.PathLike) -> xr.Dataset:
     name = os.fspath(path)
     file = Path(path)
-    if not file.is_file():
-        problem = "this is a folder, not a file" if file.is_dir() else "no such file"
-        raise InputFormatError(locate(problem, file=name, valid="the path of an existing file"))
+    check_input_file(file, limit=MAX_NETCDF_BYTES, valid="a NetCDF file")
     with open(file, "rb") as handle:
         head = handle.read(8)
     if not is_netcdf(head):
@@ -125,9 +131,9 @@ def _open(path: str | os.PathLike) -> xr.Dataset:
     try:
         with xr.open_dataset(file, engine="netcdf4") as opened:
             return opened.load()
-    except (OSError, ValueError, RuntimeError, KeyError, TypeError) as err:
-        raise InputFormatError(locate(f"cannot read this NetCDF file ({err})", file=name,
-                                      valid=_VALID)) from None
+    except Exception as err:  # the HDF5 and netCDF libraries raise many kinds of error on a damaged file
+        raise InputFormatError(locate(f"cannot read this NetCDF file ({type(err).__name__}: {shorten(err)})",
+                                      file=name, valid=_VALID)) from None
 
 
 def read_netcdf(path: str | os.PathLike, *, aggregated: bool | None = None) -> xr.Dataset:
@@ -146,12 +152,29 @@ def read_netcdf(path: str | os.PathLike, *, aggregated: bool | None = None) -> x
     xarray.Dataset
         As written, with ``attrs["source_file"]`` set to the path.
 
+    Notes
+    -----
+    The file ends in the one validator (:func:`~sdg_interactions.matrix.validate`) and nothing is coerced
+    that a long CSV file would refuse: node ids must be text in canonical form, each once; scores numbers
+    (text scores are refused); ``uncertain`` booleans, 0/1 or the words of the CSV reader (``"maybe"`` is
+    refused, ``"0"`` and ``"no"`` are not marked); comments without NUL characters.
+
     Examples
     --------
     See :func:`write_netcdf`.
     """
     name = os.fspath(path)
     ds = _open(path)
+    try:
+        return _checked(ds, name, aggregated)
+    except SdgInteractionsError:
+        raise
+    except Exception as err:  # a shape or type no check foresaw: still the library's error, never a traceback
+        raise InputFormatError(locate(f"cannot read this NetCDF file as a matrix ({type(err).__name__}: "
+                                      f"{shorten(err)})", file=name, valid=_VALID)) from None
+
+
+def _checked(ds: xr.Dataset, name: str, aggregated: bool | None) -> xr.Dataset:
     if "score" not in ds.data_vars:
         have = ", ".join(map(str, ds.data_vars)) or "none"
         raise InputFormatError(locate(f"the file has no 'score' variable (variables: {have})", file=name,
@@ -160,10 +183,26 @@ def read_netcdf(path: str | os.PathLike, *, aggregated: bool | None = None) -> x
         if dim not in ds["score"].dims:
             raise InputFormatError(locate(f"the 'score' variable lacks the dim {dim!r} (dims: "
                                           f"{tuple(ds['score'].dims)})", file=name, valid=_VALID))
-        if ds[dim].dtype.kind in "iufc":
+        if not ds.sizes[dim]:
+            raise InputFormatError(locate(f"the matrix has no nodes (the dim {dim!r} is empty)", file=name,
+                                          valid=_VALID))
+        if dim not in ds.coords:
+            raise InputFormatError(locate(f"the dim {dim!r} has no node ids", file=name, valid=_VALID))
+        if ds[dim].dtype.kind not in "OUS":
             raise InputFormatError(locate(f"the node ids on {dim!r} are stored as numbers", file=name,
-                                          value=ds[dim].values[0] if ds.sizes[dim] else None,
+                                          value=ds[dim].values[0],
                                           valid="ids stored as text: as a number 1.10 is 1.1"))
+    matrix.check_size(ds.sizes["source"], file=name)
+    if ds["score"].dtype.kind not in "iuf":
+        raise InputFormatError(locate(f"the 'score' variable holds {ds['score'].dtype} values, not numbers",
+                                      file=name, valid=_VALID))
+    for dim in ds["score"].dims[:-2]:
+        if dim in ds.coords:
+            labels = [str(v) for v in ds[dim].values]
+            if len(set(labels)) != len(labels) or any(not v.strip() for v in labels):
+                raise ValidationError(locate(f"the {dim!r} names must be distinct and not blank", file=name,
+                                             value=next((v for v in labels if labels.count(v) > 1 or not v.strip()),
+                                                        None), valid=f"a different name for each {dim}"))
     ds.attrs = _plain_attrs(ds.attrs)
     for var in ds.variables:
         ds[var].attrs = _plain_attrs(ds[var].attrs)
@@ -171,26 +210,38 @@ def read_netcdf(path: str | os.PathLike, *, aggregated: bool | None = None) -> x
         ds.attrs["aggregated"] = int(bool(aggregated))
         ds["score"].attrs["aggregated"] = int(bool(aggregated))
     ds["score"] = ds["score"].astype(np.float64)
-    ds = ds.assign_coords({dim: [str(v) for v in ds[dim].values] for dim in matrix.DIMS})
-    for dim in matrix.DIMS:
-        for node in ds[dim].values:
-            frameworks.check_node_id(node, file=name, column=dim)
+    ds = ds.assign_coords({dim: [v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
+                                 for v in ds[dim].values] for dim in matrix.DIMS})
     matrix.validate(ds, file=name)
-    ds = _complete(ds)
+    ds = _complete(ds, name)
     ds.attrs["source_file"] = name
     return ds
 
 
-def _complete(ds: xr.Dataset) -> xr.Dataset:
-    """Fill in what a file written elsewhere may lack: comment, uncertain, node metadata."""
+def _complete(ds: xr.Dataset, name: str) -> xr.Dataset:
+    """Fill in what a file written elsewhere may lack: comment, uncertain, node metadata; check both."""
     shape, dims = ds["score"].shape, ds["score"].dims
+    for var in ("comment", "uncertain"):
+        if var in ds and ds[var].dims != dims:
+            raise InputFormatError(locate(f"the {var!r} variable has the dims {ds[var].dims}, not those of 'score' "
+                                          f"{dims}", file=name, valid=_VALID))
     if "comment" not in ds:
         ds["comment"] = (dims, np.full(shape, "", dtype=object))
     else:
-        ds["comment"] = (ds["comment"].dims, _as_text(np.asarray(ds["comment"].values)), ds["comment"].attrs)
+        text = _as_text(np.asarray(ds["comment"].values))
+        if any("\x00" in t for t in text.ravel()):
+            raise ValidationError(locate("a comment holds a NUL character (\\0)", file=name, column="comment",
+                                         valid="text without NUL characters"))
+        ds["comment"] = (ds["comment"].dims, text, ds["comment"].attrs)
     if "uncertain" not in ds:
         ds["uncertain"] = (dims, np.zeros(shape, dtype=bool))
     else:
-        ds["uncertain"] = ds["uncertain"].fillna(0).astype(bool)
+        values = np.asarray(ds["uncertain"].values)
+        if values.dtype.kind == "b":
+            marks = values
+        else:
+            flat = pd.Series(list(values.ravel()), dtype=object)
+            marks = parse_uncertain(flat, file=name, rows=[None] * len(flat)).reshape(values.shape)
+        ds["uncertain"] = (dims, marks.astype(bool), ds["uncertain"].attrs)
     missing = {k: v for k, v in matrix.node_coords(matrix.node_ids(ds)).items() if k not in ds.coords}
     return ds.assign_coords(missing) if missing else ds

@@ -40,6 +40,7 @@ import pandas as pd
 
 from sdg_interactions import frameworks
 from sdg_interactions.errors import InputFormatError, UnknownDatasetError, UnknownIdError, ValidationError, locate
+from sdg_interactions.matrix import check_id
 from sdg_interactions.textfile import guard_text, read_table, unguard_text, write_rows
 from sdg_interactions.texts import LANGUAGES, check_lang, text
 
@@ -177,7 +178,7 @@ def _targets(value: object, *, file: object, row: int, column: str) -> list[str]
     parts = [p for p in _SPLIT.split(cell) if p]
     if not parts:
         raise ValidationError(locate("no target given", file=file, row=row, column=column, valid=_VALID_TARGETS))
-    ids = [frameworks.check_node_id(part, file=file, row=row, column=column) for part in parts]
+    ids = [check_id(part, file=file, row=row, column=column) for part in parts]
     return list(dict.fromkeys(ids))
 
 
@@ -214,10 +215,10 @@ def read_styrdokument(source: pd.DataFrame | str | os.PathLike) -> pd.DataFrame:
 
     Examples
     --------
-    >>> read_styrdokument(pd.DataFrame({"document": ["Klimatplan"], "local_goal": [""], "sdg_target": ["18.1"]}))
+    >>> read_styrdokument(pd.DataFrame({"document": ["Klimatplan"], "local_goal": [""], "sdg_target": ["18.1"]}))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    sdg_interactions.errors.UnknownIdError: row 2, column 'sdg_target': looks like an SDG target id but names no target: '18.1'. Valid: an SDG target such as '1.1', '1.a' or '17.19'; a goal 'SDG-1' … 'SDG-17'; a miljökvalitetsmål 'MKM-0' … 'MKM-16'; a folkhälsomål area 'FH-0' … 'FH-8'; a Mongolia objective 'MN-1' … 'MN-17'; or an id of your own framework 'PREFIX-N' (upper-case prefix, whole number, e.g. 'LULEA-3').
+    sdg_interactions.errors.UnknownIdError: row 2, column 'sdg_target': looks like an SDG target id but names no target: '18.1'. Valid: an SDG target such as '1.1', '1.a' or '17.19'; a goal 'SDG-1' … 'SDG-17'; a miljökvalitetsmål 'MKM-0' … 'MKM-16'; a folkhälsomål area 'FH-0' … 'FH-8'; a Mongolia objective 'MN-1' … 'MN-17'; ...id of your own framework 'PREFIX-N' (upper-case prefix, whole number, e.g. 'LULEA-3').
     """  # noqa: E501
     header, rows, file, attrs = _source(source)
     columns = _columns(header, file)

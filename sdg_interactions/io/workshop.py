@@ -28,6 +28,7 @@ from pathlib import Path
 
 from sdg_interactions import frameworks
 from sdg_interactions.errors import InputFormatError, ValidationError, locate
+from sdg_interactions.matrix import check_id
 from sdg_interactions.texts import check_lang, text
 
 __all__ = ["BY", "FORMAT_VERSION", "Workshop", "describe", "plan_workshop", "read_workshop", "write_workshop"]
@@ -108,7 +109,7 @@ def _bad(problem: str, value: object = None, valid: str | None = None, **where) 
 def _check_nodes(nodes: Iterable[str], **where) -> list[str]:
     if isinstance(nodes, str) or not isinstance(nodes, Iterable):
         raise _bad("nodes must be a list of node ids", nodes, "a list such as ['1.1', '7.2', 'MKM-1']", **where)
-    ids = [frameworks.check_node_id(node, **where) for node in nodes]
+    ids = [check_id(node, **where) for node in nodes]
     twice = [node for node, count in Counter(ids).items() if count > 1]
     if twice:
         raise _bad("a node is listed twice", twice[0], "each node once", **where)
@@ -128,7 +129,7 @@ def _check_groups(groups: Mapping[str, Iterable[str]], nodes: list[str], **where
             raise _bad("a group needs a name", name, "a non-empty text", **where)
         if isinstance(members, str) or not isinstance(members, Iterable):
             raise _bad(f"group {name!r} must list its nodes", members, "a list of node ids", **where)
-        ids = [frameworks.check_node_id(node, **where) for node in members]
+        ids = [check_id(node, **where) for node in members]
         for node in ids:
             if node not in nodes:
                 raise _bad(f"group {name!r} names a node that is not in the workshop", node,
@@ -395,7 +396,7 @@ def read_workshop(path: str | os.PathLike) -> Workshop:
                                           valid=f"a JSON {getattr(kind, '__name__', 'number')}"))
     where = {"file": name}
     order = _check_nodes(data["nodes"], column="nodes", **where)
-    if order != [frameworks.check_node_id(n) for n in data["nodes"]]:
+    if order != [check_id(n) for n in data["nodes"]]:
         raise _bad("the nodes are not in natural order", ", ".join(data["nodes"]), ", ".join(order),
                    column="nodes", **where)
     if data["by"] not in BY:
@@ -409,7 +410,7 @@ def read_workshop(path: str | os.PathLike) -> Workshop:
             if not (isinstance(pair, list) and len(pair) == 2):
                 raise InputFormatError(locate(f"a pair of {who!r} is not [source, target]", value=pair,
                                               valid='a list such as ["1.1", "7.2"]', column="assignment", **where))
-            source, target = (frameworks.check_node_id(node, column="assignment", **where) for node in pair)
+            source, target = (check_id(node, column="assignment", **where) for node in pair)
             if source not in order or target not in order or source == target:
                 raise _bad(f"{who!r} has a pair that is not one of the workshop's", f"{source} -> {target}",
                            "two different nodes of 'nodes'", column="assignment", **where)

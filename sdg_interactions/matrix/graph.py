@@ -14,8 +14,17 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from sdg_interactions.errors import ValidationError
-from sdg_interactions.matrix.model import node_table, require_single, to_long, validate, with_node_labels
+from sdg_interactions.errors import ValidationError, locate
+from sdg_interactions.matrix.model import (
+    FALSE_WORDS,
+    TRUE_WORDS,
+    check_id,
+    node_table,
+    require_single,
+    to_long,
+    validate,
+    with_node_labels,
+)
 from sdg_interactions.matrix.tables import from_long
 
 __all__ = ["from_graph", "plain_value", "to_graph"]
@@ -56,7 +65,10 @@ def from_graph(G: nx.DiGraph, *, score: str = "score") -> xr.Dataset:
     """Build a matrix Dataset from a directed graph whose edges carry a signed ``score``.
 
     Nodes without edges stay in the matrix. Graph attributes become ``attrs``; node labels of a user's
-    own framework are kept. Goes through the same checks as every constructor.
+    own framework are kept. Goes through the same checks as every constructor, and nothing is coerced that
+    a long CSV file would refuse: node ids must be written in their canonical form, each once (``LULEA-01``
+    beside ``LULEA-1`` is refused); a score ``"two"``, an ``uncertain`` of ``"maybe"`` or an ``aggregated``
+    of ``"nej"`` or 2 raise :class:`~sdg_interactions.errors.ValidationError`.
 
     Examples
     --------
@@ -66,21 +78,47 @@ def from_graph(G: nx.DiGraph, *, score: str = "score") -> xr.Dataset:
     """
     if not isinstance(G, nx.DiGraph):
         raise ValidationError(f"expected a networkx.DiGraph, got {type(G).__name__}.")
+    file = G.graph.get("source_file", "graph")
+    seen: dict[str, str] = {}
+    for node in G.nodes:
+        canonical = check_id(node if isinstance(node, str) else str(node), file=file, column="node id")
+        if canonical != node:
+            raise ValidationError(locate("a node id not written in its canonical form", file=file, column="node id",
+                                         value=node, valid=f"{canonical!r} (no spaces around it, no leading zeros)"))
+        if canonical in seen:
+            raise ValidationError(locate("the node id appears twice", file=file, column="node id", value=node,
+                                         valid="each node once"))
+        seen[canonical] = node
     rows = []
     for s, t, data in G.edges(data=True):
         if score not in data:
             raise ValidationError(f"edge {s} -> {t} has no {score!r} attribute. Valid: every edge carries "
                                   f"a signed score from -3 to 3.")
         rows.append({"source": str(s), "target": str(t), "score": data[score],
-                     "comment": data.get("comment", ""), "uncertain": bool(data.get("uncertain", False))})
+                     "comment": data.get("comment", ""), "uncertain": data.get("uncertain", False)})
     table = pd.DataFrame(rows, columns=["source", "target", "score", "comment", "uncertain"])
-    table["score"] = pd.to_numeric(table["score"], errors="coerce").astype(float)
+    for column in ("score", "comment", "uncertain"):
+        table[column] = table[column].astype(object)
+    table["_row"] = np.arange(1, len(table) + 1)  # messages say "row k": the k-th edge
+    table["_column"] = [f"score (edge {r['source']} -> {r['target']})" for r in rows]
     labels = pd.DataFrame([{"id": str(n), **{f: d[f] for f in ("group", "label_sv", "label_en") if d.get(f)}}
                            for n, d in G.nodes(data=True)], columns=["id", "group", "label_sv", "label_en"])
-    attrs = dict(G.graph)
-    aggregated = bool(attrs.pop("aggregated", 0))
-    ds = from_long(table, file="graph", aggregated=aggregated, attrs=attrs, nodes=[str(n) for n in G.nodes])
+    attrs = {k: v for k, v in G.graph.items() if k != "source_file"}
+    aggregated = _flag(attrs.pop("aggregated", 0), file=file)
+    ds = from_long(table, file=file, aggregated=aggregated, attrs=attrs, nodes=[str(n) for n in G.nodes])
     return validate(with_node_labels(ds, labels))
+
+
+def _flag(value: object, *, file: object) -> bool:
+    """The graph's ``aggregated`` mark: a bool, 0 or 1, or a word of the uncertain column's sets."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, float, np.integer, np.floating)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS | {"1.0", "0.0"}:
+        return value.strip().lower() in TRUE_WORDS | {"1.0"}
+    raise ValidationError(locate("cannot read the graph attribute", file=file, column="aggregated", value=value,
+                                 valid="0 or 1 (also true/false, ja/nej, yes/no)"))
 
 
 def plain_value(value):

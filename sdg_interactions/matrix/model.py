@@ -30,11 +30,14 @@ import pandas as pd
 import xarray as xr
 
 from sdg_interactions import frameworks
-from sdg_interactions.errors import ValidationError, locate
+from sdg_interactions.errors import UnknownIdError, ValidationError, locate
 
 __all__ = [
     "DIMS",
     "FALSE_WORDS",
+    "MAX_CELLS",
+    "MAX_ID_LENGTH",
+    "MAX_NODES",
     "NODE",
     "NODE_FIELDS",
     "RESPONDENT",
@@ -44,6 +47,8 @@ __all__ = [
     "VALID_RAW",
     "as_matrix",
     "build_dataset",
+    "check_id",
+    "check_size",
     "from_array",
     "is_aggregated",
     "node_coords",
@@ -70,6 +75,13 @@ SCORE_RANGE = (-3, 3)
 TRUE_WORDS = frozenset({"1", "true", "yes", "ja", "x", "sant"})
 FALSE_WORDS = frozenset({"", "0", "false", "no", "nej", "falskt"})
 
+#: The most nodes a matrix may have (the largest sensible one; every reader refuses more, before allocating).
+MAX_NODES = 2000
+#: The most cells (respondents × nodes × nodes) a matrix may have: about 340 MB for its three arrays.
+MAX_CELLS = 20_000_000
+#: The longest node id (an SDG target id has at most 5 characters, a ``PREFIX-N`` id rarely 20).
+MAX_ID_LENGTH = 64
+
 #: The scale, as noted in every matrix's attrs.
 SCALE_NOTE = "Nilsson, Griggs & Visbeck (2016) seven-point scale, -3 (cancelling) to +3 (indivisible)"
 VALID_RAW = "an integer from -3 to 3 (2 or 2.0, not 2.5), or blank for not scored"
@@ -95,6 +107,53 @@ def score_problems(values: np.ndarray, *, aggregated: bool = False) -> np.ndarra
         if not aggregated:
             bad |= np.isfinite(values) & (values != np.round(values))
     return bad
+
+
+def check_id(node_id: object, *, file: object = None, row: int | None = None, column: object = None) -> str:
+    """Check one node id and return it in canonical form: :func:`~sdg_interactions.frameworks.check_node_id`
+    behind two guards every reader needs.
+
+    An id longer than :data:`MAX_ID_LENGTH` characters, or one with digits that are not ASCII
+    (``LULEA-٣`` would otherwise read as ``LULEA-3``), raises
+    :class:`~sdg_interactions.errors.UnknownIdError` naming where it was read.
+
+    Examples
+    --------
+    >>> check_id(" LULEA-03 ")
+    'LULEA-3'
+    >>> check_id("LULEA-\u0663", file="m.csv", row=2, column="source")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    sdg_interactions.errors.UnknownIdError: m.csv, row 2, column 'source': a node id with digits that are not ASCII 0-9: 'LULEA-٣'. Valid: ...
+    """  # noqa: E501
+    if isinstance(node_id, str):
+        where = {"file": file, "row": row, "column": column}
+        if len(node_id.strip()) > MAX_ID_LENGTH:
+            raise UnknownIdError(locate(f"a node id of {len(node_id.strip())} characters (at most {MAX_ID_LENGTH})",
+                                        value=node_id.strip(), valid=frameworks.NODE_ID_FORMS, **where))
+        if any(c.isdigit() and not c.isascii() for c in node_id):
+            raise UnknownIdError(locate("a node id with digits that are not ASCII 0-9", value=node_id.strip(),
+                                        valid=frameworks.NODE_ID_FORMS, **where))
+    return frameworks.check_node_id(node_id, file=file, row=row, column=column)
+
+
+def check_size(nodes: int, respondents: int = 1, *, file: object = None) -> None:
+    """Refuse a matrix larger than :data:`MAX_NODES` nodes or :data:`MAX_CELLS` cells, before it is built.
+
+    Examples
+    --------
+    >>> check_size(2001, file="m.csv")
+    Traceback (most recent call last):
+    ...
+    sdg_interactions.errors.ValidationError: m.csv: the matrix would have 2001 nodes; the limit is 2000. Valid: at most 2000 nodes (and 20000000 cells in all).
+    """  # noqa: E501
+    cells = respondents * nodes * nodes
+    if nodes > MAX_NODES or cells > MAX_CELLS:
+        problem = (f"the matrix would have {nodes} nodes; the limit is {MAX_NODES}" if nodes > MAX_NODES else
+                   f"the matrices would have {cells} cells ({respondents} × {nodes} × {nodes}); the limit is "
+                   f"{MAX_CELLS}")
+        raise ValidationError(locate(problem, file=file,
+                                     valid=f"at most {MAX_NODES} nodes (and {MAX_CELLS} cells in all)"))
 
 
 def node_coords(ids: list[str]) -> dict[str, tuple]:
@@ -161,7 +220,7 @@ def from_array(
     [nan, 1.0]
     """
     values = np.asarray(values, dtype=np.float64)
-    ids = [frameworks.check_node_id(i) for i in ids]
+    ids = [check_id(i) for i in ids]
     n = len(ids)
     m = None if respondents is None else len(respondents)
     expected = (n, n) if m is None else (m, n, n)
@@ -180,8 +239,9 @@ def validate(obj: xr.DataArray | xr.Dataset, *, file: object = None) -> xr.DataA
     """Check a matrix held in memory against the data model; return it unchanged, or raise.
 
     Checks: dims end with ``("source", "target")``; the same ids in the same order on both; every id
-    valid; values on the scale (whole numbers unless ``attrs["aggregated"]``); NaN on the diagonal.
-    ``file`` names where the matrix came from in error messages.
+    valid, in its canonical form (``LULEA-1``, not ``LULEA-01`` or ``" LULEA-1"``) and there once; at most
+    :data:`MAX_NODES` nodes; values on the scale (whole numbers unless ``attrs["aggregated"]``); NaN on the
+    diagonal. ``file`` names where the matrix came from in error messages.
 
     Examples
     --------
@@ -200,8 +260,17 @@ def validate(obj: xr.DataArray | xr.Dataset, *, file: object = None) -> xr.DataA
     if src != tgt:
         raise ValidationError(locate("the source and target axes must hold the same ids in the same order",
                                      file=file, valid="reindex target like source"))
+    check_size(len(src), file=file)
+    seen: dict[str, object] = {}
     for i in da["source"].values:
-        frameworks.check_node_id(i, file=file, column="source")
+        canonical = check_id(i, file=file, column="source")
+        if canonical != i:
+            raise ValidationError(locate("a node id not written in its canonical form", file=file, column="source",
+                                         value=i, valid=f"{canonical!r} (no spaces around it, no leading zeros)"))
+        if canonical in seen:
+            raise ValidationError(locate("the id appears twice", file=file, column="source", value=i,
+                                         valid="each node once"))
+        seen[canonical] = i
     aggregated = is_aggregated(obj)
     values = da.values
     bad = score_problems(values, aggregated=aggregated)
@@ -237,7 +306,19 @@ def is_aggregated(obj: xr.DataArray | xr.Dataset) -> bool:
 
 
 def as_matrix(obj: xr.DataArray | xr.Dataset) -> xr.DataArray:
-    """Return the score DataArray of a matrix Dataset or DataArray, dims transposed to end in (source, target)."""
+    """Return the score DataArray of a matrix Dataset or DataArray, dims transposed to end in (source, target).
+
+    A matrix whose target axis holds the source ids in another order (built by hand, never validated) is
+    aligned: its targets are put in the sources' order, so row ``k`` and column ``k`` are one node and the
+    diagonal is the diagonal. Axes with different ids raise :class:`~sdg_interactions.errors.ValidationError`.
+
+    Examples
+    --------
+    >>> da = xr.DataArray([[1.0, np.nan], [np.nan, 2.0]], dims=DIMS,
+    ...                   coords={"source": ["1.1", "1.2"], "target": ["1.2", "1.1"]})
+    >>> as_matrix(da)["target"].values.tolist(), as_matrix(da).values.tolist()
+    (['1.1', '1.2'], [[nan, 1.0], [2.0, nan]])
+    """
     if isinstance(obj, xr.Dataset):
         if "score" not in obj:
             raise ValidationError("a matrix Dataset needs a 'score' variable. Valid: a Dataset from "
@@ -248,7 +329,23 @@ def as_matrix(obj: xr.DataArray | xr.Dataset) -> xr.DataArray:
                               "Valid: load_matrix(name_or_path).")
     if not set(DIMS) <= set(obj.dims):
         raise ValidationError(f"a matrix needs the dims {DIMS}, this one has {tuple(obj.dims)}.")
-    return obj.transpose(..., *DIMS)
+    obj = obj.transpose(..., *DIMS)
+    return _aligned(obj)
+
+
+def _aligned(da: xr.DataArray) -> xr.DataArray:
+    """``da`` with its target axis in its source axis's order (see :func:`as_matrix`)."""
+    if "source" not in da.coords or "target" not in da.coords:
+        return da
+    src = [str(v) for v in da["source"].values]
+    tgt = [str(v) for v in da["target"].values]
+    if src == tgt:
+        return da
+    position = {node: k for k, node in enumerate(tgt)}
+    if len(src) != len(tgt) or set(src) != set(tgt) or len(position) != len(tgt) or len(set(src)) != len(src):
+        raise ValidationError(locate("the source and target axes must hold the same ids, each once",
+                                     valid="a square matrix with the same ids on both axes"))
+    return da.isel(target=[position[node] for node in src])
 
 
 def node_ids(obj: xr.DataArray | xr.Dataset) -> list[str]:

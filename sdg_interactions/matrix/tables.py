@@ -9,6 +9,7 @@ into tables and call these.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -24,12 +25,21 @@ from sdg_interactions.matrix.model import (
     VALID_AGGREGATED,
     VALID_RAW,
     build_dataset,
+    check_id,
+    check_size,
     score_problems,
 )
 
-__all__ = ["column_letter", "from_long", "from_wide", "parse_scores", "parse_uncertain"]
+__all__ = ["GROUPED_PROBLEM", "column_letter", "from_long", "from_wide", "parse_scores", "parse_uncertain"]
 
-_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-", "\xa0": "", " ": ""})
+_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-"})
+# A score as text: ASCII digits only, one decimal mark (. or ,), an optional exponent; a space only after the sign.
+_NUMBER = re.compile(r"[+-]? *(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+# Digits grouped in threes by a mark: 1,000 or 1.000 is a thousand to its writer, never 1.
+_GROUPED = {".": re.compile(r"[+-]? *\d{1,3}(?:\.\d{3})+", re.ASCII),
+            ",": re.compile(r"[+-]? *\d{1,3}(?:,\d{3})+", re.ASCII)}
+#: What :func:`parse_scores` says about a number it refuses as ambiguous.
+GROUPED_PROBLEM = "score looks like a number with a thousands separator (1,000 or 1.000), not a score"
 #: Every word :func:`parse_uncertain` accepts, for its error message (built from the word sets, so it can't drift).
 _UNCERTAIN_VALID = (
     f"blank, {', '.join(sorted((FALSE_WORDS | {'0.0'}) - {''}))} (not marked); "
@@ -37,19 +47,52 @@ _UNCERTAIN_VALID = (
 )
 
 
-def parse_scores(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _score_of(value: object, decimal: str | None) -> float | None:
+    """One cell as a score: NaN for blank, None for unreadable (see :func:`parse_scores`)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return np.nan
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value)
+    if not isinstance(value, str):
+        return None
+    text = value.translate(_MINUS).strip()
+    if not text:
+        return np.nan
+    if not _NUMBER.fullmatch(text):
+        return None
+    for mark, grouped in _GROUPED.items():
+        if mark != decimal and grouped.fullmatch(text):
+            return None
+    return float(text.replace(" ", "").replace(",", "."))
+
+
+def parse_scores(column: pd.Series, *, decimal: str | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Read a column of cells as scores: numbers, or text such as "2", "-1", "2.0", "2,0", "−3".
 
-    Returns the float values (NaN for blank or unreadable) and a mask of unreadable cells.
+    Returns the float values (NaN for blank or unreadable) and a mask of unreadable cells. Text must be
+    one number in ASCII digits, with ``.`` or ``,`` as its decimal mark: ``"0 1"``, ``"٣"``, ``"2 000"``
+    and ``"two"`` are unreadable, and so is a number whose digits a mark groups in threes (``"1,000"``,
+    ``"1.000"``: a thousand to its writer, not one), unless that mark is the file's ``decimal`` mark (a
+    Swedish ``;`` file writes ``1,000`` for one with three decimals).
+
+    Examples
+    --------
+    >>> values, bad = parse_scores(pd.Series(["2", " -1,5 ", "\u22123", "", "0 1", "1,000", "1.000", "٣"]))
+    >>> values.tolist()[:4], bad.tolist()
+    ([2.0, -1.5, -3.0, nan], [False, False, False, False, True, True, True, True])
+    >>> parse_scores(pd.Series(["1,000"]), decimal=",")[0].tolist()
+    [1.0]
     """
     if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
         values = column.to_numpy(dtype=float, na_value=np.nan)
         return values, np.zeros(len(values), dtype=bool)
-    text = column.astype(object).where(column.notna(), "")
-    text = pd.Series([str(v).translate(_MINUS).replace(",", ".") for v in text], index=column.index)
-    values = pd.to_numeric(text.where(text != "", None), errors="coerce").to_numpy(dtype=float)
-    unreadable = np.isnan(values) & (text != "").to_numpy()
-    return values, unreadable
+    codes, uniques = pd.factorize(column.astype(object), use_na_sentinel=True)
+    parsed = [_score_of(v, decimal) for v in uniques]
+    table = np.array([np.nan if v is None else v for v in parsed] + [np.nan], dtype=float)
+    failed = np.array([v is None for v in parsed] + [False], dtype=bool)
+    return table[codes], failed[codes]
 
 
 def parse_uncertain(column: pd.Series, *, file: object = None, rows: Iterable[int] | None = None) -> np.ndarray:
@@ -103,6 +146,7 @@ def from_long(
     aggregated: bool = False,
     attrs: Mapping[str, object] | None = None,
     nodes: Iterable[str] | None = None,
+    decimal: str | None = None,
 ) -> xr.Dataset:
     """Build a matrix Dataset from a long table ``[respondent,]source,target,score[,comment,uncertain]``.
 
@@ -121,6 +165,8 @@ def from_long(
     nodes : iterable of str, optional
         Nodes to include even if no row names them (a framework's full list). Default: the ids the
         table names.
+    decimal : {".", ","}, optional
+        The decimal mark of the file the cells come from (see :func:`parse_scores`).
 
     Returns
     -------
@@ -167,15 +213,18 @@ def from_long(
             raise ValidationError(locate(f"empty {role} id", **where(i, role), valid=frameworks.NODE_ID_FORMS))
         first = np.full(len(uniques), -1)
         first[codes[::-1]] = np.arange(len(codes))[::-1]  # the first row of each distinct id
-        canon = np.array([frameworks.check_node_id(value, **where(int(first[k]), role))
+        check_size(len(uniques), file=file)  # before checking each: a file of a million ids stops here
+        canon = np.array([check_id(value, **where(int(first[k]), role))
                           for k, value in enumerate(uniques)], dtype=object)
         ids[role] = canon[codes]
 
-    values, unreadable = parse_scores(table["score"])
+    values, unreadable = parse_scores(table["score"], decimal=decimal)
     if unreadable.any():
         i = int(np.flatnonzero(unreadable)[0])
+        cell = table["score"].iloc[i]
+        grouped = isinstance(cell, str) and any(g.fullmatch(cell.strip()) for g in _GROUPED.values())
         raise ValidationError(
-            locate("score is not a number", **where(i, "score"), value=table["score"].iloc[i],
+            locate(GROUPED_PROBLEM if grouped else "score is not a number", **where(i, "score"), value=cell,
                    valid=VALID_AGGREGATED if aggregated else VALID_RAW)
         )
     bad = score_problems(values, aggregated=aggregated)
@@ -225,13 +274,18 @@ def from_long(
         )
 
     comments = _text_column(table, "comment")
+    nul = np.flatnonzero(["\x00" in c for c in comments])
+    if len(nul):
+        raise ValidationError(locate("the comment holds a NUL character (\\0)", **where(int(nul[0]), "comment"),
+                                     valid="text without NUL characters"))
     uncertain = (parse_uncertain(table["uncertain"], file=file, rows=rows)
                  if "uncertain" in table.columns else np.zeros(len(table), dtype=bool))
 
     node_list = set(ids["source"]) | set(ids["target"])
     if nodes is not None:
-        node_list |= {frameworks.check_node_id(n, file=file) for n in nodes}
+        node_list |= {check_id(n, file=file) for n in nodes}
     order = sorted(node_list, key=frameworks.node_sort_key)
+    check_size(len(order), len(respondents), file=file)
     pos = {n: k for k, n in enumerate(order)}
     rpos = {r: k for k, r in enumerate(respondents)}
     n, m = len(order), len(respondents)
@@ -279,6 +333,7 @@ def from_wide(
     attrs: Mapping[str, object] | None = None,
     rows: Sequence[int] | None = None,
     header_row: int = 1,
+    decimal: str | None = None,
 ) -> xr.Dataset:
     """Build a matrix from a wide table: the index and the columns hold the ids, cells the scores.
 
@@ -298,6 +353,7 @@ def from_wide(
     rows = list(rows) if rows is not None else list(range(header_row + 1, header_row + 1 + len(row_ids)))
     if len(rows) != len(row_ids):
         raise ValueError(f"rows has {len(rows)} numbers for {len(row_ids)} rows")
+    check_size(max(len(row_ids), len(col_ids)), file=file)
     letters = [column_letter(k + 2) for k in range(len(col_ids))]  # column A holds the row ids
     for axis, axis_ids in (("first column", row_ids), ("header", col_ids)):
         seen: dict[str, int] = {}
@@ -306,7 +362,11 @@ def from_wide(
                 where = {"row": header_row, "column": letters[k]}
             else:
                 where = {"row": rows[k], "column": "A"}
-            frameworks.check_node_id(value, file=file, **where)
+            value = check_id(value, file=file, **where)
+            if axis == "header":
+                col_ids[k] = value
+            else:
+                row_ids[k] = value
             if value in seen:
                 raise ValidationError(locate(f"the id appears twice in the {axis}", file=file, value=value,
                                              **where, valid="each id once in the first column and once in the header"))
@@ -328,6 +388,6 @@ def from_wide(
         "_row": np.repeat(np.asarray(rows, dtype=int), n_cols),
         "_column": np.tile([f"{letter} ({i})" for letter, i in zip(letters, col_ids, strict=True)], n_rows),
     })
-    return from_long(long, file=file, aggregated=aggregated, attrs=attrs)
+    return from_long(long, file=file, aggregated=aggregated, attrs=attrs, decimal=decimal)
 
 

@@ -15,23 +15,30 @@ Two ways to run a batch (:func:`run_batch`), which give the same notebooks:
   the names a fresh kernel holds; a kernel that died or fails the check is replaced. The notebooks equal
   plain papermill's up to what :func:`normalise_notebook` lists.
 
+Every file is written whole or not at all (a temporary name, renamed when complete), so a killed batch
+leaves only complete files under final names. Before a kommun's report runs, the files of its previous
+report are removed: a failed re-run never leaves the last run's HTML or PDF beside its new failed notebook
+as if they were current. A batch holds a lock on its output folder (:func:`folder_lock`); a second batch
+into the same folder at the same time is refused with :class:`~sdg_interactions.errors.ReportError`.
+
 papermill, nbclient and the writers are imported inside the functions that need them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sdg_interactions import frameworks
 from sdg_interactions.analysis import check_priorities
-from sdg_interactions.errors import SdgInteractionsError, ValidationError, locate
+from sdg_interactions.errors import ReportError, SdgInteractionsError, ValidationError, locate
 from sdg_interactions.io import load_dataset
 from sdg_interactions.matrix import node_ids
 from sdg_interactions.report.kernels import Kernel, execute, fresh_kernel
@@ -39,7 +46,32 @@ from sdg_interactions.report.page import document_of, write_documents
 from sdg_interactions.report.parameters import FORMATS, check_parameters, report_paths, template_path
 from sdg_interactions.texts import text
 
-__all__ = ["BatchResult", "normalise_notebook", "run_batch", "run_one"]
+__all__ = ["BatchResult", "folder_lock", "normalise_notebook", "run_batch", "run_one"]
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path, lang: str = "sv") -> Iterator[Path]:
+    """Hold an exclusive lock on ``folder`` while the block runs (``fcntl.flock`` on the folder itself, so no
+    lock file is left behind).
+
+    A second holder, in this process or another, is refused at once with
+    :class:`~sdg_interactions.errors.ReportError`; the lock goes with the process, also when it is killed.
+    On a system without ``fcntl`` (Windows) no lock is taken.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield folder
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ReportError(locate(text("reliability.lock.busy", lang), file=str(folder))) from None
+        yield folder
+    finally:
+        os.close(descriptor)  # releases the lock
 
 
 def run_one(parameters: dict, *, output_dir: Path, formats: Sequence[str], kernel: Kernel | None
@@ -47,6 +79,8 @@ def run_one(parameters: dict, *, output_dir: Path, formats: Sequence[str], kerne
     """Run one report and write its documents (each ~20 ms: Typst and python-docx); return the paths."""
     place = frameworks.find_kommun(parameters["kommun"])
     paths = report_paths(output_dir, place)
+    for old in paths.values():  # the last run's files go first: none of them may pass for this run's
+        old.unlink(missing_ok=True)
     data = load_dataset(parameters["matrix"])  # a bad file fails here, with the reader's clear message
     if parameters["priorities"]:
         check_priorities(parameters["priorities"], node_ids(data))
@@ -99,6 +133,12 @@ def run_batch(reports: Iterable[Mapping], *, output_dir: str | os.PathLike, form
         raise ValidationError(locate("jobs must be a whole number of at least 1", value=jobs))
     root = Path(output_dir)
     root.mkdir(parents=True, exist_ok=True)
+    with folder_lock(root, checked[0]["lang"] if checked else "sv"):
+        return _run_locked(checked, root, formats, jobs, fast, progress)
+
+
+def _run_locked(checked: list[dict], root: Path, formats: Sequence[str], jobs: int, fast: bool,
+                progress: bool) -> BatchResult:
     result = BatchResult()
     started = time.perf_counter()
     queue = list(checked)

@@ -6,6 +6,13 @@ new_session=True)``: every user variable and the output history go, the executio
 1) and checks that it holds only the names a fresh kernel holds. :func:`execute` runs the template
 through :func:`papermill.execute_notebook` on such a kernel (a papermill engine registered once), so
 the notebook is what plain papermill makes. papermill and jupyter_client are imported lazily.
+
+papermill writes the notebook as it runs; :func:`execute` has it write to a temporary name beside the
+final one and renames it when the run ends (failed or not), so a killed run never leaves a half-written
+notebook under a report's name. Kernels die with the process that started them, also when it is killed
+with SIGKILL: jupyter_client gives each kernel ``JPY_PARENT_PID``, which ipykernel polls every second,
+and the long-lived kernels here also run their own watch (:data:`_WATCH_CODE`: exit as soon as the parent
+process is gone).
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sdg_interactions.errors import ReportError
+from sdg_interactions.textfile import replacing
 
 __all__ = ["CELL_TIMEOUT", "KERNEL_NAME", "Kernel", "execute", "fresh_kernel"]
 
@@ -28,6 +36,16 @@ import sdg_interactions, sdg_interactions.io, sdg_interactions.analysis
 import sdg_interactions.report.sections, sdg_interactions.report.page
 sdg_interactions.frameworks.kommuner(); sdg_interactions.frameworks.bundled_matrices()
 sdg_interactions.texts.catalogue()
+"""
+# A parent-liveness check of our own in each long-lived kernel: exit once the process that started it is gone.
+_WATCH_CODE = """\
+import os as _os, threading as _threading, time as _time
+def _sdg_watch(parent=_os.getppid()):
+    while _os.getppid() == parent:
+        _time.sleep(0.5)
+    _os._exit(1)
+_threading.Thread(target=_sdg_watch, name="sdg-parent-watch", daemon=True).start()
+del _os, _threading, _time, _sdg_watch
 """
 _WARM_CHARTS_CODE = """\
 import altair, pandas
@@ -60,7 +78,7 @@ class Kernel:
         try:
             self.kc.start_channels()
             run_sync(self.kc.wait_for_ready)(timeout=startup_timeout)
-            self._execute(_WARM_CODE + (_WARM_CHARTS_CODE if charts else ""))
+            self._execute(_WATCH_CODE + _WARM_CODE + (_WARM_CHARTS_CODE if charts else ""))
             self.baseline = self._reset()
         except BaseException:
             self.shutdown()
@@ -146,9 +164,27 @@ def execute(template: Path, parameters: dict, output: Path, kernel: Kernel | Non
     if kernel is not None:
         _pooled_engine()
         options.update(engine_name="sdg_pooled", pooled_kernel=kernel)
-    try:
-        return papermill.execute_notebook(str(template), str(output), **options)
-    except papermill.PapermillExecutionError as error:
-        last = str(error.evalue).splitlines()[0] if error.evalue else ""
-        raise ReportError(f"{output.name}: the notebook failed in cell {error.exec_count}: "
-                          f"{error.ename}: {last}") from None
+    failure, nb = None, None
+    with replacing(output) as temporary:
+        try:
+            nb = papermill.execute_notebook(str(template), str(temporary), **options)
+        except papermill.PapermillExecutionError as error:  # the failed notebook is kept: it shows the error
+            last = str(error.evalue).splitlines()[0] if error.evalue else ""
+            failure = ReportError(f"{output.name}: the notebook failed in cell {error.exec_count}: "
+                                  f"{error.ename}: {last}")
+        _name_output(temporary, output)
+    if failure is not None:
+        raise failure
+    nb.setdefault("metadata", {}).setdefault("papermill", {})["output_path"] = str(output)
+    return nb
+
+
+def _name_output(temporary: Path, output: Path) -> None:
+    """Put the final name, not the temporary one, in the notebook's ``metadata.papermill.output_path``."""
+    import nbformat
+
+    if not temporary.exists():
+        return
+    nb = nbformat.read(str(temporary), as_version=4)
+    nb.setdefault("metadata", {}).setdefault("papermill", {})["output_path"] = str(output)
+    nbformat.write(nb, str(temporary))

@@ -13,22 +13,25 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from sdg_interactions import frameworks
 from sdg_interactions.errors import ReportError, ValidationError, locate
 from sdg_interactions.frameworks import DEFAULT_MATRIX
-from sdg_interactions.matrix import AGGREGATIONS
-from sdg_interactions.texts import LANGUAGES
+from sdg_interactions.matrix import AGGREGATIONS, check_id
+from sdg_interactions.texts import LANGUAGES, text
 
 __all__ = [
     "AUDIENCES",
     "DEFAULT_MATRIX",
     "FORMATS",
     "MATRIX_SUFFIXES",
+    "MatrixChoice",
     "check_parameters",
+    "find_matrices",
     "find_matrix",
     "report_paths",
     "slug",
@@ -82,20 +85,99 @@ def _bundled_names() -> list[str]:
     return frameworks.bundled_matrices()["name"].tolist()
 
 
+@dataclass
+class MatrixChoice:
+    """Which matrix each kommun's report uses (:func:`find_matrices`).
+
+    ``paths[kommunkod]`` is the matrix (a file in the folder, or the default); ``own`` lists the kommuner
+    that got their own file; ``unusable`` the files that were there for a kommun but could not be used,
+    each ``(file, reason)`` with the reason in the language asked for.
+    """
+
+    paths: dict[str, str] = field(default_factory=dict)
+    own: list[str] = field(default_factory=list)
+    unusable: list[tuple[str, str]] = field(default_factory=list)
+
+    def lines(self, lang: str = "sv", *, matrices_dir: str | os.PathLike = "", matrix: str = "") -> list[str]:
+        """The lines the command line prints: a warning per unusable file, then who got their own matrix."""
+        out = [text("reliability.matrices.unusable", lang, file=f, reason=r) for f, r in self.unusable]
+        if self.own:
+            out.append(text("reliability.matrices.own", lang, path=matrices_dir, n=len(self.own),
+                            total=len(self.paths), codes=", ".join(self.own)))
+        else:
+            out.append(text("reliability.matrices.none", lang, path=matrices_dir, matrix=matrix))
+        if self.unusable:
+            out.append(text("reliability.matrices.unusable_count", lang, n=len(self.unusable)))
+        return out
+
+
+def _candidates(folder: Path, kommunkod: str) -> list[Path]:
+    """The entries of ``folder`` named ``<kommunkod>.<any>`` or ``<kommunkod>_<any>`` (symlinks included)."""
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return []
+    return sorted(p for p in entries if p.name.split(".")[0] == kommunkod or
+                  (p.name.startswith(f"{kommunkod}_") and "." in p.name))
+
+
+def find_matrices(kommunkoder: Iterable[str], *, matrix: str = DEFAULT_MATRIX,
+                  matrices_dir: str | os.PathLike | None = None, lang: str = "sv") -> MatrixChoice:
+    """The matrix each kommun's report uses, and what in ``matrices_dir`` could not be used.
+
+    A kommun's own matrix is ``matrices_dir/<kommunkod>.<suffix>`` (else the one file
+    ``<kommunkod>_<anything>.<suffix>``), the suffix one of :data:`MATRIX_SUFFIXES` in any case
+    (``0305.CSV`` too). A file for a kommun that is a dangling link, not a regular file, or has another
+    suffix (``0180.xls``) is listed in ``unusable`` with the reason, and that kommun gets ``matrix``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "0305.CSV").write_text("source,target,score\\n1.1,1.2,1\\n")
+    >>> _ = (folder / "0180.xls").write_bytes(b"")
+    >>> choice = find_matrices(["0305", "0180", "0114"], matrices_dir=folder, lang="en")
+    >>> choice.own, choice.paths["0180"], [(Path(f).name, r) for f, r in choice.unusable]
+    (['0305'], 'weitz2018_sweden', [('0180.xls', 'unknown file type .xls (valid: .csv, .xlsx, .nc)')])
+    """
+    choice = MatrixChoice()
+    folder = Path(matrices_dir) if matrices_dir else None
+    for code in kommunkoder:
+        code = str(code)
+        choice.paths[code] = matrix
+        if folder is None:
+            continue
+        usable = []
+        for path in _candidates(folder, code):
+            if path.suffix.lower() not in MATRIX_SUFFIXES:
+                reason = text("reliability.matrices.suffix", lang, suffix=path.suffix or "''",
+                              valid=", ".join(MATRIX_SUFFIXES))
+            elif path.is_symlink() and not path.exists():
+                reason = text("reliability.matrices.dangling", lang)
+            elif not path.is_file():
+                reason = text("reliability.matrices.not_file", lang)
+            else:
+                usable.append(path)
+                continue
+            choice.unusable.append((str(path), reason))
+        exact = [p for p in usable if p.stem == code]
+        exact.sort(key=lambda p: MATRIX_SUFFIXES.index(p.suffix.lower()))
+        chosen = exact[:1] or (usable if len(usable) == 1 else [])
+        if not chosen and len(usable) > 1:
+            choice.unusable.append((str(folder), text("reliability.matrices.several", lang, code=code,
+                                                      files=", ".join(p.name for p in usable))))
+        if chosen:
+            choice.paths[code] = str(chosen[0].resolve())
+            choice.own.append(code)
+    return choice
+
+
 def find_matrix(kommunkod: str, *, matrix: str = DEFAULT_MATRIX,
                 matrices_dir: str | os.PathLike | None = None) -> str:
-    """The matrix a kommun's report uses: ``matrices_dir/<kommunkod>.(csv|xlsx|nc)`` when present, else the
-    one file named ``<kommunkod>_<anything>`` with such a suffix (an absolute path), else ``matrix``."""
-    if matrices_dir:
-        for suffix in MATRIX_SUFFIXES:
-            candidate = Path(matrices_dir) / f"{kommunkod}{suffix}"
-            if candidate.is_file():
-                return str(candidate.resolve())
-        named = sorted(p for suffix in MATRIX_SUFFIXES for p in Path(matrices_dir).glob(f"{kommunkod}_*{suffix}")
-                       if p.is_file())
-        if len(named) == 1:
-            return str(named[0].resolve())
-    return matrix
+    """The matrix a kommun's report uses: ``matrices_dir/<kommunkod>.(csv|xlsx|nc)`` (suffix in any case) when
+    present, else the one file named ``<kommunkod>_<anything>`` with such a suffix (an absolute path), else
+    ``matrix``. :func:`find_matrices` also says which files could not be used."""
+    return find_matrices([kommunkod], matrix=matrix, matrices_dir=matrices_dir).paths[str(kommunkod)]
 
 
 def check_parameters(*, kommun: str | int, matrix: str = DEFAULT_MATRIX, aggregate: str = "mean",
@@ -135,7 +217,7 @@ def check_parameters(*, kommun: str | int, matrix: str = DEFAULT_MATRIX, aggrega
         raise ValidationError(locate("top_k must be a whole number of at least 1", value=top_k))
     if isinstance(priorities, str):
         priorities = [p for p in re.split(r"[,\s]+", priorities) if p]
-    priorities = [frameworks.check_node_id(str(p).strip()) for p in priorities]
+    priorities = [check_id(str(p).strip()) for p in priorities]
     if matrices_dir:
         if not isinstance(matrices_dir, str | os.PathLike) or not Path(matrices_dir).is_dir():
             raise ValidationError(locate("no such folder", column="matrices_dir", value=matrices_dir,
