@@ -1,8 +1,8 @@
 """The command line's last lines of defence: unexpected errors, signals, hostile text, overwriting an input.
 
-* :func:`run_guarded` runs :func:`sdg_interactions.cli.main`'s body: any exception that is not the library's
-  own ends in one line on stderr with a hint to run again with ``--debug`` (:func:`take_debug`), which
-  shows the traceback instead; exit code 2.
+* :func:`unexpected_message`: what :func:`sdg_interactions.cli.main` prints for any exception that is not the
+  library's own: one line with a hint to run again with ``--debug`` (:func:`take_debug`), which shows the
+  traceback too; exit code 2.
 * :func:`install_signal_handlers`: on SIGTERM or SIGINT the command stops every process it started (report
   kernels, Voilà, …: found by walking ``/proc`` for its descendants, SIGTERM, then SIGKILL after a grace
   period), removes the temporary files it was writing (:func:`~sdg_interactions.textfile.remove_pending`;
@@ -20,13 +20,12 @@ import re
 import signal
 import sys
 import time
-import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from sdg_interactions.errors import SdgInteractionsError, ValidationError, locate, shorten
+from sdg_interactions.errors import ValidationError, locate, shorten
 from sdg_interactions.textfile import remove_pending
-from sdg_interactions.texts import LANGUAGES, text
+from sdg_interactions.texts import text
 
 __all__ = [
     "DEBUG_FLAG",
@@ -35,11 +34,9 @@ __all__ = [
     "install_signal_handlers",
     "printable",
     "refuse_overwriting_input",
-    "run_guarded",
     "signal_guard",
     "stop_descendants",
     "take_debug",
-    "unexpected_line",
     "unexpected_message",
 ]
 
@@ -85,15 +82,6 @@ def take_debug(argv: Sequence[str] | None) -> tuple[list[str], bool]:
     return [a for a in args if a != DEBUG_FLAG], DEBUG_FLAG in args
 
 
-def _lang_of(argv: Sequence[str]) -> str:
-    """The ``--lang`` of a command line (for the few lines printed outside a command), else "sv"."""
-    for k, arg in enumerate(argv):
-        value = argv[k + 1] if arg == "--lang" and k + 1 < len(argv) else arg.partition("=")[2]
-        if (arg == "--lang" or arg.startswith("--lang=")) and value in LANGUAGES:
-            return value
-    return "sv"
-
-
 def unexpected_message(error: BaseException, lang: str = "sv") -> str:
     """What to say about an exception that is not the library's own: its kind, its message (cut to 200
     characters, control characters removed) and the hint to run again with ``--debug``.
@@ -105,36 +93,6 @@ def unexpected_message(error: BaseException, lang: str = "sv") -> str:
     """
     message = printable(shorten(str(error) or "-", 200))
     return text("reliability.stopped.unexpected", lang, kind=type(error).__name__, message=message)
-
-
-def unexpected_line(error: BaseException, lang: str = "sv") -> str:
-    """``error: `` and :func:`unexpected_message`: the one line for an exception that is not the library's own."""
-    return "error: " + unexpected_message(error, lang)
-
-
-def run_guarded(body: Callable[[list[str]], int], argv: Sequence[str] | None = None) -> int:
-    """Run ``body(args)`` (the command line without ``--debug``) with the last-resort handler.
-
-    The library's errors print ``error: <message>`` (control characters removed, one line) and return 2;
-    any other exception prints :func:`unexpected_line` (or, with ``--debug``, the traceback) and returns 2.
-    ``SystemExit`` (``--help``, ``--version``) returns its code.
-    """
-    args, debug = take_debug(argv)
-    try:
-        return body(args)
-    except SdgInteractionsError as error:
-        if debug:
-            traceback.print_exc()
-        print(f"error: {printable(error)}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except SystemExit as exit_:
-        return int(exit_.code or 0) if not isinstance(exit_.code, str) else EXIT_BAD_INPUT
-    except (KeyboardInterrupt, MemoryError, Exception) as error:  # the last resort: never a bare traceback
-        if debug:
-            traceback.print_exc()
-        else:
-            print(unexpected_line(error, _lang_of(args)), file=sys.stderr)
-        return 130 if isinstance(error, KeyboardInterrupt) else EXIT_BAD_INPUT
 
 
 def refuse_overwriting_input(out: str | os.PathLike | None, inputs: Iterable[object], *,
@@ -248,7 +206,7 @@ def install_signal_handlers(lang: str = "sv", signals: Iterable[int] = (signal.S
             remove_pending()
         with contextlib.suppress(Exception):
             line = text("reliability.stopped.signal", lang, signal=signal.Signals(signum).name)
-            sys.stderr.write(("\n" if sys.stderr.isatty() else "") + f"error: {line}\n")
+            sys.stderr.write(("\n" if sys.stderr.isatty() else "") + text("cli.error", lang, message=line) + "\n")
             sys.stderr.flush()
         os._exit(128 + signum)
 
