@@ -116,7 +116,7 @@ def test_template_sheets_validation_and_styles(tmp_path):
                 assert (fill == "00BFBFBF") == (i == j), cell
     instructions = "\n".join(str(c.value) for row in wb["Instruktioner"].iter_rows() for c in row if c.value)
     assert "If progress is made on target X, how does it influence progress on target Y?" in instructions
-    assert "Om framsteg görs för mål X, hur påverkar det framstegen för mål Y?" in instructions
+    assert "Om framsteg görs för delmål X, hur påverkar det framstegen för delmål Y?" in instructions
     for label in ("odelbar (starkt främjande)", "cancelling (strongly restricting)", "inte bedömd",
                   "not scored"):
         assert label in instructions

@@ -361,3 +361,16 @@ def test_property_roundtrip(ds, suffix):
         keep = {dim: back[dim].to_numpy() for dim in back["score"].dims}
         ds = ds.sel(keep)
     xr.testing.assert_identical(back, ds)
+
+
+def test_swedish_column_headers_are_read_as_aliases(tmp_path):
+    from sdg_interactions.io import read_matrix
+
+    path = tmp_path / "svenska.csv"
+    path.write_bytes("svarande;källa;mål;poäng;kommentar;osäker\nAnna;7.2;13.2;2;bra för klimatet;ja\n"
+                     "Bo;7.2;13.2;-1;;\n".encode("cp1252"))
+    ds = read_matrix(path)
+    assert ds["respondent"].values.tolist() == ["Anna", "Bo"]
+    assert ds["score"].sel(source="7.2", target="13.2").values.tolist() == [2.0, -1.0]
+    assert ds["comment"].sel(respondent="Anna", source="7.2", target="13.2").item() == "bra för klimatet"
+    assert ds["uncertain"].sel(source="7.2", target="13.2").values.tolist() == [True, False]

@@ -74,14 +74,19 @@ __all__ = [
 
 #: The columns of a long CSV file, in the order they are written.
 LONG_COLUMNS = ("respondent", "source", "target", "score", "comment", "uncertain")
-#: Other header names read as one of :data:`LONG_COLUMNS` (SEI's files use from_target/to_target).
-COLUMN_ALIASES = {"from": "source", "from_target": "source", "to": "target", "to_target": "target"}
+#: Other header names read as one of :data:`LONG_COLUMNS`: SEI's files use from_target/to_target, and a
+#: Swedish table may say källa, mål, poäng, kommentar, osäker (or från, till, svarande).
+COLUMN_ALIASES = {"from": "source", "from_target": "source", "to": "target", "to_target": "target",
+                  "källa": "source", "från": "source", "mål": "target", "till": "target", "poäng": "score",
+                  "kommentar": "comment", "osäker": "uncertain", "svarande": "respondent",
+                  "deltagare": "respondent"}
 #: The corner cell of a written wide file: rows (sources) influence columns (targets).
 WIDE_CORNER = "source\\target"
 
 _TEXT_COLUMNS = ("respondent", "comment")
 _VALID_COLUMNS = ("the columns respondent (optional), source, target, score, comment (optional) and "
-                  "uncertain (optional); from/from_target and to/to_target are read as source and target")
+                  "uncertain (optional); from/from_target and to/to_target are read as source and target, and the "
+                  "Swedish källa, mål, poäng, kommentar, osäker, svarande as the columns they name")
 _VALID_LAYOUT = ("a long table with the columns source, target and score (optionally respondent, comment, "
                  "uncertain), or a wide matrix with the node ids in the header row and the first column")
 _ID_LIKE = re.compile(r"^[\w.\-]*\d[\w.\-]*$")
