@@ -18,7 +18,7 @@ from sdg_interactions.errors import ValidationError, locate
 from sdg_interactions.matrix.model import (
     FALSE_WORDS,
     TRUE_WORDS,
-    check_id,
+    check_canonical_ids,
     node_table,
     require_single,
     to_long,
@@ -79,16 +79,7 @@ def from_graph(G: nx.DiGraph, *, score: str = "score") -> xr.Dataset:
     if not isinstance(G, nx.DiGraph):
         raise ValidationError(f"expected a networkx.DiGraph, got {type(G).__name__}.")
     file = G.graph.get("source_file", "graph")
-    seen: dict[str, str] = {}
-    for node in G.nodes:
-        canonical = check_id(node if isinstance(node, str) else str(node), file=file, column="node id")
-        if canonical != node:
-            raise ValidationError(locate("a node id not written in its canonical form", file=file, column="node id",
-                                         value=node, valid=f"{canonical!r} (no spaces around it, no leading zeros)"))
-        if canonical in seen:
-            raise ValidationError(locate("the node id appears twice", file=file, column="node id", value=node,
-                                         valid="each node once"))
-        seen[canonical] = node
+    check_canonical_ids(G.nodes, file=file, column="node id")
     rows = []
     for s, t, data in G.edges(data=True):
         if score not in data:

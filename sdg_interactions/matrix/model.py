@@ -47,6 +47,7 @@ __all__ = [
     "VALID_RAW",
     "as_matrix",
     "build_dataset",
+    "check_canonical_ids",
     "check_id",
     "check_size",
     "from_array",
@@ -235,6 +236,20 @@ def from_array(
     return validate(ds)["score"].assign_attrs(dict(attrs or {}))
 
 
+def check_canonical_ids(ids, *, file: object = None, column: str = "node id") -> None:
+    """Every id checked (:func:`check_id`), written in its canonical form and given once; else our error."""
+    seen: set[str] = set()
+    for i in ids:
+        canonical = check_id(i if isinstance(i, str) else str(i), file=file, column=column)
+        if canonical != i:
+            raise ValidationError(locate("a node id not written in its canonical form", file=file, column=column,
+                                         value=i, valid=f"{canonical!r} (no spaces around it, no leading zeros)"))
+        if canonical in seen:
+            raise ValidationError(locate("the node id appears twice", file=file, column=column, value=i,
+                                         valid="each node once"))
+        seen.add(canonical)
+
+
 def validate(obj: xr.DataArray | xr.Dataset, *, file: object = None) -> xr.DataArray | xr.Dataset:
     """Check a matrix held in memory against the data model; return it unchanged, or raise.
 
@@ -261,16 +276,7 @@ def validate(obj: xr.DataArray | xr.Dataset, *, file: object = None) -> xr.DataA
         raise ValidationError(locate("the source and target axes must hold the same ids in the same order",
                                      file=file, valid="reindex target like source"))
     check_size(len(src), file=file)
-    seen: dict[str, object] = {}
-    for i in da["source"].values:
-        canonical = check_id(i, file=file, column="source")
-        if canonical != i:
-            raise ValidationError(locate("a node id not written in its canonical form", file=file, column="source",
-                                         value=i, valid=f"{canonical!r} (no spaces around it, no leading zeros)"))
-        if canonical in seen:
-            raise ValidationError(locate("the id appears twice", file=file, column="source", value=i,
-                                         valid="each node once"))
-        seen[canonical] = i
+    check_canonical_ids(da["source"].values, file=file, column="source")
     aggregated = is_aggregated(obj)
     values = da.values
     bad = score_problems(values, aggregated=aggregated)
