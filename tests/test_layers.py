@@ -38,7 +38,8 @@ BASE = ("errors", "texts", "textfile", "catalogue")
 
 #: Libraries that ``import sdg_interactions`` must not load.
 HEAVY = ("altair", "ipywidgets", "papermill", "nbclient", "nbconvert", "openpyxl", "scipy", "vl_convert",
-         "weasyprint", "typst", "docx", "voila", "selenium", "traitlets", "requests", "dask", "distributed")
+         "weasyprint", "typst", "docx", "voila", "selenium", "traitlets", "requests", "dask", "distributed",
+         "numba")
 MAX_LINES = 520
 
 

@@ -9,14 +9,16 @@ import pytest
 import xarray as xr
 from slow_reference import clean, slow_rank_robustness
 
-from sdg_interactions.analysis import sdg_synergies
+from sdg_interactions.analysis import robustness, sdg_synergies
 from sdg_interactions.analysis.robustness import (
     DISCUSS_COLUMNS,
     ROBUSTNESS_COLUMNS,
     SAMPLE_BLOCK,
     _block_draws,
     _chunk_histogram,
+    _compiled_systemic,
     _draws,
+    _kernel,
     _leverage,
     _mean_systemic,
     _pack,
@@ -182,7 +184,8 @@ def test_bootstrap_equals_the_plain_loop_reference_with_the_same_draws(method):
     packed = _pack(v, unc)
     assert packed.groups[0] > 0 and packed.groups[1] > 0  # both kinds of uncertain cells
     slow, hist = reference_histogram(v, unc, samples, seed, method)
-    np.testing.assert_array_equal(_chunk_histogram(packed, 0, samples, seed, method), hist)
+    for compiled in (True, False):  # numba's compiled step and the numpy path
+        np.testing.assert_array_equal(_chunk_histogram(packed, 0, samples, seed, method, compiled=compiled), hist)
     result = rank_robustness(ds, samples=samples, top_k=2, seed=seed, method=method)
     assert result["rank_lo"].values.tolist() == slow["rank_lo"]
     assert result["rank_hi"].values.tolist() == slow["rank_hi"]
@@ -205,7 +208,8 @@ def test_many_respondents_use_several_words_per_cell(method):
     unc = rng.random(v.shape) < 0.7
     assert _draws(3, 0, 2, _pack(v, unc))[1].shape == (2, n, n, 3)
     _, hist = reference_histogram(v, unc, samples, 3, method)
-    np.testing.assert_array_equal(_chunk_histogram(_pack(v, unc), 0, samples, 3, method), hist)
+    for compiled in (True, False):
+        np.testing.assert_array_equal(_chunk_histogram(_pack(v, unc), 0, samples, 3, method, compiled=compiled), hist)
 
 
 def test_uncertain_answers_between_2_and_3_are_moved_exactly_too():
@@ -247,10 +251,26 @@ def test_one_uncertain_answer_moves_by_quarter_half_quarter_clipped_at_3(value, 
     unc[0, 0, 1] = True
     packed = _pack(v, unc)
     t = np.concatenate([_mean_systemic(packed, *_block_draws(2, k, 1, 1), {}) for k in range(4000 // SAMPLE_BLOCK)])
+    compiled = [_compiled_systemic(packed, *_block_draws(2, k, 1, 1), {}, _kernel()).copy()
+                for k in range(4000 // SAMPLE_BLOCK)]
+    np.testing.assert_array_equal(np.concatenate(compiled), t)
     assert (t[:, 1:] == 0).all()
     got = {float(k): float(np.mean(t[:, 0] == k)) for k in np.unique(t[:, 0])}
     assert got.keys() == outcomes.keys()
     assert got == pytest.approx(outcomes, abs=0.025)
+
+
+def test_the_numpy_path_gives_the_compiled_numbers_where_numba_is_missing(monkeypatch):
+    """Where numba cannot be imported the numpy path runs; the result is the same, bit for bit."""
+    rng = np.random.default_rng(8)
+    v = answers(rng, 19, 8, nan=0.15)  # 19 respondents: two words per uncertain cell
+    v[rng.random(v.shape) < 0.2] = 3.0
+    ds = dataset(v, rng.random(v.shape) < 0.2)
+    assert _kernel() is not None  # numba is a dependency: the compiled step runs by default
+    compiled = rank_robustness(ds, samples=300, seed=4, top_k=3)
+    monkeypatch.setattr(robustness, "_kernel", lambda: None)
+    xr.testing.assert_identical(rank_robustness(ds, samples=300, seed=4, top_k=3), compiled)
+    assert (compiled["rank_hi"] > compiled["rank_lo"]).any()
 
 
 def test_chunk_size_changes_nothing():

@@ -7,7 +7,9 @@
 
 Several respondents' answers lie along a leading dim (``respondent`` by default). The bootstrap runs in
 chunks of samples so memory stays bounded; dask-backed inputs are computed chunk by chunk as dask tasks
-(on a distributed cluster if a client is active). dask is imported only then.
+(on a distributed cluster if a client is active). dask is imported only then. The mean's step after the
+BLAS products runs as one compiled loop (``_robustness_kernel``, numba, imported on the first bootstrap);
+where numba is missing the numpy path gives the same numbers.
 """
 
 from __future__ import annotations
@@ -275,6 +277,41 @@ def _mean_systemic(pk: _Packed, index: np.ndarray, words: np.ndarray, ws: dict) 
     return r.T
 
 
+def _kernel():
+    """numba's compiled step (:mod:`._robustness_kernel`), or None where numba is not installed or can
+    keep no cache (numba's RuntimeError "no locator available"): the numpy path gives the same numbers."""
+    try:
+        from sdg_interactions.analysis._robustness_kernel import systemic_from_sums
+    except (ImportError, RuntimeError):
+        return None
+    return systemic_from_sums
+
+
+def _compiled_systemic(pk: _Packed, index: np.ndarray, words: np.ndarray, ws: dict, kernel) -> np.ndarray:
+    """``t (SAMPLE_BLOCK, n)`` as :func:`_mean_systemic`, the cells in natural order: the products
+    ``N = X'·Wᵀ`` and ``D = M·Wᵀ`` by BLAS, the rest by ``kernel`` (:mod:`._robustness_kernel`)."""
+    s, n_resp = index.shape
+    m = sum(pk.groups)
+    rows = max(1, _BLAS_SERIAL // (s * n_resp))  # cells per product, on this thread
+    if not ws:  # the answers in natural order, the uncertain answers cell by cell, buffers reused block to block
+        size = pk.n * pk.n
+        cell, resp = np.nonzero(pk.kind.T >= 0)  # (m, R) in packed order: by cell, then respondent
+        ws.update(xt=np.ascontiguousarray(pk.xt[pk.inv]), mt=np.ascontiguousarray(pk.mt[pk.inv]),
+                  ucell=np.where(pk.inv < m, pk.inv, -1).astype(np.int64),
+                  ptr=np.searchsorted(cell, np.arange(m + 1)).astype(np.int64), resp=resp.astype(np.int64),
+                  kind=pk.kind.T[cell, resp].astype(np.int64),
+                  num=np.empty((size, s), pk.xt.dtype), den=np.empty((size, s), pk.xt.dtype),
+                  a=np.empty((size, s)), r=np.empty((pk.n, s)), t=np.empty((pk.n, s)))
+    w = np.bincount((index + n_resp * np.arange(s)[:, None]).ravel(), minlength=s * n_resp).reshape(s, n_resp).T
+    wt = np.ascontiguousarray(w, dtype=pk.xt.dtype)
+    for lo in range(0, len(ws["num"]), rows):
+        np.matmul(ws["xt"][lo:lo + rows], wt, out=ws["num"][lo:lo + rows])
+        np.matmul(ws["mt"][lo:lo + rows], wt, out=ws["den"][lo:lo + rows])
+    kernel(ws["num"], ws["den"], np.ascontiguousarray(w), ws["ucell"], ws["ptr"], ws["resp"], ws["kind"], words,
+           ws["a"], ws["r"], ws["t"])
+    return ws["t"].T
+
+
 def _exact_systemic(pk: _Packed, index: np.ndarray, words: np.ndarray, method: str) -> np.ndarray:
     """``t (b, n)`` with any ``method``, each copy moved on its own: the copies of a cell take the bit pairs
     0, 1, … in the order kind, then respondent; copy move = x + y − 1, clipped to [−3, 3]."""
@@ -301,13 +338,16 @@ def _exact_systemic(pk: _Packed, index: np.ndarray, words: np.ndarray, method: s
     return r + 0.5 * np.einsum("bij,bj->bi", a, r)
 
 
-def _chunk_histogram(pk: _Packed, start: int, stop: int, seed: int, method: str) -> np.ndarray:
+def _chunk_histogram(pk: _Packed, start: int, stop: int, seed: int, method: str,
+                     compiled: bool = True) -> np.ndarray:
     """Rank samples ``start … stop − 1`` and count them: ``hist[i, k − 1]`` = #samples where node i has rank k.
 
-    Block by block (:func:`_block_draws`); ``method="mean"`` by :func:`_mean_systemic`, else (or with
-    answers strictly between 2 and 3 in size marked uncertain) by :func:`_exact_systemic`.
+    Block by block (:func:`_block_draws`); ``method="mean"`` by :func:`_compiled_systemic` (where numba
+    is installed and ``compiled``) or :func:`_mean_systemic`, else (or with answers strictly between 2
+    and 3 in size marked uncertain) by :func:`_exact_systemic`.
     """
     n, n_resp = pk.n, pk.x.shape[0]
+    kernel = _kernel() if compiled and method == "mean" and pk.fast else None
     hist = np.zeros(n * n, dtype=np.int64)
     ws: dict = {}
     per_sample = (3 * n_resp + 3) * n * n + 8 * n_resp * sum(pk.groups)
@@ -317,7 +357,9 @@ def _chunk_histogram(pk: _Packed, start: int, stop: int, seed: int, method: str)
     for block in range(start // SAMPLE_BLOCK, (stop - 1) // SAMPLE_BLOCK + 1):
         index, words = _block_draws(seed, block, n_resp, sum(pk.groups))
         lo, hi = max(start - block * SAMPLE_BLOCK, 0), min(stop - block * SAMPLE_BLOCK, SAMPLE_BLOCK)
-        if method == "mean" and pk.fast:
+        if kernel is not None:
+            parts.append(_compiled_systemic(pk, index, words, ws, kernel)[lo:hi].copy())
+        elif method == "mean" and pk.fast:
             parts.append(_mean_systemic(pk, index, words, ws)[lo:hi].copy())  # ws: buffers reused block to block
         else:
             parts += [_exact_systemic(pk, index[s:min(s + step, hi)], words[..., s:min(s + step, hi)], method)
