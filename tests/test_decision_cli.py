@@ -87,6 +87,12 @@ def test_robustness_command_on_the_synthetic_respondents(tmp_path, capsys):
     assert list(table.columns) == ["node", "label", "rank", "rank_lo", "rank_hi", "p_top_k"]
     assert len(table) == 34 and (table["rank_lo"] <= table["rank"]).all() and (table["rank"] <= table["rank_hi"]).all()
     assert table["p_top_k"].between(0, 1).all()
+    first = table.iloc[0]  # printed as in the report: the interval "lo–hi" (or one rank) and "78 %"
+    lo, hi = first["rank_lo"], first["rank_hi"]
+    interval = f"{lo}–{hi}" if lo != hi else f"{lo}"
+    row = next(line for line in printed.splitlines() if line.split()[:2] == ["1", first["node"]])
+    assert row.split()[-3:] == [interval, f"{100 * first['p_top_k']:.0f}", "%"]
+    assert "rangintervall (5–95 %) andel i topp 3" in printed
     cells = pd.read_csv(discuss, dtype={"source": str, "target": str})
     planted = {("12.1", "8.5"), ("16.6", "9.4"), ("2.4", "6.6"), ("7.2", "15.5")}
     assert set(zip(cells["source"], cells["target"], strict=True)) == planted

@@ -160,7 +160,7 @@ def run_robustness(args: argparse.Namespace) -> int:
                samples=args.samples, k=args.top_k, seed=args.seed))
     shown = table.assign(interval=[f"{lo}–{hi}" if lo != hi else f"{lo}"
                                    for lo, hi in zip(table["rank_lo"], table["rank_hi"], strict=True)],
-                         p_top_k=[f"{p:.0%}" for p in table["p_top_k"]])
+                         p_top_k=[f"{100 * p:.0f} %" for p in table["p_top_k"]])  # as the report: "78 %"
     columns = {"rank": text("column.rank", lang), "node": text("column.node", lang),
                "label": text("column.label", lang), "interval": text("decision.robustness.interval", lang),
                "p_top_k": text("decision.robustness.p_top_k", lang, k=args.top_k)}
