@@ -30,7 +30,7 @@ import re
 import secrets
 import stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from sdg_interactions.errors import InputFormatError, locate
@@ -40,6 +40,7 @@ __all__ = [
     "WRITE_ENCODING",
     "check_input_file",
     "guard_text",
+    "nonblank_rows",
     "pending_files",
     "read_cells",
     "read_table",
@@ -273,25 +274,32 @@ def read_cells(path: str | os.PathLike) -> tuple[list[str], list[tuple[int, list
     if match := _SEP_LINE.match(text):  # Excel hides this line: the row after it is row 1
         text = text[match.end():]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
-    header: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
+    kept: list[tuple[int, list[str]]] = []
     try:
-        for number, cells in enumerate(reader, start=1):
-            if not "".join(cells).strip():
-                continue
-            if header is None:
-                header = cells
-            else:
-                rows.append((number, cells))
+        for numbered in nonblank_rows(reader):
+            kept.append(numbered)
     except csv.Error as err:
-        row = len(rows) + (header is not None) + 1
+        row = len(kept) + 1
         raise InputFormatError(locate(f"cannot split the file into cells ({err}) near line {reader.line_num}",
                                       file=name, row=row, valid="double quotes around a cell that holds the "
                                       f"separator {separator!r}, quotes (written twice: \"\") or a line "
                                       "break")) from None
-    if header is None:  # only blank lines or separators
+    if not kept:  # only blank lines or separators
         raise InputFormatError(locate("the file is empty", file=name, valid=_VALID_NONEMPTY))
-    return header, rows, separator
+    return kept[0][1], kept[1:], separator
+
+
+def nonblank_rows(rows: Iterable[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    """The rows that hold any text, each with its number counted from 1 over all rows (blank ones too):
+    the first is a table's header, the others its rows, as :func:`read_table` and the workbook readers
+    split them.
+
+    Examples
+    --------
+    >>> list(nonblank_rows([["", ""], ["a", "b"], [" "], ["1", ""]]))
+    [(2, ['a', 'b']), (4, ['1', ''])]
+    """
+    return ((number, cells) for number, cells in enumerate(rows, start=1) if "".join(cells).strip())
 
 
 _PENDING: set[Path] = set()

@@ -186,6 +186,18 @@ def test_an_excel_table_with_numbers_in_the_target_column(tmp_path):
         ["Klimatplan", "13.1", 2], ["Energiplan", "7.2", 4], ["Energiplan", "7.3", 4]]
 
 
+def test_an_excel_table_below_empty_rows_keeps_the_row_numbers_excel_shows(tmp_path):
+    path = tmp_path / "styr.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for column, value in enumerate(["dokument", "lokalt mål", "delmål"], start=1):
+        ws.cell(row=3, column=column, value=value)  # rows 1–2 left empty
+    for column, value in enumerate(["Klimatplan", "Anpassning", "13.1"], start=1):
+        ws.cell(row=5, column=column, value=value)
+    wb.save(path)
+    assert read_styrdokument(path)["row"].tolist() == [5]
+
+
 @pytest.mark.parametrize(("cell", "value"), [("18.1", "18.1"), ("1.99", "1.99"), ("7.2; 18.1", "18.1"),
                                              ("Mål 13", "Mål")])
 def test_an_unknown_target_names_file_row_column_and_value(tmp_path, cell, value):

@@ -225,6 +225,12 @@ def _draws(seed: int, start: int, stop: int, packed: _Packed) -> tuple[np.ndarra
     return index, full.reshape(stop - start, n, n, -1)
 
 
+def _weights(index: np.ndarray) -> np.ndarray:
+    """``w (S, R)`` int64: how often each respondent was drawn in each sample of ``index (S, R)``."""
+    s, n_resp = index.shape
+    return np.bincount((index + n_resp * np.arange(s)[:, None]).ravel(), minlength=s * n_resp).reshape(s, n_resp)
+
+
 def _mean_systemic(pk: _Packed, index: np.ndarray, words: np.ndarray, ws: dict) -> np.ndarray:
     """``t (SAMPLE_BLOCK, n)`` of a block's samples with ``method="mean"``: cells × samples, in packed order,
     ``N = X'·Wᵀ + P``, ``D = max(M·Wᵀ, 1)``, ``A = N / D``; ``P`` from the words' bit pairs (see rank_robustness)."""
@@ -240,8 +246,7 @@ def _mean_systemic(pk: _Packed, index: np.ndarray, words: np.ndarray, ws: dict) 
                   f32=np.empty((t_rows, s), np.float32), shift=np.empty((t_rows, s), np.uint32),
                   **{k: np.empty((n1, s), np.uint32) for k in ("h", "both", "one")}, tmp=np.empty((m, s), np.uint32),
                   c=np.empty((m, s), np.uint8), p=np.empty((m, s), np.uint8 if 3 * n_resp < 256 else np.uint16))
-    w = np.bincount((index + n_resp * np.arange(s)[:, None]).ravel(), minlength=s * n_resp).reshape(s, n_resp)
-    w = w.astype(pk.xt.dtype)
+    w = _weights(index).astype(pk.xt.dtype)
     if m:
         ws["w32"][:, :n_resp] = w
         for lo in range(0, len(pk.ut), rows):
@@ -302,12 +307,12 @@ def _compiled_systemic(pk: _Packed, index: np.ndarray, words: np.ndarray, ws: di
                   kind=pk.kind.T[cell, resp].astype(np.int64),
                   num=np.empty((size, s), pk.xt.dtype), den=np.empty((size, s), pk.xt.dtype),
                   a=np.empty((size, s)), r=np.empty((pk.n, s)), t=np.empty((pk.n, s)))
-    w = np.bincount((index + n_resp * np.arange(s)[:, None]).ravel(), minlength=s * n_resp).reshape(s, n_resp).T
-    wt = np.ascontiguousarray(w, dtype=pk.xt.dtype)
+    w = np.ascontiguousarray(_weights(index).T)  # (R, S)
+    wt = w.astype(pk.xt.dtype)
     for lo in range(0, len(ws["num"]), rows):
         np.matmul(ws["xt"][lo:lo + rows], wt, out=ws["num"][lo:lo + rows])
         np.matmul(ws["mt"][lo:lo + rows], wt, out=ws["den"][lo:lo + rows])
-    kernel(ws["num"], ws["den"], np.ascontiguousarray(w), ws["ucell"], ws["ptr"], ws["resp"], ws["kind"], words,
+    kernel(ws["num"], ws["den"], w, ws["ucell"], ws["ptr"], ws["resp"], ws["kind"], words,
            ws["a"], ws["r"], ws["t"])
     return ws["t"].T
 

@@ -41,7 +41,7 @@ import pandas as pd
 from sdg_interactions import frameworks
 from sdg_interactions.errors import InputFormatError, UnknownDatasetError, UnknownIdError, ValidationError, locate
 from sdg_interactions.matrix import check_id
-from sdg_interactions.textfile import guard_text, read_table, unguard_text, write_rows
+from sdg_interactions.textfile import guard_text, nonblank_rows, read_table, unguard_text, write_rows
 from sdg_interactions.texts import LANGUAGES, check_lang, text
 
 __all__ = [
@@ -120,20 +120,12 @@ def _sheet_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
                                       valid="an .xlsx file saved by Excel or LibreOffice")) from None
     wanted = localised_names("styrdokument.template.sheet")
     sheet = next((ws for ws in workbook.worksheets if ws.title.casefold() in wanted), workbook.worksheets[0])
-    header: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
-    for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
-        cells = [cell_text(v) for v in values]
-        if not "".join(cells).strip():
-            continue
-        if header is None:
-            header = cells
-        else:
-            rows.append((number, cells))
-    if header is None:
+    cells = ([cell_text(v) for v in values] for values in sheet.iter_rows(min_row=1, values_only=True))
+    kept = list(nonblank_rows(cells))  # numbered from row 1 even when the sheet's first rows are empty
+    if not kept:
         raise InputFormatError(locate("the sheet is empty", file=f"{path.name} [{sheet.title}]",
                                       valid=_VALID_COLUMNS))
-    return header, rows
+    return kept[0][1], kept[1:]
 
 
 def _source(source: pd.DataFrame | str | os.PathLike) -> tuple[list, list[tuple[int, list]], str | None, dict]:
