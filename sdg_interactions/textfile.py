@@ -15,9 +15,10 @@
 * **Only regular files** are read (:func:`check_input_file`): a FIFO, a device or a symlink to one
   (``/dev/zero``) is refused before it is opened, and so is a file larger than the reader's stated limit
   (:data:`MAX_CSV_BYTES` for CSV).
-* **Files are written whole or not at all** (:func:`replacing`): into a temporary name in the same folder,
-  then renamed over the final name with :func:`os.replace`, so a killed run never leaves a truncated file
-  under a final name.
+* **Files are written whole or not at all** (:func:`replacing`, :func:`write_atomic`): the project's one
+  atomic writer. Into a temporary name in the same folder, fsynced, renamed over the final name with
+  :func:`os.replace`, then the folder fsynced, so a killed run never leaves a truncated file under a
+  final name.
 """
 
 from __future__ import annotations
@@ -48,7 +49,9 @@ __all__ = [
     "remove_pending",
     "replacing",
     "sniff_separator",
+    "sync_folder",
     "unguard_text",
+    "write_atomic",
     "write_rows",
 ]
 
@@ -309,7 +312,9 @@ _PENDING_LOCK = threading.Lock()
 @contextlib.contextmanager
 def replacing(path: str | os.PathLike) -> Iterator[Path]:
     """Write a file whole or not at all: yield a temporary path beside ``path``; on success rename it to
-    ``path`` (:func:`os.replace`, atomic on one file system), on an error remove it.
+    ``path`` (:func:`os.replace`, atomic on one file system), on an error remove it. The temporary file
+    is fsynced before the rename and the folder after it, so after a power cut or SIGKILL the final name
+    holds the old file or the new one, whole.
 
     The temporary name is hidden and says what it is (``.<name>.<random>.part<suffix>``, keeping the suffix
     for writers that look at it), so a killed run leaves at most such a file, never a truncated one under
@@ -332,12 +337,54 @@ def replacing(path: str | os.PathLike) -> Iterator[Path]:
         _PENDING.add(temporary)
     try:
         yield temporary
+        _fsync_file(temporary)
         os.replace(temporary, final)
+        sync_folder(final.parent)
     finally:
         with _PENDING_LOCK:
             _PENDING.discard(temporary)
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
+
+
+def _fsync_file(path: Path) -> None:
+    """Flush a written file's bytes to the disk (the writer has closed it)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def sync_folder(folder: str | os.PathLike) -> None:
+    """fsync a folder, so a created or renamed name in it is durable too (POSIX; a no-op where a folder
+    cannot be opened, as on Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - some file systems refuse fsync on a folder
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: str | os.PathLike, data: str | bytes, *, encoding: str = "utf-8") -> Path:
+    """Write ``data`` (text in ``encoding``, or bytes) to ``path`` whole or not at all (:func:`replacing`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "om.json"
+    >>> write_atomic(p, '{"a": 1}').read_text()
+    '{"a": 1}'
+    """
+    final = Path(path)
+    with replacing(final) as temporary:
+        temporary.write_bytes(data.encode(encoding) if isinstance(data, str) else data)
+    return final
 
 
 def pending_files() -> list[Path]:

@@ -8,7 +8,8 @@ import urllib.request
 
 import pytest
 
-from sdg_interactions.apps.workshop import journal_path, journals, new_workshop, read_about, read_plan, serve
+from sdg_interactions.apps.server import serve
+from sdg_interactions.apps.workshop import journal_path, journals, new_workshop, read_about, read_plan
 from sdg_interactions.cli import main
 from sdg_interactions.errors import ValidationError
 

@@ -27,7 +27,8 @@ from sdg_interactions.apps.merge import Merged, Problem, contested, merge_answer
 from sdg_interactions.apps.scenario import ScenarioApp, ScenarioModel, load_scenario, save_scenario, scenario_app
 from sdg_interactions.apps.scoring import ScoringApp, ScoringModel, scoring_app
 from sdg_interactions.apps.selection import Selection, SelectionModel, search_targets, select_targets
-from sdg_interactions.apps.workshop import journal_path, new_workshop, read_about, read_plan, serve
+from sdg_interactions.apps.server import serve
+from sdg_interactions.apps.workshop import journal_path, new_workshop, read_about, read_plan
 
 __all__ = [
     "Dashboard",

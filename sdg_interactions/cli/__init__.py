@@ -225,7 +225,8 @@ def _run_workshop_new(args: argparse.Namespace) -> int:
 
 
 def _run_workshop_serve(args: argparse.Namespace) -> int:
-    from sdg_interactions.apps.workshop import read_about, serve
+    from sdg_interactions.apps.server import serve
+    from sdg_interactions.apps.workshop import read_about
 
     read_about(args.folder)  # a clear error for a folder that is no workshop
     serve(args.folder, port=args.port, ip=args.ip)
