@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import queue
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -24,7 +26,16 @@ from sdg_interactions.errors import (
     UnknownIdError,
     ValidationError,
 )
-from sdg_interactions.io.journal import FIELDS, Answer, Journal, fold, journal_to_dataset, read_journal
+from sdg_interactions.io.journal import (
+    FIELDS,
+    MAX_COMMENT,
+    Answer,
+    Journal,
+    SetAside,
+    fold,
+    journal_to_dataset,
+    read_journal,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -159,6 +170,18 @@ def test_two_journals_of_one_respondent_and_empty_journals_are_errors(tmp_path):
         (("1.1", 1.2, 1), UnknownIdError, r"column 'target': node ids must be text"),
         (("1.1", "1.2", 1, 5), ValidationError, r"comment must be text: '5'"),
         (("1.1", "1.2", 1, "", "ja"), ValidationError, r"uncertain mark must be True or False: 'ja'\. Valid: True"),
+        # the comment: the app cleans it at entry; the journal refuses what slipped through (a second guard)
+        (("1.1", "1.2", 1, "sjöar\x00och åar"), ValidationError,
+         r"column 'comment': the comment holds a NUL character \(U\+0000\) at character 6: 'sjöar\\x00och åar'\. "
+         r"Valid: text of at most 2000 characters without control characters \(newline and tab are fine\)"),
+        (("1.1", "1.2", 1, "ok\x1b[31m"), ValidationError, r"control character \(U\+001B\) at character 3: 'ok\\x1b"),
+        (("1.1", "1.2", 1, "ok\r\n"), ValidationError, r"control character \(U\+000D\) at character 3"),
+        (("1.1", "1.2", 1, "\x85next line"), ValidationError, r"control character \(U\+0085\) at character 1"),
+        (("1.1", "1.2", 1, "abc\u202edcba"), ValidationError, r"bidi control \(U\+202E\) at character 4: 'abc\\u202ed"),
+        (("1.1", "1.2", 1, "\u2067x"), ValidationError, r"bidi control \(U\+2067\) at character 1"),
+        (("1.1", "1.2", 1, "a\u200fb"), ValidationError, r"bidi control \(U\+200F\)"),
+        (("1.1", "1.2", 1, "a\u061cb"), ValidationError, r"bidi control \(U\+061C\)"),
+        (("1.1", "1.2", 1, "å" * 2001), ValidationError, r"column 'comment': the comment is too long \(2001 char"),
     ],
 )
 def test_record_refuses_bad_answers_and_writes_nothing(tmp_path, args, error, pattern):
@@ -170,6 +193,14 @@ def test_record_refuses_bad_answers_and_writes_nothing(tmp_path, args, error, pa
             journal.record(*args)
         assert path.read_bytes() == before
         assert journal.record("1.2", "1.1", 1).seq == 2  # a refused answer takes no seq
+
+
+def test_a_comment_of_the_longest_length_with_newlines_and_tabs_is_taken(tmp_path):
+    longest = ("rad ett\n\tindrag – ÅÄÖ 🌍 " * 200)[:MAX_COMMENT]
+    assert len(longest) == 2000
+    with Journal(tmp_path / "a.jsonl", "a") as journal:
+        journal.record("1.1", "1.2", 1, longest)
+    assert read_journal(tmp_path / "a.jsonl")[0].comment == longest
 
 
 def test_odd_but_valid_values_are_stored_plainly(tmp_path):
@@ -218,13 +249,29 @@ def test_a_journal_is_one_respondents(tmp_path):
     with pytest.raises(ValidationError, match=r"anna\.jsonl, line 1, column 'respondent': .*'anna'.*'bertil'"):
         Journal(path, "bertil")
     other = Answer("bertil", "1.2", "1.1", 2, seq=2, t="2026-11-30T20:00:00.000+00:00")
-    path.write_bytes(before + (other.to_json() + "\n").encode())
+    own = Answer("anna", "1.3", "1.1", -1, seq=3, t="2026-11-30T20:01:00.000+00:00")
+    path.write_bytes(before + (other.to_json() + "\n" + own.to_json() + "\n").encode())
     mixed = path.read_bytes()
-    with pytest.raises(InputFormatError, match=r"line 2, column 'respondent': .*line 1 names 'anna'.*'bertil'"):
-        read_journal(path)
-    with pytest.raises(InputFormatError, match="line 2"):
+    aside: list[SetAside] = []
+    assert [(a.line, a.respondent, a.seq) for a in read_journal(path, set_aside=aside)] == [(1, "anna", 1),
+                                                                                          (3, "anna", 3)]
+    assert [(s.line, s.kind, s.respondent, s.seq) for s in aside] == [(2, "respondent", "bertil", 2)]
+    assert aside[0].message == (f"{path}, line 2, column 'respondent': the line names another respondent than the "
+                                "journal's, 'anna': 'bertil'. Valid: one journal per respondent.")
+    with pytest.raises(ValidationError, match=r"line 1, column 'respondent': .*another respondent: 'anna'"):
+        Journal(path, "bertil")  # anna's journal, whatever one line says
+    journal = Journal(path, "anna")  # anna can go on
+    assert journal.set_aside == aside
+    with journal:
+        assert journal.record("1.1", "1.4", 0).seq == 4
+    assert path.read_bytes().startswith(mixed)  # the foreign line stays where it was, untouched
+    # a journal whose lines mostly name someone else is theirs: a stray first line does not make it anna's
+    path.write_bytes(b"".join((Answer(who, "1.1", target, 1, seq=k, t="x").to_json() + "\n").encode()
+                              for k, (who, target) in enumerate([("anna", "1.2"), ("bo", "1.3"), ("bo", "1.4")], 1)))
+    with pytest.warns(SdgInteractionsWarning, match="line 1"):
+        assert [a.respondent for a in read_journal(path)] == ["bo", "bo"]
+    with pytest.raises(ValidationError, match="belongs to another respondent: 'bo'"):
         Journal(path, "anna")
-    assert path.read_bytes() == mixed
 
 
 # --- crashes and corruption -------------------------------------------------------------------------
@@ -253,8 +300,8 @@ def test_resuming_after_a_torn_line_keeps_its_bytes_aside_and_continues(tmp_path
     path = two_answers(tmp_path)
     tail = b'{"t": "2026-11-30T20:15:03.412+00:00", "respondent": "anna", "sou'
     path.write_bytes(path.read_bytes() + tail)
-    with pytest.warns(SdgInteractionsWarning, match="torn last line"):
-        journal = Journal(path, "anna")
+    journal = Journal(path, "anna")
+    assert [(s.line, s.kind) for s in journal.set_aside] == [(3, "torn")]
     with journal:
         assert journal.record("2.1", "1.1", 3, "efter kraschen").seq == 3
     assert (tmp_path / "anna.jsonl.torn").read_bytes() == tail + b"\n"  # nothing is thrown away
@@ -271,32 +318,173 @@ def test_a_complete_last_line_without_line_end_counts_and_gets_one(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("line", "error", "pattern"),
+    ("line", "kind", "pattern"),
     [
-        (b'{"t": "2026-11-30T20:15', InputFormatError, r"line 2: not a journal line \(no JSON object\)"),
-        (b"[1, 2, 3]", InputFormatError, r"line 2: not a journal line"),
-        (b"\xff\xfe garbage", InputFormatError, r"line 2: not a journal line"),
-        (b'{"t": "x", "respondent": "anna"}', InputFormatError, r"line 2: missing key\(s\) source, target, score"),
+        (b'{"t": "2026-11-30T20:15', "not_json", r"line 2: not a journal line \(no JSON object; 23 bytes, not shown"),
+        (b"[1, 2, 3]", "not_json", r"line 2: not a journal line \(no JSON object; 9 bytes"),
+        (b"\xff\xfe garbage", "not_json", r"line 2: not a journal line \(no JSON object"),
+        (b'{"t": "x", "comment": "\x00\x00"}', "not_json", r"line 2: not a journal line \(it holds NUL bytes; 27 b"),
+        (b'{"t": "x", "respondent": "anna"}', "format", r"line 2: missing key\(s\) source, target, score"),
         (b'{"t": "x", "respondent": "anna", "source": "1.1", "target": "1.2", "score": 4, "comment": "",'
-         b' "uncertain": false, "seq": 9}', ValidationError, r"line 2, column 'score': .*'4'\. Valid: an integer"),
+         b' "uncertain": false, "seq": 9}', "value", r"line 2, column 'score': .*'4'\. Valid: an integer"),
         (b'{"t": "x", "respondent": "anna", "source": "1.99", "target": "1.2", "score": 1, "comment": "",'
-         b' "uncertain": false, "seq": 9}', UnknownIdError, r"line 2, column 'source': .*'1\.99'"),
+         b' "uncertain": false, "seq": 9}', "value", r"line 2, column 'source': .*'1\.99'"),
+        (b'{"t": "x", "respondent": "anna", "source": "1.1", "target": "1.2", "score": 1, "comment": "a\\u0000b",'
+         b' "uncertain": false, "seq": 9}', "value", r"line 2, column 'comment': .*NUL character .*'a\\x00b'"),
         (b'{"t": "x", "respondent": "anna", "source": "1.1", "target": "1.2", "score": 1, "comment": "",'
-         b' "uncertain": false, "seq": "9"}', InputFormatError, r"line 2, column 'seq': seq has the wrong type"),
+         b' "uncertain": false, "seq": "9"}', "format", r"line 2, column 'seq': seq has the wrong type"),
     ],
 )
-def test_a_corrupt_middle_line_raises_naming_it_and_leaves_the_file_alone(tmp_path, line, error, pattern):
+def test_a_corrupt_middle_line_is_set_aside_by_name_and_the_rest_is_read(tmp_path, line, kind, pattern):
     path = two_answers(tmp_path)
+    expected = answers_of(path)
     lines = path.read_bytes().split(b"\n")
     path.write_bytes(b"\n".join([lines[0], line, *lines[1:]]))
     corrupt = path.read_bytes()
-    with pytest.raises(error, match=pattern) as info:
-        read_journal(path)
-    assert "anna.jsonl" in str(info.value) and "Valid:" in str(info.value)
-    with pytest.raises(error, match=pattern):
-        Journal(path, "anna")  # no appending after a line one cannot read
-    assert path.read_bytes() == corrupt
+    aside: list[SetAside] = []
+    back = read_journal(path, set_aside=aside)
+    assert [(a.respondent, a.source, a.target, a.score, a.comment, a.uncertain, a.seq) for a in back] == expected
+    assert [a.line for a in back] == [1, 3]
+    ((bad,),) = [aside]
+    assert (bad.line, bad.kind) == (2, kind)
+    assert re.search(pattern, bad.message) and bad.message.startswith(f"{path}, line 2")
+    assert "Valid:" in bad.message
+    assert "första" not in bad.message and "2026-11-30T20:15" not in bad.message  # nothing else of the file
+    with pytest.warns(SdgInteractionsWarning, match=pattern):  # without a list: one warning a line
+        assert len(read_journal(path)) == 2
+    journal = Journal(path, "anna")  # the participant can go on
+    assert journal.set_aside == aside
+    with journal:
+        new = journal.record("2.1", "1.1", 3, "efter")
+    assert new.seq == (10 if b'"seq": 9' in line else 3)  # after every seq in the file, the bad line's too
+    assert path.read_bytes() == corrupt + (new.to_json() + "\n").encode()  # the bad line stays, untouched
     assert not (tmp_path / "anna.jsonl.torn").exists()
+
+
+def test_a_journal_that_is_no_file_is_refused_before_it_is_read(tmp_path):
+    os.mkfifo(tmp_path / "fifo.jsonl")
+    with pytest.raises(InputFormatError, match=r"fifo\.jsonl: this is a FIFO \(named pipe\), not a regular file"):
+        read_journal(tmp_path / "fifo.jsonl")  # refused before opening: reading a FIFO would never end
+    with pytest.raises(InputFormatError, match=r"^svar/x\.jsonl: this is a folder"):
+        (tmp_path / "x.jsonl").mkdir()
+        read_journal(tmp_path / "x.jsonl", name="svar/x.jsonl")
+
+
+# --- a write that fails is undone ------------------------------------------------------------------
+
+
+def test_a_failed_write_leaves_no_part_of_its_line_and_the_next_line_takes_its_seq(tmp_path, monkeypatch):
+    path = tmp_path / "a.jsonl"
+    journal = Journal(path, "a")
+    journal.record("1.1", "1.2", 1, "före")
+    fd, real_write, calls = journal._file.fileno(), os.write, []
+
+    def disk_full_half_way(target, data):  # the first write of a line gets half of it out, then ENOSPC
+        if target != fd:
+            return real_write(target, data)
+        calls.append(len(data))
+        if len(calls) == 1:
+            return real_write(target, bytes(data[: len(data) // 2]))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", disk_full_half_way)
+    with pytest.raises(OSError, match="No space left"):
+        journal.record("1.2", "1.1", -2, "OSPARAT svar")
+    assert len(calls) == 2 and calls[1] == calls[0] - calls[0] // 2  # half written, the rest refused
+    monkeypatch.setattr(os, "write", real_write)
+    assert b"OSPARAT" not in path.read_bytes() and path.read_bytes().endswith(b"\n")  # cut back at once
+    assert journal.next_seq == 2
+    journal.record("1.3", "1.1", 3, "efter")
+    journal.close()
+    assert b"OSPARAT" not in path.read_bytes()
+    assert [(a.seq, a.comment) for a in read_journal(path)] == [(1, "före"), (2, "efter")]
+    assert all(json.loads(line) for line in path.read_bytes().splitlines())  # whole lines only
+
+
+def test_a_failed_fsync_takes_the_whole_line_back(tmp_path, monkeypatch):
+    path = tmp_path / "a.jsonl"
+    with Journal(path, "a") as journal:
+        journal.record("1.1", "1.2", 1)
+        real_fsync, failed = os.fsync, []
+
+        def fsync_fails_once(fd):
+            if not failed:
+                failed.append(path.read_bytes().count(b"\n"))  # the line was written in full
+                raise OSError(errno.EIO, "Input/output error")
+            real_fsync(fd)
+
+        monkeypatch.setattr(os, "fsync", fsync_fails_once)
+        with pytest.raises(OSError, match="Input/output"):
+            journal.record("1.2", "1.1", 2, "OSPARAT")
+        assert failed == [2]
+        assert journal.record("1.3", "1.1", 3).seq == 2
+    assert [(a.seq, a.source) for a in read_journal(path)] == [(1, "1.1"), (2, "1.3")]
+    assert b"OSPARAT" not in path.read_bytes()
+
+
+def test_a_write_that_cannot_even_be_undone_closes_the_journal(tmp_path, monkeypatch):
+    path = tmp_path / "a.jsonl"
+    journal = Journal(path, "a")
+    journal.record("1.1", "1.2", 1)
+    fd, real_write, writes = journal._file.fileno(), os.write, []
+
+    def ten_bytes_then_full(target, data):
+        if target != fd:
+            return real_write(target, data)
+        writes.append(bytes(data[:10]))
+        if len(writes) == 1:
+            return real_write(target, writes[0])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def cannot_truncate(*args):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "write", ten_bytes_then_full)
+    monkeypatch.setattr(os, "ftruncate", cannot_truncate)
+    with pytest.raises(OSError, match="No space left"):
+        journal.record("1.2", "1.1", 2, "OSPARAT")
+    monkeypatch.undo()
+    with pytest.raises(ValidationError, match="a failed write could not be undone, so the journal closed itself"):
+        journal.record("1.3", "1.1", 3)  # nothing is appended after the 10 stray bytes
+    reopened = Journal(path, "a")  # reopening sets the stray bytes aside
+    assert [s.message for s in reopened.set_aside] == [f"{path}, line 2: torn last line ignored (10 bytes; a crash "
+                                                       "while it was written, it was never saved)."]
+    with reopened:
+        assert reopened.record("1.3", "1.1", 3).seq == 2
+    assert (tmp_path / "a.jsonl.torn").read_bytes() == writes[0] + b"\n"
+    assert [a.seq for a in read_journal(path)] == [1, 2]
+
+
+#: Writes past RLIMIT_FSIZE fail for real: the kernel writes up to the limit (a partial write), then EFBIG.
+FSIZE_CHILD = textwrap.dedent("""
+    import os, resource, signal, sys
+    from sdg_interactions.io.journal import Journal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of being killed
+    path = sys.argv[1]
+    with Journal(path, "a") as journal:
+        journal.record("1.1", "1.2", 1, "före")
+        size = os.path.getsize(path)
+        soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size + 100, hard))  # room for 100 bytes of the next line
+        try:
+            journal.record("1.2", "1.1", -2, "OSPARAT " * 40)
+        except OSError as error:
+            print("failed", error.errno, os.path.getsize(path) == size)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        print("seq", journal.record("1.3", "1.1", 3, "efter").seq)
+""")
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="needs RLIMIT_FSIZE (POSIX)")
+def test_a_real_partial_write_past_the_file_size_limit_is_undone(tmp_path):
+    path = tmp_path / "a.jsonl"
+    done = subprocess.run([sys.executable, "-c", FSIZE_CHILD, str(path)], capture_output=True, text=True,
+                          env=child_env(), timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == [f"failed {errno.EFBIG} True", "seq 2"]
+    assert b"OSPARAT" not in path.read_bytes()
+    assert [(a.seq, a.comment) for a in read_journal(path)] == [(1, "före"), (2, "efter")]
 
 
 # --- the crash test -----------------------------------------------------------------------------------

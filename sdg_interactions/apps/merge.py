@@ -5,11 +5,19 @@ scripts call the same functions.
 
 * :func:`merge_folder` reads every source and returns a :class:`Merged`: the Dataset on
   ``(respondent, source, target)`` over the union of the workshop's nodes and the nodes the sources name,
-  which file each respondent came from, and a list of :class:`Problem` s. **One bad file never hides the
-  others**: a file that cannot be read, or that names an unknown id, is left out and reported; the same
-  respondent in two sources keeps the first (journals first, then uploads by file name) and reports the
-  second; a file whose nodes differ from the plan's is merged and reported, naming the extra and missing
-  nodes (a journal or a long CSV names only the pairs answered: there only extra nodes count).
+  which file each respondent came from, and a list of :class:`Problem` s. **One bad line never hides the
+  rest, one bad file never hides the others**: a journal line that cannot be taken (torn, no JSON, a
+  NUL character, another respondent's, a pair outside the plan) is set aside and named with its line
+  number, and the rest of the journal merges; a file that cannot be read, or that names an unknown id, is
+  left out and reported; the same respondent in two sources keeps the first (journals first, then uploads
+  by path) and reports the second; an upload whose nodes differ from the plan's is merged and reported,
+  naming the extra and missing nodes (a long CSV names only the pairs answered: there only extra nodes
+  count). Every entry of ``uppladdat/`` that is not read is named with why (a symbolic link, a FIFO or
+  device, an unknown file type, a folder that cannot be read); its sub-folders are read, down to
+  :data:`UPLOAD_DEPTH` levels. Only hidden entries and Office's lock files (``~$x.xlsx``) are passed over
+  without a word (:mod:`~sdg_interactions.apps.merge_files`). A journal that is a symbolic link is named
+  and never read. Messages name files relative to the workshop folder and show nothing of a file's
+  content but the value that is wrong.
 * :func:`merge_answers` returns only the Dataset and issues every problem as a
   :class:`~sdg_interactions.errors.SdgInteractionsWarning`, so none goes unnoticed in a script.
 * :func:`progress` says how far each respondent has come (``by="respondent"``) and how many answers
@@ -36,7 +44,8 @@ import xarray as xr
 
 from sdg_interactions import frameworks
 from sdg_interactions.analysis.cells import cell_statistics
-from sdg_interactions.apps.workshop import UPLOAD_DIR, claims_by_respondent, journals, read_about, read_plan
+from sdg_interactions.apps.merge_files import READABLE, UPLOAD_DEPTH, Skipped, regular_file, upload_files
+from sdg_interactions.apps.workshop import claims_by_respondent, journals, read_about, read_plan
 from sdg_interactions.errors import (
     SdgInteractionsError,
     SdgInteractionsWarning,
@@ -46,18 +55,18 @@ from sdg_interactions.errors import (
 )
 from sdg_interactions.io import read_matrix
 from sdg_interactions.io.csvfile import csv_layout
-from sdg_interactions.io.journal import fold, read_journal
+from sdg_interactions.io.journal import SetAside, fold, read_journal
 from sdg_interactions.io.workshop import Workshop
 from sdg_interactions.matrix import DIMS, RESPONDENT, build_dataset, is_aggregated, node_ids
 from sdg_interactions.textfile import read_table
 from sdg_interactions.texts import check_lang, text
 
-__all__ = ["PROBLEM_KINDS", "Merged", "Problem", "contested", "merge_answers", "merge_folder", "progress"]
+__all__ = ["PROBLEM_KINDS", "UPLOAD_DEPTH", "Merged", "Problem", "contested", "merge_answers", "merge_folder",
+           "progress"]
 
-#: The scoring app's claim files (pseudonym -> share of the plan), inside ``svar/``.
-#: The kinds of :class:`Problem`, each with a sentence ``facilitator.problem.<kind>`` in the catalogue.
-PROBLEM_KINDS = ("unreadable", "unknown_id", "duplicate", "nodes", "torn", "not_answers")
-_READABLE = "a long CSV (respondent, source, target, score), a wide CSV, the Excel template (.xlsx) or NetCDF (.nc)"
+#: The kinds of :class:`Problem`, each with a sentence ``facilitator.problem.<kind>`` (the first six) or
+#: ``merge.problem.<kind>`` (``line``: a journal line set aside; ``skipped``: an entry not read) in the catalogue.
+PROBLEM_KINDS = ("unreadable", "unknown_id", "duplicate", "nodes", "torn", "not_answers", "line", "skipped")
 
 
 @dataclass(frozen=True)
@@ -74,11 +83,18 @@ class Problem:
         The whole problem in English, naming the file, respondent, ids or nodes and what would be valid.
     merged : bool
         True if the file's answers are in the merged Dataset all the same (a differing node set, a torn
-        last journal line); False if they (or, for a duplicate, that respondent's) are left out.
+        last journal line, a journal line set aside: the file's other answers are merged); False if they
+        (or, for a duplicate, that respondent's) are left out, or the entry was not read.
     respondent : str
         The respondent concerned ("" if none).
     extra, missing : tuple of str
         For ``kind="nodes"``: the file's nodes the plan lacks, and the plan's nodes the file lacks.
+    line : int
+        For ``kind="line"`` and ``"torn"``: the journal's line, counted from 1 (0 otherwise).
+    reason : str
+        For ``kind="line"``: why the line was set aside, the :class:`~sdg_interactions.io.journal.SetAside`
+        kind or ``"plan"``; for ``kind="skipped"``: ``"link"``, ``"special"``, ``"folder"``, ``"deep"`` or
+        ``"type"`` (each worded ``merge.reason.<reason>`` in the catalogue).
     """
 
     kind: str
@@ -88,14 +104,19 @@ class Problem:
     respondent: str = ""
     extra: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
+    line: int = 0
+    reason: str = ""
 
     def __str__(self) -> str:
         return self.message
 
     def words(self, lang: str = "sv") -> str:
         """The problem in ``lang``: a sentence from the catalogue, then the detail in the library's words."""
-        head = text(f"facilitator.problem.{self.kind}", lang, file=self.file, respondent=self.respondent,
-                    extra=", ".join(self.extra) or "–", missing=", ".join(self.missing) or "–")
+        section = "merge" if self.kind in ("line", "skipped") else "facilitator"
+        reason = text(f"merge.reason.{self.reason}", lang) if self.reason else ""
+        head = text(f"{section}.problem.{self.kind}", lang, file=self.file, respondent=self.respondent,
+                    extra=", ".join(self.extra) or "–", missing=", ".join(self.missing) or "–", line=self.line,
+                    reason=reason)
         return f"{head} {self.message}"
 
 
@@ -136,41 +157,60 @@ class Merged:
         return [] if self.dataset is None else [str(r) for r in self.dataset[RESPONDENT].to_numpy()]
 
 
-def _uploads(folder: Path) -> list[Path]:
-    """The files in ``uppladdat/`` by name, without hidden files and Office lock files (``~$x.xlsx``)."""
-    place = folder / UPLOAD_DIR
-    if not place.is_dir():
-        return []
-    return sorted(p for p in place.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+def _skipped(entry: Skipped) -> Problem:
+    return Problem("skipped", entry.file, entry.message, False, reason=entry.reason)
 
 
-def _failure(error: BaseException, file: str) -> Problem:
-    """A file that could not be read (or names an unknown id), as a Problem."""
+def _failure(error: BaseException, path: Path, file: str) -> Problem:
+    """A file that could not be read (or names an unknown id), as a Problem naming it by ``file``."""
     if isinstance(error, SdgInteractionsError):
-        message = str(error)
+        message = str(error).replace(os.fspath(path), file)
         if file not in message:
             message = f"{file}: {message}"
-    else:  # a bug or an odd file: named by its type, never lost
-        message = locate(f"cannot be read ({type(error).__name__}: {error})", file=file, valid=_READABLE)
+    else:  # a bug or an odd file: named by the error's type only, so nothing of the file's content shows
+        why = getattr(error, "strerror", None) or type(error).__name__
+        message = locate(f"cannot be read ({why})", file=file, valid=READABLE)
     return Problem("unknown_id" if isinstance(error, UnknownIdError) else "unreadable", file, message, False)
 
 
-def _journal_part(path: Path, file: str, problems: list[Problem]) -> tuple[xr.Dataset, pd.Timestamp] | None:
-    """One journal as a one-respondent Dataset and the time of its last answer; None if empty or unreadable."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", SdgInteractionsWarning)
-        try:
-            answers = read_journal(path)
-        except Exception as error:  # reported; the other files still merge
-            problems.append(_failure(error, file))
-            return None
-    for warning in caught:
-        if issubclass(warning.category, SdgInteractionsWarning):
-            problems.append(Problem("torn", file, str(warning.message), True))
-    if not answers:
+def _line_problem(bad: SetAside, file: str) -> Problem:
+    """A journal line :func:`~sdg_interactions.io.journal.read_journal` set aside, as a Problem."""
+    kind = "torn" if bad.kind == "torn" else "line"
+    return Problem(kind, file, bad.message, True, respondent=bad.respondent, line=bad.line,
+                   reason="" if kind == "torn" else bad.kind)
+
+
+def _journal_part(path: Path, file: str, plan: Workshop,
+                  problems: list[Problem]) -> tuple[xr.Dataset, pd.Timestamp] | None:
+    """One journal as a one-respondent Dataset and the time of its last answer; None if empty or unreadable.
+
+    Bad lines, and lines whose pair is not one of the plan's, are set aside and named; the rest is read."""
+    not_regular = regular_file(path, file, "a journal file written by the scoring app")
+    if not_regular is not None:
+        problems.append(_skipped(not_regular))
         return None
-    last = pd.Timestamp(max(a.t for a in answers)).tz_convert(UTC)
-    folded = fold(answers)
+    aside: list[SetAside] = []
+    try:
+        answers = read_journal(path, set_aside=aside, name=file)
+    except Exception as error:  # reported; the other files still merge
+        problems.append(_failure(error, path, file))
+        return None
+    problems.extend(_line_problem(bad, file) for bad in aside)
+    nodes = set(plan.nodes)
+    kept = []
+    for a in answers:
+        outside = [node for node in (a.source, a.target) if node not in nodes]
+        if outside:
+            problems.append(Problem("line", file, locate(
+                f"the pair {a.source} → {a.target} is not in the workshop's plan", file=f"{file}, line {a.line}",
+                value=outside[0], valid=f"a pair of the workshop's {len(plan.nodes)} nodes"), True,
+                respondent=a.respondent, line=a.line, reason="plan"))
+        else:
+            kept.append(a)
+    if not kept:
+        return None
+    last = pd.Timestamp(max(a.t for a in kept)).tz_convert(UTC)
+    folded = fold(kept)
     ids = sorted({a.source for a in folded} | {a.target for a in folded}, key=frameworks.node_sort_key)
     pos = {node: k for k, node in enumerate(ids)}
     n = len(ids)
@@ -198,7 +238,7 @@ def _upload_part(path: Path, file: str, problems: list[Problem]) -> tuple[xr.Dat
     try:
         ds = read_matrix(path)
     except Exception as error:  # reported; the other files still merge
-        problems.append(_failure(error, file))
+        problems.append(_failure(error, path, file))
         return None
     lead = [d for d in ds["score"].dims if d not in DIMS]
     if is_aggregated(ds) or lead not in ([], [RESPONDENT]):
@@ -261,11 +301,20 @@ def merge_folder(folder: str | os.PathLike) -> Merged:
     about, plan = read_about(folder), read_plan(folder)
     merged = Merged(None, plan, folder)
     parts: list[xr.Dataset] = []
-    sources = [(path, "journal") for path in journals(folder)] + [(path, "upload") for path in _uploads(folder)]
+    uploads, skipped = upload_files(folder)
+    in_order = sorted([(path.relative_to(folder).as_posix(), path) for path in uploads]
+                      + [(entry.file, entry) for entry in skipped], key=lambda item: item[0])
+    sources = [(path, "journal") for path in journals(folder)] + [(item, "upload") for _, item in in_order]
     for path, kind in sources:
+        if isinstance(path, Skipped):  # an entry of uppladdat/ that is not read, named in its place
+            merged.problems.append(_skipped(path))
+            continue
         file = path.relative_to(folder).as_posix()
         merged.files.append(file)
-        read = (_journal_part if kind == "journal" else _upload_part)(path, file, merged.problems)
+        if kind == "journal":
+            read = _journal_part(path, file, plan, merged.problems)
+        else:
+            read = _upload_part(path, file, merged.problems)
         if read is None:
             continue
         part, last = read

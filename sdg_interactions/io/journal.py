@@ -8,139 +8,64 @@ file (UTF-8, one object a line, ``\\n`` line ends)::
      "score": 2, "comment": "sjöar och åar", "uncertain": false, "seq": 1}
 
 * :class:`Journal` opens the file with ``O_APPEND`` and :meth:`Journal.record` validates an answer,
-  appends its line, flushes and ``fsync``\\ s before it returns: once it returns, the answer survives a
-  crash of the app or of the machine. Lines are never rewritten; a changed answer is a new line, and
-  ``score = None`` records "skipped / cleared". Reopening an existing journal continues its ``seq``;
-  while a :class:`Journal` is open it holds a lock on the file (POSIX), so no second writer can share it.
-* :func:`read_journal` reads the lines back without ever writing to the file. A crash in the middle
-  of a write can leave a *torn last line* (no line end, not valid JSON): it was never acknowledged, so
-  it is ignored with a :class:`~sdg_interactions.errors.SdgInteractionsWarning`. Any other bad line
-  is an error naming the file and the line: :class:`~sdg_interactions.errors.InputFormatError` for a
-  line that is not a journal line, :class:`~sdg_interactions.errors.ValidationError` for a value that
-  breaks the data model (a score of 4, an unknown id).
+  appends its line and ``fsync``\\ s before it returns: once it returns, the answer survives a crash of
+  the app or of the machine. A write that fails (a full disk, a partial write) is undone before the
+  error is raised: the file is cut back to its length before the line, so no part of an answer the app
+  called unsaved can turn up later, and ``seq`` strictly grows over the file. Lines are never
+  rewritten; a changed answer is a new line, and ``score = None`` records "skipped / cleared". Reopening
+  an existing journal continues its ``seq``; while a :class:`Journal` is open it holds a lock on the file
+  (POSIX), so no second writer can share it.
+* :func:`read_journal` (from :mod:`~sdg_interactions.io.journal_lines`, with :class:`Answer`,
+  :class:`SetAside`, :func:`check_comment` and :func:`fold`) reads the lines back without ever writing
+  to the file. **One bad line never hides the others**: a line that is no JSON object, lacks a key,
+  holds a value that breaks the data model (a score of 4, an unknown id, a comment with a NUL character)
+  or names another respondent is *set aside* (named with its line and the wrong value only) and the rest
+  is read; so is a *torn last line* a crash left mid-write (it was never acknowledged). A journal with
+  bad lines can be reopened: they stay in the file untouched.
 * :func:`fold` keeps the last answer to each pair, and :func:`journal_to_dataset` turns the journals
   of several respondents (one file each) into the matrix Dataset through
   :func:`~sdg_interactions.matrix.from_long`.
 
-A journal belongs to one respondent: a line naming another respondent is an error, and so is the same
-respondent in two journals.
+A journal belongs to one respondent (the one most of its lines name, the first of them on a tie): a line
+naming another respondent is set aside; the same respondent in two journals is an error.
 """
 
 from __future__ import annotations
 
-import json
-import numbers
+import errno
 import os
-import warnings
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import xarray as xr
 
-from sdg_interactions.errors import InputFormatError, SdgInteractionsWarning, ValidationError, locate
-from sdg_interactions.matrix import SCORE_RANGE, check_id, from_long
+from sdg_interactions.errors import InputFormatError, ValidationError, locate
+from sdg_interactions.io.journal_lines import (
+    FIELDS,
+    MAX_COMMENT,
+    MAX_JOURNAL_BYTES,
+    VALID_COMMENT,
+    VALID_SCORE,
+    Answer,
+    SetAside,
+    _check_answer,
+    _check_respondent,
+    _parse_line,
+    check_comment,
+    fold,
+    read_journal,
+)
+from sdg_interactions.matrix import from_long
 
 try:  # POSIX: one writer a journal
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
-__all__ = ["FIELDS", "VALID_SCORE", "Answer", "Journal", "fold", "journal_to_dataset", "read_journal"]
-
-#: The keys of every journal line, in the order they are written.
-FIELDS = ("t", "respondent", "source", "target", "score", "comment", "uncertain", "seq")
-#: What :meth:`Journal.record` accepts as a score, in words.
-VALID_SCORE = "an integer from -3 to 3 (2 or 2.0, not 2.5), or None for skipped or cleared"
-_VALID_LINE = f"one JSON object a line with the keys {', '.join(FIELDS)}, as Journal.record writes them"
-
-
-@dataclass(frozen=True)
-class Answer:
-    """One answer as the journal holds it.
-
-    Attributes
-    ----------
-    respondent, source, target : str
-        Who answered, and the pair: ``source`` influences ``target`` (canonical node ids).
-    score : int or None
-        -3 … 3; None for "skipped" or "cleared" (the pair is not scored, its comment and mark still count).
-    comment : str
-        Free text, "" for none.
-    uncertain : bool
-        The respondent marked the answer uncertain.
-    seq : int
-        The answer's number in its journal: 1, 2, 3, … (continued when a journal is reopened).
-    t : str
-        When it was recorded: ISO 8601 in UTC, to the millisecond.
-    line : int
-        The line of the journal it was read from (0 for an answer just recorded).
-    """
-
-    respondent: str
-    source: str
-    target: str
-    score: int | None
-    comment: str = ""
-    uncertain: bool = False
-    seq: int = 0
-    t: str = ""
-    line: int = field(default=0, compare=False, repr=False)
-
-    def to_json(self) -> str:
-        """The answer's journal line (without the line end): keys in :data:`FIELDS` order, UTF-8 as is.
-
-        Examples
-        --------
-        >>> Answer("anna", "1.1", "7.2", 2, "sjöar", seq=1, t="2026-11-30T20:15:03.412+00:00").to_json()
-        '{"t": "2026-11-30T20:15:03.412+00:00", "respondent": "anna", "source": "1.1", "target": "7.2", "score": 2, "comment": "sjöar", "uncertain": false, "seq": 1}'
-        """  # noqa: E501
-        values = asdict(self)
-        return json.dumps({key: values[key] for key in FIELDS}, ensure_ascii=False)
-
-
-def _check_respondent(respondent: object, **where) -> str:
-    if not isinstance(respondent, str) or not respondent.strip():
-        raise ValidationError(locate("a respondent needs a name", value=respondent, valid="a non-empty text",
-                                     **where))
-    return respondent.strip()
-
-
-def _check_answer(source: object, target: object, score: object, comment: object, uncertain: object,
-                  **where) -> tuple[str, str, int | None, str, bool]:
-    """Check one answer's values; return them in canonical form. ``where`` locates it for messages."""
-    source = check_id(source, column="source", **where)
-    target = check_id(target, column="target", **where)
-    if source == target:
-        raise ValidationError(locate("a node cannot influence itself", value=source, column="target",
-                                     valid="two different nodes", **where))
-    if score is not None:
-        whole = isinstance(score, numbers.Integral) or (isinstance(score, float) and score.is_integer())
-        if isinstance(score, bool) or not isinstance(score, numbers.Real) or not whole:
-            raise ValidationError(locate("score is not a whole number", value=score, column="score",
-                                         valid=VALID_SCORE, **where))
-        if not SCORE_RANGE[0] <= score <= SCORE_RANGE[1]:
-            raise ValidationError(locate("score outside the scale", value=score, column="score",
-                                         valid=VALID_SCORE, **where))
-        score = int(score)
-    if comment is None:
-        comment = ""
-    if not isinstance(comment, str):
-        raise ValidationError(locate("a comment must be text", value=comment, column="comment",
-                                     valid='a string, "" for none', **where))
-    try:
-        comment.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValidationError(locate("the comment holds a character that cannot be saved (a lone surrogate)",
-                                     value=comment, column="comment", valid="text that is valid Unicode",
-                                     **where)) from None
-    if not isinstance(uncertain, (bool, np.bool_)):
-        raise ValidationError(locate("the uncertain mark must be True or False", value=uncertain,
-                                     column="uncertain", valid="True or False", **where))
-    return source, target, score, comment, bool(uncertain)
+__all__ = ["FIELDS", "MAX_COMMENT", "MAX_JOURNAL_BYTES", "VALID_COMMENT", "VALID_SCORE", "Answer", "Journal",
+           "SetAside", "check_comment", "fold", "journal_to_dataset", "read_journal"]
 
 
 class Journal:
@@ -150,11 +75,22 @@ class Journal:
     ----------
     path : str or path-like
         The journal file, created if missing. An existing journal is read first (see
-        :func:`read_journal`): it must be this respondent's, and its ``seq`` is continued. A torn last
-        line (left by a crash mid-write, never acknowledged) is moved to ``<path>.torn`` and cut off, so
-        the next line starts on a line of its own; a complete last line without a line end gets one.
+        :func:`read_journal`): it must be this respondent's, and its ``seq`` is continued after the
+        highest ``seq`` in the file (a set-aside line's too, where it can be read). Bad lines stay in the
+        file untouched and are listed in :attr:`set_aside` (not issued as warnings: the app's participant
+        has nothing to do about them; the facilitator's merge names each), so a participant whose journal
+        holds one can go on. A torn last line (left by a crash mid-write, never acknowledged) is moved to
+        ``<path>.torn`` and cut off, so the next line starts on a line of its own; a complete last line
+        without a line end gets one.
     respondent : str
         Who answers; every line names them.
+
+    Attributes
+    ----------
+    next_seq : int
+        The ``seq`` the next recorded line gets.
+    set_aside : list of SetAside
+        The lines of the file :func:`read_journal` set aside when it was opened.
 
     Examples
     --------
@@ -182,19 +118,23 @@ class Journal:
                                           valid="a path in an existing folder"))
         created = not self.path.exists()
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
-        self._file = os.fdopen(fd, "ab")
+        self._file = os.fdopen(fd, "ab", buffering=0)  # unbuffered: nothing of a failed line lingers in a buffer
+        self._broken = False
         try:
             self._lock()
             if created:
                 _sync_folder(self.path.parent)
-            answers = read_journal(self.path)
-            for answer in answers:
-                if answer.respondent != self.respondent:
-                    raise ValidationError(locate(
-                        "the journal belongs to another respondent", file=f"{self.path}, line {answer.line}",
-                        column="respondent", value=answer.respondent,
-                        valid=f"the journal of {self.respondent!r}, or a file of its own for {self.respondent!r}"))
-            self.next_seq = max((a.seq for a in answers), default=0) + 1
+            aside: list[SetAside] = []
+            answers = read_journal(self.path, set_aside=aside)
+            named = [(a.respondent, a.line) for a in answers] or [(s.respondent, s.line) for s in aside if s.respondent]
+            if named and named[0][0] != self.respondent:
+                raise ValidationError(locate(
+                    "the journal belongs to another respondent", file=f"{self.path}, line {named[0][1]}",
+                    column="respondent", value=named[0][0],
+                    valid=f"the journal of {self.respondent!r}, or a file of its own for {self.respondent!r}"))
+            self.set_aside = aside
+            seqs = [a.seq for a in answers] + [s.seq for s in aside if s.seq is not None]
+            self.next_seq = max(seqs, default=0) + 1
             self._repair_tail()
         except BaseException:
             self._file.close()
@@ -232,22 +172,57 @@ class Journal:
                uncertain: bool = False) -> Answer:
         """Validate an answer, append it to the journal and make it durable; return it.
 
-        The line is written, flushed and ``fsync``-ed before this returns, so a caller may show
-        "saved" once it has. ``score=None`` records a skipped or cleared pair. Raises
-        :class:`~sdg_interactions.errors.ValidationError` (and writes nothing) for a bad id, a
-        score off the scale (``VALID_SCORE``), a non-text comment or a non-bool mark.
+        The line is written and ``fsync``-ed before this returns, so a caller may show "saved" once it
+        has. ``score=None`` records a skipped or cleared pair.
+
+        Raises
+        ------
+        ValidationError
+            Nothing is written: a bad id, a score off the scale (:data:`VALID_SCORE`), a comment that is
+            no text, longer than :data:`MAX_COMMENT` characters or holding a control or bidi character
+            (:func:`check_comment`: the app cleans comments before this, the journal checks again), a
+            non-bool mark; a closed journal.
+        OSError
+            The line could not be written or synced (a full disk, an I/O error): the file has been cut
+            back to its length before the line, so no part of it is in the journal, now or later; the
+            answer is unsaved and the next recorded line takes its ``seq``. Should even that cut fail, the
+            journal closes itself (open it again: the torn end is set aside to ``<path>.torn``).
         """
         if self._file.closed:
-            raise ValidationError(locate("the journal is closed", file=self.path,
-                                         valid="record before close(), or open a new Journal"))
+            problem = ("a failed write could not be undone, so the journal closed itself" if self._broken
+                       else "the journal is closed")
+            raise ValidationError(locate(problem, file=self.path, valid="record before close(), or open a new Journal"))
         values = _check_answer(source, target, score, comment, uncertain)
         now = datetime.now(UTC).isoformat(timespec="milliseconds")
         answer = Answer(self.respondent, *values, seq=self.next_seq, t=now)
-        self._file.write((answer.to_json() + "\n").encode("utf-8"))
-        self._file.flush()
-        os.fsync(self._file.fileno())
+        self._append((answer.to_json() + "\n").encode("utf-8"))
         self.next_seq += 1
         return answer
+
+    def _append(self, data: bytes) -> None:
+        """Append ``data`` whole and fsync it, or leave the file as it was before and raise."""
+        fd = self._file.fileno()
+        start = os.fstat(fd).st_size  # the end: only this (locked) writer appends
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                if written <= 0:
+                    raise OSError(errno.EIO, "the line could not be written")
+                view = view[written:]
+            os.fsync(fd)
+        except BaseException:
+            self._undo(start)
+            raise
+
+    def _undo(self, start: int) -> None:
+        """Cut the file back to ``start`` bytes after a failed write; close the journal if that fails too."""
+        try:
+            os.ftruncate(self._file.fileno(), start)
+            os.fsync(self._file.fileno())
+        except OSError:
+            self._broken = True
+            self._file.close()
 
     def close(self) -> None:
         """Close the file (every recorded answer is on disk already)."""
@@ -275,132 +250,6 @@ def _sync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
-
-
-def _parse_line(raw: bytes) -> dict | None:
-    """The JSON object a line holds, or None if it is no JSON object."""
-    try:
-        value = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return None
-    return value if isinstance(value, dict) else None
-
-
-def _answer_of(value: dict, file: str) -> Answer:
-    """An :class:`Answer` from a parsed line; ``file`` names the file and line for messages."""
-    missing = [key for key in FIELDS if key not in value]
-    if missing:
-        raise InputFormatError(locate(f"missing key(s) {', '.join(missing)}", file=file, valid=_VALID_LINE))
-    for key, kind, valid in (("t", str, "an ISO 8601 time"), ("seq", int, "a whole number"),
-                             ("respondent", str, "a non-empty text")):
-        if not isinstance(value[key], kind) or isinstance(value[key], bool):
-            raise InputFormatError(locate(f"{key} has the wrong type", file=file, column=key, value=value[key],
-                                          valid=valid))
-    respondent = _check_respondent(value["respondent"], file=file, column="respondent")
-    values = _check_answer(value["source"], value["target"], value["score"], value["comment"],
-                           value["uncertain"], file=file)
-    return Answer(respondent, *values, seq=value["seq"], t=value["t"])
-
-
-def read_journal(path: str | os.PathLike) -> list[Answer]:
-    """Read a journal's answers, in the order they were recorded; the file is only read, never written.
-
-    Parameters
-    ----------
-    path : str or path-like
-        A journal written by :class:`Journal`.
-
-    Returns
-    -------
-    list of Answer
-        Every answer, changed ones included (:func:`fold` keeps the last to each pair); ``line`` is the
-        line each was read from. Blank lines are skipped.
-
-    Raises
-    ------
-    InputFormatError
-        No such file; a line (other than a torn last one) that is not a JSON object with the keys of
-        :data:`FIELDS`; lines of different respondents.
-    ValidationError
-        A line whose values break the data model (a score of 4, an unknown node id).
-
-    Warns
-    -----
-    SdgInteractionsWarning
-        A torn last line, left by a crash mid-write: ignored (it was never acknowledged).
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> path = Path(tempfile.mkdtemp()) / "anna.jsonl"
-    >>> with Journal(path, "anna") as journal:
-    ...     _ = journal.record("1.1", "7.2", 2, "sjöar och åar")
-    ...     _ = journal.record("1.1", "7.2", 3)
-    >>> [(a.line, a.source, a.target, a.score, a.comment) for a in read_journal(path)]
-    [(1, '1.1', '7.2', 2, 'sjöar och åar'), (2, '1.1', '7.2', 3, '')]
-    >>> _ = path.write_bytes(path.read_bytes() + b'{"t": "2026-11-30T20:1')  # a crash mid-write
-    >>> import warnings
-    >>> with warnings.catch_warnings(record=True) as caught:
-    ...     warnings.simplefilter("always")
-    ...     len(read_journal(path))
-    2
-    >>> str(caught[0].message)  # doctest: +ELLIPSIS
-    '...anna.jsonl, line 3: torn last line ignored (a crash while it was written; it was never saved): ...'
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise InputFormatError(locate("no such journal", file=os.fspath(path), valid="the path of a journal file"))
-    with open(path, "rb") as handle:
-        data = handle.read()
-    lines = data.split(b"\n")
-    torn = lines.pop()  # b"" when the file ends with a line end (or is empty)
-    answers: list[Answer] = []
-    for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        file = f"{path}, line {number}"
-        value = _parse_line(raw)
-        if value is None:
-            shown = raw[:80].decode("utf-8", errors="replace")
-            raise InputFormatError(locate("not a journal line (no JSON object)", file=file, value=shown,
-                                          valid=_VALID_LINE))
-        answers.append(_line(_answer_of(value, file), number))
-    if torn.strip():
-        file = f"{path}, line {len(lines) + 1}"
-        value = _parse_line(torn)
-        if value is None:
-            shown = torn[:80].decode("utf-8", errors="replace")
-            warnings.warn(locate("torn last line ignored (a crash while it was written; it was never saved)",
-                                 file=file, value=shown), SdgInteractionsWarning, stacklevel=2)
-        else:  # complete, only its line end is missing
-            answers.append(_line(_answer_of(value, file), len(lines) + 1))
-    if answers:
-        first = answers[0].respondent
-        other = next((a for a in answers if a.respondent != first), None)
-        if other is not None:
-            raise InputFormatError(locate(
-                f"a journal holds one respondent's answers; line {answers[0].line} names {first!r}",
-                file=f"{path}, line {other.line}", column="respondent", value=other.respondent,
-                valid="one journal file per respondent"))
-    return answers
-
-
-def _line(answer: Answer, number: int) -> Answer:
-    return replace(answer, line=number)
-
-
-def fold(answers: Iterable[Answer]) -> list[Answer]:
-    """Keep the last answer to each (respondent, source, target), in the order the pairs were first answered.
-
-    Examples
-    --------
-    >>> fold([Answer("a", "1.1", "1.2", 1), Answer("a", "1.2", "1.1", 0), Answer("a", "1.1", "1.2", None)])
-    [Answer(respondent='a', source='1.1', target='1.2', score=None, comment='', uncertain=False, seq=0, t=''), Answer(respondent='a', source='1.2', target='1.1', score=0, comment='', uncertain=False, seq=0, t='')]
-    """  # noqa: E501
-    last: dict[tuple[str, str, str], Answer] = {}
-    for answer in answers:
-        last[(answer.respondent, answer.source, answer.target)] = answer
-    return list(last.values())
 
 
 def journal_to_dataset(
