@@ -2,8 +2,10 @@
 
 Mostly plain functions from data to strings, so the views stay thin and each piece can be tested on its
 own: numbers, node names, link lists, summaries, alt texts, charts (:func:`chart_html`), respondents'
-comments (:func:`comments_of`), errors worded for users (:func:`user_error`, :func:`user_message`); and
-one widget helper, :class:`ShownLink`, a link that shows errors instead of raising them.
+comments (:func:`comments_of`), errors worded for users (:func:`user_error`, :func:`user_message`), the
+scoring app's small pieces (:func:`scoring_error`, :func:`parse_key`, colours, :data:`SCORING_CSS`); and
+two widget helpers, :class:`ShownLink`, a link that shows errors instead of raising them, and
+:func:`stylesheet`, an app's own CSS in the page (no file, no network).
 
 Every word comes from the text catalogue (``apps.*``) in ``lang``. Charts are rendered offline to
 inline SVG (:func:`sdg_interactions.plots.to_svg`), never fetched from a CDN, and carry a text
@@ -13,11 +15,13 @@ lists beside them give sign and strength as words and numbers, not by colour alo
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import html
 import itertools
 import math
 import numbers
+import re
 
 import ipywidgets as widgets
 import numpy as np
@@ -34,6 +38,7 @@ from sdg_interactions.texts import text
 
 __all__ = [
     "NAME_LIMIT",
+    "SCORING_CSS",
     "ShownLink",
     "alt_text",
     "chart_html",
@@ -42,21 +47,53 @@ __all__ = [
     "check_threshold",
     "check_top",
     "comments_of",
+    "contrast",
+    "data_link",
     "error_html",
     "error_output",
     "labels_of",
     "links_html",
     "lists_html",
+    "message",
+    "node_box_html",
     "number",
     "option_values",
+    "parse_key",
+    "scoring_error",
     "signed",
+    "stylesheet",
     "summary_text",
+    "text_color",
     "user_message",
     "with_alt",
 ]
 
 #: Longest node name in lists, dropdowns and alt texts before it is cut with "…".
 NAME_LIMIT = 72
+_KEY = re.compile(r"^[+-]?[0-3]$")
+#: The scoring app's own CSS (scoped to ``.sdgi-scoring``): wrapping at 390 px; the overview scrolls in its
+#: box, and a cell's ``title`` is in its accessible name (a clipped ``::after``), shown on keyboard focus.
+SCORING_CSS = """
+.sdgi-scoring, .sdgi-scoring .widget-box { max-width: 100%; min-width: 0; box-sizing: border-box; }
+.sdgi-scoring .widget-inline-hbox { flex-wrap: wrap; max-width: 100%; min-width: 0; height: auto; }
+.sdgi-scoring .widget-inline-hbox > .widget-label { white-space: normal; max-width: 100%; }
+.sdgi-scoring .widget-inline-hbox > input, .sdgi-scoring .widget-inline-hbox > textarea { min-width: 8em; }
+.sdgi-scoring .widget-html, .sdgi-scoring .widget-html-content { min-width: 0; max-width: 100%; height: auto;
+  white-space: normal; overflow-wrap: anywhere; }
+.sdgi-scoring .widget-html-content { line-height: 1.4; }
+.sdgi-scoring .jupyter-button.sdgi-wrap { white-space: normal; height: auto; min-height: 2.2em;
+  line-height: 1.3; padding-top: 0.3em; padding-bottom: 0.3em; max-width: 100%; }
+.sdgi-scoring .widget-toggle-buttons .widget-toggle-button { width: auto; min-width: 6em; }
+.sdgi-grid { max-width: 100%; overflow: auto; }
+.sdgi-grid .sdgi-rowhead { position: sticky; left: 0; z-index: 2; background: #ffffff; padding-right: 0.3em; }
+.sdgi-grid .widget-html { align-self: center; }
+.sdgi-cell { position: relative; overflow: visible; }
+.sdgi-cell::after { content: " " attr(title); position: absolute; left: 0; top: 0; width: 1px; height: 1px;
+  overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+.sdgi-cell:focus-visible::after { top: 100%; width: max-content; max-width: 16em; height: auto; clip-path: none;
+  z-index: 10; white-space: normal; text-align: left; background: #ffffff; color: #000000; border: 1px solid #000000;
+  padding: 0.2em 0.4em; font-weight: normal; line-height: 1.3; }
+"""
 
 
 def number(value: float, lang: str) -> str:
@@ -326,6 +363,38 @@ def user_message(exc: BaseException, lang: str) -> str:
     return text("apps.error.unexpected", lang, kind=type(exc).__name__, message=str(exc))
 
 
+def scoring_error(key: str, *, value: object = None, **fields: object) -> ValidationError:
+    """A :class:`ValidationError` worded from ``scoring.error.<key>`` (English), carrying the key and fields
+    so the app can word it again in Swedish (:func:`message`)."""
+    exc = ValidationError(locate(text(f"scoring.error.{key}", "en", **fields), value=value))
+    exc.scoring_key, exc.scoring_fields = key, fields
+    return exc
+
+
+def message(exc: BaseException, lang: str) -> str:
+    """An error as a participant should read it, in ``lang`` (see :func:`user_message` for others)."""
+    key = getattr(exc, "scoring_key", None)
+    if key is not None:
+        return text(f"scoring.error.{key}", lang, **getattr(exc, "scoring_fields", {})) + "."
+    return user_message(exc, lang)
+
+
+def parse_key(value: str) -> int | None:
+    """The score typed in the keyboard field: an int, None while incomplete ("", "-"), ValueError otherwise.
+
+    Examples
+    --------
+    >>> parse_key("-2"), parse_key("−3"), parse_key("+1"), parse_key("-"), parse_key(" 0 ")
+    (-2, -3, 1, None, 0)
+    """
+    typed = value.strip().replace("−", "-").replace("–", "-")
+    if typed in ("", "-", "+"):
+        return None
+    if not _KEY.match(typed):
+        raise ValueError(value)
+    return int(typed)
+
+
 def error_html(message: str, *, note: str = "") -> str:
     """An error message as an HTML alert (``role="alert"``, so screen readers announce it)."""
     extra = f"<br>{html.escape(note)}" if note else ""
@@ -337,6 +406,60 @@ def error_output(message: str, *, note: str = "") -> dict:
     """An error as one output of an :class:`ipywidgets.Output` (HTML alert and plain text)."""
     return {"output_type": "display_data", "metadata": {},
             "data": {"text/plain": f"{message} {note}".strip(), "text/html": error_html(message, note=note)}}
+
+
+def stylesheet(css: str) -> widgets.HTML:
+    """An invisible HTML widget holding ``css`` in a ``<style>`` element: the page applies it while the
+    widget is shown. Scope the rules to the app's own classes (``widget.add_class``) so other apps on the
+    page keep their look.
+
+    Examples
+    --------
+    >>> stylesheet(".x { color: red; }").value
+    '<style>.x { color: red; }</style>'
+    """
+    if "</" in css:
+        raise ValueError("CSS must not close its <style> element")
+    return widgets.HTML(f"<style>{css}</style>", layout=widgets.Layout(display="none"))
+
+
+def _luminance(colour: str) -> float:
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+           for c in (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG contrast ratio of two ``#rrggbb`` colours, 1 … 21 (black on white is 21)."""
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def text_color(background: str) -> str:
+    """Black or white, whichever contrasts more with ``background``."""
+    return max(("#000000", "#ffffff"), key=lambda c: contrast(c, background))
+
+
+def data_link(data: bytes, filename: str, mime: str, label: str) -> str:
+    """An HTML download link holding ``data`` in a ``data:`` URI (works on Binder and offline).
+
+    Examples
+    --------
+    >>> data_link(b"a,b", "x.csv", "text/csv", "CSV")
+    '<a download="x.csv" href="data:text/csv;base64,YSxi" target="_blank">CSV</a>'
+    """
+    encoded = base64.b64encode(data).decode("ascii")
+    return (f'<a download="{html.escape(filename)}" href="data:{mime};base64,{encoded}" '
+            f'target="_blank">{html.escape(label)}</a>')
+
+
+def node_box_html(node: str, info, heading: str, lang: str) -> str:
+    """A node in a box: ``heading`` (e.g. "Från"), its id and short label, and its full text if it differs."""
+    label, full = str(info[f"label_{lang}"]), str(info[f"text_{lang}"])
+    body = f"<p style='margin:0.2em 0'>{html.escape(full)}</p>" if full and full != label else ""
+    return (f"<div style='border:1px solid #767676;border-radius:4px;padding:0.4em 0.7em;margin:0.2em 0'>"
+            f"<div style='color:#444'>{html.escape(heading)}</div>"
+            f"<div style='font-size:1.1em'><strong>{html.escape(node)}</strong> {html.escape(label)}</div>{body}</div>")
 
 
 def option_values(widget: widgets.Widget) -> list:
