@@ -9,7 +9,7 @@ Run from the repository root::
 Cases (goals from issue 8):
 
 * **Scoring app** (goal < 100 ms): a workshop folder of 34 nodes (SEI's Sweden set) and one of 169 (all
-  targets), 6 participants; one joins through the start screen, then each repeat is
+  targets), 6 participants; one opens their personal link, then each repeat is
   ``score_buttons[s].click()`` on a pair not answered yet — the answer validated, appended, fsynced, the
   status redrawn as saved — and, timed separately, that click followed by ``controls["next"].click()``
   until the next pair is drawn. Checked after each repeat: the answer is in the journal, ``saved`` is
@@ -87,15 +87,13 @@ def _ms(seconds: float) -> str:
 
 def bench_scoring(root: Path, nodes: list[str], repeats: int) -> dict[str, list[float]]:
     """Score-button clicks (and click + next) in the real ScoringApp; Journal.record alone as the baseline."""
-    from sdg_interactions.apps import new_workshop, read_about, scoring_app
+    from sdg_interactions.apps import new_workshop, scoring_app
+    from sdg_interactions.apps.links import read_links
     from sdg_interactions.io.journal import Journal, read_journal
     from sdg_interactions.texts import text
 
     folder = new_workshop(root / f"scoring_{len(nodes)}", nodes, kommun="Falköping", respondents=6)
-    app = scoring_app(folder)
-    app.controls["pseudonym"].value = "Räv 7"
-    app.controls["code"].value = read_about(folder)["join_code"]
-    app.controls["join"].click()
+    app = scoring_app(folder, link=read_links(folder)[0].token)  # a participant opens their personal link
     model = app.model
     assert app.screen == "pair" and model.joined, app.displays["errors"].outputs
     need = 2 * repeats + 3

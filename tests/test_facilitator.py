@@ -21,8 +21,10 @@ from sdg_interactions.apps.facilitator import (
     contested_html,
     dashboard,
 )
+from sdg_interactions.apps.links import find_link, read_links, write_bases
 from sdg_interactions.apps.merge import contested, merge_answers, merge_folder, progress
-from sdg_interactions.apps.workshop import claims_by_respondent, journal_path, new_workshop
+from sdg_interactions.apps.scoring import ScoringModel
+from sdg_interactions.apps.workshop import claims_by_respondent, journal_path, new_workshop, read_about, read_claims
 from sdg_interactions.errors import SdgInteractionsWarning, ValidationError
 from sdg_interactions.frameworks import node_info
 from sdg_interactions.io import nodes_from, read_matrix, write_matrix, write_template
@@ -192,12 +194,16 @@ def test_a_torn_journal_line_is_reported_and_the_answers_before_it_merge(tmp_pat
     assert merged.dataset["score"].sel(respondent="Bo", source="11.6", target="9.4").item() == -1
 
 
-def test_a_journal_outside_the_plan_names_its_extra_nodes_only(tmp_path):
+def test_a_journal_line_outside_the_plan_is_set_aside_and_named(tmp_path):
     ws = new_workshop(tmp_path / "ws", NODES, kommun="Habo", respondents=3)
     with Journal(journal_path(ws, "Bo"), "Bo") as bo:
         bo.record("7.2", "1.1", 1)
-    (problem,) = merge_folder(ws).problems
-    assert (problem.kind, problem.extra, problem.missing) == ("nodes", ("1.1",), ())
+        bo.record("7.2", "9.4", 2)
+    merged = merge_folder(ws)
+    (problem,) = merged.problems
+    words = problem.words("sv")
+    assert problem.kind == "line" and f"svar/{journal_path(ws, 'Bo').name}, rad 1" in words and "'1.1'" in words
+    assert merged.dataset["score"].sel(respondent="Bo", source="7.2", target="9.4").item() == 2
 
 
 def test_no_answers_yet(tmp_path):
@@ -250,6 +256,66 @@ def test_dashboard_in_english_and_a_report_without_answers_shows_the_error(tmp_p
     assert "no answers to make a report from yet" in shown["data"]["text/plain"]
     assert not app.controls["report"].disabled
     assert not (ws / "rapporter" / MERGED_FILE).exists()
+
+
+def panel_errors(panel) -> str:
+    return " ".join(out["data"]["text/plain"] for out in panel.displays["errors"].outputs)
+
+
+def test_dashboard_lists_the_personal_links_and_adds_reassigns_and_releases(tmp_path):
+    ws = new_workshop(tmp_path / "ws", NODES, kommun="Habo", respondents=3)
+    r1, r2, r3 = read_links(ws)
+    app = dashboard(ws, lang="sv")
+    panel = app.links
+    table = panel.displays["table"].value
+    assert "Personliga länkar" in app.links.children[0].value
+    assert table.count("<tr>") == 4 and table.count("inte börjat") == 3
+    assert all(f"/?k={link.token}" in table for link in (r1, r2, r3)) and table.count("<svg") == 3
+    assert "Adresserna visas som sökvägar" in table
+    write_bases(ws, ["http://192.168.1.5:8866/"])
+    first = ScoringModel(ws)
+    first.join_link(r1.token)
+    first.answer(2)
+    ScoringModel(ws).join_link(r2.token)
+    app.controls["refresh"].click()
+    table = panel.displays["table"].value
+    assert f"http://192.168.1.5:8866/?k={r1.token}" in table and "Adresserna visas som sökvägar" not in table
+    assert "1 par besvarade" in table and "öppnad, inget svar än" in table and table.count("inte börjat") == 1
+    panel.controls["add"].click()
+    [extra] = read_links(ws)[3:]
+    assert (extra.respondent, extra.share) == ("R4", None)
+    assert panel.displays["done"].value == (f"<p role='status'>Ny länk för R4: "
+                                            f"http://192.168.1.5:8866/?k={extra.token}</p>")
+    assert f"?k={extra.token}" in panel.displays["table"].value and "nästa lediga" in panel.displays["table"].value
+    panel.controls["share"].value = "R1"
+    panel.controls["release"].click()  # R1 has an answer: refused, in words
+    assert panel_errors(panel) == ("Andelen ”R1” frigörs inte: R1 har redan 1 besvarade par, och de svaren är deras. "
+                                   "Ge andelen en ny länk i stället, om någon annan ska ta över.")
+    assert [c.respondent for c in read_claims(ws)] == ["R1", "R2"]
+    panel.controls["share"].value = "R2"
+    panel.controls["release"].click()  # R2 opened the link and answered nothing: released
+    assert panel_errors(panel) == "" and [c.respondent for c in read_claims(ws)] == ["R1"]
+    assert "Andelen R2 är frigjord" in panel.displays["done"].value
+    panel.controls["reassign"].click()
+    new = read_links(ws)[-1]
+    assert find_link(ws, r2.token) is None and (new.respondent, new.share) == ("R2 (2)", "R2")
+    assert f"?k={new.token}" in panel.displays["done"].value and "återkallad" in panel.displays["table"].value
+    assert f"?k={r2.token}" not in panel.displays["table"].value
+
+
+def test_dashboard_turns_the_shared_code_for_drop_ins_on_and_off(tmp_path):
+    ws = new_workshop(tmp_path / "ws", NODES, kommun="Habo", respondents=2)
+    panel = dashboard(ws, lang="en").links
+    code = read_about(ws)["join_code"]
+    assert not panel.controls["drop_in"].value and code not in panel.displays["code"].value
+    assert "The shared code is off: only personal links work." in panel.displays["code"].value
+    panel.controls["drop_in"].value = True
+    assert read_about(ws)["drop_in"] is True and f"The code for drop-ins: {code}." in panel.displays["code"].value
+    assert ScoringModel(ws).join("Fox 123a", code) is False
+    panel.controls["drop_in"].value = False
+    assert read_about(ws)["drop_in"] is False and code not in panel.displays["code"].value
+    with pytest.raises(ValidationError, match="The shared code is turned off"):
+        ScoringModel(ws).join("Fox 456b", code)
 
 
 def test_dashboard_of_a_folder_that_is_no_workshop_raises_a_clear_error(tmp_path):

@@ -4,6 +4,7 @@ values and clicking buttons — and checked against the journal on disk, read ba
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import json
 import os
@@ -15,11 +16,14 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from sdg_interactions.apps import scoring
+from sdg_interactions.apps import claims, scoring
 from sdg_interactions.apps._scoring_view import SCORE_COLORS, contrast, parse_key, text_color
-from sdg_interactions.apps.scoring import ScoringApp, ScoringModel, claim_share, read_claims, scoring_app
-from sdg_interactions.apps.workshop import journal_path, new_workshop, read_about, read_plan
+from sdg_interactions.apps.claims import released_claims
+from sdg_interactions.apps.links import read_links, revoke_link
+from sdg_interactions.apps.scoring import MAX_COMMENT, ScoringApp, ScoringModel, claim_share, read_claims, scoring_app
+from sdg_interactions.apps.workshop import journal_path, new_workshop, read_about, read_plan, set_drop_in
 from sdg_interactions.errors import ValidationError
+from sdg_interactions.frameworks import node_info
 from sdg_interactions.io.excel import read_excel
 from sdg_interactions.io.journal import read_journal
 from sdg_interactions.plots import to_svg
@@ -32,10 +36,16 @@ PAIRS = [("7.2", "9.4"), ("7.2", "11.6"), ("7.2", "13.2"), ("9.4", "7.2"), ("9.4
          ("11.6", "7.2"), ("11.6", "9.4"), ("11.6", "13.2"), ("13.2", "7.2"), ("13.2", "9.4"), ("13.2", "11.6")]
 
 
+#: Two browsers' secrets as the server hashes them (sha256 of each browser's cookie).
+BROWSER_A, BROWSER_B = hashlib.sha256(b"cookie of browser A").hexdigest(), hashlib.sha256(b"cookie B").hexdigest()
+
+
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
-    """One workshop folder made once; each test copies it (new_workshop takes seconds)."""
-    return new_workshop(tmp_path_factory.mktemp("template") / "ws", NODES, kommun="Habo", respondents=2)
+    """One workshop folder made once, its shared code for drop-ins on; each test copies it (new_workshop takes
+    seconds)."""
+    return new_workshop(tmp_path_factory.mktemp("template") / "ws", NODES, kommun="Habo", respondents=2,
+                        drop_in=True)
 
 
 @pytest.fixture
@@ -55,11 +65,23 @@ def status(app) -> str:
     return re.sub(r"<[^>]+>", "", app.displays["status"].value)
 
 
-def join(folder, name="Räv 7", *, lang="sv"):
-    app = scoring_app(folder, lang=lang)
+def token_of(folder, respondent="R1") -> str:
+    return next(link.token for link in read_links(folder) if link.respondent == respondent and not link.revoked)
+
+
+def join(folder, name="Räv 7", *, lang="sv", browser=BROWSER_A):
+    """A drop-in joins with a pseudonym and the shared code, in a browser with the secret ``browser``."""
+    app = scoring_app(folder, lang=lang, browser=browser)
     app.controls["pseudonym"].value = name
     app.controls["code"].value = code_of(folder)
     app.controls["join"].click()
+    assert app.screen == "pair", errors(app)
+    return app
+
+
+def open_link(folder, respondent="R1", *, lang="sv"):
+    """A participant opens their personal link (the server puts its token into the notebook)."""
+    app = scoring_app(folder, lang=lang, link=token_of(folder, respondent))
     assert app.screen == "pair", errors(app)
     return app
 
@@ -81,8 +103,8 @@ def press_enter(app, name: str, value: str | None = None) -> None:
 
 
 def test_a_wrong_code_is_refused_in_words_and_opens_nothing(folder):
-    app = scoring_app(folder)
-    assert app.screen == "start" and re.fullmatch(r"\S+ \d{1,2}", app.controls["pseudonym"].value)
+    app = scoring_app(folder, browser=BROWSER_A)
+    assert app.screen == "start" and re.fullmatch(r"\S+ \d{3}[a-z]", app.controls["pseudonym"].value)
     app.controls["pseudonym"].value = "Räv 7"
     app.controls["code"].value = "fel123"
     app.controls["join"].click()
@@ -96,16 +118,15 @@ def test_a_wrong_code_is_refused_in_words_and_opens_nothing(folder):
     assert app.screen == "pair" and app.model.respondent == "Räv 7" and app.model.share == "R1"
 
 
-def test_joining_opens_the_journal_and_claims_the_first_share(folder):
-    app = join(folder, "  Räv   7 ")
+def test_a_personal_link_opens_its_respondents_journal_and_share(folder):
+    app = open_link(folder, "R2")
     model = app.model
-    assert (model.respondent, model.share, list(model.pairs), model.position) == ("Räv 7", "R1", PAIRS, 0)
-    assert model.journal_file == journal_path(folder, "Räv 7") and model.journal_file.exists()
+    assert (model.respondent, model.share, list(model.pairs), model.position) == ("R2", "R2", PAIRS, 0)
+    assert model.journal_file == journal_path(folder, "R2") and model.journal_file.exists()
     [claim] = read_claims(folder)
-    assert (claim.share, claim.respondent, claim.round) == ("R1", "Räv 7", 1)
+    assert (claim.share, claim.respondent, claim.round, claim.via) == ("R2", "R2", 1, "link")
     data = json.loads(claim.path.read_text("utf-8"))
-    assert data["journal"] == journal_path(folder, "Räv 7").name and claim.path.parent.name == "andelar"
-    assert "Välkommen, Räv 7! Du har 12 par att bedöma." in app.displays["note"].value
+    assert data["journal"] == journal_path(folder, "R2").name and claim.path.parent.name == "andelar"
     question = app.displays["question"].value
     assert "Om framsteg görs för delmål 7.2, hur påverkar det framstegen för delmål 9.4?" in question
     assert "Öka andelen förnybar energi i världen" in app.displays["source"].value
@@ -114,8 +135,21 @@ def test_joining_opens_the_journal_and_claims_the_first_share(folder):
     assert "0 av 12 besvarade" in app.displays["heading"].value
 
 
+def test_a_drop_in_joins_with_a_pseudonym_and_takes_no_share_kept_for_a_link(folder):
+    app = join(folder, "  Räv   7 ")
+    model = app.model
+    assert (model.respondent, model.share, list(model.pairs)) == ("Räv 7", "R1", PAIRS)
+    [claim] = read_claims(folder)  # both shares are kept for their personal links: round 2
+    assert (claim.share, claim.respondent, claim.round, claim.via, claim.browser) == ("R1", "Räv 7", 2, "code",
+                                                                                     BROWSER_A)
+    assert "Välkommen, Räv 7! Du har 12 par att bedöma." in app.displays["note"].value
+    revoke_link(folder, token_of(folder, "R2"))  # a share whose link is revoked is free for a drop-in
+    assert join(folder, "Lo 3", browser=BROWSER_B).model.share == "R2"
+    assert [(c.share, c.round) for c in read_claims(folder)] == [("R2", 1), ("R1", 2)]
+
+
 def test_score_buttons_write_the_journal_with_comment_and_mark(folder):
-    app = join(folder)
+    app = open_link(folder)
     buttons = app.score_buttons
     assert [b.description for b in buttons.values()] == [
         f"{s:+d} {scale_label(s, 'sv')}".replace("+0", "0").replace("-", "−") for s in range(3, -4, -1)]
@@ -137,7 +171,7 @@ def test_score_buttons_write_the_journal_with_comment_and_mark(folder):
 
 
 def test_keyboard_field_scores_and_enter_moves_on(folder):
-    app = join(folder)
+    app = open_link(folder)
     keys = app.controls["keys"]
     keys.value = "-"
     assert lines(app) == [] and keys.value == ""  # a lone minus is no score
@@ -161,7 +195,7 @@ def test_keyboard_field_scores_and_enter_moves_on(folder):
 
 
 def test_saved_shows_only_after_the_line_is_fsynced(folder, monkeypatch):
-    app = join(folder)
+    app = open_link(folder)
     seen = []
     real = os.fsync
 
@@ -176,12 +210,12 @@ def test_saved_shows_only_after_the_line_is_fsynced(folder, monkeypatch):
 
 
 def test_an_error_while_saving_is_shown_and_the_answer_stays(folder, monkeypatch):
-    app = join(folder)
+    app = open_link(folder)
 
-    def broken(fd):
+    def broken(fd, data):  # a full disk: the write fails (the journal cuts the file back to where it was)
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(os, "fsync", broken)
+    monkeypatch.setattr(os, "write", broken)
     app.controls["comment"].value = "viktigt för älvarna"
     assert "Svaret kunde inte sparas (OSError: [Errno 28] No space left on device)" in errors(app)
     app.score_buttons[3].click()
@@ -198,7 +232,7 @@ def test_an_error_while_saving_is_shown_and_the_answer_stays(folder, monkeypatch
 
 
 def test_back_skip_next_and_next_unscored_move_correctly(folder):
-    app = join(folder)
+    app = open_link(folder)
     model, c = app.model, app.controls
     assert c["back"].disabled
     c["back"].click()
@@ -234,7 +268,7 @@ def test_back_skip_next_and_next_unscored_move_correctly(folder):
 
 
 def test_overview_shows_own_answers_and_a_click_opens_the_pair(folder):
-    app = join(folder)
+    app = open_link(folder)
     app.model.answer(-2, uncertain=True)
     app.controls["overview"].click()
     assert app.screen == "overview"
@@ -244,7 +278,9 @@ def test_overview_shows_own_answers_and_a_click_opens_the_pair(folder):
     assert cells[("7.2", "9.4")].layout.grid_area == "2 / 3" and cells[("13.2", "11.6")].layout.grid_area == "5 / 4"
     assert cells[("7.2", "9.4")].description == "−2?" and cells[("7.2", "9.4")].style.button_color == "#dc8524"
     assert cells[("7.2", "11.6")].description == "" and "inte besvarat" in cells[("7.2", "11.6")].tooltip
-    assert cells[("7.2", "9.4")].tooltip == "7.2 → 9.4: −2 motverkande (måttligt hämmande)"
+    labels = node_info(NODES)["label_sv"]
+    assert cells[("7.2", "9.4")].tooltip == (f"7.2 {labels['7.2']} → 9.4 {labels['9.4']}: "
+                                             "−2 motverkande (måttligt hämmande)")
     cells[("13.2", "11.6")].click()
     assert app.screen == "pair" and app.model.pair == ("13.2", "11.6") and app.model.position == 11
     assert "Par 12 av 12" in app.displays["heading"].value
@@ -255,7 +291,7 @@ def test_overview_shows_own_answers_and_a_click_opens_the_pair(folder):
 
 
 def test_a_returning_respondent_resumes_with_earlier_answers(folder):
-    app = join(folder)
+    app = open_link(folder)
     app.controls["comment"].value = "först"
     app.score_buttons[2].click()
     app.controls["next"].click()
@@ -265,11 +301,10 @@ def test_a_returning_respondent_resumes_with_earlier_answers(folder):
     app.score_buttons[0].click()  # pair 3 answered last; pair 2 left blank
     app.close()  # the page is closed: the journal's lock goes with it
     assert not app.model.joined
-    again = join(folder)
+    again = open_link(folder)  # the same link reopened
     model = again.model
-    assert model.resumed and model.share == "R1" and model.answered == 3
+    assert model.resumed and model.share == "R1" and model.answered == 3 and len(read_claims(folder)) == 1
     assert model.position == 4  # the pair after the one answered last
-    assert "Välkommen tillbaka, Räv 7! 3 av 12 par är besvarade" in again.displays["note"].value
     model.go(0)
     assert again.score_buttons[2].description.startswith("✓") and again.controls["comment"].value == "först"
     assert status(again) == "✓ Sparat"
@@ -282,31 +317,28 @@ def test_two_respondents_get_their_own_share_and_file_and_never_each_others(fold
     real, journal = scoring.read_journal, scoring.Journal
     monkeypatch.setattr(scoring, "read_journal", lambda path: opened.append(path) or real(path))
     monkeypatch.setattr(scoring, "Journal", lambda path, who: written.append(path) or journal(path, who))
-    first = join(folder, "Räv 7")
+    first = open_link(folder, "R1")
     first.score_buttons[3].click()
-    second = join(folder, "Lo 3")
+    second = open_link(folder, "R2")
     assert (first.model.share, second.model.share) == ("R1", "R2")
     assert first.model.journal_file != second.model.journal_file
     assert second.model.answers == {} and second.model.score is None and status(second) == "Inte besvarat än"
-    assert opened == written == [journal_path(folder, "Räv 7"), journal_path(folder, "Lo 3")]
+    assert opened == written == [journal_path(folder, "R1"), journal_path(folder, "R2")]
     assert len(read_journal(second.model.journal_file)) == 0 and len(lines(first)) == 1
-    busy = scoring_app(folder)  # the same pseudonym in a second window while the first is open
-    busy.controls["pseudonym"].value, busy.controls["code"].value = "Räv 7", code_of(folder)
-    busy.controls["join"].click()
-    assert busy.screen == "start" and "används redan i ett annat fönster" in errors(busy)
-    busy.controls["pseudonym"].value = "räv 7"
-    busy.controls["join"].click()
-    assert busy.screen == "start" and "liknar ”Räv 7”" in errors(busy)
-    third = join(folder, "Älg 12")  # more people than shares: round 2
+    busy = scoring_app(folder, link=token_of(folder, "R1"))  # the same link in a second window
+    assert busy.screen == "start" and errors(busy) == (
+        "Din länk (eller ditt namn) är öppen i ett annat fönster. Stäng det, eller vänta en halv minut och "
+        "ladda om sidan.")
+    third = join(folder, "Älg 12")  # a drop-in: every share is kept for a link, round 2
     assert third.model.share == "R1" and [c.round for c in read_claims(folder)] == [1, 1, 2]
 
 
 def test_shares_differ_when_the_plan_splits_the_pairs(tmp_path):
-    folder = new_workshop(tmp_path / "ws", NODES, kommun="Habo", respondents=3, overlap=1)
+    folder = new_workshop(tmp_path / "ws", NODES, kommun="Habo", respondents=["Anna", "Bo", "Cecilia"], overlap=1)
     plan = read_plan(folder)
-    apps = [join(folder, name) for name in ("Anna", "R2", "Bo")]
-    assert [a.model.share for a in apps] == ["R1", "R2", "R3"]  # "R2" gets the share of its own name
-    assert [list(a.model.pairs) for a in apps] == [plan.assignment[s] for s in ("R1", "R2", "R3")]
+    apps = [open_link(folder, name) for name in ("Bo", "Anna", "Cecilia")]
+    assert [a.model.share for a in apps] == ["Bo", "Anna", "Cecilia"]  # each link opens the share of its name
+    assert [list(a.model.pairs) for a in apps] == [plan.assignment[s] for s in ("Bo", "Anna", "Cecilia")]
     assert len({a.model.pairs for a in apps}) == 3
 
 
@@ -331,9 +363,9 @@ def test_a_claim_torn_by_a_crash_still_counts_as_taken(folder):
     torn = folder / "svar" / "andelar" / f"{journal_path(folder, 'R1').stem}.1.json"
     torn.parent.mkdir()
     torn.write_bytes(b"")  # created, never written
-    app = join(folder, "Lo 3")
-    assert app.model.share == "R2"
-    assert [(c.share, c.respondent, c.round) for c in read_claims(folder)] == [("", "", 0), ("R2", "Lo 3", 1)]
+    app = open_link(folder, "R1")
+    assert (app.model.share, read_claims(folder)[-1].round) == ("R1", 2)  # R2 is kept for its link
+    assert [(c.share, c.respondent, c.round) for c in read_claims(folder)] == [("", "", 0), ("R1", "R1", 2)]
 
 
 def test_download_holds_exactly_the_respondents_answers(folder):
@@ -391,7 +423,7 @@ def test_score_colours_are_the_charts_and_readable():
 
 def test_the_model_works_without_widgets_and_checks_its_input(folder):
     model = ScoringModel(folder, lang="en")
-    with pytest.raises(ValidationError, match="Enter a pseudonym and the code first"):
+    with pytest.raises(ValidationError, match="Open your personal link, or enter a pseudonym and the code first"):
         model.answer(1)
     with pytest.raises(ValidationError, match="A pseudonym is 1–80 characters"):
         model.join("\t", code_of(folder))
@@ -411,6 +443,155 @@ def test_the_model_works_without_widgets_and_checks_its_input(folder):
     assert view.screen == "pair" and "Pair 12 of 12 · 12 of 12 answered" in view.displays["heading"].value
     model.close()
     assert not model.joined
+
+
+def test_the_shared_code_works_only_while_the_facilitator_allows_it(tmp_path):
+    folder = new_workshop(tmp_path / "ws", NODES, kommun="Habo", respondents=2)
+    assert read_about(folder)["drop_in"] is False
+    app = scoring_app(folder, browser=BROWSER_A)
+    app.controls["pseudonym"].value, app.controls["code"].value = "Räv 7", code_of(folder)
+    app.controls["join"].click()
+    assert app.screen == "start" and errors(app) == (
+        "Den gemensamma koden är avstängd – använd din personliga länk.")
+    assert read_claims(folder) == [] and not journal_path(folder, "Räv 7").exists()
+    set_drop_in(folder, True)
+    assert join(folder, "Räv 7").model.share == "R1"
+
+
+def test_a_taken_name_is_never_opened_from_another_browser_and_never_spelled_out(folder):
+    anna = join(folder, "Anna Å")
+    anna.controls["comment"].value = "mitt privata skäl"
+    anna.score_buttons[2].click()
+    anna.close()
+    taken = "Namnet används redan. Välj ett annat namn."
+    for name, browser in [("Anna Å", BROWSER_B), ("anna å", BROWSER_B), ("ANNA  A", BROWSER_B), ("Anna Å", None),
+                          ("anna å", BROWSER_A), ("R1", BROWSER_A), ("r 1", BROWSER_B)]:
+        other = scoring_app(folder, browser=browser)
+        other.controls["pseudonym"].value, other.controls["code"].value = name, code_of(folder)
+        other.controls["join"].click()
+        assert other.screen == "start" and not other.model.joined and errors(other) == taken, (name, browser)
+        assert "Anna" not in errors(other) and "Å" not in errors(other)
+        other.model.lang = "en"
+        with pytest.raises(ValidationError, match=r"The name is taken\. Choose another name\.") as refused:
+            other.model.join(name, code_of(folder))
+        assert "Anna" not in str(refused.value)
+    assert [c.respondent for c in read_claims(folder)] == ["Anna Å"]
+    again = join(folder, "Anna Å", browser=BROWSER_A)  # her own browser reopens it
+    assert again.model.resumed and again.model.answers[PAIRS[0]].comment == "mitt privata skäl"
+
+
+def test_one_join_per_page_and_two_thousand_joins_claim_one_share(folder):
+    model = ScoringModel(folder, browser=BROWSER_A)
+    assert model.join("Räv 7", code_of(folder)) is False
+    for k in range(2000):
+        with pytest.raises(ValidationError, match="Reload the page to change your name"):
+            model.join(f"Räv {k}", code_of(folder))
+    assert [c.respondent for c in read_claims(folder)] == ["Räv 7"]
+    model.close()
+    with pytest.raises(ValidationError, match="Reload the page"):
+        model.join_link(token_of(folder))
+    model.lang = "sv"
+    app = ScoringApp(ScoringModel(folder, browser=BROWSER_B))
+    app.model.join("Lo 3", code_of(folder))
+    assert app.model.share == "R2"  # round 2 of the next share: the page's first and only join
+
+
+def test_five_wrong_codes_make_the_page_wait_a_minute(folder, monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(scoring, "_clock", lambda: now[0])
+    app = scoring_app(folder, browser=BROWSER_A)
+    app.controls["pseudonym"].value = "Räv 7"
+    for _ in range(4):
+        app.controls["code"].value = ""
+        app.controls["code"].value = "fel123"
+        app.controls["join"].click()
+        assert errors(app).startswith("Fel kod.")
+    app.controls["join"].click()
+    assert errors(app) == "För många felaktiga koder. Vänta 60 sekunder och försök sedan igen."
+    app.controls["code"].value = code_of(folder)  # the right code, too soon
+    app.controls["join"].click()
+    assert errors(app) == "För många felaktiga koder. Vänta 60 sekunder och försök sedan igen."
+    now[0] += 45
+    app.controls["join"].click()
+    assert "Vänta 15 sekunder" in errors(app) and not app.model.joined and read_claims(folder) == []
+    now[0] += 16
+    app.controls["join"].click()
+    assert app.screen == "pair" and app.model.respondent == "Räv 7"
+
+
+def test_a_revoked_unknown_or_malformed_link_opens_nothing_and_says_so(folder):
+    token = token_of(folder, "R2")
+    revoke_link(folder, token)
+    for bad in (token, "A" * 32, "../../etc/passwd", token[:-1]):
+        app = scoring_app(folder, link=bad)
+        assert app.screen == "start" and not app.model.joined
+        assert errors(app) == ("Länken gäller inte: den är okänd eller återkallad. Fråga workshopledaren om din "
+                               "personliga länk.")
+    assert read_claims(folder) == [] and not journal_path(folder, "R2").exists()
+
+
+def test_a_drop_in_share_without_answers_is_released_after_the_set_time(folder):
+    idle = join(folder, "Räv 7")
+    idle.close()
+    [claim] = read_claims(folder)
+    record = json.loads(claim.path.read_text("utf-8"))
+    assert read_about(folder)["release_after_minutes"] == 15
+    join(folder, "Lo 3", browser=BROWSER_B).close()  # 0 minutes old: Räv's share is kept
+    assert [(c.respondent, c.share, c.round) for c in read_claims(folder)] == [("Räv 7", "R1", 2), ("Lo 3", "R2", 2)]
+    record["t"] = "2026-01-01T08:00:00.000+00:00"  # long ago, and still no scored answer
+    claim.path.write_text(json.dumps(record), "utf-8")
+    late = join(folder, "Älg 12", browser=BROWSER_B)
+    assert late.model.share == "R1" and read_claims(folder)[0].path == claim.path  # the released share reused
+    [released] = released_claims(folder)
+    assert released.path.name.startswith(claim.path.name + ".released-") and released.respondent == "Räv 7"
+    late.score_buttons[1].click()
+    late.close()
+    old = json.loads(read_claims(folder)[0].path.read_text("utf-8"))
+    old["t"] = "2026-01-01T08:00:00.000+00:00"
+    read_claims(folder)[0].path.write_text(json.dumps(old), "utf-8")
+    assert join(folder, "Säl 4", browser=BROWSER_B).model.share == "R1"  # Älg has an answer: kept, round 3
+    assert [(c.respondent, c.round) for c in read_claims(folder)] == [("Älg 12", 2), ("Lo 3", 2), ("Säl 4", 3)]
+
+
+def test_a_share_is_not_released_while_its_page_is_open(folder):
+    open_page = join(folder, "Räv 7")
+    [claim] = read_claims(folder)
+    record = json.loads(claim.path.read_text("utf-8"))
+    record["t"] = "2026-01-01T08:00:00.000+00:00"
+    claim.path.write_text(json.dumps(record), "utf-8")
+    assert join(folder, "Lo 3", browser=BROWSER_B).model.share == "R2" and released_claims(folder) == []
+    assert open_page.model.joined
+
+
+def test_comments_lose_control_and_bidi_characters_and_keep_swedish_letters(folder):
+    app = open_link(folder)
+    app.controls["comment"].value = "Sjöar\x00 och åar\u202e\u2066 ÅÄÖ\r\nrad två\tflik\x1b"
+    app.score_buttons[1].click()
+    assert lines(app)[-1][3] == "Sjöar och åar ÅÄÖ\nrad två\tflik"
+    assert scoring.clean_comment("a\u200fb\u061cc\x7f\x85d") == "abcd"
+
+
+def test_a_comment_over_the_limit_is_refused_in_words_and_stays_on_screen(folder):
+    app = open_link(folder)
+    app.score_buttons[2].click()
+    before = lines(app)
+    long = "å" * (MAX_COMMENT + 1)
+    app.controls["comment"].value = long
+    assert errors(app) == ("Kommentaren är 2001 tecken lång; högst 2000 tecken får plats. Korta den, så sparas "
+                           "svaret.")
+    assert lines(app) == before and status(app) == "✗ Inte sparat" and app.controls["comment"].value == long
+    app.controls["next"].click()  # cannot be saved: stays on the pair
+    assert app.model.position == 0 and lines(app) == before
+    app.controls["comment"].value = long[:MAX_COMMENT]
+    assert lines(app)[-1] == ("7.2", "9.4", 2, long[:MAX_COMMENT], False) and status(app) == "✓ Sparat"
+
+
+def test_no_share_left_is_said_in_words(folder, monkeypatch):
+    monkeypatch.setattr(claims, "MAX_ROUNDS", 1)
+    app = scoring_app(folder, browser=BROWSER_A)
+    app.controls["pseudonym"].value, app.controls["code"].value = "Räv 7", code_of(folder)
+    app.controls["join"].click()  # both shares are kept for their links, and there is only round 1
+    assert app.screen == "start" and errors(app) == "Det finns ingen andel kvar att ta. Säg till workshopledaren."
 
 
 def test_a_folder_that_is_no_workshop_is_said_so(tmp_path):

@@ -11,7 +11,10 @@ computer only, behind a token). Three parts, as in the explorer:
   merge, each checked with the library's own errors;
 * :class:`Dashboard`, the view: a :class:`ipywidgets.VBox` with private children. "Uppdatera" /
   "Refresh" merges again (and, while its box is ticked, a timer every :data:`AUTO_REFRESH_SECONDS`);
-  "Skapa rapporten" / "Make the report" makes the report.
+  "Skapa rapporten" / "Make the report" makes the report. Its section "Personliga länkar"
+  (:class:`~sdg_interactions.apps._links_view.LinksPanel`) lists each participant's link with its state,
+  address and QR code, adds a link, gives a share a new link, releases a share, and turns the shared code
+  for drop-ins on or off.
 
 **Errors are shown, never lost**: whatever fails in a button's callback (a folder that went away, a report
 that cannot be made) appears in the view's ``Output`` in the chosen language; a bug is also logged.
@@ -31,6 +34,7 @@ import traitlets
 
 from sdg_interactions import frameworks
 from sdg_interactions.apps import _render
+from sdg_interactions.apps._links_view import LinksPanel
 from sdg_interactions.apps.merge import Merged, contested, merge_folder, progress
 from sdg_interactions.apps.workshop import REPORT_DIR, read_about
 from sdg_interactions.errors import ReportError, SdgInteractionsError, ValidationError, locate
@@ -263,6 +267,7 @@ class Dashboard(widgets.VBox):
         self._problems = widgets.HTML()
         self._contested = widgets.HTML()
         self._report = widgets.HTML()
+        self._links = LinksPanel(model.folder, lang)
         kommun = model.about.get("kommun_name", "")
         title = text("facilitator.dashboard.title", lang, kommun=kommun)
         self._intro.value = (f"<h3 style='margin:0.2em 0'>{html.escape(title)}</h3>"
@@ -272,7 +277,7 @@ class Dashboard(widgets.VBox):
         model.observe(self._render, "merged")
         self.children = [self._intro, widgets.HBox([self._refresh, self._auto, self._report_button]),
                          self._errors,
-                         self._report, self._status, self._respondents, self._pairs, self._problems,
+                         self._report, self._status, self._links, self._respondents, self._pairs, self._problems,
                          self._contested]
         self.refresh()
 
@@ -280,6 +285,11 @@ class Dashboard(widgets.VBox):
     def model(self) -> DashboardModel:
         """The state this view shows."""
         return self._model
+
+    @property
+    def links(self) -> LinksPanel:
+        """The section of personal links (its own ``controls`` and ``displays``)."""
+        return self._links
 
     @property
     def controls(self) -> dict[str, widgets.Widget]:
@@ -299,6 +309,7 @@ class Dashboard(widgets.VBox):
         """Merge the answers again and redraw; an error goes to the message area."""
         try:
             self._model.refresh()
+            self._links.refresh()
         except Exception as exc:  # shown in the app: a callback's error would vanish in JupyterLab
             self._show(exc)
 

@@ -17,27 +17,33 @@ and is raised; moving to another pair saves an unsaved answer first and stays pu
 answer is never dropped. A changed answer is a new journal line; "skip" on an unanswered pair records
 ``score = None`` (seen and skipped), "clear" records ``None`` keeping the comment and mark.
 
-**Who scores what: shares and claims.** A plan (``workshop.json``) names shares ("R1", "R2", …), each
-a list of pairs. A participant picks a pseudonym and gets a share through a *claim file* in
-``svar/andelar/`` (``<share slug-hash>.<round>.json``, holding share, pseudonym, journal and time):
+**Who scores what: links, shares and claims.** A plan (``workshop.json``) names shares ("R1", "R2", …),
+each a list of pairs; a participant gets one through a *claim file* (:mod:`sdg_interactions.apps.claims`).
+There are two ways in:
 
-1. Same pseudonym as a claim (exact spelling, whitespace collapsed): the same share again, and the
-   answers are read back from their journal (``svar/<pseudonym slug-hash>.jsonl``, see
-   :func:`~sdg_interactions.apps.workshop.journal_path`). They resume after the pair they answered
-   last, at the next unscored one. A pseudonym that differs from a claimed one only in capitals is
-   refused, so nobody opens another's answers by a slip of the Shift key.
-2. Otherwise the first share, in plan order, whose claim file for round 1 does not exist yet — a share
-   named exactly like the pseudonym first (a plan with real names gives Anna her own rows). The claim
-   file is made with an exclusive create (``open(path, "x")``), so when two browsers claim at once,
-   one wins and the other takes the next share. When every share is taken, the shares are dealt
-   again in round 2, 3, … (those pairs simply get more answers).
+1. **A personal link** (:meth:`~ScoringModel.join_link`, :mod:`sdg_interactions.apps.links`): the link's
+   secret token names the respondent ("R3", or the plan's real name), and they claim the share of that
+   name. Reopening the link reads their answers back from their journal (``svar/<name slug-hash>.jsonl``,
+   :func:`~sdg_interactions.apps.workshop.journal_path`) and resumes after the pair they answered last, at
+   the next unscored one. This is the default: nobody else can open those answers.
+2. **A drop-in** (:meth:`~ScoringModel.join`), only while the facilitator allows the shared code: a
+   pseudonym and the code. The claim stores the hash of the browser's secret (a cookie the server sets),
+   and a taken pseudonym is reopened only by that browser; any other browser — and any name that differs
+   from a taken one only in capitals, spaces or accents — is told "the name is taken", never how the
+   taken name is spelled. A drop-in takes the first free share not kept for someone's personal link, and
+   when every share is taken, the shares are dealt again in round 2, 3, … (those pairs simply get more
+   answers). A drop-in's share with no scored answer after ``release_after_minutes`` (``om.json``, 15) is
+   released for the next one.
 
-The journal is opened (and locked, see :class:`~sdg_interactions.io.journal.Journal`) *before* the
-claim is looked up or made, so the same pseudonym in two tabs cannot claim two shares: the second tab
-is told the pseudonym is in use. The model only ever opens its own respondent's journal.
+One page joins once (a second join asks for a reload); five wrong codes in a row make it wait a minute.
+The journal is opened and locked (:class:`~sdg_interactions.io.journal.Journal`) *before* the claim is
+looked up or made: the same respondent in two tabs gets one share, the second tab is told it is open.
+
+**Comments** are cleaned as they are entered (:func:`clean_comment`: no control or bidi characters) and
+hold at most :data:`MAX_COMMENT` characters; a longer one is refused and stays on screen, unsaved.
 
 **Keyboard in Voilà.** ipywidgets has no page-wide key events, so the pair screen has a small text field
-(*Tangentbord / Keyboard*) that gets the focus after each move (``Widget.focus()``, ipywidgets 8). Type
+(*Tangentbord / Keyboard*) that gets the focus when the participant joins (a click never moves it). Type
 ``-3`` … ``3`` there (``+2`` and the minus sign ``−`` too) and press Enter: the score is recorded on the
 pair on screen, then the next pair opens; Enter on an empty field only moves on; a score typed and left
 (Tab, a click) is recorded without moving. The field commits its value on Enter or when left
@@ -48,13 +54,14 @@ lands on the next pair. The code field works the same way (Enter joins). Checked
 Examples
 --------
 >>> import tempfile
->>> from sdg_interactions.apps.workshop import new_workshop, read_about
+>>> from sdg_interactions.apps.links import read_links
+>>> from sdg_interactions.apps.workshop import new_workshop
 >>> folder = new_workshop(Path(tempfile.mkdtemp()) / "ws", ["7.2", "11.6", "13.2"], kommun="Habo", respondents=2)
 >>> model = ScoringModel(folder, lang="en")
->>> model.join("Räv 7", read_about(folder)["join_code"])
+>>> model.join_link(read_links(folder)[1].token)
 False
->>> model.share, model.pair, len(model.pairs)
-('R1', ('7.2', '11.6'), 6)
+>>> model.respondent, model.share, model.pair, len(model.pairs)
+('R2', 'R2', ('7.2', '11.6'), 6)
 >>> model.answer(2, "sjöar och åar").score, model.saved
 (2, True)
 >>> model.next_unscored(), model.answered
@@ -64,17 +71,22 @@ False
 
 from __future__ import annotations
 
+import hmac
 import os
-import random
-import secrets
+import re
+import time
 import unicodedata
 from pathlib import Path
 
 import traitlets
 
-from sdg_interactions.apps._scoring_view import SCORES, ScoringApp, scoring_error
+from sdg_interactions.apps import _render
+from sdg_interactions.apps._scoring_view import SCORES, ScoringApp, message, scoring_error
+from sdg_interactions.apps.claims import name_key, release_stale, released_claims
+from sdg_interactions.apps.links import check_browser, find_link, read_links, suggest_pseudonym, taken_names
 from sdg_interactions.apps.workshop import (
     CLAIM_DIR,
+    RELEASE_AFTER_MINUTES,
     Claim,
     claim_share,
     find_claim,
@@ -85,24 +97,29 @@ from sdg_interactions.apps.workshop import (
 )
 from sdg_interactions.errors import SdgInteractionsError, ValidationError
 from sdg_interactions.io import write_excel, write_matrix
-from sdg_interactions.io.journal import Answer, Journal, fold, journal_to_dataset, read_journal
+from sdg_interactions.io.journal import MAX_COMMENT, Answer, Journal, fold, journal_to_dataset, read_journal
 from sdg_interactions.io.workshop import Workshop
 from sdg_interactions.texts import check_lang, text
 
-__all__ = ["CLAIM_DIR", "SCORES", "Claim", "ScoringApp", "ScoringModel", "claim_share", "find_claim", "read_claims",
-           "scoring_app", "suggest_pseudonym"]
+__all__ = ["CLAIM_DIR", "MAX_COMMENT", "SCORES", "Claim", "ScoringApp", "ScoringModel", "claim_share", "clean_comment",
+           "find_claim", "read_claims", "scoring_app", "suggest_pseudonym"]
 
-def suggest_pseudonym(folder: str | os.PathLike, lang: str = "sv", *, rng: random.Random | None = None) -> str:
-    """A pseudonym such as "Räv 7" (or "Fox 7") that no claim and no journal of the folder uses yet."""
-    rng = rng or random.Random(secrets.randbits(32))
-    animals = text("scoring.start.animals", lang).split(",")
-    taken = {c.respondent.casefold() for c in read_claims(folder)}
-    name = ""
-    for _ in range(500):
-        name = f"{rng.choice(animals)} {rng.randint(1, 99)}"
-        if name.casefold() not in taken and not journal_path(folder, name).exists():
-            return name
-    return name
+MAX_WRONG_CODES, WRONG_CODE_WAIT = 5, 60  # wrong codes in a row on one page before it waits, and for how long (s)
+#: Control characters other than newline and tab, lone surrogates, and the bidi controls that reorder text.
+_UNWANTED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+_clock = time.monotonic  # the clock of the wrong-code wait (a test may replace it)
+
+
+def clean_comment(comment: str) -> str:
+    """A comment as it is saved: line ends as ``\\n``, without control characters (newline and tab stay) and
+    without the bidi controls that can make a text read differently from how it is stored.
+
+    Examples
+    --------
+    >>> clean_comment("Sjöar\\r\\noch åar\\x00\\u202e!\\tja")
+    'Sjöar\\noch åar!\\tja'
+    """
+    return _UNWANTED.sub("", str(comment).replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _pseudonym(name: object) -> str:
@@ -140,6 +157,9 @@ class ScoringModel(traitlets.HasTraits):
         The workshop folder (:func:`~sdg_interactions.apps.workshop.new_workshop`).
     lang : {"sv", "en"}
         The language of texts and errors.
+    browser : str, optional
+        The hash (sha256, 64 hex digits) of the page's browser secret, from the server: the key to a
+        drop-in's pseudonym (:meth:`join`).
 
     Attributes
     ----------
@@ -148,7 +168,7 @@ class ScoringModel(traitlets.HasTraits):
     answers : dict of (str, str) to Answer
         The respondent's last journal line for each answered (or skipped) pair of their share.
     resumed : bool
-        True when :meth:`join` found earlier answers of the same pseudonym.
+        True when :meth:`join` or :meth:`join_link` found earlier answers of the same respondent.
     """
 
     lang = traitlets.Unicode("sv", help="'sv' or 'en'.")
@@ -162,14 +182,17 @@ class ScoringModel(traitlets.HasTraits):
     saved = traitlets.Bool(True, help="True when the current answer is in the journal (or is still blank).")
     answered = traitlets.Int(0, help="How many pairs of the share have a score.")
 
-    def __init__(self, folder: str | os.PathLike = ".", *, lang: str = "sv") -> None:
+    def __init__(self, folder: str | os.PathLike = ".", *, lang: str = "sv", browser: str | None = None) -> None:
         super().__init__()
         self.folder = Path(folder)
         self.lang = lang
+        self.browser = check_browser(browser)
         self.answers: dict[tuple[str, str], Answer] = {}
         self.resumed = False
         self._journal: Journal | None = None
         self._workshop: tuple[dict, Workshop] | None = None
+        self._has_joined = False
+        self._wrong, self._wait_until = 0, 0.0
 
     @traitlets.validate("lang")
     def _valid_lang(self, proposal):
@@ -196,7 +219,7 @@ class ScoringModel(traitlets.HasTraits):
         return self._workshop
 
     def suggestion(self) -> str:
-        """A free pseudonym to offer (:func:`suggest_pseudonym`)."""
+        """A free pseudonym to offer (:func:`~sdg_interactions.apps.links.suggest_pseudonym`)."""
         return suggest_pseudonym(self.folder, self.lang)
 
     @property
@@ -231,37 +254,101 @@ class ScoringModel(traitlets.HasTraits):
         if self._journal is None:
             raise scoring_error("not_joined")
 
-    def join(self, pseudonym: str, code: str) -> bool:
-        """Join with a pseudonym and the workshop's code; open the journal and the share (module docstring).
+    def _check_page(self) -> None:
+        """One join per page: a page that has joined once must be reloaded to be someone else."""
+        if self._has_joined:
+            raise scoring_error("joined")
+        left = self._wait_until - _clock()
+        if left > 0:
+            raise scoring_error("wait", seconds=max(1, round(left)))
 
-        Returns True when earlier answers of this pseudonym were read back (a returning respondent).
-        Raises a ValidationError for a wrong code, a bad or look-alike pseudonym, or a pseudonym whose
-        journal is open in another window.
+    def _wrong_code(self) -> ValidationError:
+        """Count a wrong code; the fifth in a row makes the page wait :data:`WRONG_CODE_WAIT` seconds."""
+        self._wrong += 1
+        if self._wrong >= MAX_WRONG_CODES:
+            self._wrong, self._wait_until = 0, _clock() + WRONG_CODE_WAIT
+            return scoring_error("wait", seconds=WRONG_CODE_WAIT)
+        return scoring_error("code", value="…")
+
+    def join(self, pseudonym: str, code: str, *, browser: str | None = None) -> bool:
+        """Join as a drop-in, with a pseudonym and the workshop's shared code (only while the facilitator allows
+        it: ``om.json``'s ``drop_in``); open the journal and the share (module docstring).
+
+        ``browser`` (default: the model's) is the hash of the browser's secret: it is stored with a new
+        claim, and a pseudonym that is taken is reopened only by the browser that made it. Returns True when
+        earlier answers were read back. Raises a ValidationError for: the code turned off; a second join on
+        this page; a wrong code (after :data:`MAX_WRONG_CODES` in a row the page waits
+        :data:`WRONG_CODE_WAIT` seconds); a bad pseudonym; a taken one — whatever its capitals, spaces or
+        accents, in words that never show how the taken name is spelled; one open in another window.
         """
-        about, plan = self.workshop()
+        _, plan = self.workshop()
+        try:
+            about = read_about(self.folder)  # afresh: the facilitator may have turned the code off
+        except SdgInteractionsError as exc:
+            raise scoring_error("workshop", value=str(self.folder), reason=str(exc)) from exc
+        self._check_page()
+        if not about.get("drop_in", False):
+            raise scoring_error("drop_in_off")
         given = str(code).strip().casefold().encode("utf-8")
-        if not secrets.compare_digest(given, str(about.get("join_code", "")).casefold().encode("utf-8")):
-            raise scoring_error("code", value="…")
+        if not hmac.compare_digest(given, str(about.get("join_code", "")).casefold().encode("utf-8")):
+            raise self._wrong_code()
+        self._wrong = 0
         name = _pseudonym(pseudonym)
-        similar = next((c.respondent for c in read_claims(self.folder)
-                        if c.respondent != name and c.respondent.casefold() == name.casefold()), None)
-        if similar is not None:
-            raise scoring_error("similar", value=name, name=similar)
-        if self._journal is not None:
-            self.close()
+        browser = self.browser if browser is None else check_browser(browser)
+        if name_key(name) in taken_names(self.folder) and not self._may_reopen(name, browser):
+            raise scoring_error("taken")
+        release_stale(self.folder, minutes=float(about.get("release_after_minutes", RELEASE_AFTER_MINUTES)))
+        return self._open(name, plan, via="code", browser=browser,
+                          reserved={link.share for link in read_links(self.folder) if not link.revoked and link.share})
+
+    def _may_reopen(self, name: str, browser: str | None) -> bool:
+        """True when ``name`` is a drop-in's pseudonym (exactly) whose every claim, kept or released, was made
+        by the browser of ``browser``."""
+        mine = [c for c in read_claims(self.folder) + released_claims(self.folder) if c.respondent == name]
+        return bool(browser and mine) and all(
+            c.via == "code" and c.browser and hmac.compare_digest(c.browser.encode(), browser.encode()) for c in mine
+        ) and not any(link.respondent == name for link in read_links(self.folder))
+
+    def join_link(self, token: str) -> bool:
+        """Join through a personal link (:func:`~sdg_interactions.apps.links.find_link`): open the link's
+        respondent's journal and their share, and resume where they were.
+
+        Returns True when earlier answers were read back. Raises a ValidationError for a link that is unknown,
+        revoked or malformed, a second join on this page, or a link open in another window.
+        """
+        _, plan = self.workshop()
+        self._check_page()
+        link = find_link(self.folder, token)
+        if link is None:
+            raise scoring_error("link", value="…")
+        reserved = {other.share for other in read_links(self.folder)
+                    if not other.revoked and other.share and other.respondent != link.respondent}
+        return self._open(link.respondent, plan, via="link", share=link.share, reserved=reserved,
+                          browser=self.browser)
+
+    def _open(self, name: str, plan: Workshop, *, via: str, share: str | None = None, reserved=(),
+              browser: str | None = None) -> bool:
+        """Open ``name``'s journal (locked: see the module docstring), then find or make their claim, then load
+        their answers and go to where they were."""
         path = journal_path(self.folder, name)
         try:
             journal = Journal(path, name)
         except ValidationError as exc:
-            raise scoring_error("in_use", value=name, name=name) from exc
+            raise scoring_error("in_use") from exc
         try:
-            claim = find_claim(self.folder, name, plan) or claim_share(self.folder, name, plan)
+            claim = find_claim(self.folder, name, plan)
+            if claim is None:
+                try:
+                    claim = claim_share(self.folder, name, plan, share=share, reserved=reserved, via=via,
+                                        browser=browser)
+                except ValidationError as exc:
+                    raise scoring_error("no_share") from exc
             pairs = tuple(plan.assignment[claim.share])
             answers = {(a.source, a.target): a for a in fold(read_journal(path)) if (a.source, a.target) in pairs}
         except BaseException:
             journal.close()
             raise
-        self._journal, self.answers = journal, answers
+        self._journal, self.answers, self._has_joined = journal, answers, True
         self.resumed = bool(answers)
         start = 0
         if answers:
@@ -297,7 +384,7 @@ class ScoringModel(traitlets.HasTraits):
         """
         self._need_join()
         score = _check_score(score)
-        comment = self.comment if comment is None else comment
+        comment = self.comment if comment is None else clean_comment(comment)
         uncertain = self.uncertain if uncertain is None else bool(uncertain)
         with self.hold_trait_notifications():
             self.saved = False
@@ -305,6 +392,9 @@ class ScoringModel(traitlets.HasTraits):
         return self._record()
 
     def _record(self) -> Answer:
+        if len(self.comment) > MAX_COMMENT:
+            raise scoring_error("comment_long", value=f"{len(self.comment)} > {MAX_COMMENT}", n=len(self.comment),
+                                limit=MAX_COMMENT)
         source, target = self.pair
         answer = self._journal.record(source, target, self.score, self.comment, self.uncertain)
         self.answers[(source, target)] = answer
@@ -383,22 +473,43 @@ class ScoringModel(traitlets.HasTraits):
         return paths
 
     def close(self) -> None:
-        """Close the journal (every answer is on disk already); the model can join again."""
+        """Close the journal (every answer is on disk already; its lock goes). The page cannot join again."""
         if self._journal is not None:
             self._journal.close()
             self._journal = None
 
 
-def scoring_app(folder: str | os.PathLike = ".", *, lang: str = "sv") -> ScoringApp:
+def scoring_app(folder: str | os.PathLike = ".", *, lang: str = "sv", link: str | None = None,
+                browser: str | None = None) -> ScoringApp:
     """Open the scoring app on a workshop folder, for a notebook or Voilà (the workshop's ``delta.ipynb``).
+
+    With ``link`` (a personal link's token) the participant joins through it at once and the app opens on
+    their pair; a link that is not valid is said on the start screen. ``browser`` is the hash of the page's
+    browser secret (the server's cookie), the key to a drop-in's pseudonym.
 
     Examples
     --------
     >>> import tempfile
+    >>> from sdg_interactions.apps.links import read_links
     >>> from sdg_interactions.apps.workshop import new_workshop
     >>> folder = new_workshop(Path(tempfile.mkdtemp()) / "ws", ["7.2", "11.6"], kommun="Habo", respondents=1)
     >>> app = scoring_app(folder, lang="en")
     >>> app.screen, app.controls["join"].description
     ('start', 'Start')
+    >>> app = scoring_app(folder, lang="en", link=read_links(folder)[0].token)
+    >>> app.screen, app.model.respondent, app.model.share
+    ('pair', 'R1', 'R1')
+    >>> scoring_app(folder, lang="en", link="A" * 32).screen
+    'start'
     """
-    return ScoringApp(ScoringModel(folder, lang=lang))
+    model = ScoringModel(folder, lang=lang, browser=browser)
+    failed = None
+    if link is not None:
+        try:
+            model.join_link(link)
+        except Exception as exc:  # shown on the start screen, in words
+            failed = exc
+    app = ScoringApp(model)
+    if failed is not None:
+        app.displays["errors"].outputs = (_render.error_output(message(failed, model.lang)),)
+    return app
