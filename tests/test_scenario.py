@@ -262,7 +262,8 @@ def test_triggered_conflicts_sweden(sweden):
 
 
 def brute_force(da, k, *, cap=3, groups=None, exclude=()):
-    """The exhaustive optimum by plain loops: best gain, then best summed systemic, then first found."""
+    """The exhaustive optimum over the sets of at most k by plain loops (the empty set, then smaller sets
+    first): best gain, then best summed systemic, then first found."""
     a = plain_a(da)
     ids = [str(v) for v in da["source"].to_numpy()]
     n = len(a)
@@ -276,14 +277,15 @@ def brute_force(da, k, *, cap=3, groups=None, exclude=()):
                 total += min(cap, sum(max(a[i][j], 0) for i in chosen)) + sum(min(a[i][j], 0) for i in chosen)
         return total
 
-    best, best_key = None, None
-    for chosen in itertools.combinations([i for i in range(n) if ids[i] not in exclude], k):
+    best, best_key = (), (0.0, 0.0)
+    allowed = [i for i in range(n) if ids[i] not in exclude]
+    for chosen in itertools.chain.from_iterable(itertools.combinations(allowed, r) for r in range(1, k + 1)):
         if groups is not None:
             used = [groups[i] for i in chosen if groups[i] != 0]
             if len(used) != len(set(used)):
                 continue
         key = (gain(chosen), sum(t[i] for i in chosen))
-        if best_key is None or key > best_key:
+        if key > best_key:
             best, best_key = chosen, key
     return tuple(ids[i] for i in best), best_key[0]
 
@@ -293,7 +295,7 @@ def test_portfolio_sweden_k3_differs_from_top_k(sweden):
     p = sc.portfolio(sweden, 3)
     assert p.chosen == expected == ("4.4", "8.4", "16.6")
     assert p.gain == expected_gain == 86.0
-    assert p.method == "exhaustive" and p.n_evaluated == 5984  # C(34, 3)
+    assert p.method == "exhaustive" and p.n_evaluated == 6579  # C(34, 3) + C(34, 2) + 34
     assert p.top_k == ("8.4", "12.1", "16.6")
     assert p.top_k_gain == 84.0
     # 12.1 overlaps: each node it promotes another top-3 node promotes too; 4.4 adds more than 12.1 did
@@ -301,7 +303,7 @@ def test_portfolio_sweden_k3_differs_from_top_k(sweden):
     assert p.extra_along == ("3.4",)
     sv, en = p.explanation["sv"], p.explanation["en"]
     assert sv == sc.explain_portfolio(p) and en == sc.explain_portfolio(p, lang="en")
-    assert "4.4" in sv and "i stället för 12.1" in sv and "alla 5984 kombinationer" in sv
+    assert "4.4" in sv and "i stället för 12.1" in sv and "alla 6\u00a0579 kombinationer" in sv
     assert "instead of 12.1" in en and "pulls along" in en
 
 
@@ -320,14 +322,14 @@ def test_portfolio_cap():
 
 
 def test_portfolio_greedy_when_forced(sweden, monkeypatch):
-    p = sc.portfolio(sweden, 3, method="greedy")
-    assert p.method == "greedy" and len(set(p.chosen)) == 3
+    p = sc.portfolio(sweden, 3, method="greedy+swap")
+    assert p.method == "greedy+swap" and len(set(p.chosen)) == 3
     assert set(p.chosen) <= set(sweden["source"].to_numpy())
     assert p.gain <= 86.0
-    assert "girig sökning" in p.explanation["sv"] and "greedy search" in p.explanation["en"]
+    assert "kanske inte det bästa" in p.explanation["sv"] and "may not be the best" in p.explanation["en"]
     monkeypatch.setattr(sys.modules["sdg_interactions.analysis.portfolio"], "EXHAUSTIVE_LIMIT", 100)
     auto = sc.portfolio(sweden, 3, exclude=["16.6"])
-    assert auto.method == "greedy" and "16.6" not in auto.chosen
+    assert auto.method == "greedy+swap" and "16.6" not in auto.chosen
 
 
 def test_portfolio_one_per_layer(sweden):
@@ -338,7 +340,7 @@ def test_portfolio_one_per_layer(sweden):
     p = sc.portfolio(sweden, 3, one_per="layer")
     assert p.chosen == expected != ("4.4", "8.4", "16.6")  # 4.4 and 16.6 are both "society"
     assert len({layer[int(i.split(".")[0])] for i in p.chosen}) == 3
-    greedy = sc.portfolio(sweden, 3, one_per="layer", method="greedy")
+    greedy = sc.portfolio(sweden, 3, one_per="layer", method="greedy+swap")
     assert len({layer[int(i.split(".")[0])] for i in greedy.chosen}) == 3
 
 
@@ -352,8 +354,10 @@ def test_portfolio_one_per_cluster(sweden):
 
 
 def test_portfolio_layer_leaves_other_frameworks_free():
-    values = np.array([[nan, 3, 3, 3], [0, nan, 0, 0], [0, 0, nan, 0], [0, 0, 0, nan]])
-    m = from_array(values, ["13.1", "MKM-1", "MKM-2", "FH-1"])
+    values = np.zeros((6, 6))
+    values[[0, 1, 2], [3, 4, 5]] = 3  # each of the three promotes an FH node of its own
+    values[np.arange(6), np.arange(6)] = nan
+    m = from_array(values, ["13.1", "MKM-1", "MKM-2", "FH-1", "FH-2", "FH-3"])
     assert sc.portfolio(m, 3, one_per="layer").chosen == ("13.1", "MKM-1", "MKM-2")
 
 

@@ -104,10 +104,11 @@ def run_portfolio(args: argparse.Namespace) -> int:
         write_table(table, args.out, sheet="portefolj", lang=lang)
     labels = result.labels[lang]
     ranks = systemic.set_index("node")["rank"]
-    side = pd.DataFrame({
-        text("decision.portfolio.proposal", lang): [f"{n} {labels.get(n, n)}" for n in result.chosen],
-        text("decision.portfolio.top_k", lang, k=result.k): [f"{n} {labels.get(n, n)} (#{ranks[n]})"
-                                                             for n in result.top_k]})
+    side = pd.DataFrame({  # the proposal may have fewer than k members (the explanation says why)
+        text("decision.portfolio.proposal", lang): pd.Series([f"{n} {labels.get(n, n)}" for n in result.chosen],
+                                                             dtype=object),
+        text("decision.portfolio.top_k", lang, k=result.k): pd.Series(
+            [f"{n} {labels.get(n, n)} (#{ranks[n]})" for n in result.top_k], dtype=object)}).fillna("")
     print(text("decision.portfolio.heading", lang, name=matrix_title(da, lang, args.matrix), k=result.k))
     _show(side)
     print()
