@@ -16,15 +16,18 @@
   (``/dev/zero``) is refused before it is opened, and so is a file larger than the reader's stated limit
   (:data:`MAX_CSV_BYTES` for CSV).
 * **Files are written whole or not at all** (:func:`replacing`, :func:`write_atomic`): the project's one
-  atomic writer. Into a temporary name in the same folder, fsynced, renamed over the final name with
-  :func:`os.replace`, then the folder fsynced, so a killed run never leaves a truncated file under a
-  final name.
+  atomic writer, for every file it writes (CSV, NetCDF, Excel, JSON, GraphML, reports, charts, the Kolada
+  cache; the answer journals excepted: they are appended to and fsynced line by line). Into a temporary
+  name in the same folder, fsynced, renamed over the final name with :func:`os.replace`, then the folder
+  fsynced, so SIGKILL or a power cut at any moment leaves the old file or the new one, whole, never a
+  truncated file under a final name.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import io
 import os
 import re
@@ -310,15 +313,23 @@ _PENDING_LOCK = threading.Lock()
 
 
 @contextlib.contextmanager
-def replacing(path: str | os.PathLike) -> Iterator[Path]:
+def replacing(path: str | os.PathLike, *, mode: int | None = None) -> Iterator[Path]:
     """Write a file whole or not at all: yield a temporary path beside ``path``; on success rename it to
     ``path`` (:func:`os.replace`, atomic on one file system), on an error remove it. The temporary file
     is fsynced before the rename and the folder after it, so after a power cut or SIGKILL the final name
-    holds the old file or the new one, whole.
+    holds the old file or the new one, whole. This is the project's one atomic writer: every file the
+    package writes goes through it (or :func:`write_atomic`), whatever library fills the temporary file
+    (NetCDF, openpyxl, networkx, papermill, ...).
 
     The temporary name is hidden and says what it is (``.<name>.<random>.part<suffix>``, keeping the suffix
     for writers that look at it), so a killed run leaves at most such a file, never a truncated one under
     the final name. While it is written it is listed by :func:`pending_files`.
+
+    As an overwrite in place did, the new file keeps the permission bits of the file it replaces, a file
+    the user may not write to is refused (:class:`PermissionError`), and a ``path`` that is a symbolic link
+    has the file it points to replaced (the link stays). ``mode`` sets the permission bits instead (e.g.
+    ``0o600`` for a file only its owner may read); the temporary file is then created with ``0o600`` before
+    the writer puts anything in it. An :class:`OSError` names ``path``, never the temporary name.
 
     Examples
     --------
@@ -332,19 +343,60 @@ def replacing(path: str | os.PathLike) -> Iterator[Path]:
     ('<p>done</p>', ['r.html'])
     """
     final = Path(path)
+    if final.is_symlink():  # replace what the link points to, as writing through it did
+        final = Path(os.path.realpath(final))
+    if os.path.isfile(final) and not os.access(final, os.W_OK):  # open(path, "w") would refuse it
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
     temporary = final.with_name(f".{final.name}.{secrets.token_hex(4)}.part{final.suffix}")
     with _PENDING_LOCK:
         _PENDING.add(temporary)
     try:
+        if mode is not None:  # private from the start: created for the owner only, widened at the end
+            os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         yield temporary
+        _keep_mode(temporary, final, mode)
         _fsync_file(temporary)
         os.replace(temporary, final)
         sync_folder(final.parent)
+    except OSError as error:
+        raise _naming(error, temporary, Path(path)) from None
     finally:
         with _PENDING_LOCK:
             _PENDING.discard(temporary)
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
+
+
+def _keep_mode(temporary: Path, final: Path, mode: int | None) -> None:
+    """Give the written file ``mode``, else the permission bits of the file it replaces (if any)."""
+    if mode is None:
+        try:
+            old = os.stat(final)
+        except OSError:
+            return
+        if not stat.S_ISREG(old.st_mode):
+            return
+        mode = stat.S_IMODE(old.st_mode)
+    with contextlib.suppress(OSError):  # a file of another owner: the rename still replaces it
+        os.chmod(temporary, mode)
+
+
+def _naming(error: OSError, temporary: Path, final: Path) -> OSError:
+    """``error`` with the final name where it names the temporary file (the user never chose that name)."""
+    def temporary_name(name: object) -> bool:
+        if isinstance(name, bytes):
+            name = os.fsdecode(name)
+        return isinstance(name, str | os.PathLike) and Path(name).name == temporary.name
+
+    if temporary_name(error.filename):
+        error.filename = os.fspath(final)
+        if error.filename2 is not None and Path(error.filename2) == final:
+            error.filename2 = None  # os.replace(temporary, final): one name is enough
+    elif temporary_name(error.filename2):
+        error.filename2 = os.fspath(final)
+    if temporary.name in str(error.strerror or ""):  # some libraries put the name in the message itself
+        error.strerror = str(error.strerror).replace(os.fspath(temporary), os.fspath(final))
+    return error
 
 
 def _fsync_file(path: Path) -> None:
@@ -371,8 +423,10 @@ def sync_folder(folder: str | os.PathLike) -> None:
         os.close(fd)
 
 
-def write_atomic(path: str | os.PathLike, data: str | bytes, *, encoding: str = "utf-8") -> Path:
-    """Write ``data`` (text in ``encoding``, or bytes) to ``path`` whole or not at all (:func:`replacing`).
+def write_atomic(path: str | os.PathLike, data: str | bytes, *, encoding: str = "utf-8",
+                 mode: int | None = None) -> Path:
+    """Write ``data`` (text in ``encoding``, or bytes) to ``path`` whole or not at all (:func:`replacing`,
+    which also says what ``mode`` does).
 
     Examples
     --------
@@ -380,9 +434,11 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, *, encoding: str = 
     >>> p = Path(tempfile.mkdtemp()) / "om.json"
     >>> write_atomic(p, '{"a": 1}').read_text()
     '{"a": 1}'
+    >>> oct(write_atomic(p, "hemligt", mode=0o600).stat().st_mode & 0o777)
+    '0o600'
     """
     final = Path(path)
-    with replacing(final) as temporary:
+    with replacing(final, mode=mode) as temporary:
         temporary.write_bytes(data.encode(encoding) if isinstance(data, str) else data)
     return final
 
@@ -408,9 +464,9 @@ def write_rows(path: str | os.PathLike, header: list[str], rows) -> None:
     """Write a CSV file of cell text with the stdlib :mod:`csv` writer: ``,`` separated, CRLF line ends
     (RFC 4180, as Excel writes), quotes only where a cell needs them (a ``,``, ``"``, CR or LF inside),
     :data:`WRITE_ENCODING`. Callers guard text cells first (:func:`guard_text`); this writes what it is
-    given.
+    given, whole or not at all (:func:`replacing`: an error while the rows are made leaves the old file).
     """
-    with open(path, "w", encoding=WRITE_ENCODING, newline="") as handle:
+    with replacing(path) as temporary, open(temporary, "w", encoding=WRITE_ENCODING, newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")  # CR and LF both make a cell quoted
         writer.writerow(header)
         writer.writerows(rows)

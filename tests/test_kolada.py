@@ -37,7 +37,8 @@ from sdg_interactions.frameworks.kolada import (
     kpi_catalog,
     target_kpis,
 )
-from sdg_interactions.frameworks.kolada_cache import VALUE_COLUMNS, KoladaCache, Missing, write_atomic
+from sdg_interactions.frameworks.kolada_cache import VALUE_COLUMNS, KoladaCache, Missing
+from sdg_interactions.textfile import write_atomic
 
 #: N00945 (men's share of VAB days), Stockholm 0180 / Göteborg 1480 / Malmö 1280: real v3 values.
 SAMPLE = {("0180", 2018): 44.53, ("0180", 2019): 44.94, ("0180", 2020): 45.33,
@@ -378,9 +379,9 @@ def test_a_fetch_killed_mid_write_leaves_a_readable_cache(server, tmp_path):
     proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(cache.folder), server.url])
     folder = cache.path("N00945", "0180").parent
     deadline = time.monotonic() + 60
-    while not list(folder.glob(".0180.json.*.tmp")) and time.monotonic() < deadline and proc.poll() is None:
+    while not list(folder.glob(".0180.json.*.part.json")) and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.02)
-    assert list(folder.glob(".0180.json.*.tmp")), "the writer never started its temp file"
+    assert list(folder.glob(".0180.json.*.part.json")), "the writer never started its temp file"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=10)
     assert proc.returncode == -signal.SIGKILL and len(server.seen) == 1

@@ -30,7 +30,6 @@ import json
 import math
 import numbers
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -45,6 +44,7 @@ from sdg_interactions.frameworks import DEFAULT_MATRIX
 from sdg_interactions.io import load_matrix
 from sdg_interactions.matrix import node_ids
 from sdg_interactions.plots.base import NEGATIVE_COLOR
+from sdg_interactions.textfile import write_atomic
 from sdg_interactions.texts import LANGUAGES, text
 
 __all__ = [
@@ -339,8 +339,8 @@ def _check_text(value: object, column: str, *, file: object = None) -> str:
 def save_scenario(path: str | os.PathLike, priorities: Sequence[str], efforts: Sequence[float] | None = None,
                   matrix_name: str = "", lang: str = "sv", note: str = "", *,
                   matrix: xr.DataArray | None = None) -> Path:
-    """Write a scenario as JSON (UTF-8, å ä ö as they are), atomically: a temporary file in the same
-    folder, then :func:`os.replace`, so a crash never leaves half a file. Returns the path.
+    """Write a scenario as JSON (UTF-8, å ä ö as they are), whole or not at all
+    (:func:`~sdg_interactions.textfile.write_atomic`), so a crash never leaves half a file. Returns the path.
 
     The file holds ``format`` (:data:`FORMAT`), ``version``, ``matrix``, ``lang``, ``priorities``,
     ``efforts`` and ``note``. With ``matrix``, every priority is checked against its nodes first.
@@ -366,22 +366,9 @@ def save_scenario(path: str | os.PathLike, priorities: Sequence[str], efforts: S
     if lang not in LANGUAGES:
         raise app_error(ValidationError, "lang", file=path, column="lang", value=lang)
     try:
-        handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.",
-                                             suffix=".tmp", delete=False)
+        write_atomic(path, json.dumps(content, ensure_ascii=False, indent=2) + "\n")
     except OSError as exc:
         raise app_error(ValidationError, "write", file=path, reason=exc.strerror or type(exc).__name__) from exc
-    try:
-        with handle:
-            json.dump(content, handle, ensure_ascii=False, indent=2)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(handle.name, path)
-    except OSError as exc:
-        Path(handle.name).unlink(missing_ok=True)
-        raise app_error(ValidationError, "write", file=path, reason=exc.strerror or type(exc).__name__) from exc
-    finally:
-        Path(handle.name).unlink(missing_ok=True)
     return path
 
 

@@ -5,10 +5,11 @@ holding the rows Kolada returned and the years they cover (``null``: every year 
 fetched). A year that was asked for and came back empty is *cached as empty*, not missing.
 
 * **Folder**: ``$SDG_INTERACTIONS_CACHE`` if set, else ``~/.cache/sdg_interactions/kolada``.
-* **Atomic writes**: each file is written to a temporary file in the same folder (``.<name>.<random>.tmp``),
-  flushed and ``fsync``-ed, then moved over the old one with :func:`os.replace`. A reader sees the old
-  file or the new one, never half of one; a process killed mid-write leaves at most a ``.tmp`` file,
-  which readers ignore.
+* **Atomic writes**: each file is written by the project's one atomic writer,
+  :func:`~sdg_interactions.textfile.write_atomic`: to a temporary file in the same folder
+  (``.<name>.<random>.part.json``), ``fsync``-ed, moved over the old one with :func:`os.replace`, the folder
+  ``fsync``-ed. A reader sees the old file or the new one, never half of one; a process killed mid-write
+  leaves at most such a hidden file, which readers ignore (they open files by their exact name).
 * **Reading** never trusts a file: one that is not valid JSON of the expected shape is reported (a note
   naming the file and the problem) and treated as missing, never raised as an error.
 
@@ -28,12 +29,10 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
@@ -42,11 +41,11 @@ import numpy as np
 import pandas as pd
 
 from sdg_interactions.errors import ValidationError, locate
+from sdg_interactions.textfile import write_atomic
 from sdg_interactions.texts import text
 
 __all__ = [
     "CACHE_ENV", "VALUE_COLUMNS", "KoladaCache", "Missing", "default_cache_dir", "describe_missing", "tidy_values",
-    "write_atomic",
 ]
 
 #: The environment variable that names the cache folder.
@@ -70,28 +69,6 @@ def default_cache_dir() -> Path:
     """The cache folder: ``$SDG_INTERACTIONS_CACHE`` if set, else ``~/.cache/sdg_interactions/kolada``."""
     env = os.environ.get(CACHE_ENV, "").strip()
     return Path(env).expanduser() if env else Path.home() / ".cache" / "sdg_interactions" / "kolada"
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically: temp file in the same folder, fsync, :func:`os.replace`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable (POSIX; not possible on Windows)
-        folder = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
 
 
 def tidy_values(records: Iterable[dict]) -> pd.DataFrame:
@@ -173,7 +150,8 @@ class KoladaCache:
         entry = {"format": _FORMAT, "kpi": kpi, "municipality": municipality, "years": years,
                  "fetched": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "source": source,
                  "values": sorted(new, key=lambda row: (row[0], row[1]))}
-        write_atomic(path, json.dumps(entry, ensure_ascii=False, indent=0).encode("utf-8"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, json.dumps(entry, ensure_ascii=False, indent=0))
 
     def read_values(self, kpis: Iterable[str], municipalities: Iterable[str], years: Iterable[int] | None = None,
                     *, lang: str = "sv") -> tuple[pd.DataFrame, list[Missing], list[str]]:

@@ -293,7 +293,11 @@ def nodes_from(spec: str | os.PathLike) -> list[str]:
     """
     text = os.fspath(spec)
     names = frameworks.bundled_matrices()["name"].tolist()
-    if text in names or Path(text).is_file():
+    try:  # a long list of ids is no file name: too long for one, the check raises
+        is_file = Path(text).is_file()
+    except (OSError, ValueError):
+        is_file = False
+    if text in names or is_file:
         return matrix.node_ids(load_dataset(text))
     ids = [matrix.check_id(part, column="nodes") for part in text.split(",") if part.strip()]
     if len(ids) < 2:

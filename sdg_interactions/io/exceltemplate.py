@@ -53,7 +53,7 @@ from sdg_interactions.matrix import (
     to_long,
     validate,
 )
-from sdg_interactions.textfile import guard_text, unguard_text
+from sdg_interactions.textfile import guard_text, replacing, unguard_text
 from sdg_interactions.texts import LANGUAGES, catalogue, check_lang, scale_label, text
 
 __all__ = [
@@ -64,6 +64,7 @@ __all__ = [
     "cell_text",
     "localised_names",
     "put_text",
+    "save_workbook",
     "sheet_name",
     "write_excel",
     "write_results_excel",
@@ -105,6 +106,13 @@ def put_text(cell, value: object) -> None:
     """
     cell.value = _CONTROL.sub(lambda m: f"_x{ord(m[0]):04X}_", guard_text(str(value)))
     cell.data_type = "s"
+
+
+def save_workbook(workbook: openpyxl.Workbook, path: str | os.PathLike) -> None:
+    """Save an openpyxl workbook to ``path`` whole or not at all (:func:`~sdg_interactions.textfile.replacing`):
+    a run killed while openpyxl writes its zip leaves the old file, never a truncated one."""
+    with replacing(path) as temporary:
+        workbook.save(temporary)
 
 
 def cell_text(value: object) -> str:
@@ -228,7 +236,7 @@ def write_template(
     _table(wb.create_sheet(nodes_title), [text(f"excel.header.{c}", lang) for c in NODE_COLUMNS],
            info.reset_index()[list(NODE_COLUMNS)].itertuples(index=False), widths=(10, 8, 30, 30, 60, 60))
     wb.custom_doc_props.append(BoolProperty(name=AGGREGATED_PROPERTY, value=aggregated))
-    wb.save(path)
+    save_workbook(wb, path)
 
 
 def write_excel(obj: xr.DataArray | xr.Dataset, path: str | os.PathLike, *, lang: str = "sv") -> None:
@@ -408,4 +416,4 @@ def write_results_excel(
             keys = [f"{s}column.{name}" for s in ("", "metrics.", "scenario.")] + [f"excel.header.{name}"]
             headers.append(next((text(k, lang) for k in keys if k in entries), str(name)))
         _table(wb.create_sheet(sheet_name(title, taken)), headers, frame.itertuples(index=False))
-    wb.save(path)
+    save_workbook(wb, path)

@@ -26,7 +26,7 @@ import xarray as xr
 
 from sdg_interactions.errors import InputFormatError, SdgInteractionsError, locate, shorten
 from sdg_interactions.matrix import from_graph, plain_value, require_single, to_graph, validate
-from sdg_interactions.textfile import check_input_file
+from sdg_interactions.textfile import check_input_file, replacing
 from sdg_interactions.texts import check_lang
 
 __all__ = ["MAX_GRAPHML_BYTES", "read_graphml", "write_gexf", "write_graphml"]
@@ -91,7 +91,8 @@ def write_graphml(obj: xr.DataArray | xr.Dataset, path: str | os.PathLike, *, la
         G.graph[_JSON] = json.dumps(encoded, ensure_ascii=False)
     if notes:
         G.graph[_UNSCORED] = json.dumps(notes, ensure_ascii=False)
-    nx.write_graphml(G, path)
+    with replacing(path) as temporary:
+        nx.write_graphml(G, temporary)
 
 
 def read_graphml(path: str | os.PathLike, *, aggregated: bool | None = None) -> xr.Dataset:
@@ -172,4 +173,5 @@ def write_gexf(obj: xr.DataArray | xr.Dataset, path: str | os.PathLike, *, lang:
     """
     G, _ = _graph(obj, "GEXF", lang)
     G.graph.clear()  # GEXF keeps no graph attributes
-    nx.write_gexf(G, path)
+    with replacing(path) as temporary:
+        nx.write_gexf(G, temporary)

@@ -25,7 +25,7 @@ import xarray as xr
 from sdg_interactions import matrix
 from sdg_interactions.errors import InputFormatError, SdgInteractionsError, ValidationError, locate, shorten
 from sdg_interactions.matrix import parse_uncertain, plain_value
-from sdg_interactions.textfile import check_input_file
+from sdg_interactions.textfile import check_input_file, replacing
 
 __all__ = ["MAX_NETCDF_BYTES", "NETCDF_SIGNATURES", "is_netcdf", "read_netcdf", "write_netcdf"]
 
@@ -85,7 +85,8 @@ def write_netcdf(obj: xr.Dataset | xr.DataArray, path: str | os.PathLike) -> Non
     """Write a matrix (Dataset or score DataArray) to a NetCDF file, losslessly.
 
     The matrix is checked first (:func:`~sdg_interactions.matrix.validate`); an existing file is
-    replaced.
+    replaced whole or not at all (:func:`~sdg_interactions.textfile.replacing`: a killed run leaves the
+    old file).
 
     Examples
     --------
@@ -116,7 +117,8 @@ def write_netcdf(obj: xr.Dataset | xr.DataArray, path: str | os.PathLike) -> Non
     for name in ds.variables:
         ds[name].attrs = _safe_attrs(ds[name].attrs)
     encoding = {name: {"zlib": True, "complevel": 4} for name in ("score", "uncertain") if name in ds}
-    ds.to_netcdf(path, engine="netcdf4", encoding=encoding)
+    with replacing(path) as temporary:
+        ds.to_netcdf(temporary, engine="netcdf4", encoding=encoding)
 
 
 def _open(path: str | os.PathLike) -> xr.Dataset:

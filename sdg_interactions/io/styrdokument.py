@@ -296,7 +296,7 @@ def _write_workbook(path: Path, header: list[str], rows: list[tuple], lang: str)
     import openpyxl
     from openpyxl.styles import Alignment, Font
 
-    from sdg_interactions.io.exceltemplate import put_text
+    from sdg_interactions.io.exceltemplate import put_text, save_workbook
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
@@ -321,4 +321,4 @@ def _write_workbook(path: Path, header: list[str], rows: list[tuple], lang: str)
         notes.cell(r, 1).alignment = Alignment(wrap_text=True, vertical="top")
         notes.cell(r, 1).font = Font(bold=r == 1, size=14 if r == 1 else 11)
     notes.column_dimensions["A"].width = 100
-    workbook.save(path)
+    save_workbook(workbook, path)

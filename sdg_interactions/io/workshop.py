@@ -29,6 +29,7 @@ from pathlib import Path
 from sdg_interactions import frameworks
 from sdg_interactions.errors import InputFormatError, ValidationError, locate
 from sdg_interactions.matrix import check_id
+from sdg_interactions.textfile import write_atomic
 from sdg_interactions.texts import check_lang, text
 
 __all__ = ["BY", "FORMAT_VERSION", "Workshop", "describe", "plan_workshop", "read_workshop", "write_workshop"]
@@ -312,7 +313,8 @@ def plan_workshop(
 
 
 def write_workshop(ws: Workshop, path: str | os.PathLike) -> None:
-    """Write a plan as JSON (UTF-8, with ``format_version``); the file is replaced in one step.
+    """Write a plan as JSON (UTF-8, with ``format_version``); the file is replaced whole or not at all
+    (:func:`~sdg_interactions.textfile.write_atomic`).
 
     The pair and minute totals are written for people reading the file; :func:`read_workshop` computes
     them again.
@@ -345,9 +347,7 @@ def write_workshop(ws: Workshop, path: str | os.PathLike) -> None:
     path = Path(path)
     if not path.parent.is_dir():
         raise InputFormatError(locate("no such folder", file=os.fspath(path), valid="a path in an existing folder"))
-    scratch = path.with_name(f".{path.name}.tmp")
-    scratch.write_text("\n".join(line for line in lines if line) + "\n", encoding="utf-8")
-    os.replace(scratch, path)
+    write_atomic(path, "\n".join(line for line in lines if line) + "\n")
 
 
 def read_workshop(path: str | os.PathLike) -> Workshop:
@@ -403,6 +403,17 @@ def read_workshop(path: str | os.PathLike) -> Workshop:
         raise _bad("unknown way to share out the pairs", data["by"], ", ".join(BY), column="by", **where)
     groups = _check_groups(data["groups"], order, column="groups", **where) if data["groups"] else {}
     assignment: dict[str, list[tuple[str, str]]] = {}
+    known: dict[str, str] = {}  # each id is checked once, not once per pair (a 169-node plan has 114 000)
+    planned = set(order)
+
+    def checked_id(node: object) -> str:
+        if isinstance(node, str) and node in known:
+            return known[node]
+        value = check_id(node, column="assignment", **where)
+        if isinstance(node, str):
+            known[node] = value
+        return value
+
     for who, pairs in data["assignment"].items():
         _check_names([who], column="assignment", **where)
         checked = []
@@ -410,8 +421,8 @@ def read_workshop(path: str | os.PathLike) -> Workshop:
             if not (isinstance(pair, list) and len(pair) == 2):
                 raise InputFormatError(locate(f"a pair of {who!r} is not [source, target]", value=pair,
                                               valid='a list such as ["1.1", "7.2"]', column="assignment", **where))
-            source, target = (check_id(node, column="assignment", **where) for node in pair)
-            if source not in order or target not in order or source == target:
+            source, target = checked_id(pair[0]), checked_id(pair[1])
+            if source not in planned or target not in planned or source == target:
                 raise _bad(f"{who!r} has a pair that is not one of the workshop's", f"{source} -> {target}",
                            "two different nodes of 'nodes'", column="assignment", **where)
             checked.append((source, target))

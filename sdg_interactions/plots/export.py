@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import altair as alt
+
+from sdg_interactions.textfile import write_atomic
 
 __all__ = ["show_offline", "to_png", "to_svg"]
 
@@ -34,13 +35,15 @@ def _options(spec: dict) -> tuple[dict, dict]:
 
 
 def to_svg(chart: alt.TopLevelMixin, path: str | os.PathLike | None = None) -> str:
-    """Render a chart to an SVG string, offline; with a ``path``, also write it there (UTF-8).
+    """Render a chart to an SVG string, offline; with a ``path``, also write it there (UTF-8, whole or not at
+    all: :func:`~sdg_interactions.textfile.write_atomic`).
 
     Numbers follow the chart's language (``usermeta``): a decimal comma in Swedish charts.
 
     Examples
     --------
     >>> import tempfile
+    >>> from pathlib import Path
     >>> from sdg_interactions.plots import heatmap
     >>> from sdg_interactions.matrix import toy_matrix
     >>> to_svg(heatmap(toy_matrix()))[:4]
@@ -55,7 +58,7 @@ def to_svg(chart: alt.TopLevelMixin, path: str | os.PathLike | None = None) -> s
     spec, options = _spec(chart)
     svg = vl_convert.vegalite_to_svg(spec, **options)
     if path is not None:
-        Path(path).write_text(svg, encoding="utf-8")
+        write_atomic(path, svg)
     return svg
 
 
@@ -66,6 +69,7 @@ def to_png(chart: alt.TopLevelMixin, path: str | os.PathLike | None = None, *, s
     Examples
     --------
     >>> import tempfile
+    >>> from pathlib import Path
     >>> from sdg_interactions.plots import heatmap
     >>> from sdg_interactions.matrix import toy_matrix
     >>> to_png(heatmap(toy_matrix()))[:8]
@@ -80,7 +84,7 @@ def to_png(chart: alt.TopLevelMixin, path: str | os.PathLike | None = None, *, s
     spec, options = _spec(chart)
     png = vl_convert.vegalite_to_png(spec, scale=scale, **options)
     if path is not None:
-        Path(path).write_bytes(png)
+        write_atomic(path, png)
     return png
 
 

@@ -6,12 +6,12 @@
 * :mod:`~sdg_interactions.report.writers.docx`: ``to_docx`` / ``write_docx`` with python-docx;
 * :mod:`~sdg_interactions.report.writers.markdown`: ``to_markdown`` / ``write_markdown``.
 
-Each writer imports its library only when called. :func:`write` picks the writer from the file's
-extension and writes whole files only: into a temporary name in the same folder, renamed over the final
-name when complete (:func:`~sdg_interactions.textfile.replacing`), so a killed run never leaves a 0-byte
-HTML or a truncated PDF under a report's name. Every writer prints every text as itself: user labels are
-escaped for the format, and characters no format can hold (C0 control characters other than tab and newline) are dropped
-(:func:`clean`).
+Each writer imports its library only when called; :func:`write` picks the writer from the file's
+extension. Every writer makes its whole file in memory and writes it whole or not at all
+(:func:`~sdg_interactions.textfile.write_atomic`: a temporary name in the same folder, renamed over the final
+name when complete), so a killed run never leaves a 0-byte HTML or a truncated PDF under a report's name.
+Every writer prints every text as itself: user labels are escaped for the format, and characters no format
+can hold (C0 control characters other than tab and newline) are dropped (:func:`clean`).
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ import os
 import re
 from importlib import import_module
 from pathlib import Path
-
-from sdg_interactions.textfile import replacing
 
 __all__ = ["FORMATS", "clean", "write"]
 
@@ -66,7 +64,4 @@ def write(doc, path: str | os.PathLike) -> Path:
     if suffix not in FORMATS:
         raise ValueError(f"no writer for {suffix!r}; known: {', '.join(FORMATS)}")
     module, name = FORMATS[suffix]
-    writer = getattr(import_module(f"{__name__}.{module}"), name)
-    with replacing(path) as temporary:
-        writer(doc, temporary)
-    return Path(path)
+    return getattr(import_module(f"{__name__}.{module}"), name)(doc, path)

@@ -42,6 +42,7 @@ from sdg_interactions.report.document import (
     Table,
 )
 from sdg_interactions.report.writers import clean
+from sdg_interactions.textfile import write_atomic
 
 __all__ = ["figure_png", "to_docx", "write_docx"]
 
@@ -215,13 +216,11 @@ def to_docx(doc: Document) -> bytes:
         elif not isinstance(block, Stamp):  # the stamp goes to the footer
             raise TypeError(f"not a document block: {type(block).__name__}")
     _footer(word, doc)
-    out = io.BytesIO()
-    word.save(out)
-    return out.getvalue()
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return buffer.getvalue()
 
 
 def write_docx(doc: Document, path: str | os.PathLike) -> Path:
-    """Write ``doc`` as Word (:func:`to_docx`) to ``path``; returns the path."""
-    path = Path(path)
-    path.write_bytes(to_docx(doc))
-    return path
+    """Write ``doc`` as Word (:func:`to_docx`) to ``path``, whole or not at all; returns the path."""
+    return write_atomic(path, to_docx(doc))

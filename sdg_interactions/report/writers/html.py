@@ -34,6 +34,7 @@ from sdg_interactions.report.document import (
     Table,
 )
 from sdg_interactions.report.writers import clean
+from sdg_interactions.textfile import write_atomic
 
 __all__ = ["to_html", "write_html"]
 
@@ -150,7 +151,5 @@ def to_html(doc: Document) -> str:
 
 
 def write_html(doc: Document, path: str | os.PathLike) -> Path:
-    """Write ``doc`` as HTML (:func:`to_html`, UTF-8) to ``path``; returns the path."""
-    path = Path(path)
-    path.write_text(to_html(doc), encoding="utf-8")
-    return path
+    """Write ``doc`` as HTML (:func:`to_html`, UTF-8) to ``path``, whole or not at all; returns the path."""
+    return write_atomic(path, to_html(doc))

@@ -37,6 +37,7 @@ from sdg_interactions.report.document import (
     run_text,
 )
 from sdg_interactions.report.writers import clean
+from sdg_interactions.textfile import write_atomic
 
 __all__ = ["escape", "to_markdown", "write_markdown"]
 
@@ -152,7 +153,5 @@ def to_markdown(doc: Document) -> str:
 
 
 def write_markdown(doc: Document, path: str | os.PathLike) -> Path:
-    """Write ``doc`` as Markdown (:func:`to_markdown`, UTF-8) to ``path``; returns the path."""
-    path = Path(path)
-    path.write_text(to_markdown(doc), encoding="utf-8")
-    return path
+    """Write ``doc`` as Markdown (:func:`to_markdown`, UTF-8) to ``path``, whole or not at all; returns the path."""
+    return write_atomic(path, to_markdown(doc))

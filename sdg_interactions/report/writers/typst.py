@@ -43,6 +43,7 @@ from sdg_interactions.report.document import (
     Table,
 )
 from sdg_interactions.report.writers import clean
+from sdg_interactions.textfile import write_atomic
 
 __all__ = ["TEXT_WIDTH_PT", "literal", "svg_width_pt", "to_pdf", "to_typst", "write_pdf", "write_typst"]
 
@@ -187,10 +188,9 @@ def to_typst(doc: Document) -> str:
 
 
 def write_typst(doc: Document, path: str | os.PathLike) -> Path:
-    """Write the Typst source of ``doc`` (:func:`to_typst`) to ``path`` (UTF-8); returns the path."""
-    path = Path(path)
-    path.write_text(to_typst(doc), encoding="utf-8")
-    return path
+    """Write the Typst source of ``doc`` (:func:`to_typst`) to ``path`` (UTF-8, whole or not at all); returns the
+    path."""
+    return write_atomic(path, to_typst(doc))
 
 
 def to_pdf(doc: Document) -> bytes:
@@ -209,7 +209,7 @@ def to_pdf(doc: Document) -> bytes:
 
 
 def write_pdf(doc: Document, path: str | os.PathLike) -> Path:
-    """Write ``doc`` as PDF (:func:`to_pdf`) to ``path``; returns the path.
+    """Write ``doc`` as PDF (:func:`to_pdf`) to ``path``, whole or not at all; returns the path.
 
     Examples
     --------
@@ -220,6 +220,4 @@ def write_pdf(doc: Document, path: str | os.PathLike) -> Path:
     ...     out.read_bytes()[:5]
     b'%PDF-'
     """
-    path = Path(path)
-    path.write_bytes(to_pdf(doc))
-    return path
+    return write_atomic(path, to_pdf(doc))
