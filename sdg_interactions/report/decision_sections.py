@@ -61,7 +61,7 @@ def portfolio(obj: xr.Dataset | xr.DataArray, *, k: int = 5, aggregate: str = "m
     columns = [text("column.node", lang), text("column.label", lang), text("column.rank", lang),
                text(f"{KEY}.portfolio.in_top_k", lang, k=k), text(f"{KEY}.portfolio.adds", lang),
                text(f"{KEY}.portfolio.pulls", lang), text(f"{KEY}.portfolio.risks", lang)]
-    return _section("portfolio", lang, paragraphs, table={"columns": columns, "rows": rows}, k=k,
+    return _section("portfolio", lang, paragraphs, table={"columns": columns, "rows": rows}, k=len(result.chosen),
                     data={"chosen": list(result.chosen), "top_k": list(result.top_k), "gain": result.gain,
                           "top_k_gain": result.top_k_gain, "method": result.method})
 
