@@ -7,7 +7,13 @@ and uncertain mark), the merged Dataset and the dashboard hold the same, nobody 
 facilitator's page needs its token. Screenshots of the participants' pages go to ``tmp_path``.
 
 A participant who reloads the page carries on under the same pseudonym (``serve`` lets the old page's kernel
-shut down, so the journal's lock is released).
+shut down, so the journal's lock is released). These two join with the shared code (open joining on).
+
+The server side of issue 19, with personal links: the page shows "Anslutningen bröts …" within 5 s of its
+server being killed or its kernel shut down or killed, and nothing on it claims "Sparat" any more; a
+participant joins over HTTPS with a self-signed certificate; no page (participant's or facilitator's)
+requests anything from another origin; a crashed browser's link opens again within 30 s; the facilitator's
+kernel stops once its page is closed.
 """
 
 from __future__ import annotations
@@ -25,13 +31,13 @@ import pytest
 
 from sdg_interactions.apps._scoring_view import signed
 from sdg_interactions.apps.merge import merge_folder
+from sdg_interactions.apps.server import serve
 from sdg_interactions.apps.workshop import (
     claims_by_respondent,
     journal_path,
     new_workshop,
     read_about,
     read_plan,
-    serve,
 )
 from sdg_interactions.io.journal import fold, read_journal
 
@@ -150,26 +156,30 @@ class Participant:
 
 
 @contextmanager
-def _workshop(tmp_path, *, respondents: int, browsers: int):
-    """A workshop folder served on loopback and ``browsers`` fresh Chromiums; yields
-    ``(folder, participants' address, facilitator's address with the token, browsers)``. Voilà and the
-    browsers are always stopped; on failure the tail of ``voila.log`` is printed and each page photographed."""
+def _workshop(tmp_path, *, respondents: int, browsers: int, drop_in: bool = True, browser=None, **options):
+    """A workshop folder served on loopback and ``browsers`` fresh Chromiums (made by ``browser``, default
+    tests/browser.py's ``new_browser``); yields ``(folder, participants' address, facilitator's address with
+    the token, browsers, serve's two processes)``. ``drop_in`` turns the shared join code on; ``options`` go
+    to ``serve``. Voilà and the browsers are always stopped; on failure
+    the tail of ``voila.log`` is printed and each page photographed."""
     import browser as helpers  # tests/browser.py: skips outside CI without Chromium, fails under CI
 
     helpers.need_chromium()
-    folder = new_workshop(tmp_path / "ws", NODES, kommun="Habo", respondents=respondents, overlap=2)
+    folder = new_workshop(tmp_path / "ws", NODES, kommun="Habo", respondents=respondents, overlap=2,
+                          drop_in=drop_in)
     port, said, started = _two_free_ports(), io.StringIO(), []
-    processes = serve(folder, port=port, ip="127.0.0.1", wait=False, out=said)
+    processes = serve(folder, port=port, ip="127.0.0.1", wait=False, out=said, **options)
     try:
-        participants = f"http://127.0.0.1:{port}/"
-        assert participants in said.getvalue() and read_about(folder)["join_code"] in said.getvalue()
+        scheme = "https" if options.get("certfile") else "http"
+        participants = f"{scheme}://127.0.0.1:{port}/"
+        assert participants in said.getvalue() and "är igång" in said.getvalue()
+        assert (read_about(folder)["join_code"] in said.getvalue()) == drop_in
         token = re.search(rf"http://127\.0\.0\.1:{port + 1}/\?token=(\S+)", said.getvalue())[1]
-        helpers.wait_for(lambda: all(_listening(p) for p in (port, port + 1)), timeout=60, every=0.5,
-                         what="both Voilà servers listening")
+        assert all(_listening(p) for p in (port, port + 1)), "serve said it runs before both servers answered"
         assert all(process.poll() is None for process in processes), "a Voilà process stopped"
         with ThreadPoolExecutor(browsers) as pool:  # the Chromiums start at once
-            started.extend(pool.map(lambda _: helpers.new_browser(), range(browsers)))
-        yield folder, participants, f"http://127.0.0.1:{port + 1}/?token={token}", started
+            started.extend(pool.map(lambda _: (browser or helpers.new_browser)(), range(browsers)))
+        yield folder, participants, f"http://127.0.0.1:{port + 1}/?token={token}", started, processes
     except BaseException:
         for k, browser in enumerate(started):  # a picture of each page when it fails
             try:
@@ -213,7 +223,7 @@ def test_three_participants_score_at_once_and_the_facilitator_sees_it_all(tmp_pa
     from browser import wait_for
     from selenium.webdriver.common.keys import Keys
 
-    with _workshop(tmp_path, respondents=3, browsers=4) as (folder, participants_url, facilitator_url, browsers):
+    with _workshop(tmp_path, respondents=3, browsers=4) as (folder, participants_url, facilitator_url, browsers, _):
         code = read_about(folder)["join_code"]
         base = facilitator_url.split("?")[0]
         # the facilitator's page needs the token
@@ -279,14 +289,16 @@ def test_three_participants_score_at_once_and_the_facilitator_sees_it_all(tmp_pa
         b_before = b_journal.read_bytes()
         a.browser.switch_to.new_window("tab")
         fields = _join(a, participants_url, code, b.name)
-        wait_for(lambda: f"Pseudonymen ”{b.name}” används redan i ett annat fönster" in a.body(), timeout=30,
-                 what="the refusal of B's pseudonym in A's browser (journal locked)")
+        wait_for(lambda: "Namnet används redan. Välj ett annat namn" in a.body(), timeout=30,
+                 what="the refusal of B's pseudonym in A's browser (another browser made it)")
         fields[0].clear()
         fields[0].send_keys(b.name.upper())
         fields[1].send_keys(Keys.ENTER)
-        wait_for(lambda: f"Pseudonymen liknar ”{b.name}”" in a.body(), timeout=30,
+        time.sleep(1)  # the same refusal, which never shows how the taken name is spelled
+        wait_for(lambda: "Namnet används redan. Välj ett annat namn" in a.body(), timeout=30,
                  what="the refusal of B's pseudonym in capitals in A's browser")
-        assert "Par 1 av" not in a.body() and "Välkommen" not in a.body()
+        assert "Par 1 av" not in a.body() and "Välkommen" not in a.body() and b.name not in a.body().replace(
+            b.name.upper(), "")
         a.browser.save_screenshot(str(tmp_path / "participant-A-as-B-refused.png"))
         a_never_shows_b_comment("after trying B's pseudonym")
         assert b_journal.read_bytes() == b_before and claims_by_respondent(folder) == claims
@@ -321,7 +333,7 @@ def test_three_participants_score_at_once_and_the_facilitator_sees_it_all(tmp_pa
 def test_a_participant_who_reloads_the_page_carries_on_with_the_same_pseudonym(tmp_path):
     from browser import wait_for
 
-    with _workshop(tmp_path, respondents=2, browsers=1) as (folder, participants_url, _, browsers):
+    with _workshop(tmp_path, respondents=2, browsers=1) as (folder, participants_url, _, browsers, _):
         code = read_about(folder)["join_code"]
         person = Participant("Räv 7", browsers[0], "keys")
         _join(person, participants_url, code)
@@ -333,8 +345,8 @@ def test_a_participant_who_reloads_the_page_carries_on_with_the_same_pseudonym(t
         deadline = time.monotonic() + 20  # the old page's kernel may take a moment to stop
         while time.monotonic() < deadline and "Välkommen tillbaka" not in outcome:
             _join(person, participants_url, code)  # the page loaded again: F5, or the tab closed and reopened
-            outcome = wait_for(lambda: re.search(r"Välkommen tillbaka[^\n]*|Pseudonymen[^\n]*", person.body()),
-                               timeout=30, what="Räv 7 back in, or refused")[0]
+            outcome = wait_for(lambda: re.search(r"Välkommen tillbaka[^\n]*|Din länk[^\n]*|Namnet[^\n]*",
+                                                 person.body()), timeout=30, what="Räv 7 back in, or refused")[0]
         person.browser.save_screenshot(str(tmp_path / "participant-after-reload.png"))
         assert outcome.startswith("Välkommen tillbaka, Räv 7! 1 av "), outcome
         assert [(a.score, a.seq) for a in read_journal(journal_path(folder, "Räv 7"))] == [(2, 1)]
@@ -357,3 +369,228 @@ def _rows(browser, names: list[str]) -> dict[str, list[str]] | None:
             if cells and (cells[0] == name or cells[0].startswith(f"{name} (")):
                 found[name] = cells
     return found if len(found) == len(names) else None
+
+
+# -- a server that says when it is gone, HTTPS, no third party, crashed browsers (issue 19) ---------------------
+BANNER = "Anslutningen bröts – ladda om sidan. Dina sparade svar finns kvar."
+
+
+def _chromium(*arguments: str, performance: bool = False):
+    """A headless Chromium like tests/browser.py's, with extra command-line ``arguments`` and, with
+    ``performance``, the DevTools network events in its performance log."""
+    from browser import LOOPBACK_ONLY, need_chromium
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    binary, driver = need_chromium()
+    options = webdriver.ChromeOptions()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1200,1600", LOOPBACK_ONLY, *arguments):
+        options.add_argument(argument)
+    if performance:
+        options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    options.binary_location = binary
+    return webdriver.Chrome(service=Service(driver), options=options)
+
+
+def _links(folder) -> list:
+    from sdg_interactions.apps.links import read_links
+
+    return [link for link in read_links(folder) if not link.revoked]
+
+
+def _open_link(person: Participant, url: str) -> None:
+    """Open a personal link: the app opens on the first pair at once (no name, no code)."""
+    person.browser.get(url)
+    person.read_pair()
+
+
+def _kernels(process) -> list:
+    import psutil
+
+    return [child for child in psutil.Process(process.pid).children(recursive=True)
+            if "ipykernel_launcher" in " ".join(child.cmdline())]
+
+
+def _banner_shown(person: Participant) -> bool:
+    from selenium.webdriver.common.by import By
+
+    banners = person.browser.find_elements(By.ID, "sdgi-lost")
+    return bool(banners) and banners[0].is_displayed() and banners[0].text == BANNER
+
+
+def _nothing_claims_saved(person: Participant) -> None:
+    from selenium.webdriver.common.by import By
+
+    assert "✓ Sparat" not in person.body()
+    assert not any(e.is_displayed() for e in person.browser.find_elements(By.CSS_SELECTOR, ".sdgi-status"))
+    buttons = person.browser.find_elements(By.CSS_SELECTOR, "#rendered_cells button")
+    assert buttons and not any(b.is_enabled() for b in buttons)
+
+
+@pytest.mark.slow
+def test_the_page_says_within_5_s_that_its_server_is_gone(tmp_path):
+    import contextlib
+    import os
+    import signal
+
+    import psutil
+    from browser import wait_for
+
+    with _workshop(tmp_path, respondents=2, browsers=1, drop_in=False) as (folder, url, _, browsers, processes):
+        link = _links(folder)[0]
+        person = Participant(link.respondent, browsers[0], "click")
+        _open_link(person, f"{url}?k={link.token}")
+        person.start_scoring(1)
+        person.wait_saved(1)
+        assert not _banner_shown(person)
+        time.sleep(4)  # the page asks about its kernel every 1.5 s: all is well, no banner
+        assert not _banner_shown(person) and "✓ Sparat" in person.body()
+        orphans = _kernels(processes[0])
+        os.kill(processes[0].pid, signal.SIGKILL)
+        killed = time.monotonic()
+        try:
+            wait_for(lambda: _banner_shown(person), timeout=5, every=0.1, what="the banner within 5 s of SIGKILL")
+            print(f"banner after {time.monotonic() - killed:.1f} s")
+            person.browser.save_screenshot(str(tmp_path / "server-gone.png"))
+            _nothing_claims_saved(person)
+        finally:
+            for kernel in orphans:  # a kernel whose server died stops by itself; make sure
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    kernel.kill()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["shut down", "killed"])
+def test_the_page_says_within_5_s_that_its_kernel_is_gone(tmp_path, how):
+    """Shut down through the REST API, or killed (out of memory): the server does not restart it."""
+    from browser import wait_for
+
+    with _workshop(tmp_path, respondents=2, browsers=1, drop_in=False) as (folder, url, _, browsers, processes):
+        link = _links(folder)[1]
+        person = Participant(link.respondent, browsers[0], "click")
+        _open_link(person, f"{url}?k={link.token}")
+        person.start_scoring(-1)
+        person.wait_saved(-1)
+        kernel = person.browser.execute_script(
+            "return JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+        if how == "shut down":
+            request = urllib.request.Request(f"{url}api/kernels/{kernel}", method="DELETE")
+            assert urllib.request.urlopen(request, timeout=30).status == 204
+        else:
+            (process,) = _kernels(processes[0])
+            process.kill()
+        stopped = time.monotonic()
+        wait_for(lambda: _banner_shown(person), timeout=5, every=0.1, what="the banner within 5 s of the kernel's end")
+        print(f"banner after {time.monotonic() - stopped:.1f} s")
+        _nothing_claims_saved(person)
+        wait_for(lambda: _kernels(processes[0]) == [], timeout=20, what="no kernel left (none restarted)")
+
+
+def _self_signed(folder) -> tuple[str, str]:
+    import subprocess
+
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True, timeout=60)
+    return str(cert), str(key)
+
+
+@pytest.mark.slow
+def test_a_participant_joins_over_https_with_a_self_signed_certificate(tmp_path):
+    cert, key = _self_signed(tmp_path)
+    chromium = lambda: _chromium("--ignore-certificate-errors")  # noqa: E731
+    with _workshop(tmp_path, respondents=2, browsers=1, drop_in=False, browser=chromium, certfile=cert,
+                   keyfile=key) as (folder, url, _, browsers, _processes):
+        assert url.startswith("https://127.0.0.1:")
+        link = _links(folder)[0]
+        person = Participant(link.respondent, browsers[0], "click")
+        _open_link(person, f"{url}?k={link.token}")
+        person.start_scoring(3, comment="Över https")
+        person.wait_saved(3)
+        answers = fold(read_journal(journal_path(folder, link.respondent)))
+        assert [(a.source, a.target, a.score, a.comment) for a in answers] == [(*person.pair, 3, "Över https")]
+        cookie = person.browser.get_cookie("sdgi_browser")
+        assert cookie["secure"] and cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+
+
+@pytest.mark.slow
+def test_no_page_asks_another_server_for_anything(tmp_path):
+    import json
+
+    from browser import wait_for
+
+    with _workshop(tmp_path, respondents=2, browsers=2, drop_in=False,
+                   browser=lambda: _chromium(performance=True)) as (folder, url, facilitator_url, browsers, _):
+        link = _links(folder)[0]
+        person = Participant(link.respondent, browsers[0], "click")
+        _open_link(person, f"{url}?k={link.token}")
+        person.start_scoring(2)
+        person.wait_saved(2)
+        browsers[1].get(facilitator_url)
+        wait_for(lambda: link.respondent in browsers[1].page_source and "sdgi-lost" in browsers[1].page_source,
+                 timeout=60, what="the facilitator's page")
+        time.sleep(4)  # the banner script asks about the kernel a few times: with the token's cookie, no banner
+        assert not _banner_shown(Participant("facilitator", browsers[1], "click"))
+        for browser, origin in ((browsers[0], url), (browsers[1], facilitator_url.split("?")[0])):
+            requested = set()
+            for entry in browser.get_log("performance"):
+                message = json.loads(entry["message"])["message"]
+                if message["method"] == "Network.requestWillBeSent":
+                    requested.add(message["params"]["request"]["url"])
+                elif message["method"] == "Network.webSocketCreated":
+                    requested.add(message["params"]["url"])
+            ws = origin.replace("http://", "ws://")
+            assert len(requested) > 10, requested  # the page, Voilà's scripts, the widgets, the kernel's websocket
+            elsewhere = sorted(u for u in requested if not u.startswith((origin, ws, "data:", "blob:")))
+            assert elsewhere == [], elsewhere
+
+
+@pytest.mark.slow
+def test_a_crashed_browser_lets_its_link_in_again_within_30_s(tmp_path):
+    import psutil
+    from browser import new_browser, wait_for
+
+    with _workshop(tmp_path, respondents=2, browsers=1, drop_in=False) as (folder, url, _, browsers, processes):
+        link = _links(folder)[0]
+        person = Participant(link.respondent, browsers[0], "click")
+        _open_link(person, f"{url}?k={link.token}")
+        person.start_scoring(-2)
+        person.wait_saved(-2)
+        driver = psutil.Process(browsers[0].service.process.pid)
+        for process in [*driver.children(recursive=True), driver]:  # the browser dies: no unload, no goodbye
+            process.kill()
+        crashed = time.monotonic()
+        second = new_browser()
+        browsers.append(second)  # stopped by _workshop
+        again = Participant(link.respondent, second, "click")
+        while True:  # load the link until it opens; a load that began 30 s after the crash must open it
+            began = time.monotonic() - crashed
+            second.get(f"{url}?k={link.token}")
+            state = wait_for(lambda: re.search(r"Par \d+ av \d+ · |Din länk \(eller ditt namn\) är öppen",
+                                               again.body()), timeout=60, what="the pair or the lock's message")
+            if state[0].startswith("Par"):
+                break
+            assert began < 30, f"the crashed browser's link was still locked {began:.0f} s after the crash"
+            time.sleep(1)
+        print(f"back in after {time.monotonic() - crashed:.1f} s, with a page load begun {began:.1f} s after the crash")
+        assert "1 av" in again.body() and len(_kernels(processes[0])) == 1
+
+
+@pytest.mark.slow
+def test_the_facilitator_page_kernel_stops_when_its_page_closes(tmp_path):
+    from browser import wait_for
+
+    with _workshop(tmp_path, respondents=2, browsers=1, drop_in=False) as (_, _url, facilitator_url, browsers,
+                                                                           processes):
+        browsers[0].get(facilitator_url)
+        wait_for(lambda: _kernels(processes[1]) and "R1" in browsers[0].page_source, timeout=60,
+                 what="the facilitator's page and its kernel")
+        time.sleep(25)  # an open page keeps its kernel, however long
+        assert len(_kernels(processes[1])) == 1
+        browsers[0].get("about:blank")  # the page closes (its unload request is refused by the XSRF check)
+        closed = time.monotonic()
+        wait_for(lambda: not _kernels(processes[1]), timeout=30, every=0.5,
+                 what="the facilitator's kernel stopped within 30 s of its page closing")
+        print(f"facilitator kernel stopped after {time.monotonic() - closed:.1f} s")

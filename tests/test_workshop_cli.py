@@ -8,8 +8,9 @@ import urllib.request
 
 import pytest
 
+from sdg_interactions.apps.links import link_url, read_bases, read_links
 from sdg_interactions.apps.server import serve
-from sdg_interactions.apps.workshop import journal_path, journals, new_workshop, read_about, read_plan
+from sdg_interactions.apps.workshop import journal_path, journals, new_workshop, read_about, read_plan, scoring_code
 from sdg_interactions.cli import main
 from sdg_interactions.errors import ValidationError
 
@@ -20,14 +21,28 @@ def test_workshop_new_makes_the_folder(tmp_path, capsys):
                  "--out", str(out)]) == 0
     said = capsys.readouterr().out
     assert "34 delmål ger 1 122 par" in said and f"workshop serve {out}" in said
+    assert "6 personliga länkar är skapade (en per deltagare); workshop serve skriver ut dem" in said
     plan = read_plan(out)
     assert len(plan.nodes) == 34 and plan.n_pairs == 1122 and plan.answers_per_pair == 2
     about = read_about(out)
     assert about["kommun"] == "1499" and about["kommun_name"] == "Falköping" and len(about["join_code"]) == 6
+    assert about["drop_in"] is False and about["release_after_minutes"] == 15
+    assert about["join_code"] not in said  # the shared code is off: only the personal links work
+    assert [(link.respondent, link.share) for link in read_links(out)] == [(f"R{k}", f"R{k}") for k in range(1, 7)]
     assert sorted(p.name for p in (out / "svar").iterdir()) == []
     code = "".join(json.loads((out / "delta.ipynb").read_text("utf-8"))["cells"][1]["source"])
-    assert "scoring_app" in code and "dashboard" in (out / "ledning.ipynb").read_text("utf-8")
+    assert code == scoring_code("sv") and "dashboard" in (out / "ledning.ipynb").read_text("utf-8")
     assert (out / "mall.xlsx").read_bytes()[:2] == b"PK"
+
+
+def test_workshop_new_with_drop_in_turns_the_shared_code_on(tmp_path, capsys):
+    out = tmp_path / "ws"
+    assert main(["workshop", "new", "--kommun", "Habo", "--nodes", "7.2,11.6,13.2", "--respondents", "Anna,Bo",
+                 "--drop-in", "--lang", "en", "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    about = read_about(out)
+    assert about["drop_in"] is True and f"The shared code for drop-ins is on: {about['join_code']}" in said
+    assert "2 personal links are made" in said and [link.respondent for link in read_links(out)] == ["Anna", "Bo"]
 
 
 def test_workshop_new_never_overwrites_answers(tmp_path, capsys):
@@ -71,7 +86,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 @pytest.mark.slow
-def test_workshop_serve_starts_voila_for_participants_and_a_token_for_the_facilitator(tmp_path, capsys):
+def test_workshop_serve_lets_in_personal_links_and_the_facilitator_with_a_token(tmp_path, capsys):
     out = new_workshop(tmp_path / "ws", ["7.2", "11.6", "13.2"], kommun="Habo", respondents=2)
     port = _free_port()
     while port + 1 == _free_port():  # pragma: no cover - the next port is almost always free
@@ -79,19 +94,24 @@ def test_workshop_serve_starts_voila_for_participants_and_a_token_for_the_facili
     processes = serve(out, port=port, ip="127.0.0.1", wait=False)
     try:
         said = capsys.readouterr().out
-        assert f"http://127.0.0.1:{port}/" in said and read_about(out)["join_code"] in said
+        links = read_links(out)
+        assert all(link_url(f"http://127.0.0.1:{port}/", link.token) in said for link in links)
+        assert read_about(out)["join_code"] not in said  # the shared code is off: only the personal links work
+        assert read_bases(out) == [f"http://127.0.0.1:{port}/"] and (out / "lankar.pdf").exists()
         token = said.split("?token=")[1].split()[0]
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline:  # the participants' server counts page loads: knock, do not load
             try:
-                facilitator = _status(f"http://127.0.0.1:{port + 1}/?token={token}")
-                if _status(f"http://127.0.0.1:{port}/") == 200 and facilitator == 200:
+                socket.create_connection(("127.0.0.1", port), timeout=2).close()
+                if _status(f"http://127.0.0.1:{port + 1}/?token={token}") == 200:
                     break
             except OSError:  # not listening yet
                 pass
             time.sleep(0.5)
-        assert _status(f"http://127.0.0.1:{port}/") == 200  # participants need no token
-        assert _status(f"http://127.0.0.1:{port + 1}/") in (302, 403)  # the facilitator's page does
+        assert _status(link_url(f"http://127.0.0.1:{port}/", links[0].token)) == 200  # a personal link opens
+        assert _status(f"http://127.0.0.1:{port}/") == 403  # no link, and the shared code is off
+        assert _status(f"http://127.0.0.1:{port}/?k={'A' * 32}") == 403  # an unknown link
+        assert _status(f"http://127.0.0.1:{port + 1}/") in (302, 403)  # the facilitator's page needs its token
         assert _status(f"http://127.0.0.1:{port + 1}/?token={token}") == 200
     finally:
         for process in processes:
