@@ -20,7 +20,7 @@ from importlib import resources
 
 from sdg_interactions.errors import ValidationError
 
-__all__ = ["LANGUAGES", "catalogue", "check_lang", "genitive", "scale_label", "text"]
+__all__ = ["LANGUAGES", "catalogue", "check_lang", "genitive", "name_of", "scale_label", "text"]
 
 #: The languages every user-facing text exists in.
 LANGUAGES = ("sv", "en")
@@ -103,3 +103,11 @@ def genitive(name: str, lang: str = "sv") -> str:
     if lang == "en":
         return f"{name}'s"
     return name if name[-1].lower() in "sxz" else f"{name}s"
+
+
+def name_of(node: str, label: str, limit: int = 48) -> str:
+    """A node's display name: id and short label, cut to ``limit`` characters ("8.4 Resurseffektivitet")."""
+    if not label or label == node:
+        return node
+    name = f"{node} {label}"
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"

@@ -173,3 +173,17 @@ def test_the_stylesheet_helper_keeps_its_css_in_its_element():
     assert sheet.value == "<style>.sdgi-x { color: #000; }</style>" and sheet.layout.display == "none"
     with pytest.raises(ValueError):
         _render.stylesheet("</style><script>alert(1)</script>")
+
+
+def test_the_scoring_app_does_not_import_altair_and_its_alert_colour_is_the_charts():
+    """A participant's kernel starts without altair (about 2 s of CPU each on a busy 2-core machine)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from sdg_interactions.apps.scoring import scoring_app; "
+            "from sdg_interactions.apps import _render; _render.error_html('x'); print('altair' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
+    from sdg_interactions.apps._render import ALERT_COLOR
+    from sdg_interactions.plots.base import NEGATIVE_COLOR
+
+    assert ALERT_COLOR == NEGATIVE_COLOR

@@ -32,9 +32,7 @@ import xarray as xr
 from sdg_interactions import frameworks
 from sdg_interactions.errors import SdgInteractionsError, UnknownIdError, ValidationError, locate
 from sdg_interactions.matrix import node_ids
-from sdg_interactions.plots import radial, to_svg
-from sdg_interactions.plots.base import NEGATIVE_COLOR, POSITIVE_COLOR, name_of
-from sdg_interactions.texts import text
+from sdg_interactions.texts import name_of, text
 
 __all__ = [
     "NAME_LIMIT",
@@ -95,6 +93,10 @@ SCORING_CSS = """
   padding: 0.2em 0.4em; font-weight: normal; line-height: 1.3; }
 """
 
+
+#: The alert's colour: the charts' ``plots.base.NEGATIVE_COLOR``, written here so that an app showing an error
+#: does not import altair (tests/test_scoring_view.py checks the two agree).
+ALERT_COLOR = "#d0701c"
 
 def number(value: float, lang: str) -> str:
     """A number as people write it: at most two decimals, a decimal comma in Swedish, "−" as minus.
@@ -191,6 +193,8 @@ def links_html(rows: pd.DataFrame, *, heading: str, threshold: float, lang: str,
     :func:`~sdg_interactions.apps.explorer.links_of` plus ``label``. A small colour mark repeats the sign
     for those who see colour; it is hidden from screen readers, which read the words.
     """
+    from sdg_interactions.plots.base import NEGATIVE_COLOR, POSITIVE_COLOR  # altair: explorer only
+
     colour = POSITIVE_COLOR if positive else NEGATIVE_COLOR
     head = f"<h4 style='margin:0.4em 0'>{html.escape(heading)} ({len(rows)})</h4>"
     if rows.empty:
@@ -275,6 +279,8 @@ def chart_html(matrix: xr.DataArray, rows: pd.DataFrame, node: str, *, direction
     blanked, so the bars and the lists always agree. Rendered offline with
     :func:`~sdg_interactions.plots.to_svg`; no network, no JavaScript.
     """
+    from sdg_interactions.plots import radial, to_svg  # altair: imported when a chart is drawn, not by every app
+
     labels = labels_of(matrix, lang)
     name = name_of(node, labels.get(node, node), limit=NAME_LIMIT)
     if rows.empty:
@@ -398,7 +404,7 @@ def parse_key(value: str) -> int | None:
 def error_html(message: str, *, note: str = "") -> str:
     """An error message as an HTML alert (``role="alert"``, so screen readers announce it)."""
     extra = f"<br>{html.escape(note)}" if note else ""
-    return (f"<div role='alert' style='border-left:4px solid {NEGATIVE_COLOR};padding:0.3em 0.6em;"
+    return (f"<div role='alert' style='border-left:4px solid {ALERT_COLOR};padding:0.3em 0.6em;"
             f"background:#fff4ea'>⚠ {html.escape(message)}{extra}</div>")
 
 

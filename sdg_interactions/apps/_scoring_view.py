@@ -44,8 +44,7 @@ from sdg_interactions.apps._render import (
     text_color,
 )
 from sdg_interactions.errors import SdgInteractionsError
-from sdg_interactions.plots.base import name_of
-from sdg_interactions.texts import scale_label, text
+from sdg_interactions.texts import name_of, scale_label, text
 
 __all__ = ["SCORES", "SCORE_COLORS", "ScoringApp", "contrast", "data_link", "message", "parse_key", "scoring_error",
            "signed", "text_color"]

@@ -35,7 +35,7 @@ import xarray as xr
 from sdg_interactions import frameworks
 from sdg_interactions.errors import ValidationError
 from sdg_interactions.matrix import as_matrix, node_ids
-from sdg_interactions.texts import check_lang, text
+from sdg_interactions.texts import check_lang, name_of, text
 
 __all__ = [
     "DIAGONAL_COLOR",
@@ -158,14 +158,6 @@ def node_table(obj: xr.DataArray | xr.Dataset, lang: str) -> pd.DataFrame:
 def _coord(da: xr.DataArray, name: str, fallback: np.ndarray) -> np.ndarray:
     values = da[name].to_numpy() if name in da.coords else fallback
     return np.asarray(values, dtype=str)
-
-
-def name_of(node: str, label: str, limit: int = 48) -> str:
-    """A node's display name: id and short label, cut to ``limit`` characters ("8.4 Resurseffektivitet")."""
-    if not label or label == node:
-        return node
-    name = f"{node} {label}"
-    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
 def result_labels(result: xr.Dataset, lang: str) -> pd.DataFrame:
