@@ -14,7 +14,8 @@ computer only, behind a token). Three parts, as in the explorer:
   "Skapa rapporten" / "Make the report" makes the report. Its section "Personliga länkar"
   (:class:`~sdg_interactions.apps._links_view.LinksPanel`) lists each participant's link with its state,
   address and QR code, adds a link, gives a share a new link, releases a share, and turns the shared code
-  for drop-ins on or off.
+  for drop-ins on or off. Its line "Material för workshopen" names the kit's files
+  (:func:`~sdg_interactions.apps.kit.kit_html`).
 
 **Errors are shown, never lost**: whatever fails in a button's callback (a folder that went away, a report
 that cannot be made) appears in the view's ``Output`` in the chosen language; a bug is also logged.
@@ -35,6 +36,7 @@ import traitlets
 from sdg_interactions import frameworks
 from sdg_interactions.apps import _render
 from sdg_interactions.apps._links_view import LinksPanel
+from sdg_interactions.apps.kit import kit_html
 from sdg_interactions.apps.merge import Merged, contested, merge_folder, progress
 from sdg_interactions.apps.workshop import REPORT_DIR, read_about
 from sdg_interactions.errors import ReportError, SdgInteractionsError, ValidationError, locate
@@ -267,6 +269,7 @@ class Dashboard(widgets.VBox):
         self._problems = widgets.HTML()
         self._contested = widgets.HTML()
         self._report = widgets.HTML()
+        self._kit = widgets.HTML()
         self._links = LinksPanel(model.folder, lang)
         kommun = model.about.get("kommun_name", "")
         title = text("facilitator.dashboard.title", lang, kommun=kommun)
@@ -277,8 +280,8 @@ class Dashboard(widgets.VBox):
         model.observe(self._render, "merged")
         self.children = [self._intro, widgets.HBox([self._refresh, self._auto, self._report_button]),
                          self._errors,
-                         self._report, self._status, self._links, self._respondents, self._pairs, self._problems,
-                         self._contested]
+                         self._report, self._status, self._kit, self._links, self._respondents, self._pairs,
+                         self._problems, self._contested]
         self.refresh()
 
     @property
@@ -300,15 +303,16 @@ class Dashboard(widgets.VBox):
     @property
     def displays(self) -> dict[str, widgets.Widget]:
         """The output widgets by name: ``status``, ``respondents``, ``pairs``, ``problems``, ``contested``,
-        ``report`` (HTML) and ``errors`` (an Output)."""
+        ``report``, ``kit`` (HTML) and ``errors`` (an Output)."""
         return {"status": self._status, "respondents": self._respondents, "pairs": self._pairs,
                 "problems": self._problems, "contested": self._contested, "report": self._report,
-                "errors": self._errors}
+                "kit": self._kit, "errors": self._errors}
 
     def refresh(self) -> None:
         """Merge the answers again and redraw; an error goes to the message area."""
         try:
             self._model.refresh()
+            self._kit.value = kit_html(self._model.folder, self._model.lang)
             self._links.refresh()
         except Exception as exc:  # shown in the app: a callback's error would vanish in JupyterLab
             self._show(exc)

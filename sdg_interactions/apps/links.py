@@ -12,8 +12,9 @@ whole with :func:`~sdg_interactions.textfile.replacing`)::
 ``workshop new`` makes one link per planned respondent (:func:`make_links`); the facilitator can add one
 (:func:`add_link`), revoke one (:func:`revoke_link`) or give a share a new link (:func:`reassign_share`:
 the old link stops working, the new one is a new respondent on the same share, so nobody sees another
-person's answers). ``workshop serve`` writes the participants' base addresses to ``adresser.json``
-(:func:`write_bases`) and the facilitator's sheet ``lankar.html`` / ``lankar.pdf`` with a QR code per
+person's answers); each of the three writes the workshop kit again for the new set of links
+(:func:`~sdg_interactions.apps.kit.refresh_kit`). ``workshop serve`` writes the participants' base addresses to
+``adresser.json`` (:func:`write_bases`) and the facilitator's sheet ``lankar.html`` / ``lankar.pdf`` with a QR code per
 link (:func:`write_link_sheet`).
 
 Examples
@@ -38,6 +39,7 @@ import contextlib
 import hmac
 import io
 import json
+import logging
 import os
 import random
 import re
@@ -98,6 +100,7 @@ LINK_PARAMETER = "k"
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 #: The hash of a browser's secret as the server passes it: sha256, 64 lower-case hex digits.
 BROWSER_PATTERN = re.compile(r"^[0-9a-f]{64}$")
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -231,6 +234,16 @@ def _add(folder: Path, links: list[Link], respondent: str, share: str | None) ->
     return link
 
 
+def _rewrite_kit(folder: Path) -> None:
+    """Write the workshop kit again for the links as they are now; a kit that cannot be written never stops a link."""
+    from sdg_interactions.apps.kit import refresh_kit
+
+    try:
+        refresh_kit(folder)
+    except Exception:  # the link is made; the kit is only paper
+        _log.warning("links: the workshop kit could not be written again", exc_info=True)
+
+
 def _shares(folder: Path) -> set[str]:
     try:
         return set(read_plan(folder).assignment)
@@ -270,6 +283,7 @@ def add_link(folder: str | os.PathLike, respondent: str | None = None) -> Link:
                 raise link_error("taken", value=respondent, name=respondent)
         link = _add(folder, links, respondent, respondent if respondent in shares else None)
         _write_links(folder, links)
+        _rewrite_kit(folder)  # under the lock, so the last kit written follows the last links
     return link
 
 
@@ -284,6 +298,7 @@ def revoke_link(folder: str | os.PathLike, token: str) -> Link:
             raise link_error("unknown")
         links[index] = Link(**{**asdict(links[index]), "revoked": True})
         _write_links(folder, links)
+        _rewrite_kit(folder)  # under the lock, so the last kit written follows the last links
     return links[index]
 
 
@@ -306,6 +321,7 @@ def reassign_share(folder: str | os.PathLike, share: str) -> Link:
             k += 1
         link = _add(folder, links, f"{share} ({k})", share)
         _write_links(folder, links)
+        _rewrite_kit(folder)  # under the lock, so the last kit written follows the last links
     return link
 
 

@@ -17,13 +17,14 @@ two Voilà notebooks. Everything the participants enter stays in this folder::
       ledning.ipynb      the facilitator's dashboard (through Voilà, with its own token)
       scenario.ipynb     the scenario app on the merged answers: priorities, and the konsekvensanalys
       mall.xlsx          the Excel template for those who score offline
+      kit/               the workshop kit from the plan: guide, invitation, agenda, scale card (apps.kit)
 
 Examples
 --------
 >>> import tempfile
 >>> folder = new_workshop(Path(tempfile.mkdtemp()) / "ws", ["7.2", "11.6", "13.2"], kommun="Habo", respondents=2)
 >>> sorted(p.name for p in folder.iterdir())
-['delta.ipynb', 'lankar.json', 'ledning.ipynb', 'mall.xlsx', 'om.json', 'rapporter', 'scenario.ipynb', 'svar', 'uploads_readme.txt', 'uppladdat', 'workshop.json']
+['delta.ipynb', 'kit', 'lankar.json', 'ledning.ipynb', 'mall.xlsx', 'om.json', 'rapporter', 'scenario.ipynb', 'svar', 'uploads_readme.txt', 'uppladdat', 'workshop.json']
 >>> about = read_about(folder)
 >>> about["kommun"], len(about["join_code"]), about["drop_in"], about["release_after_minutes"]
 ('0643', 6, False, 15)
@@ -128,8 +129,9 @@ def new_workshop(folder: str | os.PathLike, nodes: Iterable[str], *, kommun: str
     (:func:`~sdg_interactions.frameworks.find_kommun`); ``respondents``, ``by``, ``groups`` and
     ``overlap`` plan who scores which pairs (:func:`~sdg_interactions.io.workshop.plan_workshop`). One
     personal link is made per planned respondent (:func:`~sdg_interactions.apps.links.make_links`); with
-    ``drop_in`` the shared join code works too (:func:`set_drop_in` turns it on or off later). The folder
-    must not exist or be empty: answers are never overwritten.
+    ``drop_in`` the shared join code works too (:func:`set_drop_in` turns it on or off later). Last, the
+    workshop kit is written from the plan into ``kit/`` in ``lang`` (:func:`~sdg_interactions.apps.kit.write_kit`).
+    The folder must not exist or be empty: answers are never overwritten.
     """
     check_lang(lang)
     folder = Path(folder)
@@ -161,6 +163,9 @@ def new_workshop(folder: str | os.PathLike, nodes: Iterable[str], *, kommun: str
         text("apps.workshop.scenario_title", lang, kommun=place["kommun"])))
     write_atomic(folder / "uploads_readme.txt", text("apps.workshop.uploads_readme", lang, folder=UPLOAD_DIR) + "\n")
     write_template(plan.nodes, folder / TEMPLATE_FILE, respondents=1, lang=lang)
+    from sdg_interactions.apps.kit import write_kit
+
+    write_kit(folder, lang=lang)
     return folder
 
 
