@@ -8,8 +8,13 @@ row 1), the column and the value, and say what would be valid. Build such messag
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 __all__ = [
+    "BIDI_CONTROLS",
     "MAX_ECHO",
+    "UNSAFE_TEXT",
     "InputFormatError",
     "ReportError",
     "SdgInteractionsError",
@@ -18,12 +23,29 @@ __all__ = [
     "UnknownIdError",
     "UnknownKommunError",
     "ValidationError",
+    "check_no_bidi",
+    "check_one_script",
+    "describe_character",
     "locate",
+    "mixed_script",
     "shorten",
 ]
 
 #: The most characters of a value (or a column name) an error message echoes; longer ones are cut with "…".
 MAX_ECHO = 80
+
+#: The bidirectional controls: embeddings and overrides (U+202A–U+202E), isolates (U+2066–U+2069) and the
+#: marks LRM, RLM and ALM. They make text show in another order than it is stored (an unbalanced U+202E
+#: reverses everything after it, the report's own next sentence too), so no label, comment or name holds
+#: one. The one definition: the readers, the journal and the scoring app all use it.
+BIDI_CONTROLS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+#: What no comment may hold (the journal, the scoring app): control characters (C0, DEL, C1) but newline
+#: and tab, and :data:`BIDI_CONTROLS`.
+UNSAFE_TEXT = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
+_VALID_BIDI = ("text without bidi control characters (U+200E, U+200F, U+061C, U+202A–U+202E, U+2066–U+2069; "
+               "they are invisible: retype the text, or delete the character)")
+_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
 
 
 class SdgInteractionsError(Exception):
@@ -118,3 +140,86 @@ def locate(
     if valid:
         text += f" Valid: {valid}."
     return text
+
+
+def describe_character(char: str) -> str:
+    """A character as a message names it: itself where it is visible, its code point and Unicode name.
+
+    Examples
+    --------
+    >>> describe_character("а"), describe_character("\u202e")
+    ('а (U+0430 CYRILLIC SMALL LETTER A)', 'U+202E RIGHT-TO-LEFT OVERRIDE')
+    """
+    code = f"U+{ord(char):04X} {unicodedata.name(char, 'UNNAMED')}"
+    return f"{char} ({code})" if char.isprintable() and not char.isspace() else code
+
+
+def check_no_bidi(values, *, what: str = "text", file: object = None, rows=None, column: object = None) -> None:
+    """Refuse a bidi control (:data:`BIDI_CONTROLS`) in a text or in any of a sequence of texts.
+
+    ``rows`` gives each text's row for the message (as a spreadsheet shows it); ``what`` names the text
+    ("comment", "label"). Non-texts are skipped. Raises :class:`ValidationError` naming the file, row,
+    column, the character (``U+202E RIGHT-TO-LEFT OVERRIDE``) and what is valid.
+
+    Examples
+    --------
+    >>> check_no_bidi(["Sjöar", "Skog"], what="label")
+    >>> check_no_bidi(["ok", "a\u202eb"], what="comment", file="m.csv", rows=[2, 3], column="comment")
+    Traceback (most recent call last):
+    ...
+    sdg_interactions.errors.ValidationError: m.csv, row 3, column 'comment': the comment holds a bidi control character, U+202E RIGHT-TO-LEFT OVERRIDE, at character 2: 'a\\u202eb'. Valid: text without bidi control characters (U+200E, U+200F, U+061C, U+202A–U+202E, U+2066–U+2069; they are invisible: retype the text, or delete the character).
+    """  # noqa: E501
+    texts = [values] if isinstance(values, str) else list(values)
+    strings = [v if isinstance(v, str) else "" for v in texts]
+    if not _BIDI.search("\n".join(strings)):  # the usual case: one search over all of them
+        return
+    for k, value in enumerate(strings):
+        if found := _BIDI.search(value):
+            row = None if rows is None else int(list(rows)[k])
+            raise ValidationError(locate(
+                f"the {what} holds a bidi control character, {describe_character(found.group())}, at character "
+                f"{found.start() + 1}", file=file, row=row, column=column, value=value, valid=_VALID_BIDI))
+
+
+def mixed_script(name: str) -> str | None:
+    """The first letter of ``name`` whose script (Latin, Cyrillic, Greek) differs from its first letter's, or None.
+
+    Digits, spaces, punctuation and letters of other scripts are neutral. ``Rav 7`` and ``Rаv 7`` (with a
+    Cyrillic а) look the same on screen; a name that mixes these scripts is refused where names must differ.
+
+    Examples
+    --------
+    >>> mixed_script("Räv 7"), mixed_script("Рав 7"), mixed_script("R\u0430v 7")
+    (None, None, 'а')
+    """
+    first = None
+    for char in name:
+        script = unicodedata.name(char, "").split(" ")[0] if char.isalpha() else ""
+        if script not in _SCRIPTS:
+            continue
+        if first is None:
+            first = script
+        elif script != first:
+            return char
+    return None
+
+
+def check_one_script(name: str, *, what: str = "name", file: object = None, row: int | None = None,
+                     column: object = None) -> None:
+    """Refuse a name that mixes Latin, Cyrillic and Greek letters (:func:`mixed_script`), naming the letter.
+
+    Examples
+    --------
+    >>> check_one_script("R\u0430v 7", what="pseudonym")
+    Traceback (most recent call last):
+    ...
+    sdg_interactions.errors.ValidationError: the pseudonym mixes Latin letters with а (U+0430 CYRILLIC SMALL LETTER A), which can look the same on screen: 'Rаv 7'. Valid: a pseudonym in one alphabet, e.g. 'Räv 7' typed on your own keyboard.
+    """  # noqa: E501
+    bad = mixed_script(name)
+    if bad is not None:
+        first = next(unicodedata.name(c).split(" ")[0] for c in name if c.isalpha()
+                     and unicodedata.name(c, "").split(" ")[0] in _SCRIPTS)
+        raise ValidationError(locate(
+            f"the {what} mixes {first.capitalize()} letters with {describe_character(bad)}, which can look the "
+            "same on screen", file=file, row=row, column=column, value=name,
+            valid=f"a {what} in one alphabet, e.g. 'Räv 7' typed on your own keyboard"))

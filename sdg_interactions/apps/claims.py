@@ -9,9 +9,9 @@ pseudonym, the hash of their browser's secret). Their answers go to their own jo
 
 :func:`claim_share` takes the first share, in plan order, whose claim file for round 1 does not exist
 yet — the share named like the respondent (or given) first, shares kept for someone else's personal
-link skipped. The file is made with an exclusive create (``open(path, "x")``), so when two browsers
-claim at once one wins and the other takes the next share. When every share is taken, the shares are
-dealt again in round 2, 3, … (those pairs simply get more answers).
+link skipped. The file is made with an exclusive create (``O_EXCL``; mode 0600, like ``svar/``'s 0700:
+the owner's only), so when two browsers claim at once one wins and the other takes the next share. When
+every share is taken, the shares are dealt again in round 2, 3, … (those pairs simply get more answers).
 
 **Releasing a share.** A claim is released by renaming its file to ``<name>.released-<UTC time>``: the
 record is kept, and the share's round is free again. :func:`release_stale` releases the drop-in claims
@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sdg_interactions.errors import SdgInteractionsError, ValidationError, locate
+from sdg_interactions.errors import SdgInteractionsError, ValidationError, check_one_script, locate
 from sdg_interactions.io.journal import fold, read_journal
 from sdg_interactions.io.workshop import Workshop, read_workshop
 from sdg_interactions.textfile import sync_folder
@@ -115,12 +115,15 @@ def name_key(name: str) -> str:
 def journal_path(folder: str | os.PathLike, respondent: str) -> Path:
     """The journal file of one respondent: ``svar/<slug>-<hash>.jsonl``, inside the folder whatever the name.
 
-    The hash of the exact name keeps "Anna" and "anna" apart; the slug keeps the file readable.
+    The hash of the exact name (in NFC: an ``é`` typed as e + ◌́ is the same ``é``) keeps "Anna" and "anna"
+    apart; the slug keeps the file readable. A name that mixes Latin, Cyrillic and Greek letters is refused
+    (``Rаv 7`` with a Cyrillic а would be a second journal for what looks like ``Rav 7``).
     """
-    name = str(respondent).strip()
+    name = unicodedata.normalize("NFC", str(respondent).strip())
     if not name or len(name) > 80 or any(unicodedata.category(c).startswith("C") for c in name):
         raise ValidationError(locate("a pseudonym is 1–80 printable characters", value=respondent,
                                      valid="e.g. 'Räv 7' or your name"))
+    check_one_script(name, what="pseudonym")
     digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
     return Path(folder) / JOURNAL_DIR / f"{_slug(name)}-{digest}.jsonl"
 
@@ -191,10 +194,11 @@ def claim_share(folder: str | os.PathLike, respondent: str, plan: Workshop, *, s
 
     ``share`` (or else the share named like ``respondent``) comes first; the ``reserved`` shares (kept for
     other people's personal links) are skipped in round 1. ``via`` and ``browser`` are stored in the claim.
-    Each claim file is created with ``open(..., "x")``: of two browsers claiming at once, one gets the
+    Each claim file is created with ``O_EXCL`` (mode 0600): of two browsers claiming at once, one gets the
     file and the other moves on to the next share. The file's content is flushed and fsynced.
     """
-    _claim_dir(folder).mkdir(parents=True, exist_ok=True)
+    for private in (Path(folder) / JOURNAL_DIR, _claim_dir(folder)):  # answers and claims: the owner's only
+        private.mkdir(mode=0o700, parents=True, exist_ok=True)
     names, kept = plan.respondents, set(reserved)
     first = share if share in plan.assignment else respondent if respondent in plan.assignment else None
     for round_ in range(1, MAX_ROUNDS + 1):
@@ -211,7 +215,8 @@ def claim_share(folder: str | os.PathLike, respondent: str, plan: Workshop, *, s
             if browser is not None:
                 record["browser"] = browser
             try:
-                with open(path, "x", encoding="utf-8") as handle:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
                     handle.write(json.dumps(record, ensure_ascii=False) + "\n")
                     handle.flush()
                     os.fsync(handle.fileno())

@@ -80,6 +80,7 @@ from pathlib import Path
 
 import traitlets
 
+from sdg_interactions import errors
 from sdg_interactions.apps import _render
 from sdg_interactions.apps._scoring_view import SCORES, ScoringApp, message, scoring_error
 from sdg_interactions.apps.claims import name_key, release_stale, released_claims
@@ -95,7 +96,7 @@ from sdg_interactions.apps.workshop import (
     read_claims,
     read_plan,
 )
-from sdg_interactions.errors import SdgInteractionsError, ValidationError
+from sdg_interactions.errors import BIDI_CONTROLS, SdgInteractionsError, ValidationError
 from sdg_interactions.io import write_excel, write_matrix
 from sdg_interactions.io.journal import MAX_COMMENT, Answer, Journal, fold, journal_to_dataset, read_journal
 from sdg_interactions.io.workshop import Workshop
@@ -106,7 +107,7 @@ __all__ = ["CLAIM_DIR", "MAX_COMMENT", "SCORES", "Claim", "ScoringApp", "Scoring
 
 MAX_WRONG_CODES, WRONG_CODE_WAIT = 5, 60  # wrong codes in a row on one page before it waits, and for how long (s)
 #: Control characters other than newline and tab, lone surrogates, and the bidi controls that reorder text.
-_UNWANTED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+_UNWANTED = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{BIDI_CONTROLS}]")  # errors.UNSAFE_TEXT + surrogates
 _clock = time.monotonic  # the clock of the wrong-code wait (a test may replace it)
 
 
@@ -123,10 +124,12 @@ def clean_comment(comment: str) -> str:
 
 
 def _pseudonym(name: object) -> str:
-    """A pseudonym with its whitespace collapsed, checked: 1–80 printable characters."""
-    clean = " ".join(str(name).split()) if isinstance(name, str) else ""
+    """A pseudonym in NFC with its whitespace collapsed, checked: 1–80 printable characters, one alphabet."""
+    clean = unicodedata.normalize("NFC", " ".join(str(name).split())) if isinstance(name, str) else ""
     if not clean or len(clean) > 80 or any(unicodedata.category(c).startswith("C") for c in clean):
         raise scoring_error("pseudonym", value=name)
+    if bad := errors.mixed_script(clean):  # "Rаv 7" (Cyrillic а) is not a second "Rav 7"
+        raise scoring_error("script", value=name, char=errors.describe_character(bad))
     return clean
 
 

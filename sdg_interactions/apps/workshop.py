@@ -142,12 +142,12 @@ def new_workshop(folder: str | os.PathLike, nodes: Iterable[str], *, kommun: str
     plan = plan_workshop(list(nodes), respondents=respondents, by=by, groups=groups, overlap=overlap)
     folder.mkdir(parents=True, exist_ok=True)
     for name in (JOURNAL_DIR, UPLOAD_DIR, REPORT_DIR):
-        (folder / name).mkdir()
+        (folder / name).mkdir(mode=0o700 if name == JOURNAL_DIR else 0o777)  # the answers: their owner's only
     write_workshop(plan, folder / WORKSHOP_FILE)
     code = "".join(secrets.choice(_CODE_LETTERS) for _ in range(6))
     about = {"kommun": str(place["kommunkod"]), "kommun_name": str(place["kommun"]), "lang": lang,
              "join_code": code, "drop_in": bool(drop_in), "release_after_minutes": RELEASE_AFTER_MINUTES}
-    write_atomic(folder / ABOUT_FILE, json.dumps(about, ensure_ascii=False, indent=2) + "\n")
+    write_atomic(folder / ABOUT_FILE, json.dumps(about, ensure_ascii=False, indent=2) + "\n", mode=0o600)
     make_links(folder, plan.respondents)
     write_atomic(folder / SCORING_NOTEBOOK, _notebook(
         scoring_code(lang), text("apps.workshop.scoring_title", lang, kommun=place["kommun"])))
@@ -196,7 +196,7 @@ def set_drop_in(folder: str | os.PathLike, on: bool) -> dict:
     folder = Path(folder)
     about = read_about(folder)
     about["drop_in"] = bool(on)
-    write_atomic(folder / ABOUT_FILE, json.dumps(about, ensure_ascii=False, indent=2) + "\n")
+    write_atomic(folder / ABOUT_FILE, json.dumps(about, ensure_ascii=False, indent=2) + "\n", mode=0o600)
     return about
 
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +42,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sdg_interactions.errors import InputFormatError, UnknownIdError, ValidationError, locate
+from sdg_interactions.errors import (
+    InputFormatError,
+    UnknownIdError,
+    ValidationError,
+    check_no_bidi,
+    describe_character,
+    locate,
+)
 from sdg_interactions.frameworks import catalogues
 from sdg_interactions.textfile import read_table
 
@@ -212,8 +220,9 @@ def check_node_id(
 ) -> str:
     """Check one node id and return it in canonical form.
 
-    Whitespace around the id is stripped and leading zeros of a ``PREFIX-N`` number dropped
-    (``"LULEA-03"`` -> ``"LULEA-3"``); SDG target ids must be written exactly as the UN does. An id of a
+    Whitespace around the id is stripped, the id put in Unicode NFC (an ``Ö`` typed as O + ◌̈ is ``Ö``) and
+    leading zeros of a ``PREFIX-N`` number dropped (``"LULEA-03"`` -> ``"LULEA-3"``); SDG target ids must be
+    written exactly as the UN does. A letter that only looks Latin (a Cyrillic ``А``) is named in the error. An id of a
     registered framework must be one of its nodes; ``PREFIX-N`` of an unregistered prefix is valid.
 
     Numbers are refused: read id columns as text (``dtype=str``), since ``1.10`` read as a float is
@@ -237,7 +246,7 @@ def check_node_id(
                    "e.g. pandas.read_csv(..., dtype=str): as a number 1.10 becomes 1.1)")
         value = None if missing else node_id
         raise UnknownIdError(locate(problem, value=value, valid=_id_forms(), **where))
-    name = node_id.strip()
+    name = unicodedata.normalize("NFC", node_id.strip())
     if _TARGET_RE.match(name):
         if name in _REGISTRY["sdg_target"].nodes.index:
             return name
@@ -253,7 +262,14 @@ def check_node_id(
             raise UnknownIdError(locate(f"not a node of the framework {fw.name!r}", value=name,
                                         valid=f"one of its {len(ids)} ids, {span}", **where))
         return canonical
-    raise UnknownIdError(locate("not a valid node id", value=name, valid=_id_forms(), **where))
+    foreign = _foreign_letter(name)
+    problem = "not a valid node id" + (f": {describe_character(foreign)} is no Latin letter" if foreign else "")
+    raise UnknownIdError(locate(problem, value=name, valid=_id_forms(), **where))
+
+
+def _foreign_letter(name: str) -> str | None:
+    """The first letter of ``name`` that is not Latin (a Cyrillic ``А`` that looks like ``A``), or None."""
+    return next((c for c in name if c.isalpha() and not unicodedata.name(c, "").startswith("LATIN")), None)
 
 
 def is_node_id(name: object) -> bool:
@@ -392,9 +408,11 @@ def nodes_from_table(table: pd.DataFrame | str | os.PathLike) -> tuple[str, pd.D
         raise ValidationError(locate("the framework table has no rows", file=file, valid="one row per node"))
     ids, prefixes, first_row = [], set(), {}
     for value, row in zip(frame["id"], rows, strict=True):
-        name = str(value).strip() if isinstance(value, str) else value
+        name = unicodedata.normalize("NFC", str(value).strip()) if isinstance(value, str) else value
         match = _PREFIXED_RE.match(name) if isinstance(name, str) else None
         if match is None:
+            if isinstance(name, str) and _foreign_letter(name):
+                check_node_id(name, file=file, row=row, column="id")  # names the letter that only looks Latin
             raise UnknownIdError(locate("a framework's ids are PREFIX-N", file=file, row=row, column="id",
                                         value=value, valid="an upper-case prefix and a whole number, e.g. LULEA-3"))
         prefixes.add(match[1])
@@ -410,6 +428,8 @@ def nodes_from_table(table: pd.DataFrame | str | os.PathLike) -> tuple[str, pd.D
     nodes = pd.DataFrame({"id": ids}).set_index("id")
     for column in TABLE_COLUMNS[1:]:
         values = frame[column] if column in frame else pd.Series([""] * len(frame))
+        check_no_bidi(values.tolist(), what="group" if column == "group" else "label" if "label" in column else "text",
+                      file=file, rows=rows, column=column)
         nodes[column] = [("" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip())
                          for v in values]
     for k, row in enumerate(rows):

@@ -11,7 +11,9 @@ errors name the file, the sheet, the Excel row, the column as its letter and tar
 wider or longer than :data:`~sdg_interactions.matrix.MAX_NODES` nodes (a stray cell at XFD1 or
 A1048576) is refused at the first such cell, and a file whose parts unpack to more than
 :data:`MAX_UNPACKED_BYTES` before anything is read. Chart sheets are skipped; a damaged workbook (bad
-zip data, malformed XML) raises :class:`~sdg_interactions.errors.InputFormatError`. Node labels in the
+zip data, malformed XML) raises :class:`~sdg_interactions.errors.InputFormatError`, and so does a hidden
+sheet (``hidden`` or ``veryHidden``; the instructions may be hidden), named: unseen, it would count as one
+more respondent. A name, comment or label with a bidi control character is refused. Node labels in the
 node sheet are read back,
 so a user's own framework keeps its labels; text cells lose the injection guard's ``'`` again.
 Scores, comments, uncertain marks and node labels round trip; provenance attrs (title, citation)
@@ -35,7 +37,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from sdg_interactions import frameworks
-from sdg_interactions.errors import InputFormatError, SdgInteractionsError, ValidationError, locate, shorten
+from sdg_interactions.errors import (
+    InputFormatError,
+    SdgInteractionsError,
+    ValidationError,
+    check_no_bidi,
+    locate,
+    shorten,
+)
 from sdg_interactions.io.exceltemplate import (
     AGGREGATED_PROPERTY,
     COMMENT_COLUMNS,
@@ -185,6 +194,7 @@ def _read_matrix_sheet(ws, file: str) -> tuple[str, dict, pd.DataFrame]:
     table = pd.DataFrame(records, columns=["source", "target", "score", "_row", "_column"])
     table["score"] = table["score"].astype(object)
     respondent = cell_text(rows[0][0]).strip() or ws.title
+    check_no_bidi(respondent, what="respondent name", file=where, rows=[1], column="A")
     return respondent, {"title": ws.title, "where": where, "ids": list(srcs.values())}, table
 
 
@@ -270,12 +280,13 @@ def _read(file: str, aggregated: bool | None, respondent_dim: bool | None) -> xr
         if found["instructions"] is None:
             raise InputFormatError(locate("no sheet 'Instruktioner' (or 'Instructions'): not a scoring "
                                           "template", file=file, valid=_VALID_BOOK))
+        _refuse_hidden(wb, file, keep=found["instructions"])
         sheets = [_read_matrix_sheet(wb[t], file) for t in data_sheets if t not in found.values()]
         if not sheets:
             raise InputFormatError(locate("the workbook has no respondent sheet", file=file,
                                           valid=_VALID_BOOK))
         comments = _read_table(wb[found["comments"]], file, COMMENT_COLUMNS) if found["comments"] else None
-        nodes = _read_table(wb[found["nodes"]], file, NODE_COLUMNS)[1] if found["nodes"] else None
+        nodes = _read_table(wb[found["nodes"]], file, NODE_COLUMNS)[:2] if found["nodes"] else None
         if aggregated is None:
             marks = [p.value for p in wb.custom_doc_props.props if p.name == AGGREGATED_PROPERTY]
             aggregated = bool(marks and marks[0])
@@ -301,14 +312,27 @@ def _read(file: str, aggregated: bool | None, respondent_dim: bool | None) -> xr
     if comments is not None and len(comments[1]):
         _merge_comments(*comments, sheets, order, comment, uncertain)
     labels = None
-    if nodes is not None and "id" in nodes:
-        labels = nodes.drop(columns="_row").map(cell_text)
+    if nodes is not None and "id" in nodes[1]:
+        labels = nodes[1].drop(columns="_row").map(cell_text).assign(_row=nodes[1]["_row"])
         labels = labels[labels["id"].str.strip().isin(order)]
     if not keep:
         score, comment, uncertain = score[0], comment[0], uncertain[0]
     ds = build_dataset(score, comment, uncertain, order, [r for r, _, _ in sheets] if keep else None,
                        aggregated=aggregated, attrs={"source_file": file})
-    return with_node_labels(ds, labels)  # the node sheet's labels win over the registry's
+    return with_node_labels(ds, labels, file=nodes[0] if nodes else None)  # the node sheet's labels win
+
+
+def _refuse_hidden(wb, file: str, *, keep: str) -> None:
+    """Refuse a hidden sheet (other than the instructions): it would count, unseen, as one more respondent (or
+    add comments or labels no one sees) and change the ranking without a word."""
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible" and ws.title != keep:
+            how = ("Excel's menus cannot show a 'veryHidden' sheet: open the file in LibreOffice (Sheet > Show "
+                   "Sheet) or set its Visible property in Excel's VBA editor (Alt+F11)" if ws.sheet_state ==
+                   "veryHidden" else "Excel: right-click a sheet tab > Unhide")
+            raise InputFormatError(locate(f"the sheet {ws.title!r} is hidden ({ws.sheet_state}): its scores (one more "
+                                          "respondent), comments or labels would count unseen", file=file,
+                                          valid=f"only visible sheets: unhide it and check it, or delete it ({how})"))
 
 
 def _merge_comments(where, table, columns, sheets, order, comment, uncertain) -> None:

@@ -59,13 +59,16 @@ from sdg_interactions.io.journal_lines import (
 )
 from sdg_interactions.matrix import from_long
 
+#: A journal's file mode: its owner reads and writes it, no one else reads it (answers and comments are personal).
+PRIVATE_MODE = 0o600
+
 try:  # POSIX: one writer a journal
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
-__all__ = ["FIELDS", "MAX_COMMENT", "MAX_JOURNAL_BYTES", "VALID_COMMENT", "VALID_SCORE", "Answer", "Journal",
-           "SetAside", "check_comment", "fold", "journal_to_dataset", "read_journal"]
+__all__ = ["FIELDS", "MAX_COMMENT", "MAX_JOURNAL_BYTES", "PRIVATE_MODE", "VALID_COMMENT", "VALID_SCORE", "Answer",
+           "Journal", "SetAside", "check_comment", "fold", "journal_to_dataset", "read_journal"]
 
 
 class Journal:
@@ -74,7 +77,8 @@ class Journal:
     Parameters
     ----------
     path : str or path-like
-        The journal file, created if missing. An existing journal is read first (see
+        The journal file, created if missing, with mode 0600 (:data:`PRIVATE_MODE`: its owner's only; an
+        existing journal with a wider mode is narrowed to it). An existing journal is read first (see
         :func:`read_journal`): it must be this respondent's, and its ``seq`` is continued after the
         highest ``seq`` in the file (a set-aside line's too, where it can be read). Bad lines stay in the
         file untouched and are listed in :attr:`set_aside` (not issued as warnings: the app's participant
@@ -117,8 +121,9 @@ class Journal:
             raise InputFormatError(locate("no such folder", file=os.fspath(self.path),
                                           valid="a path in an existing folder"))
         created = not self.path.exists()
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), PRIVATE_MODE)
         self._file = os.fdopen(fd, "ab", buffering=0)  # unbuffered: nothing of a failed line lingers in a buffer
+        _make_private(fd)
         self._broken = False
         try:
             self._lock()
@@ -157,8 +162,10 @@ class Journal:
         if not data or data.endswith(b"\n"):
             return
         start = data.rfind(b"\n") + 1
-        if _parse_line(data[start:]) is None:  # torn: keep its bytes aside, then cut them off
-            with open(self.path.with_name(self.path.name + ".torn"), "ab") as keep:
+        if _parse_line(data[start:]) is None:  # torn: keep its bytes aside (the owner's only), then cut them off
+            torn = os.open(self.path.with_name(self.path.name + ".torn"), os.O_WRONLY | os.O_APPEND | os.O_CREAT,
+                           PRIVATE_MODE)
+            with os.fdopen(torn, "ab") as keep:
                 keep.write(data[start:] + b"\n")
                 keep.flush()
                 os.fsync(keep.fileno())
@@ -236,6 +243,16 @@ class Journal:
 
     def __repr__(self) -> str:
         return f"Journal({os.fspath(self.path)!r}, {self.respondent!r}, next_seq={self.next_seq})"
+
+
+def _make_private(fd: int) -> None:
+    """Narrow an open journal's mode to :data:`PRIVATE_MODE` if it is wider (a journal made before, 0644);
+    a file of another owner, or a file system without modes, is left as it is."""
+    try:
+        if os.fstat(fd).st_mode & 0o7777 & ~PRIVATE_MODE:
+            os.fchmod(fd, PRIVATE_MODE)
+    except (OSError, AttributeError):  # pragma: no cover - Windows has no fchmod
+        pass
 
 
 def _sync_folder(folder: Path) -> None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import numbers
 import os
-import re
 import warnings
 from collections import Counter
 from collections.abc import Iterable
@@ -30,6 +29,8 @@ from pathlib import Path
 import numpy as np
 
 from sdg_interactions.errors import (
+    BIDI_CONTROLS,
+    UNSAFE_TEXT,
     InputFormatError,
     SdgInteractionsError,
     SdgInteractionsWarning,
@@ -55,8 +56,8 @@ VALID_COMMENT = (f"text of at most {MAX_COMMENT} characters without control char
 MAX_JOURNAL_BYTES = 64 * 1024 * 1024
 _VALID_LINE = f"one JSON object a line with the keys {', '.join(FIELDS)}, as Journal.record writes them"
 #: Control characters (C0, DEL, C1) but newline and tab, and the bidi controls (embeddings, overrides,
-#: isolates, marks): never in a comment.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+#: isolates, marks): never in a comment (the one definition, :data:`~sdg_interactions.errors.UNSAFE_TEXT`).
+_FORBIDDEN = UNSAFE_TEXT
 
 
 @dataclass(frozen=True)
@@ -142,8 +143,7 @@ def check_comment(comment: object, **where) -> str:
     bad = _FORBIDDEN.search(comment)
     if bad is not None:
         char = bad.group()
-        kind = ("NUL character" if char == "\0" else "bidi control" if char in "\u200e\u200f\u061c" or char > "\u2000"
-                else "control character")
+        kind = "NUL character" if char == "\0" else "bidi control" if char in BIDI_CONTROLS else "control character"
         raise ValidationError(locate(f"the comment holds a {kind} (U+{ord(char):04X}) at character {bad.start() + 1}",
                                      value=comment, column="comment", valid=VALID_COMMENT, **where))
     return comment

@@ -9,7 +9,10 @@ booleans are written as 0/1, ``None`` is left out and anything else is written a
 Reading checks the file with the same rules as every other way in
 (:func:`~sdg_interactions.matrix.validate`); a file without a ``score`` variable, or no NetCDF file at
 all, raises :class:`~sdg_interactions.errors.InputFormatError`. ``comment``, ``uncertain`` and node
-metadata that a file written elsewhere lacks are filled in (no comments, no marks).
+metadata that a file written elsewhere lacks are filled in (no comments, no marks). Scores are read as
+stored: a fill value (``_FillValue``, ``missing_value``) that is itself a score from -3 to 3 (``0`` would
+turn every "no interaction" into "not scored") is refused, naming the attribute; another fill value marks
+only its own cells as not scored. Comments and labels with a bidi control character are refused.
 """
 
 from __future__ import annotations
@@ -23,7 +26,14 @@ import pandas as pd
 import xarray as xr
 
 from sdg_interactions import matrix
-from sdg_interactions.errors import InputFormatError, SdgInteractionsError, ValidationError, locate, shorten
+from sdg_interactions.errors import (
+    InputFormatError,
+    SdgInteractionsError,
+    ValidationError,
+    check_no_bidi,
+    locate,
+    shorten,
+)
 from sdg_interactions.matrix import parse_uncertain, plain_value
 from sdg_interactions.textfile import check_input_file, replacing
 
@@ -35,6 +45,10 @@ MAX_NETCDF_BYTES = 500 * 1024 * 1024
 #: The first bytes of a NetCDF file: classic / 64-bit offset, and netCDF-4 (HDF5).
 NETCDF_SIGNATURES = (b"CDF\x01", b"CDF\x02", b"CDF\x05", b"\x89HDF\r\n\x1a\n")
 _VALID = "a NetCDF file written by write_netcdf() or write_matrix(..., 'x.nc'), with a 'score' variable"
+#: The variables read as stored: their fill values and packing are applied here (:func:`_unpacked`), so a
+#: fill value that is a valid score (``missing_value = 0``) is refused instead of turning every 0 into NaN.
+_RAW = {"score": False, "uncertain": False}
+_FILLS = ("_FillValue", "missing_value")
 
 
 def is_netcdf(head: bytes) -> bool:
@@ -131,7 +145,7 @@ def _open(path: str | os.PathLike) -> xr.Dataset:
         raise InputFormatError(locate("this is not a NetCDF file (it does not start like one)", file=name,
                                       valid=_VALID))
     try:
-        with xr.open_dataset(file, engine="netcdf4") as opened:
+        with xr.open_dataset(file, engine="netcdf4", mask_and_scale=_RAW) as opened:  # scores as stored
             return opened.load()
     except Exception as err:  # the HDF5 and netCDF libraries raise many kinds of error on a damaged file
         raise InputFormatError(locate(f"cannot read this NetCDF file ({type(err).__name__}: {shorten(err)})",
@@ -211,13 +225,48 @@ def _checked(ds: xr.Dataset, name: str, aggregated: bool | None) -> xr.Dataset:
     if aggregated is not None:
         ds.attrs["aggregated"] = int(bool(aggregated))
         ds["score"].attrs["aggregated"] = int(bool(aggregated))
-    ds["score"] = ds["score"].astype(np.float64)
+    ds["score"] = _unpacked(ds["score"], name)
     ds = ds.assign_coords({dim: [v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
                                  for v in ds[dim].values] for dim in matrix.DIMS})
     matrix.validate(ds, file=name)
     ds = _complete(ds, name)
     ds.attrs["source_file"] = name
     return ds
+
+
+def _unpacked(var: xr.DataArray, name: str) -> xr.DataArray:
+    """The score variable as float64 scores: its fill values made NaN, its packing (``scale_factor``,
+    ``add_offset``) applied; a fill value that is itself a score from -3 to 3 is refused, naming it."""
+    attrs = dict(var.attrs)
+    raw = np.asarray(var.values)
+    scale, offset = (attrs.pop(key, default) for key, default in (("scale_factor", 1), ("add_offset", 0)))
+    try:
+        scale, offset = float(np.asarray(scale).ravel()[0]), float(np.asarray(offset).ravel()[0])
+    except (TypeError, ValueError, IndexError):
+        raise InputFormatError(locate("the score's scale_factor or add_offset is not a number", file=name,
+                                      column="score", value=f"{scale!r}, {offset!r}", valid=_VALID)) from None
+    values = raw.astype(np.float64) * scale + offset
+    for key in _FILLS:
+        if key not in attrs:
+            continue
+        for fill in np.atleast_1d(np.asarray(attrs.pop(key))).ravel():
+            try:
+                packed = float(fill)
+            except (TypeError, ValueError):
+                raise InputFormatError(locate(f"the fill value ({key}) is not a number", file=f"{name}, variable "
+                                              f"'score', attribute {key!r}", value=fill, valid=_VALID)) from None
+            if np.isnan(packed):
+                continue  # NaN cells are NaN already: write_netcdf's own files
+            if -3 <= packed * scale + offset <= 3:
+                raise ValidationError(locate(
+                    f"the fill value {packed * scale + offset:g} is a valid score: every answer "
+                    f"{packed * scale + offset:g} would read as not scored", file=f"{name}, variable 'score', "
+                    f"attribute {key!r}", value=fill, valid="a fill value that is no score (NaN, as write_netcdf() "
+                    "writes, or a number outside -3…3 such as -9999), or no such attribute"))
+            values[raw == fill] = np.nan
+    out = var.copy(data=values)
+    out.attrs = attrs
+    return out
 
 
 def _complete(ds: xr.Dataset, name: str) -> xr.Dataset:
@@ -234,16 +283,24 @@ def _complete(ds: xr.Dataset, name: str) -> xr.Dataset:
         if any("\x00" in t for t in text.ravel()):
             raise ValidationError(locate("a comment holds a NUL character (\\0)", file=name, column="comment",
                                          valid="text without NUL characters"))
+        check_no_bidi(text.ravel(), what="comment", file=name, column="comment")
         ds["comment"] = (ds["comment"].dims, text, ds["comment"].attrs)
     if "uncertain" not in ds:
         ds["uncertain"] = (dims, np.zeros(shape, dtype=bool))
     else:
         values = np.asarray(ds["uncertain"].values)
+        for key in _FILLS:  # read as stored; a fill value other than a mark (0, 1) is "not marked"
+            for fill in np.atleast_1d(np.asarray(ds["uncertain"].attrs.pop(key, []))).ravel():
+                if values.dtype.kind in "iuf" and isinstance(fill, (int, float, np.number)) and fill not in (0, 1):
+                    values = np.where(values == fill, 0, values)
         if values.dtype.kind == "b":
             marks = values
         else:
             flat = pd.Series(list(values.ravel()), dtype=object)
             marks = parse_uncertain(flat, file=name, rows=[None] * len(flat)).reshape(values.shape)
         ds["uncertain"] = (dims, marks.astype(bool), ds["uncertain"].attrs)
+    for coord in [c for c in ds.coords if ds[c].dtype.kind in "OUS" and c not in matrix.DIMS]:
+        what = "label" if "label" in str(coord) else "group" if str(coord).endswith("group") else "name"
+        check_no_bidi([str(v) for v in np.asarray(ds[coord].values).ravel()], what=what, file=name, column=coord)
     missing = {k: v for k, v in matrix.node_coords(matrix.node_ids(ds)).items() if k not in ds.coords}
     return ds.assign_coords(missing) if missing else ds

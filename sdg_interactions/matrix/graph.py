@@ -97,7 +97,7 @@ def from_graph(G: nx.DiGraph, *, score: str = "score") -> xr.Dataset:
     attrs = {k: v for k, v in G.graph.items() if k != "source_file"}
     aggregated = _flag(attrs.pop("aggregated", 0), file=file)
     ds = from_long(table, file=file, aggregated=aggregated, attrs=attrs, nodes=[str(n) for n in G.nodes])
-    return validate(with_node_labels(ds, labels))
+    return validate(with_node_labels(ds, labels, file=file))
 
 
 def _flag(value: object, *, file: object) -> bool:

@@ -30,7 +30,7 @@ import pandas as pd
 import xarray as xr
 
 from sdg_interactions import frameworks
-from sdg_interactions.errors import UnknownIdError, ValidationError, locate
+from sdg_interactions.errors import UnknownIdError, ValidationError, check_no_bidi, locate
 
 __all__ = [
     "DIMS",
@@ -440,12 +440,15 @@ def node_table(obj: xr.DataArray | xr.Dataset) -> pd.DataFrame:
     return frame
 
 
-def with_node_labels(obj: xr.DataArray | xr.Dataset, table: pd.DataFrame | None) -> xr.DataArray | xr.Dataset:
+def with_node_labels(obj: xr.DataArray | xr.Dataset, table: pd.DataFrame | None, *,
+                     file: object = None) -> xr.DataArray | xr.Dataset:
     """Return ``obj`` with its node coordinates overridden by ``table`` where the table has a non-blank value.
 
     ``table`` has an ``id`` column (or index) and any of ``group``, ``label_sv``, ``label_en``: the labels a
     file carried with its nodes (a GraphML file's node attributes, an Excel template's node sheet), which
-    win over the framework registry's. Ids the matrix does not hold are ignored.
+    win over the framework registry's. Ids the matrix does not hold are ignored. A label with a bidi control
+    character is refused (:func:`~sdg_interactions.errors.check_no_bidi`), named by ``file`` and the table's
+    ``_row`` column where it has one.
 
     Examples
     --------
@@ -455,6 +458,10 @@ def with_node_labels(obj: xr.DataArray | xr.Dataset, table: pd.DataFrame | None)
     """
     if table is None or len(table) == 0:
         return obj
+    rows = table["_row"].tolist() if "_row" in table.columns else None
+    for field in [f for f in NODE_FIELDS[1:] if f in table.columns]:
+        check_no_bidi(table[field].tolist(), what="group" if field == "group" else "label", file=file, rows=rows,
+                      column=field)
     frame = table.set_index("id") if "id" in table.columns else table
     frame.index = frame.index.astype(str).str.strip()
     ids = node_ids(obj)

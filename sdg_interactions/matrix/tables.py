@@ -17,7 +17,7 @@ import pandas as pd
 import xarray as xr
 
 from sdg_interactions import frameworks
-from sdg_interactions.errors import InputFormatError, ValidationError, locate
+from sdg_interactions.errors import InputFormatError, ValidationError, check_no_bidi, locate
 from sdg_interactions.matrix.model import (
     DIMS,
     FALSE_WORDS,
@@ -254,6 +254,7 @@ def from_long(
             raise ValidationError(locate("empty respondent", **where(i, "respondent"),
                                          valid="a name or code for each respondent"))
         resp = resp.astype(str).str.strip().to_numpy(dtype=object)
+        check_no_bidi(resp, what="respondent name", file=file, rows=rows, column="respondent")
         respondents = list(dict.fromkeys(resp))
     else:
         resp = np.full(len(table), "", dtype=object)
@@ -278,6 +279,7 @@ def from_long(
     if len(nul):
         raise ValidationError(locate("the comment holds a NUL character (\\0)", **where(int(nul[0]), "comment"),
                                      valid="text without NUL characters"))
+    check_no_bidi(comments, what="comment", file=file, rows=rows, column="comment")
     uncertain = (parse_uncertain(table["uncertain"], file=file, rows=rows)
                  if "uncertain" in table.columns else np.zeros(len(table), dtype=bool))
 

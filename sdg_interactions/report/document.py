@@ -17,6 +17,11 @@ No block knows a metric and no section knows a format: :func:`from_section` turn
 :mod:`sdg_interactions.report.writers` turn a document into HTML, PDF (Typst), Word or Markdown. All
 text is stored as it should be printed; escaping is each writer's job.
 
+**User text** (a label, a comment, a kommun's own goal, a respondent's or a file's name) enters the model
+inside the report's own sentences and in table cells. :func:`isolate` marks one such text as a bidi
+*isolate* (U+2068 FSI … U+2069 PDI) where it holds right-to-left letters, so it cannot reorder the sentence
+around it; the writers isolate every table cell with it and keep the marks (HTML as ``<bdi>``).
+
 Examples
 --------
 >>> section = {"id": "levers", "title": "De starkaste hävstängerna", "paragraphs": ["16.6 först."],
@@ -27,9 +32,13 @@ Examples
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
+
+from sdg_interactions.errors import BIDI_CONTROLS
 
 __all__ = [
     "LANGS",
@@ -50,11 +59,29 @@ __all__ = [
     "code_runs",
     "drop_empty_columns",
     "from_section",
+    "isolate",
     "run_text",
 ]
 
 #: The languages a document can be written in.
 LANGS = ("sv", "en")
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
+
+
+def isolate(text: object) -> str:
+    """A user's text made safe to set inside a sentence or a table row: without bidi controls, and between
+    U+2068 (FSI) and U+2069 (PDI) when it holds right-to-left letters (Arabic, Hebrew), so its direction
+    stays inside it. Text without such letters comes back as it is (without bidi controls).
+
+    Examples
+    --------
+    >>> isolate("Fattigdom"), isolate("a\u202eb"), isolate("عربي 3") == "\u2068عربي 3\u2069"
+    ('Fattigdom', 'ab', True)
+    """
+    text = _BIDI.sub("", str(text))
+    if any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+        return f"\u2068{text}\u2069"
+    return text
 
 
 @dataclass(frozen=True)

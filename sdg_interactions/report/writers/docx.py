@@ -40,6 +40,7 @@ from sdg_interactions.report.document import (
     Stamp,
     Strong,
     Table,
+    isolate,
 )
 from sdg_interactions.report.writers import clean
 from sdg_interactions.textfile import write_atomic
@@ -119,7 +120,7 @@ def _table(word, table: Table) -> None:
         if k == 0:
             tr_pr.append(_element("w:tblHeader"))
         for cell, value in zip(row.cells, values, strict=True):
-            run = cell.paragraphs[0].add_run(clean(value))
+            run = cell.paragraphs[0].add_run(clean(isolate(value)))
             run.bold = k == 0 or None
 
 

@@ -2,7 +2,8 @@
 
 Nothing is loaded from anywhere: the CSS is inline, charts are inline SVG (their XML prolog
 dropped), there are no scripts, fonts or links to fetch. Every text is escaped with
-:func:`html.escape`, so a label such as ``<script>`` prints as itself.
+:func:`html.escape`, so a label such as ``<script>`` prints as itself; a bidi isolate (a user's text,
+a table cell with right-to-left letters) is a ``<bdi>`` element.
 
 Examples
 --------
@@ -32,6 +33,7 @@ from sdg_interactions.report.document import (
     Stamp,
     Strong,
     Table,
+    isolate,
 )
 from sdg_interactions.report.writers import clean
 from sdg_interactions.textfile import write_atomic
@@ -61,8 +63,18 @@ hr.page-break { break-after: page; border: none; border-top: 1px dashed #ccc; ma
 _PROLOG = re.compile(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?", re.IGNORECASE)
 
 
-def _esc(text: object) -> str:
+_BDI = str.maketrans({"\u2066": '<bdi dir="ltr">', "\u2067": '<bdi dir="rtl">', "\u2068": "<bdi>",
+                      "\u2069": "</bdi>"})
+
+
+def _attr(text: object) -> str:
+    """Text for an attribute or the ``<title>``: escaped, its isolates left as characters."""
     return html.escape(clean(text), quote=True)
+
+
+def _esc(text: object) -> str:
+    """Text for an element's content: escaped, its isolates (balanced by :func:`clean`) as ``<bdi>`` elements."""
+    return _attr(text).translate(_BDI)
 
 
 def _run(run: Run) -> str:
@@ -81,13 +93,13 @@ def _runs(paragraph: Paragraph) -> str:
 
 def _table(table: Table) -> str:
     caption = f"<caption>{_esc(table.caption)}</caption>" if table.caption else ""
-    head = "".join(f'<th scope="col">{_esc(c)}</th>' for c in table.columns)
-    body = "\n".join("<tr>" + "".join(f"<td>{_esc(v)}</td>" for v in row) + "</tr>" for row in table.rows)
+    head = "".join(f'<th scope="col">{_esc(isolate(c))}</th>' for c in table.columns)
+    body = "\n".join("<tr>" + "".join(f"<td>{_esc(isolate(v))}</td>" for v in row) + "</tr>" for row in table.rows)
     return f"<table>{caption}<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody></table>"
 
 
 def _figure(figure: Figure) -> str:
-    label = f' role="img" aria-label="{_esc(figure.alt)}"' if figure.alt else ""
+    label = f' role="img" aria-label="{_attr(figure.alt)}"' if figure.alt else ""
     caption = f"<figcaption>{_esc(figure.caption)}</figcaption>" if figure.caption else ""
     return f'<figure class="chart"{label}>{_PROLOG.sub("", figure.svg, count=1)}{caption}</figure>'
 
@@ -137,7 +149,7 @@ def to_html(doc: Document) -> str:
     for block in doc.blocks:  # a heading with an anchor opens <section id="section-…"> up to the next one
         if isinstance(block, Heading) and block.anchor:
             parts.append("</section>" if open_section else "")
-            parts.append(f'<section class="report-section" id="section-{_esc(block.anchor)}">')
+            parts.append(f'<section class="report-section" id="section-{_attr(block.anchor)}">')
             open_section = True
         elif isinstance(block, Stamp) and open_section:
             parts.append("</section>")
@@ -145,9 +157,9 @@ def to_html(doc: Document) -> str:
         parts.append(_block(block))
     parts.append("</section>" if open_section else "")
     body = "\n".join(p for p in parts if p)
-    return (f'<!DOCTYPE html>\n<html lang="{_esc(doc.lang)}">\n<head>\n<meta charset="utf-8">\n'
+    return (f'<!DOCTYPE html>\n<html lang="{_attr(doc.lang)}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{_esc(doc.title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+            f"<title>{_attr(doc.title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
 
 
 def write_html(doc: Document, path: str | os.PathLike) -> Path:

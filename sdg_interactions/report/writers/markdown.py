@@ -34,6 +34,7 @@ from sdg_interactions.report.document import (
     Stamp,
     Strong,
     Table,
+    isolate,
     run_text,
 )
 from sdg_interactions.report.writers import clean
@@ -94,9 +95,9 @@ def _runs(paragraph: Paragraph) -> str:
 
 def _table(table: Table) -> str:
     lines = [f"*{escape(table.caption)}*", ""] if table.caption else []
-    lines.append("| " + " | ".join(escape(c) for c in table.columns) + " |")
+    lines.append("| " + " | ".join(escape(isolate(c)) for c in table.columns) + " |")
     lines.append("|" + "|".join(" --- " for _ in table.columns) + "|")
-    lines += ["| " + " | ".join(escape(v) for v in row) + " |" for row in table.rows]
+    lines += ["| " + " | ".join(escape(isolate(v)) for v in row) + " |" for row in table.rows]
     return "\n".join(lines)
 
 

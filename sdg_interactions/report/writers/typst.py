@@ -41,6 +41,7 @@ from sdg_interactions.report.document import (
     Stamp,
     Strong,
     Table,
+    isolate,
 )
 from sdg_interactions.report.writers import clean
 from sdg_interactions.textfile import write_atomic
@@ -102,8 +103,8 @@ def _content(paragraph: Paragraph) -> str:
 
 
 def _table(table: Table) -> str:
-    header = ", ".join(literal(c) for c in table.columns)
-    cells = ",\n  ".join(", ".join(literal(v) for v in row) for row in table.rows)
+    header = ", ".join(literal(isolate(c)) for c in table.columns)
+    cells = ",\n  ".join(", ".join(literal(isolate(v)) for v in row) for row in table.rows)
     body = f"table(columns: {len(table.columns)},\n  table.header(repeat: true, {header}),\n  {cells})"
     if table.caption:
         return f"#figure(kind: table, {body},\n  caption: {literal(table.caption)})"
