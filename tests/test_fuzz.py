@@ -1,18 +1,22 @@
 """Fuzzing every reader (issue 12): bytes and structured mutations of good long CSV, wide CSV, xlsx, NetCDF
 and GraphML files. Each reader either returns a validated matrix or raises the library's own error
-(:class:`~sdg_interactions.errors.SdgInteractionsError`), never anything else. Seeded and derandomized."""
+(:class:`~sdg_interactions.errors.SdgInteractionsError`), never anything else. Seeded and derandomized.
+Issue 21: a matrix read never holds a bidi control in a comment, label or name; NetCDF fill values and the
+states of Excel sheets (hidden, veryHidden) are fuzzed too."""
 
 import io
 import tempfile
 import zipfile
 from pathlib import Path
 
+import netCDF4
 import numpy as np
+import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sdg_interactions.errors import SdgInteractionsError
+from sdg_interactions.errors import BIDI_CONTROLS, InputFormatError, SdgInteractionsError
 from sdg_interactions.io import read_matrix, write_graphml, write_netcdf, write_template
 from sdg_interactions.matrix import from_array, validate
 
@@ -23,7 +27,8 @@ LONG = ("respondent,source,target,score,comment,uncertain\r\nA,1.1,LULEA-2,2,\"o
         "A,LULEA-2,1.1,0,,\r\nB,1.1,MKM-3,-1,väg,0\r\nB,MKM-3,1.1,3,,nej\r\n").encode()
 WIDE = "source\\target;1.1;LULEA-2;MKM-3\n1.1;;2;-1\nLULEA-2;0;;3\nMKM-3;1,0;-3;\n".encode("cp1252")
 CELLS = st.sampled_from(["", "1", "-3", "3.5", "0 1", "1,000", "٣", "two", "\x00", "LULEA-01", " 1.1", "=1+1",
-                         "1e3", "nan", "inf", '"', ";", ",", "\n", "1.1", "SDG-18", "x" * 300])
+                         "1e3", "nan", "inf", '"', ";", ",", "\n", "1.1", "SDG-18", "x" * 300,
+                         "ok \u202eslut", "\u2068isolat", "\u200fmärke", "LULE\u0410-2", "O\u0308REBRO-1", "عربي"])
 
 
 def _check(path: Path) -> None:
@@ -32,6 +37,8 @@ def _check(path: Path) -> None:
     except SdgInteractionsError:
         return
     validate(ds)
+    texts = [str(v) for name in ds.variables if ds[name].dtype.kind in "OUS" for v in np.ravel(ds[name].values)]
+    assert not any(c in t for t in texts for c in BIDI_CONTROLS), "a bidi control was read"
 
 
 def _write(data: bytes, suffix: str) -> Path:
@@ -128,3 +135,60 @@ def test_mutated_xlsx_parts(good_files, part, edits):
             data = source.read(info.filename)
             new.writestr(info.filename, _mutate(data, edits) if info.filename == part else data)
     _check(_write(buffer.getvalue(), ".xlsx"))
+
+
+FILLS = st.one_of(st.sampled_from([0, -3, 3, 1, 2.5, -1e-9, 3.0000001, -9999, -99, -127, 127, float("nan")]),
+                  st.floats(-10, 10, allow_nan=False), st.integers(-128, 127))
+
+
+@FUZZ
+@given(FILLS, st.sampled_from(["_FillValue", "missing_value"]), st.sampled_from(["f8", "f4", "i1", "i2"]))
+def test_netcdf_fill_values(fill, attribute, dtype):
+    """A fill value that is a score is refused; any other masks only itself: 0 and every other score survive."""
+    path = _write(b"", ".nc")
+    kind = np.dtype(dtype)
+    if kind.kind == "i" and ((isinstance(fill, float) and (not np.isfinite(fill) or fill != int(fill)))
+                             or not np.iinfo(kind).min <= fill <= np.iinfo(kind).max):
+        fill = -99
+    raw = np.array([[fill, 0, 3], [-3, fill, 1], [2, -1, fill]], dtype=kind)
+    with netCDF4.Dataset(path, "w") as f:
+        for dim in ("source", "target"):
+            f.createDimension(dim, 3)
+            f.createVariable(dim, str, (dim,))[:] = np.array(["1.1", "1.2", "1.3"], dtype=object)
+        var = f.createVariable("score", kind, ("source", "target"),
+                               fill_value=kind.type(fill) if attribute == "_FillValue" else None)
+        if attribute == "missing_value":
+            var.setncattr("missing_value", kind.type(fill))
+        var.set_auto_mask(False)
+        var[:] = raw
+    stored = float(kind.type(fill))
+    try:
+        ds = read_matrix(path)
+    except SdgInteractionsError as error:
+        assert -3 <= stored <= 3 and attribute in str(error), error
+        return
+    assert not -3 <= stored <= 3
+    assert ds["score"].values[0, 1] == 0 and ds["score"].values[1, 0] == -3  # the scores, as stored
+    assert np.isnan(np.diag(ds["score"].values)).all()
+
+
+@FUZZ
+@given(st.lists(st.sampled_from(["visible", "visible", "hidden", "veryHidden"]), min_size=5, max_size=5))
+def test_xlsx_sheet_states(good_files, states):
+    """Only visible sheets are read: a hidden one (but the instructions) is refused, naming it."""
+    path = _write(good_files[".xlsx"], ".xlsx")
+    book = openpyxl.load_workbook(path)
+    second = book.copy_worksheet(book["Svarande 1"])
+    second.title, second["A1"] = "Svarande 2", "Svarande 2"
+    for sheet, state in zip(book.worksheets, states, strict=True):
+        sheet.sheet_state = state
+    if all(s.sheet_state != "visible" for s in book.worksheets):
+        book.worksheets[1].sheet_state = "visible"  # Excel needs one visible sheet
+    book.save(path)
+    hidden = [s.title for s in book.worksheets[1:] if s.sheet_state != "visible"]
+    try:
+        read_matrix(path)
+    except InputFormatError as error:
+        assert hidden and any(f"'{name}' is hidden" in str(error) for name in hidden), error
+        return
+    assert not hidden
