@@ -23,7 +23,7 @@ import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from sdg_interactions.errors import ValidationError, locate, shorten
+from sdg_interactions.errors import UNSAFE_TEXT, ValidationError, locate, shorten
 from sdg_interactions.textfile import remove_pending
 from sdg_interactions.texts import text
 
@@ -49,7 +49,7 @@ EXIT_BAD_INPUT = 2
 _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"
                       r"|\x1b[@-Z\\-_]|\x9b[0-?]*[ -/]*[@-~]|\x9d[^\x07\x9c]*[\x07\x9c]?")
 # Every other control character (C0, DEL, C1) and the bidirectional overrides that reorder what is shown.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROLS = UNSAFE_TEXT  # control characters but newline and tab, and the bidi controls (one definition)
 
 
 def printable(value: object, *, one_line: bool = True) -> str:

@@ -30,6 +30,7 @@ import numpy as np
 import xarray as xr
 
 from sdg_interactions.matrix import as_matrix, node_ids, single_matrix
+from sdg_interactions.report.document import isolate
 from sdg_interactions.texts import scale_label, text
 
 __all__ = [
@@ -164,9 +165,11 @@ def labels_of(obj: xr.Dataset | xr.DataArray, lang: str) -> dict[str, str]:
 
 
 def named(node: str, labels: Mapping[str, str]) -> str:
-    """``"8.4 (label)"``, or the id alone where there is no label."""
+    """``"8.4 (label)"``, or the id alone where there is no label; the label isolated
+    (:func:`~sdg_interactions.report.document.isolate`), so a right-to-left label keeps its direction inside
+    the brackets."""
     label = labels.get(node, node)
-    return node if label in (node, "") else f"{node} ({label})"
+    return node if label in (node, "") else f"{node} ({isolate(label)})"
 
 
 def by_goal(nodes: Sequence[str], labels: Mapping[str, str], lang: str) -> str:
