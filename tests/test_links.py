@@ -71,7 +71,8 @@ def test_a_new_workshop_has_one_link_per_planned_respondent_readable_by_its_owne
     assert [entry["token"] for entry in stored] == [link.token for link in links]
     add_link(folder)
     assert mode(folder / LINKS_FILE) == 0o600  # rewritten whole, and still the owner's only
-    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temporary file left
+    hidden = [p.name for p in folder.iterdir() if p.name.startswith(".")]
+    assert hidden == [".lankar.json.lock"]  # no temporary file left: only the links' (empty) lock file
 
 
 def test_links_of_a_plan_with_names_open_each_persons_share(tmp_path):

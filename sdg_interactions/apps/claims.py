@@ -50,13 +50,9 @@ from pathlib import Path
 from sdg_interactions.errors import SdgInteractionsError, ValidationError, check_one_script, locate
 from sdg_interactions.io.journal import fold, read_journal
 from sdg_interactions.io.workshop import Workshop, read_workshop
+from sdg_interactions.locking import held_elsewhere
 from sdg_interactions.textfile import sync_folder
 from sdg_interactions.texts import text
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None
 
 __all__ = [
     "CLAIM_DIR",
@@ -253,16 +249,7 @@ def scored(folder: str | os.PathLike, respondent: str) -> int:
 
 def journal_open(folder: str | os.PathLike, respondent: str) -> bool:
     """True while ``respondent``'s journal is open for writing (its page is open: the journal's lock is held)."""
-    path = journal_path(folder, respondent)
-    if fcntl is None or not path.exists():  # pragma: no cover - Windows
-        return False
-    with open(path, "rb") as handle:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            return True
-        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-    return False
+    return held_elsewhere(journal_path(folder, respondent))
 
 
 def _release(claim: Claim, now: datetime) -> bool:

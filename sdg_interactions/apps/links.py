@@ -58,13 +58,9 @@ from sdg_interactions.apps.claims import (
     released_claims,
 )
 from sdg_interactions.errors import SdgInteractionsError, ValidationError, locate
+from sdg_interactions.locking import Lock
 from sdg_interactions.textfile import replacing, write_atomic
 from sdg_interactions.texts import check_lang, text
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None
 
 __all__ = [
     "BASES_FILE",
@@ -164,18 +160,10 @@ def _write_links(folder: str | os.PathLike, links: list[Link]) -> None:
     _write_private(Path(folder) / LINKS_FILE, json.dumps(body, ensure_ascii=False, indent=1) + "\n")
 
 
-@contextlib.contextmanager
-def _locked(folder: str | os.PathLike):
-    """Hold the workshop folder's lock while its links are read, changed and written (two facilitator pages)."""
-    if fcntl is None:  # pragma: no cover - Windows
-        yield
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
+def _locked(folder: str | os.PathLike) -> Lock:
+    """The lock held while a workshop's links are read, changed and written (two facilitator pages): on
+    ``lankar.json`` (the lock file ``.lankar.json.lock``), waiting for the other page to finish."""
+    return Lock(Path(folder) / LINKS_FILE, wait=True)
 
 
 def find_link(folder: str | os.PathLike, token: object) -> Link | None:

@@ -19,11 +19,14 @@ two Voilà notebooks. Everything the participants enter stays in this folder::
       mall.xlsx          the Excel template for those who score offline
       kit/               the workshop kit from the plan: guide, invitation, agenda, scale card (apps.kit)
 
+Hidden, empty ``.<name>.lock`` files beside ``lankar.json`` and each journal are their locks
+(:mod:`sdg_interactions.locking`); nothing reads them.
+
 Examples
 --------
 >>> import tempfile
 >>> folder = new_workshop(Path(tempfile.mkdtemp()) / "ws", ["7.2", "11.6", "13.2"], kommun="Habo", respondents=2)
->>> sorted(p.name for p in folder.iterdir())
+>>> sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
 ['delta.ipynb', 'kit', 'lankar.json', 'ledning.ipynb', 'mall.xlsx', 'om.json', 'rapporter', 'scenario.ipynb', 'svar', 'uploads_readme.txt', 'uppladdat', 'workshop.json']
 >>> about = read_about(folder)
 >>> about["kommun"], len(about["join_code"]), about["drop_in"], about["release_after_minutes"]

@@ -4,8 +4,8 @@
   library's own: one line with a hint to run again with ``--debug`` (:func:`take_debug`), which shows the
   traceback too; exit code 2.
 * :func:`install_signal_handlers`: on SIGTERM or SIGINT the command stops every process it started (report
-  kernels, Voilà, …: found by walking ``/proc`` for its descendants, SIGTERM, then SIGKILL after a grace
-  period), removes the temporary files it was writing (:func:`~sdg_interactions.textfile.remove_pending`;
+  kernels, Voilà, …: its descendants, found with :mod:`psutil` on every OS; SIGTERM, then SIGKILL after a
+  grace period), removes the temporary files it was writing (:func:`~sdg_interactions.textfile.remove_pending`;
   files under their final names are always complete) and exits with ``128 + signal`` after one line.
 * :func:`printable`: text from a user's file (a comment, a label) as the terminal may show it: ANSI and OSC
   escape sequences and every other control character removed.
@@ -22,6 +22,8 @@ import sys
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+
+import psutil
 
 from sdg_interactions.errors import UNSAFE_TEXT, ValidationError, locate, shorten
 from sdg_interactions.textfile import remove_pending
@@ -126,68 +128,51 @@ def refuse_overwriting_input(out: str | os.PathLike | None, inputs: Iterable[obj
 # --- processes ---------------------------------------------------------------------------------------
 
 
-def _parents() -> dict[int, list[int]]:
-    """``{parent pid: [child pids]}`` of every process, from ``/proc`` (Linux); {} elsewhere."""
-    children: dict[int, list[int]] = {}
+def _descendants(pid: int | None = None) -> list[psutil.Process]:
+    """The living descendants of ``pid`` (default: this process), children first; [] if it is gone."""
     try:
-        entries = os.listdir("/proc")
-    except OSError:
-        return children
-    for entry in entries:
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as handle:
-                stat = handle.read().decode("ascii", "replace")
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[-1].split()
-        if len(fields) > 1 and fields[1].lstrip("-").isdigit():
-            children.setdefault(int(fields[1]), []).append(int(entry))
-    return children
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return []
 
 
 def descendants(pid: int | None = None) -> list[int]:
-    """Every living process started by ``pid`` (default: this one) or by its descendants, on Linux.
+    """Every living process started by ``pid`` (default: this one) or by its descendants, on every OS.
 
-    Kernels run in sessions of their own, so their process group is not this one's: the tree is walked.
+    Kernels run in sessions of their own, so their process group is not this one's: the tree is walked
+    (:meth:`psutil.Process.children`).
     """
-    pid = os.getpid() if pid is None else pid
-    children, found, todo = _parents(), [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            if child not in found and child != pid:
-                found.append(child)
-                todo.append(child)
-    return found
+    return [process.pid for process in _descendants(pid)]
 
 
 def stop_descendants(grace: float = 2.0) -> list[int]:
     """SIGTERM every descendant of this process, SIGKILL the ones still alive after ``grace`` seconds; return
     the pids that were signalled."""
-    pids = descendants()
-    for pid in pids:
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGTERM)
+    processes = _descendants()
+    for process in processes:
+        with contextlib.suppress(psutil.Error):
+            process.terminate()
     deadline = time.monotonic() + grace
-    alive = list(pids)
+    alive = list(processes)
     while alive and time.monotonic() < deadline:
         time.sleep(0.05)
-        alive = [pid for pid in alive if _alive(pid)]
-    for pid in alive + descendants():  # also what they started meanwhile
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-    return pids
+        alive = [process for process in alive if _alive(process)]
+    for process in alive + _descendants():  # also what they started meanwhile
+        with contextlib.suppress(psutil.Error):
+            process.kill()  # psutil checks the pid still names the process it found: a reused pid is spared
+    return [process.pid for process in processes]
 
 
-def _alive(pid: int) -> bool:
-    with contextlib.suppress(ChildProcessError, OSError):
-        if os.waitpid(pid, os.WNOHANG)[0] == pid:  # our own child: reap it
-            return False
+def _alive(process: psutil.Process) -> bool:
+    """Whether ``process`` still runs; our own child that ended is reaped, a zombie counts as ended."""
     try:
-        with open(f"/proc/{pid}/stat", "rb") as handle:
-            return handle.read().rsplit(b")", 1)[-1].split()[0] != b"Z"
-    except OSError:
+        process.wait(timeout=0)  # reaps it if it is our child
+        return False
+    except psutil.TimeoutExpired:
+        with contextlib.suppress(psutil.Error):
+            return process.status() != psutil.STATUS_ZOMBIE
+        return False
+    except psutil.Error:
         return False
 
 

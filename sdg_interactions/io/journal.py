@@ -13,8 +13,9 @@ file (UTF-8, one object a line, ``\\n`` line ends)::
   error is raised: the file is cut back to its length before the line, so no part of an answer the app
   called unsaved can turn up later, and ``seq`` strictly grows over the file. Lines are never
   rewritten; a changed answer is a new line, and ``score = None`` records "skipped / cleared". Reopening
-  an existing journal continues its ``seq``; while a :class:`Journal` is open it holds a lock on the file
-  (POSIX), so no second writer can share it.
+  an existing journal continues its ``seq``; while a :class:`Journal` is open it holds the lock on the file
+  (:class:`~sdg_interactions.locking.Lock`: ``.<name>.lock`` beside it, on every OS), so no second writer
+  can share it.
 * :func:`read_journal` (from :mod:`~sdg_interactions.io.journal_lines`, with :class:`Answer`,
   :class:`SetAside`, :func:`check_comment` and :func:`fold`) reads the lines back without ever writing
   to the file. **One bad line never hides the others**: a line that is no JSON object, lacks a key,
@@ -57,15 +58,11 @@ from sdg_interactions.io.journal_lines import (
     fold,
     read_journal,
 )
+from sdg_interactions.locking import Lock
 from sdg_interactions.matrix import from_long
 
 #: A journal's file mode: its owner reads and writes it, no one else reads it (answers and comments are personal).
 PRIVATE_MODE = 0o600
-
-try:  # POSIX: one writer a journal
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None
 
 __all__ = ["FIELDS", "MAX_COMMENT", "MAX_JOURNAL_BYTES", "PRIVATE_MODE", "VALID_COMMENT", "VALID_SCORE", "Answer",
            "Journal", "SetAside", "check_comment", "fold", "journal_to_dataset", "read_journal"]
@@ -120,13 +117,18 @@ class Journal:
         if not self.path.parent.is_dir():
             raise InputFormatError(locate("no such folder", file=os.fspath(self.path),
                                           valid="a path in an existing folder"))
-        created = not self.path.exists()
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), PRIVATE_MODE)
+        self._lock = _lock(self.path)
+        try:
+            created = not self.path.exists()
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0),
+                         PRIVATE_MODE)
+        except BaseException:
+            self._lock.release()
+            raise
         self._file = os.fdopen(fd, "ab", buffering=0)  # unbuffered: nothing of a failed line lingers in a buffer
         _make_private(fd)
         self._broken = False
         try:
-            self._lock()
             if created:
                 _sync_folder(self.path.parent)
             aside: list[SetAside] = []
@@ -142,18 +144,8 @@ class Journal:
             self.next_seq = max(seqs, default=0) + 1
             self._repair_tail()
         except BaseException:
-            self._file.close()
+            self.close()
             raise
-
-    def _lock(self) -> None:
-        """Hold an exclusive lock while open, so two writers never share a journal (and its seq)."""
-        if fcntl is None:  # pragma: no cover - Windows
-            return
-        try:
-            fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise ValidationError(locate("the journal is open for writing elsewhere", file=os.fspath(self.path),
-                                         valid="one open Journal a file: close() the other first")) from None
 
     def _repair_tail(self) -> None:
         """Make the file end with a line end, keeping any torn bytes in ``<path>.torn``."""
@@ -229,11 +221,14 @@ class Journal:
             os.fsync(self._file.fileno())
         except OSError:
             self._broken = True
-            self._file.close()
+            self.close()
 
     def close(self) -> None:
-        """Close the file (every recorded answer is on disk already)."""
-        self._file.close()
+        """Close the file and let its lock go (every recorded answer is on disk already)."""
+        try:
+            self._file.close()
+        finally:
+            self._lock.release()
 
     def __enter__(self) -> Journal:
         return self
@@ -243,6 +238,15 @@ class Journal:
 
     def __repr__(self) -> str:
         return f"Journal({os.fspath(self.path)!r}, {self.respondent!r}, next_seq={self.next_seq})"
+
+
+def _lock(path: Path) -> Lock:
+    """Take the journal's lock (held while it is open), so two writers never share a journal (and its seq)."""
+    try:
+        return Lock(path).acquire()
+    except BlockingIOError:
+        raise ValidationError(locate("the journal is open for writing elsewhere", file=os.fspath(path),
+                                     valid="one open Journal a file: close() the other first")) from None
 
 
 def _make_private(fd: int) -> None:

@@ -40,6 +40,7 @@ from sdg_interactions import frameworks
 from sdg_interactions.analysis import check_priorities
 from sdg_interactions.errors import ReportError, SdgInteractionsError, ValidationError, locate
 from sdg_interactions.io import load_dataset
+from sdg_interactions.locking import Lock
 from sdg_interactions.matrix import node_ids
 from sdg_interactions.report.kernels import Kernel, execute, fresh_kernel
 from sdg_interactions.report.page import document_of, write_documents
@@ -51,27 +52,21 @@ __all__ = ["BatchResult", "folder_lock", "normalise_notebook", "run_batch", "run
 
 @contextlib.contextmanager
 def folder_lock(folder: Path, lang: str = "sv") -> Iterator[Path]:
-    """Hold an exclusive lock on ``folder`` while the block runs (``fcntl.flock`` on the folder itself, so no
-    lock file is left behind).
+    """Hold an exclusive lock on ``folder`` while the block runs (:class:`~sdg_interactions.locking.Lock`: the
+    hidden, empty lock file ``<folder>/.lock``, on every OS).
 
     A second holder, in this process or another, is refused at once with
     :class:`~sdg_interactions.errors.ReportError`; the lock goes with the process, also when it is killed.
-    On a system without ``fcntl`` (Windows) no lock is taken.
     """
+    lock = Lock(folder)
     try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        yield folder
-        return
-    descriptor = os.open(folder, os.O_RDONLY)
+        lock.acquire()
+    except BlockingIOError:
+        raise ReportError(locate(text("reliability.lock.busy", lang), file=str(folder))) from None
     try:
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise ReportError(locate(text("reliability.lock.busy", lang), file=str(folder))) from None
         yield folder
     finally:
-        os.close(descriptor)  # releases the lock
+        lock.release()
 
 
 def run_one(parameters: dict, *, output_dir: Path, formats: Sequence[str], kernel: Kernel | None

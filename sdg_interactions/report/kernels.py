@@ -30,7 +30,7 @@ KERNEL_NAME = "python3"
 CELL_TIMEOUT = 600
 _WARM_CODE = """\
 import datetime, html, json
-import numpy, pandas, xarray, networkx, scipy
+import numpy, pandas, xarray, networkx
 import IPython.display
 import sdg_interactions, sdg_interactions.io, sdg_interactions.analysis
 import sdg_interactions.report.sections, sdg_interactions.report.page
