@@ -192,3 +192,132 @@ def test_xlsx_sheet_states(good_files, states):
         assert hidden and any(f"'{name}' is hidden" in str(error) for name in hidden), error
         return
     assert not hidden
+
+
+# --- issue 21: the numeric parameters and the Kolada JSON reader -----------------------------------------
+
+PARAM_VALUES = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**40, 10**40), st.booleans(),
+                         st.none(), st.text(max_size=30), st.decimals(allow_nan=True).map(str))
+PARAM_TEXT = st.one_of(st.text(max_size=40), st.from_regex(r"[+-]?[0-9]{0,40}(\.[0-9]{0,5})?([eE][+-]?[0-9]{1,4})?",
+                                                            fullmatch=True),
+                       st.sampled_from(["inf", "-inf", "nan", "NaN", "1e308", "1e999", "٣", "３", "1_000", "0x1f", "",
+                                        " 7 ", "10", "0", "-0", "1,5", "2021; rm -rf"]))
+
+
+def _param_kinds():
+    from sdg_interactions import ranges
+
+    return [ranges.EFFORT, ranges.COUNT, ranges.SHOWN, ranges.SAMPLES, ranges.CHUNK, ranges.SEED, ranges.ALPHA,
+            ranges.MARGIN, ranges.CAP, ranges.JOBS, ranges.WINDOW, ranges.years()]
+
+
+def _param_inside(number, rng, high):
+    import math
+
+    assert isinstance(number, int) if rng.integer else isinstance(number, float)
+    assert math.isfinite(number) and rng.low <= number and (high is None or number <= high)
+    assert not (rng.open_low and number == rng.low) and not (rng.open_high and number == high)
+
+
+@FUZZ
+@given(PARAM_VALUES, st.integers(0, 11), st.sampled_from(["sv", "en"]), st.sampled_from(["k", "--k"]))
+def test_fuzz_param_check_returns_a_number_in_range_or_one_line(value, kind, lang, name):
+    from sdg_interactions import ranges
+
+    rng = _param_kinds()[kind]
+    high = 34 if rng.high is None else None
+    try:
+        number = ranges.check(value, name, rng, high=high, lang=lang)
+    except SdgInteractionsError as error:
+        assert "\n" not in str(error) and len(str(error)) < 400 and str(error).startswith(name + " ")
+        return
+    _param_inside(number, rng, high if high is not None else rng.high)
+
+
+@FUZZ
+@given(PARAM_TEXT, st.integers(0, 11), st.sampled_from(["sv", "en"]))
+def test_fuzz_param_parse_and_the_cli_type(raw, kind, lang):
+    from sdg_interactions import ranges
+    from sdg_interactions.cli._common import UsageError, number
+
+    rng = _param_kinds()[kind]
+    try:
+        value = ranges.parse(raw, "--x", rng, lang=lang)
+    except SdgInteractionsError as error:
+        assert "\n" not in str(error) and len(str(error)) < 400 and str(error).startswith("--x ")
+    else:
+        _param_inside(value, rng, rng.high)
+    try:
+        number("--x", rng, lang)(raw)
+    except UsageError as error:
+        assert str(error).startswith("--x ")
+    except ValueError:  # no number at all: argparse words it ("--x: ogiltigt värde …")
+        pass
+
+
+JSON_LEAVES = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20), st.floats(allow_nan=True),
+                        st.text(max_size=12),
+                        st.sampled_from(["N00945", "0180", "0001", "T", 2021, 1e308, -1e16]))
+JSON_VALUES = st.recursive(
+    JSON_LEAVES, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner,
+                                                                                        max_size=4)), max_leaves=12)
+KOLADA_RECORDS = st.lists(st.one_of(
+    JSON_VALUES,
+    st.fixed_dictionaries({"kpi": st.sampled_from(["N00945", "n00945", "X1", 5]),
+                           "municipality": st.sampled_from(["0180", "0001", "0000", "180", None]),
+                           "period": st.one_of(st.integers(1800, 2200),
+                                               st.sampled_from(["2021", "2021; rm -rf", 2021.0])),
+                           "values": st.one_of(JSON_VALUES, st.lists(st.fixed_dictionaries(
+                               {"gender": st.sampled_from(["T", "K", "M", 1]), "count": st.one_of(st.integers(-2, 9),
+                                                                                                  JSON_LEAVES),
+                                "status": st.one_of(st.none(), st.text(max_size=3)), "value": JSON_LEAVES}),
+                               max_size=3))})), max_size=6)
+
+
+@FUZZ
+@given(KOLADA_RECORDS, st.sampled_from(["sv", "en"]))
+def test_fuzz_kolada_records_are_kept_or_named_never_a_crash(records, lang):
+    import json
+    import math
+
+    from sdg_interactions.frameworks.kolada_cache import KoladaCache, check_records, tidy_values
+
+    good, skipped = check_records(records, lang)
+    assert len(good) + len(skipped) == len(records)
+    assert all("\n" not in line and len(line) < 500 for line in skipped)
+    table = tidy_values(good)
+    assert all(math.isnan(v) or (math.isfinite(v) and abs(v) < 1e15) for v in table["value"])
+    cache = KoladaCache(tempfile.mkdtemp(prefix="fuzz-kolada-"))
+    cache.write("N00945", "0180", records, years=None)  # what cannot be read is never cached
+    text = cache.path("N00945", "0180").read_text(encoding="utf-8")
+    assert "NaN" not in text and "Infinity" not in text
+    json.loads(text)
+    values, missing, notes = cache.read_values(["N00945"], ["0180"])
+    assert notes == [] and missing == []
+    assert all(math.isnan(v) or (math.isfinite(v) and abs(v) < 1e15) for v in values["value"])
+
+
+CACHE_ROWS = st.lists(st.one_of(JSON_VALUES, st.lists(st.one_of(st.integers(1800, 2200), JSON_LEAVES), min_size=5,
+                                                      max_size=5)), max_size=6)
+
+
+@FUZZ
+@given(CACHE_ROWS, st.sampled_from(["NaN", "Infinity", "-Infinity", "1e999", "1e308", '"31,5"', "null", "4.5"]))
+def test_fuzz_kolada_cache_files_are_read_or_named_never_a_crash(rows, constant):
+    import json
+    import math
+
+    from sdg_interactions.frameworks.kolada import follow_up
+    from sdg_interactions.frameworks.kolada_cache import KoladaCache
+
+    cache = KoladaCache(tempfile.mkdtemp(prefix="fuzz-kolada-"))
+    path = cache.path("N00945", "0180")
+    path.parent.mkdir(parents=True)
+    body = json.dumps(rows).replace("NaN", "0")[1:-1]
+    path.write_text('{"format": 1, "kpi": "N00945", "municipality": "0180", "years": null, "values": [[2020, "T", '
+                    f'1, "", {constant}]{", " + body if body else ""}]}}', encoding="utf-8")
+    values, _, notes = cache.read_values(["N00945"], ["0180", "0001"])
+    assert all(math.isnan(v) or (math.isfinite(v) and abs(v) < 1e15) for v in values["value"])
+    assert all("\n" not in note for note in notes)
+    table = follow_up("0180", ["5.4"], cache=cache.folder, lang="en")
+    assert all(math.isnan(v) or math.isfinite(v) for v in table["value"])

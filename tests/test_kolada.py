@@ -90,11 +90,13 @@ class Server(http.server.ThreadingHTTPServer):
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         self.server.seen.append(self.path)
-        status, body, delay = self.server.reply(self.path)
+        status, body, delay, *headers = self.server.reply(self.path)  # (…, {"Location": …}) for a redirect
         time.sleep(delay)
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
         try:
             self.send_response(status)
+            for name, value in (headers[0] if headers else {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
@@ -330,7 +332,7 @@ def test_a_damaged_cache_file_is_reported_and_counts_as_missing(tmp_path):
     assert values.empty and missing == [Missing("N00945", "0180", None)]
     assert len(notes) == 1 and str(path) in notes[0] and "JSONDecodeError" in notes[0]
     path.write_text(json.dumps({"format": 1, "kpi": "N00945", "municipality": "0180", "years": None,
-                                "values": [[2020, "T", 1, "", "45"]]}), encoding="utf-8")
+                                "values": {"2020": 45}}), encoding="utf-8")
     assert "bad 'values'" in cache.read_values(["N00945"], ["0180"])[2][0]
 
 
@@ -521,5 +523,183 @@ def test_years_are_read_as_years_and_spans(value, years):
 
 
 def test_a_bad_year_names_the_value():
-    with pytest.raises(ValidationError, match="column '--years': not a year or a span of years: '2020-2015'"):
+    with pytest.raises(ValidationError, match=r"^--years: spannet '2020-2015' slutar före det börjar"):
         kolada_cli._years("2020-2015")
+    with pytest.raises(ValidationError, match=r"^--years: the span '2020-2015' ends before it starts"):
+        kolada_cli._years("2020-2015", "en")
+
+
+# --- a hostile Kolada (issue 21): redirects, endless pages, bad records, non-finite values -------
+
+
+@pytest.fixture
+def other_server():
+    srv = Server()
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+@pytest.mark.parametrize("where", ["port", "host", "scheme"])
+def test_a_redirect_off_the_apis_origin_is_refused(server, other_server, where, offline):
+    path = "/v3/data/kpi/N00945/municipality/0180"
+    target = {"port": f"{other_server.url}/data/kpi/N00945/municipality/0180",
+              "host": "http://example.org/v3/data/kpi/N00945/municipality/0180",
+              "scheme": server.url.replace("http://", "https://") + "/data"}[where]
+    server.script[path] = [(302, b"", 0, {"Location": target})]
+    with pytest.raises(KoladaError, match="redirected to another server") as info:
+        fast(server).values(["N00945"], ["0180"])
+    assert target in str(info.value) and f"{server.url}{path.removeprefix('/v3')}" in str(info.value)
+    assert other_server.seen == [] and offline == [] and len(server.seen) == 1
+
+
+def test_a_redirect_on_the_apis_origin_is_followed(server):
+    server.script["/v3/data/kpi/N00945/municipality/0180"] = [
+        (301, b"", 0, {"Location": "/v3/data/kpi/N00945/municipality/0180,0000"})]
+    table = fast(server).values(["N00945"], ["0180"])
+    assert table["value"].tolist() == [44.53, 44.94, 45.33]
+    assert server.seen == ["/v3/data/kpi/N00945/municipality/0180?per_page=5000",
+                           "/v3/data/kpi/N00945/municipality/0180,0000"]
+
+
+def test_redirects_in_a_circle_end_with_an_error(server):
+    server.script["/v3/kpi"] = [(307, b"", 0, {"Location": "/v3/kpi"})]
+    with pytest.raises(KoladaError, match=r"more than 5 redirects"):
+        fast(server).search_kpis("x")
+    assert len(server.seen) == kolada.MAX_REDIRECTS + 1
+
+
+def test_distinct_next_pages_stop_at_the_page_cap(server):
+    assert kolada.MAX_PAGES == 1000 and KoladaClient().max_pages == 1000
+    server.script["/v3/kpi"] = [(200, {"values": [{"id": f"N{k:05d}"}], "next_url": f"{server.url}/kpi?page={k + 1}"},
+                                 0) for k in range(1, 20)]
+    with pytest.raises(KoladaError, match=r"more than 5 pages.*Valid: at most 5 pages per request \(MAX_PAGES\)"):
+        fast(server, max_pages=5).search_kpis("x")
+    assert len(server.seen) == 5
+
+
+BAD_PAGE = (b'{"values": ['
+            b'{"kpi": "N00945", "municipality": "0180", "period": 2020, "values": [{"gender": "T", "count": 1, '
+            b'"status": "", "value": 45.33}]},'
+            b'{"kpi": "N00945", "municipality": "0180", "period": "2021; rm -rf", "values": [{"gender": "T", '
+            b'"value": 1}]},'
+            b'{"kpi": "N00945", "municipality": "0180", "period": 2019, "values": [{"gender": "T", '
+            b'"value": "31,5"}]},'
+            b'{"kpi": "N00945", "municipality": "0000", "period": 2020, "values": [{"gender": "T", "value": NaN}]},'
+            b'{"kpi": "N00945", "municipality": "0000", "period": 2019, "values": [{"gender": "T", '
+            b'"value": Infinity}]},'
+            b'{"kpi": "N00945", "municipality": "0001", "period": 2020, "values": [{"gender": "T", "value": 1e308}]},'
+            b'{"kpi": "N00945", "municipality": "0001", "period": 2019, "values": [{"gender": "T", "value": 1e999}]},'
+            b'{"kpi": "N00945", "municipality": "0001", "period": 2018, "values": [{"gender": "T", "value": 44.1}]},'
+            b'"not a record"]}')
+
+
+def test_fetch_names_and_skips_bad_records_and_caches_the_rest(server, tmp_path):
+    server.script["/v3/data/kpi/N00945/municipality/0180,0001,0000"] = [(200, BAD_PAGE, 0)]
+    result = fetch("0180", ["N00945"], cache=tmp_path, base_url=server.url, lang="en")
+    assert result.ok and len(result.fetched) == 3 and len(result.skipped) == 7
+    assert result.skipped[0] == ("Skipped a record from Kolada: N00945 × 0180 × '2021; rm -rf': the period is no "
+                                 "year: '2021; rm -rf'.")
+    assert "N00945 × 0180 × 2019: the value is no finite number below 10¹⁵: '31,5'" in result.skipped[1]
+    assert "N00945 × 0000 × 2020" in result.skipped[2] and "'NaN'" in result.skipped[2]
+    assert "'Infinity'" in result.skipped[3] and "'1e+308'" in result.skipped[4] and "'inf'" in result.skipped[5]
+    assert "the record is no JSON object: 'not a record'" in result.skipped[6]
+    for file in tmp_path.rglob("*.json"):  # nothing that is no number reached the cache
+        assert not any(word in file.read_text() for word in ("NaN", "Infinity", "1e+308", "rm -rf", "31,5"))
+    values, _, notes = KoladaCache(tmp_path).read_values(["N00945"], ["0180", "0001"])
+    assert values["value"].tolist() == [45.33, 44.1] and notes == []
+
+
+def test_the_values_table_leaves_bad_records_out_with_a_note(server):
+    server.script["/v3/data/kpi/N00945/municipality/0180"] = [(200, BAD_PAGE, 0)]
+    table = fast(server).values(["N00945"], ["0180"], lang="en")
+    assert table["value"].tolist() == [45.33, 44.1] and len(table.attrs["notes"]) == 7
+
+
+def test_kolada_fetch_command_names_skipped_records_and_exits_0(server, tmp_path, capsys):
+    server.script["/v3/data/kpi/N00945/municipality/1480,0014,0000"] = [(200, BAD_PAGE, 0)]
+    args = parse(["kolada", "fetch", "--kommun", "1480", "--kpi", "N00945", "--cache", str(tmp_path),
+                  "--base-url", server.url])
+    assert args.run(args) == 0
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    assert len(lines) == 7 and all(line.startswith("Hoppade över en post från Kolada: ") for line in lines)
+    assert "perioden är inget år: '2021; rm -rf'" in lines[0] and "Hämtade 3 av 3" in captured.out
+
+
+def test_many_skipped_records_end_in_one_summary_line(server, tmp_path, capsys):
+    rows = [{"kpi": "N00945", "municipality": "1480", "period": 2000 + k % 20, "values": [{"value": "x"}]}
+            for k in range(45)]
+    server.script["/v3/data/kpi/N00945/municipality/1480,0014,0000"] = [(200, {"values": rows}, 0)]
+    args = parse(["kolada", "fetch", "--kommun", "1480", "--kpi", "N00945", "--cache", str(tmp_path),
+                  "--base-url", server.url, "--lang", "en"])
+    assert args.run(args) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == kolada_cli.SHOWN_SKIPPED + 1
+    assert lines[-1] == "… and 25 more records that could not be read were skipped."
+
+
+def _cached(tmp_path, kpi, area, rows: str) -> None:
+    path = KoladaCache(tmp_path).path(kpi, area)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'{{"format": 1, "kpi": "{kpi}", "municipality": "{area}", "years": null, "values": [{rows}]}}',
+                    encoding="utf-8")
+
+
+def test_non_finite_or_damaged_cached_values_count_as_missing_and_are_named(tmp_path):
+    _cached(tmp_path, "N00945", "0180", '[2018, "T", 1, "", 44.5], [2019, "T", 1, "", Infinity], '
+                                        '[2020, "T", 1, "", NaN], [2021, "T", 1, "", 1e308], '
+                                        '[2022, "T", 1, "", "31,5"], ["2023; rm", "T", 1, "", 1], '
+                                        '[2024, "T", 1, "", -Infinity]')
+    values, missing, notes = KoladaCache(tmp_path).read_values(["N00945"], ["0180"])
+    assert values["period"].tolist() == [2018, 2019, 2020, 2021, 2022, 2024] and missing == []
+    assert values["value"].tolist()[0] == 44.5 and values["value"].iloc[1:].isna().all()
+    assert len(notes) == 6 and all(str(KoladaCache(tmp_path).path("N00945", "0180")) in n for n in notes)
+    assert ["Infinity" in notes[0], "NaN" in notes[1], "1e+308" in notes[2], "31,5" in notes[3],
+            "2023; rm" in notes[4], "-Infinity" in notes[5]] == [True] * 6
+    table = follow_up("0180", ["5.4"], cache=tmp_path, lang="en")
+    first = table.iloc[0]
+    assert (first["kpi"], first["period"], first["value"]) == ("N00945", 2018, 44.5)
+    assert len(table.attrs["damaged"]) == 6 and table.attrs["damaged"][0] in table.attrs["notes"]
+
+
+def test_the_report_section_renders_with_a_damaged_cache(tmp_path):
+    from sdg_interactions.io import load_dataset
+    from sdg_interactions.report import framework_sections
+
+    kpi = target_kpis().query("sdg_target == '16.6'")["kpi"].iloc[0]
+    _cached(tmp_path, kpi, "1499", '[2020, "T", 1, "", 1e308], [2021, "T", 1, "", Infinity], [2022, "T", 1, "", 3.5]')
+    _cached(tmp_path, kpi, "0014", '[2022, "T", 1, "", NaN]')
+    section = framework_sections.follow_up(load_dataset("weitz2018_sweden"), "1499", priorities=["16.6"],
+                                           lang="sv", cache=tmp_path)
+    row = next(r for r in section["table"]["rows"] if r[0] == "16.6")
+    assert row[3:5] == ["2022", "3,5"] and row[6] == "–"
+    assert all(len(r[k]) < 20 for r in section["table"]["rows"] for k in (4, 6, 7))  # no 309-digit number
+    assert any("3 värden i Kolada-cachen" in p and "kolada fetch --kommun 1499" in p for p in section["paragraphs"])
+
+
+@pytest.mark.parametrize(("value", "sv", "en"), [
+    ("1980", "--years ska vara 1990 eller mer, inte 1980", "--years must be 1990 or more, not 1980"),
+    ("2015-9999", "--years ska vara högst", "--years must be at most"),
+    ("2021; rm -rf", "--years ska vara ett heltal, inte '2021;rm-rf'", "--years must be a whole number"),
+    ("٢٠٢١", "--years ska vara ett heltal", "--years must be a whole number"),
+    ("1" * 400, "--years ska vara högst", "Valid: 1990 …"),
+])
+def test_years_outside_their_range_are_one_line_in_the_language(value, sv, en, capsys, tmp_path):
+    from sdg_interactions.cli import main
+
+    for lang, needle, prefix in (("sv", sv, "fel: "), ("en", en, "error: ")):
+        assert main(["kolada", "fetch", "--kommun", "1480", "--years", value, "--cache", str(tmp_path),
+                     "--lang", lang]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(prefix) and needle in err and err.count("\n") == 1 and len(err) < 300, err
+    assert not (tmp_path / "values").exists()
+
+
+def test_fetch_checks_years_and_follow_up_its_window(tmp_path):
+    with pytest.raises(ValidationError, match=r"^years must be a whole number from 1990 to \d{4}: '1800'"):
+        fetch("0180", ["N00945"], years=[1800], cache=tmp_path, base_url="http://127.0.0.1:9/v3")
+    with pytest.raises(ValidationError, match=r"^window must be a whole number from 2 to 50: '0'"):
+        follow_up("0180", ["5.4"], cache=tmp_path, window=0)

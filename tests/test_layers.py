@@ -1,7 +1,8 @@
 """The package's shape: layers import only downwards, no import cycles, a light ``import sdg_interactions``,
 and every module small, documented and with ``__all__``.
 
-Layers, lowest first: base (``errors``, ``texts``, ``textfile``, ``catalogue``) < ``frameworks`` <
+Layers, lowest first: base (``errors``, ``texts``, ``textfile``, ``catalogue``, ``ranges``, ``locking``) <
+``frameworks`` <
 ``matrix`` < ``io`` < ``analysis`` < (the package's re-exporting ``__init__``) < ``plots`` <
 ``apps`` = ``report`` < ``cli``. Imports are read with :mod:`ast`, not by importing, so an import inside
 a function counts as much as one at the top of a module.
@@ -34,7 +35,7 @@ RANKS = {
     "report": 6,
     "cli": 7,
 }
-BASE = ("errors", "texts", "textfile", "catalogue")
+BASE = ("errors", "texts", "textfile", "catalogue", "ranges", "locking")
 
 #: Libraries that ``import sdg_interactions`` must not load.
 HEAVY = ("altair", "ipywidgets", "papermill", "nbclient", "nbconvert", "openpyxl", "scipy", "vl_convert",

@@ -33,6 +33,7 @@ from sdg_interactions.errors import ValidationError, locate
 from sdg_interactions.frameworks import node_sort_key
 from sdg_interactions.io.collection import stack_matrices
 from sdg_interactions.matrix import DIMS, NODE, as_matrix, combine_answers
+from sdg_interactions.ranges import COUNT, SHOWN, check
 from sdg_interactions.texts import check_lang
 
 __all__ = ["COMPARISON_COLUMNS", "DEPARTING_COLUMNS", "average_ranks", "compare_matrices", "comparison_table",
@@ -181,7 +182,7 @@ def _label(comparison: xr.Dataset, role: str, lang: str) -> np.ndarray:
 
 
 def departing_cells(comparison: xr.Dataset, *, top: int | None = 10, lang: str = "sv") -> pd.DataFrame:
-    """Each entry's cells that depart most from the consensus, ``top`` per entry (``None``: all).
+    """Each entry's cells that depart most from the consensus, ``top`` per entry (1 … 2000; ``None``: all).
 
     Columns :data:`DEPARTING_COLUMNS` (``kommun`` is named after the stack's dim); per entry sorted by
     ``|difference|`` descending, equal ones (within the tie tolerance) in natural id order of
@@ -200,9 +201,8 @@ def departing_cells(comparison: xr.Dataset, *, top: int | None = 10, lang: str =
     """
     check_lang(lang)
     dim = _check_comparison(comparison, "departing_cells")
-    if top is not None and (isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1):
-        raise ValidationError(locate("top is how many cells to list per entry", value=top,
-                                     valid="a whole number ≥ 1, or None for all"))
+    if top is not None:  # 1 … 2000 cells per entry, or None for all
+        top = check(top, "top", COUNT, high=SHOWN.high)
     names = [str(v) for v in comparison[dim].to_numpy()]
     ids = [str(v) for v in comparison["source"].to_numpy()]
     n = len(ids)

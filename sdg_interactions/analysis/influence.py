@@ -15,15 +15,13 @@ Both read the matrix as ``A`` (NaN read as 0, the diagonal excluded; see
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 import pandas as pd
 import xarray as xr
 
 from sdg_interactions.analysis._core import adjacency, at_least, node_result
-from sdg_interactions.errors import ValidationError, locate
 from sdg_interactions.matrix import as_matrix, node_ids, require_single
+from sdg_interactions.ranges import ALPHA, check
 
 __all__ = [
     "DEFAULT_ALPHA",
@@ -47,7 +45,9 @@ SIGN_TOLERANCE = 1e-12
 
 
 def check_alpha(alpha: object) -> float:
-    """Return the damping factor as a float if ``0 < alpha < 1``, else raise :class:`ValidationError`.
+    """Return the damping factor as a float if ``0 < alpha < 1`` (:data:`sdg_interactions.ranges.ALPHA`),
+    else raise :class:`ValidationError`. Below 1, every row and column of ``|αD|`` sums to less than 1, so
+    the series ``Σ (αD)^k`` converges for any sign pattern (the module docstring).
 
     Examples
     --------
@@ -56,14 +56,9 @@ def check_alpha(alpha: object) -> float:
     >>> check_alpha(1)
     Traceback (most recent call last):
     ...
-    sdg_interactions.errors.ValidationError: alpha (the damping factor of the total influence) must lie strictly between 0 and 1: '1'. Valid: a number with 0 < alpha < 1, e.g. 0.9 (the default).
+    sdg_interactions.errors.ValidationError: alpha must be a number strictly between 0 and 1: '1'. Valid: 0 < alpha < 1 (the damping of the total influence; the series converges only for α < 1), e.g. 0.9.
     """  # noqa: E501
-    ok = isinstance(alpha, numbers.Real) and not isinstance(alpha, bool) and 0.0 < float(alpha) < 1.0
-    if not ok:
-        problem = "alpha (the damping factor of the total influence) must lie strictly between 0 and 1"
-        valid = f"a number with 0 < alpha < 1, e.g. {DEFAULT_ALPHA} (the default)"
-        raise ValidationError(locate(problem, value=alpha, valid=valid))
-    return float(alpha)
+    return check(alpha, "alpha", ALPHA)
 
 
 def _total(a: np.ndarray, alpha: float) -> np.ndarray:

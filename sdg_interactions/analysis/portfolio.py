@@ -22,6 +22,7 @@ from sdg_interactions.analysis.scenario import check_priorities, scenario
 from sdg_interactions.analysis.synergies import sdg_synergies
 from sdg_interactions.errors import ValidationError, locate
 from sdg_interactions.matrix import NODE, node_ids, require_single
+from sdg_interactions.ranges import CAP, COUNT, check
 from sdg_interactions.texts import check_lang, text
 
 __all__ = ["EXHAUSTIVE_LIMIT", "Contribution", "Portfolio", "explain_portfolio", "portfolio"]
@@ -313,6 +314,8 @@ def portfolio(obj: xr.DataArray | xr.Dataset, k: int, *, cap: float = 3, exclude
     ``"layer"``: at most one per wedding-cake layer of the node's SDG goal (goal 17, "all layers", is a
     layer of its own; non-SDG nodes are unconstrained).
 
+    Ranges (:mod:`sdg_interactions.ranges`): ``k`` 1 … the nodes not excluded; ``cap`` 0 < cap ≤ 30.
+
     The :class:`Portfolio` holds the chosen ids, their gain, the method, the plain top ``k`` by systemic
     rank among the nodes not excluded (ties by node order) and its gain for comparison, and the explanation.
 
@@ -334,15 +337,12 @@ def portfolio(obj: xr.DataArray | xr.Dataset, k: int, *, cap: float = 3, exclude
     if method not in ("auto", "exhaustive", "greedy+swap"):
         raise ValidationError(locate("unknown method", column="method", value=method,
                                      valid="'auto', 'exhaustive' or 'greedy+swap'"))
-    if isinstance(cap, bool) or not isinstance(cap, int | float) or not cap > 0:
-        raise ValidationError(locate("cap must be a number greater than 0", column="cap", value=cap))
+    cap = check(cap, "cap", CAP)
     ids = node_ids(da)
     banned = sorted(check_priorities(exclude, ids, "exclude")) if len(exclude) else []
     candidates = [c for c in range(len(ids)) if c not in banned]
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 1 <= k <= len(candidates):
-        raise ValidationError(locate("k must be a whole number of priorities", column="k", value=k,
-                                     valid=f"1 … {len(candidates)} (the nodes not excluded)"))
-    k, groups, a = int(k), _groups(da, ids, one_per), adjacency(da)
+    k = check(k, "k", COUNT, high=len(candidates))  # 1 … the nodes not excluded
+    groups, a = _groups(da, ids, one_per), adjacency(da)
     pos, neg = np.maximum(a, 0.0), np.minimum(a, 0.0)
     systemic = sdg_synergies(da)["systemic"].to_numpy()
     if method == "auto":

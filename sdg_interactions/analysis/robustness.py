@@ -15,7 +15,6 @@ where numba is missing the numpy path gives the same numbers.
 from __future__ import annotations
 
 import math
-import numbers
 import os
 from collections.abc import Hashable
 from concurrent.futures import ThreadPoolExecutor
@@ -29,6 +28,7 @@ from sdg_interactions.analysis._core import adjacency, node_result, rank_descend
 from sdg_interactions.analysis.cells import cell_statistics
 from sdg_interactions.errors import ValidationError, locate
 from sdg_interactions.matrix import AGGREGATIONS, DIMS, NODE, RESPONDENT, aggregate, as_matrix, combine_answers
+from sdg_interactions.ranges import CHUNK, SAMPLES, SEED, TOP_K, check
 from sdg_interactions.texts import check_lang
 
 __all__ = [
@@ -71,15 +71,6 @@ def _check_dim(da: xr.DataArray, dim: Hashable, what: str) -> None:
         raise ValidationError(locate(f"{what} takes the answers of one matrix; select along the other dims first",
                                      value=tuple(d for d in lead if d != dim),
                                      valid=f"dims ({dim!r}, 'source', 'target')"))
-
-
-def _whole(value: object, what: str, low: int, high: int | None, example: str) -> int:
-    ok = (not isinstance(value, bool) and isinstance(value, numbers.Real) and math.isfinite(float(value))
-          and float(value).is_integer() and low <= value and (high is None or value <= high))
-    if not ok:
-        valid = f"a whole number from {low} to {high}" if high is not None else f"a whole number ≥ {low}"
-        raise ValidationError(locate(what, value=value, valid=f"{valid}, e.g. {example}"))
-    return int(value)
 
 
 def _leverage(a: np.ndarray) -> np.ndarray:
@@ -452,6 +443,9 @@ def rank_robustness(obj: xr.DataArray | xr.Dataset, *, samples: int = 1000, top_
     ``chunk_size`` and with dask-backed answers, whose chunks run as dask tasks (on a distributed
     cluster when a client is active). attrs: samples, top_k, seed, method, dim, n_respondents.
 
+    Ranges (:mod:`sdg_interactions.ranges`): ``samples`` 1 … 100 000, ``top_k`` 1 … the nodes, ``seed``
+    0 … 2³² − 1, ``chunk_size`` ``None`` or 1 … 100 000.
+
     Examples
     --------
     >>> from sdg_interactions.matrix import from_array
@@ -471,11 +465,10 @@ def rank_robustness(obj: xr.DataArray | xr.Dataset, *, samples: int = 1000, top_
         raise ValidationError(locate("unknown aggregation", value=method, valid=", ".join(AGGREGATIONS)))
     da = da.transpose(dim, *DIMS)
     n = da.sizes["source"]
-    samples = _whole(samples, "the number of bootstrap samples must be a whole number ≥ 1", 1, None, "1000")
-    top_k = _whole(top_k, f"top_k must be a whole number from 1 to the {n} nodes", 1, n, str(min(5, n)))
-    seed = _whole(seed, "the seed must be a whole number ≥ 0", 0, None, "0")
+    samples, seed = check(samples, "samples", SAMPLES), check(seed, "seed", SEED)
+    top_k = check(top_k, "top_k", TOP_K, high=n)
     if chunk_size is not None:
-        chunk_size = _whole(chunk_size, "chunk_size must be None or a whole number ≥ 1", 1, None, "500")
+        chunk_size = check(chunk_size, "chunk_size", CHUNK)
     agg = aggregate(da, method, dim=dim)
     agg.attrs = {**obj.attrs, **agg.attrs}
     full = signed_sums(adjacency(agg))

@@ -18,7 +18,6 @@ Examples
 from __future__ import annotations
 
 import difflib
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -30,6 +29,7 @@ from sdg_interactions.analysis._core import adjacency, at_least, node_result
 from sdg_interactions.analysis.conflicts import conflicts
 from sdg_interactions.errors import UnknownIdError, ValidationError, locate
 from sdg_interactions.matrix import DIMS, NODE, as_matrix, node_ids
+from sdg_interactions.ranges import EFFORT, MARGIN, check
 
 __all__ = [
     "CLASSES", "EFFECT_VARIABLES", "check_priorities", "classify", "propagate", "scenario", "triggered_conflicts",
@@ -76,16 +76,11 @@ def _check_efforts(efforts: Sequence[float] | None, count: int) -> np.ndarray:
         return np.ones(count)
     efforts = list(efforts) if isinstance(efforts, Sequence | np.ndarray) and not isinstance(efforts, str) \
         else [efforts]
-    valid = f"numbers greater than 0, one per priority ({count}); default 1 each"
     if len(efforts) != count:
+        valid = f"numbers greater than 0 and at most 10, one per priority ({count}); default 1 each"
         raise ValidationError(locate(f"{len(efforts)} efforts for {count} priorities", column="efforts",
                                      value=", ".join(map(str, efforts)), valid=valid))
-    for value in efforts:
-        if isinstance(value, bool) or not isinstance(value, int | float | np.number) \
-                or not (math.isfinite(value) and value > 0):
-            raise ValidationError(locate("an effort must be a number greater than 0", column="efforts",
-                                         value=value, valid=valid))
-    return np.array(efforts, dtype=float)
+    return np.array([check(value, "efforts", EFFORT) for value in efforts], dtype=float)
 
 
 def propagate(obj: xr.DataArray | xr.Dataset, priorities: str | Sequence[str], *,
@@ -107,7 +102,8 @@ def propagate(obj: xr.DataArray | xr.Dataset, priorities: str | Sequence[str], *
     leading dims (respondents, kommuner, samples give results per entry).
 
     ``priorities`` are node ids of the matrix (a string is read as a comma-separated list), ``efforts``
-    one number > 0 per priority. Returns :data:`EFFECT_VARIABLES` on ``(..., "node")`` with the node
+    one number per priority, ``0 < e ≤ 10`` (:data:`sdg_interactions.ranges.EFFORT`: relative weights; the
+    scale is −3…3, so every effect stays finite). Returns :data:`EFFECT_VARIABLES` on ``(..., "node")`` with the node
     metadata, and ``attrs["priorities"]``, ``attrs["efforts"]``.
 
     Examples
@@ -149,7 +145,9 @@ def classify(effects: xr.Dataset, priorities: str | Sequence[str],
     ``a_ij ≤ risk_threshold`` as scored, not times the effort, or ``direct_pos_j + direct_neg_j < 0``);
     ``comes_along`` (``direct_pos_j ≥ comes_along``); ``partly_supported`` (``partly ≤ direct_pos_j <
     comes_along``); ``not_free`` (``direct_pos_j < partly``: needs its own effort). Indirect sums grow
-    with the size of the matrix, so they are shown beside the classes, not used for them.
+    with the size of the matrix, so they are shown beside the classes, not used for them. The three margins
+    lie in −30 … 30 (:data:`sdg_interactions.ranges.MARGIN`: the scale times the largest effort), with
+    ``partly ≤ comes_along``.
 
     ``effects`` is the result of :func:`propagate`; ``matrix`` the matrix, or ``A`` as an array
     ``(..., n, n)`` in the node and leading-dim order of ``effects``. Returns ``class`` on the dims of
@@ -162,9 +160,7 @@ def classify(effects: xr.Dataset, priorities: str | Sequence[str],
     ['not_free', 'prioritised', 'comes_along', 'partly_supported']
     """
     for name, value in dict(risk_threshold=risk_threshold, comes_along=comes_along, partly=partly).items():
-        if isinstance(value, bool) or not isinstance(value, int | float | np.number) \
-                or not math.isfinite(value):
-            raise ValidationError(locate("a threshold must be a number", column=name, value=value))
+        check(value, name, MARGIN)
     if partly > comes_along:
         raise ValidationError(f"partly ({partly}) must not exceed comes_along ({comes_along}). "
                               "Valid: e.g. partly=1, comes_along=2.")

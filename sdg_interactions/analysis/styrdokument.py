@@ -24,6 +24,7 @@ from sdg_interactions.errors import ValidationError, locate
 from sdg_interactions.frameworks import node_info, node_sort_key
 from sdg_interactions.io.styrdokument import read_styrdokument
 from sdg_interactions.matrix import RESPONDENT, node_ids, single_matrix
+from sdg_interactions.ranges import COUNT, SHOWN, check
 
 __all__ = ["CONFLICT_COVERAGE", "NODE_COLUMNS", "StyrdokumentCoverage", "coverage"]
 
@@ -128,7 +129,8 @@ def coverage(obj: xr.DataArray | xr.Dataset, table: pd.DataFrame | str | os.Path
         The styrdokument table, read and checked by
         :func:`~sdg_interactions.io.styrdokument.read_styrdokument`.
     top_k : int
-        How many of the strongest levers to check (at least 1).
+        How many of the strongest levers to check: 1 … 2000 (:data:`sdg_interactions.ranges.COUNT`;
+        more than the nodes makes every node a lever).
     aggregate : {"mean", "median", "trimmed"}
         How several respondents' answers are combined.
 
@@ -152,12 +154,10 @@ def coverage(obj: xr.DataArray | xr.Dataset, table: pd.DataFrame | str | os.Path
       document sdg_target  row
     0   Plan B        2.1    4
     """
-    if isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)) or top_k < 1:
-        raise ValidationError(locate("top_k must be a whole number of at least 1", column="top_k", value=top_k,
-                                     valid="e.g. 5"))
     checked = read_styrdokument(table)
     matrix = single_matrix(obj, aggregate, what="the styrdokument coverage")
     ids = node_ids(matrix)
+    top_k = check(top_k, "top_k", COUNT, high=SHOWN.high)  # more than the nodes: every node is a lever
     metrics = sdg_synergies(matrix)
     rank = metrics["rank"].to_numpy().astype(np.int64)
     in_matrix = checked["sdg_target"].isin(ids)

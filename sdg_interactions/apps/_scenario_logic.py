@@ -44,6 +44,7 @@ from sdg_interactions.frameworks import DEFAULT_MATRIX
 from sdg_interactions.io import load_matrix
 from sdg_interactions.matrix import node_ids
 from sdg_interactions.plots.base import NEGATIVE_COLOR
+from sdg_interactions.ranges import EFFORT
 from sdg_interactions.textfile import write_atomic
 from sdg_interactions.texts import LANGUAGES, text
 
@@ -86,7 +87,7 @@ def app_error(kind: type[SdgInteractionsError], key: str, *, file: object = None
     Examples
     --------
     >>> str(app_error(ValidationError, "effort", column="efforts", value="0", node="7.2"))
-    "column 'efforts': the effort for 7.2 must be a number greater than 0: '0'. Valid: a number greater than 0, e.g. 1 or 1.5."
+    "column 'efforts': the effort for 7.2 must be a number greater than 0 and at most 10: '0'. Valid: a number greater than 0 and at most 10 (relative weights), e.g. 1 or 1.5."
     """  # noqa: E501
     exc = kind(locate(text(f"scenario_app.error.{key}", "en", **fields), file=file, column=column, value=value,
                       valid=text(f"scenario_app.valid.{key}", "en", **fields)))
@@ -117,7 +118,8 @@ def message_of(exc: BaseException, lang: str) -> str:
 
 
 def parse_effort(value: object, node: str = "", *, file: object = None) -> float:
-    """An effort as a float: a number, or text as people type it ("1,5" or "1.5"); it must be finite and > 0.
+    """An effort as a float: a number, or text as people type it ("1,5" or "1.5"), in the range of
+    :data:`sdg_interactions.ranges.EFFORT` (0 < effort ≤ 10).
 
     Examples
     --------
@@ -131,7 +133,7 @@ def parse_effort(value: object, node: str = "", *, file: object = None) -> float
         except ValueError:
             number_ = None
     if isinstance(number_, bool) or not isinstance(number_, numbers.Real) or not math.isfinite(number_) \
-            or not number_ > 0:
+            or not EFFORT.low < number_ <= EFFORT.high:
         raise app_error(ValidationError, "effort", file=file, column="efforts", value=value, node=node or "?")
     return float(number_)
 

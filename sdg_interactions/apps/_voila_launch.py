@@ -9,14 +9,15 @@ Voilà's command line cannot take a Python function, and ours sets three things 
   cookie), and one listening attempt only: a busy port is one line on stderr and exit code 2;
 - kernels with no open page are shut down (:class:`Culler`): 15 s after their last websocket closed (a
   crashed browser's journal lock is free within 20 s, so that its link opens again within 30 s even when
-  the new page takes 10 s to load), 60 s after their start when no page ever connected;
+  the new page takes 10 s to load), 180 s after their start when no page ever connected (ten pages
+  loading at once on a busy 2-core laptop can take a minute before their websockets connect);
   a kernel that died (out of memory, killed) is not restarted but removed at once, so that its page learns
   within seconds that it is gone (a restarted kernel would have none of the page's widgets).
 
 The page template ``sdgi`` (``voila_share/voila/templates/sdgi``, found through ``JUPYTER_PATH``) is Voilà's
 "lab" without the Font Awesome CDN and with the banner of a server that is gone. Websocket messages from a
-browser are at most :data:`MAX_MESSAGE` bytes; the websocket is pinged every 5 s and closed when a ping
-goes unanswered for 5 s, so a laptop that left the network counts as gone.
+browser are at most :data:`MAX_MESSAGE` bytes; the websocket is pinged every 10 s and closed when a ping
+goes unanswered for 20 s, so a laptop that left the network counts as gone within half a minute.
 """
 
 from __future__ import annotations
@@ -37,14 +38,18 @@ TEMPLATE_ROOT = Path(__file__).parent / "voila_share"
 #: The largest websocket message a browser may send (a comment is at most 2 000 characters).
 MAX_MESSAGE = 256 * 1024
 #: Seconds without an open page before a kernel is shut down; the same for a page that never connected.
-IDLE_AFTER, NEVER_CONNECTED_AFTER, EVERY = 15.0, 60.0, 1.0
+IDLE_AFTER, NEVER_CONNECTED_AFTER, EVERY = 15.0, 180.0, 1.0
+#: The websocket's ping interval and how long a ping may go unanswered (ms): generous, because on a laptop
+#: serving ten participants a browser or the server may be seconds late; a crashed browser's socket closes
+#: at once anyway.
+PING_EVERY, PING_WAIT = 10_000, 20_000
 
 
 def tornado_settings(role: str) -> dict:
     """Tornado settings of one server. The participants' server has no XSRF check: Voilà 0.5's unload request
     (which stops the old page's kernel, so a reload gets the journal back) is refused by it
     (voila-dashboards/voila#1458); it has no login to protect, and a shutdown needs the kernel's random id."""
-    settings = {"websocket_max_message_size": MAX_MESSAGE, "ws_ping_interval": 5000, "ws_ping_timeout": 5000}
+    settings = {"websocket_max_message_size": MAX_MESSAGE, "ws_ping_interval": PING_EVERY, "ws_ping_timeout": PING_WAIT}
     if role == "participants":
         settings["disable_check_xsrf"] = True
     return settings

@@ -19,18 +19,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from sdg_interactions import frameworks
+from sdg_interactions import frameworks, ranges
 from sdg_interactions.cli import _safety, decision, kolada, konsekvens, objectives, styrdokument
 from sdg_interactions.cli._common import EXIT_BAD_INPUT, EXIT_OK, EXIT_SOME_FAILED
 from sdg_interactions.cli._common import Parser as _Parser
-from sdg_interactions.cli._common import UsageError as _UsageError
 from sdg_interactions.cli._common import lang_from_argv as _lang_from_argv
 from sdg_interactions.cli._common import matrix_help as _matrix_help
 from sdg_interactions.cli._common import node_word as _node_word
+from sdg_interactions.cli._common import number as _number
+from sdg_interactions.cli._common import number_list as _number_list
 from sdg_interactions.cli._common import write_table as _write_table
 from sdg_interactions.errors import SdgInteractionsError, ValidationError
 from sdg_interactions.frameworks import DEFAULT_MATRIX
-from sdg_interactions.matrix import AGGREGATIONS
+from sdg_interactions.matrix import AGGREGATIONS, MAX_NODES
 from sdg_interactions.report.parameters import AUDIENCES
 from sdg_interactions.texts import LANGUAGES, text
 
@@ -51,7 +52,8 @@ def build_parser(lang: str = "sv") -> argparse.ArgumentParser:
     analyse = sub.add_parser("analyse", help=t("cli.analyse.help"), description=t("cli.analyse.help"))
     analyse.add_argument("matrix", nargs="?", default=DEFAULT_MATRIX, help=_matrix_help(lang, DEFAULT_MATRIX))
     analyse.add_argument("--lang", choices=LANGUAGES, default=lang, help=t("cli.arg.lang"))
-    analyse.add_argument("--top", type=int, default=10, metavar="N", help=t("cli.analyse.arg_top"))
+    analyse.add_argument("--top", type=_number("--top", ranges.SHOWN, lang), default=10, metavar="N",
+                         help=t("ranges.help.analyse_top"))
     analyse.add_argument("--aggregate", default="mean", choices=AGGREGATIONS, help=t("cli.arg.aggregate"))
     analyse.add_argument("--out", metavar="FILE.csv", help=t("cli.analyse.arg_out"))
     analyse.set_defaults(run=_run_analyse)
@@ -59,7 +61,8 @@ def build_parser(lang: str = "sv") -> argparse.ArgumentParser:
     scenario = sub.add_parser("scenario", help=t("scenario.cli.help"), description=t("scenario.cli.help"))
     scenario.add_argument("matrix", nargs="?", default=DEFAULT_MATRIX, help=_matrix_help(lang, DEFAULT_MATRIX))
     scenario.add_argument("--priorities", required=True, metavar="ID,ID", help=t("scenario.cli.arg_priorities"))
-    scenario.add_argument("--efforts", metavar="E,E", help=t("scenario.cli.arg_efforts"))
+    scenario.add_argument("--efforts", type=_number_list("--efforts", ranges.EFFORT, lang), metavar="E,E",
+                          help=t("ranges.help.scenario_efforts"))
     scenario.add_argument("--lang", choices=LANGUAGES, default=lang, help=t("cli.arg.lang"))
     scenario.add_argument("--out", metavar="FILE.csv", help=t("scenario.cli.arg_out"))
     scenario.set_defaults(run=_run_scenario)
@@ -116,9 +119,6 @@ def _run_analyse(args: argparse.Namespace) -> int:
     from sdg_interactions.analysis import analysis_table
     from sdg_interactions.io import load_matrix
 
-    if args.top < 0:
-        raise _UsageError(text("cli.not_negative", args.lang, prog="sdg-interactions analyse", option="--top",
-                               value=args.top))
     _safety.refuse_overwriting_input(args.out, [args.matrix])
     da = load_matrix(args.matrix, combine=args.aggregate)
     table = analysis_table(da, lang=args.lang)
@@ -148,18 +148,9 @@ def _run_scenario(args: argparse.Namespace) -> int:
 
     lang = args.lang
     priorities = [p.strip() for p in args.priorities.split(",") if p.strip()]
-    efforts = None
-    if args.efforts is not None:
-        efforts = []
-        for raw in args.efforts.split(","):
-            try:
-                number = float(raw)
-                efforts.append(int(number) if number.is_integer() else number)
-            except ValueError:
-                efforts.append(raw.strip())  # scenario() names it in the error
     _safety.refuse_overwriting_input(args.out, [args.matrix])
     ds = load_dataset(args.matrix)
-    result = scenario(single_matrix(ds, what="a scenario"), priorities, efforts=efforts)
+    result = scenario(single_matrix(ds, what="a scenario"), priorities, efforts=args.efforts)  # each in range
     conflicts = triggered_conflicts(ds, priorities)
     table = to_table(result, lang=lang, columns=(*EFFECT_VARIABLES, "class"))
     if args.out:
@@ -300,10 +291,12 @@ def _add_report_parser(subparsers, lang: str = "sv") -> argparse.ArgumentParser:
     report.add_argument("--audience", choices=AUDIENCES, default="politiker", help=t("cli.report.arg_audience"))
     report.add_argument("--lang", choices=LANGUAGES, default=lang, help=t("cli.report.arg_lang"))
     report.add_argument("--output-dir", default="reports", metavar="DIR", help=t("cli.report.arg_output_dir"))
-    report.add_argument("--jobs", type=int, default=1, metavar="N", help=t("cli.report.arg_jobs"))
+    report.add_argument("--jobs", type=_number("--jobs", ranges.JOBS, lang), default=1, metavar="N",
+                        help=t("ranges.help.report_jobs"))
     report.add_argument("--format", default="html,pdf,docx", metavar="LIST", help=t("cli.report.arg_format"))
     report.add_argument("--aggregate", choices=AGGREGATIONS, default="mean", help=t("cli.arg.aggregate"))
-    report.add_argument("--top-k", type=int, default=5, metavar="K", help=t("cli.report.arg_top_k"))
+    report.add_argument("--top-k", type=_number("--top-k", ranges.COUNT, lang, high=MAX_NODES), default=5,
+                        metavar="K", help=t("ranges.help.report_top_k"))
     report.add_argument("--no-pseudonymise", action="store_true", help=t("cli.report.arg_no_pseudonymise"))
     report.add_argument("--plain", action="store_true", help=t("cli.report.arg_plain"))
     report.set_defaults(run=_run_report)
@@ -322,9 +315,6 @@ def _run_report(args: argparse.Namespace) -> int:
     bad = [f for f in formats if f not in FORMATS]
     if bad:
         raise ValidationError(text("cli.report.unknown_format", args.lang, value=bad[0]))
-    if args.jobs < 1:
-        raise ValidationError(text("cli.at_least_one", args.lang, prog="sdg-interactions report", option="--jobs",
-                                   value=args.jobs))
     if args.matrices_dir is not None and not Path(args.matrices_dir).is_dir():
         raise ValidationError(text("cli.report.no_folder", args.lang, path=args.matrices_dir))
     queries = frameworks.kommuner()["kommunkod"].tolist() if args.all else args.kommun

@@ -4,7 +4,8 @@
 The language is read from the argument list before the parser is built (:func:`lang_from_argv`), so
 ``sdg-interactions analyse --help --lang en`` and a usage error come out in the language asked for;
 the default is Swedish. argparse's own words ("usage:", "options", its error messages) are replaced by
-the catalogue's (``cli.argparse.*``).
+the catalogue's (``cli.argparse.*``). Numeric options are read with :func:`number` and :func:`number_list`,
+which check each value against its documented range (:mod:`sdg_interactions.ranges`) as it is parsed.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from sdg_interactions.errors import SdgInteractionsError
+from sdg_interactions import ranges
+from sdg_interactions.errors import SdgInteractionsError, ValidationError
 from sdg_interactions.texts import LANGUAGES, text
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_SOME_FAILED", "MATRIX_FORMATS", "Parser", "UsageError",
-           "lang_from_argv", "matrix_help", "matrix_title", "node_word", "translate_argparse", "write_table"]
+           "lang_from_argv", "matrix_help", "matrix_title", "node_word", "number", "number_list", "translate_argparse",
+           "write_table"]
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -119,6 +122,65 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str):
         raise UsageError(text("cli.argparse.error", self.lang, prog=self.prog,
                               message=translate_argparse(message, self.lang)))
+
+
+def number(option: str, rng: ranges.Range, lang: str, *, high: float | None = None):
+    """An argparse ``type`` that reads ``option`` as a number in ``rng`` (:func:`sdg_interactions.ranges.parse`).
+
+    Text that is no number at all (``x``) gets argparse's own "invalid int value" line; a number outside
+    the range, ``inf`` or ``nan`` raises :class:`UsageError` at once — one line naming the option, the
+    value and the range, in ``lang`` (argparse would swallow a ``ValueError`` into its generic message).
+
+    Examples
+    --------
+    >>> number("--samples", ranges.SAMPLES, "en")("200")
+    200
+    >>> number("--samples", ranges.SAMPLES, "en")("0")
+    Traceback (most recent call last):
+    ...
+    sdg_interactions.cli._common.UsageError: --samples must be 1 or more, not 0. Valid: 1 … 100,000.
+    """
+
+    def read(raw: str) -> int | float:
+        try:
+            float(raw)  # Python's own reading: inf, nan and ٣ are numbers of a kind, "x" is not
+        except ValueError:
+            raise ValueError(raw) from None  # argparse: "--top: ogiltigt värde 'x'"
+        try:
+            return ranges.parse(raw, option, rng, high=high, lang=lang)
+        except ValidationError as error:
+            raise UsageError(str(error)) from None
+
+    read.__name__ = "int" if rng.integer else "float"
+    return read
+
+
+def number_list(option: str, rng: ranges.Range, lang: str):
+    """An argparse ``type`` for a comma-separated list of numbers in ``rng`` (``--efforts 1,2.5``), each
+    checked as :func:`number` does; an empty part is refused too.
+
+    Examples
+    --------
+    >>> number_list("--efforts", ranges.EFFORT, "sv")("1, 2.5")
+    [1, 2.5]
+    >>> number_list("--efforts", ranges.EFFORT, "sv")("1e308,1")
+    Traceback (most recent call last):
+    ...
+    sdg_interactions.cli._common.UsageError: --efforts ska vara högst 10, inte '1e308'. Giltigt: 0 < --efforts ≤ 10 (relativa vikter för prioriteringarna på skalan −3…3).
+    """  # noqa: E501
+
+    def read(raw: str) -> list[int | float]:
+        values = []
+        for part in str(raw).split(","):
+            try:
+                value = ranges.parse(part, option, rng, lang=lang, item=True)
+            except ValidationError as error:
+                raise UsageError(str(error)) from None
+            values.append(int(value) if float(value).is_integer() else value)
+        return values
+
+    read.__name__ = "list"
+    return read
 
 
 def matrix_help(lang: str, default: str | None) -> str:

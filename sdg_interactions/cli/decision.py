@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sdg_interactions.cli._common import EXIT_OK, UsageError, matrix_help, matrix_title, write_table
-from sdg_interactions.errors import ValidationError
+from sdg_interactions import ranges
+from sdg_interactions.cli._common import EXIT_OK, matrix_help, matrix_title, number, write_table
 from sdg_interactions.frameworks import DEFAULT_MATRIX
 from sdg_interactions.matrix import AGGREGATIONS
 from sdg_interactions.texts import LANGUAGES, text
@@ -29,7 +29,8 @@ def add_parsers(sub, lang: str = "sv") -> None:
     t = functools.partial(text, lang=lang)
     portfolio = sub.add_parser("portfolio", help=t("decision.portfolio.help"), description=t("decision.portfolio.help"))
     portfolio.add_argument("matrix", nargs="?", default=DEFAULT_MATRIX, help=matrix_help(lang, DEFAULT_MATRIX))
-    portfolio.add_argument("--k", type=int, default=5, metavar="K", help=t("decision.portfolio.arg_k"))
+    portfolio.add_argument("--k", type=number("--k", ranges.COUNT, lang), default=5, metavar="K",
+                           help=t("ranges.help.portfolio_k"))
     one_per = portfolio.add_mutually_exclusive_group()
     one_per.add_argument("--per-cluster", action="store_const", const="cluster", dest="one_per",
                          help=t("decision.portfolio.arg_per_cluster"))
@@ -44,9 +45,12 @@ def add_parsers(sub, lang: str = "sv") -> None:
     robustness = sub.add_parser("robustness", help=t("decision.robustness.help"),
                                 description=t("decision.robustness.help"))
     robustness.add_argument("files", nargs="+", metavar="FILE", help=t("decision.robustness.arg_files"))
-    robustness.add_argument("--samples", type=int, default=1000, metavar="N", help=t("decision.robustness.arg_samples"))
-    robustness.add_argument("--top-k", type=int, default=None, metavar="K", help=t("decision.robustness.arg_top_k"))
-    robustness.add_argument("--seed", type=int, default=0, metavar="S", help=t("decision.robustness.arg_seed"))
+    robustness.add_argument("--samples", type=number("--samples", ranges.SAMPLES, lang), default=1000, metavar="N",
+                            help=t("ranges.help.robustness_samples"))
+    robustness.add_argument("--top-k", type=number("--top-k", ranges.TOP_K, lang), default=None, metavar="K",
+                            help=t("ranges.help.robustness_top_k"))
+    robustness.add_argument("--seed", type=number("--seed", ranges.SEED, lang), default=0, metavar="S",
+                            help=t("ranges.help.robustness_seed"))
     robustness.add_argument("--aggregate", default="mean", choices=AGGREGATIONS,
                             help=t("decision.robustness.arg_aggregate"))
     robustness.add_argument("--lang", choices=LANGUAGES, default=lang, help=t("cli.arg.lang"))
@@ -56,7 +60,8 @@ def add_parsers(sub, lang: str = "sv") -> None:
 
     compare = sub.add_parser("compare", help=t("decision.compare.help"), description=t("decision.compare.help"))
     compare.add_argument("paths", nargs="+", metavar="DIR_OR_FILE", help=t("decision.compare.arg_paths"))
-    compare.add_argument("--top", type=int, default=5, metavar="N", help=t("decision.compare.arg_top"))
+    compare.add_argument("--top", type=number("--top", ranges.SHOWN, lang), default=5, metavar="N",
+                         help=t("ranges.help.compare_top"))
     compare.add_argument("--lang", choices=LANGUAGES, default=lang, help=t("cli.arg.lang"))
     compare.add_argument("--out", metavar="FILE.csv", help=t("decision.compare.arg_out"))
     compare.set_defaults(run=run_compare)
@@ -90,14 +95,16 @@ def portfolio_table(result, systemic: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def run_portfolio(args: argparse.Namespace) -> int:
     """``sdg-interactions portfolio``: the proposal beside the plain top k, and why they differ."""
-    from sdg_interactions.analysis import portfolio, sdg_synergies, to_table
+    from sdg_interactions.analysis import check_priorities, portfolio, sdg_synergies, to_table
     from sdg_interactions.io import load_matrix
+    from sdg_interactions.matrix import node_ids
 
     lang = args.lang
-    if args.k < 1:
-        raise UsageError(text("cli.at_least_one", lang, prog="sdg-interactions portfolio", option="--k", value=args.k))
     da = load_matrix(args.matrix, combine=args.aggregate)
-    result = portfolio(da, args.k, exclude=_ids(args.exclude), one_per=args.one_per)
+    ids, exclude = node_ids(da), _ids(args.exclude)
+    excluded = check_priorities(exclude, ids, "exclude") if exclude else []
+    ranges.check(args.k, "--k", ranges.COUNT, high=len(ids) - len(excluded), lang=lang)  # 1 … the nodes not excluded
+    result = portfolio(da, args.k, exclude=exclude, one_per=args.one_per)
     systemic = to_table(sdg_synergies(da), lang=lang, columns=("systemic", "rank"))
     table = portfolio_table(result, systemic, lang)
     if args.out:
@@ -144,11 +151,10 @@ def run_robustness(args: argparse.Namespace) -> int:
     from sdg_interactions.analysis.robustness import discuss_again, rank_robustness, robustness_table
 
     lang = args.lang
-    if args.samples < 1:
-        raise ValidationError(text("decision.robustness.bad_samples", lang, value=args.samples))
     ds = _respondents(args.files)
     if args.top_k is None:
         args.top_k = min(5, ds.sizes["source"])
+    ranges.check(args.top_k, "--top-k", ranges.TOP_K, high=ds.sizes["source"], lang=lang)  # 1 … the nodes
     result = rank_robustness(ds, samples=args.samples, top_k=args.top_k, seed=args.seed, method=args.aggregate)
     table = robustness_table(result, lang=lang)
     discuss = discuss_again(ds, method=args.aggregate, lang=lang)
@@ -189,9 +195,6 @@ def run_compare(args: argparse.Namespace) -> int:
     from sdg_interactions.io.collection import load_collection
 
     lang = args.lang
-    if args.top < 0:
-        raise UsageError(text("cli.not_negative", lang, prog="sdg-interactions compare", option="--top",
-                              value=args.top))
     paths = args.paths[0] if len(args.paths) == 1 else args.paths
     stack = load_collection(paths, dim="kommun")
     comparison = compare_matrices(stack)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import argparse
 import functools
 
-from sdg_interactions.cli._common import EXIT_OK, UsageError, matrix_help
+from sdg_interactions import ranges
+from sdg_interactions.cli._common import EXIT_OK, UsageError, matrix_help, number_list
 from sdg_interactions.errors import ValidationError
 from sdg_interactions.frameworks import DEFAULT_MATRIX
 from sdg_interactions.texts import LANGUAGES, text
@@ -27,7 +28,8 @@ def add_parser(sub, lang: str = "sv") -> argparse.ArgumentParser:
     t = functools.partial(text, lang=lang)
     parser = sub.add_parser("konsekvens", help=t("konsekvens.cli.help"), description=t("konsekvens.cli.help"))
     parser.add_argument("--targets", required=True, metavar="ID,ID", help=t("konsekvens.cli.arg_targets"))
-    parser.add_argument("--efforts", metavar="E,E", help=t("konsekvens.cli.arg_efforts"))
+    parser.add_argument("--efforts", type=number_list("--efforts", ranges.EFFORT, lang), metavar="E,E",
+                        help=t("ranges.help.konsekvens_efforts"))
     parser.add_argument("--title", default="", help=t("konsekvens.cli.arg_title"))
     parser.add_argument("--matrix", default=None, help=matrix_help(lang, DEFAULT_MATRIX))
     parser.add_argument("--kommun", metavar="KOMMUN", help=t("konsekvens.cli.arg_kommun"))
@@ -37,19 +39,6 @@ def add_parser(sub, lang: str = "sv") -> argparse.ArgumentParser:
     parser.add_argument("--output-dir", default=".", metavar="DIR", help=t("konsekvens.cli.arg_output_dir"))
     parser.set_defaults(run=run_konsekvens)
     return parser
-
-
-def _efforts(value: str | None) -> list | None:
-    if value is None:
-        return None
-    efforts: list = []
-    for raw in value.split(","):
-        try:
-            number = float(raw)
-            efforts.append(int(number) if number.is_integer() else number)
-        except ValueError:
-            efforts.append(raw.strip())  # konsekvens() names it in the error
-    return efforts
 
 
 def run_konsekvens(args: argparse.Namespace) -> int:
@@ -74,7 +63,7 @@ def run_konsekvens(args: argparse.Namespace) -> int:
         code = str(frameworks.find_kommun(args.kommun)["kommunkod"])
         if args.matrices_dir:
             matrix = find_matrix(code, matrix=DEFAULT_MATRIX, matrices_dir=args.matrices_dir)
-    note = konsekvens(matrix, targets, efforts=_efforts(args.efforts), title=args.title or None, lang=args.lang,
+    note = konsekvens(matrix, targets, efforts=args.efforts, title=args.title or None, lang=args.lang,
                       kommun=args.kommun)
     written = write_konsekvens(note, args.output_dir, args.format)
     for fmt, path in written.items():

@@ -14,7 +14,8 @@ import functools
 
 import pandas as pd
 
-from sdg_interactions.cli._common import EXIT_OK, UsageError, matrix_help, matrix_title
+from sdg_interactions import ranges
+from sdg_interactions.cli._common import EXIT_OK, UsageError, matrix_help, matrix_title, number
 from sdg_interactions.frameworks import DEFAULT_MATRIX
 from sdg_interactions.matrix import AGGREGATIONS
 from sdg_interactions.texts import LANGUAGES, text
@@ -30,7 +31,8 @@ def add_parser(sub, lang: str = "sv") -> argparse.ArgumentParser:
     parser = sub.add_parser("styrdokument", help=t("styrdokument.cli.help"), description=t("styrdokument.cli.help"))
     parser.add_argument("file", nargs="?", metavar="FILE", help=t("styrdokument.cli.arg_file"))
     parser.add_argument("--matrix", default=DEFAULT_MATRIX, metavar="M", help=matrix_help(lang, DEFAULT_MATRIX))
-    parser.add_argument("--top-k", type=int, default=5, metavar="K", help=t("styrdokument.cli.arg_top_k"))
+    parser.add_argument("--top-k", type=number("--top-k", ranges.COUNT, lang, high=ranges.SHOWN.high), default=5,
+                        metavar="K", help=t("ranges.help.styrdokument_top_k"))
     parser.add_argument("--aggregate", default="mean", choices=AGGREGATIONS, help=t("cli.arg.aggregate"))
     parser.add_argument("--lang", choices=LANGUAGES, default=lang, help=t("cli.arg.lang"))
     parser.add_argument("--out", metavar="FILE.csv", help=t("styrdokument.cli.arg_out"))
@@ -78,8 +80,6 @@ def run_styrdokument(args: argparse.Namespace) -> int:
         return _template(args)
     if not args.file:
         raise UsageError(text("styrdokument.cli.neither", args.lang, prog=_PROG))
-    if args.top_k < 1:
-        raise UsageError(text("cli.at_least_one", args.lang, prog=_PROG, option="--top-k", value=args.top_k))
     lang = args.lang
     ds = load_dataset(args.matrix)
     result = coverage(ds, args.file, top_k=args.top_k, aggregate=args.aggregate)

@@ -3,10 +3,14 @@ cache, the target → KPI table and the follow-up table.
 
 * :class:`KoladaClient`: ``requests`` with ``urllib3`` retries (exponential back-off on 5xx, connection
   errors and timeouts), connect/read timeouts, paging by ``next_url`` (v3) or ``next_page`` (older
-  answers), at most :data:`MAX_IDS` ids per path list. Every failure is a :class:`KoladaError` naming
-  the URL. ``requests`` is imported only when a client first goes online.
+  answers), at most :data:`MAX_PAGES` pages per request, at most :data:`MAX_IDS` ids per path list. Next
+  pages and redirects are followed only on the API's own origin (scheme, host and port of ``base_url``);
+  JSON is read without ``NaN``/``Infinity`` (:func:`~sdg_interactions.frameworks.kolada_cache.parse_json`).
+  Every failure is a :class:`KoladaError` naming the URL. ``requests`` is imported only when a client
+  first goes online.
 * :func:`fetch`: fills the cache (:mod:`~sdg_interactions.frameworks.kolada_cache`) for a kommun, its
-  län and Riket (``0000``); returns what it fetched and what failed.
+  län and Riket (``0000``); returns what it fetched, what failed, and each record it skipped (one that
+  cannot be read, :func:`~sdg_interactions.frameworks.kolada_cache.check_records`) named.
 * :func:`target_kpis`: SDG target → KPIs. The bundled table is the project's **proposal** (its ``basis``
   column says so); a user's CSV may replace it and passes the same validator.
 * :func:`follow_up`: per target and KPI the latest value, its trend and whether that is better or worse
@@ -29,27 +33,39 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import numpy as np
 import pandas as pd
 
 from sdg_interactions.errors import InputFormatError, SdgInteractionsError, UnknownIdError, ValidationError, locate
 from sdg_interactions.frameworks.catalogues import bundled_table, datasets_dir
-from sdg_interactions.frameworks.kolada_cache import KoladaCache, describe_missing, tidy_values
+from sdg_interactions.frameworks.kolada_cache import (
+    KoladaCache,
+    check_records,
+    describe_missing,
+    parse_json,
+    tidy_values,
+)
 from sdg_interactions.frameworks.kommun_lookup import find_kommun
+from sdg_interactions.ranges import WINDOW, check
+from sdg_interactions.ranges import years as year_range
 from sdg_interactions.textfile import read_table
 from sdg_interactions.texts import check_lang, text
 
 __all__ = [
-    "DEFAULT_BASE_URL", "FOLLOW_UP_COLUMNS", "MAX_IDS", "RIKET", "TARGET_KPI_COLUMNS", "FetchResult", "KoladaClient",
-    "KoladaError", "fetch", "follow_up", "kolada_ids", "kpi_catalog",
-    "search_kpis", "target_kpis",
+    "DEFAULT_BASE_URL", "FOLLOW_UP_COLUMNS", "MAX_IDS", "MAX_PAGES", "MAX_REDIRECTS", "RIKET", "TARGET_KPI_COLUMNS",
+    "FetchResult", "KoladaClient", "KoladaError", "fetch", "follow_up", "kolada_ids", "kpi_catalog", "search_kpis",
+    "target_kpis",
 ]
 
 DEFAULT_BASE_URL = "https://api.kolada.se/v3"
 #: Kolada v3 takes at most this many ids in one path list; longer lists are split.
 MAX_IDS = 25
+#: At most this many pages are read for one request (5000 rows each); more is an error naming the cap.
+MAX_PAGES = 1000
+#: At most this many redirects (each on the API's own origin) are followed for one page.
+MAX_REDIRECTS = 5
 #: Kolada's id of the whole country.
 RIKET = "0000"
 TARGET_KPI_COLUMNS = ["sdg_target", "kpi", "kpi_title", "direction", "fit", "reason", "basis"]
@@ -59,6 +75,12 @@ FOLLOW_UP_COLUMNS = ["sdg_target", "kpi", "kpi_title", "direction", "kommun", "p
 _DIRECTIONS = ("higher", "lower")
 _VALID_JSON = "a JSON object with a 'values' list (Kolada API v3)"
 _VALID_NET = "check the network and the base URL, or work offline from the cache (online=False)"
+
+
+def _origin(url: str) -> tuple[str, str]:
+    """Scheme and host:port of a URL, in lower case: where a request may go."""
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
 
 
 class KoladaError(SdgInteractionsError):
@@ -84,6 +106,8 @@ class KoladaClient:
         ``backoff · 2**(n-1)`` seconds before retry n (urllib3's ``Retry``).
     per_page : int
         Rows asked for per page (Kolada allows at most 5000).
+    max_pages : int
+        At most this many pages per request (default :data:`MAX_PAGES`).
     session : requests.Session, optional
         A session to use as it is (its adapters decide about retries).
 
@@ -94,9 +118,11 @@ class KoladaClient:
     """
 
     def __init__(self, base_url: str = DEFAULT_BASE_URL, *, timeout: tuple[float, float] = (5.0, 30.0),
-                 retries: int = 3, backoff: float = 0.5, per_page: int = 5000, session=None):
+                 retries: int = 3, backoff: float = 0.5, per_page: int = 5000, max_pages: int = MAX_PAGES,
+                 session=None):
         self.base_url = base_url.rstrip("/")
         self.timeout, self.retries, self.backoff, self.per_page = timeout, retries, backoff, per_page
+        self.max_pages = max_pages
         self._http = session
 
     def __repr__(self) -> str:
@@ -119,12 +145,23 @@ class KoladaClient:
         return self._http
 
     def get_json(self, url: str, params: dict | None = None) -> dict:
-        """GET one page and return its JSON object; :class:`KoladaError` on any failure."""
+        """GET one page and return its JSON object; :class:`KoladaError` on any failure, and for a redirect
+        off the API's origin (redirects on it are followed, at most :data:`MAX_REDIRECTS`)."""
         import requests
 
         attempts = self.retries + 1
         try:
-            response = self.session().get(url, params=params, timeout=self.timeout)
+            for _ in range(MAX_REDIRECTS + 1):
+                response = self.session().get(url, params=params, timeout=self.timeout, allow_redirects=False)
+                if not response.is_redirect:
+                    break
+                target = urljoin(response.url or url, response.headers.get("location", ""))
+                if _origin(target) != _origin(self.base_url):
+                    raise KoladaError(locate("Kolada redirected to another server", file=url, value=target,
+                                             valid=f"a page under {self.base_url}"))
+                url, params = target, None
+            else:
+                raise KoladaError(locate(f"more than {MAX_REDIRECTS} redirects", file=url, valid=_VALID_NET))
         except requests.RequestException as err:
             timed_out = isinstance(err, requests.Timeout) or "timed out" in str(err).lower()
             problem = (f"Kolada did not answer within {self.timeout[1]:g} s (connect {self.timeout[0]:g} s)"
@@ -136,8 +173,8 @@ class KoladaClient:
             raise KoladaError(locate(f"Kolada answered HTTP {response.status_code} {response.reason or ''}".rstrip()
                                      + tried, file=url, valid=_VALID_NET)) from None
         try:
-            data = response.json()
-        except ValueError as err:
+            data = parse_json(response.content)
+        except (ValueError, RecursionError) as err:
             raise KoladaError(locate(f"the answer is not valid JSON ({err})", file=url,
                                      value=response.text[:80], valid=_VALID_JSON)) from None
         if not isinstance(data, dict) or not isinstance(data.get("values"), list):
@@ -147,17 +184,22 @@ class KoladaClient:
         return data
 
     def get_all(self, path: str, params: dict | None = None) -> list[dict]:
-        """GET ``base_url + path`` and every further page (``next_url``, else ``next_page``)."""
+        """GET ``base_url + path`` and every further page (``next_url``, else ``next_page``), at most
+        ``max_pages`` pages, each on the API's origin."""
         url, params = self.base_url + path, {**(params or {}), "per_page": self.per_page}
-        origin, seen, rows = urlsplit(self.base_url)[:2], set(), []
+        origin, seen, rows = _origin(self.base_url), set(), []
         while url:
             if url in seen:
                 raise KoladaError(locate("the pages of the answer loop back to a page already read", file=url))
+            if len(seen) >= self.max_pages:
+                raise KoladaError(locate(f"the answer has more than {self.max_pages} pages", file=url,
+                                         valid=f"at most {self.max_pages} pages per request (MAX_PAGES); ask for "
+                                         "fewer KPIs, areas or years at a time"))
             seen.add(url)
             data = self.get_json(url, params)
             rows.extend(data["values"])
             url, params = data.get("next_url") or data.get("next_page") or "", None
-            if url and urlsplit(url)[:2] != origin:
+            if url and (not isinstance(url, str) or _origin(url) != origin):
                 raise KoladaError(locate("the next page is on another server", file=url,
                                          valid=f"a page under {self.base_url}"))
         return rows
@@ -187,14 +229,16 @@ class KoladaClient:
                *, lang: str = "sv") -> pd.DataFrame:
         """Values of ``kpis`` × ``municipalities`` (× ``years``; ``None``: every year) as a tidy table.
 
-        An empty answer gives an empty table whose ``attrs["notes"]`` says so.
+        An empty answer gives an empty table whose ``attrs["notes"]`` says so; a record that cannot be read
+        is left out and named there too (:func:`~sdg_interactions.frameworks.kolada_cache.check_records`).
         """
-        records = [row for *_, path in self.value_requests(kpis, municipalities, years)
-                   for row in self.get_all(path)]
+        records, skipped = check_records([row for *_, path in self.value_requests(kpis, municipalities, years)
+                                          for row in self.get_all(path)], lang)
         frame = tidy_values(records)
         if frame.empty:
-            frame.attrs["notes"] = [text("kolada.note.empty", lang, what=f"{', '.join(kpis)} × "
-                                         f"{', '.join(municipalities)}")]
+            skipped.append(text("kolada.note.empty", lang, what=f"{', '.join(kpis)} × {', '.join(municipalities)}"))
+        if skipped:
+            frame.attrs["notes"] = skipped
         return frame
 
 
@@ -292,12 +336,14 @@ def _select(table: pd.DataFrame, targets: Iterable[str] | None) -> pd.DataFrame:
 class FetchResult:
     """What :func:`fetch` did: the ``values`` it got, the KPI × area pairs now ``fetched`` into the
     cache (an empty answer counts: it is cached as "no data"), those that ``failed`` with the error
-    text, and ``notes`` (empty answers)."""
+    text, ``notes`` (empty answers) and ``skipped``: a line naming each record that could not be read
+    (not cached; the rest of its answer is)."""
 
     values: pd.DataFrame
     fetched: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[str, str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -312,7 +358,10 @@ def fetch(kommun: str | int, kpis: Sequence[str] | None = None, *, years: Iterab
     from Kolada into the cache; ``years=None`` fetches every year Kolada has.
 
     A request that fails after its retries is recorded in ``failed`` and the others go on; each
-    KPI × area is written to the cache atomically as soon as its request has been answered.
+    KPI × area is written to the cache atomically as soon as its request has been answered. A record
+    that cannot be read (a period that is no year, a value that is no finite number, ``NaN``) is named
+    in ``skipped`` and left out; the rest is cached. ``years`` lie in 1990 … next year
+    (:func:`sdg_interactions.ranges.years`).
     """
     check_lang(lang)
     store = cache if isinstance(cache, KoladaCache) else KoladaCache(cache)
@@ -321,14 +370,15 @@ def fetch(kommun: str | int, kpis: Sequence[str] | None = None, *, years: Iterab
     for kpi in kpis:
         store.path(kpi, RIKET)  # checks the id before anything goes online
     areas = list(dict.fromkeys(kolada_ids(kommun).values()))
-    years = None if years is None else sorted({int(y) for y in years})
+    years = None if years is None else sorted({check(y, "years", year_range()) for y in years})
     result, frames = FetchResult(values=tidy_values([])), []
     for chunk_kpis, chunk_areas, chunk_years, path in client.value_requests(kpis, areas, years):
         try:
-            records = client.get_all(path)
+            records, skipped = check_records(client.get_all(path), lang)
         except KoladaError as err:
             result.failed += [(k, a, str(err)) for k in chunk_kpis for a in chunk_areas]
             continue
+        result.skipped += skipped
         for kpi in chunk_kpis:
             for area in chunk_areas:
                 store.write(kpi, area, records, years=chunk_years, source=client.base_url + path)
@@ -365,7 +415,7 @@ def follow_up(kommun: str | int, targets: Iterable[str] | None = None, *,
 
     ``sdg_target, kpi, kpi_title, direction`` (from :func:`target_kpis`), ``kommun`` (kommunkod);
     ``period, value``: the latest year with a value and that value; ``trend_from, trend_points``: the
-    first year and the number of years of the trend, the last ``window`` years with a value;
+    first year and the number of years of the trend, the last ``window`` (2 … 50) years with a value;
     ``change``: the latest value minus the value at ``trend_from``; ``slope``: the least-squares
     slope per year over those years (NaN with fewer than two); ``trend``: ``better``, ``worse`` or
     ``same`` — the slope's sign read with the direction (``lower`` is better: a falling slope is
@@ -374,17 +424,19 @@ def follow_up(kommun: str | int, targets: Iterable[str] | None = None, *,
     what is lacking, in ``lang``. Unknown values are NaN or "".
 
     ``attrs``: ``missing`` (:class:`~sdg_interactions.frameworks.kolada_cache.Missing` items: KPI ×
-    area never fetched), ``notes`` (what is missing, damaged cache files) and ``source``
-    ("Källa: Kolada").
+    area never fetched), ``damaged`` (a note per damaged cache file or unusable cached value — ``NaN``,
+    ``Infinity``, ``1e308``, text —, each treated as missing), ``notes`` (what is missing, the damaged,
+    why a fetch failed) and ``source`` ("Källa: Kolada").
     """
     check_lang(lang)
+    window = check(window, "window", WINDOW)
     ids = kolada_ids(kommun)
     chosen = _select(target_kpis(table), targets)
     kpis = list(dict.fromkeys(chosen["kpi"]))
     store = cache if isinstance(cache, KoladaCache) else KoladaCache(cache)
     failed = fetch(ids["kommun"], kpis, cache=store, base_url=base_url, lang=lang).failed if online else []
-    values, missing, notes = store.read_values(kpis, list(ids.values()), lang=lang)
-    notes += list(dict.fromkeys(error for *_, error in failed))  # why the fetch left holes
+    values, missing, damaged = store.read_values(kpis, list(ids.values()), lang=lang)
+    notes = damaged + list(dict.fromkeys(error for *_, error in failed))  # why the fetch left holes
     totals = values[(values["gender"] == "T") & values["value"].notna()].sort_values("period")
     series = {key: group.set_index("period")["value"] for key, group in totals.groupby(["kpi", "municipality"])}
     empty = pd.Series(dtype=float)
@@ -418,6 +470,6 @@ def follow_up(kommun: str | int, targets: Iterable[str] | None = None, *,
     frame = pd.DataFrame(rows, columns=FOLLOW_UP_COLUMNS)
     frame = frame.astype({"period": "Int64", "trend_from": "Int64", "trend_points": "int64"})
     whole = [m for m in missing if m.year is None]
-    frame.attrs = {"missing": whole, "source": text("kolada.source", lang),
+    frame.attrs = {"missing": whole, "source": text("kolada.source", lang), "damaged": damaged,
                    "notes": ([describe_missing(whole, lang)] if whole else []) + notes}
     return frame

@@ -115,7 +115,8 @@ def follow_up(obj: xr.Dataset | xr.DataArray, kommun: str, *, priorities: Sequen
     """Kolada key figures to follow the priorities up: for each priority's KPIs (the project's proposed
     target → KPI table) the latest value, the trend and whether it goes the desired way, beside the län
     and the country (:func:`~sdg_interactions.frameworks.kolada.follow_up`). Reads the cache only unless
-    ``online``; what the cache lacks is said, with the command that fetches it."""
+    ``online``; what the cache lacks is said, with the command that fetches it, and so are cached values
+    that could not be used (damaged, ``NaN``, ``Infinity``, implausibly large: shown as missing)."""
     import pandas as pd
 
     from sdg_interactions.frameworks.kolada import FOLLOW_UP_COLUMNS, target_kpis
@@ -142,6 +143,8 @@ def follow_up(obj: xr.Dataset | xr.DataArray, kommun: str, *, priorities: Sequen
         missing = int((~has_value).sum())
         if missing:
             paragraphs.append(text(f"{KEY}.follow_up.some_missing", lang, n=missing, kommun=kommun))
+    if table.attrs.get("damaged"):  # unusable cached values count as missing; say so, and how to mend it
+        paragraphs.append(text("kolada.note.damaged_report", lang, n=len(table.attrs["damaged"]), kommun=kommun))
     not_covered = [t for t in chosen if t not in set(table["sdg_target"])]
     if not_covered:
         paragraphs.append(text(f"{KEY}.follow_up.no_kpi", lang, targets=join_words(not_covered, lang)))

@@ -278,7 +278,8 @@ def konsekvens(obj: str | os.PathLike | xr.DataArray | xr.Dataset, targets: str 
     targets : str or sequence of str
         The node ids the decision advances directly (a string is read as a comma-separated list).
     efforts : sequence of float, optional
-        One effort > 0 per target (default 1 each).
+        One effort per target, ``0 < e ≤ 10`` (default 1 each; :data:`sdg_interactions.ranges.EFFORT`:
+        relative weights on the scale −3…3).
     title : str, optional
         The decision's title, e.g. ``"Laddinfrastruktur i kommunens fastigheter"``.
     lang : {"sv", "en"}
@@ -323,6 +324,10 @@ def konsekvens(obj: str | os.PathLike | xr.DataArray | xr.Dataset, targets: str 
     weights = np.asarray(effects.attrs["efforts"], dtype=float)
     classes = effects["class"].to_numpy()
     pos, neg = effects["direct_pos"].to_numpy(), effects["direct_neg"].to_numpy()
+    if not (np.isfinite(pos).all() and np.isfinite(neg).all()):  # never "berör inte" from inf or NaN
+        raise ValidationError(locate("the decision's effects are not finite numbers", column="efforts",
+                                     value=", ".join(f"{w:g}" for w in weights),
+                                     valid="efforts 0 < e ≤ 10 on a matrix scored −3…3"))
     a = adjacency(m)
     nodes = _nodes(m, lang)
     listed = [nodes[i] for i in ids]

@@ -21,7 +21,8 @@ from pathlib import Path
 from sdg_interactions import frameworks
 from sdg_interactions.errors import ReportError, ValidationError, locate
 from sdg_interactions.frameworks import DEFAULT_MATRIX
-from sdg_interactions.matrix import AGGREGATIONS, check_id
+from sdg_interactions.matrix import AGGREGATIONS, MAX_NODES, check_id
+from sdg_interactions.ranges import COUNT, check
 from sdg_interactions.texts import LANGUAGES, text
 
 __all__ = [
@@ -188,11 +189,12 @@ def check_parameters(*, kommun: str | int, matrix: str = DEFAULT_MATRIX, aggrega
 
     The kommun is looked up with :func:`~sdg_interactions.frameworks.find_kommun` and replaced by its
     kommunkod; a matrix that is not a bundled name must be an existing file (made absolute);
-    ``priorities`` must be node ids; ``matrices_dir`` ("" for none) an existing folder of other kommuner's
-    matrices (made absolute), which the report compares this kommun's matrix with; ``styrdokument`` ("" for
-    none) the kommun's table of decided goals (read and checked here; made absolute) or ``"exempel"``. Raises
-    :class:`~sdg_interactions.errors.UnknownKommunError`, :class:`~sdg_interactions.errors.UnknownIdError` or
-    :class:`~sdg_interactions.errors.ValidationError`.
+    ``top_k`` a whole number 1 … 2000 (:data:`~sdg_interactions.ranges.COUNT`; more than the matrix's
+    nodes shows them all); ``priorities`` must be node ids; ``matrices_dir`` ("" for none) an existing
+    folder of other kommuner's matrices (made absolute), which the report compares this kommun's matrix
+    with; ``styrdokument`` ("" for none) the kommun's table of decided goals (read and checked here; made
+    absolute) or ``"exempel"``. Raises :class:`~sdg_interactions.errors.UnknownKommunError`,
+    :class:`~sdg_interactions.errors.UnknownIdError` or :class:`~sdg_interactions.errors.ValidationError`.
 
     Examples
     --------
@@ -213,8 +215,7 @@ def check_parameters(*, kommun: str | int, matrix: str = DEFAULT_MATRIX, aggrega
     for name, (value, valid) in choices.items():
         if value not in valid:
             raise ValidationError(locate(f"unknown {name}", value=value, valid=", ".join(valid)))
-    if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
-        raise ValidationError(locate("top_k must be a whole number of at least 1", value=top_k))
+    top_k = check(top_k, "top_k", COUNT, high=MAX_NODES)  # more than the matrix has: every node
     if isinstance(priorities, str):
         priorities = [p for p in re.split(r"[,\s]+", priorities) if p]
     priorities = [check_id(str(p).strip()) for p in priorities]
