@@ -60,6 +60,7 @@ from sdg_interactions.io.journal_lines import (
 )
 from sdg_interactions.locking import Lock
 from sdg_interactions.matrix import from_long
+from sdg_interactions.textfile import sync_folder
 
 #: A journal's file mode: its owner reads and writes it, no one else reads it (answers and comments are personal).
 PRIVATE_MODE = 0o600
@@ -130,7 +131,7 @@ class Journal:
         self._broken = False
         try:
             if created:
-                _sync_folder(self.path.parent)
+                sync_folder(self.path.parent)
             aside: list[SetAside] = []
             answers = read_journal(self.path, set_aside=aside)
             named = [(a.respondent, a.line) for a in answers] or [(s.respondent, s.line) for s in aside if s.respondent]
@@ -257,20 +258,6 @@ def _make_private(fd: int) -> None:
             os.fchmod(fd, PRIVATE_MODE)
     except (OSError, AttributeError):  # pragma: no cover - Windows has no fchmod
         pass
-
-
-def _sync_folder(folder: Path) -> None:
-    """fsync a folder, so a newly created file's name is durable too (POSIX; a no-op where unsupported)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def journal_to_dataset(
