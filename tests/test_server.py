@@ -253,11 +253,13 @@ def test_the_cap_counts_running_starting_and_admitted_pages(folder):
     gate(Handler(k=tokens[0], kernels=0), _notebook(folder), str(folder))  # admitted, its kernel not started yet
     gate(Handler(k=tokens[1], kernels=0), _notebook(folder), str(folder))
     assert _refused(gate, Handler(k=tokens[2], kernels=0), folder)[0] == 503
-    gate.kernel_starting()  # one admitted page's kernel starts, then runs: still two
-    assert gate.load(S(list_kernel_ids=lambda: [])) == 2
-    gate.kernel_started()
+    gate.kernel_starting()  # one admitted page's kernel starts (pending), then runs: still two
+    assert gate.load(S(list_kernel_ids=lambda: [], _pending_kernels={"a": None})) == 2
     assert gate.load(S(list_kernel_ids=lambda: ["a"])) == 2
     assert gate.load(S(list_kernel_ids=lambda: [])) == 1  # one page closed: room again
+    # a kernel the manager lists while it still starts counts once, not twice (ten pages at once would
+    # otherwise look like twenty and the last would get "Fullt")
+    assert gate.load(S(list_kernel_ids=lambda: ["a"], _pending_kernels={"a": None})) == 2
 
 
 def test_too_many_page_loads_from_one_address_get_429(folder):
@@ -433,3 +435,13 @@ def test_behind_a_reverse_proxy_the_links_use_its_address_and_the_limit_counts_e
             process.terminate()
         for process in processes:
             process.wait(timeout=30)
+
+
+def test_a_page_is_not_dropped_at_the_first_ping():
+    """jupyter_server checks the last pong before its first ping: a wait no longer than the interval would close
+    every page's websocket after one interval (seen as "WebSocket ping timeout after 15001 ms" for every page)."""
+    from sdg_interactions.apps._voila_launch import PING_EVERY, PING_WAIT, tornado_settings
+
+    settings = tornado_settings("participants")
+    assert settings["ws_ping_interval"] == PING_EVERY and settings["ws_ping_timeout"] == PING_WAIT
+    assert PING_WAIT >= 2 * PING_EVERY and PING_EVERY + PING_WAIT <= 60_000  # a laptop gone counts within a minute

@@ -95,7 +95,6 @@ class Gate:
         self.loads_per_minute = loads_per_minute
         self._loads: dict[str, deque[float]] = {}
         self._reserved: deque[float] = deque()  # admitted pages whose kernel has not begun to start
-        self.starting = 0  # kernels being started
 
     # -- the count of kernels -------------------------------------------------------------------------------
     def cap(self) -> int:
@@ -109,21 +108,19 @@ class Gate:
         return default_cap(active, len(read_plan(self.folder).respondents))
 
     def load(self, kernel_manager) -> int:
-        """Kernels running or starting, and pages admitted whose kernel has not begun to start."""
+        """Kernels running or starting (the manager's list and its pending kernels, each id once: a kernel the
+        manager lists while it still starts counts once), and pages admitted whose kernel has not begun to
+        start."""
         now = time.monotonic()
         while self._reserved and now - self._reserved[0] > _RESERVATION:
             self._reserved.popleft()
-        return len(kernel_manager.list_kernel_ids()) + self.starting + len(self._reserved)
+        kernels = set(kernel_manager.list_kernel_ids()) | set(getattr(kernel_manager, "_pending_kernels", {}))
+        return len(kernels) + len(self._reserved)
 
     def kernel_starting(self) -> None:
-        """Called as a kernel begins to start: its page's reservation becomes a starting kernel."""
+        """Called as a kernel begins to start: its page's reservation ends, the manager counts the kernel."""
         if self._reserved:
             self._reserved.popleft()
-        self.starting += 1
-
-    def kernel_started(self) -> None:
-        """Called once a kernel has started (or failed to)."""
-        self.starting = max(0, self.starting - 1)
 
     # -- page loads by address ------------------------------------------------------------------------------
     def allow(self, address: str, now: float | None = None) -> bool:

@@ -16,8 +16,8 @@ Voilà's command line cannot take a Python function, and ours sets three things 
 
 The page template ``sdgi`` (``voila_share/voila/templates/sdgi``, found through ``JUPYTER_PATH``) is Voilà's
 "lab" without the Font Awesome CDN and with the banner of a server that is gone. Websocket messages from a
-browser are at most :data:`MAX_MESSAGE` bytes; the websocket is pinged every 10 s and closed when a ping
-goes unanswered for 20 s, so a laptop that left the network counts as gone within half a minute.
+browser are at most :data:`MAX_MESSAGE` bytes; the websocket is pinged every 10 s and closed when no pong came
+for 30 s, so a laptop that left the network counts as gone within 40 s.
 """
 
 from __future__ import annotations
@@ -39,10 +39,11 @@ TEMPLATE_ROOT = Path(__file__).parent / "voila_share"
 MAX_MESSAGE = 256 * 1024
 #: Seconds without an open page before a kernel is shut down; the same for a page that never connected.
 IDLE_AFTER, NEVER_CONNECTED_AFTER, EVERY = 15.0, 180.0, 1.0
-#: The websocket's ping interval and how long a ping may go unanswered (ms): generous, because on a laptop
-#: serving ten participants a browser or the server may be seconds late; a crashed browser's socket closes
-#: at once anyway.
-PING_EVERY, PING_WAIT = 10_000, 20_000
+#: The websocket's ping interval and how long since the last pong a page counts as gone (ms, jupyter_server's
+#: ``ws_ping_*``). The wait must be longer than the interval: jupyter_server checks before its first ping,
+#: so a wait equal to the interval drops every page at its first check. Generous, because on a laptop serving
+#: ten participants a browser may be seconds late; a crashed browser's socket closes at once anyway.
+PING_EVERY, PING_WAIT = 10_000, 30_000
 
 
 def tornado_settings(role: str) -> dict:
@@ -158,11 +159,8 @@ def main(argv: list[str] | None = None) -> int:
             start_kernel = manager.start_kernel
 
             async def counted_start(*a, **k):
-                gate.kernel_starting()
-                try:
-                    return await start_kernel(*a, **k)
-                finally:
-                    gate.kernel_started()
+                gate.kernel_starting()  # from here the manager counts it (Gate.load)
+                return await start_kernel(*a, **k)
 
             manager.start_kernel = counted_start
             try:
