@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         alone, _ = _round(base, tokens[:1], pairs, 1, pids)
         time.sleep(25)  # the lone participant's kernel is culled (no page), so the crowd starts clean
         crowd, rss = _round(base, tokens[1:people + 1], pairs, 2, pids)
-        time.sleep(25)
+        time.sleep(45)  # the crowd's kernels are culled once their pages are gone (15 s), and shut down
         served = _server_side(base, tokens[1:people + 1])
     finally:
         for process in processes:
