@@ -35,7 +35,7 @@ _COOKIE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")  # secrets.token_urlsafe(32
 #: Page loads one address may make in a minute; the next ones get the "too many" page (status 429).
 LOADS_PER_MINUTE = 20
 #: Seconds an admitted page may take from the gate to its kernel's start before it no longer counts.
-_RESERVATION = 180.0
+_RESERVATION = 60.0
 #: Refusals: the reason's catalogue key -> HTTP status.
 STATUS = {"unknown_link": 403, "no_link": 403, "full": 503, "too_many": 429}
 
@@ -94,7 +94,8 @@ class Gate:
         self.max_participants = max_participants
         self.loads_per_minute = loads_per_minute
         self._loads: dict[str, deque[float]] = {}
-        self._reserved: deque[float] = deque()  # admitted pages whose kernel's start has not returned
+        self._reserved: deque[float] = deque()  # admitted pages whose kernel has not begun to start
+        self.starting = 0  # kernels being started
         self._started: set[str] = set()  # kernels whose start returned (and that ran at the last count)
 
     # -- the count of kernels -------------------------------------------------------------------------------
@@ -109,21 +110,25 @@ class Gate:
         return default_cap(active, len(read_plan(self.folder).respondents))
 
     def load(self, kernel_manager) -> int:
-        """Kernels whose start returned and that still run, and pages admitted whose kernel's start has not
-        returned yet (each becomes at most one kernel; a kernel the manager lists while its start still runs
-        is counted once, as its page)."""
+        """Kernels running or starting, and pages admitted whose kernel has not begun to start. A kernel the
+        manager lists while its start still runs is counted once (ten pages at once are ten, not twenty)."""
         now = time.monotonic()
         while self._reserved and now - self._reserved[0] > _RESERVATION:
             self._reserved.popleft()
         listed = set(kernel_manager.list_kernel_ids())
         self._started &= listed
-        # listed ⊆ started ∪ in flight, so the max never counts a kernel twice and never misses one
-        return max(len(listed), len(self._started) + len(self._reserved))
+        # listed ⊆ started ∪ starting, so the max never counts a kernel twice and never misses one
+        return max(len(listed), len(self._started) + self.starting + len(self._reserved))
 
-    def kernel_started(self, kernel_id: str | None) -> None:
-        """Called when a kernel's start returned (with its id) or failed (None): its page's reservation ends."""
+    def kernel_starting(self) -> None:
+        """Called as a kernel begins to start: its page's reservation becomes a starting kernel."""
         if self._reserved:
             self._reserved.popleft()
+        self.starting += 1
+
+    def kernel_started(self, kernel_id: str | None = None) -> None:
+        """Called once a kernel's start returned (with its id) or failed (None)."""
+        self.starting = max(0, self.starting - 1)
         if kernel_id is not None:
             self._started.add(kernel_id)
 

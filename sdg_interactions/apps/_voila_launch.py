@@ -159,12 +159,13 @@ def main(argv: list[str] | None = None) -> int:
             start_kernel = manager.start_kernel
 
             async def counted_start(*a, **k):
+                gate.kernel_starting()
                 kernel_id = None
                 try:
                     kernel_id = await start_kernel(*a, **k)
                     return kernel_id
                 finally:
-                    gate.kernel_started(kernel_id)  # its page's reservation becomes a counted kernel
+                    gate.kernel_started(kernel_id)
 
             manager.start_kernel = counted_start
             try:
