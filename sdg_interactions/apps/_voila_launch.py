@@ -16,8 +16,8 @@ Voilà's command line cannot take a Python function, and ours sets three things 
 
 The page template ``sdgi`` (``voila_share/voila/templates/sdgi``, found through ``JUPYTER_PATH``) is Voilà's
 "lab" without the Font Awesome CDN and with the banner of a server that is gone. Websocket messages from a
-browser are at most :data:`MAX_MESSAGE` bytes; the websocket is pinged every 10 s and closed when no pong came
-for 30 s, so a laptop that left the network counts as gone within 40 s.
+browser are at most :data:`MAX_MESSAGE` bytes; the websocket is pinged every 5 s and closed when no pong came
+for 10 s, so a laptop that left the network counts as gone within 15 s.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ IDLE_AFTER, NEVER_CONNECTED_AFTER, EVERY = 15.0, 180.0, 1.0
 #: ``ws_ping_*``). The wait must be longer than the interval: jupyter_server checks before its first ping,
 #: so a wait equal to the interval drops every page at its first check. Generous, because on a laptop serving
 #: ten participants a browser may be seconds late; a crashed browser's socket closes at once anyway.
-PING_EVERY, PING_WAIT = 10_000, 30_000
+PING_EVERY, PING_WAIT = 5_000, 10_000
 
 
 def tornado_settings(role: str) -> dict:
