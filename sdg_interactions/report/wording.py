@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import xarray as xr
 
+from sdg_interactions import formats
 from sdg_interactions.matrix import as_matrix, node_ids, single_matrix
 from sdg_interactions.report.document import isolate
 from sdg_interactions.texts import scale_label, text
@@ -56,33 +57,26 @@ _SDG_TARGET = re.compile(r"^(\d{1,2})\.(\d{1,2}|[a-z])$")
 
 
 def format_number(value: float, lang: str = "sv", *, decimals: int = 1) -> str:
-    """A number for a sentence: whole numbers without decimals, a decimal comma in Swedish, "−" for minus.
+    """A number for a sentence (:func:`sdg_interactions.formats.number`): whole numbers without decimals,
+    a decimal comma and a space between thousands in Swedish, "−" for minus.
 
     Examples
     --------
     >>> format_number(61.5), format_number(-2.0, "en"), format_number(0.333, "en", decimals=2)
     ('61,5', '−2', '0.33')
     """
-    value = float(value)
-    shown = f"{value:.{decimals}f}"
-    if float(shown) == round(value) and abs(value - round(value)) < 10 ** -decimals / 2:
-        shown = str(round(value))
-    shown = shown.replace("-", "−")
-    return shown.replace(".", ",") if lang == "sv" else shown
+    return formats.number(value, lang, decimals=decimals)
 
 
 def join_words(words: Sequence[str], lang: str = "sv") -> str:
-    """Join words as a sentence does: ``"a, b och c"`` / ``"a, b and c"``.
+    """Join words as a sentence does (:func:`sdg_interactions.formats.word_list`): ``"a, b och c"``.
 
     Examples
     --------
     >>> join_words(["1.1", "2.2", "3.3"]), join_words(["x", "y"], "en"), join_words(["z"])
     ('1.1, 2.2 och 3.3', 'x and y', 'z')
     """
-    words = [str(w) for w in words]
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} {text('report.and', lang)} {words[-1]}"
+    return formats.word_list(words, lang)
 
 
 def count_word(n: int, lang: str = "sv", *, neuter: bool = True) -> str:
@@ -132,19 +126,14 @@ def scale_words(value: float, lang: str = "sv") -> str:
 
 
 def long_date(date: str | datetime.date, lang: str = "sv") -> str:
-    """A date as a sentence writes it: "30 november 2026" / "30 November 2026"; other text unchanged.
+    """A date as a sentence writes it (:func:`sdg_interactions.formats.long_date`).
 
     Examples
     --------
     >>> long_date("2026-11-30"), long_date("2026-01-02", "en"), long_date("i går")
     ('30 november 2026', '2 January 2026', 'i går')
     """
-    if not isinstance(date, datetime.date):
-        try:
-            date = datetime.date.fromisoformat(str(date))
-        except ValueError:
-            return str(date)
-    return f"{date.day} {text(f'report.words.month.{date.month}', lang)} {date.year}"
+    return formats.long_date(date, lang)
 
 
 # --- nodes and sections ---------------------------------------------------------------------------
