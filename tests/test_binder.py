@@ -13,7 +13,7 @@ ROOT = Path(__file__).parents[1]
 def test_binder_requirements_install_the_package_with_its_apps():
     lines = [line.strip() for line in (ROOT / "binder" / "requirements.txt").read_text("utf-8").splitlines()
              if line.strip() and not line.startswith("#")]
-    assert lines == [".[report]"]  # the package itself, with charts, widgets, Voilà and the report writers
+    assert lines == [".[lab]"]  # the package itself, with charts, reports, widgets, Voilà, Kolada and JupyterLab
     assert (ROOT / "binder" / "runtime.txt").read_text("utf-8").strip() == "python-3.11"
 
 

@@ -651,4 +651,3 @@ def test_every_acknowledged_answer_survives_sigkill(tmp_path):
           f"{time.perf_counter() - started:.1f} s")
     assert n_acked >= runs  # the runs did record, not only die
     assert sum(n for n, _ in totals) >= n_acked
-    assert time.perf_counter() - started < 60

@@ -266,7 +266,6 @@ def test_projection_errors_say_what_is_valid():
 
 
 def test_chart_labels_objectives_and_says_the_linkage_is_a_proposal():
-    pytest.importorskip("altair")
     from sdg_interactions.io import load_matrix
     from sdg_interactions.plots import rows_of
     from sdg_interactions.plots.projection import objective_effects
