@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import html
 
-from babel.lists import format_list
-
-from sdg_interactions import frameworks
+from sdg_interactions import formats, frameworks
 from sdg_interactions.apps.kit import (
     BREAK_MINUTES,
     CLOSING_MINUTES,
@@ -23,7 +21,6 @@ from sdg_interactions.apps.kit import (
     DOCUMENTS,
     EXAMPLE_MINUTES,
     INTRO_MINUTES,
-    LOCALES,
     MAX_ROUND_MINUTES,
     PREPARE_MINUTES,
     RESTART_MINUTES,
@@ -65,7 +62,7 @@ def _nodes(facts: KitFacts) -> str:
         kind = frameworks.framework_of(node)
         kind = kind if kind in _FRAMEWORK_WORDS else "other"
         kinds[kind] = kinds.get(kind, 0) + 1
-    return format_list([count(kind, n, facts.lang) for kind, n in kinds.items()], locale=LOCALES[facts.lang])
+    return formats.word_list([count(kind, n, facts.lang) for kind, n in kinds.items()], facts.lang)
 
 
 def _kind(node: str, lang: str) -> str:
@@ -165,7 +162,7 @@ def _guide(facts: KitFacts) -> list:
     if facts.plan.groups:
         groups = [count("group_people", len(members), lang, group=name)
                   for name, members in facts.plan.members.items()]
-        people.append(_say("guide.groups", facts, groups=format_list(groups, locale=LOCALES[lang])))
+        people.append(_say("guide.groups", facts, groups=formats.word_list(groups, lang)))
     if facts.links > facts.shares:
         people.append(_say("guide.links_more", facts, links=count("links", facts.links, lang),
                            extra=count("people", facts.links - facts.shares, lang)))
@@ -204,7 +201,7 @@ def _guide(facts: KitFacts) -> list:
         code_runs(_say("guide.report", facts, folder=facts.folder)),
         code_runs(_say("guide.konsekvens", facts, matrix=f"{facts.folder}/rapporter/svar.nc",
                        kommun=facts.kommun_code or facts.kommun, targets=",".join(targets),
-                       example=format_list(targets, locale=LOCALES[lang]))),
+                       example=formats.word_list(targets, lang))),
         code_runs(_say("guide.repeat", facts, folder=facts.folder))]),
         Heading(_say("rule.heading", facts), 2), _rule(facts)]
     return blocks
@@ -263,7 +260,7 @@ def _scale_card(facts: KitFacts) -> list:
     kind = one if kinds == {True} else other if kinds == {False} else _say("card.either", facts, one=one,
                                                                             other=other)
     question = text("scoring.pair.question", lang, kind_source=kind, source="X", kind_target=kind, target="Y")
-    steps = format_list([f"{signed(s)} {scale_label(s, lang)}" for s in range(-3, 4)], locale=LOCALES[lang])
+    steps = formats.word_list([f"{signed(s)} {scale_label(s, lang)}" for s in range(-3, 4)], lang)
     rows = [(signed(s), scale_label(s, lang), _say(f"card.colour.{s}", facts), _say(f"card.example.{s}", facts))
             for s in _STEPS]
     return [_heading("scale_card", facts), Paragraph(_say("card.question", facts)), Paragraph(Strong(question)),

@@ -29,7 +29,7 @@ import pandas as pd
 import traitlets
 import xarray as xr
 
-from sdg_interactions import frameworks
+from sdg_interactions import formats, frameworks
 from sdg_interactions.errors import SdgInteractionsError, UnknownIdError, ValidationError, locate
 from sdg_interactions.matrix import node_ids
 from sdg_interactions.texts import name_of, text
@@ -99,17 +99,15 @@ SCORING_CSS = """
 ALERT_COLOR = "#d0701c"
 
 def number(value: float, lang: str) -> str:
-    """A number as people write it: at most two decimals, a decimal comma in Swedish, "−" as minus.
+    """A number as people write it (:func:`sdg_interactions.formats.number`): at most two decimals, a decimal
+    comma in Swedish, "−" as minus, never "−0".
 
     Examples
     --------
-    >>> number(1.5, "sv"), number(1.0, "en"), number(-0.3333, "sv")
-    ('1,5', '1', '−0,33')
+    >>> number(1.5, "sv"), number(1.0, "en"), number(-0.3333, "sv"), number(-0.001, "sv")
+    ('1,5', '1', '−0,33', '0')
     """
-    rounded = round(float(value), 2)
-    out = f"{rounded:.0f}" if rounded == int(rounded) else f"{rounded:.2f}".rstrip("0")
-    out = out.replace("-", "−")
-    return out.replace(".", ",") if lang == "sv" else out
+    return formats.number(value, lang, decimals=2)
 
 
 def signed(value: float, lang: str) -> str:

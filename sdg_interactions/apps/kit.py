@@ -55,11 +55,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
-from babel.dates import format_time
-from babel.lists import format_list
-from babel.numbers import format_decimal
-
-from sdg_interactions import frameworks
+from sdg_interactions import formats, frameworks
 from sdg_interactions.apps.claims import WORKSHOP_FILE, read_plan
 from sdg_interactions.apps.links import read_links
 from sdg_interactions.errors import ValidationError, locate
@@ -101,7 +97,7 @@ KIT_DIR = "kit"
 DOCUMENTS = ("guide", "invitation", "agenda", "scale_card")
 FORMATS = ("docx", "pdf", "html", "md")
 #: The Babel locale of each language.
-LOCALES = {"sv": "sv_SE", "en": "en_GB"}
+LOCALES = formats.LOCALES
 
 #: The timing rule (module docstring), in minutes.
 MAX_ROUND_MINUTES = 45
@@ -168,7 +164,7 @@ class Agenda:
     def clock(self, minutes: int, lang: str = "sv") -> str:
         """The clock time ``minutes`` after the start, as Babel writes it in ``lang`` ("09:35")."""
         moment = datetime.combine(datetime(2000, 1, 1), self.start) + timedelta(minutes=int(minutes))
-        return format_time(moment.time(), format="short", locale=LOCALES[check_lang(lang)])
+        return formats.short_time(moment.time(), lang)
 
 
 def _start(start: str | time) -> time:
@@ -236,8 +232,8 @@ def plan_agenda(scoring_minutes: float, *, start: str | time = "09:00") -> Agend
 
 
 def number(value: float, lang: str) -> str:
-    """A number as Babel writes it in ``lang``: "1 122", "20", "0,5"."""
-    return format_decimal(value, locale=LOCALES[check_lang(lang)])
+    """A number as Babel writes it in ``lang`` (:func:`sdg_interactions.formats.number`): "1 122", "20", "0,5"."""
+    return formats.number(value, lang, decimals=3)
 
 
 def count(key: str, n: float, lang: str, **fields: object) -> str:
@@ -250,7 +246,7 @@ def duration(minutes: int, lang: str) -> str:
     hours, rest = divmod(int(minutes), 60)
     parts = ([count("hours", hours, lang)] if hours else []) + ([count("minutes", rest, lang)] if rest or not hours
                                                                   else [])
-    return format_list(parts, locale=LOCALES[lang])
+    return formats.word_list(parts, lang)
 
 
 @dataclass(frozen=True)
