@@ -11,6 +11,7 @@ module                 what
 ``_core``              ``A`` as an array, :func:`node_result`, ranks and the tie tolerance
 ``synergies``          the SDG Synergies set (:func:`sdg_synergies`), link counts, two-step paths
 ``influence``          all-order total influence, sign flips, the influence–dependence plane
+``micmac``             MICMAC: direct, indirect (Godet's matrix powers) and total planes, displacement
 ``clusters``           clusters of strong mutual support
 ``conflicts``          the list of målkonflikter with comments
 ``rollup``             target-level matrices rolled up to goal pairs
@@ -62,6 +63,7 @@ from sdg_interactions.analysis.influence import (
     total_influence_matrix,
     total_sums,
 )
+from sdg_interactions.analysis.micmac import micmac_displacement, micmac_planes, stable_power
 from sdg_interactions.analysis.portfolio import EXHAUSTIVE_LIMIT, Portfolio, explain_portfolio, portfolio
 from sdg_interactions.analysis.projection import OBJECTIVE, PROJECTION_VARIABLES, project_onto
 from sdg_interactions.analysis.robustness import (
@@ -128,6 +130,8 @@ __all__ = [
     "goal_rollup",
     "influence_dependence",
     "link_counts",
+    "micmac_displacement",
+    "micmac_planes",
     "net_multiplier",
     "node_result",
     "portfolio",
@@ -142,6 +146,7 @@ __all__ = [
     "sdg_synergies",
     "sign_flips",
     "signed_sums",
+    "stable_power",
     "to_table",
     "total_influence",
     "total_influence_matrix",
