@@ -12,7 +12,8 @@ module                 what
 ``synergies``          the SDG Synergies set (:func:`sdg_synergies`), link counts, two-step paths
 ``influence``          all-order total influence, sign flips, the influence–dependence plane
 ``micmac``             MICMAC: direct, indirect (Godet's matrix powers) and total planes, displacement
-``clusters``           clusters of strong mutual support
+``clusters``           clusters of strong mutual support, with threshold, resolution and modularity
+``null_model``         degree-preserving signed rewiring: do clusters and ranks stand out from chance?
 ``conflicts``          the list of målkonflikter with comments
 ``rollup``             target-level matrices rolled up to goal pairs
 ``cells``              per-cell statistics of several respondents' answers
@@ -64,6 +65,7 @@ from sdg_interactions.analysis.influence import (
     total_sums,
 )
 from sdg_interactions.analysis.micmac import micmac_displacement, micmac_planes, stable_power
+from sdg_interactions.analysis.null_model import cluster_significance, rewire
 from sdg_interactions.analysis.portfolio import EXHAUSTIVE_LIMIT, Portfolio, explain_portfolio, portfolio
 from sdg_interactions.analysis.projection import OBJECTIVE, PROJECTION_VARIABLES, project_onto
 from sdg_interactions.analysis.robustness import (
@@ -120,6 +122,7 @@ __all__ = [
     "check_alpha",
     "check_priorities",
     "classify",
+    "cluster_significance",
     "clusters",
     "compare_matrices",
     "comparison_table",
@@ -141,6 +144,7 @@ __all__ = [
     "rank_ascending",
     "rank_descending",
     "rank_robustness",
+    "rewire",
     "robustness_table",
     "scenario",
     "sdg_synergies",
