@@ -9,6 +9,7 @@ provenance. No module here draws, prints or writes.
 module                 what
 =====================  =====================================================================
 ``_core``              ``A`` as an array, :func:`node_result`, ranks and the tie tolerance
+``describe``           ``long_name``, ``units`` and ``formula`` attrs on every result variable (sv/en)
 ``synergies``          the SDG Synergies set (:func:`sdg_synergies`), link counts, two-step paths
 ``influence``          all-order total influence, sign flips, the influence–dependence plane
 ``micmac``             MICMAC: direct, indirect (Godet's matrix powers) and total planes, displacement
@@ -52,6 +53,7 @@ from sdg_interactions.analysis.comparison import (
     departing_cells,
 )
 from sdg_interactions.analysis.conflicts import conflicts
+from sdg_interactions.analysis.describe import describe
 from sdg_interactions.analysis.influence import (
     DEFAULT_ALPHA,
     QUADRANTS,
@@ -128,6 +130,7 @@ __all__ = [
     "comparison_table",
     "conflicts",
     "departing_cells",
+    "describe",
     "discuss_again",
     "explain_portfolio",
     "goal_rollup",

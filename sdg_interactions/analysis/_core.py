@@ -131,7 +131,8 @@ def node_result(obj: xr.DataArray | xr.Dataset, variables: dict[str, np.ndarray]
 
     Leading dims and their coordinates are taken from the matrix, and its provenance attrs
     (:data:`PROVENANCE_ATTRS`); node coordinates ``label_sv``,
-    ``label_en``, ``group`` and ``framework`` from its ``source_*`` coordinates.
+    ``label_en``, ``group`` and ``framework`` from its ``source_*`` coordinates. Every variable is
+    described (``long_name``, ``units``, ``formula``: :func:`~sdg_interactions.analysis.describe.describe`).
     """
     da = as_matrix(obj)
     lead = da.dims[:-2]
@@ -142,8 +143,10 @@ def node_result(obj: xr.DataArray | xr.Dataset, variables: dict[str, np.ndarray]
         elif set(coord.dims) <= set(lead):
             coords[name] = coord
     provenance = {k: v for k, v in da.attrs.items() if k in PROVENANCE_ATTRS}
-    return xr.Dataset({name: ((*lead, NODE), np.asarray(v)) for name, v in variables.items()}, coords=coords,
-                      attrs=provenance)
+    from sdg_interactions.analysis.describe import describe
+
+    return describe(xr.Dataset({name: ((*lead, NODE), np.asarray(v)) for name, v in variables.items()},
+                               coords=coords, attrs=provenance))
 
 
 def signed_sums(a: np.ndarray) -> dict[str, np.ndarray]:

@@ -71,4 +71,6 @@ def cell_statistics(obj: xr.DataArray | xr.Dataset, *, dim: Hashable = RESPONDEN
                  "share_neg": share_neg, "contested": contested}
     result = xr.Dataset({k: (dims, v) for k, v in variables.items()}, coords=coords)
     result.attrs.update({"dim": str(dim), f"n_{dim}": int(da.sizes[dim])})
-    return result
+    from sdg_interactions.analysis.describe import describe
+
+    return describe(result)

@@ -19,6 +19,7 @@ import xarray as xr
 
 from sdg_interactions import frameworks
 from sdg_interactions.analysis._core import adjacency, node_result
+from sdg_interactions.analysis.describe import describe
 from sdg_interactions.matrix import node_ids
 
 __all__ = ["CLUSTER_THRESHOLD", "cluster_numbers", "clusters", "partition"]
@@ -104,7 +105,7 @@ def clusters(obj: xr.DataArray | xr.Dataset, *, threshold: float = CLUSTER_THRES
     result.attrs.update({"threshold": threshold, "resolution": resolution})
     if q.ndim == 0:
         result.attrs["modularity"] = float(q)
-    return result
+    return describe(result)
 
 
 def _numbers_and_q(a: np.ndarray, ids: list[str], threshold: float, resolution: float):

@@ -161,7 +161,7 @@ def micmac_planes(obj: xr.DataArray | xr.Dataset, *, power: int | None = None,
         if plane != "total":
             values[f"rank_influence_{plane}"] = rank_descending(influence)
             values[f"rank_dependence_{plane}"] = rank_descending(dependence)
-    result = node_result(obj, values)
+    result = node_result(obj, values)  # described (long_name, units, formula) by node_result
     result.attrs.update({"micmac_power": power, "alpha": alpha})
     return result
 

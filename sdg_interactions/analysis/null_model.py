@@ -40,6 +40,7 @@ import xarray as xr
 from sdg_interactions import frameworks
 from sdg_interactions.analysis._core import adjacency, node_result, rank_descending, signed_sums
 from sdg_interactions.analysis.clusters import CLUSTER_THRESHOLD, _check, partition
+from sdg_interactions.analysis.describe import describe
 from sdg_interactions.errors import ValidationError, locate
 from sdg_interactions.matrix import node_ids, require_single
 
@@ -143,4 +144,4 @@ def cluster_significance(obj: xr.DataArray | xr.Dataset, *, samples: int = 200, 
     result["null_modularity"] = ((), float(valid.mean()) if valid.size else np.nan)
     result.attrs.update({"samples": samples, "seed": seed, "threshold": threshold, "resolution": resolution,
                          "swaps_per_link": SWAPS_PER_LINK})
-    return result
+    return describe(result)
