@@ -1,5 +1,7 @@
 """Tests of sdg_interactions.io.graphfile: GraphML round trips and GEXF files for Gephi."""
 
+import json
+
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -51,9 +53,15 @@ def test_graphml_edges_are_the_scored_cells(own_framework, tmp_path):
     path = tmp_path / "lulea.graphml"
     write_graphml(own_framework, path, lang="en")
     G = nx.read_graphml(path)
-    assert sorted(G.edges(data="score")) == [("11.2", "LULEA-1", 1.0), ("LULEA-1", "11.2", 0.0),
-                                             ("LULEA-1", "LULEA-2", 3.0), ("LULEA-2", "LULEA-1", -2.0)]
+    # the pair scored 0 is no interaction: not an edge, but kept (with its uncertain mark) in a graph attribute
+    assert sorted(G.edges(data="score")) == [("11.2", "LULEA-1", 1.0), ("LULEA-1", "LULEA-2", 3.0),
+                                             ("LULEA-2", "LULEA-1", -2.0)]
+    assert json.loads(G.graph["sdg_interactions_zero"]) == [["LULEA-1", "11.2", "", True]]
+    xr.testing.assert_identical(without_source_file(read_graphml(path)), own_framework)
+    write_graphml(own_framework, path, lang="en", include_zero=True)
+    G = nx.read_graphml(path)
     assert G.edges["LULEA-1", "11.2"]["weight"] == 0.0 and G.edges["LULEA-1", "11.2"]["uncertain"] is True
+    assert "sdg_interactions_zero" not in G.graph
     assert G.edges["LULEA-2", "LULEA-1"]["sign"] == -1 and G.edges["LULEA-2", "LULEA-1"]["weight"] == 2.0
     assert G.nodes["LULEA-1"]["label"] == "Fossil-free city" and G.nodes["LULEA-1"]["group"] == "Luleå 2030"
     # networkx's reader adds node_default and edge_default
@@ -68,7 +76,12 @@ def test_graphml_round_trip_of_the_sweden_matrix(tmp_path):
     path = tmp_path / "sweden.graphml"
     write_graphml(ds, path)
     xr.testing.assert_identical(without_source_file(read_graphml(path)), ds)
-    assert nx.read_graphml(path).number_of_edges() == 1122
+    scores = ds["score"].values
+    interactions = sum(1 for row in scores for v in row if v == v and v != 0)  # scored and not 0
+    assert interactions == 1122 - 606  # SEI's matrix: 606 of the 1,122 pairs were scored 0
+    G = nx.read_graphml(path)
+    assert G.number_of_edges() == interactions
+    assert nx.density(G) == pytest.approx(interactions / (34 * 33))
 
 
 def test_graphml_of_an_aggregated_matrix(roundtrip_dataset, tmp_path):
@@ -85,8 +98,10 @@ def test_gexf_reads_back_in_networkx(own_framework, tmp_path):
     write_gexf(own_framework, path, lang="en")
     G = nx.read_gexf(path)
     assert G.is_directed()
-    assert sorted(G.edges(data="score")) == [("11.2", "LULEA-1", 1.0), ("LULEA-1", "11.2", 0.0),
-                                             ("LULEA-1", "LULEA-2", 3.0), ("LULEA-2", "LULEA-1", -2.0)]
+    assert sorted(G.edges(data="score")) == [("11.2", "LULEA-1", 1.0), ("LULEA-1", "LULEA-2", 3.0),
+                                             ("LULEA-2", "LULEA-1", -2.0)]
+    write_gexf(own_framework, path, lang="en", include_zero=True)
+    G = nx.read_gexf(path)
     assert sorted(G.edges(data="weight")) == [("11.2", "LULEA-1", 1.0), ("LULEA-1", "11.2", 0.0),
                                               ("LULEA-1", "LULEA-2", 3.0), ("LULEA-2", "LULEA-1", 2.0)]
     assert G.nodes["LULEA-2"]["label"] == "Lively centre"
@@ -99,11 +114,12 @@ def test_gexf_reads_back_in_networkx(own_framework, tmp_path):
 def test_gexf_of_the_sweden_matrix_has_every_scored_cell(tmp_path):
     ds = load_dataset("weitz2018_sweden")
     path = tmp_path / "sweden.gexf"
-    write_gexf(ds, path)
-    G = nx.read_gexf(path)
-    scores = {(s, t): v for s, t, v in G.edges(data="score")}
     long = ds["score"].to_series().dropna()
-    assert scores == {(s, t): v for (s, t), v in long.items()}
+    for include_zero in (False, True):
+        write_gexf(ds, path, include_zero=include_zero)
+        G = nx.read_gexf(path)
+        scores = {(s, t): v for s, t, v in G.edges(data="score")}
+        assert scores == {(s, t): v for (s, t), v in long.items() if v != 0 or include_zero}
     assert G.nodes["16.6"]["label"] == ds["source_label_sv"].sel(source="16.6").item()
 
 

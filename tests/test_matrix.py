@@ -189,7 +189,8 @@ def test_graph_round_trip_keeps_zero_edges_comments_and_isolated_nodes():
     t = pd.DataFrame({"source": ["8.1", "8.2", "MKM-3"], "target": ["8.2", "8.1", "8.1"],
                       "score": ["0", "-2", ""], "comment": ["", "konflikt: =summa", "bara kommentar"]})
     ds = from_long(t, nodes=["FH-1"])
-    G = to_graph(ds)
+    assert sorted(to_graph(ds).edges) == [("8.2", "8.1")]  # network-ready: interactions only
+    G = to_graph(ds, include_zero=True, include_unscored_notes=True)
     assert isinstance(G, nx.DiGraph)
     assert G.edges["8.1", "8.2"]["score"] == 0.0 and G.edges["8.1", "8.2"]["weight"] == 0.0
     assert G.edges["8.2", "8.1"]["sign"] == -1

@@ -39,9 +39,14 @@ def test_sum_of_out_sum_equals_sum_of_in_sum(matrix):
 @settings(max_examples=60, deadline=None)
 @given(matrices(max_respondents=0))
 def test_graph_round_trip_is_lossless(matrix):
-    G = to_graph(matrix)
+    G = to_graph(matrix, include_zero=True, include_unscored_notes=True)
     assert isinstance(G, nx.DiGraph)
     assert G.number_of_edges() == int(matrix.notnull().sum())
+    network = to_graph(matrix)  # network-ready: a pair scored 0 is no edge
+    assert network.number_of_edges() == int((matrix.notnull() & (matrix != 0)).sum())
+    for node in network:
+        row = matrix.sel(source=node)
+        assert network.out_degree(node) == int(((row != 0) & row.notnull()).sum())
     back = from_graph(G)["score"]
     xr.testing.assert_identical(back.reset_coords(drop=True), matrix.reset_coords(drop=True))
     xr.testing.assert_identical(back.coords.to_dataset(), matrix.coords.to_dataset())

@@ -1,8 +1,10 @@
 """GraphML and GEXF files: matrices for Gephi, Cytoscape, yEd and other network tools.
 
-Both build on :func:`~sdg_interactions.matrix.to_graph`: an edge ``source -> target`` for every scored
-cell, 0 included (weight 0: "scored, no interaction"), with the signed ``score``, ``weight = |score|``,
-``sign``, ``comment`` and ``uncertain``; unscored cells are not edges. Nodes carry ``framework``,
+Both build on :func:`~sdg_interactions.matrix.to_graph`: an edge ``source -> target`` for every
+interaction (a pair scored other than 0), with the signed ``score``, ``weight = |score|``, ``sign``,
+``comment`` and ``uncertain``, so that Gephi's or networkx's degrees, density and paths count
+interactions only. A pair scored 0 ("scored, no interaction") is an edge only with ``include_zero=True``
+(weight 0); unscored cells are never edges. Nodes carry ``framework``,
 ``group``, ``label_sv``, ``label_en`` and ``label`` (the short label in ``lang``, which Gephi shows).
 A file holds one matrix: a Dataset with a ``respondent`` dim must be aggregated (or one respondent
 selected) first.
@@ -11,7 +13,8 @@ selected) first.
 stores only booleans, numbers and strings, so the matrix's attrs that are neither (lists, None, ...)
 are written as JSON text and named in the graph attribute ``sdg_interactions_json``; comments and
 uncertain marks on unscored cells (which are not edges) go to the graph attribute
-``sdg_interactions_unscored``. **GEXF** (:func:`write_gexf`) is written for Gephi; networkx's
+``sdg_interactions_unscored``, and the pairs scored 0 (unless written as edges) to
+``sdg_interactions_zero``, with their comments and marks. **GEXF** (:func:`write_gexf`) is written for Gephi; networkx's
 :func:`networkx.read_gexf` reads it back with the same edges, scores and labels.
 """
 
@@ -24,7 +27,7 @@ import networkx as nx
 import numpy as np
 import xarray as xr
 
-from sdg_interactions.errors import InputFormatError, SdgInteractionsError, locate, shorten
+from sdg_interactions.errors import InputFormatError, SdgInteractionsError, locate, shorten, tr
 from sdg_interactions.matrix import from_graph, plain_value, require_single, to_graph, validate
 from sdg_interactions.textfile import check_input_file, replacing
 from sdg_interactions.texts import check_lang
@@ -37,25 +40,34 @@ _VALID = "a GraphML file (.graphml), e.g. from write_graphml()"
 
 _JSON = "sdg_interactions_json"
 _UNSCORED = "sdg_interactions_unscored"
+_ZERO = "sdg_interactions_zero"
 
 
-def _graph(obj: xr.DataArray | xr.Dataset, kind: str, lang: str) -> tuple[nx.DiGraph, list[list]]:
-    """The matrix as a graph without unscored edges; returns it and the notes on unscored cells."""
+def _graph(obj: xr.DataArray | xr.Dataset, kind: str, lang: str,
+           include_zero: bool) -> tuple[nx.DiGraph, list[list], list[list]]:
+    """The matrix as a graph of its interactions (and its 0-scored pairs if ``include_zero``); returns it,
+    the notes on unscored cells and the 0-scored pairs left out, each ``[source, target, comment,
+    uncertain]``."""
     check_lang(lang)
     require_single(obj, f"a {kind} file")
     validate(obj)
-    G = to_graph(obj)
-    notes = []
+    G = to_graph(obj, include_zero=True, include_unscored_notes=True)
+    notes, zeros = [], []
     for source, target, data in list(G.edges(data=True)):
+        note = [source, target, data.get("comment", ""), bool(data.get("uncertain", False))]
         if np.isnan(data["score"]):
-            notes.append([source, target, data.get("comment", ""), bool(data.get("uncertain", False))])
+            notes.append(note)
+            G.remove_edge(source, target)
+        elif data["score"] == 0 and not include_zero:
+            zeros.append(note)
             G.remove_edge(source, target)
     for node, data in G.nodes(data=True):
         data["label"] = data.get(f"label_{lang}", node)
-    return G, notes
+    return G, notes, zeros
 
 
-def write_graphml(obj: xr.DataArray | xr.Dataset, path: str | os.PathLike, *, lang: str = "sv") -> None:
+def write_graphml(obj: xr.DataArray | xr.Dataset, path: str | os.PathLike, *, lang: str = "sv",
+                  include_zero: bool = False) -> None:
     """Write one matrix as a GraphML file (see the module docstring); :func:`read_graphml` reads it back.
 
     Parameters
@@ -66,6 +78,10 @@ def write_graphml(obj: xr.DataArray | xr.Dataset, path: str | os.PathLike, *, la
         The ``.graphml`` file to write.
     lang : {"sv", "en"}
         Language of the nodes' ``label`` attribute.
+    include_zero : bool
+        Write the pairs scored 0 as edges of weight 0 too; by default they are not edges (no interaction)
+        and are kept in the graph attribute ``sdg_interactions_zero``, so :func:`read_graphml` gives the
+        matrix back either way.
 
     Examples
     --------
@@ -76,9 +92,11 @@ def write_graphml(obj: xr.DataArray | xr.Dataset, path: str | os.PathLike, *, la
     >>> write_graphml(from_array(np.array([[np.nan, 0], [-2, np.nan]]), ["13.1", "13.2"]), p)
     >>> G = nx.read_graphml(p)
     >>> sorted(G.edges(data="score")), G.nodes["13.2"]["group"], G.graph["aggregated"]
-    ([('13.1', '13.2', 0.0), ('13.2', '13.1', -2.0)], '13', 0)
+    ([('13.2', '13.1', -2.0)], '13', 0)
+    >>> read_graphml(p)["score"].values.tolist()  # the 0 comes back from the graph attribute
+    [[nan, 0.0], [-2.0, nan]]
     """
-    G, notes = _graph(obj, "GraphML", lang)
+    G, notes, zeros = _graph(obj, "GraphML", lang, include_zero)
     encoded = []
     for key, value in list(G.graph.items()):
         value = plain_value(value)
@@ -91,6 +109,8 @@ def write_graphml(obj: xr.DataArray | xr.Dataset, path: str | os.PathLike, *, la
         G.graph[_JSON] = json.dumps(encoded, ensure_ascii=False)
     if notes:
         G.graph[_UNSCORED] = json.dumps(notes, ensure_ascii=False)
+    if zeros:
+        G.graph[_ZERO] = json.dumps(zeros, ensure_ascii=False)
     with replacing(path) as temporary:
         nx.write_graphml(G, temporary)
 
@@ -119,7 +139,7 @@ def read_graphml(path: str | os.PathLike, *, aggregated: bool | None = None) -> 
     [[nan, 3.0], [nan, nan]]
     """
     name = os.fspath(path)
-    check_input_file(path, limit=MAX_GRAPHML_BYTES, valid="a GraphML file")
+    check_input_file(path, limit=MAX_GRAPHML_BYTES, valid=tr("error.valid_graphml_file"))
     try:
         G = nx.read_graphml(path, node_type=str)
     except Exception as err:  # expat, networkx and the type conversions of its keys raise many kinds
@@ -145,6 +165,8 @@ def _matrix(G: nx.Graph, name: str, aggregated: bool | None) -> xr.Dataset:
         G.graph[key] = json.loads(G.graph[key])
     for source, target, comment, uncertain in json.loads(G.graph.pop(_UNSCORED, "[]")):
         G.add_edge(source, target, score=np.nan, comment=comment, uncertain=uncertain)
+    for source, target, comment, uncertain in json.loads(G.graph.pop(_ZERO, "[]")):
+        G.add_edge(source, target, score=0.0, comment=comment, uncertain=uncertain)
     if aggregated is not None:
         G.graph["aggregated"] = int(aggregated)
     G.graph["source_file"] = name
@@ -153,12 +175,14 @@ def _matrix(G: nx.Graph, name: str, aggregated: bool | None) -> xr.Dataset:
     return ds
 
 
-def write_gexf(obj: xr.DataArray | xr.Dataset, path: str | os.PathLike, *, lang: str = "sv") -> None:
+def write_gexf(obj: xr.DataArray | xr.Dataset, path: str | os.PathLike, *, lang: str = "sv",
+               include_zero: bool = False) -> None:
     """Write one matrix as a GEXF file for Gephi.
 
-    Edges carry ``weight = |score|`` (Gephi's edge weight; 0 for "scored, no interaction"),
-    ``score``, ``sign``, ``comment`` and ``uncertain``; nodes the ``label`` in ``lang`` and their
-    framework, group and labels. Unscored cells are not edges. :func:`networkx.read_gexf` reads it.
+    Edges carry ``weight = |score|`` (Gephi's edge weight), ``score``, ``sign``, ``comment`` and
+    ``uncertain``; nodes the ``label`` in ``lang`` and their framework, group and labels. An edge is an
+    interaction: a pair scored 0 is an edge (weight 0) only with ``include_zero=True``; unscored cells never
+    are. :func:`networkx.read_gexf` reads it.
 
     Examples
     --------
@@ -169,9 +193,9 @@ def write_gexf(obj: xr.DataArray | xr.Dataset, path: str | os.PathLike, *, lang:
     >>> write_gexf(from_array(np.array([[np.nan, 0], [-2, np.nan]]), ["13.1", "13.2"]), p, lang="en")
     >>> G = nx.read_gexf(p)
     >>> sorted(G.edges(data="weight")), G.nodes["13.2"]["label"]
-    ([('13.1', '13.2', 0.0), ('13.2', '13.1', 2.0)], 'Climate change policy/planning')
+    ([('13.2', '13.1', 2.0)], 'Climate change policy/planning')
     """
-    G, _ = _graph(obj, "GEXF", lang)
+    G, _, _ = _graph(obj, "GEXF", lang, include_zero)
     G.graph.clear()  # GEXF keeps no graph attributes
     with replacing(path) as temporary:
         nx.write_gexf(G, temporary)

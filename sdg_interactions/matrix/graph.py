@@ -1,10 +1,13 @@
-"""Matrices as :class:`networkx.DiGraph` and back, losslessly.
+"""Matrices as :class:`networkx.DiGraph` and back.
 
 Edges carry the signed ``score``, a non-negative ``weight = |score|`` (for algorithms that assume
-non-negative weights) and ``sign`` (-1, 0, +1); with a Dataset also ``comment`` and ``uncertain``.
-Every scored cell is an edge, 0 included ("scored: no interaction"); unscored cells (NaN) are not.
-Nodes carry the metadata (``framework``, ``group``, ``label_sv``, ``label_en``); the graph carries the
-matrix's ``attrs``.
+non-negative weights) and ``sign`` (-1, +1); with a Dataset also ``comment`` and ``uncertain``.
+By default a graph is **network-ready**: an edge is an interaction, so a pair scored 0 ("no
+interaction") is not an edge, nor is an unscored one — density, degrees and paths then mean what they
+say. ``include_zero=True`` adds the 0-scored pairs (``sign`` 0, ``weight`` 0) and
+``include_unscored_notes=True`` a comment or uncertain mark on an unscored pair (an edge with a NaN
+score); with both, :func:`from_graph` gives the matrix back exactly. Nodes carry the metadata
+(``framework``, ``group``, ``label_sv``, ``label_en``); the graph carries the matrix's ``attrs``.
 """
 
 from __future__ import annotations
@@ -30,34 +33,60 @@ from sdg_interactions.matrix.tables import from_long
 __all__ = ["from_graph", "plain_value", "to_graph"]
 
 
-def to_graph(obj: xr.DataArray | xr.Dataset) -> nx.DiGraph:
-    """Return the matrix as a directed graph: an edge ``i -> j`` for every scored cell.
+def to_graph(obj: xr.DataArray | xr.Dataset, *, threshold: float | None = None, include_zero: bool = False,
+             include_unscored_notes: bool = False) -> nx.DiGraph:
+    """Return the matrix as a directed graph: an edge ``i -> j`` for every interaction.
+
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        One matrix (no ``respondent`` dim).
+    threshold : float, optional
+        Keep only the edges with ``|score| ≥ threshold`` (e.g. 2 for the strong links).
+    include_zero : bool
+        Also make an edge of every pair scored 0 ("scored: no interaction"), with ``weight`` 0.
+    include_unscored_notes : bool
+        Also make an edge (score NaN, no weight or sign) of an unscored pair that has a comment or an
+        uncertain mark, so that nothing written is lost.
 
     Examples
     --------
     >>> from sdg_interactions.matrix import from_array
-    >>> G = to_graph(from_array(np.array([[np.nan, -2], [0, np.nan]]), ["1.1", "1.2"]))
-    >>> sorted(G.edges(data="score"))
-    [('1.1', '1.2', -2.0), ('1.2', '1.1', 0.0)]
-    >>> G.edges["1.1", "1.2"]["weight"], G.edges["1.1", "1.2"]["sign"]
-    (2.0, -1)
+    >>> m = from_array(np.array([[np.nan, -2, 1], [0, np.nan, 3], [np.nan, np.nan, np.nan]]), ["1.1", "1.2", "1.3"])
+    >>> sorted(to_graph(m).edges(data="score"))  # the pair scored 0 is no interaction: no edge
+    [('1.1', '1.2', -2.0), ('1.1', '1.3', 1.0), ('1.2', '1.3', 3.0)]
+    >>> G = to_graph(m, threshold=2)
+    >>> sorted(G.edges), G.edges["1.1", "1.2"]["weight"], G.edges["1.1", "1.2"]["sign"]
+    ([('1.1', '1.2'), ('1.2', '1.3')], 2.0, -1)
+    >>> sorted(to_graph(m, include_zero=True).edges(data="score"))[1]
+    ('1.1', '1.3', 1.0)
+    >>> to_graph(m, include_zero=True).number_of_edges()
+    4
     """
     da = require_single(obj, "a graph")
+    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, (int, float))
+                                  or not 0 <= threshold <= 3):
+        raise ValidationError(locate("threshold must be a score", value=threshold,
+                                     valid="a number from 0 to 3, or None for every interaction"))
     G = nx.DiGraph()
     G.graph.update({k: plain_value(v) for k, v in (obj.attrs or {}).items()})
     G.add_nodes_from((node, dict(row)) for node, row in node_table(da).iterrows())
     edges = to_long(obj)
     scored = edges["score"].notna()
+    keep = scored & ((edges["score"] != 0) | include_zero)
+    if threshold is not None:
+        keep &= edges["score"].abs() >= threshold
     edges["weight"] = edges["score"].abs()
     edges["sign"] = np.sign(edges["score"].fillna(0)).astype(int)
     if "uncertain" in edges:
         edges["uncertain"] = edges["uncertain"].astype(bool)
-    G.add_edges_from(nx.from_pandas_edgelist(edges[scored], "source", "target", edge_attr=True,
+    G.add_edges_from(nx.from_pandas_edgelist(edges[keep], "source", "target", edge_attr=True,
                                              create_using=nx.DiGraph).edges(data=True))
-    # a comment or uncertain mark on an unscored cell: an edge without weight and sign, so nothing is lost
-    rest = edges.loc[~scored].drop(columns=["weight", "sign"])
-    G.add_edges_from(nx.from_pandas_edgelist(rest, "source", "target", edge_attr=True,
-                                             create_using=nx.DiGraph).edges(data=True))
+    if include_unscored_notes:
+        # a comment or uncertain mark on an unscored cell: an edge without weight and sign
+        rest = edges.loc[~scored].drop(columns=["weight", "sign"])
+        G.add_edges_from(nx.from_pandas_edgelist(rest, "source", "target", edge_attr=True,
+                                                 create_using=nx.DiGraph).edges(data=True))
     return G
 
 
