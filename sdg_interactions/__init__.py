@@ -18,6 +18,7 @@ from sdg_interactions.analysis import (
     sdg_synergies,
     triggered_conflicts,
 )
+from sdg_interactions.citations import cite
 from sdg_interactions.errors import (
     InputFormatError,
     SdgInteractionsError,
@@ -71,6 +72,7 @@ __all__ = [
     "aggregate",
     "all_metrics",
     "bundled_matrices",
+    "cite",
     "conflicts",
     "explain_portfolio",
     "find_kommun",
