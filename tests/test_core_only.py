@@ -66,7 +66,8 @@ print(json.dumps({
 def test_pyproject_core_is_the_agreed_set():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
     names = {dep.split(">")[0].split("=")[0].split("[")[0].strip().lower() for dep in project["dependencies"]}
-    assert names == {"numpy", "pandas", "xarray", "networkx", "netcdf4", "openpyxl", "babel", "filelock", "psutil"}
+    assert names == {"numpy", "pandas", "xarray", "networkx", "netcdf4", "openpyxl", "babel", "filelock", "psutil",
+                     "threadpoolctl"}
     extras = project["optional-dependencies"]
     assert set(extras) == {"report", "workshop", "kolada", "lab", "fast", "test"}
     # no optional library sneaks into the core

@@ -161,7 +161,10 @@ def signed_sums(a: np.ndarray) -> dict[str, np.ndarray]:
     out_pos, out_neg = pos.sum(axis=-1), neg.sum(axis=-1)
     in_pos, in_neg = pos.sum(axis=-2), neg.sum(axis=-2)
     rows = np.stack([out_pos, out_neg], axis=-1)
-    through_pos, through_neg = np.matmul(pos, rows), np.matmul(neg, rows)
+    from sdg_interactions.analysis._threads import one_blas_thread
+
+    with one_blas_thread():  # batched small products (analysis/_threads.py)
+        through_pos, through_neg = np.matmul(pos, rows), np.matmul(neg, rows)
     synergy = 0.5 * through_pos[..., 0]
     double_negative = 0.5 * through_neg[..., 1]
     mixed = 0.5 * (through_pos[..., 1] + through_neg[..., 0])

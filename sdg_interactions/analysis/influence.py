@@ -20,6 +20,7 @@ import pandas as pd
 import xarray as xr
 
 from sdg_interactions.analysis._core import adjacency, at_least, node_result
+from sdg_interactions.analysis._threads import one_blas_thread
 from sdg_interactions.errors import ValidationError, locate
 from sdg_interactions.matrix import as_matrix, node_ids, require_single
 from sdg_interactions.ranges import ALPHA, check
@@ -77,7 +78,8 @@ def _total(a: np.ndarray, alpha: float) -> np.ndarray:
     n = a.shape[-1]
     if n == 0:
         return ad
-    return np.linalg.solve(np.eye(n) - ad, ad)
+    with one_blas_thread():
+        return np.linalg.solve(np.eye(n) - ad, ad)
 
 
 def total_influence_matrix(obj: xr.DataArray | xr.Dataset, *, alpha: float = DEFAULT_ALPHA) -> xr.DataArray:
@@ -204,8 +206,9 @@ def total_sums(a: np.ndarray, alpha: float, *, influence: np.ndarray | None = No
     s = np.maximum(influence.max(axis=-1), dependence.max(axis=-1))
     scale = np.where(s > 0, alpha / np.where(s > 0, s, 1.0), 0.0)
     m = np.eye(n) - a * scale[..., None, None]
-    total_out = np.linalg.solve(m, (a.sum(axis=-1) * scale[..., None])[..., None])[..., 0]
-    total_in = np.linalg.solve(np.swapaxes(m, -1, -2), (a.sum(axis=-2) * scale[..., None])[..., None])[..., 0]
+    with one_blas_thread():  # many small solves: threads only thrash on shared cores (analysis/_threads.py)
+        total_out = np.linalg.solve(m, (a.sum(axis=-1) * scale[..., None])[..., None])[..., 0]
+        total_in = np.linalg.solve(np.swapaxes(m, -1, -2), (a.sum(axis=-2) * scale[..., None])[..., None])[..., 0]
     return total_out, total_in
 
 

@@ -58,6 +58,7 @@ import pandas as pd
 import xarray as xr
 
 from sdg_interactions.analysis._core import adjacency, node_result, rank_descending
+from sdg_interactions.analysis._threads import one_blas_thread
 from sdg_interactions.analysis.influence import DEFAULT_ALPHA, QUADRANTS, check_alpha, quadrant_codes
 from sdg_interactions.errors import ValidationError, locate
 from sdg_interactions.matrix import node_ids, require_single
@@ -151,7 +152,8 @@ def micmac_planes(obj: xr.DataArray | xr.Dataset, *, power: int | None = None,
     n = m.shape[-1]
     s = np.maximum(m.sum(axis=-1).max(axis=-1, initial=0.0), m.sum(axis=-2).max(axis=-1, initial=0.0))
     d = m * np.where(s > 0, alpha / np.where(s > 0, s, 1.0), 0.0)[..., None, None]
-    t = np.linalg.solve(np.eye(n) - d, d) if n else d
+    with one_blas_thread():
+        t = np.linalg.solve(np.eye(n) - d, d) if n else d
     values = {}
     for plane, matrix in zip(_PLANES, (m, p, t), strict=True):
         influence, dependence = matrix.sum(axis=-1), matrix.sum(axis=-2)
