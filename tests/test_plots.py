@@ -5,6 +5,7 @@ the fixed score colour scale, the encodings and their sort orders, the data rows
 titles and captions in both languages, and offline rendering.
 """
 
+import re
 import subprocess
 import sys
 
@@ -19,6 +20,7 @@ from sdg_interactions.analysis import conflicts as conflict_table
 from sdg_interactions.analysis import goal_rollup, influence_dependence, scenario
 from sdg_interactions.errors import UnknownIdError, ValidationError
 from sdg_interactions.matrix import from_long, toy_matrix
+from sdg_interactions.texts import text
 
 SCORE_SCALE = {"domain": [-3, 3], "domainMid": 0, "scheme": "blueorange", "reverse": True}
 SWEDISH_LETTERS = set("åäöÅÄÖ")
@@ -407,7 +409,8 @@ def test_scenario_classes_group_nodes_by_class():
     result = scenario(toy_matrix(), ["1.1"])
     spec = plots.scenario_classes(result, lang="sv").to_dict()
     assert spec["facet"]["row"]["field"] == "class"
-    assert spec["facet"]["row"]["sort"][:3] == ["prioriterat", "åker med", "delvis stöttat"]
+    assert spec["facet"]["row"]["sort"][:3] == [text(f"scenario.class.{c}", "sv")
+                                                for c in ("prioritised", "comes_along", "partly_supported")]
     data = rows(spec, spec["data"]["name"])
     assert len(data) == 2 * 4
     by_node = {(r["node"], r["part"]): r for r in data}
@@ -493,3 +496,177 @@ def test_levers_conflicts_and_the_compact_scenario_chart(sweden):
     compact = plots.scenario_classes(scenario(sweden, ["16.6"]), lang="sv", compact=True).to_dict()
     counts = {r["class"]: r["n"] for r in first_view(compact, "bar")[1]}
     assert sum(counts.values()) == 34 and counts["prioriterat"] == 1
+
+
+# --- Swedish on the chart: number locale, whole-number ticks, labels cut at words, plain titles -------
+
+
+def svg_groups(svg: str, role: str) -> list[list]:
+    """The texts of every SVG group of a Vega role (``role-axis-label``, ``role-axis-title``, …): one list per
+    group, a multi-line text as the list of its lines."""
+    import xml.etree.ElementTree as ET
+
+    found = []
+    for group in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}g"):
+        if role in (group.get("class") or "").split():
+            found.append([["".join(s.itertext()) for s in t] if len(t) else "".join(t.itertext())
+                          for t in group if t.tag.endswith("}text")])
+    return found
+
+
+def svg_texts(svg: str) -> list[str]:
+    """Every line of text an SVG draws."""
+    import xml.etree.ElementTree as ET
+
+    lines = []
+    for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text"):
+        lines += ["".join(s.itertext()) for s in t] if len(t) else ["".join(t.itertext())]
+    return lines
+
+
+MINUS = "\N{MINUS SIGN}"
+
+
+def integer_label(value: int, lang: str) -> str:
+    """An integer as the locale writes it, built here from the rules: U+2212, grouping by three digits with a
+    no-break space (sv) or a comma (en)."""
+    digits = f"{abs(value):d}"
+    groups = [digits[max(0, k - 3):k] for k in range(len(digits), 0, -3)][::-1]
+    return (MINUS if value < 0 else "") + ("\N{NO-BREAK SPACE}" if lang == "sv" else ",").join(groups)
+
+
+def briefing_chart(sweden, lang="sv"):
+    from sdg_interactions.plots.links import levers_conflicts
+
+    return levers_conflicts(sweden, ["16.6", "12.1", "8.4", "12.5", "9.5"],
+                            [("13.1", "7.2"), ("13.2", "2.2"), ("7.2", "6.6"), ("17.11", "12.5")], lang=lang)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize("name", CHARTS)
+def test_every_chart_carries_the_cldr_number_locale(name, lang, sweden):
+    locale = build(name, sweden, lang).to_dict()["config"]["locale"]["number"]
+    expected = {"sv": (",", "\N{NO-BREAK SPACE}"), "en": (".", ",")}[lang]
+    assert (locale["decimal"], locale["thousands"], locale["minus"]) == (*expected, MINUS)
+    assert locale["grouping"] == [3]
+    options = plots.export._options(build(name, sweden, lang).to_dict())[1]
+    assert options["format_locale"] == locale  # vl-convert gets the same locale as the spec
+
+
+def test_swedish_numbers_in_a_rendered_chart_use_the_comma_and_the_true_minus(sweden):
+    svg = plots.to_svg(plots.goal_heatmap(sweden, lang="sv"))
+    numbers = [t for t in svg_texts(svg) if re.fullmatch(r"[−+\-]?\d+([.,]\d+)?", t)]
+    assert numbers and "-" not in "".join(numbers) and "." not in "".join(numbers)
+    assert any(t.startswith(MINUS) for t in numbers) and any("," in t for t in numbers)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_conflict_axis_is_the_scale_ticked_at_its_whole_numbers(lang, sweden):
+    expected = [integer_label(k, lang) for k in range(-3, 1)]  # −3, −2, −1, 0: the scale's negative half
+    briefing = svg_groups(plots.to_svg(briefing_chart(sweden, lang)), "role-axis-label")
+    assert expected in briefing
+    spec = briefing_chart(sweden, lang).to_dict()
+    x = spec["vconcat"][1]["layer"][0]["encoding"]["x"]
+    assert x["scale"]["domain"] == [-3, 0]
+    table = conflict_table(sweden)
+    conflicts_labels = svg_groups(plots.to_svg(plots.conflicts(table, lang=lang)), "role-axis-label")
+    assert expected in conflicts_labels
+    radial_labels = svg_groups(plots.to_svg(plots.radial(sweden, "8.4", lang=lang)), "role-axis-label")
+    assert [integer_label(k, lang) if k <= 0 else "+" + integer_label(k, lang) for k in range(-3, 4)] in radial_labels
+
+
+@pytest.mark.parametrize("name", ["ranking", "quadrants", "scenario_classes", "heatmap", "briefing", "compact"])
+def test_axes_of_scores_and_counts_show_only_whole_numbers(name, sweden):
+    charts = {"briefing": lambda: briefing_chart(sweden),
+              "compact": lambda: plots.scenario_classes(scenario(sweden, ["16.6", "8.4"]), compact=True)}
+    chart = charts[name]() if name in charts else build(name, sweden, "sv")
+    numeric = [label for group in svg_groups(plots.to_svg(chart), "role-axis-label") for label in group
+               if isinstance(label, str) and re.fullmatch(r"[−+\-]?[\d\s\N{NO-BREAK SPACE},.]+", label)
+               and not re.fullmatch(r"\d+\.\d+", label)]  # target ids such as 8.4 are names, not numbers
+    assert numeric, name
+    for label in numeric:
+        value = int(label.replace(MINUS, "-").replace("\N{NO-BREAK SPACE}", ""))
+        assert label == integer_label(value, "sv"), (name, label)
+
+
+def full_names(lang: str) -> list[str]:
+    """Every target's id and short label, and its full text: what a chart label may shorten."""
+    info = frameworks.node_info(frameworks.targets()["id"].tolist())
+    return [f"{i} {lab}" for i, lab in zip(info.index, info[f"label_{lang}"], strict=True)] + list(info[f"text_{lang}"])
+
+
+def is_cut_at_a_word(shown: str, fulls: list[str]) -> bool:
+    """``shown`` ends in "…" and is a piece of a full label that starts and ends at word boundaries."""
+    core = shown.removesuffix("…").removeprefix("→ ")
+    for full in fulls:
+        start = full.find(core)
+        while start >= 0:
+            end = start + len(core)
+            if (start == 0 or not full[start - 1].isalnum()) and end < len(full) and not full[end].isalnum():
+                return True
+            start = full.find(core, start + 1)
+    return False
+
+
+@pytest.mark.parametrize("limit", [12, 20, 28, 36, 48])
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_shortened_labels_end_at_a_word(limit, lang):
+    from sdg_interactions.plots.base import fit_label, shorten
+
+    for full in full_names(lang):
+        full = " ".join(full.split())
+        short = shorten(full, limit)
+        if len(full) <= limit:
+            assert short == full
+            continue
+        assert short.endswith("…") and short != full
+        prefix = short[:-1]
+        assert full.startswith(prefix) and not full[len(prefix)].isalnum(), (full, short)
+        assert len(short) <= limit or " " not in prefix, (full, short)  # only a first word may be longer
+        lines = fit_label(full, limit)
+        assert 1 <= len(lines) <= 2
+        joined = " ".join(lines)
+        assert joined == full or (joined.endswith("…") and full.startswith(joined[:-1])
+                                  and not full[len(joined) - 1].isalnum()), (full, lines)
+
+
+@pytest.mark.parametrize("name", [*CHARTS, "briefing"])
+def test_no_label_in_a_chart_is_cut_mid_word(name, sweden):
+    chart = briefing_chart(sweden) if name == "briefing" else build(name, sweden, "sv")
+    fulls = full_names("sv")
+    cut = [t for t in svg_texts(plots.to_svg(chart)) if t.endswith("…")]
+    for shown in cut:
+        assert is_cut_at_a_word(shown, fulls), (name, shown)
+    if name in ("conflicts", "ranking", "briefing"):
+        assert cut  # these charts do shorten long labels (so the check above checked something)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_quadrant_chart_names_both_axes(lang, sweden):
+    svg = plots.to_svg(plots.quadrants(influence_dependence(sweden), lang=lang, attrs=sweden.attrs))
+    titles_drawn = [t for group in svg_groups(svg, "role-axis-title") for t in group]
+    assert sorted(titles_drawn) == sorted([text("plots.quadrants.x", lang), text("plots.quadrants.y", lang)])
+    ticks = svg_groups(svg, "role-axis-label")
+    assert len(ticks) == 2 and all(ticks)
+
+
+CODE_WORDS = r"\b(nod|noder|effect_pos|effect_neg|greedy|girig|fjädermodell|verktygstips\w*|modularity|tooltip\w*)\b"
+
+
+@pytest.mark.parametrize("name", [*CHARTS, "briefing"])
+def test_swedish_charts_speak_plain_swedish(name, sweden):
+    chart = briefing_chart(sweden) if name == "briefing" else build(name, sweden, "sv")
+    shown = "\n".join(svg_texts(plots.to_svg(chart)))
+    assert not re.search(CODE_WORDS, shown, flags=re.IGNORECASE), re.search(CODE_WORDS, shown, flags=re.IGNORECASE)
+    assert "systemisk påverkan" not in shown  # the canonical word is "systemisk poäng"
+    assert "hovra" not in shown and "håll muspekaren" not in shown
+
+
+def test_the_projection_caption_names_no_variable_codes():
+    from sdg_interactions.analysis import propagate
+    from sdg_interactions.analysis.projection import project_onto
+
+    m = from_array(np.array([[np.nan, 0.0], [3.0, np.nan]]), ["6.6", "7.2"])
+    spec = plots.objective_effects(project_onto(propagate(m, ["7.2"]), "miljomal"), lang="sv").to_dict()
+    caption = " ".join(titles(spec)[1])
+    assert "effect_" not in caption and "Projicerat" not in caption

@@ -7,6 +7,12 @@ scale: domain [−3, 3], midpoint 0, Vega's colour-blind-safe ``blueorange`` rev
 orange restricts), so charts compare across kommuner. :func:`to_svg` and :func:`to_png` render a chart
 offline with vl-convert, for reports.
 
+Every chart reads as its language writes: numbers in Vega's format locale built from CLDR
+(:func:`~sdg_interactions.plots.export.format_locale`, carried in the spec's ``config.locale``, so a
+browser uses it too), axes of scores and counts ticked at whole numbers only, and long labels wrapped
+or shortened at a word boundary (:func:`~sdg_interactions.plots.base.shorten`,
+:func:`~sdg_interactions.plots.base.fit_label`) while tooltips keep the full label.
+
 This package imports altair; ``import sdg_interactions`` does not import it.
 """
 

@@ -35,7 +35,7 @@ import xarray as xr
 from sdg_interactions import frameworks
 from sdg_interactions.errors import ValidationError
 from sdg_interactions.matrix import as_matrix, node_ids
-from sdg_interactions.texts import check_lang, name_of, text
+from sdg_interactions.texts import check_lang, text
 
 __all__ = [
     "DIAGONAL_COLOR",
@@ -48,7 +48,9 @@ __all__ = [
     "caption_lines",
     "check",
     "finish",
+    "fit_label",
     "inline",
+    "label_expr",
     "name_of",
     "node_table",
     "records",
@@ -58,6 +60,9 @@ __all__ = [
     "score_color",
     "score_legend",
     "score_scale",
+    "shorten",
+    "signed",
+    "whole_axis",
     "y_axis",
 ]
 
@@ -72,6 +77,105 @@ NEGATIVE_COLOR = "#d0701c"
 FONT = "Helvetica Neue, Helvetica, Arial, DejaVu Sans, sans-serif"
 UNSCORED_COLOR = "#cccccc"
 DIAGONAL_COLOR = "#8c8c8c"
+
+
+#: Short words a shortened label never ends on ("Stärk motståndskraften mot…" becomes "Stärk motståndskraften…").
+_DANGLING = frozenset("och i av för mot med till på som om att en ett de det den samt eller inom vid från "
+                      "hos under över genom and of the to in for by a an or on at with from into".split())
+_TRAILING = " ,;:–—-/(&"
+
+
+def shorten(label: str, limit: int = 48) -> str:
+    """``label`` in at most ``limit`` characters, shortened at a word boundary with "…".
+
+    A label that fits is returned whole (runs of spaces made one). A shortened one is a prefix of the
+    label that ends where a word ends, without a trailing comma, dash or small word ("och", "mot", …),
+    followed by "…" (a word ending in "-", the first half of "konsumtions- och produktions…", counts as
+    small); a first word longer than ``limit`` is kept whole. The full label belongs in the
+    tooltip and the report's table.
+
+    Examples
+    --------
+    >>> shorten("13.1 Stärk motståndskraften mot och förmågan till anpassning", 30)
+    '13.1 Stärk motståndskraften…'
+    >>> shorten("1.5 Bygg motståndskraft mot ekonomiska, sociala och miljökatastrofer", 46)
+    '1.5 Bygg motståndskraft mot ekonomiska…'
+    >>> shorten("8.4 Resurseffektivitet", 48)
+    '8.4 Resurseffektivitet'
+    """
+    label = " ".join(str(label).split())
+    if len(label) <= limit:
+        return label
+    room = max(int(limit) - 1, 1)  # one character for "…"
+    words = label[:room].split(" ")
+    if label[room].isalnum():
+        words = words[:-1]  # the last piece is a word cut in two: leave it out
+    while len(words) > 1 and (not words[-1].strip(_TRAILING) or words[-1].lower().strip(_TRAILING) in _DANGLING
+                              or words[-1].endswith("-")):  # "konsumtions- och produktion": not a whole word
+        words.pop()
+    shown = " ".join(words).rstrip(_TRAILING)
+    if not shown:  # the first word alone is longer than the limit: keep it whole
+        shown = label.split(" ")[0].rstrip(_TRAILING) or label.split(" ")[0]
+    return shown + "…"
+
+
+def fit_label(label: str, width: int = 40, lines: int = 2) -> list[str]:
+    """``label`` wrapped at word boundaries into at most ``lines`` lines of about ``width`` characters; the
+    last line shortened with :func:`shorten` when the label does not fit.
+
+    Examples
+    --------
+    >>> fit_label("11.2 Tillgängliggör hållbara transportsystem för alla", 30)
+    ['11.2 Tillgängliggör hållbara', 'transportsystem för alla']
+    >>> fit_label("17.11 Öka utvecklingsländers export avsevärt, i synnerhet i syfte att fördubbla", 24)
+    ['17.11 Öka', 'utvecklingsländers…']
+    """
+    parts = textwrap.wrap(" ".join(str(label).split()), width, break_long_words=False, break_on_hyphens=False)
+    if len(parts) <= lines:
+        return parts or [""]
+    return [*parts[: lines - 1], shorten(" ".join(parts[lines - 1:]), width)]
+
+
+def label_expr(lines: Mapping[str, list[str] | str]) -> str:
+    """An axis ``labelExpr`` that shows each value as the given lines (a list draws one line each)."""
+    return f"{json.dumps(dict(lines), ensure_ascii=False)}[datum.value] || datum.value"
+
+
+def name_of(node: str, label: str, limit: int = 48) -> str:
+    """A node's display name: id and short label, shortened at a word boundary (:func:`shorten`).
+
+    Examples
+    --------
+    >>> name_of("17.11", "Öka utvecklingsländers export", 24)
+    '17.11 Öka…'
+    >>> name_of("8.4", "8.4"), name_of("8.4", "")
+    ('8.4', '8.4')
+    """
+    if not label or label == node:
+        return node
+    return shorten(f"{node} {label}", limit)
+
+
+def signed(value: float, lang: str, decimals: int = 2) -> str:
+    """A score with its sign, as the report writes numbers (:func:`sdg_interactions.formats.number`).
+
+    Examples
+    --------
+    >>> signed(2, "sv"), signed(-1.5, "sv"), signed(0, "en"), signed(-0.25, "en")
+    ('+2', '−1,5', '0', '−0.25')
+    """
+    from sdg_interactions.formats import number
+
+    shown = number(value, lang, decimals=decimals)
+    return shown if shown.startswith("−") or shown == "0" else "+" + shown
+
+
+def whole_axis(title: str | None = None, **kwargs) -> alt.Axis:
+    """An axis of scores, sums of scores or counts: ticks only at whole numbers, written as integers in the
+    chart's locale ("−3", "1 000"), never "2,5"."""
+    if title is not None:
+        kwargs["title"] = title
+    return alt.Axis(tickMinStep=1, format=",d", **kwargs)
 
 
 def score_scale() -> alt.Scale:
@@ -198,8 +302,10 @@ def finish(chart: alt.TopLevelMixin, *, title: str, caption: list[str], lang: st
     """Give a chart its title and caption, the shared look, and ``usermeta`` (chart kind and language)."""
     title_params = alt.TitleParams(text=title, subtitle=caption or alt.Undefined, anchor="start",
                                    fontSize=15, subtitleFontSize=11, subtitleColor="#555555", offset=10)
+    from sdg_interactions.plots.export import format_locale
+
     return chart.properties(title=title_params, usermeta={"sdg_interactions": {"chart": kind, "lang": lang}}
-                            ).configure(font=FONT).configure_axis(labelFontSize=10, titleFontSize=11
+                            ).configure(font=FONT, locale={"number": format_locale(lang)}).configure_axis(labelFontSize=10, titleFontSize=11
                             ).configure_legend(labelFontSize=10, titleFontSize=11
                             ).configure_view(stroke=None)
 

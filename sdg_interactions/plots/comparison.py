@@ -112,7 +112,7 @@ def comparison_chart(comparison: xr.Dataset, *, lang: str = "sv", top: int = 5, 
     named = {**dict(zip(cells["source"], cells["source_label"], strict=True)),
              **dict(zip(cells["target"], cells["target_label"], strict=True))}
 
-    def link_of(source: str, target: str, limit: int = 28) -> str:  # labels, not bare ids; cut to fit the axis
+    def link_of(source: str, target: str, limit: int = 36) -> str:  # labels, not bare ids; cut at a word
         return (f"{name_of(source, str(named.get(source, source)), limit)} → "
                 f"{name_of(target, str(named.get(target, target)), limit)}")
 
@@ -137,7 +137,7 @@ def comparison_chart(comparison: xr.Dataset, *, lang: str = "sv", top: int = 5, 
     column_order = [say["consensus"], *labels]
     cell_base = alt.Chart(inline(frame)).encode(
         x=alt.X("kommun:N", sort=column_order, title=None, axis=alt.Axis(orient="top", labelAngle=-40)),
-        y=alt.Y("link:N", sort=link_order, axis=y_axis(text("comparison.chart.cells_y", lang), labelLimit=440)))
+        y=alt.Y("link:N", sort=link_order, axis=y_axis(text("comparison.chart.cells_y", lang), labelLimit=0)))
     tooltip = [alt.Tooltip("link_full:N", title=say["link"]), alt.Tooltip("kommun:N", title=say["kommun"]),
                alt.Tooltip("score:Q", title=text("comparison.column.score", lang), format="+.2~f"),
                alt.Tooltip("consensus:Q", title=text("comparison.column.consensus", lang), format="+.2~f"),

@@ -8,13 +8,43 @@ import altair as alt
 
 from sdg_interactions.textfile import write_atomic
 
-__all__ = ["show_offline", "to_png", "to_svg"]
+__all__ = ["format_locale", "show_offline", "to_png", "to_svg"]
 
 #: The name of the altair renderer :func:`show_offline` registers.
 RENDERER = "sdg_interactions"
 
-#: d3 number-format locales by chart language: Swedish charts get a decimal comma.
-_LOCALES = {"sv": "sv-SE", "en": "en-US"}
+
+def format_locale(lang: str) -> dict:
+    """Vega's (d3-format's) number locale of a chart language, built from the CLDR symbols Babel holds for
+    :data:`sdg_interactions.formats.LOCALES`, so a chart writes numbers as the report's text does: a
+    decimal comma and a no-break space between thousands in Swedish, a point and a comma in English, and
+    the true minus sign "−" (:data:`~sdg_interactions.formats.MINUS`) in both.
+
+    :func:`~sdg_interactions.plots.base.finish` puts it in every chart's ``config.locale`` (so any
+    renderer, also a browser's, uses it) and :func:`to_svg` / :func:`to_png` pass it to vl-convert.
+
+    Examples
+    --------
+    >>> sv = format_locale("sv")
+    >>> sv["decimal"], sv["thousands"], sv["minus"], sv["grouping"], sv["percent"]
+    (',', '\\xa0', '−', [3], '\\xa0%')
+    >>> en = format_locale("en")
+    >>> en["decimal"], en["thousands"], en["minus"]
+    ('.', ',', '−')
+    """
+    from babel import Locale
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    from sdg_interactions.formats import LOCALES, MINUS
+    from sdg_interactions.texts import check_lang
+
+    name = LOCALES[check_lang(lang)]
+    locale = Locale.parse(name)
+    decimal = locale.decimal_formats[None]
+    percent = locale.percent_formats[None]
+    grouping = [int(decimal.grouping[0])] if decimal.grouping and decimal.grouping[0] < 100 else [3]
+    return {"decimal": get_decimal_symbol(name), "thousands": get_group_symbol(name), "grouping": grouping,
+            "currency": ["", ""], "minus": MINUS, "percent": percent.suffix[0] or "%", "nan": "–"}
 
 
 def _spec(chart: alt.TopLevelMixin) -> tuple[dict, dict]:
@@ -24,8 +54,8 @@ def _spec(chart: alt.TopLevelMixin) -> tuple[dict, dict]:
 def _options(spec: dict) -> tuple[dict, dict]:
     lang = spec.get("usermeta", {}).get("sdg_interactions", {}).get("lang")
     options: dict = {"allowed_base_urls": []}  # all data is inline: never fetch anything
-    if lang in _LOCALES:
-        options["format_locale"] = _LOCALES[lang]
+    if lang in ("sv", "en"):
+        options["format_locale"] = format_locale(lang)
     version = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]  # "v6.4.1" -> "6.4"
     import vl_convert
 
@@ -38,7 +68,8 @@ def to_svg(chart: alt.TopLevelMixin, path: str | os.PathLike | None = None) -> s
     """Render a chart to an SVG string, offline; with a ``path``, also write it there (UTF-8, whole or not at
     all: :func:`~sdg_interactions.textfile.write_atomic`).
 
-    Numbers follow the chart's language (``usermeta``): a decimal comma in Swedish charts.
+    Numbers follow the chart's language (``usermeta``): :func:`format_locale`, a decimal comma, a no-break
+    space between thousands and "−" in Swedish charts.
 
     Examples
     --------

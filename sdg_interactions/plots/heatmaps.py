@@ -25,6 +25,7 @@ from sdg_interactions.plots.base import (
     node_table,
     scale_table,
     score_color,
+    whole_axis,
     y_axis,
 )
 from sdg_interactions.texts import text
@@ -99,7 +100,7 @@ def _matrix_layers(cells: pd.DataFrame, nodes: pd.DataFrame, *, lang: str, step:
               axis=alt.Axis(orient="top", labelExpr=x_labels, labelAngle=x_angle, ticks=False,
                             labelPadding=3))
     y = alt.Y("source:N", sort=ids, scale=alt.Scale(domain=ids),
-              axis=y_axis(y_title, labelExpr=y_labels, ticks=False, labelLimit=260, labelPadding=3))
+              axis=y_axis(y_title, labelExpr=y_labels, ticks=False, labelLimit=0, labelPadding=3))
     lookup = alt.LookupData(data=inline(nodes[["id", "label", "text"]]), key="id", fields=["label", "text"])
     tooltip = [
         alt.Tooltip("source:N", title=text("plots.tooltip.source", lang)),
@@ -212,13 +213,13 @@ def _with_totals(heat, da: xr.DataArray, nodes: pd.DataFrame, *, lang: str, step
            alt.Tooltip("label:N", title=text("plots.tooltip.label", lang))]
     right = base.mark_bar().encode(
         y=alt.Y("source:N", sort=ids, scale=alt.Scale(domain=ids), axis=None),
-        x=alt.X("out_sum:Q", title=row_title, axis=alt.Axis(tickCount=3, grid=False)),
+        x=alt.X("out_sum:Q", axis=whole_axis(row_title, tickCount=3, grid=False)),
         color=sign("out_sum"),
         tooltip=[*tip, alt.Tooltip("out_sum:Q", title=row_title, format=".2~f")],
     ).properties(width=90, height=alt.Step(step))
     top = base.mark_bar().encode(
         x=alt.X("target:N", sort=ids, scale=alt.Scale(domain=ids), axis=None),
-        y=alt.Y("in_sum:Q", title=col_title, axis=alt.Axis(tickCount=3, grid=False)),
+        y=alt.Y("in_sum:Q", axis=whole_axis(col_title, tickCount=3, grid=False)),
         color=sign("in_sum"),
         tooltip=[*tip, alt.Tooltip("in_sum:Q", title=col_title, format=".2~f")],
     ).properties(width=alt.Step(step), height=90)

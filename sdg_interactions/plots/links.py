@@ -19,11 +19,15 @@ from sdg_interactions.plots.base import (
     caption_lines,
     check,
     finish,
+    fit_label,
     inline,
+    label_expr,
     name_of,
     node_table,
     scale_table,
     score_color,
+    shorten,
+    whole_axis,
     y_axis,
 )
 from sdg_interactions.plots.heatmaps import scored_cells
@@ -37,12 +41,22 @@ SIGNED_VALUE = "(datum.score > 0 ? '+' : '') + format(datum.score, '.2~f')"
 SIGNED_LABEL = "(datum.value > 0 ? '+' : '') + datum.label"
 
 
+def _pair_lines(source: str, target: str, width: int = 48) -> list[str]:
+    """A link's axis label in two lines: "13.1 Stärk motståndskraften…" and "→ 7.2 Öka andelen förnybar…"."""
+    return [shorten(source, width), "→ " + shorten(target, width - 2)]
+
+
 def _score_bars(base: alt.Chart, *, y_field: str, order: list[str], y_title: str, x_title: str,
-                lang: str, tooltip: list, domain=SCORE_DOMAIN) -> alt.LayerChart:
-    """Horizontal bars of scores in a fixed order, coloured on the score scale, with the value at the end."""
-    y = alt.Y(f"{y_field}:N", sort=order, axis=y_axis(y_title, labelLimit=320))
+                lang: str, tooltip: list, domain=SCORE_DOMAIN, lines: dict | None = None) -> alt.LayerChart:
+    """Horizontal bars of scores in a fixed order, coloured on the score scale, with the value at the end.
+
+    The x axis is the scale itself (``domain``), ticked at its whole numbers ("−3", "−2", …, "+3"); with
+    ``lines`` ({value: [line, …]}) the y labels are drawn in those lines.
+    """
+    extra = {"labelExpr": label_expr(lines)} if lines else {}
+    y = alt.Y(f"{y_field}:N", sort=order, axis=y_axis(y_title, labelLimit=0, **extra))
     x = alt.X("score:Q", scale=alt.Scale(domain=list(domain), nice=False, padding=26), title=x_title,
-              axis=alt.Axis(values=list(range(domain[0], domain[1] + 1)), format="d", labelExpr=SIGNED_LABEL))
+              axis=whole_axis(values=list(range(domain[0], domain[1] + 1)), labelExpr=SIGNED_LABEL))
     bars = base.mark_bar(height={"band": 0.8}).encode(
         y=y, x=x, color=score_color("score", text("plots.tooltip.score", lang), lang), tooltip=tooltip)
     labelled = base.transform_calculate(value=SIGNED_VALUE)
@@ -51,7 +65,7 @@ def _score_bars(base: alt.Chart, *, y_field: str, order: list[str], y_title: str
     left = labelled.transform_filter("datum.score < 0").mark_text(align="right", dx=-4, fontSize=10).encode(
         y=y, x=x, text="value:N")
     zero = base.mark_rule(color="#444444").encode(x=alt.datum(0))
-    return alt.layer(bars, right, left, zero).properties(height=alt.Step(18), width=360)
+    return alt.layer(bars, right, left, zero).properties(height=alt.Step(28 if lines else 18), width=360)
 
 
 def radial(obj: xr.DataArray | xr.Dataset, node: str, *, direction: str = "out", top: int | None = None,
@@ -154,10 +168,10 @@ def conflicts(conflicts_table: pd.DataFrame, *, lang: str = "sv", top: int | Non
     for role in ("source", "target"):
         column = f"{role}_label_{lang}"
         rows[f"{role}_label"] = rows[column].astype(str) if column in rows else rows[role]
-    rows["name"] = [f"{s} → {t}" for s, t in zip(
-        (name_of(i, lab, limit=34) for i, lab in zip(rows["source"], rows["source_label"], strict=True)),
-        (name_of(i, lab, limit=34) for i, lab in zip(rows["target"], rows["target_label"], strict=True)),
-        strict=True)]
+    full_source = [name_of(i, lab, limit=400) for i, lab in zip(rows["source"], rows["source_label"], strict=True)]
+    full_target = [name_of(i, lab, limit=400) for i, lab in zip(rows["target"], rows["target_label"], strict=True)]
+    rows["name"] = [f"{shorten(s, 34)} → {shorten(t, 34)}" for s, t in zip(full_source, full_target, strict=True)]
+    lines = {name: _pair_lines(s, t) for name, s, t in zip(rows["name"], full_source, full_target, strict=True)}
     steps = {row["step"]: row["scale"] for row in scale_table(lang)}
     rows["scale"] = [steps[int(np.round(s))] for s in rows["score"]]
     keep = ["pair", "name", "source", "target", "source_label", "target_label", "score", "scale"]
@@ -183,7 +197,7 @@ def conflicts(conflicts_table: pd.DataFrame, *, lang: str = "sv", top: int | Non
     notes.append(text("plots.caption.scale", lang))
     chart = _score_bars(alt.Chart(inline(rows[keep])), y_field="name", order=rows["name"].tolist(),
                         y_title=text("plots.conflicts.y", lang), x_title=text("plots.conflicts.x", lang),
-                        lang=lang, tooltip=tooltip, domain=(SCORE_DOMAIN[0], 0))
+                        lang=lang, tooltip=tooltip, domain=(SCORE_DOMAIN[0], 0), lines=lines)
     return finish(chart, title=text("plots.conflicts.title", lang),
                   caption=caption_lines(attrs or conflicts_table.attrs, lang, *notes, caption=caption),
                   lang=lang, kind="conflicts")
@@ -221,31 +235,43 @@ def levers_conflicts(obj: xr.DataArray | xr.Dataset, levers: list[str], conflict
     unknown = [i for i in [*levers, *(n for pair in conflict_pairs for n in pair)] if i not in labels]
     if unknown:
         raise UnknownIdError(locate("no such node in the matrix", value=unknown[0], valid=", ".join(labels)))
-    lever_rows = pd.DataFrame({"node": list(levers), "name": [name_of(i, labels[i], 44) for i in levers],
+    full = {i: name_of(i, labels[i], 400) for i in labels}
+    lever_rows = pd.DataFrame({"node": list(levers), "name": [shorten(full[i], 44) for i in levers],
+                               "full": [full[i] for i in levers],
                                "value": [float(systemic[i]) for i in levers]})
+    lever_lines = {name: fit_label(full[i], 44) for name, i in zip(lever_rows["name"], levers, strict=True)}
     cells = scored_cells(obj, comments=False).set_index(["source", "target"])["score"]
     conflict_rows = pd.DataFrame({
         "node": [f"{s} → {t}" for s, t in conflict_pairs],
-        "name": [f"{name_of(s, labels[s], 24)} → {name_of(t, labels[t], 24)}" for s, t in conflict_pairs],
+        "name": [f"{shorten(full[s], 24)} → {shorten(full[t], 24)}" for s, t in conflict_pairs],
+        "full": [f"{full[s]} → {full[t]}" for s, t in conflict_pairs],
         "value": [float(cells.get((s, t), np.nan)) for s, t in conflict_pairs]})
-    value_text = "format(datum.value, '.3~r')"
+    conflict_lines = {name: _pair_lines(full[s], full[t], 48)
+                      for name, (s, t) in zip(conflict_rows["name"], conflict_pairs, strict=True)}
+    value_text = "format(datum.value, ',.1~f')"  # as the report's tables write it: "364,5", "567", "−2"
     panels = []
-    for rows, color, key in ((lever_rows, POSITIVE_COLOR, "levers"), (conflict_rows, NEGATIVE_COLOR, "conflicts")):
+    for rows, color, key, lines in ((lever_rows, POSITIVE_COLOR, "levers", lever_lines),
+                                    (conflict_rows, NEGATIVE_COLOR, "conflicts", conflict_lines)):
         if rows.empty:
             continue
         base = alt.Chart(inline(rows)).transform_calculate(shown=value_text)
-        y = alt.Y("name:N", sort=rows["name"].tolist(), axis=alt.Axis(title=None, labelLimit=300, labelFontSize=10))
-        x = alt.X("value:Q", title=text(f"plots.briefing.{key}_x", lang),
-                  scale=alt.Scale(nice=True, zero=True, padding=8),
-                  axis=alt.Axis(tickCount=4, labelExpr="replace(datum.label, '-', '−')"))
+        y = alt.Y("name:N", sort=rows["name"].tolist(),
+                  axis=alt.Axis(title=None, labelLimit=0, labelFontSize=10, labelExpr=label_expr(lines)))
+        if key == "levers":  # systemic scores: from 0, ticks at round whole numbers
+            scale = alt.Scale(nice=True, zero=True, padding=8)
+            axis = whole_axis(tickCount=4)
+        else:  # the scale's negative half, −3 … 0, ticked at its whole numbers
+            scale = alt.Scale(domain=[SCORE_DOMAIN[0], 0], nice=False, padding=8)
+            axis = whole_axis(values=list(range(SCORE_DOMAIN[0], 1)))
+        x = alt.X("value:Q", title=text(f"plots.briefing.{key}_x", lang), scale=scale, axis=axis)
         bars = base.mark_bar(color=color, height={"band": 0.7}).encode(
-            y=y, x=x, tooltip=[alt.Tooltip("name:N", title=text("plots.tooltip.node", lang)),
-                               alt.Tooltip("value:Q", title=text(f"plots.briefing.{key}_x", lang))])
+            y=y, x=x, tooltip=[alt.Tooltip("full:N", title=text(f"plots.briefing.{key}_tooltip", lang)),
+                               alt.Tooltip("value:Q", title=text(f"plots.briefing.{key}_x", lang), format=",.1~f")])
         align, dx = ("left", 3) if key == "levers" else ("right", -3)
         values = base.mark_text(align=align, dx=dx, fontSize=9).encode(
             y=y, x=x, text=alt.Text("shown:N"))
         panels.append(alt.layer(bars, values).properties(
-            width=200, height=alt.Step(15),
+            width=200, height=alt.Step(30),
             title=alt.TitleParams(text(f"plots.briefing.{key}", lang), anchor="start", fontSize=12)))
     chart = alt.vconcat(*panels, spacing=10)
     return finish(chart, title=text("plots.briefing.title", lang), lang=lang, kind="levers_conflicts",

@@ -175,21 +175,24 @@ def network(obj: xr.DataArray | xr.Dataset, metrics: xr.Dataset | None = None, *
     circles = node_base.mark_circle(opacity=0.95, stroke="#333333", strokeWidth=0.6).encode(
         x=x, y=y,
         size=alt.Size("size:Q", title=size_title, scale=alt.Scale(domain=[0, top or 1.0], range=[30, 600]),
-                      legend=alt.Legend(values=steps, format="~s")),
+                      legend=alt.Legend(values=steps, format=",~f")),
         color=alt.Color("cluster:N", title=color_title, scale=alt.Scale(domain=order, range=palette)),
         tooltip=[alt.Tooltip("id:N", title=text("plots.tooltip.node", lang)),
                  alt.Tooltip("label:N", title=text("plots.tooltip.label", lang)),
                  alt.Tooltip("cluster:N", title=color_title),
-                 alt.Tooltip("rank:Q", title=text("column.rank", lang)),
+                 alt.Tooltip("rank:Q", title=text("plots.network.rank", lang)),
                  alt.Tooltip("systemic:Q", title=size_title, format=".2~f"),
-                 alt.Tooltip("out_sum:Q", title=text("column.out_sum", lang), format=".2~f"),
-                 alt.Tooltip("in_sum:Q", title=text("column.in_sum", lang), format=".2~f")])
+                 alt.Tooltip("out_sum:Q", title=text("plots.network.out_sum", lang), format=".2~f"),
+                 alt.Tooltip("in_sum:Q", title=text("plots.network.in_sum", lang), format=".2~f")])
     labels = node_base.mark_text(align="left", baseline="middle", dx=9, fontSize=9, color="#222222").encode(
         x=x, y=y, text="id:N")
     chart = alt.layer(lines, heads, circles, labels).resolve_scale(color="independent").properties(
         width=560, height=560)
     notes = [text("plots.network.caption", lang, layout=layout_name)]
-    return finish(chart, title=text("plots.network.title", lang, threshold=f"{threshold:g}"), lang=lang,
+    from sdg_interactions.formats import number
+
+    return finish(chart, title=text("plots.network.title", lang, threshold=number(threshold, lang, decimals=2)),
+                  lang=lang,
                   kind="network", caption=caption_lines(obj.attrs, lang, *notes, caption=caption))
 
 

@@ -89,7 +89,7 @@ def objective_effects(projection: xr.Dataset, *, lang: str = "sv", caption: str 
     tooltip.append(alt.Tooltip("n_linked:Q", title=text("linkage.tooltip.n_linked", lang)))
     base = alt.Chart(inline(long))
     bars = base.mark_bar(height={"band": 0.7}).encode(
-        y=alt.Y("name:N", sort=order, axis=y_axis(text("linkage.chart.y", lang), labelLimit=360)),
+        y=alt.Y("name:N", sort=order, axis=y_axis(text("linkage.chart.y", lang), labelLimit=0)),
         x=alt.X("value:Q", title=text("linkage.chart.x", lang), stack="zero"),
         color=alt.Color("part_label:N", title=part_title,
                         scale=alt.Scale(domain=list(parts.values()), range=[POSITIVE_COLOR, NEGATIVE_COLOR])),
@@ -109,10 +109,22 @@ def objective_effects(projection: xr.Dataset, *, lang: str = "sv", caption: str 
         notes = [text("linkage.chart.caption_user", lang, title=meta.get(f"linkage_title_{lang}") or "–")]
     authority = ", ".join(_AUTHORITY.get(k, k) for k in kinds) or "–"
     notes += [text("linkage.chart.caption_texts", lang, authority=authority),
-              text("linkage.chart.caption_variable", lang, variable=meta.get("variable", "–")),
+              *_variable_note(meta.get("variable"), lang),
               text("linkage.chart.caption_reach", lang)]
     source = caption_lines(attrs or meta, lang, caption=caption)
     return finish(chart, title=title, lang=lang, kind="objective_effects", caption=_notes_first(notes, source))
+
+
+def _variable_note(variable: object, lang: str) -> list[str]:
+    """What was projected, in words; nothing for the usual promoting and restricting parts (the legend says
+    them), never a code name such as ``effect_pos``."""
+    names = [v.strip() for v in str(variable or "").split(",") if v.strip()]
+    if not names or set(names) <= {"effect_pos", "effect_neg"}:
+        return []
+    from sdg_interactions.texts import catalogue
+
+    words = [text(f"linkage.tooltip.{v}", lang) if f"linkage.tooltip.{v}" in catalogue() else v for v in names]
+    return [text("linkage.chart.caption_variable", lang, variable=", ".join(words))]
 
 
 def _notes_first(notes: list[str], source: list[str]) -> list[str]:

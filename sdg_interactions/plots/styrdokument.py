@@ -7,7 +7,7 @@ import altair as alt
 from sdg_interactions.analysis.styrdokument import StyrdokumentCoverage
 from sdg_interactions.errors import ValidationError
 from sdg_interactions.frameworks import node_sort_key
-from sdg_interactions.plots.base import caption_lines, check, finish, inline, name_of, y_axis
+from sdg_interactions.plots.base import caption_lines, check, finish, inline, name_of, signed, whole_axis, y_axis
 from sdg_interactions.texts import text
 
 __all__ = ["STATUS_COLORS", "coverage_chart"]
@@ -27,11 +27,11 @@ def _marks(result: StyrdokumentCoverage, lang: str) -> dict[str, str]:
         out = both[both["source"] == node]
         if len(out):
             parts.append(text("styrdokument.chart.conflict_out", lang, targets=", ".join(
-                f"{t} ({s:+g})".replace("-", "−") for t, s in zip(out["target"], out["score"], strict=True))))
+                f"{t} ({signed(s, lang)})" for t, s in zip(out["target"], out["score"], strict=True))))
         into = both[both["target"] == node]
         if len(into):
             parts.append(text("styrdokument.chart.conflict_in", lang, sources=", ".join(
-                f"{t} ({s:+g})".replace("-", "−") for t, s in zip(into["source"], into["score"], strict=True))))
+                f"{t} ({signed(s, lang)})" for t, s in zip(into["source"], into["score"], strict=True))))
         marks[node] = parts
     return {node: "  ".join(parts) for node, parts in marks.items()}
 
@@ -92,9 +92,9 @@ def coverage_chart(result: StyrdokumentCoverage, *, lang: str = "sv", top: int |
                alt.Tooltip("documents:N", title=text("styrdokument.chart.documents", lang)),
                alt.Tooltip("local_goals:N", title=text("styrdokument.chart.local_goals", lang))]
     base = alt.Chart(inline(frame))
-    y = alt.Y("name:N", sort=order, axis=y_axis(text("styrdokument.chart.y", lang), labelLimit=320))
+    y = alt.Y("name:N", sort=order, axis=y_axis(text("styrdokument.chart.y", lang), labelLimit=0))
     bars = base.mark_bar(height={"band": 0.75}).encode(
-        y=y, x=alt.X("systemic:Q", title=x_title),
+        y=y, x=alt.X("systemic:Q", axis=whole_axis(x_title)),
         color=alt.Color("status:N", title=status_title, legend=alt.Legend(labelLimit=320, orient="bottom",
                                                                           columns=2),
                         scale=alt.Scale(domain=list(names.values()), range=list(STATUS_COLORS.values()))),

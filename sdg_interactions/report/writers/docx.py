@@ -2,11 +2,17 @@
 
 Real Word structure, so the file reads well with a screen reader and re-flows in Word:
 
-* headings with the built-in ``Heading 1``–``Heading 6`` styles, bullets with ``List Bullet``;
+* an A4 page (210 × 297 mm) with 25 mm margins; the document language (``w:lang``: sv-SE or en-GB) in the
+  default run properties, so Word's spelling and hyphenation speak the report's language;
+* headings with the built-in ``Heading 1``–``Heading 6`` styles; bullets with ``List Bullet``, every item
+  carrying its numbering properties (``w:numPr``) that point to a bullet definition of our own ("•", not
+  a Symbol-font glyph a viewer may lack); a list with ``ordered=True`` is numbered ``List Number``
+  ("1.", "2.", …, restarting at 1 for each list);
 * tables in ``Table Grid`` with a bold header row marked to repeat on every page (``w:tblHeader``)
   and rows that may not break across pages (``w:cantSplit``); a table caption above it (``Caption``);
 * figures as PNG (``Figure.png``, else the SVG converted by ``vl_convert.svg_to_png``), at most the
-  text width, with the alt text as the picture's description and the caption below;
+  text width, with the alt text as the picture's description and the caption below, in the ``Caption``
+  style set to 9 pt italic dark grey (the template's is bold blue);
 * the :class:`~sdg_interactions.report.document.Stamp` lines and "Sida 1 av 2" / "Page 1 of 2"
   (Word fields) in the page footer.
 
@@ -50,7 +56,10 @@ __all__ = ["figure_png", "to_docx", "write_docx"]
 #: The footer's words around the page numbers, by language.
 _PAGE_WORDS = {"sv": ("Sida ", " av "), "en": ("Page ", " of ")}
 _LANG_TAGS = {"sv": "sv-SE", "en": "en-GB"}
-#: The widest a figure may be: the text width of the default A4/Letter page.
+#: The page: A4, 25 mm margins on every side.
+_PAGE_MM = (210, 297)
+_MARGIN_MM = 25
+#: The widest a figure may be: the text width of the page (210 − 2 · 25 mm).
 _MAX_WIDTH_CM = 16.0
 
 
@@ -169,10 +178,140 @@ def _field(instruction: str):
 
 
 def _language(word, lang: str) -> None:
-    r_pr = word.styles["Normal"].element.get_or_add_rPr()
+    """The document's language in the default run properties (every style inherits it), in ``Normal``
+    and in the core properties."""
+    from docx.oxml.ns import qn
+
     tag = _LANG_TAGS[lang]
-    r_pr.append(_element("w:lang", **{"w:val": tag, "w:eastAsia": tag, "w:bidi": tag}))
+    defaults = word.styles.element.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = _element("w:docDefaults")
+        word.styles.element.insert(0, defaults)
+    r_pr_default = defaults.find(qn("w:rPrDefault"))
+    if r_pr_default is None:
+        r_pr_default = _element("w:rPrDefault")
+        defaults.insert(0, r_pr_default)
+    r_prs = [r_pr_default.find(qn("w:rPr")), word.styles["Normal"].element.get_or_add_rPr()]
+    if r_prs[0] is None:
+        r_prs[0] = _element("w:rPr")
+        r_pr_default.append(r_prs[0])
+    for r_pr in r_prs:
+        for old in r_pr.findall(qn("w:lang")):
+            r_pr.remove(old)
+        r_pr.append(_element("w:lang", **{"w:val": tag, "w:eastAsia": tag, "w:bidi": tag}))
     word.core_properties.language = tag
+
+
+def _page(word) -> None:
+    """Every section on A4 paper, portrait, with :data:`_MARGIN_MM` margins."""
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm, Twips
+
+    def twips(mm: float) -> Twips:  # Word stores page sizes in twentieths of a point: A4 is 11906 × 16838
+        return Twips(round(mm / 25.4 * 1440))
+
+    for section in word.sections:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = twips(_PAGE_MM[0]), twips(_PAGE_MM[1])
+        section.left_margin = section.right_margin = twips(_MARGIN_MM)
+        section.top_margin = section.bottom_margin = twips(_MARGIN_MM)
+        section.header_distance = section.footer_distance = Mm(12)
+
+
+def _caption_style(word) -> None:
+    """Captions in 9 pt italic dark grey, kept with what they describe."""
+    from docx.shared import Pt, RGBColor
+
+    style = word.styles["Caption"]
+    style.font.bold = False
+    style.font.italic = True
+    style.font.size = Pt(9)
+    style.font.color.rgb = RGBColor(0x40, 0x40, 0x40)
+    style.paragraph_format.space_before = Pt(2)
+    style.paragraph_format.space_after = Pt(10)
+
+
+class _Lists:
+    """Numbering definitions of our own: a bullet ("•") and a decimal ("1.") list, nine levels each.
+
+    ``List Bullet`` and ``List Number`` point to them, and every list paragraph carries its own
+    ``w:numPr`` too, so a reader that ignores style numbering still draws bullets. Each numbered list
+    gets a fresh ``w:num`` that restarts at 1.
+    """
+
+    def __init__(self, word) -> None:
+        from docx.oxml.ns import qn
+
+        self._numbering = word.part.numbering_part.element
+        taken = [int(n.get(qn("w:abstractNumId"))) for n in self._numbering.findall(qn("w:abstractNum"))]
+        self._next_abstract = max(taken, default=-1) + 1
+        self.bullet = self._num(self._abstract("bullet"))
+        self._decimal = self._abstract("decimal")
+        for name, num in (("List Bullet", self.bullet), ("List Number", self._num(self._decimal))):
+            self._set(word.styles[name].element.get_or_add_pPr(), num)
+
+    def numbered(self) -> int:
+        """A new numbered list, starting at 1."""
+        return self._num(self._decimal, restart=True)
+
+    def mark(self, paragraph, num: int) -> None:
+        """Give ``paragraph`` the numbering properties of list ``num`` (level 0)."""
+        self._set(paragraph._p.get_or_add_pPr(), num)
+
+    @staticmethod
+    def _set(p_pr, num: int) -> None:
+        """``w:numPr`` (level 0 of list ``num``) in its schema place in a paragraph's or style's ``w:pPr``."""
+        p_pr._remove_numPr()
+        num_pr = p_pr.get_or_add_numPr()
+        num_pr.get_or_add_ilvl().val = 0
+        num_pr.get_or_add_numId().val = num
+
+    def _abstract(self, kind: str) -> int:
+        from docx.oxml.ns import qn
+
+        ident = self._next_abstract
+        self._next_abstract += 1
+        abstract = _element("w:abstractNum", **{"w:abstractNumId": str(ident)})
+        abstract.append(_element("w:multiLevelType", **{"w:val": "hybridMultilevel"}))
+        for level in range(9):
+            lvl = _element("w:lvl", **{"w:ilvl": str(level)})
+            lvl.append(_element("w:start", **{"w:val": "1"}))
+            lvl.append(_element("w:numFmt", **{"w:val": kind}))
+            shown = ("•" if level % 2 == 0 else "–") if kind == "bullet" else f"%{level + 1}."
+            lvl.append(_element("w:lvlText", **{"w:val": shown}))
+            lvl.append(_element("w:lvlJc", **{"w:val": "left"}))
+            p_pr = _element("w:pPr")
+            p_pr.append(_element("w:ind", **{"w:left": str(360 * (level + 1)), "w:hanging": "360"}))
+            lvl.append(p_pr)
+            if kind == "bullet":
+                r_pr = _element("w:rPr")
+                r_pr.append(_element("w:rFonts", **{"w:ascii": "Calibri", "w:hAnsi": "Calibri", "w:hint": "default"}))
+                lvl.append(r_pr)
+            abstract.append(lvl)
+        first_num = self._numbering.find(qn("w:num"))  # abstract definitions come before every w:num
+        if first_num is None:
+            self._numbering.append(abstract)
+        else:
+            first_num.addprevious(abstract)
+        return ident
+
+    def _num(self, abstract: int, *, restart: bool = False) -> int:
+        from docx.oxml.ns import qn
+
+        taken = [int(n.get(qn("w:numId"))) for n in self._numbering.findall(qn("w:num"))]
+        ident = max(taken, default=0) + 1
+        num = _element("w:num", **{"w:numId": str(ident)})
+        num.append(_element("w:abstractNumId", **{"w:val": str(abstract)}))
+        if restart:
+            override = _element("w:lvlOverride", **{"w:ilvl": "0"})
+            override.append(_element("w:startOverride", **{"w:val": "1"}))
+            num.append(override)
+        cleanup = self._numbering.find(qn("w:numIdMacAtCleanup"))  # must stay last
+        if cleanup is None:
+            self._numbering.append(num)
+        else:
+            cleanup.addprevious(num)
+        return ident
 
 
 def to_docx(doc: Document) -> bytes:
@@ -197,15 +336,22 @@ def to_docx(doc: Document) -> bytes:
 
     word = docx.Document()
     word.core_properties.title = clean(doc.title)
+    _page(word)
     _language(word, doc.lang)
+    _caption_style(word)
+    lists = _Lists(word)
     for block in doc.blocks:
         if isinstance(block, Heading):
             word.add_heading(clean(block.text), block.level)
         elif isinstance(block, Paragraph):
             _runs(word.add_paragraph(), block)
         elif isinstance(block, BulletList):
+            ordered = bool(getattr(block, "ordered", False))
+            num = lists.numbered() if ordered else lists.bullet
             for item in block.items:
-                _runs(word.add_paragraph(style="List Bullet"), item)
+                paragraph = word.add_paragraph(style="List Number" if ordered else "List Bullet")
+                lists.mark(paragraph, num)
+                _runs(paragraph, item)
         elif isinstance(block, Table):
             _table(word, block)
         elif isinstance(block, Figure):
