@@ -21,6 +21,8 @@ def test_default_priorities_are_the_top_levers(sweden):
     ranks = sdg_synergies(m)["rank"].to_series()
     assert fs.default_priorities(m, [], 3) == ranks.sort_values(kind="stable").index[:3].tolist()
     assert fs.default_priorities(m, ["7.2"], 3) == ["7.2"]
+    assert fs.default_priorities(m, ["11.6", "7.2"], 3) == ["7.2"]  # 11.6 is not in the matrix
+    assert fs.default_priorities(m, ["11.6"], 3) == fs.default_priorities(m, [], 3)
 
 
 def test_objectives_section_names_the_most_supported_objectives(sweden):
@@ -67,7 +69,10 @@ def test_follow_up_reads_the_cache_and_judges_the_trend(sweden, tmp_path):
     section = fs.follow_up(sweden, "1499", priorities=["16.6"], lang="sv", cache=tmp_path)
     text = " ".join(section["paragraphs"])
     assert f"Åt rätt håll (1): ”{rising['kpi_title']}”" in text
-    assert f"{len(kpis) - 1} nyckeltal saknar värden här" in text and "kolada fetch --kommun 1499" in text
+    words = ["Noll", "Ett", "Två", "Tre", "Fyra", "Fem", "Sex", "Sju", "Åtta", "Nio", "Tio", "Elva", "Tolv"]
+    missing = len(kpis) - 1
+    said = words[missing] if missing < len(words) else f"Totalt {missing}"  # a sentence never opens with a digit
+    assert f"{said} nyckeltal saknar värden här" in text and "kolada fetch --kommun 1499" in text
     row = next(r for r in section["table"]["rows"] if r[1] == rising["kpi_title"])
     assert row[3:] == ["2022", "84", "bättre", "86", "83,5"]
     assert section["data"]["values"][section["data"]["kpis"].index(rising["kpi"])] == 84.0

@@ -97,12 +97,17 @@ def test_conflicts_start_with_the_worst_link_and_quote_its_comment(data, lang):
     else:
         assert 0 <= _position(section["paragraphs"][1], worst3[0][0]) < _position(section["paragraphs"][1],
                                                                                     worst3[0][1])
-    items = [p for p in section["paragraphs"] if "→" in p]
-    assert len(items) == max(3, tied)
-    for (source, target, comment), item in zip(worst3, items, strict=False):  # worst first, with comments
-        assert 0 <= _position(item, source) < _position(item, target)
-        assert (comment in item) if comment else ("”" not in item and "“" not in item)
-    assert f" {n - len(items)} " in section["paragraphs"][-1]
+    named = " ".join(section["paragraphs"][1:])  # the worst ones, one paragraph each or in one sentence
+    shown = max(3, tied)
+    assert named.count("→") == shown
+    pairs = re.findall(r"([\w.-]+)(?: \([^)]*\))? → ([\w.-]+)", named)
+    assert pairs[:3] == [(source, target) for source, target, _ in worst3]  # worst first
+    for _, _, comment in worst3:  # with their comments
+        if comment:
+            assert comment.rstrip(".") in named
+    if not any(comment for _, _, comment in worst3):
+        assert "”" not in named and "“" not in named
+    assert f" {n - shown} " in section["paragraphs"][-1]
 
 
 def test_tied_conflicts_are_named_as_ties():
@@ -110,8 +115,9 @@ def test_tied_conflicts_are_named_as_ties():
     section = narrative.conflicts(load_dataset("weitz2018_sweden"), limit=3, lang="sv")
     assert section["data"]["tied"] == 5
     assert section["paragraphs"][1].startswith("Fem målkonflikter delar den sämsta poängen, −2")
-    named = [p for p in section["paragraphs"] if "→" in p]
-    assert [(p.split(" ")[0], p.split("→ ")[1].split(" ")[0]) for p in named] == section["data"]["pairs"][:5]
+    named = " ".join(section["paragraphs"][1:-1])
+    pairs = re.findall(r"(\d+\.\d+)(?: \([^)]*\))? → (\d+\.\d+)", named)
+    assert pairs == section["data"]["pairs"][:5]
     assert section["paragraphs"][-1].startswith("Ytterligare 35 ")
 
 
@@ -182,8 +188,14 @@ def test_pseudonymise_and_hash():
     assert narrative.data_hash(m) == narrative.data_hash(m.copy())
     changed = m.copy(data=np.where(np.isnan(m.values), np.nan, 1.0))
     assert narrative.data_hash(changed) != narrative.data_hash(m)
-    stamp = narrative.stamp(m, {"kommun": "0305"}, version="9.9", lang="en")
-    assert narrative.data_hash(m) in stamp["paragraphs"][1] and "9.9" in stamp["paragraphs"][0]
+    stamp = narrative.stamp(m, {"kommun": "0305"}, version="9.9", lang="en", date="2026-12-07", basis="x.csv")
+    assert stamp["paragraphs"] == ["Created 7 December 2026 with sdg_interactions 9.9 · Data: x.csv"]
+    assert stamp["data"]["hash"] == narrative.data_hash(m)  # the hash is in the method, not the footer
+    technical = " ".join(narrative.technical(m, {"kommun": "0305", "aggregate": "median", "priorities": ["7.2"]},
+                                             version="9.9", lang="sv"))
+    assert narrative.data_hash(m) in technical and "9.9" in technical
+    assert "kommun 0305 Håbo, sammanvägning median, prioriteringar 7.2" in technical
+    assert "aggregate" not in technical and "priorities" not in technical
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
@@ -195,8 +207,10 @@ def test_cover_says_when_the_national_example_is_shown(lang):
     word = {"sv": "nationella exemplet", "en": "national example"}[lang]
     assert any(word in p for p in national["paragraphs"])
     assert not any(word in p for p in own["paragraphs"])
-    assert "Håbo" in national["title"] and "Uppsala län" in national["paragraphs"][0]
-    assert {"sv": "2 januari 2026", "en": "2 January 2026"}[lang] in national["paragraphs"][0]
+    assert word in national["paragraphs"][0]  # whose assessment it is comes first, before any finding
+    assert "Håbo" in national["title"] and "Uppsala län" in national["paragraphs"][1]
+    assert {"sv": "2 januari 2026", "en": "2 January 2026"}[lang] in national["paragraphs"][1]
+    assert national["data"]["kind"] == "national" and own["data"]["kind"] == "other"
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])

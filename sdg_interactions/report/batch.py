@@ -37,14 +37,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sdg_interactions import frameworks
-from sdg_interactions.analysis import check_priorities
 from sdg_interactions.errors import ReportError, SdgInteractionsError, ValidationError, locate
 from sdg_interactions.io import load_dataset
 from sdg_interactions.locking import Lock
 from sdg_interactions.matrix import node_ids
+from sdg_interactions.report.honesty import refuse_unscored
 from sdg_interactions.report.kernels import Kernel, execute, fresh_kernel
-from sdg_interactions.report.page import document_of, write_documents
-from sdg_interactions.report.parameters import FORMATS, check_parameters, report_paths, template_path
+from sdg_interactions.report.page import document_of, problems_of, write_documents
+from sdg_interactions.report.parameters import (
+    FORMATS,
+    check_parameters,
+    report_paths,
+    report_priorities,
+    template_path,
+)
 from sdg_interactions.texts import text
 
 __all__ = ["BatchResult", "folder_lock", "normalise_notebook", "run_batch", "run_one"]
@@ -69,17 +75,22 @@ def folder_lock(folder: Path, lang: str = "sv") -> Iterator[Path]:
         lock.release()
 
 
-def run_one(parameters: dict, *, output_dir: Path, formats: Sequence[str], kernel: Kernel | None
-            ) -> dict[str, Path]:
-    """Run one report and write its documents (each ~20 ms: Typst and python-docx); return the paths."""
+def run_one(parameters: dict, *, output_dir: Path, formats: Sequence[str], kernel: Kernel | None,
+            problems: list[str] | None = None) -> dict[str, Path]:
+    """Run one report and write its documents (each ~20 ms: Typst and python-docx); return the paths.
+
+    The sentences of every section that could not (wholly) be drawn (:func:`~sdg_interactions.report.page.
+    problems_of`) are appended to ``problems`` when given."""
     place = frameworks.find_kommun(parameters["kommun"])
     paths = report_paths(output_dir, place)
     for old in paths.values():  # the last run's files go first: none of them may pass for this run's
         old.unlink(missing_ok=True)
     data = load_dataset(parameters["matrix"])  # a bad file fails here, with the reader's clear message
-    if parameters["priorities"]:
-        check_priorities(parameters["priorities"], node_ids(data))
+    refuse_unscored(data, file=parameters["matrix"], lang=parameters["lang"])  # nothing scored: no report
+    report_priorities(parameters["priorities"], node_ids(data), parameters["lang"])  # ids, or SDG targets
     nb = execute(template_path(), parameters, paths["ipynb"], kernel)
+    if problems is not None:
+        problems.extend(problems_of(nb))
     title = text("report.document_title", parameters["lang"], kommun=place["kommun"])
     doc = document_of(nb, title=title, lang=parameters["lang"], audience=parameters["audience"])
     written = write_documents(doc, {kind: paths[kind] for kind in formats})
@@ -88,15 +99,24 @@ def run_one(parameters: dict, *, output_dir: Path, formats: Sequence[str], kerne
 
 @dataclass
 class BatchResult:
-    """What :func:`run_batch` made: ``written[kommunkod]`` = the paths; ``failed[kommunkod]`` = the error."""
+    """What :func:`run_batch` made: ``written[kommunkod]`` = the paths; ``failed[kommunkod]`` = the error;
+    ``problems[kommunkod]`` = the sentences of the sections of a written report that could not (wholly) be
+    drawn, in the report's language (:meth:`problem_lines` for the command line)."""
 
     written: dict[str, dict[str, Path]] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    problems: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.failed
+
+    def problem_lines(self) -> list[str]:
+        """One line per problem, prefixed by the kommun: ``"1499 Falköping: Avsnittet … kunde inte tas med: …"``."""
+        names = frameworks.kommuner().set_index("kommunkod")["kommun"]
+        return [f"{f'{code} {names.get(code, str())}'.strip()}: {line}" for code, lines in self.problems.items()
+                for line in lines]
 
 
 def run_batch(reports: Iterable[Mapping], *, output_dir: str | os.PathLike, formats: Sequence[str] = FORMATS,
@@ -156,6 +176,7 @@ def _run_locked(checked: list[dict], root: Path, formats: Sequence[str], jobs: i
             message = f"{type(error).__name__}: {message}"
         with lock:
             result.written.pop(code, None)
+            result.problems.pop(code, None)
             result.failed[code] = message
 
     charts = any(p["audience"] == "forvaltning" for p in checked)
@@ -171,9 +192,12 @@ def _run_locked(checked: list[dict], root: Path, formats: Sequence[str], jobs: i
                 try:
                     if fast:
                         kernel = fresh_kernel(kernel, charts=charts)
-                    paths = run_one(parameters, output_dir=root, formats=formats, kernel=kernel)
+                    found: list[str] = []
+                    paths = run_one(parameters, output_dir=root, formats=formats, kernel=kernel, problems=found)
                     with lock:
                         result.written[code] = paths
+                        if found:
+                            result.problems[code] = found
                 except Exception as error:
                     fail(code, error)
                     if not isinstance(error, SdgInteractionsError) and kernel is not None:
@@ -201,6 +225,7 @@ def _run_locked(checked: list[dict], root: Path, formats: Sequence[str], jobs: i
     order = {p["kommun"]: k for k, p in enumerate(checked)}
     result.written = dict(sorted(result.written.items(), key=lambda item: order[item[0]]))
     result.failed = dict(sorted(result.failed.items(), key=lambda item: order[item[0]]))
+    result.problems = dict(sorted(result.problems.items(), key=lambda item: order[item[0]]))
     return result
 
 

@@ -3,11 +3,14 @@
 Like :mod:`sdg_interactions.report.sections`, each function takes the matrix Dataset and returns a
 section dict (``id``, ``title``, ``paragraphs``, ``table``, ``data``) written from the numbers, or
 ``None`` when the data for it does not exist (robustness needs several respondents; the comparison
-needs other kommuner's matrices). Words come from the catalogue (``report_decision.*``).
+needs a folder of other kommuner's matrices). A comparison that can be drawn only in part, or not at all,
+says why in ``"problems"`` (one sentence per file left out). Numbers go through
+:mod:`sdg_interactions.formats`; words come from the catalogue (``report_decision.*``).
 """
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,11 +21,15 @@ from sdg_interactions.analysis import portfolio as find_portfolio
 from sdg_interactions.analysis import sdg_synergies
 from sdg_interactions.matrix import RESPONDENT, node_ids, single_matrix
 from sdg_interactions.report.sections import format_number, join_words
+from sdg_interactions.report.wording import count_word, lead_count
 from sdg_interactions.texts import check_lang, text
 
 __all__ = ["comparison", "portfolio", "robustness"]
 
 KEY = "report_decision"
+#: Below this many respondents the robustness section says how little a bootstrap can tell: n respondents
+#: give only C(2n − 1, n) different samples (2 → 3, 3 → 10, 4 → 35).
+FEW_RESPONDENTS = 5
 
 
 def _section(key: str, lang: str, paragraphs: list[str], *, table: dict | None = None,
@@ -34,6 +41,19 @@ def _section(key: str, lang: str, paragraphs: list[str], *, table: dict | None =
 def _named(node: str, labels: Mapping[str, str]) -> str:
     label = labels.get(node, node)
     return node if label in (node, "") else f"{node} ({label})"
+
+
+def _answers(answers: str, lang: str) -> str:
+    """The answers of a pair ("-2, -1?, 2") with each score written by :func:`sdg_interactions.formats.number`
+    ("−2, −1?, 2"; "?" marks an uncertain answer)."""
+    out = []
+    for token in str(answers).split(", "):
+        core, mark = (token[:-1], "?") if token.endswith("?") else (token, "")
+        try:
+            out.append(format_number(float(core), lang) + mark)
+        except ValueError:
+            out.append(token)
+    return ", ".join(out)
 
 
 def portfolio(obj: xr.Dataset | xr.DataArray, *, k: int = 5, aggregate: str = "mean", lang: str = "sv") -> dict:
@@ -52,13 +72,16 @@ def portfolio(obj: xr.Dataset | xr.DataArray, *, k: int = 5, aggregate: str = "m
     labels = result.labels[lang]
     systemic = sdg_synergies(m)
     ranks = dict(zip(node_ids(m), systemic["rank"].values.tolist(), strict=True))
-    paragraphs.insert(0, text(f"{KEY}.portfolio.intro", lang, k=k))
-    paragraphs += [line.removeprefix("- ") for line in result.explanation[lang].splitlines()]
+    paragraphs.insert(0, text(f"{KEY}.portfolio.intro", lang, k=k, cap=format_number(result.cap, lang)))
+    # the intro explains "täckning" once, in one plain sentence: the analysis's definition is not repeated
+    defined = text("scenario.portfolio.coverage", lang, cap=format_number(result.cap, lang))
+    paragraphs += [line.removeprefix("- ") for line in result.explanation[lang].splitlines()
+                   if line.strip() and line.removeprefix("- ").strip() != defined]
     yes, no = text(f"{KEY}.yes", lang), text(f"{KEY}.no", lang)
     rows = [[node, labels.get(node, node), str(ranks[node]), yes if node in result.top_k else no,
              format_number(result.marginal[node], lang) if node in result.marginal else "–",
              str(len(result.pulls_along[node])), str(len(result.puts_at_risk[node]))] for node in result.chosen]
-    columns = [text("column.node", lang), text("column.label", lang), text("column.rank", lang),
+    columns = [text("report.column.node", lang), text("column.label", lang), text("column.rank", lang),
                text(f"{KEY}.portfolio.in_top_k", lang, k=k), text(f"{KEY}.portfolio.adds", lang),
                text(f"{KEY}.portfolio.pulls", lang), text(f"{KEY}.portfolio.risks", lang)]
     return _section("portfolio", lang, paragraphs, table={"columns": columns, "rows": rows}, k=len(result.chosen),
@@ -85,9 +108,15 @@ def robustness(obj: xr.Dataset | xr.DataArray, *, top_k: int = 5, samples: int =
     sure = top[top["p_top_k"] >= 0.9]["node"].tolist()
     unsure = top[top["p_top_k"] < 0.9]["node"].tolist()
     labels = dict(zip(table["node"], table["label"], strict=True))
-    paragraphs = [text(f"{KEY}.robustness.intro", lang, n=obj.sizes[RESPONDENT], samples=samples)]
+    people = obj.sizes[RESPONDENT]
+    paragraphs = [text(f"{KEY}.robustness.intro", lang, n=lead_count(people, lang, neuter=False),
+                       samples=format_number(samples, lang))]
+    few = people < FEW_RESPONDENTS
+    if few:
+        paragraphs.append(text(f"{KEY}.robustness.few", lang, n=count_word(people, lang, neuter=False),
+                               distinct=count_word(math.comb(2 * people - 1, people), lang, neuter=False)))
     if sure:
-        paragraphs.append(text(f"{KEY}.robustness.sure", lang, k=top_k,
+        paragraphs.append(text(f"{KEY}.robustness.{'sure_few' if few else 'sure'}", lang, k=top_k,
                                nodes=join_words([_named(x, labels) for x in sure], lang)))
     if unsure:
         paragraphs.append(text(f"{KEY}.robustness.unsure", lang, k=top_k,
@@ -97,16 +126,53 @@ def robustness(obj: xr.Dataset | xr.DataArray, *, top_k: int = 5, samples: int =
     else:
         paragraphs.append(text(f"{KEY}.robustness.discuss", lang, n=len(discuss), shown=min(limit, len(discuss))))
         paragraphs += [text(f"{KEY}.robustness.discuss_row", lang, source=_named(r.source, {r.source: r.source_label}),
-                            target=_named(r.target, {r.target: r.target_label}), answers=r.answers)
+                            target=_named(r.target, {r.target: r.target_label}), answers=_answers(r.answers, lang))
                        for r in discuss.head(limit).itertuples(index=False)]
     rows = [[str(r.rank), r.node, r.label, f"{r.rank_lo}–{r.rank_hi}" if r.rank_lo != r.rank_hi else str(r.rank_lo),
              f"{format_number(100 * r.p_top_k, lang, decimals=0)} %"]
             for r in table.head(max(top_k * 2, 10)).itertuples(index=False)]
-    columns = [text("column.rank", lang), text("column.node", lang), text("column.label", lang),
+    columns = [text("column.rank", lang), text("report.column.node", lang), text("column.label", lang),
                text(f"{KEY}.robustness.interval", lang), text(f"{KEY}.robustness.p_top_k", lang, k=top_k)]
     return _section("robustness", lang, paragraphs, table={"columns": columns, "rows": rows},
                     data={"sure": sure, "unsure": unsure,
                           "discuss": list(zip(discuss["source"], discuss["target"], strict=True))})
+
+
+def _read_folder(folder: Path, nodes: list[str], aggregate: str, lang: str) -> tuple[xr.DataArray | None, list[str]]:
+    """The folder's matrices on ``nodes``, stacked on ``kommun``, and one sentence per file left out (unreadable,
+    or other targets). The whole folder at once first (a bundled folder keeps its provenance); file by file only
+    when that fails."""
+    from sdg_interactions.errors import SdgInteractionsError
+    from sdg_interactions.frameworks import FOLDER_SUFFIXES
+    from sdg_interactions.io import load_matrix
+    from sdg_interactions.io.collection import load_collection, stack_matrices
+
+    try:
+        stack = load_collection(folder, dim="kommun", combine=aggregate)
+        attrs = dict(stack.attrs)
+        stack = stack["score"] if isinstance(stack, xr.Dataset) else stack
+        if node_ids(stack) == nodes:
+            return stack.assign_attrs(attrs), []
+    except SdgInteractionsError:
+        pass
+    problems, good = [], {}
+    files = sorted(f for f in folder.iterdir() if f.is_file() and f.suffix.lower() in FOLDER_SUFFIXES
+                   and not f.name.startswith((".", "~$")))
+    for path in files:
+        try:
+            one = load_matrix(path, combine=aggregate)
+        except (SdgInteractionsError, OSError, ValueError) as error:
+            reason = str(error).strip().replace(os.fspath(path) + ", ", "").replace(os.fspath(path), path.name)
+            problems.append(text(f"{KEY}.comparison.unreadable", lang, file=path.name, reason=reason))
+            continue
+        if node_ids(one) != nodes:
+            problems.append(text(f"{KEY}.comparison.other_nodes", lang, file=path.name,
+                                 n=format_number(len(nodes), lang)))
+            continue
+        good[path.stem] = one
+    if not good:
+        return None, problems
+    return stack_matrices(good, dim="kommun").assign_attrs({"source": str(folder)}), problems
 
 
 def comparison(obj: xr.Dataset | xr.DataArray, kommunkod: str, matrices_dir: str | os.PathLike | None, *,
@@ -114,27 +180,29 @@ def comparison(obj: xr.Dataset | xr.DataArray, kommunkod: str, matrices_dir: str
     """This kommun's matrix beside the other kommuner's in ``matrices_dir`` (files named by kommunkod or
     ``<kommunkod>_<name>``): where it departs most from their consensus (the median of each pair), and how
     closely its ranking follows theirs (Spearman correlation of systemic scores;
-    :mod:`sdg_interactions.analysis.comparison`). ``None`` without a folder, or with fewer than two
-    matrices on this matrix's nodes."""
+    :mod:`sdg_interactions.analysis.comparison`). ``None`` without a folder.
+
+    A file that cannot be read, or scores other targets than this matrix, is left out and named in
+    ``"problems"`` with why (the page renders them; they are not repeated in ``paragraphs``); the rest are
+    still compared. With no other kommun's matrix left, the section holds only the problems, the last
+    saying that the comparison could not be made."""
     if not matrices_dir or not Path(matrices_dir).is_dir():
         return None
     from sdg_interactions.analysis.comparison import compare_matrices, departing_cells
-    from sdg_interactions.errors import SdgInteractionsError
-    from sdg_interactions.io.collection import load_collection, stack_matrices
+    from sdg_interactions.io.collection import stack_matrices
 
     check_lang(lang)
     own = single_matrix(obj, aggregate, what="a report")
-    try:
-        stack = load_collection(matrices_dir, dim="kommun", combine=aggregate)
-    except SdgInteractionsError:
-        return None
-    attrs = dict(stack.attrs)
-    stack = stack["score"] if isinstance(stack, xr.Dataset) else stack
-    stack.attrs.update(attrs)
-    names = [str(v) for v in stack["kommun"].values]
+    stack, problems = _read_folder(Path(matrices_dir), node_ids(own), aggregate, lang)
+    names = [str(v) for v in stack["kommun"].values] if stack is not None else []
     mine = [name for name in names if name.split("_")[0] == str(kommunkod)]
-    if node_ids(stack) != node_ids(own) or len(names) < 2:
-        return None
+    if len(set(names) - set(mine)) < 1:
+        nothing = text(f"{KEY}.comparison.nothing", lang, folder=Path(matrices_dir).name)
+        section = _section("comparison", lang, [], data={"kommun": str(kommunkod), "others": []})
+        section["title"] = text(f"{KEY}.comparison.title_none", lang)
+        section["problems"] = [*problems, nothing]
+        return section
+    attrs = dict(stack.attrs)
     if not mine:  # the kommun has no matrix of its own there: compare the one its report uses
         entries = {name: stack.sel(kommun=name, drop=True) for name in names}
         stack = stack_matrices({**entries, str(kommunkod): own}, dim="kommun").assign_attrs(attrs)
@@ -145,23 +213,26 @@ def comparison(obj: xr.Dataset | xr.DataArray, kommunkod: str, matrices_dir: str
     rho = result["spearman"].sel(kommun=me).sel(kommun_other=others)
     cells = departing_cells(result, top=top, lang=lang)
     cells = cells[cells["kommun"] == me]
-    paragraphs = [text(f"{KEY}.comparison.intro", lang, n=len(others),
-                       mean=format_number(float(rho.mean()), lang, decimals=3),
-                       low=format_number(float(rho.min()), lang, decimals=3),
-                       high=format_number(float(rho.max()), lang, decimals=3))]
+    paragraphs = [text(f"{KEY}.comparison.intro", lang, n=format_number(len(others), lang),
+                       mean=format_number(float(rho.mean()), lang, decimals=2),
+                       low=format_number(float(rho.min()), lang, decimals=2),
+                       high=format_number(float(rho.max()), lang, decimals=2))]
     if stack.attrs.get("synthetic"):
         paragraphs.insert(0, text(f"{KEY}.comparison.synthetic", lang, title=stack.attrs.get(f"title_{lang}", "")))
     if cells.empty or not (cells["difference"].abs() > 0).any():
         paragraphs.append(text(f"{KEY}.comparison.same", lang))
     else:
-        paragraphs.append(text(f"{KEY}.comparison.departing", lang, n=len(cells)))
+        paragraphs.append(text(f"{KEY}.comparison.departing", lang, n=format_number(len(cells), lang)))
     rows = [[_named(r.source, {r.source: r.source_label}), _named(r.target, {r.target: r.target_label}),
              format_number(r.score, lang), format_number(r.consensus, lang), format_number(r.difference, lang)]
             for r in cells.itertuples(index=False) if abs(r.difference) > 0]
     columns = [text("metrics.column.source", lang), text("metrics.column.target", lang),
                text(f"{KEY}.comparison.score", lang), text(f"{KEY}.comparison.consensus", lang),
                text(f"{KEY}.comparison.difference", lang)]
-    return _section("comparison", lang, paragraphs, table={"columns": columns, "rows": rows} if rows else None,
-                    n=len(others),
-                    data={"kommun": me, "others": others, "spearman": rho.values.tolist(),
-                          "cells": [(r[0], r[1]) for r in rows]})
+    section = _section("comparison", lang, paragraphs,
+                       table={"columns": columns, "rows": rows} if rows else None, n=format_number(len(others), lang),
+                       data={"kommun": me, "others": others, "spearman": rho.values.tolist(),
+                             "cells": [(r[0], r[1]) for r in rows]})
+    if problems:
+        section["problems"] = problems
+    return section

@@ -18,7 +18,9 @@ import xarray as xr
 from sdg_interactions.analysis import project_onto, propagate, sdg_synergies
 from sdg_interactions.frameworks import linkage as load_linkage
 from sdg_interactions.matrix import node_ids, single_matrix
+from sdg_interactions.report.scope import outside_note, split_priorities
 from sdg_interactions.report.sections import format_number, join_words
+from sdg_interactions.report.wording import labels_of, lead_count, named
 from sdg_interactions.texts import check_lang, text
 
 __all__ = ["default_priorities", "follow_up", "objectives", "objectives_projection"]
@@ -33,12 +35,15 @@ def _section(key: str, lang: str, paragraphs: list[str], *, table: dict | None =
 
 
 def default_priorities(m: xr.DataArray, priorities: Sequence[str], top_k: int) -> list[str]:
-    """The report's priorities: the given ones, else the ``top_k`` strongest levers by systemic rank (ties at
-    the edge by matrix order, as in the levers section)."""
-    if len(priorities):
-        return list(priorities)
-    rank = sdg_synergies(m)["rank"].values
+    """The report's priorities among the matrix's nodes: the given ones the matrix holds
+    (:func:`~sdg_interactions.report.scope.split_priorities`), else (none given, or none of them in the matrix)
+    the ``top_k`` strongest levers by systemic rank (ties at the edge by matrix order, as in the levers
+    section)."""
     ids = node_ids(m)
+    inside, _ = split_priorities(priorities, ids)
+    if inside:
+        return inside
+    rank = sdg_synergies(m)["rank"].values
     return [ids[k] for k in sorted(range(len(ids)), key=lambda k: (rank[k], k))[:max(1, int(top_k))]]
 
 
@@ -69,8 +74,13 @@ def objectives(obj: xr.Dataset | xr.DataArray, *, priorities: Sequence[str] = ()
     check_lang(lang)
     m = single_matrix(obj, aggregate, what="a report")
     chosen = default_priorities(m, priorities, top_k)
+    outside = split_priorities(priorities, node_ids(m))[1]
     projections = objectives_projection(obj, priorities=chosen, aggregate=aggregate)
-    paragraphs = [text(f"{KEY}.objectives.intro", lang, priorities=join_words(chosen, lang))]
+    labels = labels_of(m, lang)
+    paragraphs = [text(f"{KEY}.objectives.intro", lang, priorities=join_words([named(i, labels) for i in chosen],
+                                                                               lang))]
+    if outside:
+        paragraphs.insert(0, outside_note(outside, len(node_ids(m)), lang))
     rows, data = [], {}
     for p in projections:
         pos, neg, linked = p["effect_pos"].values, p["effect_neg"].values, p["n_linked"].values
@@ -106,7 +116,7 @@ def objectives(obj: xr.Dataset | xr.DataArray, *, priorities: Sequence[str] = ()
     columns = [text(f"{KEY}.objectives.objective", lang), text(f"{KEY}.objectives.linked", lang),
                text(f"{KEY}.objectives.pos", lang), text(f"{KEY}.objectives.neg", lang)]
     return _section("objectives", lang, paragraphs, table={"columns": columns, "rows": rows},
-                    data={"priorities": chosen, **data})
+                    data={"priorities": chosen, "outside": outside, **data})
 
 
 def follow_up(obj: xr.Dataset | xr.DataArray, kommun: str, *, priorities: Sequence[str] = (), top_k: int = 5,
@@ -125,12 +135,15 @@ def follow_up(obj: xr.Dataset | xr.DataArray, kommun: str, *, priorities: Sequen
 
     check_lang(lang)
     m = single_matrix(obj, aggregate, what="a report")
-    chosen = default_priorities(m, priorities, top_k)
+    # key figures need no matrix: priorities outside it are followed up too
+    inside, outside = split_priorities(priorities, node_ids(m))
+    chosen = list(dict.fromkeys(map(str, priorities))) if inside else default_priorities(m, priorities, top_k) + outside
     listed = set(target_kpis()["sdg_target"])  # miljömål, folkhälsomål, a kommun's own goals: no KPIs
     with_kpis = [t for t in chosen if t in listed]
     table = (kolada_follow_up(kommun, with_kpis, cache=KoladaCache(cache), online=online, lang=lang) if with_kpis
              else pd.DataFrame(columns=FOLLOW_UP_COLUMNS))
-    paragraphs = [text(f"{KEY}.follow_up.intro", lang, n=len(table), targets=join_words(chosen, lang))]
+    paragraphs = [text(f"{KEY}.follow_up.intro", lang, n=lead_count(len(table), lang),
+                       targets=join_words(chosen, lang))]
     has_value = table["value"].notna() if len(table) else table["value"]
     if len(table) and not has_value.any():
         paragraphs.append(text(f"{KEY}.follow_up.empty", lang, kommun=kommun))
@@ -142,7 +155,7 @@ def follow_up(obj: xr.Dataset | xr.DataArray, kommun: str, *, priorities: Sequen
                                        kpis=join_words([f"”{k}”" for k in kpis], lang)))
         missing = int((~has_value).sum())
         if missing:
-            paragraphs.append(text(f"{KEY}.follow_up.some_missing", lang, n=missing, kommun=kommun))
+            paragraphs.append(text(f"{KEY}.follow_up.some_missing", lang, n=lead_count(missing, lang), kommun=kommun))
     if table.attrs.get("damaged"):  # unusable cached values count as missing; say so, and how to mend it
         paragraphs.append(text("kolada.note.damaged_report", lang, n=len(table.attrs["damaged"]), kommun=kommun))
     not_covered = [t for t in chosen if t not in set(table["sdg_target"])]

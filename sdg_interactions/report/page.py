@@ -9,6 +9,7 @@ into one :class:`~sdg_interactions.report.document.Document`, which the writers 
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import re
@@ -17,7 +18,8 @@ from pathlib import Path
 
 from sdg_interactions.report.document import Document, Figure, PageBreak, from_section
 
-__all__ = ["DOCUMENT_FORMATS", "SECTION_MIME", "document_of", "section_html", "show", "write_documents"]
+__all__ = ["DOCUMENT_FORMATS", "SECTION_MIME", "document_of", "guard", "problems_of", "section_html", "show",
+           "write_documents"]
 
 #: The MIME type of a section shown by :func:`show`, read back by :func:`document_of`.
 SECTION_MIME = "application/vnd.sdg-interactions.section+json"
@@ -25,19 +27,21 @@ SECTION_MIME = "application/vnd.sdg-interactions.section+json"
 DOCUMENT_FORMATS = ("html", "pdf", "docx")
 
 
-def section_html(section: Mapping | None, *, figure: str | None = None, table: bool = True) -> str:
+def section_html(section: Mapping | None, *, figure: str | None = None, table: bool = True,
+                 source: str = "") -> str:
     """The HTML of a :mod:`~sdg_interactions.report.sections` section: every text escaped, the figure (an
-    SVG string) inline."""
+    SVG string) inline with ``source`` as its caption, then the section's ``problems`` as paragraphs."""
     if not section:
         return ""
     tag = "h1" if section["id"] == "cover" else "h2"
     parts = [f'<section class="report-section" id="section-{html.escape(section["id"])}">',
              f"<{tag}>{html.escape(section['title'])}</{tag}>"]
-    parts += [f"<p>{html.escape(p)}</p>" for p in section["paragraphs"]]
+    parts += [f"<p>{html.escape(p)}</p>" for p in [*section["paragraphs"], *section.get("problems", ())]]
     if section.get("style") == "box":
         parts[0] = parts[0].replace('class="report-section"', 'class="report-section callout"')
     if figure:
-        parts.append(f'<figure class="chart">{figure}</figure>')
+        caption = f"<figcaption>{html.escape(source)}</figcaption>" if source else ""
+        parts.append(f'<figure class="chart">{figure}{caption}</figure>')
     if table and section.get("table"):
         head = "".join(f"<th>{html.escape(str(c))}</th>" for c in section["table"]["columns"])
         body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
@@ -47,12 +51,15 @@ def section_html(section: Mapping | None, *, figure: str | None = None, table: b
     return "\n".join(parts)
 
 
-def show(section: Mapping | None, *, chart=None, table: bool = True, alt: str = "") -> None:
+def show(section: Mapping | None, *, chart=None, table: bool = True, alt: str = "", source: str = "") -> None:
     """Display a section (and an altair ``chart``, as inline SVG) in the notebook; ``None`` shows nothing.
 
     The output holds the section twice: as HTML (``text/html``) and as data (:data:`SECTION_MIME`:
-    ``id``, ``title``, ``paragraphs``, ``table`` when ``table`` is true, ``figure`` (SVG) and ``alt``, the
-    chart's description in words), from which :func:`document_of` builds the document.
+    ``id``, ``title``, ``paragraphs``, ``table`` when ``table`` is true, ``figure`` (SVG), ``alt`` (the
+    chart's description in words), ``source`` (the line under the chart that says whose assessment it
+    shows, :func:`~sdg_interactions.report.honesty.source_line`; the figure's caption) and ``problems``
+    (sentences on what could not be drawn, shown after the paragraphs)), from which :func:`document_of`
+    builds the document.
     """
     from IPython.display import display
 
@@ -66,10 +73,60 @@ def show(section: Mapping | None, *, chart=None, table: bool = True, alt: str = 
     data = {"id": str(section["id"]), "title": str(section["title"]),
             "paragraphs": [str(p) for p in section["paragraphs"]],
             "table": section.get("table") if table else None, "figure": figure,
-            "alt": alt or (str(section["paragraphs"][0]) if figure and section["paragraphs"] else "")}
+            "alt": alt or (str(section["paragraphs"][0]) if figure and section["paragraphs"] else ""),
+            "source": str(source) if figure else "",
+            "problems": [str(p) for p in section.get("problems") or ()]}
     if section.get("style"):
         data["style"] = str(section["style"])
-    display({"text/html": section_html(section, figure=figure, table=table), SECTION_MIME: data}, raw=True)
+    display({"text/html": section_html(section, figure=figure, table=table, source=data["source"]),
+             SECTION_MIME: data}, raw=True)
+
+
+@contextlib.contextmanager
+def guard(section_id: str, lang: str = "sv"):
+    """Run an optional section's cell; an exception in it never removes the section without a word: a
+    section with the same id is shown instead, its ``problems`` saying what could not be drawn and why
+    (which :func:`problems_of` and the ``report`` command pass on).
+
+    Examples
+    --------
+    >>> with guard("heatmap", "en"):
+    ...     raise ValueError("boom")  # doctest: +ELLIPSIS
+    {'text/html': ...could not be included: an error in the tool (ValueError: boom)...}
+    """
+    from sdg_interactions.errors import SdgInteractionsError
+    from sdg_interactions.texts import catalogue, text
+
+    try:
+        yield
+    except Exception as error:  # the point: any failure becomes a sentence in the report
+        keys = [f"report_honesty.section.{section_id}",
+                *(f"{prefix}.{section_id}.title" for prefix in ("report", "report_decision", "report_frameworks"))]
+        what = next((text(key, lang) for key in keys if key in catalogue() and "{" not in text(key, lang)),
+                    section_id)
+        reason = str(error).replace("\n", " ").strip()
+        if not isinstance(error, SdgInteractionsError):
+            reason = text("report_honesty.problem.internal", lang, error=f"{type(error).__name__}: {reason}")
+        problem = text("report_honesty.problem.failed", lang, what=what, reason=reason)
+        show({"id": section_id, "title": text("report_honesty.problem.title", lang), "paragraphs": [],
+              "table": None, "problems": [problem]})
+
+
+def problems_of(nb) -> list[str]:
+    """Every problem sentence of an executed report notebook (the sections' ``problems``), in order.
+
+    Examples
+    --------
+    >>> problems_of({"cells": [{"outputs": [{"data": {SECTION_MIME: {"problems": ["x kunde inte ritas"]}}}]}]})
+    ['x kunde inte ritas']
+    """
+    found = []
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {}).get(SECTION_MIME)
+            if data:
+                found += [str(p) for p in data.get("problems") or ()]
+    return found
 
 
 def _strip_xml_prolog(svg: str) -> str:
@@ -93,8 +150,10 @@ def document_of(nb, *, title: str, lang: str = "sv", audience: str = "politiker"
                 continue
             if audience == "forvaltning" and data["id"] in ("heatmap", "method") and blocks:
                 blocks.append(PageBreak())
-            figure = Figure(data["figure"], alt=data.get("alt", "")) if data.get("figure") else None
-            blocks += from_section(data, figure=figure)
+            figure = (Figure(data["figure"], caption=data.get("source", ""), alt=data.get("alt", ""))
+                      if data.get("figure") else None)
+            blocks += from_section({**data, "paragraphs": [*data.get("paragraphs", ()), *data.get("problems", ())]},
+                                   figure=figure)
     return Document(title, lang, blocks, meta={"audience": audience})
 
 

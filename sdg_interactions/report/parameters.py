@@ -10,6 +10,7 @@ the kommunkod and the ASCII-folded name (``0305_habo``, ``0114_upplands_vasby``,
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import unicodedata
@@ -19,10 +20,11 @@ from importlib import resources
 from pathlib import Path
 
 from sdg_interactions import frameworks
-from sdg_interactions.errors import ReportError, ValidationError, locate
+from sdg_interactions.errors import ReportError, SdgInteractionsError, UnknownIdError, ValidationError, locate
 from sdg_interactions.frameworks import DEFAULT_MATRIX
-from sdg_interactions.matrix import AGGREGATIONS, MAX_NODES, check_id
+from sdg_interactions.matrix import AGGREGATIONS, MAX_NODES, check_id, node_ids
 from sdg_interactions.ranges import COUNT, check
+from sdg_interactions.report.honesty import refuse_unscored
 from sdg_interactions.texts import LANGUAGES, text
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "find_matrices",
     "find_matrix",
     "report_paths",
+    "report_priorities",
     "slug",
     "template_path",
 ]
@@ -184,17 +187,23 @@ def find_matrix(kommunkod: str, *, matrix: str = DEFAULT_MATRIX,
 def check_parameters(*, kommun: str | int, matrix: str = DEFAULT_MATRIX, aggregate: str = "mean",
                      audience: str = "politiker", lang: str = "sv", top_k: int = 5,
                      priorities: Sequence[str] = (), pseudonymise: bool = True,
-                     output_dir: str = ".", matrices_dir: str = "", styrdokument: str = "") -> dict:
+                     output_dir: str = ".", matrices_dir: str = "", styrdokument: str = "",
+                     framework: str = "") -> dict:
     """Validate a report's parameters; return them as the template's literals.
 
     The kommun is looked up with :func:`~sdg_interactions.frameworks.find_kommun` and replaced by its
     kommunkod; a matrix that is not a bundled name must be an existing file (made absolute);
     ``top_k`` a whole number 1 … 2000 (:data:`~sdg_interactions.ranges.COUNT`; more than the matrix's
-    nodes shows them all); ``priorities`` must be node ids; ``matrices_dir`` ("" for none) an existing
+    nodes shows them all); ``priorities`` must be node ids: nodes of the matrix or real SDG targets outside
+    it (``11.6``, ``4.a``: the report names them and says how to include them), in the order given;
+    ``matrices_dir`` ("" for none) an existing
     folder of other kommuner's matrices (made absolute), which the report compares this kommun's matrix
     with; ``styrdokument`` ("" for none) the kommun's table of decided goals (read and checked here; made
-    absolute) or ``"exempel"``. Raises :class:`~sdg_interactions.errors.UnknownKommunError`,
-    :class:`~sdg_interactions.errors.UnknownIdError` or :class:`~sdg_interactions.errors.ValidationError`.
+    absolute) or ``"exempel"``; ``framework`` ("" for none) a table of the kommun's own goals (registered
+    here, so its labels reach the report; made absolute). A matrix where no pair is scored is refused
+    (:func:`~sdg_interactions.report.honesty.refuse_unscored`), in ``lang``. Raises
+    :class:`~sdg_interactions.errors.UnknownKommunError`, :class:`~sdg_interactions.errors.UnknownIdError` or
+    :class:`~sdg_interactions.errors.ValidationError`.
 
     Examples
     --------
@@ -218,7 +227,18 @@ def check_parameters(*, kommun: str | int, matrix: str = DEFAULT_MATRIX, aggrega
     top_k = check(top_k, "top_k", COUNT, high=MAX_NODES)  # more than the matrix has: every node
     if isinstance(priorities, str):
         priorities = [p for p in re.split(r"[,\s]+", priorities) if p]
-    priorities = [check_id(str(p).strip()) for p in priorities]
+    if framework:
+        if not isinstance(framework, str | os.PathLike) or not Path(framework).is_file():
+            raise ValidationError(text("report_honesty.framework.missing", lang, value=framework))
+        frameworks.register_from_table(framework, replace=True)  # its ids and labels, before the matrix is read
+        framework = str(Path(framework).resolve())
+    try:
+        data = _load(matrix)
+    except SdgInteractionsError:  # a file that cannot be read fails in its own report, with the reader's message
+        data = None
+    if data is not None:
+        refuse_unscored(data, file=matrix if matrix not in _bundled_names() else "", lang=lang)
+    priorities = report_priorities(priorities, node_ids(data) if data is not None else None, lang)
     if matrices_dir:
         if not isinstance(matrices_dir, str | os.PathLike) or not Path(matrices_dir).is_dir():
             raise ValidationError(locate("no such folder", column="matrices_dir", value=matrices_dir,
@@ -235,7 +255,53 @@ def check_parameters(*, kommun: str | int, matrix: str = DEFAULT_MATRIX, aggrega
     return {"kommun": str(place["kommunkod"]), "matrix": matrix, "aggregate": aggregate, "audience": audience,
             "lang": lang, "top_k": int(top_k), "priorities": list(priorities), "pseudonymise": pseudonymise,
             "output_dir": str(output_dir), "matrices_dir": str(matrices_dir or ""),
-            "styrdokument": str(styrdokument or "")}
+            "styrdokument": str(styrdokument or ""), "framework": str(framework or "")}
+
+
+def _load(matrix: str):
+    """The matrix, read once per file version (a batch of 290 kommuner on one matrix reads it once)."""
+    if matrix in _bundled_names():
+        return _load_cached(matrix, 0, 0)
+    stat = Path(matrix).stat()
+    return _load_cached(matrix, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(matrix: str, mtime: int, size: int):
+    from sdg_interactions.io import load_dataset
+
+    return load_dataset(matrix)
+
+
+def report_priorities(priorities: Sequence[str], ids: list[str] | None, lang: str) -> list[str]:
+    """Each priority once, as a node of the matrix (``ids``; any well-formed id while they are not known) or a
+    real SDG target outside it; refused in ``lang`` otherwise, naming the value and what is valid. The order is
+    kept.
+
+    Examples
+    --------
+    >>> report_priorities(["11.6", " 7.2"], ["7.2", "13.2"], "sv")
+    ['11.6', '7.2']
+    >>> report_priorities(["banan"], ["7.2", "13.2"], "sv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    sdg_interactions.errors.UnknownIdError: Prioriteringen banan är inte ett delmål i Agenda 2030 ...
+    """
+    targets = set(frameworks.targets("en")["id"].astype(str))
+    out: list[str] = []
+    for raw in priorities:
+        value = str(raw).strip()
+        try:
+            node = check_id(value)
+        except ValidationError:
+            node = None
+        if node is None or (ids is not None and node not in ids and node not in targets):
+            raise UnknownIdError(text("report_honesty.priorities.unknown", lang, value=value or "''",
+                                      examples=", ".join((ids or ["7.2"])[:3])))
+        if node in out:
+            raise ValidationError(text("report_honesty.priorities.twice", lang, value=node))
+        out.append(node)
+    return out
 
 
 def template_path() -> Path:

@@ -8,7 +8,10 @@ Every function takes the matrix Dataset (one matrix, or several respondents' ans
 * ``"paragraphs"``: a list of sentences-as-paragraphs, written from the numbers, so two matrices
   give two different texts;
 * ``"table"``: ``None`` or ``{"columns": [...], "rows": [[...], ...]}`` of display strings;
-* ``"data"``: the numbers behind the text (ids in order, counts), for tests and scripts.
+* ``"data"``: the numbers behind the text (ids in order, counts), for tests and scripts;
+* ``"problems"`` (optional): sentences saying why (part of) the section could not be drawn, in the
+  report's language; shown after the paragraphs and printed by the ``report`` command
+  (:func:`~sdg_interactions.report.page.guard` makes one of any exception in an optional section).
 
 Nothing here draws, prints or writes files; :func:`sdg_interactions.report.show` renders a section as
 HTML. All words come from the catalogue (``report.*`` keys, :func:`~sdg_interactions.texts.text`), in
@@ -34,6 +37,7 @@ import xarray as xr
 from sdg_interactions import analysis
 from sdg_interactions.analysis import adjacency, rank_descending, sdg_synergies
 from sdg_interactions.matrix import DIMS, RESPONDENT, as_matrix, node_ids, to_long
+from sdg_interactions.report import honesty
 from sdg_interactions.report.summary_sections import (
     conflicts,
     levers,
@@ -43,6 +47,7 @@ from sdg_interactions.report.summary_sections import (
     summary,
 )
 from sdg_interactions.report.wording import (
+    count_word,
     format_number,
     join_words,
     labels_of,
@@ -74,6 +79,7 @@ __all__ = [
     "scenario_summary",
     "stamp",
     "summary",
+    "technical",
 ]
 
 
@@ -132,68 +138,127 @@ def data_hash(obj: xr.Dataset | xr.DataArray) -> str:
 
 
 def cover(obj: xr.Dataset | xr.DataArray, place: Mapping[str, str], *, national_example: bool,
-          date: str, audience: str = "politiker", lang: str = "sv") -> dict:
-    """The cover: kommun, län, date (an ISO date is written out: "30 november 2026"), the matrix and
-    who scored it.
+          date: str, audience: str = "politiker", lang: str = "sv", aggregate: str = "mean") -> dict:
+    """The cover: whose assessment it is (first, before any finding), how thin the basis is when it is thin,
+    then kommun, län, date (an ISO date is written out: "30 november 2026"), the version, the matrix and who
+    scored it.
 
-    ``place`` is a row of :func:`~sdg_interactions.frameworks.kommuner` (``kommun``, ``lan``, …). With
-    ``national_example`` (the matrix is a bundled one, not the kommun's own) the text says plainly that
-    the national example is shown; a synthetic data set always says it is invented.
+    ``place`` is a row of :func:`~sdg_interactions.frameworks.kommuner` (``kommun``, ``kommunkod``, ``lan``,
+    …). The kind of basis is :func:`~sdg_interactions.report.honesty.whose`: "Bedömningen är X:s egen" only
+    for a matrix made for this kommun (a workshop's merged answers); the national example says it is not the
+    kommun's own; invented data says it is invented; any other file says the report cannot vouch for it.
+    Below half the pairs scored, or with fewer than three respondents who scored, the second paragraph says
+    so and names the least-covered targets (:func:`~sdg_interactions.report.honesty.coverage`). Respondents
+    are counted from the data: those who scored at least one pair.
     """
     check_lang(lang)
     attrs = dict(obj.attrs)
     kommun = str(place["kommun"])
     owner = genitive(kommun, lang)
-    title = attrs.get(f"title_{lang}") or attrs.get("name") or Path(str(attrs.get("source_file", "?"))).name
-    paragraphs = [text("report.cover.where", lang, kommun=place.get("kommun_fullname", kommun),
-                       lan=place.get("lan", ""), date=long_date(date, lang)),
-                  text(f"report.cover.audience.{audience}", lang),
-                  text("report.cover.matrix", lang, title=title)]
+    kind = honesty.whose(obj, national_example, kommun=place.get("kommunkod"))
+    cov = honesty.coverage(obj, aggregate)
+    who, total = cov["n_respondents_who_scored"], cov["n_respondents"]
+    if kind == "synthetic":
+        paragraphs = [text("report.cover.synthetic", lang, owner=owner)]
+    elif kind == "national":
+        paragraphs = [text("report_honesty.cover.national", lang, owner=owner, kommun=kommun,
+                           source=honesty.short_source(obj, lang))]
+    elif kind == "own":
+        made = str(attrs.get("date") or "")
+        key = ("own_workshop_on" if made else "own_workshop") if attrs.get("merged_from") else "own_plain"
+        paragraphs = [text(f"report_honesty.cover.{key}", lang, owner=owner, date=long_date(made, lang))]
+    else:
+        file = honesty.matrix_title(obj, kind, lang)
+        paragraphs = [text("report_honesty.cover.other" if file != "?" else "report_honesty.cover.other_plain", lang,
+                           owner=owner, file=file)]
+    if honesty.is_thin(cov):
+        thin = []
+        if cov["share"] < honesty.LOW_SHARE:
+            percent = 100 * cov["share"]
+            thin.append(text("report_honesty.cover.share", lang, n_scored=cov["n_scored"], n_pairs=cov["n_pairs"],
+                             percent=format_number(percent, lang, decimals=0 if percent >= 1 else 1)))
+        if who is not None and who < honesty.LOW_RESPONDENTS:
+            thin.append(text("report_honesty.cover.one_person", lang) if who == 1 else
+                        text("report_honesty.cover.few_people", lang, n=count_word(who, lang, neuter=False)))
+        least = cov["least_covered"]
+        thin.append(text("report_honesty.cover.least", lang, nodes=join_words(
+            [_named(i, _labels(obj, lang)) for i in least], lang)) if least else
+            text("report_honesty.cover.least_plain", lang))
+        paragraphs.append(" ".join(thin))
+    paragraphs += [text("report.cover.where", lang, kommun=place.get("kommun_fullname", kommun),
+                        lan=place.get("lan", ""), date=long_date(date, lang)),
+                   text(f"report.cover.audience.{audience}", lang)]
+    if kind in ("national", "synthetic"):
+        paragraphs.append(text("report.cover.matrix", lang, title=honesty.matrix_title(obj, kind, lang)))
     if attrs.get(f"scored_by_{lang}"):
         paragraphs.append(text("report.cover.scored_by", lang, who=str(attrs[f"scored_by_{lang}"]).rstrip(".")))
-    if RESPONDENT in obj.dims:
-        paragraphs.append(text("report.cover.respondents_synthetic" if attrs.get("synthetic") else
-                               "report.cover.respondents", lang, n=lead_count(obj.sizes[RESPONDENT], lang,
-                                                                               neuter=False)))
-    if attrs.get("synthetic"):
-        paragraphs.append(text("report.cover.synthetic", lang, owner=owner))
-    elif national_example:
-        paragraphs.append(text("report.cover.national", lang, kommun=kommun))
-    else:
-        paragraphs.append(text("report.cover.own", lang, owner=owner))
+    if who:
+        if who >= 2:
+            key = "report.cover.respondents_synthetic" if kind == "synthetic" else "report.cover.respondents"
+            key += "_here" if audience == "forvaltning" else ""  # this version shows the disagreement itself
+            paragraphs.append(text(key, lang, n=lead_count(who, lang, neuter=False)))
+        elif not honesty.is_thin(cov):  # "Bara en person …" is said above when the basis is thin
+            paragraphs.append(text("report_honesty.cover.respondents_one", lang))
+        if who < total:
+            paragraphs.append(text("report_honesty.cover.respondents_silent", lang,
+                                   n=lead_count(who, lang, neuter=False), total=count_word(total, lang, neuter=False)))
     return _section("cover", lang, paragraphs, kommun=kommun,
-                    data={"kommun": kommun, "national_example": national_example})
+                    data={"kommun": kommun, "national_example": national_example, "kind": kind,
+                          "coverage": {k: v for k, v in cov.items() if k != "per_node"}})
 
 
-#: The parameters the stamp shows, in this order; the output folder is never shown (a local path).
+#: The parameters the technical stamp shows, in this order; the output folder is never shown (a local path).
 STAMPED = ("kommun", "matrix", "aggregate", "audience", "lang", "top_k", "priorities", "pseudonymise",
-           "matrices_dir", "styrdokument")
+           "matrices_dir", "styrdokument", "framework")
 
 
-def _shown(value: object, lang: str) -> str:
-    """A parameter's value in plain words: lists joined, paths by their file name, no Python repr."""
+def _shown(key: str, value: object, lang: str) -> str:
+    """A parameter's value in plain words: lists joined, paths by their file name, choices by their name in
+    ``lang``, no Python repr."""
     if isinstance(value, bool):
         return text("report.words.yes" if value else "report.words.no", lang)
     if isinstance(value, list | tuple):
-        return " ".join(map(str, value)) or "–"
+        return join_words([str(v) for v in value], lang) or "–"
     value = str(value)
+    if key == "aggregate":
+        return text(f"report.method.how.{value}", lang)
+    if key in ("audience", "lang"):
+        return text(f"report_honesty.technical.value.{value}", lang)
+    if key == "kommun":
+        from sdg_interactions.frameworks import find_kommun
+
+        return f"{value} {find_kommun(value)['kommun']}"
     if "/" in value or "\\" in value:
         value = Path(value).name
     return value or "–"
 
 
 def stamp(obj: xr.Dataset | xr.DataArray, parameters: Mapping[str, object], *, version: str,
-          lang: str = "sv") -> dict:
-    """The stamp, a small footer: package version, data hash (:func:`data_hash`) and the parameters that
-    shape the report (:data:`STAMPED`), as ``name: value`` in plain text: never the output folder, a
-    folder or file only by its name, never a Python repr."""
-    digest = data_hash(obj)
-    shown = ", ".join(f"{key} {_shown(parameters[key], lang)}" for key in STAMPED
-                      if key in parameters and (key not in ("matrices_dir", "styrdokument") or parameters[key]))
-    paragraphs = [text("report.stamp.version", lang, version=version),
-                  text("report.stamp.hash", lang, digest=digest),
-                  text("report.stamp.parameters", lang, parameters=shown)]
-    return _section("stamp", lang, paragraphs, data={"hash": digest, "version": version})
+          lang: str = "sv", date: str = "", basis: str = "") -> dict:
+    """The footer, one line for every version: "Skapad 7 december 2026 med sdg_interactions 0.1.0 · Underlag:
+    …" (``basis``, else the data's title or file name). No hash and no parameter names: those are in the
+    förvaltning version's method (:func:`technical`)."""
+    import datetime
+
+    basis = basis or str(obj.attrs.get(f"title_{lang}") or Path(str(obj.attrs.get("source_file") or "?")).name)
+    line = text("report_honesty.footer.line", lang, date=long_date(date or datetime.date.today().isoformat(), lang),
+                version=version, title=basis)
+    return _section("stamp", lang, [line], data={"hash": data_hash(obj), "version": version})
+
+
+def technical(obj: xr.Dataset | xr.DataArray, parameters: Mapping[str, object], *, version: str,
+              lang: str = "sv") -> list[str]:
+    """The technical stamp, for the method section of the förvaltning version: the data's sha256
+    (:func:`data_hash`), the version, and the parameters that shape the report (:data:`STAMPED`) in plain
+    words in ``lang`` ("kommun 1499 Falköping, underlag weitz2018_sweden, sammanvägning medelvärde, …"):
+    never the output folder, a folder or file only by its name, never a Python repr."""
+    shown = [text("report_honesty.technical.item", lang, name=text(f"report_honesty.technical.name.{key}", lang),
+                  value=_shown(key, parameters[key], lang))
+             for key in STAMPED if key in parameters and (key not in ("matrices_dir", "styrdokument", "framework")
+                                                          or parameters[key])]
+    return [text("report_honesty.technical.intro", lang, digest=data_hash(obj)),
+            text("report.stamp.version", lang, version=version) + " " +
+            text("report_honesty.technical.settings", lang, settings=", ".join(shown))]
 
 
 # --- for managers -------------------------------------------------------------------------------
@@ -352,14 +417,17 @@ def respondents(obj: xr.Dataset | xr.DataArray, *, limit: int = 15, lang: str = 
                     data={"contested": pairs, "per_person": per_person})
 
 
-def method(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str = "sv") -> dict:
-    """The method: the scale, the formulas, how answers were combined, and the citations."""
+def method(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str = "sv",
+           stamp_lines: list[str] | None = None) -> dict:
+    """The method: the scale, the formulas, how answers were combined, the citations, and last the
+    technical stamp (``stamp_lines``, :func:`technical`)."""
     check_lang(lang)
     m = _matrix(obj, aggregate)
     n = m.sizes["source"]
     scored = int(np.isfinite(m.values[~np.eye(n, dtype=bool)]).sum())
     paragraphs = [text("report.method.scale", lang),
-                  text("report.method.counts", lang, n=n, scored=scored, pairs=n * (n - 1)),
+                  text("report.method.counts", lang, n=format_number(n, lang), scored=format_number(scored, lang),
+                       pairs=format_number(n * (n - 1), lang)),
                   text("report.method.formulas", lang),
                   text("report.method.scenario", lang)]
     if RESPONDENT in obj.dims:
@@ -368,4 +436,5 @@ def method(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str
     paragraphs += [text("report.method.nilsson", lang), text("report.method.weitz", lang)]
     if obj.attrs.get("citation"):
         paragraphs.append(text("report.method.data", lang, citation=obj.attrs["citation"]))
+    paragraphs += list(stamp_lines or ())
     return _section("method", lang, paragraphs)

@@ -14,7 +14,9 @@ import pandas as pd
 import xarray as xr
 
 from sdg_interactions.analysis.styrdokument import CONFLICT_COVERAGE, coverage
+from sdg_interactions.report.scope import global_note, mark_global, outside_labels
 from sdg_interactions.report.sections import format_number, join_words
+from sdg_interactions.report.wording import lead_count, namer
 from sdg_interactions.texts import check_lang, text
 
 __all__ = ["LISTED", "styrdokument"]
@@ -28,11 +30,11 @@ def _named(node: str, labels: dict[str, str]) -> str:
     return node if not label or label == node else f"{node} ({label})"
 
 
-def _pairs(frame: pd.DataFrame, labels: dict[str, str], lang: str) -> str:
-    shown = [f"{_named(s, labels)} → {_named(t, labels)}: {format_number(v, lang)}"
-             for s, t, v in zip(frame["source"], frame["target"], frame["score"], strict=True)]
-    if len(shown) > LISTED:
-        return text("styrdokument.report.more", lang, shown="; ".join(shown[:LISTED]), n=len(shown) - LISTED)
+def _pairs(frame: pd.DataFrame, say, lang: str) -> str:
+    rows = list(zip(frame["source"], frame["target"], frame["score"], strict=True))
+    shown = [f"{say(s)} → {say(t)}: {format_number(v, lang)}" for s, t, v in rows[:LISTED]]  # named as said
+    if len(rows) > LISTED:
+        return text("styrdokument.report.more", lang, shown="; ".join(shown), n=len(rows) - LISTED)
     return "; ".join(shown)
 
 
@@ -66,15 +68,19 @@ def styrdokument(obj: xr.Dataset | xr.DataArray, table: pd.DataFrame | str | os.
     check_lang(lang)
     result = coverage(obj, table, top_k=top_k, aggregate=aggregate)
     nodes = result.nodes
-    labels = dict(zip(nodes["node"], nodes[f"label_{lang}"], strict=True))
+    labels = mark_global(dict(zip(nodes["node"], nodes[f"label_{lang}"], strict=True)), lang)
+    say = namer(labels)  # a label at a target's first mention only
     used = result.table[result.table["sdg_target"].isin(nodes["node"])]
     pairs = result.table[["document", "local_goal"]].drop_duplicates()
-    paragraphs = [text("styrdokument.report.intro", lang, n_documents=result.table["document"].nunique(),
+    invented = (isinstance(table, str) and table == "exempel") or bool(getattr(table, "attrs", {}).get("invented")) \
+        or bool(result.table.attrs.get("invented"))
+    paragraphs = [text("report.styrdokument.invented", lang)] if invented else []
+    paragraphs += [text("styrdokument.report.intro", lang, n_documents=result.table["document"].nunique(),
                        n_goals=len(pairs), n_covered=int(nodes["covered"].sum()), n_nodes=len(nodes))]
 
     covered, gaps, n = result.covered_levers, result.lever_gaps, len(result.levers)
-    named = {"covered": join_words([_named(i, labels) for i in covered], lang),
-             "gaps": join_words([_named(i, labels) for i in gaps], lang)}
+    named = {"covered": join_words([say(i) for i in covered], lang),
+             "gaps": join_words([say(i) for i in gaps], lang)}
     if not gaps:
         paragraphs.append(text("styrdokument.report.levers_all", lang, n=n, k=result.top_k, covered=named["covered"]))
     elif not covered:
@@ -88,18 +94,24 @@ def styrdokument(obj: xr.Dataset | xr.DataArray, table: pd.DataFrame | str | os.
         paragraphs.append(text("styrdokument.report.no_conflicts", lang))
     else:
         both = by_kind["both"]
-        paragraphs.append(text("styrdokument.report.both", lang, n=len(both), pairs=_pairs(both, labels, lang))
+        paragraphs.append(text("styrdokument.report.both", lang, n=len(both), pairs=_pairs(both, say, lang))
                           if len(both) else text("styrdokument.report.both_none", lang))
         for kind in ("source", "target"):
             if len(by_kind[kind]):
                 paragraphs.append(text(f"styrdokument.report.{kind}", lang, n=len(by_kind[kind]),
-                                       pairs=_pairs(by_kind[kind], labels, lang)))
+                                       pairs=_pairs(by_kind[kind], say, lang)))
         if len(by_kind["none"]):
-            paragraphs.append(text("styrdokument.report.none", lang, n=len(by_kind["none"]),
+            paragraphs.append(text("styrdokument.report.none", lang, n=lead_count(len(by_kind["none"]), lang),
                                    total=len(result.conflicts)))
+    note = global_note([n for f in by_kind.values() for n in (*f["source"][:LISTED], *f["target"][:LISTED])], lang)
+    if note:
+        paragraphs.append(note)
     outside = list(dict.fromkeys(result.not_in_matrix["sdg_target"]))
-    if outside:
-        paragraphs.append(text("styrdokument.report.not_in_matrix", lang, ids=join_words(outside, lang)))
+    if outside:  # named with their labels, and how to include them
+        away = outside_labels(outside, lang)
+        paragraphs.append(text("styrdokument.report.not_in_matrix", lang,
+                               ids=join_words([_named(i, away) for i in outside], lang))
+                          + " " + text("report.scope.include", lang))
     n_examples = int(result.table.loc[result.table["example"], "row"].nunique())
     if n_examples:
         paragraphs.append(text("styrdokument.report.examples", lang, n=n_examples))
@@ -107,7 +119,7 @@ def styrdokument(obj: xr.Dataset | xr.DataArray, table: pd.DataFrame | str | os.
     rows = [[str(row.rank), row.node, labels[row.node], format_number(row.systemic, lang),
              text(f"styrdokument.report.{'covered' if row.covered else 'gap'}", lang), row.documents]
             for row in result.levers.itertuples(index=False)]
-    columns = [text("column.rank", lang), text("column.node", lang), text("column.label", lang),
+    columns = [text("column.rank", lang), text("report.column.node", lang), text("column.label", lang),
                text("column.systemic", lang), text("styrdokument.report.status", lang),
                text("styrdokument.report.documents", lang)]
     data = {

@@ -25,6 +25,7 @@ import xarray as xr
 from sdg_interactions import analysis
 from sdg_interactions.analysis import adjacency, sdg_synergies
 from sdg_interactions.matrix import RESPONDENT, node_ids
+from sdg_interactions.report.scope import global_note, global_targets, mark_global, outside_note, split_priorities
 from sdg_interactions.report.wording import (
     by_goal,
     count_word,
@@ -34,14 +35,20 @@ from sdg_interactions.report.wording import (
     lead_count,
     make_section,
     named,
+    namer,
     one_matrix,
     scale_words,
 )
-from sdg_interactions.texts import check_lang, text
+from sdg_interactions.texts import check_lang, genitive, text
 
-__all__ = ["conflicts", "lever_order", "levers", "listed", "next_steps", "scenario_summary", "summary"]
+__all__ = ["STRONG_CONFLICT", "compared_with_median", "conflicts", "lever_order", "levers", "listed", "next_steps",
+           "scenario_summary", "summary", "workshop_estimate"]
 
 _TOL = 1e-9
+#: A link between two priorities at or below this score is named with "kräver att konflikten hanteras": the
+#: score whose nearest scale step is −2 (motverkande) or worse, the scenario's risk threshold; a weaker one
+#: (−0,5: between "ingen påverkan" and "begränsande") is named as a weak hindrance to keep an eye on.
+STRONG_CONFLICT = -1.5
 
 
 def _same(a: float, b: float) -> bool:
@@ -88,15 +95,16 @@ def levers(obj: xr.Dataset | xr.DataArray, *, top_k: int = 5, aggregate: str = "
     a = adjacency(m)
     np.fill_diagonal(a, 0)
     paragraphs = [text("report.levers.explain", lang)]
-    if reason:
+    if reason and top:  # with none, "levers.none" says it: never "bara noll av …"
         paragraphs.append(text(f"report.levers.capped_{reason}", lang, k=int(top_k), n=len(ids),
                                shown=count_word(len(top), lang, neuter=False)))
     if not top:
         paragraphs.append(text("report.levers.none", lang))
         return make_section("levers", lang, paragraphs, data={"ids": [], "systemic": []})
+    say = namer(labels)
     paragraphs.append(text("report.levers.intro" if len(top) > 1 else "report.levers.intro_one", lang,
                            k=count_word(len(top), lang, neuter=False),
-                           nodes=join_words([named(i, labels) for i in top], lang)))
+                           nodes=join_words([say(i) for i in top], lang)))
     for place in sorted({rank[k] for k in order}):
         tied = [k for k in order if rank[k] == place]
         if len(tied) > 1:
@@ -104,14 +112,14 @@ def levers(obj: xr.Dataset | xr.DataArray, *, top_k: int = 5, aggregate: str = "
                                    rank=int(place), systemic=format_number(systemic[tied[0]], lang)))
     first = order[0]
     n_neg = int((a[first] < 0).sum())
-    paragraphs.append(text("report.levers.first", lang, node=named(ids[first], labels),
+    paragraphs.append(text("report.levers.first", lang, node=say(ids[first]),
                            n_pos=int((a[first] > 0).sum()), n_other=len(ids) - 1,
                            n_neg=n_neg if n_neg else text("report.words.none", lang),
-                           systemic=format_number(systemic[first], lang)))
-    if len(ids) - len(top) > 0 and len(top) > 1:
+                           systemic=format_number(systemic[first], lang)) + " " + _perspective(systemic, first, lang))
+    if len(ids) - len(top) > 0 and len(top) > 1:  # one paragraph with the first lever's: the page is short
         reach = set(np.flatnonzero((a[order] > 0).any(axis=0))) - set(order)
-        paragraphs.append(text("report.levers.reach", lang, k=count_word(len(top), lang, neuter=False),
-                               reach=len(reach), n_other=len(ids) - len(top)))
+        paragraphs[-1] += " " + text("report.levers.reach", lang, k=count_word(len(top), lang, neuter=False),
+                                     reach=len(reach), n_other=len(ids) - len(top))
     rows = [[str(rank[k]), ids[k], labels[ids[k]], format_number(systemic[k], lang),
              str(int((a[k] > 0).sum())), str(int((a[k] < 0).sum()))] for k in order]
     columns = [text("column.rank", lang), text("report.column.node", lang), text("column.label", lang),
@@ -121,23 +129,72 @@ def levers(obj: xr.Dataset | xr.DataArray, *, top_k: int = 5, aggregate: str = "
                         data={"ids": top, "systemic": [float(systemic[k]) for k in order]})
 
 
+def compared_with_median(value: float, median: float, lang: str) -> str | None:
+    """How ``value`` compares with a positive ``median`` in words, from their ratio r: "ungefär lika hög som"
+    (r < 1,1), "… % högre än" (below 1,9), "ungefär dubbelt så hög som" (1,9 to 2,1), "mer än dubbelt så hög
+    som" (2,1 to 2,9), "ungefär N gånger så hög som" (2,9 and more, N = r rounded), "lägre än" (r < 1 by more
+    than a tenth). None when the median is not positive (a ratio says nothing then).
+
+    Examples
+    --------
+    >>> compared_with_median(567, 233, "sv"), compared_with_median(150, 100, "en")
+    ('mer än dubbelt så hög som', '50 % higher than')
+    """
+    if not median > 0:
+        return None
+    r = float(value) / float(median)
+    if r < 0.9:
+        return text("report.words.lower_than", lang)
+    if r < 1.1:
+        return text("report.words.same_as", lang)
+    if r < 1.9:
+        return text("report.words.higher_than", lang, pct=format_number(round((r - 1) * 100), lang))
+    if r < 2.1:
+        return text("report.words.about_twice", lang)
+    if r < 2.9:
+        return text("report.words.over_twice", lang)
+    return text("report.words.times", lang, x=format_number(round(r), lang))
+
+
+def _perspective(systemic: np.ndarray, first: int, lang: str) -> str:
+    """The first lever's systemic score beside the matrix's own distribution: the median and the lowest."""
+    values = np.asarray(systemic, dtype=float)
+    median, low = float(np.median(values)), float(values.min())
+    words = compared_with_median(values[first], median, lang)
+    numbers = {"n": len(values), "median": format_number(median, lang), "low": format_number(low, lang)}
+    if words is None:
+        return text("report.levers.perspective_plain", lang, **numbers)
+    return text("report.levers.perspective", lang, systemic=format_number(values[first], lang), compared=words,
+                **numbers)
+
+
 def _conflict_table(obj: xr.Dataset | xr.DataArray, aggregate: str) -> pd.DataFrame:
     if RESPONDENT in obj.dims:
         return analysis.conflicts(one_matrix(obj, aggregate), respondents=obj)
     return analysis.conflicts(obj)  # one matrix: a Dataset's comments come along
 
 
-def _item(row, labels, lang: str, several: bool) -> str:
-    item = text("report.conflicts.item", lang, source=named(row["source"], labels),
-                target=named(row["target"], labels), score=format_number(row["score"], lang))
-    comment = str(row["comment"]).strip()
-    if comment:
-        item += " " + text("report.conflicts.comment", lang, comment=comment)
-    if several:
-        item += " " + text("report.conflicts.share", lang,
-                           negative=count_word(round(row["share_negative"] * row["n_respondents"]), lang),
-                           n=int(row["n_respondents"]))
-    return item
+def _share(row, lang: str) -> str:
+    """"Negativ poäng från två av tolv svarande": both counts in words, or both in digits."""
+    n = int(row["n_respondents"])
+    negative = round(row["share_negative"] * n)
+    words = n < 13  # never "två av 13" beside "två av 2"
+    return text("report.conflicts.share", lang, negative=count_word(negative, lang, neuter=False) if words else
+                str(negative), n=count_word(n, lang, neuter=False) if words else str(n))
+
+
+def _extras(row, lang: str, share: bool) -> str:
+    """The comment of a conflict and, with ``share``, how many respondents scored it negative."""
+    comment = str(row["comment"]).strip().rstrip(".")  # the sentence's own full stop follows the quote
+    parts = [text("report.conflicts.comment", lang, comment=comment)] if comment else []
+    return " ".join(parts + ([_share(row, lang)] if share else []))
+
+
+def _item(row, say, lang: str, share: bool) -> str:
+    item = text("report.conflicts.item", lang, source=say(row["source"]), target=say(row["target"]),
+                score=format_number(row["score"], lang))
+    extras = _extras(row, lang, share)
+    return f"{item} {extras}" if extras else item
 
 
 def conflicts(obj: xr.Dataset | xr.DataArray, *, limit: int | None = 5, aggregate: str = "mean",
@@ -153,7 +210,7 @@ def conflicts(obj: xr.Dataset | xr.DataArray, *, limit: int | None = 5, aggregat
     check_lang(lang)
     several = RESPONDENT in obj.dims
     table = _conflict_table(obj, aggregate)
-    labels = labels_of(obj, lang)
+    labels = mark_global(labels_of(obj, lang), lang)
     n = len(table)
     if n == 0:
         return make_section("conflicts", lang, [text("report.conflicts.none", lang)], data={"pairs": [], "n": 0})
@@ -163,20 +220,37 @@ def conflicts(obj: xr.Dataset | xr.DataArray, *, limit: int | None = 5, aggregat
     shown = table.head(max(limit, tied))
     paragraphs = [text("report.conflicts.count" if n > 1 else "report.conflicts.count_one", lang, n=n)]
     values = {"score": format_number(worst, lang), "scale": scale_words(worst, lang)}
+    say = namer(labels)  # a label at a node's first mention only
+    # with several respondents, the share who scored a conflict negative: said once when it is all of them
+    unanimous = several and bool((shown["share_negative"] >= 1).all())
+    each = several and not unanimous
     if tied == 1:
         first = shown.iloc[0]
-        paragraphs.append(text("report.conflicts.worst", lang, source=named(first["source"], labels),
-                               target=named(first["target"], labels), **values))
+        extras = _extras(first, lang, each)
+        paragraphs.append(text("report.conflicts.worst" if n > 1 else "report.conflicts.worst_only", lang,
+                               source=say(first["source"]), target=say(first["target"]), **values)
+                          + (f" {extras}" if extras else ""))
         rest = shown.iloc[1:]
-        if str(first["comment"]).strip() or several:
-            rest = shown
-    else:
+    elif each or any(str(c).strip() for c in shown["comment"].head(tied)):
         paragraphs.append(text("report.conflicts.tie", lang, n=lead_count(tied, lang, neuter=False), **values))
         rest = shown
-    paragraphs += [_item(row, labels, lang, several) for _, row in rest.iterrows()]
+    else:  # the tied ones share their score and have nothing more to say: one paragraph names them all
+        pairs = "; ".join(text("report.conflicts.tie_pair", lang, source=say(r.source), target=say(r.target))
+                          for r in shown.head(tied).itertuples())
+        paragraphs.append(text("report.conflicts.tie", lang, n=lead_count(tied, lang, neuter=False), **values)
+                          + " " + pairs + ".")
+        rest = shown.iloc[tied:]
+    paragraphs += [_item(row, say, lang, each) for _, row in rest.iterrows()]
+    if unanimous:  # said once, after the last conflict named
+        people = int(shown["n_respondents"].iloc[0])
+        paragraphs[-1] += " " + text("report.conflicts.all_negative_two" if people == 2 else
+                                     "report.conflicts.all_negative", lang, n=count_word(people, lang, neuter=False))
+    note = global_note([*shown["source"], *shown["target"]], lang)
+    if note:
+        paragraphs.append(note)
     if len(shown) < n:
-        paragraphs.append(text("report.conflicts.listed" if listed else "report.conflicts.more", lang,
-                               n=n - len(shown), total=n))
+        more = "report.conflicts.more_one" if n - len(shown) == 1 else "report.conflicts.more"
+        paragraphs.append(text("report.conflicts.listed" if listed else more, lang, n=n - len(shown), total=n))
     comments = [str(c).strip() for c in table["comment"]]
     rows = [[named(r.source, labels), named(r.target, labels), format_number(r.score, lang), c]
             for r, c in zip(table.itertuples(), comments, strict=True)]
@@ -187,45 +261,84 @@ def conflicts(obj: xr.Dataset | xr.DataArray, *, limit: int | None = 5, aggregat
                               "tied": tied, "worst": worst})
 
 
-def listed(nodes: list[str], labels, limit: int, lang: str) -> str:
-    """A list of nodes: grouped by goal when they are SDG targets, else named, at most ``limit`` named."""
+def listed(nodes: list[str], labels, limit: int, lang: str, say=None) -> str:
+    """A list of nodes: grouped by goal when they are SDG targets, else named (by ``say``, default
+    :func:`named`), at most ``limit`` named."""
+    say = say or (lambda node: named(node, labels))
     if len(nodes) > limit and not all(n[:1].isdigit() for n in nodes):
-        shown = [named(i, labels) for i in nodes[:limit]]
+        shown = [say(i) for i in nodes[:limit]]
         shown.append(text("report.scenario.others", lang, n=len(nodes) - limit))
         return join_words(shown, lang)
     if len(nodes) >= 3 and all(n[:1].isdigit() for n in nodes):
         return by_goal(nodes, labels, lang)
-    return join_words([named(i, labels) for i in nodes], lang)
+    return join_words([say(i) for i in nodes], lang)
+
+
+def _pairs(frame, say, lang: str) -> str:
+    """Links as words, those with the same target and score in one phrase ("12.1, 8.4 och 12.5 hämmar var
+    för sig 17.11 med poäng −1, …"), in the frame's order."""
+    groups: dict[tuple[str, float], list[str]] = {}
+    for r in frame.itertuples():
+        groups.setdefault((str(r.target), float(r.score)), []).append(str(r.source))
+    phrases = []
+    for (target, score), sources in groups.items():
+        named_sources = join_words([say(x) for x in sources], lang)
+        phrases.append(text("report.scenario.pair" if len(sources) == 1 else "report.scenario.pair_many", lang,
+                            source=named_sources, target=say(target), score=format_number(score, lang),
+                            scale=scale_words(score, lang)))
+    return join_words(phrases, lang)
 
 
 def scenario_summary(obj: xr.Dataset | xr.DataArray, *, priorities: Sequence[str] = (), top_k: int = 5,
                      aggregate: str = "mean", lang: str = "sv", limit: int = 12) -> dict:
     """What comes along and what is not free when ``priorities`` advance
     (:func:`~sdg_interactions.analysis.scenario`); with no priorities, the levers (:func:`lever_order`)
-    stand in. Priorities that hinder each other are said first. Long lists of SDG targets are grouped by
-    goal; other nodes are named, at most ``limit`` per class."""
+    stand in. Long lists of SDG targets are grouped by goal; other nodes are named, at most ``limit`` per
+    class.
+
+    Priorities the matrix does not hold (11.6 on the Sweden matrix) are left out of the scenario and named
+    with their labels, why and how to include them (:func:`~sdg_interactions.report.scope.outside_note`);
+    when none is left, the levers stand in and the text says so. ``data["priorities"]`` holds the ones the
+    scenario ran on, ``data["outside"]`` the others.
+
+    Priorities that hinder each other are said first: with "kräver att konflikten hanteras" when the score
+    is :data:`STRONG_CONFLICT` (−1,5, nearest step −2) or worse, else as a weak hindrance to watch. Global
+    targets (:func:`~sdg_interactions.report.scope.is_global`) are marked where named, with one sentence on
+    what that means."""
     check_lang(lang)
     m = one_matrix(obj, aggregate)
-    labels = labels_of(m, lang)
+    labels = mark_global(labels_of(m, lang), lang)
     ids = node_ids(m)
-    chosen = list(priorities) or [ids[k] for k in lever_order(m, top_k)[0]]
+    inside, outside = split_priorities(priorities, ids)
+    chosen = inside or [ids[k] for k in lever_order(m, top_k)[0]]
+    away = outside_note(outside, len(ids), lang)
+    empty = {"priorities": [], "outside": outside, **{c: [] for c in analysis.CLASSES}, "triggered": 0,
+             "between": [], "global": []}
     if not chosen:
-        return make_section("scenario", lang, [text("report.scenario.no_levers", lang)],
-                            data={"priorities": [], **{c: [] for c in analysis.CLASSES}, "triggered": 0,
-                                  "between": []})
+        return make_section("scenario", lang, [p for p in (away, text("report.scenario.no_levers", lang)) if p],
+                            data=empty)
     result = analysis.scenario(m, chosen)
     classes = dict(zip(ids, result["class"].values.tolist(), strict=True))
     groups = {c: [i for i, k in classes.items() if k == c] for c in analysis.CLASSES}
-    paragraphs = [text("report.scenario.given" if priorities else "report.scenario.default", lang,
-                       k=count_word(len(chosen), lang, neuter=False),
-                       priorities=join_words([named(i, labels) for i in chosen], lang))]
+    lead = "report.scenario.given" if inside else ("report.scenario.outside_only" if outside else
+                                                   "report.scenario.default")
+    say = namer(labels)  # a label at a node's first mention only
+    if lead == "report.scenario.default":  # the levers section above has just named them with their labels
+        for node in chosen:
+            say(node)
+    paragraphs = [text(lead, lang, k=count_word(len(chosen), lang, neuter=False),
+                       priorities=join_words([say(i) for i in chosen], lang))]
+    if away:
+        paragraphs.insert(0, away)
     triggered = analysis.triggered_conflicts(m, chosen)
     between = triggered[triggered["target"].isin(chosen) & triggered["source"].isin(chosen)]
-    if len(between):
-        pairs = [text("report.scenario.pair", lang, source=named(r.source, labels), target=named(r.target, labels),
-                      score=format_number(r.score, lang), scale=scale_words(r.score, lang))
-                 for r in between.itertuples()]
-        paragraphs.append(text("report.scenario.between", lang, pairs=join_words(pairs, lang)))
+    strong = between[between["score"] <= STRONG_CONFLICT + _TOL]
+    weak = between.drop(strong.index)
+    if len(strong):
+        paragraphs.append(text("report.scenario.between", lang, pairs=_pairs(strong, say, lang)))
+    if len(weak):
+        paragraphs.append(text("report.scenario.between_weak", lang, pairs=_pairs(weak, say, lang)))
+    named_nodes = list(chosen)
     for key in ("comes_along", "partly_supported", "not_free", "at_risk"):
         nodes = groups[key]
         if not nodes:
@@ -234,21 +347,25 @@ def scenario_summary(obj: xr.Dataset | xr.DataArray, *, priorities: Sequence[str
         paragraphs.append(text(f"report.scenario.{key}", lang,
                                count=text("report.words.targets" if len(nodes) > 1 else "report.words.target",
                                           lang, n=count_word(len(nodes), lang)),
-                               nodes=listed(nodes, labels, limit, lang)))
+                               nodes=listed(nodes, labels, limit, lang, say)))
+        if key == "at_risk":
+            named_nodes += nodes
     others = triggered.drop(between.index)
     if len(others):
         worst = float(others["score"].iloc[0])
         tied = others[[_same(s, worst) for s in others["score"]]]
-        pairs = [text("report.scenario.pair", lang, source=named(r.source, labels), target=named(r.target, labels),
-                      score=format_number(r.score, lang), scale=scale_words(r.score, lang))
-                 for r in tied.itertuples()]
         key = "report.scenario.triggered" if len(others) > 1 else "report.scenario.triggered_one"
         paragraphs.append(text(key, lang, n=count_word(len(others), lang, neuter=False),
-                               pairs=join_words(pairs, lang)))
+                               pairs=_pairs(tied, say, lang)))
+        named_nodes += [*tied["source"], *tied["target"]]
+    note = global_note(named_nodes, lang, short=True)  # the conflicts section says it in full
+    if note:
+        paragraphs[-1] += " " + note
     return make_section("scenario", lang, paragraphs,
-                        data={"priorities": chosen, **{c: groups[c] for c in analysis.CLASSES},
+                        data={**empty, "priorities": chosen, **{c: groups[c] for c in analysis.CLASSES},
                               "triggered": len(triggered),
-                              "between": list(zip(between["source"], between["target"], strict=True))})
+                              "between": list(zip(between["source"], between["target"], strict=True)),
+                              "global": list(dict.fromkeys(global_targets(named_nodes)))})
 
 
 def summary(obj: xr.Dataset | xr.DataArray, *, priorities: Sequence[str] = (), top_k: int = 5,
@@ -271,23 +388,103 @@ def summary(obj: xr.Dataset | xr.DataArray, *, priorities: Sequence[str] = (), t
     return parts
 
 
-def next_steps(kommun: str, *, matrix: str = "weitz2018_sweden", own: bool = False, lang: str = "sv") -> dict:
-    """"Så går ni vidare": how to get the kommun's own matrix (a workshop, or the Excel template) and how
-    to re-run the report with it. Commands stand between backticks; the section is shown as a box
-    (``"style": "box"``).
+def workshop_estimate(n_nodes: int) -> dict:
+    """What a workshop on ``n_nodes`` targets takes, by the project's own plan and timing rule: the default
+    ``workshop new`` plan (:func:`~sdg_interactions.apps.workshop.new_workshop`: its respondents and answers per
+    pair; :func:`~sdg_interactions.io.workshop.plan_workshop`: its seconds per pair), pairs dealt evenly, and
+    the kit's agenda (:func:`~sdg_interactions.apps.kit.plan_agenda`: rounds, breaks, introduction,
+    discussion). Returns ``people``, ``answers``, ``seconds``, ``pairs``, ``each`` (the largest share),
+    ``minutes`` (the whole agenda, breaks included) and ``days``.
+
+    Examples
+    --------
+    >>> e = workshop_estimate(34)
+    >>> e["people"], e["pairs"], e["each"], e["minutes"], e["days"]
+    (6, 1122, 374, 235, 1)
+    """
+    import inspect
+    import math
+
+    from sdg_interactions.apps.kit import plan_agenda
+    from sdg_interactions.apps.workshop import new_workshop
+    from sdg_interactions.io.workshop import plan_workshop
+
+    plan = inspect.signature(new_workshop).parameters
+    people, answers = int(plan["respondents"].default), int(plan["overlap"].default)
+    seconds = float(inspect.signature(plan_workshop).parameters["seconds_per_pair"].default)
+    pairs = int(n_nodes) * (int(n_nodes) - 1)
+    each = math.ceil(pairs * min(answers, people) / people)  # dealt evenly: shares differ by at most one pair
+    agenda = plan_agenda(each * seconds / 60)
+    return {"people": people, "answers": min(answers, people), "seconds": seconds, "pairs": pairs, "each": each,
+            "minutes": agenda.total_minutes, "days": len(agenda.days)}
+
+
+def _n_nodes(matrix: str, data: xr.Dataset | xr.DataArray | None) -> int:
+    """The number of targets the report's matrix holds: from ``data``, else from the bundled table or the file
+    ``matrix`` names (the national example's when it cannot be read)."""
+    if data is not None:
+        return len(node_ids(data))
+    from sdg_interactions.frameworks import DEFAULT_MATRIX, bundled_matrices
+
+    table = bundled_matrices().set_index("name")["n_nodes"]
+    if matrix in table.index:
+        return int(table[matrix])
+    try:
+        from sdg_interactions.io import load_dataset
+
+        return len(node_ids(load_dataset(matrix)))
+    except Exception:  # an unreadable file was refused before the report ran; the national example's size
+        return int(table[DEFAULT_MATRIX])
+
+
+def next_steps(kommun: str, *, matrix: str = "weitz2018_sweden", own: bool = False, lang: str = "sv",
+               data: xr.Dataset | xr.DataArray | None = None) -> dict:
+    """"Så går ni vidare", in plain words, without a command or a file name: the section is read by
+    politicians. Shown as a box (``"style": "box"``).
+
+    Without a matrix of the kommun's own: a workshop (who, how many pairs, how long: :func:`workshop_estimate`
+    on the matrix's targets, with the assumption it rests on), that the administration prepares it with the
+    tool, and the Excel template for those who prefer it. With the kommun's own matrix (``own``): what to do
+    with it (the conflicts, if any, to the committee; follow-up with key figures; redo it when priorities
+    change), and, from ``data``, the unscored pairs to fill in and too few respondents (fewer than three).
 
     Examples
     --------
     >>> steps = next_steps("Upplands Väsby", lang="en")
-    >>> steps["style"], '--kommun "Upplands Väsby"' in " ".join(steps["paragraphs"])
-    ('box', True)
+    >>> steps["style"], "sdg-interactions" in " ".join(steps["paragraphs"])
+    ('box', False)
     """
     check_lang(lang)
-    quoted = f'"{kommun}"' if any(c.isspace() for c in kommun) else kommun
-    nodes = matrix if "/" not in matrix and "\\" not in matrix else "weitz2018_sweden"
-    paragraphs = [] if own else [text("report.next.workshop", lang, kommun=quoted, nodes=nodes),
-                                 text("report.next.template", lang, nodes=nodes)]
-    paragraphs.append(text("report.next.rerun", lang, kommun=quoted))
+    owner = genitive(kommun, lang)
+    if own:
+        steps = [text("report.next.step_follow", lang), text("report.next.step_redo", lang)]
+        if data is not None and len(_conflict_table(data, "mean")):
+            steps.insert(0, text("report.next.step_conflicts", lang))
+        paragraphs = [text("report.next.own", lang, owner=owner, steps="; ".join(steps))]
+        if data is not None:
+            from sdg_interactions.report.honesty import coverage  # H1's count of what is scored, and by whom
+
+            counted = coverage(data)
+            unscored = counted["n_pairs"] - counted["n_scored"]
+            if unscored:
+                paragraphs.append(text("report.next.gaps_one" if unscored == 1 else "report.next.gaps", lang,
+                                       unscored=lead_count(unscored, lang),
+                                       pairs=format_number(counted["n_pairs"], lang)))
+            people = counted["n_respondents_who_scored"] or 0
+            if 0 < people < 3:
+                paragraphs.append(text("report.next.few_one" if people == 1 else "report.next.few", lang,
+                                       n=count_word(people, lang, neuter=False)))
+    else:
+        e = workshop_estimate(_n_nodes(matrix, data))
+        values = {"people": count_word(e["people"], lang, neuter=False), "seconds": format_number(e["seconds"], lang),
+                  "answers": count_word(e["answers"], lang, neuter=False)}
+        from sdg_interactions.apps.kit import duration
+
+        paragraphs = [text("report.next.workshop", lang, owner=owner, n=format_number(_n_nodes(matrix, data), lang),
+                           pairs=format_number(e["pairs"], lang), each=format_number(e["each"], lang),
+                           duration=duration(e["minutes"], lang),
+                           days=text("report.next.days", lang, n=count_word(e["days"], lang, neuter=False))
+                           if e["days"] > 1 else "", **values) + " " + text("report.next.template", lang)]
     section = make_section("next", lang, paragraphs)
     section["style"] = "box"
     return section

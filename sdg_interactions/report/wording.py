@@ -7,6 +7,7 @@
 * :func:`scale_words`: the scale step of a score; an aggregated value is named by the nearest step,
   or as "mellan … och …" when it lies half-way;
 * :func:`long_date`: ``2026-11-30`` → "30 november 2026" / "30 November 2026";
+* :func:`namer`: names a node with its label at its first mention in a section, by its id after that;
 * :func:`by_goal`: a list of SDG targets grouped by goal with the goal's short name ("Mål 4 God
   utbildning för alla (4.1, 4.4)"), other nodes with their own labels.
 
@@ -44,6 +45,7 @@ __all__ = [
     "long_date",
     "make_section",
     "named",
+    "namer",
     "one_matrix",
     "scale_words",
 ]
@@ -159,6 +161,27 @@ def named(node: str, labels: Mapping[str, str]) -> str:
     the brackets."""
     label = labels.get(node, node)
     return node if label in (node, "") else f"{node} ({isolate(label)})"
+
+
+def namer(labels: Mapping[str, str]):
+    """A :func:`named` that gives a node's label at its first mention only, its id alone after that, so a
+    section that names a target several times spells its label out once.
+
+    Examples
+    --------
+    >>> say = namer({"7.2": "Förnybar energi"})
+    >>> say("7.2"), say("7.2")
+    ('7.2 (Förnybar energi)', '7.2')
+    """
+    seen: set[str] = set()
+
+    def say(node: str) -> str:
+        node = str(node)
+        first = node not in seen
+        seen.add(node)
+        return named(node, labels) if first else node
+
+    return say
 
 
 def by_goal(nodes: Sequence[str], labels: Mapping[str, str], lang: str) -> str:
