@@ -217,8 +217,8 @@ def test_word_html_and_markdown_hold_the_same_headings_and_risks(tmp_path):
     written = write_konsekvens(note, tmp_path, "docx,html,md")
     assert {f: p.name for f, p in written.items()} == {
         f: f"konsekvens_laddinfrastruktur_i_kommunens_fastigheter.{f}" for f in ("docx", "html", "md")}
-    headings = ["Konsekvensanalys Agenda 2030: " + TITLE, "Vad som följer med",
-                "Vad som riskerar att påverkas negativt", "De starkaste hävstängerna", "Underlag och läsanvisning"]
+    headings = ["Konsekvensanalys Agenda 2030: " + TITLE, "Delmål som åker med",
+                "Delmål i riskzonen", "De starkaste hävstängerna", "Underlag och läsanvisning"]
     risk = f"6.6 {LABEL_66}: hämmas måttligt av 7.2."
 
     word = docx.Document(str(written["docx"]))
@@ -253,7 +253,7 @@ def test_the_pdf_is_one_page(tmp_path, targets):
     path = write_konsekvens(konsekvens(SWEDEN, targets, title=TITLE, kommun="Umeå"), tmp_path, ["pdf"])["pdf"]
     reader = pypdf.PdfReader(str(path))
     assert len(reader.pages) == 1
-    assert "Vad som riskerar att påverkas negativt" in reader.pages[0].extract_text()
+    assert "Delmål i riskzonen" in reader.pages[0].extract_text()
 
 
 def test_file_names_and_formats(tmp_path):
@@ -274,7 +274,7 @@ def test_cli_writes_the_note(tmp_path, capsys):
     assert code == 0
     stem = tmp_path / "konsekvens_laddinfrastruktur_i_kommunens_fastigheter"
     assert all(stem.with_suffix(f".{f}").is_file() for f in ("docx", "html", "md"))
-    assert "Klart: 8 delmål följer med, 5 riskerar att motverkas." in out
+    assert "Klart: 8 delmål åker med, 5 är i riskzonen." in out
 
 
 def test_cli_takes_the_kommuns_own_matrix(tmp_path):

@@ -117,8 +117,8 @@ PATTERNS = {
         "added_same": r"Med (?P<node>\S+) till vore täckningen densamma: (?P<why>.*)\.",
         "dropped": r"Med (?P<node>\S+) var täckningen (?P<rise>N) lägre: (?P<why>.*)\.",
         "node": r"- .*",
-        "same": r"Samma val som de (?P<k>\d+) högst rankade efter systemisk påverkan\.",
-        "differs": r"Skiljer sig från de (?P<k>\d+) högst rankade efter systemisk påverkan \((?P<top>[^()]*?), "
+        "same": r"Samma val som de (?P<k>\d+) högst rankade efter systemisk poäng\.",
+        "differs": r"Skiljer sig från de (?P<k>\d+) högst rankade efter systemisk poäng \((?P<top>[^()]*?), "
                    r"täckning (?P<top_gain>N) mot (?P<gain>N)\): .*\.",
         "overlap": r"(?P<intro>.*?), och (?:den tillför (?P<adds>N) till deras täckning|den tillför inget till "
                    r"deras täckning(?P<nothing>)|utan den vore deras täckning (?P<minus>N) högre: (?P<why>.*))\.",
@@ -137,34 +137,35 @@ PATTERNS = {
                r"det avdraget på (?P<hindered_own>N))?",
     },
     "en": {
-        "heading": r"Proposal, (?P<n>\d+) to prioritise: gain (?P<gain>N) \((?P<how>.*)\)\.",
+        "heading": r"Proposal, (?P<n>\d+) to prioritise: coverage (?P<gain>N) \((?P<how>.*)\)\.",
         "exhaustive": r"exhaustive search over all (?P<sets>N) sets of at most (?P<k>\d+)",
         "greedy": r"(?P<sets>N) sets tried: first one target at a time, then swapping, adding or removing one "
                   r"target until no change gives a better proposal – the proposal may not be the best possible",
-        "coverage": r"Gain: the support the other targets get directly from the proposal \(at most (?P<cap>N) "
+        "coverage": r"Coverage: the support the other targets get directly from the proposal \(at most (?P<cap>N) "
                     r"per target\), summed over them, minus what is hindered\.",
-        "fewer": r"The proposal holds (?P<n>\d+) of the (?P<k>\d+) asked for, as more did not give a higher gain\.",
-        "best_k": r"The best set of (?P<k>\d+) gives a gain of (?P<gain>N)\.",
-        "added": r"With (?P<node>\S+) as well the gain would be (?P<fall>N) lower: (?P<why>.*)\.",
-        "added_same": r"With (?P<node>\S+) as well the gain would be the same: (?P<why>.*)\.",
-        "dropped": r"With (?P<node>\S+) the gain was (?P<rise>N) lower: (?P<why>.*)\.",
+        "fewer": r"The proposal holds (?P<n>\d+) of the (?P<k>\d+) asked for, as more did not give a higher coverage\.",
+        "best_k": r"The best set of (?P<k>\d+) gives a coverage of (?P<gain>N)\.",
+        "added": r"With (?P<node>\S+) as well the coverage would be (?P<fall>N) lower: (?P<why>.*)\.",
+        "added_same": r"With (?P<node>\S+) as well the coverage would be the same: (?P<why>.*)\.",
+        "dropped": r"With (?P<node>\S+) the coverage was (?P<rise>N) lower: (?P<why>.*)\.",
         "node": r"- .*",
-        "same": r"The same as the (?P<k>\d+) highest ranked by systemic influence\.",
-        "differs": r"Differs from the (?P<k>\d+) highest ranked by systemic influence \((?P<top>[^()]*?), "
-                   r"gain (?P<top_gain>N) against (?P<gain>N)\): .*\.",
-        "overlap": r"(?P<intro>.*?), and (?:it adds (?P<adds>N) to their gain|it adds nothing to their "
-                   r"gain(?P<nothing>)|without it their gain would be (?P<minus>N) higher: (?P<why>.*))\.",
-        "marginal": r"(?P<node>\S+) adds (?P<adds>N) to the proposal's gain\.",
+        "same": r"The same as the (?P<k>\d+) highest ranked by systemic score\.",
+        "differs": r"Differs from the (?P<k>\d+) highest ranked by systemic score \((?P<top>[^()]*?), "
+                   r"coverage (?P<top_gain>N) against (?P<gain>N)\): .*\.",
+        "overlap": r"(?P<intro>.*?), and (?:it adds (?P<adds>N) to their coverage|it adds nothing to their "
+                   r"coverage(?P<nothing>)|without it their coverage would be (?P<minus>N) higher: (?P<why>.*))\.",
+        "marginal": r"(?P<node>\S+) adds (?P<adds>N) to the proposal's coverage\.",
         "marginal_none": r"(?P<node>\S+) adds nothing to the proposal beyond the others\.",
-        "marginal_negative": r"Without (?P<node>\S+) the proposal's gain would be (?P<minus>N) higher: (?P<why>.*)\.",
+        "marginal_negative": r"Without (?P<node>\S+) the proposal's coverage would be (?P<minus>N) higher: "
+                             r"(?P<why>.*)\.",
         "extra": r"The proposal brings along (?P<n>\d+) that the top (?P<k>\d+) do not: .*\.",
         "shared": r"(?P<node>\S+) overlaps: another of the top (?P<k>\d+) also promotes (?P<shared>\d+) of the "
-                  r"(?P<total>\d+) nodes it promotes",
-        "alone": r"(?P<node>\S+) promotes no nodes beyond the others in the top (?P<k>\d+)",
+                  r"(?P<total>\d+) targets it promotes",
+        "alone": r"(?P<node>\S+) promotes no targets beyond the others in the top (?P<k>\d+)",
         "why": r"(?:its support for others adds (?P<support>N)|its support for others adds nothing, as they already "
                r"get at least (?P<cap>N) from the others|it promotes no target beyond those chosen(?P<none>))"
-               r"(?:; it hinders (?P<names>.*?), which lowers the gain by (?P<harm>N))?"
-               r"(?:; the others already promote (?P<own_node>\S+), which counts (?P<own>N) in the gain only while "
+               r"(?:; it hinders (?P<names>.*?), which lowers the coverage by (?P<harm>N))?"
+               r"(?:; the others already promote (?P<own_node>\S+), which counts (?P<own>N) in the coverage only while "
                r"(?P=own_node) is not chosen itself|; the others hinder (?P<hind_node>\S+), and choosing it removes "
                r"that deduction of (?P<hindered_own>N))?",
     },
@@ -486,9 +487,9 @@ def test_the_others_reaching_a_member_is_the_reason_not_a_hindrance():
     p = portfolio(m, 2)
     assert p.chosen == ("1.1",) and p.gain == 5.0 and p.addition[:2] == ("1.2", -2.0)  # 1.3 too, lower systemic
     en = p.explanation["en"]
-    assert ("With 1.2 as well the gain would be 2 lower: its support for others adds 1; the others already "
-            "promote 1.2, which counts 3 in the gain only while 1.2 is not chosen itself.") in en
-    assert "hinder" not in en.split("Gain:")[1].split("\n", 1)[1]
+    assert ("With 1.2 as well the coverage would be 2 lower: its support for others adds 1; the others already "
+            "promote 1.2, which counts 3 in the coverage only while 1.2 is not chosen itself.") in en
+    assert "hinder" not in en.split("Coverage:")[1].split("\n", 1)[1]
 
 
 def test_numbers_are_swedish_with_a_decimal_comma_and_a_true_minus():
@@ -498,11 +499,11 @@ def test_numbers_are_swedish_with_a_decimal_comma_and_a_true_minus():
     p = portfolio(m, 1)
     assert (p.chosen, p.gain, p.top_k, p.top_k_gain) == (("1.2",), 3.0, ("1.1",), -0.5)
     assert "(1.1, täckning −0,5 mot 3)" in p.explanation["sv"]
-    assert "(1.1, gain −0.5 against 3)" in p.explanation["en"]
+    assert "(1.1, coverage −0.5 against 3)" in p.explanation["en"]
     q = portfolio(m, 2)
     assert (q.chosen, q.gain, q.best_by_size) == (("1.2",), 3.0, {1: 3.0, 2: 2.5})
     assert "Den bästa kombinationen av 2 delmål ger täckning 2,5." in q.explanation["sv"]
-    assert "The best set of 2 gives a gain of 2.5." in q.explanation["en"]
+    assert "The best set of 2 gives a coverage of 2.5." in q.explanation["en"]
     for result in (p, q):
         for lang in ("sv", "en"):
             check_explanation(result, plain_a(m), ["1.1", "1.2", "1.3"], lang)

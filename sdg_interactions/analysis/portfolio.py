@@ -21,6 +21,7 @@ from sdg_interactions.analysis.clusters import clusters
 from sdg_interactions.analysis.scenario import check_priorities, scenario
 from sdg_interactions.analysis.synergies import sdg_synergies
 from sdg_interactions.errors import ValidationError, locate
+from sdg_interactions.formats import number
 from sdg_interactions.matrix import NODE, node_ids, require_single
 from sdg_interactions.ranges import CAP, COUNT, check
 from sdg_interactions.texts import check_lang, text
@@ -30,7 +31,6 @@ __all__ = ["EXHAUSTIVE_LIMIT", "Contribution", "Portfolio", "explain_portfolio",
 #: :func:`portfolio` searches exhaustively when at most this many sets of k candidates exist.
 EXHAUSTIVE_LIMIT = 5_000_000
 CHUNK = 1 << 22  # numbers held per chunk of candidate sets (sets × nodes)
-_LOCALES = {"sv": "sv_SE", "en": "en"}
 
 
 @dataclass(frozen=True)
@@ -401,15 +401,14 @@ def portfolio(obj: xr.DataArray | xr.Dataset, k: int, *, cap: float = 3, exclude
 
 
 def _number(value: float, lang: str) -> str:
-    """A number as CLDR writes it (Babel): ``80,803`` and ``5 984`` in Swedish, ``80.803`` in English, with
-    a true minus "−"; up to three decimals (more when three would show a number that is not 0 as 0)."""
-    from babel.numbers import format_decimal
-
+    """A number as :func:`sdg_interactions.formats.number` writes it: ``80,803`` and ``5 984`` in Swedish,
+    ``80.803`` in English, with a true minus "−"; up to three decimals (more when three would show a number
+    that is not 0 as 0)."""
     value = 0.0 if _zero(value) else float(value)
-    shown = format_decimal(value, locale=_LOCALES[lang])
+    shown = number(value, lang, decimals=3)
     if value and not any(c in "123456789" for c in shown):
-        shown = format_decimal(value, format="#,##0.#########", locale=_LOCALES[lang])
-    return shown.replace("-", "\N{MINUS SIGN}")
+        shown = number(value, lang, decimals=9)
+    return shown
 
 
 def _names(nodes: Sequence[str], labels: dict[str, str], lang: str, limit: int = 8) -> str:
@@ -462,22 +461,22 @@ def _fewer(result: Portfolio, lang: str) -> list[str]:
 
 
 def explain_portfolio(result: Portfolio, lang: str = "sv") -> str:
-    """Explain a :func:`portfolio` result in words: what the gain is, why the proposal holds fewer than
+    """Explain a :func:`portfolio` result in words: what the coverage (the gain) is, why the proposal holds fewer than
     ``k`` when it does, what each chosen node pulls along and puts at risk, and how the proposal differs
     from the plain top ``k`` by systemic rank. Every number is one the :class:`Portfolio` holds.
 
     Examples
     --------
     >>> print(explain_portfolio(portfolio(toy_matrix(), 3), lang="en"))  # doctest: +ELLIPSIS
-    Proposal, 2 to prioritise: gain 4 (exhaustive search over all 14 sets of at most 3).
-    Gain: the support the other targets get directly from the proposal (at most 3 per target), summed ...
-    The proposal holds 2 of the 3 asked for, as more did not give a higher gain.
-    The best set of 3 gives a gain of 2.
-    With 1.1 as well the gain would be 3 lower: it promotes no target beyond those chosen; it hinders 1.3 ...
+    Proposal, 2 to prioritise: coverage 4 (exhaustive search over all 14 sets of at most 3).
+    Coverage: the support the other targets get directly from the proposal (at most 3 per target), summed ...
+    The proposal holds 2 of the 3 asked for, as more did not give a higher coverage.
+    The best set of 3 gives a coverage of 2.
+    With 1.1 as well the coverage would be 3 lower: it promotes no target beyond those chosen; it hinders 1.3 ...
     - 1.2 ...: pulls along 1.3 Social protection; puts nothing at risk.
     - 1.4 ...: pulls nothing along that comes along; puts nothing at risk.
-    Differs from the 3 highest ranked by systemic influence (1.1, 1.2, 1.4, gain 1 against 4): without 1.1 ...
-    1.1 promotes no nodes beyond the others in the top 3, and without it their gain would be 3 higher: ...
+    Differs from the 3 highest ranked by systemic score (1.1, 1.2, 1.4, coverage 1 against 4): without 1.1 ...
+    1.1 promotes no targets beyond the others in the top 3, and without it their coverage would be 3 higher: ...
     The proposal brings along 1 that the top 3 do not: 1.3 Social protection.
     >>> print(explain_portfolio(portfolio(toy_matrix(), 3)).splitlines()[0])
     Förslag, 2 att prioritera: täckning 4 (alla 14 kombinationer av högst 3 delmål prövade).
