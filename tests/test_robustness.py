@@ -114,7 +114,7 @@ def test_planted_disagreement_on_the_highest_leverage_cell_tops_the_list():
     assert (top["source"], top["target"]) == (IDS[cell[0]], IDS[cell[1]])
     assert top["iqr"] == 4.0 and top["n"] == 4 and top["mean"] == 0.0 and top["median"] == 0.0
     assert top["share_pos"] == 0.5 and top["share_neg"] == 0.5
-    assert top["answers"] == "-2, -2, 2, 2"
+    assert top["answers"] == "−2; −2; 2; 2"  # a true minus; "; " so a decimal comma is never ambiguous
     assert top["leverage"] == pytest.approx(plain_leverage(a, *cell), rel=1e-12)
     assert top["priority"] == pytest.approx(4 * plain_leverage(a, *cell), rel=1e-12)
     assert table.iloc[1]["leverage"] == pytest.approx(plain_leverage(a, *low), rel=1e-12)
@@ -153,8 +153,8 @@ def test_discuss_again_sorts_ties_in_matrix_order_and_flags_uncertain_answers():
     expected = sorted([(0, 1), (1, 0), (2, 1)], key=lambda c: (-2 * plain_leverage(a, *c), c))
     assert [(IDS.index(s), IDS.index(t)) for s, t in zip(table["source"], table["target"], strict=True)] == expected
     by_cell = dict(zip(zip(table["source"], table["target"], strict=True), table["answers"], strict=True))
-    assert by_cell[("1.1", "1.2")] == "-1, 1, 3?" and by_cell[("1.3", "1.2")] == "-1?, 1, 3"
-    assert by_cell[("1.2", "1.1")] == "-1, 1, 3"
+    assert by_cell[("1.1", "1.2")] == "−1; 1; 3?" and by_cell[("1.3", "1.2")] == "−1?; 1; 3"
+    assert by_cell[("1.2", "1.1")] == "−1; 1; 3"
     bare = from_array(v, IDS[:4], respondents=["a", "b", "c"]).drop_vars(["source_label_sv", "target_label_sv"])
     assert discuss_again(bare)["source_label"].tolist() == discuss_again(bare)["source"].tolist()
 

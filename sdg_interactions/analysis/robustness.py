@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from sdg_interactions import formats
 from sdg_interactions.analysis._core import adjacency, node_result, rank_descending, signed_sums, to_table
 from sdg_interactions.analysis.cells import cell_statistics
 from sdg_interactions.errors import ValidationError, locate
@@ -79,9 +80,10 @@ def _leverage(a: np.ndarray) -> np.ndarray:
     return np.abs(1.0 + 0.5 * r)[None, :] + 0.5 * np.abs(a).sum(axis=0)[:, None]
 
 
-def _answer_text(values: np.ndarray, marks: np.ndarray) -> str:
+def _answer_text(values: np.ndarray, marks: np.ndarray, lang: str) -> str:
+    """The answers, lowest first, as the language writes numbers ("−2; 0; 1,5?"; "?" marks uncertain)."""
     got = sorted((float(v), bool(u)) for v, u in zip(values, marks, strict=True) if not math.isnan(v))
-    return ", ".join(f"{v:g}{'?' if u else ''}" for v, u in got)
+    return "; ".join(f"{formats.number(v, lang, decimals=2)}{'?' if u else ''}" for v, u in got)
 
 
 def _uncertain(obj: xr.DataArray | xr.Dataset, dim: Hashable) -> xr.DataArray | None:
@@ -148,7 +150,7 @@ def discuss_again(obj: xr.DataArray | xr.Dataset, *, dim: Hashable = RESPONDENT,
         **{name: stats[name].to_numpy()[rows, cols].astype(np.float64)
            for name in ("mean", "median", "iqr", "share_pos", "share_neg")},
         "leverage": leverage[rows, cols], "priority": priority[order],
-        "answers": [_answer_text(values[:, i, j], marks[:, i, j]) for i, j in zip(rows, cols, strict=True)],
+        "answers": [_answer_text(values[:, i, j], marks[:, i, j], lang) for i, j in zip(rows, cols, strict=True)],
     })
     return frame.loc[:, list(DISCUSS_COLUMNS)]
 
