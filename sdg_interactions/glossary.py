@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from sdg_interactions.texts import catalogue, check_lang
 
-__all__ = ["CODE_WORDS", "Hit", "Term", "find_forbidden", "forbidden", "glossary", "rows"]
+__all__ = ["CODE_WORDS", "Hit", "Term", "find_forbidden", "forbidden", "glossary", "readme_table", "rows"]
 
 #: The key of the forbidden words that belong to no concept: identifiers and algorithm names.
 CODE_WORDS = "code_words"
@@ -118,3 +118,17 @@ def rows(lang: str = "sv") -> list[tuple[str, str]]:
     ('lever', 'A target whose progress pulls many other targets along, that is, a target with a high systemic score.')
     """
     return [(term.term(lang), term.definition(lang)) for term in glossary().values()]
+
+
+def readme_table() -> str:
+    """The glossary as the README's Markdown table: the Swedish word, its meaning, the English word.
+
+    Examples
+    --------
+    >>> readme_table().splitlines()[:2]
+    ['| Ord | Betydelse | *Word* |', '|---|---|---|']
+    """
+    lines = ["| Ord | Betydelse | *Word* |", "|---|---|---|"]
+    lines += [f"| **{sv}** | {meaning} | *{en}* |" for (sv, meaning), (en, _) in zip(rows("sv"), rows("en"),
+                                                                                    strict=True)]
+    return "\n".join(lines)

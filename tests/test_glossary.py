@@ -129,10 +129,20 @@ def test_no_rendered_output_uses_a_forbidden_synonym(rendered, name):
     assert not problems, "use the glossary's word (catalogue/glossary.toml):\n" + _listed(problems)
 
 
-@pytest.mark.xfail(strict=True, reason="until the förvaltning report's method section shows glossary.rows() (H1)")
 @pytest.mark.parametrize("name", ["report_forvaltning_sv", "report_forvaltning_en"])
 def test_the_forvaltning_report_shows_the_glossary(rendered, name):
     item = rendered[name]
     shown = " ".join(item.text.split())
     missing = [word for word, definition in rows(item.lang) if " ".join(definition.split()) not in shown]
     assert not missing, f"{name} lacks the glossary's definitions of: {', '.join(missing)}"
+
+
+def test_the_readme_shows_the_glossary_as_the_catalogue_has_it():
+    from pathlib import Path
+
+    from sdg_interactions.glossary import readme_table
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- glossary: begin", 1)[1].split("-->", 1)[1].split("<!-- glossary: end -->", 1)[0]
+    assert block.strip() == readme_table()
+    assert readme_table().count("\n") == len(rows("sv")) + 1

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import textwrap
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 import altair as alt
 import numpy as np
@@ -63,6 +64,7 @@ __all__ = [
     "shorten",
     "signed",
     "whole_axis",
+    "without_source_line",
     "y_axis",
 ]
 
@@ -207,8 +209,20 @@ def y_axis(title: str, **kwargs) -> alt.Axis:
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
-    """A DataFrame as JSON-ready records: numpy scalars become Python ones, NaN becomes ``None``."""
-    return json.loads(frame.to_json(orient="records", force_ascii=False, double_precision=15))
+    """A DataFrame as JSON-ready records: numpy scalars become Python ones, NaN becomes ``None``, and a number
+    within 1e-9 of 0 (float noise, or −0.0) becomes 0, so no chart or tooltip ever shows "−0".
+
+    Examples
+    --------
+    >>> records(pd.DataFrame({"score": [-0.0, -1e-12, -0.5]}))
+    [{'score': 0.0}, {'score': 0.0}, {'score': -0.5}]
+    """
+    rows = json.loads(frame.to_json(orient="records", force_ascii=False, double_precision=15))
+    for row in rows:
+        for key, value in row.items():
+            if isinstance(value, float) and abs(value) < 1e-9:
+                row[key] = 0.0
+    return rows
 
 
 def inline(rows: pd.DataFrame | list[dict]) -> alt.InlineData:
@@ -291,11 +305,37 @@ def caption_lines(attrs: Mapping | Iterable[Mapping], lang: str, *notes: str,
     for item in sources:
         if citation:
             break
-        citation = (item.get("citation") or item.get(f"title_{lang}") or item.get("title")
-                    or item.get("source_file"))
-    lines = [text("plots.caption.source", lang, citation=citation)] if citation else []
-    lines += [note for note in notes if note]
-    return [part for line in lines for part in textwrap.wrap(str(line), width)]
+        if item.get("synthetic"):  # invented data: its title says so in the chart's language
+            citation = item.get(f"title_{lang}") or item.get("citation")
+            continue
+        citation = (item.get(f"citation_{lang}") or item.get("citation") or item.get(f"title_{lang}")
+                    or item.get("title"))
+        if not citation and item.get("source_file"):  # a file by its name only, never a local path
+            citation = Path(str(item["source_file"])).name
+    source = textwrap.wrap(text("plots.caption.source", lang, citation=citation), width) if citation else []
+    out = _Caption([*source, *(part for note in notes if note for part in textwrap.wrap(str(note), width))])
+    out.source_lines = len(source)
+    return out
+
+
+class _Caption(list):
+    """The caption's lines; ``source_lines`` of them (first) are the source line, wrapped."""
+
+    source_lines = 0
+
+
+def without_source_line(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """A copy of ``chart`` whose caption has no source line (:func:`caption_lines`' first lines, "Källa: …"),
+    for a document that sets its own source line under the figure (the report's "Källa: …" caption)."""
+    meta = chart.usermeta.get("sdg_interactions", {}) if isinstance(chart.usermeta, dict) else {}
+    n = int(meta.get("source_lines", 0))
+    subtitle = getattr(chart.title, "subtitle", alt.Undefined)
+    if not n or subtitle is alt.Undefined:
+        return chart
+    copy = chart.copy(deep=True)
+    kept = list(subtitle)[n:]
+    copy.title = alt.TitleParams(**{**chart.title.to_dict(), "subtitle": kept or alt.Undefined})
+    return copy
 
 
 def finish(chart: alt.TopLevelMixin, *, title: str, caption: list[str], lang: str, kind: str):
@@ -304,8 +344,10 @@ def finish(chart: alt.TopLevelMixin, *, title: str, caption: list[str], lang: st
                                    fontSize=15, subtitleFontSize=11, subtitleColor="#555555", offset=10)
     from sdg_interactions.plots.export import format_locale
 
-    return chart.properties(title=title_params, usermeta={"sdg_interactions": {"chart": kind, "lang": lang}}
-                            ).configure(font=FONT, locale={"number": format_locale(lang)}).configure_axis(labelFontSize=10, titleFontSize=11
+    meta = {"chart": kind, "lang": lang, "source_lines": getattr(caption, "source_lines", 0)}
+    return chart.properties(title=title_params, usermeta={"sdg_interactions": meta}
+                            ).configure(font=FONT, locale={"number": format_locale(lang)}
+                            ).configure_axis(labelFontSize=10, titleFontSize=11
                             ).configure_legend(labelFontSize=10, titleFontSize=11
                             ).configure_view(stroke=None)
 

@@ -149,7 +149,8 @@ def quadrants(influence_result: xr.Dataset, *, lang: str = "sv", caption: str | 
     lx = alt.X("lx:Q", title=x_title, scale=x_scale, axis=x_axis)
     ly = alt.Y("ly:Q", title=y_title, scale=y_scale, axis=y_axis_)
     labels = [base.transform_filter(f"datum.lalign == '{side}'").mark_text(
-        align=side, baseline="middle", fontSize=9, color="#333333").encode(x=lx, y=ly, text="node:N")
+        align=side, baseline="middle", fontSize=9, color="#333333").encode(
+            x=lx, y=ly, text=alt.Text("node:N", title=text("plots.tooltip.node", lang)))
         for side in ("left", "center", "right")]
     rule = {"strokeDash": [4, 3], "color": "#666666"}
     mean_x = base.mark_rule(**rule).encode(x=alt.X("mean(dependence):Q", title=x_title, scale=x_scale, axis=x_axis))

@@ -43,19 +43,6 @@ def _named(node: str, labels: Mapping[str, str]) -> str:
     return node if label in (node, "") else f"{node} ({label})"
 
 
-def _answers(answers: str, lang: str) -> str:
-    """The answers of a pair ("-2, -1?, 2") with each score written by :func:`sdg_interactions.formats.number`
-    ("−2, −1?, 2"; "?" marks an uncertain answer)."""
-    out = []
-    for token in str(answers).split(", "):
-        core, mark = (token[:-1], "?") if token.endswith("?") else (token, "")
-        try:
-            out.append(format_number(float(core), lang) + mark)
-        except ValueError:
-            out.append(token)
-    return ", ".join(out)
-
-
 def portfolio(obj: xr.Dataset | xr.DataArray, *, k: int = 5, aggregate: str = "mean", lang: str = "sv") -> dict:
     """The portfolio: ``k`` priorities that together reach most others
     (:func:`~sdg_interactions.analysis.portfolio`), beside the plain top ``k`` by systemic rank, with what
@@ -126,7 +113,7 @@ def robustness(obj: xr.Dataset | xr.DataArray, *, top_k: int = 5, samples: int =
     else:
         paragraphs.append(text(f"{KEY}.robustness.discuss", lang, n=len(discuss), shown=min(limit, len(discuss))))
         paragraphs += [text(f"{KEY}.robustness.discuss_row", lang, source=_named(r.source, {r.source: r.source_label}),
-                            target=_named(r.target, {r.target: r.target_label}), answers=_answers(r.answers, lang))
+                            target=_named(r.target, {r.target: r.target_label}), answers=r.answers)
                        for r in discuss.head(limit).itertuples(index=False)]
     rows = [[str(r.rank), r.node, r.label, f"{r.rank_lo}–{r.rank_hi}" if r.rank_lo != r.rank_hi else str(r.rank_lo),
              f"{format_number(100 * r.p_top_k, lang, decimals=0)} %"]

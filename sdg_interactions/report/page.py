@@ -68,7 +68,10 @@ def show(section: Mapping | None, *, chart=None, table: bool = True, alt: str = 
     figure = None
     if chart is not None:
         from sdg_interactions import plots
+        from sdg_interactions.plots.base import without_source_line
 
+        if source:  # the source line goes under the figure; the chart's own would say it twice
+            chart = without_source_line(chart)
         figure = _strip_xml_prolog(plots.to_svg(chart))
     data = {"id": str(section["id"]), "title": str(section["title"]),
             "paragraphs": [str(p) for p in section["paragraphs"]],

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from sdg_interactions import analysis
+from sdg_interactions import analysis, glossary
 from sdg_interactions.analysis import adjacency, rank_descending, sdg_synergies
 from sdg_interactions.matrix import DIMS, RESPONDENT, as_matrix, node_ids, to_long
 from sdg_interactions.report import honesty
@@ -337,7 +337,7 @@ def ranking(obj: xr.Dataset | xr.DataArray, *, top_k: int = 5, aggregate: str = 
                                after=int(systemic[k])))
     order = sorted(range(len(ids)), key=lambda i: (systemic[i], i))[:max(int(top_k), 0) * 2]
     rows = [[ids[i], labels[ids[i]], str(first[i]), str(systemic[i])] for i in order]
-    columns = [text("column.node", lang), text("column.label", lang), text("report.ranking.first", lang),
+    columns = [text("report.column.node", lang), text("column.label", lang), text("report.ranking.first", lang),
                text("report.ranking.systemic", lang)]
     return _section("ranking", lang, paragraphs, table={"columns": columns, "rows": rows},
                     data={"moved": moved, "first": first.tolist(), "systemic": systemic.tolist()})
@@ -419,8 +419,8 @@ def respondents(obj: xr.Dataset | xr.DataArray, *, limit: int = 15, lang: str = 
 
 def method(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str = "sv",
            stamp_lines: list[str] | None = None) -> dict:
-    """The method: the scale, the formulas, how answers were combined, the citations, and last the
-    technical stamp (``stamp_lines``, :func:`technical`)."""
+    """The method: the scale, the formulas, how answers were combined, the citations, the technical stamp
+    (``stamp_lines``, :func:`technical`), and the glossary as a table (:func:`sdg_interactions.glossary.rows`)."""
     check_lang(lang)
     m = _matrix(obj, aggregate)
     n = m.sizes["source"]
@@ -437,4 +437,7 @@ def method(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str
     if obj.attrs.get("citation"):
         paragraphs.append(text("report.method.data", lang, citation=obj.attrs["citation"]))
     paragraphs += list(stamp_lines or ())
-    return _section("method", lang, paragraphs)
+    paragraphs.append(text("report.method.glossary", lang))
+    table = {"columns": [text("report.method.glossary_word", lang), text("report.method.glossary_meaning", lang)],
+             "rows": [list(row) for row in glossary.rows(lang)]}
+    return _section("method", lang, paragraphs, table=table)
