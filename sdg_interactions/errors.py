@@ -4,6 +4,12 @@ Every error a user can cause (a bad file, a score of 4, an unknown kommun) raise
 :class:`SdgInteractionsError`. Messages name the file, the row as a spreadsheet shows it (header =
 row 1), the column and the value, and say what would be valid. Build such messages with
 :func:`locate`, so every module words them the same way.
+
+A message exists in both languages at once: :func:`tr` takes its words from the catalogue (``error.*`` and
+each section's ``error`` keys) and :func:`locate` says "rad 3, kolumn 'score' … Giltigt: …" in Swedish
+and "row 3, column 'score' … Valid: …" in English. ``str(error)`` is the English (what a Python user and
+the test suite read); :meth:`SdgInteractionsError.words` gives the user's language, which is what the
+command line and the apps print.
 """
 
 from __future__ import annotations
@@ -23,12 +29,15 @@ __all__ = [
     "UnknownIdError",
     "UnknownKommunError",
     "ValidationError",
+    "Words",
     "check_no_bidi",
     "check_one_script",
     "describe_character",
     "locate",
     "mixed_script",
+    "say",
     "shorten",
+    "tr",
 ]
 
 #: The most characters of a value (or a column name) an error message echoes; longer ones are cut with "…".
@@ -48,8 +57,87 @@ _VALID_BIDI = ("text without bidi control characters (U+200E, U+200F, U+061C, U+
 _SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
 
 
+class Words(str):
+    """An error text that can be said in either language: the ``str`` is its English; :meth:`say` gives
+    it in ``lang`` from the catalogue (``error.*`` keys, :mod:`sdg_interactions.texts`).
+
+    The library raises its errors without knowing the user's language; the command line (and every app)
+    prints ``error.words(lang)``, so one message exists once, in both languages. ``Words`` joins with
+    ``+`` and pickles (a report batch passes errors between processes).
+
+    Examples
+    --------
+    >>> w = tr("error.no_such_file")
+    >>> str(w), w.say("sv")
+    ('no such file', 'filen finns inte')
+    """
+
+    def __new__(cls, spec: tuple) -> Words:
+        self = super().__new__(cls, _render(spec, "en"))
+        self.spec = spec
+        return self
+
+    def say(self, lang: str = "sv") -> str:
+        """The message in ``lang``."""
+        return _render(self.spec, lang)
+
+    def __add__(self, other: object) -> Words:
+        return Words(("join", (self, other)))
+
+    def __radd__(self, other: object) -> Words:
+        return Words(("join", (other, self)))
+
+    def __reduce__(self):
+        return Words, (self.spec,)
+
+
+def say(message: object, lang: str = "sv") -> str:
+    """``message`` in ``lang`` if it is :class:`Words`, else as it is."""
+    return message.say(lang) if isinstance(message, Words) else str(message)
+
+
+def tr(key: str, /, **values: object) -> Words:
+    """The catalogue text ``key`` as :class:`Words`: said in the language asked for when it is printed.
+    A value that is itself :class:`Words` is said in the same language."""
+    return Words(("text", key, values))
+
+
+def _render(spec: tuple, lang: str) -> str:
+    from sdg_interactions.texts import text  # texts imports this module
+
+    kind = spec[0]
+    if kind == "text":
+        _, key, values = spec
+        return text(key, lang, **{k: say(v, lang) if isinstance(v, Words) else v for k, v in values.items()})
+    if kind == "join":
+        return "".join(say(part, lang) for part in spec[1])
+    _, problem, file, row, column, value, valid = spec  # "locate"
+    where = []
+    if file is not None:
+        where.append(str(file))
+    if row is not None:
+        where.append(text("error.where.row", lang, row=row))
+    if column is not None:
+        where.append(text("error.where.column", lang, column=repr(shorten(column))))
+    words = ", ".join(where)
+    words = f"{words}: {say(problem, lang)}" if words else say(problem, lang)
+    if value is not None:
+        words += f": {shorten(value)!r}"
+    words += "."
+    if valid:
+        words += text("error.where.valid", lang, valid=say(valid, lang))
+    return words
+
+
 class SdgInteractionsError(Exception):
     """Base class of every error this library raises on purpose."""
+
+    def words(self, lang: str = "sv") -> str:
+        """The message in ``lang``: the catalogue's words where the error was raised with :class:`Words`
+        (:func:`tr`, :func:`locate`), else the message as it was given."""
+        if len(self.args) == 1 and isinstance(self.args[0], Words):
+            return self.args[0].say(lang)
+        return str(self)
 
 
 class InputFormatError(SdgInteractionsError):
@@ -104,19 +192,19 @@ def locate(
     column: object = None,
     value: object = None,
     valid: str | None = None,
-) -> str:
-    """Word an error message the one way the library does.
+) -> Words:
+    """Word an error message the one way the library does, in English and (:meth:`Words.say`) Swedish.
 
     Parameters
     ----------
-    problem : str
-        What is wrong, e.g. ``"score out of range"``.
+    problem : str or Words
+        What is wrong, e.g. ``"score out of range"``; :func:`tr` of a catalogue key says it in both languages.
     file, row, column, value : optional
         Where it is: the file name, the row as a spreadsheet shows it (header = row 1), the column name
         and the offending value. Parts that are ``None`` are left out; a value or column name longer than
         :data:`MAX_ECHO` characters is cut (:func:`shorten`), so a line from a stray file never floods the
         terminal.
-    valid : str, optional
+    valid : str or Words, optional
         What would be valid, e.g. ``"an integer from -3 to 3, or blank for not scored"``.
 
     Examples
@@ -125,21 +213,7 @@ def locate(
     ...        valid="an integer from -3 to 3")
     "a.csv, row 3, column 'score': score out of range: '4'. Valid: an integer from -3 to 3."
     """
-    where = []
-    if file is not None:
-        where.append(str(file))
-    if row is not None:
-        where.append(f"row {row}")
-    if column is not None:
-        where.append(f"column {shorten(column)!r}")
-    text = ", ".join(where)
-    text = f"{text}: {problem}" if text else problem
-    if value is not None:
-        text += f": {shorten(value)!r}"
-    text += "."
-    if valid:
-        text += f" Valid: {valid}."
-    return text
+    return Words(("locate", problem, file, row, column, value, valid))
 
 
 def describe_character(char: str) -> str:

@@ -30,7 +30,7 @@ def test_analyse_default_prints_ranked_table_in_swedish(capsys):
 def test_analyse_english_labels(capsys):
     assert main(["analyse", "weitz2018_sweden", "--lang", "en", "--top", "1"]) == 0
     out = capsys.readouterr().out
-    assert "ranked by systemic influence" in out and "Source: Weitz" in out
+    assert "ranked by systemic score" in out and "Source: Weitz" in out
     assert "16.6" in out and "12.1" not in out
 
 
@@ -91,7 +91,7 @@ def test_analyse_out_excel_has_translated_headers_and_all_nodes(tmp_path, capsys
     sheet = openpyxl.load_workbook(path).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 35
-    assert "systemisk påverkan" in rows[0]
+    assert "systemisk poäng" in rows[0]
     assert {row[0] for row in rows[1:]} >= {"16.6", "17.11"}
 
 

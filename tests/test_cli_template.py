@@ -32,7 +32,7 @@ def test_template_command_writes_a_sheet_per_respondent(tmp_path, capsys):
     assert main(["template", "--nodes", "7.2,11.6,13.2", "--respondents", "Anna,Bo", "--out", str(out)]) == 0
     assert "3 delmål, 6 par" in capsys.readouterr().out
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["Instruktioner", "Anna", "Bo", "Kommentarer", "Noder"]
+    assert book.sheetnames == ["Instruktioner", "Anna", "Bo", "Kommentarer", "Delmål"]
     assert [book["Anna"].cell(1, c).value for c in (3, 4, 5)] == ["7.2", "11.6", "13.2"]
     back = read_excel(out)  # an unfilled template reads back as two respondents with nothing scored
     assert back["respondent"].values.tolist() == ["Anna", "Bo"] and int(back["score"].notnull().sum()) == 0
@@ -51,7 +51,8 @@ def test_template_command_in_english_with_numbered_sheets(tmp_path, capsys):
     (["--nodes", "7.2,11.6", "--respondents", "0", "--out", "x.xlsx"], "minst en deltagare"),
     (["--nodes", "7.2,11.6", "--out", "x.csv", "--lang", "en"], "does not end in .xlsx"),
     (["--nodes", "7.2,11.6", "--respondents", "0", "--out", "x.xlsx", "--lang", "en"], "at least one respondent"),
-    (["--nodes", "no_such_matrix", "--out", "x.xlsx"], "not a valid node id: 'no_such_matrix'"),
+    (["--nodes", "no_such_matrix", "--out", "x.xlsx"], "inget giltigt id: 'no_such_matrix'"),
+    (["--nodes", "no_such_matrix", "--out", "x.xlsx", "--lang", "en"], "not a valid node id: 'no_such_matrix'"),
 ])
 def test_template_command_bad_input_exits_2_with_one_line(tmp_path, capsys, argv, message, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -59,3 +60,16 @@ def test_template_command_bad_input_exits_2_with_one_line(tmp_path, capsys, argv
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
     assert not list(tmp_path.iterdir())  # nothing half-written
+
+
+@pytest.mark.parametrize("old", ["Noder", "Nodes"])
+def test_a_template_of_an_earlier_version_with_a_noder_sheet_still_reads(tmp_path, old):
+    out = tmp_path / "mall.xlsx"
+    assert main(["template", "--nodes", "7.2,11.6,13.2", "--respondents", "Anna", "--out", str(out)]) == 0
+    book = openpyxl.load_workbook(out)
+    book["Anna"]["D3"] = 2  # 7.2 → 11.6
+    book["Delmål"].title = old  # the sheet's name before the glossary
+    book.save(out)
+    back = read_excel(out)
+    assert back["score"].sel(source="7.2", target="11.6").item() == 2
+    assert "respondent" not in back.dims  # the old sheet is the targets' sheet, not one more respondent

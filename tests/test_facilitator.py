@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import warnings
+from pathlib import Path
 
 import numpy as np
 import openpyxl
@@ -20,6 +21,8 @@ from sdg_interactions.apps.facilitator import (
     DashboardModel,
     contested_html,
     dashboard,
+    make_report,
+    report_files,
 )
 from sdg_interactions.apps.links import find_link, read_links, write_bases
 from sdg_interactions.apps.merge import contested, merge_answers, merge_folder, progress
@@ -325,6 +328,41 @@ def test_dashboard_of_a_folder_that_is_no_workshop_raises_a_clear_error(tmp_path
         dashboard(tmp_path, lang="de")
 
 
+def test_make_report_makes_both_versions_with_distinct_names(workshop, monkeypatch):
+    from sdg_interactions.report import batch
+
+    calls = []
+
+    def render(reports, *, output_dir, formats, fast):  # the notebook run itself is tested below (slow)
+        (report,) = reports
+        calls.append((report["audience"], Path(output_dir)))
+        paths = {}
+        for kind in ("ipynb", *formats):
+            paths[kind] = Path(output_dir) / f"0643_habo.{kind}"
+            paths[kind].write_text(report["audience"], encoding="utf-8")
+        return batch.BatchResult(written={report["kommun"]: paths})
+
+    monkeypatch.setattr(batch, "run_batch", render)
+    written = make_report(workshop, formats=("html", "pdf"))
+    reports = workshop / "rapporter"
+    assert [audience for audience, _ in calls] == ["politiker", "forvaltning"]
+    assert written == {"matrix": reports / MERGED_FILE, "ipynb": reports / "0643_habo.ipynb",
+                       "html": reports / "0643_habo.html", "pdf": reports / "0643_habo.pdf",
+                       "forvaltning_ipynb": reports / "0643_habo_forvaltning.ipynb",
+                       "forvaltning_html": reports / "0643_habo_forvaltning.html",
+                       "forvaltning_pdf": reports / "0643_habo_forvaltning.pdf"}
+    for kind, path in written.items():  # each file holds the version it is named for
+        if kind != "matrix":
+            expected = "forvaltning" if kind.startswith("forvaltning") else "politiker"
+            assert path.read_text(encoding="utf-8") == expected
+    assert sorted(p.name for p in reports.iterdir() if p.is_dir()) == []  # the officials' run folder is gone
+    lines = report_files(written, "sv")
+    assert lines[0] == f"De sammanslagna svaren: {reports / MERGED_FILE}"
+    assert f"Politikerversionen (två sidor), pdf: {reports / '0643_habo.pdf'}" in lines
+    assert f"Förvaltningens fördjupade version, pdf: {reports / '0643_habo_forvaltning.pdf'}" in lines
+    assert "The officials' full version, html: " in "\n".join(report_files(written, "en"))
+
+
 @pytest.mark.slow
 def test_the_report_button_writes_the_merged_answers_and_the_report(workshop):
     app = dashboard(workshop, lang="sv")
@@ -332,11 +370,17 @@ def test_the_report_button_writes_the_merged_answers_and_the_report(workshop):
     assert app.displays["errors"].outputs == ()
     reports = workshop / "rapporter"
     made = sorted(p.name for p in reports.iterdir() if not p.name.startswith("."))  # not the batch's lock file
-    assert made == ["0643_habo.docx", "0643_habo.html", "0643_habo.ipynb", "0643_habo.pdf", MERGED_FILE]
-    pdf = reports / "0643_habo.pdf"
+    assert made == ["0643_habo.docx", "0643_habo.html", "0643_habo.ipynb", "0643_habo.pdf",
+                    "0643_habo_forvaltning.docx", "0643_habo_forvaltning.html", "0643_habo_forvaltning.ipynb",
+                    "0643_habo_forvaltning.pdf", MERGED_FILE]
+    assert not (reports / ".forvaltning").exists()
+    pdf, full = reports / "0643_habo.pdf", reports / "0643_habo_forvaltning.pdf"
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
+    assert full.read_bytes().startswith(b"%PDF") and full.stat().st_size > pdf.stat().st_size  # the full version
     assert "Habo" in (reports / "0643_habo.html").read_text(encoding="utf-8")
-    assert "Rapporten är klar:" in app.displays["report"].value and str(pdf) in app.displays["report"].value
+    shown = app.displays["report"].value
+    assert "Rapporten är klar, i två versioner:" in shown and str(pdf) in shown and str(full) in shown
+    assert "Förvaltningens fördjupade version" in shown
     merged = read_matrix(reports / MERGED_FILE)
     assert merged["respondent"].to_numpy().tolist() == ["Anna", "R2", "erik", "Cecilia", "David"]
     assert merged["score"].sel(respondent="R2", source="7.2", target="13.2").item() == -2
@@ -399,8 +443,8 @@ def test_a_failing_report_is_shown_with_the_runners_reason(workshop, monkeypatch
     app = dashboard(workshop, lang="sv")
     assert app.make_report() is None
     (shown,) = app.displays["errors"].outputs
-    assert shown["data"]["text/plain"] == (f"Rapporten kunde inte skapas: {workshop / 'rapporter' / MERGED_FILE}: the "
-                                           "report runner failed: the kernel died.")
+    assert shown["data"]["text/plain"] == (f"Rapporten kunde inte skapas: {workshop / 'rapporter' / MERGED_FILE}: "
+                                           "körningen av rapporten misslyckades: the kernel died.")
     assert app.displays["report"].value == "" and not app.controls["report"].disabled
     assert (workshop / "rapporter" / MERGED_FILE).is_file()  # the merged answers are kept all the same
 

@@ -39,14 +39,17 @@ from sdg_interactions.apps._links_view import LinksPanel
 from sdg_interactions.apps.kit import kit_html
 from sdg_interactions.apps.merge import Merged, contested, merge_folder, progress
 from sdg_interactions.apps.workshop import REPORT_DIR, read_about
-from sdg_interactions.errors import ReportError, SdgInteractionsError, ValidationError, locate
+from sdg_interactions.errors import ReportError, SdgInteractionsError, ValidationError, locate, tr
 from sdg_interactions.texts import LANGUAGES, text
 
-__all__ = ["AUTO_REFRESH_SECONDS", "CONTESTED_SHOWN", "MERGED_FILE", "UNSCORED_SHOWN", "Dashboard", "DashboardModel",
-           "contested_html", "dashboard", "make_report", "pairs_html", "problems_html", "respondents_html"]
+__all__ = ["AUDIENCES", "AUTO_REFRESH_SECONDS", "CONTESTED_SHOWN", "MERGED_FILE", "UNSCORED_SHOWN", "Dashboard",
+           "DashboardModel", "contested_html", "dashboard", "make_report", "pairs_html", "problems_html",
+           "report_files", "respondents_html"]
 
 #: The merged answers, in the report folder: the report is rendered from this file.
 MERGED_FILE = "svar.nc"
+#: The versions of the workshop's report, the politicians' first (its files keep the plain name).
+AUDIENCES = ("politiker", "forvaltning")
 #: How many unscored pairs the dashboard lists by name (the rest are counted).
 UNSCORED_SHOWN = 30
 #: How many contested pairs the dashboard lists, widest spread first (the rest are counted).
@@ -59,7 +62,9 @@ _log = logging.getLogger(__name__)
 
 def make_report(folder: str | os.PathLike, *, lang: str = "sv", formats: tuple[str, ...] = ("html", "pdf", "docx"),
                 merged: Merged | None = None) -> dict[str, Path]:
-    """Write the merged answers to ``rapporter/svar.nc`` and render the kommun's report there.
+    """Write the merged answers to ``rapporter/svar.nc`` and render the kommun's report there, in both
+    versions: the politicians' (``1499_falkoping.pdf``) and the officials' full version
+    (``1499_falkoping_forvaltning.pdf``), which the politicians' version refers to for the disagreements.
 
     Parameters
     ----------
@@ -76,7 +81,9 @@ def make_report(folder: str | os.PathLike, *, lang: str = "sv", formats: tuple[s
     Returns
     -------
     dict of str to pathlib.Path
-        ``"matrix"`` (the merged answers), ``"ipynb"`` and one path per format.
+        ``"matrix"`` (the merged answers); the politicians' version: ``"ipynb"`` and one path per format;
+        the officials' version: ``"forvaltning_ipynb"`` and ``"forvaltning_<format>"`` (:func:`report_files`
+        lists them with their words).
 
     Raises
     ------
@@ -85,25 +92,54 @@ def make_report(folder: str | os.PathLike, *, lang: str = "sv", formats: tuple[s
     ReportError
         The report could not be made (the reason from the report runner).
     """
+    import shutil
+
     from sdg_interactions.io import write_matrix
-    from sdg_interactions.report.batch import run_batch
+    from sdg_interactions.report import batch
 
     folder = Path(folder)
     merged = merge_folder(folder) if merged is None else merged
     if merged.dataset is None:
-        raise ValidationError(locate("no answers to make a report from yet", file=os.fspath(folder), valid=(
-            "a journal in svar/ with a recorded answer, or an answer file in uppladdat/")))
+        raise ValidationError(locate(tr("facilitator.error.no_answers"), file=os.fspath(folder),
+                                     valid=tr("facilitator.error.valid_answers")))
     out = folder / REPORT_DIR
     out.mkdir(exist_ok=True)
     matrix = out / MERGED_FILE
     write_matrix(merged.dataset, matrix)
     kommun = str(read_about(folder)["kommun"])
-    result = run_batch([{"kommun": kommun, "matrix": str(matrix), "lang": lang}], output_dir=out,
-                       formats=formats, fast=False)
-    if not result.ok:
-        raise ReportError(locate(f"the report runner failed: {next(iter(result.failed.values()))}",
-                                 file=os.fspath(matrix)))
-    return {"matrix": matrix, **result.written[next(iter(result.written))]}
+    written: dict[str, Path] = {"matrix": matrix}
+    for audience in AUDIENCES:  # one report file name per kommun: the officials' version is made apart, renamed
+        where = out if audience == AUDIENCES[0] else out / f".{audience}"
+        where.mkdir(exist_ok=True)
+        result = batch.run_batch([{"kommun": kommun, "matrix": str(matrix), "lang": lang, "audience": audience}],
+                                 output_dir=where, formats=formats, fast=False)
+        if not result.ok:
+            raise ReportError(locate(tr("facilitator.error.runner_failed", reason=next(iter(result.failed.values()))),
+                                     file=os.fspath(matrix)))
+        for kind, path in result.written[next(iter(result.written))].items():
+            if where == out:
+                written[kind] = Path(path)
+                continue
+            final = out / f"{Path(path).stem}_{audience}{Path(path).suffix}"
+            os.replace(path, final)
+            written[f"{audience}_{kind}"] = final
+        if where != out:
+            shutil.rmtree(where, ignore_errors=True)
+    return written
+
+
+def report_files(written: dict[str, Path], lang: str) -> list[str]:
+    """One line per file :func:`make_report` wrote, saying which version it belongs to: "Förvaltningens
+    fördjupade version, pdf: rapporter/1499_falkoping_forvaltning.pdf"."""
+    lines = []
+    for kind, path in written.items():
+        if kind == "matrix":
+            lines.append(f"{text('facilitator.version.matrix', lang)}: {path}")
+            continue
+        audience, _, fmt = kind.rpartition("_")
+        version = text(f"facilitator.version.{audience or AUDIENCES[0]}", lang)
+        lines.append(text("facilitator.version.file", lang, version=version, kind=fmt, path=path))
+    return lines
 
 
 class DashboardModel(traitlets.HasTraits):
@@ -361,7 +397,7 @@ class Dashboard(widgets.VBox):
             return None
         finally:
             self._report_button.disabled = False
-        items = "".join(f"<li><code>{html.escape(str(path))}</code></li>" for path in paths.values())
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in report_files(paths, lang))
         done = html.escape(text("facilitator.dashboard.written", lang))
         self._report.value = f"<p><strong>{done}</strong></p><ul>{items}</ul>"
         self._errors.outputs = ()
@@ -397,7 +433,8 @@ class Dashboard(widgets.VBox):
         lang = self._model.lang
         if not isinstance(exc, SdgInteractionsError):
             _log.warning("facilitator: unexpected error", exc_info=exc)
-        message = _render.user_message(exc, lang)
+        message = exc.words(lang) if isinstance(exc, SdgInteractionsError) and not hasattr(exc, "text_key") \
+            else _render.user_message(exc, lang)
         if key is not None:
             message = text(key, lang, message=message)
         self._errors.outputs = (_render.error_output(message),)

@@ -28,8 +28,10 @@ from sdg_interactions.cli._common import matrix_help as _matrix_help
 from sdg_interactions.cli._common import node_word as _node_word
 from sdg_interactions.cli._common import number as _number
 from sdg_interactions.cli._common import number_list as _number_list
+from sdg_interactions.cli._common import show_table as _show_table
 from sdg_interactions.cli._common import write_table as _write_table
 from sdg_interactions.errors import SdgInteractionsError, ValidationError
+from sdg_interactions.formats import number as _say_number
 from sdg_interactions.frameworks import DEFAULT_MATRIX
 from sdg_interactions.matrix import AGGREGATIONS, MAX_NODES
 from sdg_interactions.report.parameters import AUDIENCES
@@ -131,9 +133,7 @@ def _run_analyse(args: argparse.Namespace) -> int:
     nodes = _node_word(table["node"], args.lang)
     print(text("cli.analyse.heading", args.lang, name=name, n=len(table), nodes=nodes))
     columns = ["rank", "node", "label", "out_sum", "second_order", "systemic"]
-    display = shown[columns].rename(columns={c: text(f"column.{c}", args.lang) for c in columns})
-    with pd.option_context("display.max_colwidth", 48, "display.width", 200):
-        print(display.to_string(index=False))
+    _show_table(shown, args.lang, {c: text(f"column.{c}", args.lang) for c in columns})
     if da.attrs.get("citation"):
         print(text("cli.source", args.lang, citation=da.attrs["citation"]))
     if args.out:
@@ -157,7 +157,7 @@ def _run_scenario(args: argparse.Namespace) -> int:
         _write_table(table, args.out, sheet="scenario", lang=lang)
     name = ds.attrs.get(f"title_{lang}") or ds.attrs.get("name") or args.matrix
     print(text("scenario.cli.heading", lang, name=name, priorities=", ".join(result.attrs["priorities"]),
-               efforts=", ".join(f"{e:g}" for e in result.attrs["efforts"])))
+               efforts=", ".join(_say_number(e, lang, decimals=2) for e in result.attrs["efforts"])))
     columns = ["node", "label", "direct_pos", "direct_neg", "indirect_pos", "indirect_neg", "effect_net"]
     headers = {c: text(f"column.{c}" if c in ("node", "label") else f"scenario.column.{c}", lang)
                for c in columns}
@@ -170,7 +170,7 @@ def _run_scenario(args: argparse.Namespace) -> int:
             print()
             print(text("scenario.cli.class_heading", lang, name=text(f"scenario.class.{code}", lang),
                        n=len(rows), help=text(f"scenario.class_help.{code}", lang)))
-            print(rows[columns].rename(columns=headers).to_string(index=False))
+            _show_table(rows, lang, headers)
         print()
         if conflicts.empty:
             print(text("scenario.cli.no_conflicts", lang))
@@ -180,7 +180,8 @@ def _run_scenario(args: argparse.Namespace) -> int:
                 labels = _safety.printable(f"{getattr(row, f'source_label_{lang}')} → "
                                            f"{getattr(row, f'target_label_{lang}')}")
                 comment = f" – {_safety.printable(row.comment)}" if row.comment else ""
-                print(f"  {row.source} → {row.target} ({row.score:+g}): {labels}{comment}")
+                score = ("+" if row.score > 0 else "") + _say_number(row.score, lang)
+                print(f"  {row.source} → {row.target} ({score}): {labels}{comment}")
     if ds.attrs.get("citation"):
         print(text("cli.source", lang, citation=ds.attrs["citation"]))
     if args.out:
@@ -257,7 +258,7 @@ def _run_workshop_merge(args: argparse.Namespace) -> int:
 
 
 def _run_workshop_report(args: argparse.Namespace) -> int:
-    from sdg_interactions.apps.facilitator import make_report
+    from sdg_interactions.apps.facilitator import make_report, report_files
     from sdg_interactions.apps.merge import merge_folder
     from sdg_interactions.apps.workshop import read_about
 
@@ -265,9 +266,9 @@ def _run_workshop_report(args: argparse.Namespace) -> int:
     merged = merge_folder(args.folder)
     for problem in merged.problems:
         print(problem.words(lang), file=sys.stderr)
-    written = make_report(args.folder, lang=lang, merged=merged)
-    for kind, path in written.items():
-        print(f"{kind}: {path}")
+    written = make_report(args.folder, lang=lang, merged=merged)  # both versions: politiker and förvaltning
+    for line in report_files(written, lang):
+        print(line)
     return EXIT_SOME_FAILED if any(not problem.merged for problem in merged.problems) else EXIT_OK
 
 
@@ -317,6 +318,8 @@ def _run_report(args: argparse.Namespace) -> int:
         raise ValidationError(text("cli.report.unknown_format", args.lang, value=bad[0]))
     if args.matrices_dir is not None and not Path(args.matrices_dir).is_dir():
         raise ValidationError(text("cli.report.no_folder", args.lang, path=args.matrices_dir))
+    if len(args.framework) > 1:  # the report's kernel registers one table of the kommun's own goals
+        raise ValidationError(text("cli.report.one_framework", args.lang, n=len(args.framework)))
     queries = frameworks.kommuner()["kommunkod"].tolist() if args.all else args.kommun
     codes = list(dict.fromkeys(str(frameworks.find_kommun(q)["kommunkod"]) for q in queries))
     priorities = [p for item in args.priorities for p in re.split(r"[,\s]+", item) if p]
@@ -325,6 +328,8 @@ def _run_report(args: argparse.Namespace) -> int:
               "output_dir": str(Path(args.output_dir).resolve()),
               "matrices_dir": str(Path(args.matrices_dir).resolve()) if args.matrices_dir else "",
               "styrdokument": args.styrdokument or ""}
+    if args.framework:  # its labels reach the report (registered in the report's kernel too)
+        common["framework"] = str(Path(args.framework[0]).resolve())
     first = check_parameters(kommun=codes[0], matrix=args.matrix, **common)  # a bad --matrix stops all
     if priorities:  # priorities the default matrix lacks stop everything too
         check_priorities(first["priorities"], node_ids(load_dataset(first["matrix"])))
@@ -337,6 +342,8 @@ def _run_report(args: argparse.Namespace) -> int:
     result = run_batch(reports, output_dir=args.output_dir, formats=formats, jobs=args.jobs,
                        fast=not args.plain and len(reports) > 1, progress=True)
     _print_written(result.written, Path(args.output_dir).resolve(), args.lang)
+    for line in getattr(result, "problem_lines", list)():  # a section that could not be drawn, and why
+        print(_safety.printable(line), file=sys.stderr)
     if choice.unusable:  # the batch summary counts them too
         print(text("reliability.matrices.unusable_count", args.lang, n=len(choice.unusable)), file=sys.stderr)
     if result.failed:
@@ -376,10 +383,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         with _safety.signal_guard(lang):  # SIGTERM/SIGINT: stop what we started, one line, exit 128 + n
             return args.run(args)
     except SdgInteractionsError as error:
-        print(text("cli.error", lang, message=_safety.printable(error)), file=sys.stderr)
+        print(text("cli.error", lang, message=_safety.printable(error.words(lang))), file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as error:
-        message = f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")
+        message = f"{_os_words(error, lang)}: {error.filename or ''}".rstrip(": ")
         print(text("cli.error", lang, message=_safety.printable(message)), file=sys.stderr)
         return EXIT_BAD_INPUT
     except SystemExit as exit_:  # --help and --version
@@ -389,6 +396,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         print(text("cli.error", lang, message=_safety.unexpected_message(error, lang)), file=sys.stderr)
         return EXIT_BAD_INPUT
+
+
+def _os_words(error: OSError, lang: str) -> str:
+    """What went wrong with a file, in ``lang`` for the usual causes (the system's own words otherwise)."""
+    import errno
+
+    names = {errno.ENOENT: "not_found", errno.EACCES: "denied", errno.EPERM: "denied", errno.EISDIR: "is_dir",
+             errno.ENOTDIR: "not_dir", errno.ENOSPC: "no_space", errno.EROFS: "read_only"}
+    key = names.get(error.errno)
+    return text(f"cli.oserror.{key}", lang) if key else str(error.strerror or error)
 
 
 def _entry() -> None:  # pragma: no cover - the console script

@@ -22,8 +22,8 @@ from sdg_interactions.errors import SdgInteractionsError, ValidationError
 from sdg_interactions.texts import LANGUAGES, text
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_SOME_FAILED", "MATRIX_FORMATS", "Parser", "UsageError",
-           "lang_from_argv", "matrix_help", "matrix_title", "node_word", "number", "number_list", "translate_argparse",
-           "write_table"]
+           "lang_from_argv", "matrix_help", "matrix_title", "node_word", "number", "number_list", "show_table",
+           "translate_argparse", "write_table"]
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -214,3 +214,23 @@ def write_table(table: pd.DataFrame, path: str, *, sheet: str, lang: str) -> Non
 def matrix_title(obj, lang: str, fallback: str) -> str:
     """The title a matrix's provenance gives it in ``lang``, else its name, else ``fallback``."""
     return obj.attrs.get(f"title_{lang}") or obj.attrs.get("name") or str(fallback)
+
+
+def show_table(frame: pd.DataFrame, lang: str, headers: dict[str, str], *, decimals: int = 1,
+               width: int = 48) -> None:
+    """Print ``frame``'s columns ``headers`` (column -> header in ``lang``), numbers as the language writes
+    them (:func:`sdg_interactions.formats.number`: "566,6", "−26,3", "1 122"), text as it is."""
+    from sdg_interactions.formats import number as say_number
+
+    shown = pd.DataFrame(index=frame.index)
+    for column, header in headers.items():
+        values = frame[column]
+        if pd.api.types.is_bool_dtype(values):
+            shown[header] = [text("cli.yes" if v else "cli.no", lang) for v in values]
+        elif pd.api.types.is_numeric_dtype(values):
+            places = 0 if pd.api.types.is_integer_dtype(values) else decimals
+            shown[header] = ["" if pd.isna(v) else say_number(v, lang, decimals=places) for v in values]
+        else:
+            shown[header] = values.fillna("").astype(str)
+    with pd.option_context("display.max_colwidth", width, "display.width", 250):
+        print(shown.to_string(index=False))

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import psutil
 
-from sdg_interactions.errors import UNSAFE_TEXT, ValidationError, locate, shorten
+from sdg_interactions.errors import UNSAFE_TEXT, ValidationError, locate, shorten, tr
 from sdg_interactions.textfile import remove_pending
 from sdg_interactions.texts import text
 
@@ -121,8 +121,8 @@ def refuse_overwriting_input(out: str | os.PathLike | None, inputs: Iterable[obj
         with contextlib.suppress(OSError):
             same = target.exists() and path.exists() and os.path.samefile(target, path)
         if same or target.resolve() == path.resolve():
-            raise ValidationError(locate("the output would overwrite an input file", column=option,
-                                         value=str(out), valid=f"another file name for {option}"))
+            raise ValidationError(locate(tr("cli.overwrite"), column=option, value=str(out),
+                                         valid=tr("cli.valid_overwrite", option=option)))
 
 
 # --- processes ---------------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from sdg_interactions import ranges
-from sdg_interactions.cli._common import EXIT_OK, matrix_help, matrix_title, number, write_table
+from sdg_interactions.cli._common import EXIT_OK, matrix_help, matrix_title, number, show_table, write_table
+from sdg_interactions.formats import number as say_number
 from sdg_interactions.frameworks import DEFAULT_MATRIX
 from sdg_interactions.matrix import AGGREGATIONS
 from sdg_interactions.texts import LANGUAGES, text
@@ -116,7 +117,9 @@ def run_portfolio(args: argparse.Namespace) -> int:
                                                              dtype=object),
         text("decision.portfolio.top_k", lang, k=result.k): pd.Series(
             [f"{n} {labels.get(n, n)} (#{ranks[n]})" for n in result.top_k], dtype=object)}).fillna("")
-    print(text("decision.portfolio.heading", lang, name=matrix_title(da, lang, args.matrix), k=result.k))
+    n = len(result.chosen)  # fewer than k when more would not raise the coverage (the explanation gives the numbers)
+    print(text("cli.portfolio.heading" if n == result.k else "cli.portfolio.heading_fewer", lang,
+               name=matrix_title(da, lang, args.matrix), n=n, k=result.k))
     _show(side)
     print()
     print(result.explanation[lang])
@@ -167,7 +170,7 @@ def run_robustness(args: argparse.Namespace) -> int:
                samples=args.samples, k=args.top_k, seed=args.seed))
     shown = table.assign(interval=[f"{lo}–{hi}" if lo != hi else f"{lo}"
                                    for lo, hi in zip(table["rank_lo"], table["rank_hi"], strict=True)],
-                         p_top_k=[f"{100 * p:.0f} %" for p in table["p_top_k"]])  # as the report: "78 %"
+                         p_top_k=[f"{say_number(100 * p, lang, decimals=0)} %" for p in table["p_top_k"]])
     columns = {"rank": text("column.rank", lang), "node": text("column.node", lang),
                "label": text("column.label", lang), "interval": text("decision.robustness.interval", lang),
                "p_top_k": text("decision.robustness.p_top_k", lang, k=args.top_k)}
@@ -189,13 +192,22 @@ def run_robustness(args: argparse.Namespace) -> int:
 # --- compare ------------------------------------------------------------------------------------
 
 
+def _bundled_path(value: str) -> str:
+    """A bundled matrix's file for its name (``weitz2018_sweden``), so it compares as any file; else ``value``."""
+    from sdg_interactions.frameworks import bundled_matrices, bundled_matrix
+
+    if not Path(value).exists() and value in bundled_matrices()["name"].tolist():
+        return str(bundled_matrix(value)["path"])
+    return value
+
+
 def run_compare(args: argparse.Namespace) -> int:
     """``sdg-interactions compare``: each kommun's matrix against the consensus of all."""
     from sdg_interactions.analysis.comparison import compare_matrices, comparison_table, departing_cells
     from sdg_interactions.io.collection import load_collection
 
     lang = args.lang
-    paths = args.paths[0] if len(args.paths) == 1 else args.paths
+    paths = args.paths[0] if len(args.paths) == 1 else [_bundled_path(p) for p in args.paths]
     stack = load_collection(paths, dim="kommun")
     comparison = compare_matrices(stack)
     comparison.attrs = {**stack.attrs, **comparison.attrs}
@@ -205,12 +217,15 @@ def run_compare(args: argparse.Namespace) -> int:
     print(text("decision.compare.heading", lang, n=len(table)))
     if comparison.attrs.get(f"title_{lang}"):
         print(comparison.attrs[f"title_{lang}"])
-    _show(table)
+    columns = ["kommun", "label", "n_nodes", "n_scored", "departure", "spearman_mean", "most_departing"]
+    headers = {c: text("cli.column.kommun_label" if c == "label" else f"cli.column.{c}", lang) for c in columns}
+    show_table(table, lang, headers, decimals=2, width=60)
     if args.top:
         cells = departing_cells(comparison, top=args.top, lang=lang)
         print()
         print(text("decision.compare.departing", lang, n=args.top))
-        _show(cells)
+        columns = ["kommun", "source", "source_label", "target", "target_label", "score", "consensus", "difference"]
+        show_table(cells, lang, {c: text(f"cli.column.{c}", lang) for c in columns if c in cells}, width=60)
     if args.out:
         print(text("decision.written", lang, path=args.out, n=len(table)))
     return EXIT_OK

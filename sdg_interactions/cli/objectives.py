@@ -14,7 +14,7 @@ import functools
 
 import pandas as pd
 
-from sdg_interactions.cli._common import EXIT_OK, matrix_help, matrix_title, write_table
+from sdg_interactions.cli._common import EXIT_OK, matrix_help, matrix_title, show_table, write_table
 from sdg_interactions.frameworks import DEFAULT_MATRIX
 from sdg_interactions.matrix import AGGREGATIONS
 from sdg_interactions.texts import LANGUAGES, text
@@ -65,8 +65,7 @@ def run_objectives(args: argparse.Namespace) -> int:
                               "effect_net": p["effect_net"].values.round(2)})
         print()
         print(status)
-        with pd.option_context("display.max_colwidth", 48, "display.width", 200):
-            print(frame.to_string(index=False))
+        show_table(frame, lang, {c: text(f"cli.column.{c}", lang) for c in frame.columns}, decimals=1)
         rows.append(frame.assign(linkage=p.attrs.get("linkage", "")))
     if args.out:
         out = pd.concat(rows, ignore_index=True)

@@ -8,7 +8,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
-from sdg_interactions.errors import UnknownKommunError, locate
+from sdg_interactions.errors import UnknownKommunError, locate, tr
 from sdg_interactions.frameworks.catalogues import bundled_table
 
 __all__ = ['find_kommun']
@@ -64,9 +64,9 @@ def find_kommun(query: str | int) -> pd.Series:
     sdg_interactions.errors.UnknownKommunError: 'Upplands' matches several kommuner: Upplands Väsby (0114), Upplands-Bro (0139).
     """  # noqa: E501
     table = bundled_table("kommuner.csv")
-    valid = "a kommunkod such as '0643' or a kommun name such as 'Habo'"
+    valid = tr("error.valid_kommun")
     if isinstance(query, (bool, np.bool_)) or not isinstance(query, (str, int, np.integer)):
-        raise UnknownKommunError(locate(f"a kommun is given as text or a code, not a {type(query).__name__}",
+        raise UnknownKommunError(locate(tr("error.kommun_type", type=type(query).__name__),
                                         value=query, valid=valid))
     wanted = str(int(query)) if isinstance(query, (int, np.integer)) else query.strip()
 
@@ -78,7 +78,7 @@ def find_kommun(query: str | int) -> pd.Series:
             return row
         if len(hits) > 1:
             found = ", ".join(f"{k} ({c})" for k, c in zip(hits["kommun"], hits["kommunkod"], strict=True))
-            raise UnknownKommunError(f"{wanted!r} matches several kommuner: {found}.")
+            raise UnknownKommunError(tr("error.kommun_several", value=repr(wanted), found=found))
         return None
 
     if wanted.isascii() and wanted.isdigit() and len(wanted) <= 4:
@@ -102,7 +102,7 @@ def find_kommun(query: str | int) -> pd.Series:
                 return found
     choices = {_fold(k): f"{k} ({c})" for k, c in zip(table["kommun"], table["kommunkod"], strict=True)}
     close = [choices[m] for m in difflib.get_close_matches(_fold(wanted), list(choices), n=5, cutoff=0.6)]
-    hint = f" Did you mean: {', '.join(close)}?" if close else ""
-    raise UnknownKommunError(locate("no kommun matches", value=wanted, valid=valid) + hint)
+    hint = tr("error.kommun_hint", names=", ".join(close)) if close else ""
+    raise UnknownKommunError(locate(tr("error.no_kommun"), value=wanted, valid=valid) + hint)
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sdg_interactions.errors import UnknownDatasetError, UnknownIdError, ValidationError, locate
+from sdg_interactions.errors import UnknownDatasetError, UnknownIdError, ValidationError, locate, tr
 from sdg_interactions.frameworks import registry
 from sdg_interactions.frameworks.catalogues import bundled_table
 from sdg_interactions.textfile import read_table, unguard_text
@@ -49,13 +49,6 @@ BUNDLED_LINKAGES = {"miljomal": "linkage/sdg_miljomal.csv", "folkhalsomal": "lin
 #: The valid range of a link's score.
 SCORE_RANGE = (-3, 3)
 
-_VALID_SCORE = ("a number from -3 to 3 (3: the target is essentially about the objective, 2: clear, 1: weak; "
-                "negative: the target as worded pulls against it)")
-_VALID_OBJECTIVE = ("an objective of a registered framework: 'MKM-1' … 'MKM-16', 'FH-1' … 'FH-8', or an id of "
-                    "a framework registered with register_from_table")
-_VALID_SOURCE = "'miljomal', 'folkhalsomal', a DataFrame, or the path of a CSV or Excel file with the columns "
-
-
 def _cell(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
@@ -71,9 +64,10 @@ def _score(value: object, where: dict) -> float:
     except (TypeError, ValueError):
         number = math.nan
     if not math.isfinite(number) or not SCORE_RANGE[0] <= number <= SCORE_RANGE[1]:
-        problem = "score missing" if _cell(raw) == "" else "a link's score must be a number from -3 to 3"
-        raise ValidationError(locate(problem, value=None if _cell(raw) == "" else raw, valid=_VALID_SCORE,
-                                     **where))
+        missing = _cell(raw) == ""
+        problem = tr("frameworks.error.linkage.score_missing" if missing else "frameworks.error.linkage.score_range")
+        raise ValidationError(locate(problem, value=None if missing else raw,
+                                     valid=tr("frameworks.error.linkage.valid_score"), **where))
     return number
 
 
@@ -81,19 +75,20 @@ def _objective(value: object, where: dict) -> str:
     name = registry.check_node_id(value, **where)
     kind = registry.framework_of(name)
     if kind == "sdg_target":
-        raise UnknownIdError(locate("an objective must not be an SDG target", value=name, valid=_VALID_OBJECTIVE,
+        raise UnknownIdError(locate(tr("frameworks.error.linkage.objective_is_target"), value=name,
+                                    valid=tr("frameworks.error.linkage.valid_objective"),
                                     **where))
     if kind not in {fw.name for fw in registry.frameworks()}:
-        raise UnknownIdError(locate(f"no registered framework has the prefix {kind!r}", value=name,
-                                    valid=_VALID_OBJECTIVE, **where))
+        raise UnknownIdError(locate(tr("frameworks.error.linkage.no_prefix", prefix=repr(kind)), value=name,
+                                    valid=tr("frameworks.error.linkage.valid_objective"), **where))
     return name
 
 
 def _target(value: object, where: dict) -> str:
     name = registry.check_node_id(value, **where)
     if registry.framework_of(name) != "sdg_target":
-        raise UnknownIdError(locate("not an SDG target", value=name,
-                                    valid="an SDG target id such as '6.6', '11.b' or '17.19'", **where))
+        raise UnknownIdError(locate(tr("frameworks.error.linkage.not_target"), value=name,
+                                    valid=tr("frameworks.error.linkage.valid_target"), **where))
     return name
 
 
@@ -130,15 +125,17 @@ def check_linkage(table: pd.DataFrame, *, file: object = None) -> pd.DataFrame:
     frame.columns = [str(c).strip() for c in frame.columns]
     for column in LINKAGE_COLUMNS:
         if column not in frame.columns:
-            raise ValidationError(locate("a column is missing from the linkage table", file=file, column=column,
-                                         valid="the columns " + ", ".join(LINKAGE_COLUMNS)
-                                         + " (optional: " + ", ".join(OPTIONAL_COLUMNS) + ")"))
+            raise ValidationError(locate(tr("frameworks.error.linkage.missing_column"), file=file, column=column,
+                                         valid=tr("frameworks.error.linkage.valid_columns",
+                                                  columns=", ".join(LINKAGE_COLUMNS),
+                                                  optional=", ".join(OPTIONAL_COLUMNS))))
     unknown = [c for c in frame.columns if c not in (*LINKAGE_COLUMNS, *OPTIONAL_COLUMNS, "_row")]
     if unknown:
-        raise ValidationError(locate("unknown column in the linkage table", file=file, column=unknown[0],
+        raise ValidationError(locate(tr("frameworks.error.linkage.unknown_column"), file=file, column=unknown[0],
                                      valid=", ".join((*LINKAGE_COLUMNS, *OPTIONAL_COLUMNS))))
     if frame.empty:
-        raise ValidationError(locate("the linkage table has no rows", file=file, valid="one row per link"))
+        raise ValidationError(locate(tr("frameworks.error.linkage.no_rows"), file=file,
+                                     valid=tr("frameworks.error.linkage.valid_rows")))
     rows = [int(r) for r in frame["_row"]] if "_row" in frame else list(range(2, len(frame) + 2))
     out: dict[str, list] = {column: [] for column in (*LINKAGE_COLUMNS, *OPTIONAL_COLUMNS)}
     first: dict[tuple[str, str], int] = {}
@@ -149,13 +146,13 @@ def check_linkage(table: pd.DataFrame, *, file: object = None) -> pd.DataFrame:
         score = _score(record["score"], {"file": file, "row": row, "column": "score"})
         reason = _cell(record["reason"])
         if not reason:
-            raise ValidationError(locate("every link needs a reason", file=file, row=row, column="reason",
+            raise ValidationError(locate(tr("frameworks.error.linkage.no_reason"), file=file, row=row, column="reason",
                                          value=f"{target} → {objective}",
-                                         valid="a sentence saying why progress on the target bears on the objective"))
+                                         valid=tr("frameworks.error.linkage.valid_reason")))
         if (target, objective) in first:
-            raise ValidationError(locate(f"the pair is given twice (first in row {first[target, objective]})",
+            raise ValidationError(locate(tr("frameworks.error.linkage.twice", row=first[target, objective]),
                                          file=file, row=row, column="objective", value=f"{target} → {objective}",
-                                         valid="each (sdg_target, objective) pair once"))
+                                         valid=tr("frameworks.error.linkage.valid_once")))
         first[target, objective] = row
         for column, value in (("sdg_target", target), ("objective", objective), ("score", score),
                               ("reason", reason)):
@@ -231,7 +228,8 @@ def linkage(name: str | os.PathLike | pd.DataFrame = "miljomal") -> pd.DataFrame
         for lang in ("sv", "en"):
             attrs[f"title_{lang}"] = text("linkage.user_title", lang, file=path.name)
     else:
-        raise UnknownDatasetError(locate("no bundled linkage of that name and no such file", value=name,
-                                         valid=_VALID_SOURCE + ", ".join(LINKAGE_COLUMNS)))
+        raise UnknownDatasetError(locate(tr("frameworks.error.linkage.no_linkage"), value=name,
+                                         valid=tr("frameworks.error.linkage.valid_source",
+                                                  columns=", ".join(LINKAGE_COLUMNS))))
     table.attrs = {**attrs, **_attrs(table)}
     return table

@@ -49,13 +49,15 @@ from sdg_interactions.errors import (
     check_no_bidi,
     describe_character,
     locate,
+    tr,
 )
 from sdg_interactions.frameworks import catalogues
 from sdg_interactions.textfile import read_table
 
 __all__ = [  # noqa: RUF022 (grouped by topic)
     "Framework", "NODE_COLUMNS", "TABLE_COLUMNS", "framework", "frameworks", "register", "register_from_table",
-    "unregister", "nodes_from_table", "NODE_ID_FORMS", "check_node_id", "node_sort_key", "framework_of", "node_info",
+    "unregister", "nodes_from_table", "NODE_ID_FORMS", "id_forms_words", "check_node_id", "node_sort_key",
+    "framework_of", "node_info",
     "group_node", "is_node_id",
 ]
 
@@ -163,7 +165,7 @@ def framework(name: str) -> Framework:
     for fw in _REGISTRY.values():
         if name in (fw.name, fw.prefix):
             return fw
-    raise UnknownIdError(locate("no framework of that name", value=name,
+    raise UnknownIdError(locate(tr("error.no_framework"), value=name,
                                 valid=", ".join(f.name for f in _REGISTRY.values())))
 
 
@@ -179,16 +181,16 @@ def _by_prefix(prefix: str) -> Framework | None:
 # --- node ids -----------------------------------------------------------------------------------
 
 
-def _id_forms() -> str:
+def id_forms_words():
+    """The valid forms of a node id, registered frameworks included, in both languages (errors.Words)."""
     user = [f"'{f.prefix}-…' ({f.title_sv})" for f in frameworks() if f.prefix not in (None, *_CORE_PREFIXES)]
-    return ("an SDG target such as '1.1', '1.a' or '17.19'; a goal 'SDG-1' … 'SDG-17'; a miljökvalitetsmål "
-            "'MKM-0' … 'MKM-16'; a folkhälsomål area 'FH-0' … 'FH-8'; a Mongolia objective 'MN-1' … 'MN-17'; "
-            + (f"a registered framework's id {', '.join(user)}; " if user else "")
-            + "or an id of your own framework 'PREFIX-N' (upper-case prefix, whole number, e.g. 'LULEA-3')")
+    return tr("error.valid_id_forms", registered=tr("error.registered_ids", ids=", ".join(user)) if user else "")
 
 
-#: The valid forms of a node id, in words (used in error messages; registered frameworks are added).
-NODE_ID_FORMS = _id_forms()
+#: The valid forms of a node id in English words (error messages say :func:`id_forms_words`, in the user's language).
+NODE_ID_FORMS = ("an SDG target such as '1.1', '1.a' or '17.19'; a goal 'SDG-1' … 'SDG-17'; a miljökvalitetsmål "
+                 "'MKM-0' … 'MKM-16'; a folkhälsomål area 'FH-0' … 'FH-8'; a Mongolia objective 'MN-1' … 'MN-17'; "
+                 "or an id of your own framework 'PREFIX-N' (upper-case prefix, whole number, e.g. 'LULEA-3')")
 
 
 def node_sort_key(node_id: str) -> tuple:
@@ -241,30 +243,27 @@ def check_node_id(
     where = {"file": file, "row": row, "column": column}
     if not isinstance(node_id, str):
         missing = node_id is None or (isinstance(node_id, float) and np.isnan(node_id))
-        problem = ("node id missing" if missing else
-                   f"node ids must be text, not a {type(node_id).__name__} (read the id columns as text, "
-                   "e.g. pandas.read_csv(..., dtype=str): as a number 1.10 becomes 1.1)")
+        problem = tr("error.id_missing") if missing else tr("error.id_not_text", type=type(node_id).__name__)
         value = None if missing else node_id
-        raise UnknownIdError(locate(problem, value=value, valid=_id_forms(), **where))
+        raise UnknownIdError(locate(problem, value=value, valid=id_forms_words(), **where))
     name = unicodedata.normalize("NFC", node_id.strip())
     if _TARGET_RE.match(name):
         if name in _REGISTRY["sdg_target"].nodes.index:
             return name
-        raise UnknownIdError(locate("looks like an SDG target id but names no target", value=name,
-                                    valid=_id_forms(), **where))
+        raise UnknownIdError(locate(tr("error.id_no_target"), value=name, valid=id_forms_words(), **where))
     if match := _PREFIXED_RE.match(name):
         prefix, number = match[1], int(match[2])
         canonical = f"{prefix}-{number}"
         fw = _by_prefix(prefix)
         if fw is not None and canonical not in fw.nodes.index:
             ids = fw.ids
-            span = f"{ids[0]} to {ids[-1]}" if len(ids) > 3 else ", ".join(ids)
-            raise UnknownIdError(locate(f"not a node of the framework {fw.name!r}", value=name,
-                                        valid=f"one of its {len(ids)} ids, {span}", **where))
+            span = tr("error.span", first=ids[0], last=ids[-1]) if len(ids) > 3 else ", ".join(ids)
+            raise UnknownIdError(locate(tr("error.id_not_in_framework", name=repr(fw.name)), value=name,
+                                        valid=tr("error.valid_framework_ids", n=len(ids), span=span), **where))
         return canonical
     foreign = _foreign_letter(name)
-    problem = "not a valid node id" + (f": {describe_character(foreign)} is no Latin letter" if foreign else "")
-    raise UnknownIdError(locate(problem, value=name, valid=_id_forms(), **where))
+    problem = tr("error.id_foreign", character=describe_character(foreign)) if foreign else tr("error.id_invalid")
+    raise UnknownIdError(locate(problem, value=name, valid=id_forms_words(), **where))
 
 
 def _foreign_letter(name: str) -> str | None:
@@ -365,9 +364,8 @@ def _read_table(path: str | os.PathLike) -> pd.DataFrame:
         try:
             return pd.read_excel(path, dtype=str, keep_default_na=False)
         except (OSError, ValueError) as err:
-            raise InputFormatError(locate(f"cannot read the workbook ({err})", file=Path(path).name,
-                                          valid="an .xlsx file with the columns id, label_sv, label_en, group"
-                                          )) from err
+            raise InputFormatError(locate(tr("frameworks.error.workbook", reason=err), file=Path(path).name,
+                                          valid=tr("frameworks.error.valid_workbook"))) from err
     header, rows = read_table(path)
     table = pd.DataFrame([cells + [""] * (len(header) - len(cells)) for _, cells in rows], columns=header)
     table["_row"] = [number for number, _ in rows]
@@ -392,20 +390,21 @@ def nodes_from_table(table: pd.DataFrame | str | os.PathLike) -> tuple[str, pd.D
     file = Path(table).name if isinstance(table, (str, os.PathLike)) else None
     frame = _read_table(table) if file is not None else table.copy() if isinstance(table, pd.DataFrame) else None
     if frame is None:
-        raise ValidationError(locate("a framework table must be a DataFrame or a file path",
+        raise ValidationError(locate(tr("frameworks.error.not_a_table"),
                                      value=type(table).__name__, valid="id, label_sv, label_en, group"))
     frame.columns = [str(c).strip() for c in frame.columns]
     for column in TABLE_COLUMNS[:4]:
         if column not in frame.columns:
-            raise ValidationError(locate("a column is missing from the framework table", file=file,
+            raise ValidationError(locate(tr("frameworks.error.missing_column"), file=file,
                                          column=column, valid=", ".join(TABLE_COLUMNS)))
     unknown = [c for c in frame.columns if c not in (*TABLE_COLUMNS, "_row")]
     if unknown:
-        raise ValidationError(locate("unknown column in the framework table", file=file, column=unknown[0],
+        raise ValidationError(locate(tr("frameworks.error.unknown_column"), file=file, column=unknown[0],
                                      valid=", ".join(TABLE_COLUMNS)))
     rows = frame["_row"].tolist() if "_row" in frame else list(range(2, len(frame) + 2))
     if frame.empty:
-        raise ValidationError(locate("the framework table has no rows", file=file, valid="one row per node"))
+        raise ValidationError(locate(tr("frameworks.error.no_rows"), file=file,
+                                     valid=tr("frameworks.error.valid_rows")))
     ids, prefixes, first_row = [], set(), {}
     for value, row in zip(frame["id"], rows, strict=True):
         name = unicodedata.normalize("NFC", str(value).strip()) if isinstance(value, str) else value
@@ -413,16 +412,17 @@ def nodes_from_table(table: pd.DataFrame | str | os.PathLike) -> tuple[str, pd.D
         if match is None:
             if isinstance(name, str) and _foreign_letter(name):
                 check_node_id(name, file=file, row=row, column="id")  # names the letter that only looks Latin
-            raise UnknownIdError(locate("a framework's ids are PREFIX-N", file=file, row=row, column="id",
-                                        value=value, valid="an upper-case prefix and a whole number, e.g. LULEA-3"))
+            raise UnknownIdError(locate(tr("frameworks.error.id_form"), file=file, row=row, column="id",
+                                        value=value, valid=tr("frameworks.error.valid_id_form")))
         prefixes.add(match[1])
         if len(prefixes) > 1:
-            raise ValidationError(locate("one framework has one prefix", file=file, row=row, column="id",
-                                         value=name, valid=f"ids starting {sorted(prefixes)[0]}-"))
+            raise ValidationError(locate(tr("frameworks.error.one_prefix"), file=file, row=row, column="id",
+                                         value=name,
+                                         valid=tr("frameworks.error.valid_prefix", prefix=sorted(prefixes)[0])))
         canonical = f"{match[1]}-{int(match[2])}"
         if canonical in first_row:
-            raise ValidationError(locate("node id given twice", file=file, row=row, column="id", value=name,
-                                         valid=f"each id once (it is in row {first_row[canonical]} already)"))
+            raise ValidationError(locate(tr("frameworks.error.id_twice"), file=file, row=row, column="id", value=name,
+                                         valid=tr("frameworks.error.valid_id_once", row=first_row[canonical])))
         first_row[canonical] = row
         ids.append(canonical)
     nodes = pd.DataFrame({"id": ids}).set_index("id")
@@ -434,8 +434,8 @@ def nodes_from_table(table: pd.DataFrame | str | os.PathLike) -> tuple[str, pd.D
                          for v in values]
     for k, row in enumerate(rows):
         if not (nodes["label_sv"].iloc[k] or nodes["label_en"].iloc[k]):
-            raise ValidationError(locate("a node needs a label", file=file, row=row, column="label_sv",
-                                         value=ids[k], valid="a short label in label_sv or label_en"))
+            raise ValidationError(locate(tr("frameworks.error.no_label"), file=file, row=row, column="label_sv",
+                                         value=ids[k], valid=tr("frameworks.error.valid_label")))
     nodes = nodes.iloc[sorted(range(len(ids)), key=lambda k: int(ids[k].rsplit("-", 1)[1]))]
     nodes.attrs["first"] = (rows[0], ids[0])
     return prefixes.pop(), nodes
@@ -467,10 +467,10 @@ def register_from_table(table: pd.DataFrame | str | os.PathLike, *, title_sv: st
     owner = _by_prefix(prefix)
     if owner is not None and (owner.order < _USER_ORDER or not replace):
         taken = ", ".join(f.prefix for f in frameworks() if f.prefix and f.order < _USER_ORDER)
-        valid = (f"a prefix of your own ({taken} are taken)" if owner.order < _USER_ORDER
-                 else "replace=True to replace it")
+        valid = (tr("frameworks.error.valid_own_prefix", taken=taken) if owner.order < _USER_ORDER
+                 else tr("frameworks.error.valid_replace"))
         row, first = nodes.attrs["first"]
-        raise ValidationError(locate(f"the prefix {prefix!r} is registered already", file=file, row=row,
+        raise ValidationError(locate(tr("frameworks.error.prefix_taken", prefix=repr(prefix)), file=file, row=row,
                                      column="id", value=first, valid=valid))
     fw = Framework(name=prefix, prefix=prefix, order=_USER_ORDER, title_sv=title_sv or prefix,
                    title_en=title_en or title_sv or prefix, loader=lambda: nodes, source=file or "")

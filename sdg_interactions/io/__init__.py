@@ -21,7 +21,7 @@ from pathlib import Path
 import xarray as xr
 
 from sdg_interactions import frameworks, matrix
-from sdg_interactions.errors import InputFormatError, UnknownDatasetError, locate
+from sdg_interactions.errors import InputFormatError, UnknownDatasetError, locate, tr
 from sdg_interactions.io.csvfile import (
     read_csv,
     read_long_csv,
@@ -154,18 +154,20 @@ def _format_of(path: Path, format: str | None, registry: dict, *, sniff: bool) -
     if format is not None:
         key = EXTENSIONS.get(format.lower(), format) if format.startswith(".") else format
         if key not in registry:
-            raise InputFormatError(locate("unknown format", file=name, value=format,
+            raise InputFormatError(locate(tr("error.unknown_format"), file=name, value=format,
                                           valid=_supported(registry)))
         return key
     suffix = path.suffix.lower()
     if suffix in EXTENSIONS and EXTENSIONS[suffix] in registry:
         return EXTENSIONS[suffix]
     if suffix:
-        raise InputFormatError(locate(f"unknown file type {suffix!r}", file=name, valid=_supported(registry)))
+        raise InputFormatError(locate(tr("error.unknown_file_type", suffix=repr(suffix)), file=name,
+                                      valid=_supported(registry)))
     if not sniff:  # a writer without an extension to go by
-        raise InputFormatError(locate("cannot tell the format from a file name without an extension",
+        raise InputFormatError(locate(tr("error.no_extension"),
                                       file=name, valid=_supported(registry)))
-    check_input_file(path, limit=2**63, valid="a matrix file")  # a FIFO or device is refused before it is opened
+    # a FIFO or device is refused before it is opened
+    check_input_file(path, limit=2**63, valid=tr("error.valid_matrix_file"))
     with open(path, "rb") as handle:
         head = handle.read(16)
     known = (fmt for magic, fmt in SIGNATURES.items() if head.startswith(magic) and fmt in registry)
@@ -205,8 +207,8 @@ def read_matrix(
     """
     path = Path(path)
     if not path.exists():
-        raise InputFormatError(locate("no such file", file=os.fspath(path),
-                                      valid="the path of an existing file"))
+        raise InputFormatError(locate(tr("error.no_such_file"), file=os.fspath(path),
+                                      valid=tr("error.valid_existing_file")))
     key = _format_of(path, format, READERS, sniff=True)
     return READERS[key](path, aggregated=aggregated)
 
@@ -253,11 +255,9 @@ def load_dataset(name_or_path: str | os.PathLike, *, aggregated: bool | None = N
             return _bundled(name_or_path)
         if not Path(name_or_path).exists():
             close = difflib.get_close_matches(name_or_path, names, n=3)
-            hint = f" (did you mean {' or '.join(close)}?)" if close else ""
-            raise UnknownDatasetError(locate(
-                f"no bundled data set of that name and no such file{hint}", value=name_or_path,
-                valid=f"a bundled name ({', '.join(names)}) or the path of an existing .csv, .xlsx, .nc or "
-                      ".graphml file"))
+            hint = tr("error.no_dataset_hint", names=tr("error.or").join(close)) if close else ""
+            raise UnknownDatasetError(locate(tr("error.no_dataset") + hint, value=name_or_path,
+                                             valid=tr("error.valid_dataset", names=", ".join(names))))
     ds = read_matrix(name_or_path, aggregated=aggregated)
     ds.attrs.update(_bundled_folder_attrs(Path(name_or_path)))
     return ds
@@ -301,9 +301,8 @@ def nodes_from(spec: str | os.PathLike) -> list[str]:
         return matrix.node_ids(load_dataset(text))
     ids = [matrix.check_id(part, column="nodes") for part in text.split(",") if part.strip()]
     if len(ids) < 2:
-        raise UnknownDatasetError(locate("need at least two nodes", value=text, valid=(
-            f"a bundled name ({', '.join(names)}), a matrix file, or node ids separated by commas such as "
-            "'11.6,7.2,13.2'")))
+        raise UnknownDatasetError(locate(tr("error.two_nodes"), value=text,
+                                         valid=tr("error.valid_nodes", names=", ".join(names))))
     return sorted(dict.fromkeys(ids), key=frameworks.node_sort_key)
 
 

@@ -24,7 +24,7 @@ import numpy as np
 import xarray as xr
 
 from sdg_interactions import frameworks, matrix
-from sdg_interactions.errors import InputFormatError, ValidationError, locate
+from sdg_interactions.errors import InputFormatError, ValidationError, locate, tr
 from sdg_interactions.frameworks.bundled_folders import FOLDER_SUFFIXES, bundled_folder, bundled_folders
 from sdg_interactions.io import read_matrix
 
@@ -57,10 +57,11 @@ def check_same_nodes(entries: Sequence[tuple[object, list[str]]]) -> None:
         if list(ids) != list(first):
             lacks = [i for i in first if i not in set(ids)]
             extra = [i for i in ids if i not in set(first)]
-            parts = ([f"lacks {_preview(lacks)}"] if lacks else []) + (
-                [f"has {_preview(extra)} in addition"] if extra else [])
-            raise ValidationError(locate(f"other node ids than {first_where}: {'; '.join(parts)}", file=where,
-                                         valid=f"the same {len(first)} node ids in every matrix: {_preview(first)}"))
+            parts = ([tr("error.lacks", ids=_preview(lacks))] if lacks else []) + (
+                [tr("error.has_extra", ids=_preview(extra))] if extra else [])
+            joined = parts[0] + "".join("; " + part for part in parts[1:]) if parts else ""
+            raise ValidationError(locate(tr("error.other_ids", first=first_where, parts=joined), file=where,
+                                         valid=tr("error.valid_same_ids", n=len(first), ids=_preview(first))))
 
 
 def _labels(names: list[str], dim: str) -> list[str]:
@@ -165,14 +166,14 @@ def _files(paths_or_dir) -> tuple[list[Path], dict]:
         folder = Path(text)
         if not folder.exists():
             names = ", ".join(bundled_folders()["name"])
-            raise InputFormatError(locate("no such folder or file", file=text, valid=(
-                f"a folder of matrix files, a list of files, or a bundled folder ({names})")))
+            raise InputFormatError(locate(tr("error.no_folder_or_file"), file=text,
+                                          valid=tr("error.valid_collection", names=names)))
         if folder.is_dir():
             files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES
                            and not p.name.startswith((".", "~$")))
             if not files:
-                raise InputFormatError(locate("the folder holds no matrix file", file=text,
-                                              valid=f"files ending in {', '.join(FOLDER_SUFFIXES)}"))
+                raise InputFormatError(locate(tr("error.folder_without_matrix"), file=text,
+                                              valid=tr("error.valid_suffixes", suffixes=", ".join(FOLDER_SUFFIXES))))
             for name in bundled_folders()["name"]:  # a bundled folder given by its path keeps its provenance
                 if Path(bundled_folder(name)["path"]).resolve() == folder.resolve():
                     return _files(name)
@@ -181,7 +182,8 @@ def _files(paths_or_dir) -> tuple[list[Path], dict]:
     files = [Path(p) for p in paths_or_dir]
     for path in files:
         if not path.is_file():
-            raise InputFormatError(locate("no such file", file=os.fspath(path), valid="the path of an existing file"))
+            raise InputFormatError(locate(tr("error.no_such_file"), file=os.fspath(path),
+                                          valid=tr("error.valid_existing_file")))
     return files, {}
 
 
@@ -204,13 +206,12 @@ def _one(path: Path, dim: str, combine: str) -> tuple[xr.DataArray, np.ndarray, 
     comment = ds["comment"].to_numpy().astype(object) if "comment" in ds else np.full((n, n), "", dtype=object)
     if dim == matrix.RESPONDENT:
         if matrix.is_aggregated(ds):
-            raise ValidationError(locate("the file holds aggregated scores, not one respondent's answers", file=where,
-                                         valid="one respondent's raw answers (whole numbers -3…3) per file"))
+            raise ValidationError(locate(tr("error.collection.aggregated"), file=where,
+                                         valid=tr("error.collection.valid_raw")))
         if matrix.RESPONDENT in ds.dims:
             if ds.sizes[matrix.RESPONDENT] != 1:
-                raise ValidationError(locate(f"the file holds {ds.sizes[matrix.RESPONDENT]} respondents",
-                                             file=where, valid="one respondent per file (load_dataset reads a "
-                                             "file of several)"))
+                raise ValidationError(locate(tr("error.collection.several", n=ds.sizes[matrix.RESPONDENT]), file=where,
+                                             valid=tr("error.collection.valid_one")))
             ds = ds.isel({matrix.RESPONDENT: 0}, drop=True)
             uncertain, comment = uncertain[0], comment[0]
         return ds["score"], uncertain, comment
@@ -262,14 +263,15 @@ def load_collection(paths_or_dir, *, dim: str = "kommun", combine: str = "mean")
         raise ValidationError(locate("unknown aggregation", value=combine, valid=", ".join(matrix.AGGREGATIONS)))
     files, attrs = _files(paths_or_dir)
     if len(files) < 2:
-        shown = ", ".join(os.fspath(p) for p in files) or "nothing"
-        raise ValidationError(locate(f"a collection needs at least two matrix files; got {len(files)}", value=shown,
-                                     valid="a folder or a list of two or more files, one matrix each"))
+        shown = ", ".join(os.fspath(p) for p in files) or tr("error.nothing")
+        raise ValidationError(locate(tr("error.collection_too_small", n=len(files)), value=shown,
+                                     valid=tr("error.valid_collection_size")))
     stems = [p.stem for p in files]
     for k, stem in enumerate(stems):
         if stems.index(stem) != k:
-            raise ValidationError(locate(f"two files would be named {stem!r}", file=os.fspath(files[k]),
-                                         value=os.fspath(files[stems.index(stem)]), valid="one file per name"))
+            raise ValidationError(locate(tr("error.collection.same_name", name=repr(stem)), file=os.fspath(files[k]),
+                                         value=os.fspath(files[stems.index(stem)]),
+                                         valid=tr("error.collection.valid_name")))
     read = [_one(path, dim, combine) for path in files]
     check_same_nodes([(os.fspath(p), matrix.node_ids(score)) for p, (score, _, _) in zip(files, read, strict=True)])
     score = stack_matrices(dict(zip(stems, (s for s, _, _ in read), strict=True)), dim=dim)

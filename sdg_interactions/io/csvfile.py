@@ -41,7 +41,7 @@ import pandas as pd
 import xarray as xr
 
 from sdg_interactions import matrix
-from sdg_interactions.errors import InputFormatError, SdgInteractionsWarning, locate, shorten
+from sdg_interactions.errors import InputFormatError, SdgInteractionsWarning, locate, shorten, tr
 from sdg_interactions.matrix import from_long, from_wide
 from sdg_interactions.textfile import (
     WRITE_ENCODING,
@@ -84,11 +84,6 @@ COLUMN_ALIASES = {"from": "source", "from_target": "source", "to": "target", "to
 WIDE_CORNER = "source\\target"
 
 _TEXT_COLUMNS = ("respondent", "comment")
-_VALID_COLUMNS = ("the columns respondent (optional), source, target, score, comment (optional) and "
-                  "uncertain (optional); from/from_target and to/to_target are read as source and target, and the "
-                  "Swedish källa, mål, poäng, kommentar, osäker, svarande as the columns they name")
-_VALID_LAYOUT = ("a long table with the columns source, target and score (optionally respondent, comment, "
-                 "uncertain), or a wide matrix with the node ids in the header row and the first column")
 _ID_LIKE = re.compile(r"^[\w.\-]*\d[\w.\-]*$")
 
 
@@ -111,8 +106,8 @@ def csv_layout(header: Sequence[str], *, file: object = None) -> str:
     if ids and all(_ID_LIKE.match(cell) for cell in ids):
         return "wide"
     shown = ", ".join(repr(shorten(c, 40)) for c in header[:5]) + (", ..." if len(header) > 5 else "")
-    raise InputFormatError(locate(f"cannot tell the layout of this CSV file from its header [{shown}]",
-                                  file=file, row=1, valid=_VALID_LAYOUT))
+    raise InputFormatError(locate(tr("error.csv_layout", header=f"[{shown}]"), file=file, row=1,
+                                  valid=tr("error.valid_csv_layout")))
 
 
 def _column_key(cell: str) -> str:
@@ -189,9 +184,7 @@ def read_wide_csv(path: str | os.PathLike, *, aggregated: bool | None = None) ->
 
 
 def _no_rows(name: str) -> InputFormatError:
-    return InputFormatError(locate("the file has a header but no rows, so it holds no matrix", file=name,
-                                   row=2, valid="one row per scored pair (long) or per node (wide) below "
-                                   "the header"))
+    return InputFormatError(locate(tr("error.csv_no_rows"), file=name, row=2, valid=tr("error.valid_csv_rows")))
 
 
 def _fit(name: str, number: int, cells: list[str], width: int, header: Sequence[str]) -> list[str]:
@@ -201,10 +194,9 @@ def _fit(name: str, number: int, cells: list[str], width: int, header: Sequence[
     if len(cells) > width:
         extra = [c for c in cells[width:] if c.strip()]
         if extra:
-            raise InputFormatError(locate(f"the row has {len(cells)} cells but the header only {width}; "
-                                          "the first extra cell holds", file=name, row=number, value=extra[0],
-                                          valid="double quotes around a cell that holds the separator "
-                                          f"(header: {', '.join(header)})"))
+            raise InputFormatError(locate(tr("error.csv_extra_cells", cells=len(cells), width=width), file=name,
+                                          row=number, value=extra[0],
+                                          valid=tr("error.valid_csv_quotes", header=", ".join(header))))
         return cells[:width]
     return cells + [""] * (width - len(cells))
 
@@ -222,11 +214,11 @@ def _long(name: str, header: list[str], rows: list, aggregated: bool | None, sep
             keys.append(None)  # a nameless column: fine while it stays blank
             continue
         if key not in LONG_COLUMNS:
-            raise InputFormatError(locate("unknown column", file=name, row=1, column=cell.strip(),
-                                          valid=_VALID_COLUMNS))
+            raise InputFormatError(locate(tr("error.csv_unknown_column"), file=name, row=1, column=cell.strip(),
+                                          valid=tr("error.valid_csv_columns")))
         if key in keys:
-            raise InputFormatError(locate(f"the column {key!r} appears twice (again in header cell {k + 1})",
-                                          file=name, row=1, value=cell.strip(), valid=_VALID_COLUMNS))
+            raise InputFormatError(locate(tr("error.csv_column_twice", name=repr(key), cell=k + 1),
+                                          file=name, row=1, value=cell.strip(), valid=tr("error.valid_csv_columns")))
         keys.append(key)
     if not rows:
         raise _no_rows(name)
@@ -238,9 +230,9 @@ def _long(name: str, header: list[str], rows: list, aggregated: bool | None, sep
         if key is None:
             filled = next((i for i, v in enumerate(column) if v.strip()), None)
             if filled is not None:
-                raise InputFormatError(locate(f"column {k + 1} has no name in the header but holds data",
+                raise InputFormatError(locate(tr("error.csv_unnamed_column", number=k + 1),
                                               file=name, row=rows[filled][0], value=column[filled],
-                                              valid=_VALID_COLUMNS))
+                                              valid=tr("error.valid_csv_columns")))
             continue
         if key in _TEXT_COLUMNS:
             column = [unguard_text(v) for v in column]

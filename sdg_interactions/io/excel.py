@@ -44,6 +44,7 @@ from sdg_interactions.errors import (
     check_no_bidi,
     locate,
     shorten,
+    tr,
 )
 from sdg_interactions.io.exceltemplate import (
     AGGREGATED_PROPERTY,
@@ -77,7 +78,9 @@ MAX_XLSX_BYTES = 100 * 1024 * 1024
 MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
 _TABLE_WIDTH = 64  # columns a comment or node sheet may use
 
-_VALID_BOOK = "an Excel workbook (.xlsx) written by write_template() or write_excel() and filled in"
+_VALID_BOOK = tr("excel.error.valid_book")
+#: Sheet names of templates written before the glossary's word (the node sheet was "Noder"/"Nodes").
+_OLD_SHEETS = {"nodes": {"noder", "nodes"}}
 
 
 class _Reader(ExcelReader):
@@ -93,29 +96,28 @@ class _Reader(ExcelReader):
 
 def _open(path: str | os.PathLike) -> openpyxl.Workbook:
     name = os.fspath(path)
-    check_input_file(path, limit=MAX_XLSX_BYTES, valid="an Excel .xlsx file")
+    check_input_file(path, limit=MAX_XLSX_BYTES, valid=tr("error.valid_xlsx_file"))
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_XLSX_BYTES + 1)
     except OSError as err:
-        raise InputFormatError(locate(f"cannot read the file ({err.strerror or err})", file=name,
-                                      valid="the path of an existing .xlsx file")) from None
+        raise InputFormatError(locate(tr("error.xlsx_cannot_read", reason=err.strerror or err), file=name,
+                                      valid=tr("error.valid_xlsx_path"))) from None
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputFormatError(locate("this is an old Excel .xls workbook", file=name,
-                                      valid="the workbook saved as .xlsx (Excel: Save as > Excel Workbook)"))
+        raise InputFormatError(locate(tr("error.xlsx_old"), file=name, valid=tr("error.valid_xlsx_save")))
     try:
         if not data.startswith(b"PK"):
             raise zipfile.BadZipFile("no zip signature")
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             sizes = [info.file_size for info in archive.infolist()]
         if max(sizes, default=0) > MAX_UNPACKED_BYTES or sum(sizes) > MAX_UNPACKED_BYTES:
-            raise InputFormatError(locate(f"the workbook unpacks to {sum(sizes) // 1024 // 1024} MB (the limit is "
-                                          f"{MAX_UNPACKED_BYTES // 1024 // 1024} MB)", file=name, valid=_VALID_BOOK))
+            raise InputFormatError(locate(tr("error.xlsx_unpacks", size=sum(sizes) // 1024 // 1024,
+                                             limit=MAX_UNPACKED_BYTES // 1024 // 1024), file=name, valid=_VALID_BOOK))
         reader = _Reader(io.BytesIO(data), read_only=True, keep_vba=False, data_only=False, keep_links=False)
         reader.read()
         return reader.wb
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError) as err:
-        raise InputFormatError(locate(f"this is not an Excel .xlsx workbook ({err})", file=name,
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError):
+        raise InputFormatError(locate(tr("error.xlsx_not"), file=name,
                                       valid=_VALID_BOOK)) from None
 
 
@@ -158,8 +160,8 @@ def _ids(cells: Sequence, at) -> dict[int, str]:
             continue
         node = check_id(cell_text(value) if isinstance(value, str) else value, **at(k))
         if node in out.values():
-            raise ValidationError(locate("the id appears twice", value=node, **at(k),
-                                         valid="each id once in row 1 and once in column A"))
+            raise ValidationError(locate(tr("excel.error.id_twice"), value=node, **at(k),
+                                         valid=tr("excel.error.valid_id_once")))
         out[k] = node
     return out
 
@@ -169,17 +171,16 @@ def _read_matrix_sheet(ws, file: str) -> tuple[str, dict, pd.DataFrame]:
     where, first = f"{file}, sheet {ws.title!r}", SCORES_START - 1
     rows = _rows(ws, where, max_rows=MAX_NODES + first, max_cols=MAX_NODES + first)
     if len(rows) <= first or len(rows[0]) <= first:
-        raise InputFormatError(locate("the sheet holds no matrix", file=where, valid=f"{_VALID_BOOK}: ids in "
-                                      "row 1 from column C and in column A from row 3, scores from C3"))
+        raise InputFormatError(locate(tr("excel.error.no_matrix"), file=where,
+                                      valid=tr("excel.error.valid_layout", book=_VALID_BOOK)))
     cols = _ids(rows[0][first:], lambda k: {"file": where, "row": 1,
                                             "column": get_column_letter(first + 1 + k)})
     srcs = _ids([r[0] for r in rows[first:]], lambda k: {"file": where, "row": first + 1 + k, "column": "A"})
     if set(cols.values()) != set(srcs.values()):
         a, b = set(cols.values()), set(srcs.values())
-        only = [sorted(x, key=frameworks.node_sort_key) or "none" for x in (a - b, b - a)]
-        raise ValidationError(locate(f"row 1 and column A must hold the same ids; only in row 1: {only[0]}; "
-                                     f"only in column A: {only[1]}", file=where,
-                                     valid="a square matrix with the same ids on both axes"))
+        only = [sorted(x, key=frameworks.node_sort_key) or tr("error.none") for x in (a - b, b - a)]
+        raise ValidationError(locate(tr("excel.error.axes_differ", rows=only[0], columns=only[1]), file=where,
+                                     valid=tr("error.valid_square")))
     records = []
     for i, row in enumerate(rows[first:]):
         for j, value in enumerate(row[first:]):
@@ -187,7 +188,7 @@ def _read_matrix_sheet(ws, file: str) -> tuple[str, dict, pd.DataFrame]:
                 continue
             letter = get_column_letter(first + 1 + j)
             if i not in srcs or j not in cols:
-                raise InputFormatError(locate("a score outside the matrix (its row or column has no id)",
+                raise InputFormatError(locate(tr("excel.error.outside"),
                                               file=where, row=first + 1 + i, column=letter, value=value,
                                               valid=_VALID_BOOK))
             records.append((srcs[i], cols[j], value, first + 1 + i, f"{letter} ({cols[j]})"))
@@ -210,7 +211,7 @@ def _read_table(ws, file: str, columns: Sequence[str]) -> tuple[str, pd.DataFram
     for k, cell in enumerate(rows[0] if rows else []):
         label = cell_text(cell).strip().casefold()
         if label and label not in known:
-            raise InputFormatError(locate("unknown column", file=where, row=1, value=cell_text(cell),
+            raise InputFormatError(locate(tr("excel.error.unknown_column"), file=where, row=1, value=cell_text(cell),
                                           column=get_column_letter(k + 1), valid=", ".join(columns)))
         keys.append(known.get(label))
     names = {key: f"{get_column_letter(k + 1)} ({key})" for k, key in enumerate(keys) if key}
@@ -266,8 +267,9 @@ def read_excel(
         except SdgInteractionsError:
             raise
         except Exception as err:  # damaged zip data or XML: openpyxl reads the sheets lazily, so any step may fail
-            raise InputFormatError(locate(f"the workbook is damaged and cannot be read ({type(err).__name__}: "
-                                          f"{shorten(err)})", file=file, valid=_VALID_BOOK)) from None
+            reason = f"{type(err).__name__}: {shorten(err)}"
+            raise InputFormatError(locate(tr("excel.error.damaged", reason=reason), file=file,
+                                          valid=_VALID_BOOK)) from None
 
 
 def _read(file: str, aggregated: bool | None, respondent_dim: bool | None) -> xr.Dataset:
@@ -275,15 +277,14 @@ def _read(file: str, aggregated: bool | None, respondent_dim: bool | None) -> xr
     try:
         data_sheets = [ws.title for ws in wb.worksheets]  # chart sheets hold no cells: skipped
         titles = {t.casefold(): t for t in data_sheets}
-        found = {k: next((titles[n] for n in localised_names(f"excel.sheet.{k}") if n in titles), None)
-                 for k in ("instructions", "comments", "nodes")}
+        found = {k: next((titles[n] for n in localised_names(f"excel.sheet.{k}") | _OLD_SHEETS.get(k, set())
+                          if n in titles), None) for k in ("instructions", "comments", "nodes")}
         if found["instructions"] is None:
-            raise InputFormatError(locate("no sheet 'Instruktioner' (or 'Instructions'): not a scoring "
-                                          "template", file=file, valid=_VALID_BOOK))
+            raise InputFormatError(locate(tr("excel.error.no_instructions"), file=file, valid=_VALID_BOOK))
         _refuse_hidden(wb, file, keep=found["instructions"])
         sheets = [_read_matrix_sheet(wb[t], file) for t in data_sheets if t not in found.values()]
         if not sheets:
-            raise InputFormatError(locate("the workbook has no respondent sheet", file=file,
+            raise InputFormatError(locate(tr("excel.error.no_respondent"), file=file,
                                           valid=_VALID_BOOK))
         comments = _read_table(wb[found["comments"]], file, COMMENT_COLUMNS) if found["comments"] else None
         nodes = _read_table(wb[found["nodes"]], file, NODE_COLUMNS)[:2] if found["nodes"] else None
@@ -295,10 +296,9 @@ def _read(file: str, aggregated: bool | None, respondent_dim: bool | None) -> xr
     names: dict[str, str] = {}
     for respondent, sheet, _ in sheets:
         if respondent in names:
-            raise ValidationError(locate(f"sheets {names[respondent]!r} and {sheet['title']!r} name the same "
-                                         "respondent in cell A1", file=file, value=respondent,
-                                         valid="a different name in A1 of each sheet (blank A1: the sheet "
-                                         "name)"))
+            raise ValidationError(locate(tr("excel.error.same_respondent", first=repr(names[respondent]),
+                                            second=repr(sheet["title"])), file=file, value=respondent,
+                                         valid=tr("excel.error.valid_respondent")))
         names[respondent] = sheet["title"]
     keep = len(sheets) > 1 if respondent_dim is None else respondent_dim
     if not keep and len(sheets) > 1:
@@ -327,12 +327,10 @@ def _refuse_hidden(wb, file: str, *, keep: str) -> None:
     add comments or labels no one sees) and change the ranking without a word."""
     for ws in wb.worksheets:
         if ws.sheet_state != "visible" and ws.title != keep:
-            how = ("Excel's menus cannot show a 'veryHidden' sheet: open the file in LibreOffice (Sheet > Show "
-                   "Sheet) or set its Visible property in Excel's VBA editor (Alt+F11)" if ws.sheet_state ==
-                   "veryHidden" else "Excel: right-click a sheet tab > Unhide")
-            raise InputFormatError(locate(f"the sheet {ws.title!r} is hidden ({ws.sheet_state}): its scores (one more "
-                                          "respondent), comments or labels would count unseen", file=file,
-                                          valid=f"only visible sheets: unhide it and check it, or delete it ({how})"))
+            how = tr("excel.error.how_very_hidden" if ws.sheet_state == "veryHidden" else "excel.error.how_hidden")
+            raise InputFormatError(locate(tr("excel.error.hidden", sheet=repr(ws.title), state=ws.sheet_state),
+                                          file=file,
+                                          valid=tr("excel.error.valid_visible", how=how)))
 
 
 def _merge_comments(where, table, columns, sheets, order, comment, uncertain) -> None:
@@ -349,18 +347,18 @@ def _merge_comments(where, table, columns, sheets, order, comment, uncertain) ->
     for value, row in zip(table.get("respondent", blank), table["_row"], strict=True):
         value = cell_text(value).strip() or (sheets[0][0] if len(sheets) == 1 else "")
         if value not in lookup:
-            raise ValidationError(locate("the comment names no respondent sheet", file=where, row=int(row),
+            raise ValidationError(locate(tr("excel.error.comment_no_respondent"), file=where, row=int(row),
                                          column=columns.get("respondent"), value=value,
-                                         valid=" or ".join(repr(r) for r, _, _ in sheets)))
+                                         valid=tr("excel.error.or").join(repr(r) for r, _, _ in sheets)))
         names.append(sheets[lookup[value]][0])
     pos = {n: k for k, n in enumerate(order)}
     for s, t, row in zip(table["source"], table["target"], table["_row"], strict=True):
         pair = [check_id(cell_text(v) if isinstance(v, str) else v, file=where, row=int(row), column=columns[c])
                 for v, c in ((s, "source"), (t, "target"))]
         if pair[0] not in pos or pair[1] not in pos or pair[0] == pair[1]:
-            raise ValidationError(locate("the comment names a pair the matrix does not hold", file=where,
+            raise ValidationError(locate(tr("excel.error.comment_no_pair"), file=where,
                                          row=int(row), value=f"{pair[0]} -> {pair[1]}",
-                                         valid="a source and a different target from the respondent sheets"))
+                                         valid=tr("excel.error.valid_comment_pair")))
     long = pd.DataFrame({"respondent": names, "source": table["source"], "target": table["target"],
                          "score": pd.Series([None] * len(table), index=table.index, dtype=object),
                          "comment": [cell_text(v) for v in table.get("comment", blank)],

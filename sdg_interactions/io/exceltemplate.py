@@ -12,7 +12,8 @@ A **scoring template** (:func:`write_template`, :func:`write_excel`) holds these
   outside the validation; panes are frozen at C3.
 * ``Kommentarer`` (``Comments``): one row per commented pair, columns respondent, source, target,
   comment and uncertain (``x`` or blank).
-* ``Noder`` (``Nodes``): the nodes' ids, groups, short labels and full texts in both languages.
+* ``Delmål`` (``Targets``; ``Noder``/``Nodes`` of earlier templates are read too): the nodes' ids,
+  groups, short labels and full texts in both languages.
 
 A custom document property ``sdg_interactions.aggregated`` says whether the scores are aggregated.
 :func:`~sdg_interactions.io.excel.read_excel` reads a filled-in template back.
@@ -42,7 +43,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from sdg_interactions import frameworks
-from sdg_interactions.errors import ValidationError, locate
+from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.matrix import (
     RESPONDENT,
     as_matrix,
@@ -190,7 +191,7 @@ def write_template(
     >>> p = Path(tempfile.mkdtemp()) / "mall.xlsx"
     >>> write_template(["1.1", "1.2", "1.a"], p, respondents=["Anna", "Bo"])
     >>> openpyxl.load_workbook(p).sheetnames
-    ['Instruktioner', 'Anna', 'Bo', 'Kommentarer', 'Noder']
+    ['Instruktioner', 'Anna', 'Bo', 'Kommentarer', 'Delmål']
     """
     check_lang(lang)
     if isinstance(nodes, (xr.DataArray, xr.Dataset)):
@@ -200,8 +201,8 @@ def write_template(
         nodes, matrix = node_ids(nodes), nodes
     ids = [check_id(n) for n in ([nodes] if isinstance(nodes, str) else nodes)]
     if len(ids) < 2 or len(set(ids)) < len(ids):
-        raise ValidationError(locate("a template needs at least two nodes, each once", value=", ".join(ids),
-                                     valid="a list of distinct node ids such as ['1.1', '1.2']"))
+        raise ValidationError(locate(tr("excel.error.template_nodes"), value=", ".join(ids),
+                                     valid=tr("excel.error.valid_template_nodes")))
     ds, aggregated = None, False
     if matrix is not None:
         validate(matrix)
@@ -268,8 +269,8 @@ def _respondent_names(ds: xr.Dataset | None, respondents: object, lang: str) -> 
         respondents = [text("excel.matrix.default_name", lang, n=k + 1) for k in range(respondents)]
     names = [str(r).strip() for r in respondents]
     if not names or "" in names or len(set(names)) < len(names) or (own is not None and names != own):
-        raise ValidationError(locate("respondent names must be non-blank and distinct (and the matrix's own)",
-                                     value=names, valid=repr(own) if own else "e.g. ['Anna', 'Bo']"))
+        raise ValidationError(locate(tr("excel.error.template_names"), value=names,
+                                     valid=repr(own) if own else tr("excel.error.valid_template_names")))
     return names
 
 
@@ -402,7 +403,7 @@ def write_results_excel(
     >>> write_results_excel({"analysis": pd.DataFrame({"node": ["1.1"], "out_sum": [2.0]})}, p)
     >>> ws = openpyxl.load_workbook(p)["Analys"]
     >>> [c.value for c in ws[1]], [c.value for c in ws[2]]
-    (['nod', 'påverkar (summa)'], ['1.1', 2])
+    (['delmål', 'påverkar (summa)'], ['1.1', 2])
     """
     check_lang(lang)
     wb = openpyxl.Workbook()

@@ -36,7 +36,6 @@ __all__ = ["MAX_GRAPHML_BYTES", "read_graphml", "write_gexf", "write_graphml"]
 
 #: The largest GraphML file read (200 MB).
 MAX_GRAPHML_BYTES = 200 * 1024 * 1024
-_VALID = "a GraphML file (.graphml), e.g. from write_graphml()"
 
 _JSON = "sdg_interactions_json"
 _UNSCORED = "sdg_interactions_unscored"
@@ -143,15 +142,15 @@ def read_graphml(path: str | os.PathLike, *, aggregated: bool | None = None) -> 
     try:
         G = nx.read_graphml(path, node_type=str)
     except Exception as err:  # expat, networkx and the type conversions of its keys raise many kinds
-        raise InputFormatError(locate(f"cannot read this as GraphML ({type(err).__name__}: {shorten(err)})",
-                                      file=name, valid=_VALID)) from None
+        raise InputFormatError(locate(tr("error.graphml.unreadable", reason=f"{type(err).__name__}: {shorten(err)}"),
+                                      file=name, valid=tr("error.graphml.valid"))) from None
     try:
         return _matrix(G, name, aggregated)
     except SdgInteractionsError:
         raise
     except Exception as err:  # e.g. bad JSON in the graph attributes this module writes
-        raise InputFormatError(locate(f"cannot read this GraphML file as a matrix ({type(err).__name__}: "
-                                      f"{shorten(err)})", file=name, valid=_VALID)) from None
+        raise InputFormatError(locate(tr("error.graphml.not_matrix", reason=f"{type(err).__name__}: {shorten(err)}"),
+                                      file=name, valid=tr("error.graphml.valid"))) from None
 
 
 def _matrix(G: nx.Graph, name: str, aggregated: bool | None) -> xr.Dataset:

@@ -36,6 +36,7 @@ from sdg_interactions.errors import (
     SdgInteractionsWarning,
     ValidationError,
     locate,
+    tr,
 )
 from sdg_interactions.matrix import SCORE_RANGE, check_id
 from sdg_interactions.textfile import check_input_file
@@ -283,7 +284,7 @@ def read_journal(path: str | os.PathLike, *, set_aside: list[SetAside] | None = 
     if not os.path.lexists(path):
         raise InputFormatError(locate("no such journal", file=shown, valid="the path of a journal file"))
     try:
-        check_input_file(path, limit=MAX_JOURNAL_BYTES, valid="a journal file")
+        check_input_file(path, limit=MAX_JOURNAL_BYTES, valid=tr("error.valid_journal_file"))
     except InputFormatError as error:
         raise InputFormatError(str(error).replace(os.fspath(path), shown, 1)) from None
     with open(path, "rb") as handle:

@@ -33,6 +33,7 @@ from sdg_interactions.errors import (
     check_no_bidi,
     locate,
     shorten,
+    tr,
 )
 from sdg_interactions.matrix import parse_uncertain, plain_value
 from sdg_interactions.textfile import check_input_file, replacing
@@ -138,7 +139,7 @@ def write_netcdf(obj: xr.Dataset | xr.DataArray, path: str | os.PathLike) -> Non
 def _open(path: str | os.PathLike) -> xr.Dataset:
     name = os.fspath(path)
     file = Path(path)
-    check_input_file(file, limit=MAX_NETCDF_BYTES, valid="a NetCDF file")
+    check_input_file(file, limit=MAX_NETCDF_BYTES, valid=tr("error.valid_netcdf_file"))
     with open(file, "rb") as handle:
         head = handle.read(8)
     if not is_netcdf(head):

@@ -39,7 +39,7 @@ from pathlib import Path
 import pandas as pd
 
 from sdg_interactions import frameworks
-from sdg_interactions.errors import InputFormatError, UnknownDatasetError, UnknownIdError, ValidationError, locate
+from sdg_interactions.errors import InputFormatError, UnknownDatasetError, UnknownIdError, ValidationError, locate, tr
 from sdg_interactions.matrix import check_id
 from sdg_interactions.textfile import guard_text, nonblank_rows, read_table, unguard_text, write_rows
 from sdg_interactions.texts import LANGUAGES, check_lang, text
@@ -70,9 +70,8 @@ BUNDLED_STYRDOKUMENT = {"exempel": "styrdokument/exempel_styrdokument.csv"}
 _OUTPUT = ("document", "local_goal", "sdg_target", "note", "example", "row")
 _SPLIT = re.compile(r"[,;\s]+")
 _DECIMAL_COMMA = re.compile(r"^\s*\d{1,2},(\d{1,2}|[a-z])\s*$")
-_VALID_COLUMNS = ("the header dokument, lokalt_mål, delmål (or document, local_goal, sdg_target), optionally "
-                  "anmärkning (note)")
-_VALID_TARGETS = "one or more target ids such as 13.2 or 11.2; 11.6 (delete the row if the goal matches no target)"
+_VALID_COLUMNS = tr("error.styrdokument.valid_columns")
+_VALID_TARGETS = tr("error.styrdokument.valid_targets")
 _EXAMPLE_ROWS = (("doc_1", "goal_1", "13.2"), ("doc_2", "goal_2", "7.2"), ("doc_3", "goal_3", "11.2; 11.6"))
 
 
@@ -95,15 +94,16 @@ def _columns(header: list[object], file: object) -> dict[str, int]:
             continue
         canonical = lookup.get(_key(name))
         if canonical is None:
-            raise ValidationError(locate("unknown column in the styrdokument table", file=file, row=1,
+            raise ValidationError(locate(tr("error.styrdokument.unknown_column"), file=file, row=1,
                                          column=_cell(name), valid=_VALID_COLUMNS))
         if canonical in found:
-            raise ValidationError(locate(f"two columns mean {canonical}", file=file, row=1, column=_cell(name),
+            raise ValidationError(locate(tr("error.styrdokument.two_columns", name=canonical), file=file, row=1,
+                                         column=_cell(name),
                                          valid=_VALID_COLUMNS))
         found[canonical] = position
     missing = [c for c in STYRDOKUMENT_COLUMNS if c not in found]
     if missing:
-        raise ValidationError(locate(f"a column is missing from the styrdokument table: {', '.join(missing)}",
+        raise ValidationError(locate(tr("error.styrdokument.missing", columns=", ".join(missing)),
                                      file=file, row=1, valid=_VALID_COLUMNS))
     return found
 
@@ -116,14 +116,14 @@ def _sheet_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     try:
         workbook = openpyxl.load_workbook(path, data_only=True)
     except Exception as err:  # openpyxl raises zipfile, KeyError, ValueError ... on a damaged workbook
-        raise InputFormatError(locate(f"cannot read the workbook ({type(err).__name__}: {err})", file=path.name,
-                                      valid="an .xlsx file saved by Excel or LibreOffice")) from None
+        raise InputFormatError(locate(tr("error.styrdokument.workbook", reason=f"{type(err).__name__}: {err}"),
+                                      file=path.name, valid=tr("error.styrdokument.valid_workbook"))) from None
     wanted = localised_names("styrdokument.template.sheet")
     sheet = next((ws for ws in workbook.worksheets if ws.title.casefold() in wanted), workbook.worksheets[0])
     cells = ([cell_text(v) for v in values] for values in sheet.iter_rows(min_row=1, values_only=True))
     kept = list(nonblank_rows(cells))  # numbered from row 1 even when the sheet's first rows are empty
     if not kept:
-        raise InputFormatError(locate("the sheet is empty", file=f"{path.name} [{sheet.title}]",
+        raise InputFormatError(locate(tr("error.styrdokument.empty_sheet"), file=f"{path.name} [{sheet.title}]",
                                       valid=_VALID_COLUMNS))
     return kept[0][1], kept[1:]
 
@@ -148,14 +148,14 @@ def _source(source: pd.DataFrame | str | os.PathLike) -> tuple[list, list[tuple[
     path = Path(source)
     if not path.exists():
         names = ", ".join(repr(n) for n in BUNDLED_STYRDOKUMENT)
-        raise UnknownDatasetError(locate("no such file", file=os.fspath(path),
-                                         valid=f"a .csv or .xlsx file, or the bundled example {names}"))
+        raise UnknownDatasetError(locate(tr("error.styrdokument.no_file"), file=os.fspath(path),
+                                         valid=tr("error.styrdokument.valid_file", names=names)))
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         header, rows = _sheet_rows(path)
     elif suffix == ".xls":
-        raise InputFormatError(locate("an old .xls workbook cannot be read", file=path.name,
-                                      valid="an .xlsx workbook (in Excel: Save as > Excel workbook) or a CSV file"))
+        raise InputFormatError(locate(tr("error.styrdokument.old_xls"), file=path.name,
+                                      valid=tr("error.styrdokument.valid_xlsx")))
     else:
         header, rows = read_table(path)
     return header, rows, path.name, {"name": path.stem, "source_file": path.name, "invented": False}
@@ -165,11 +165,12 @@ def _targets(value: object, *, file: object, row: int, column: str) -> list[str]
     """The node ids of one ``sdg_target`` cell, checked and each once, in the order written."""
     cell = _cell(value)
     if _DECIMAL_COMMA.match(cell):
-        raise UnknownIdError(locate("a target id is written with a point, not a comma", file=file, row=row,
+        raise UnknownIdError(locate(tr("error.styrdokument.comma"), file=file, row=row,
                                     column=column, value=cell, valid=f"{cell.strip().replace(',', '.')}"))
     parts = [p for p in _SPLIT.split(cell) if p]
     if not parts:
-        raise ValidationError(locate("no target given", file=file, row=row, column=column, valid=_VALID_TARGETS))
+        raise ValidationError(locate(tr("error.styrdokument.no_target"), file=file, row=row, column=column,
+                                     valid=_VALID_TARGETS))
     ids = [check_id(part, file=file, row=row, column=column) for part in parts]
     return list(dict.fromkeys(ids))
 
@@ -216,8 +217,8 @@ def read_styrdokument(source: pd.DataFrame | str | os.PathLike) -> pd.DataFrame:
     columns = _columns(header, file)
     names = {name: _cell(header[position]) for name, position in columns.items()}
     if not rows:
-        raise ValidationError(locate("the styrdokument table has no rows", file=file,
-                                     valid="one row per local goal under the header"))
+        raise ValidationError(locate(tr("error.styrdokument.no_rows"), file=file,
+                                     valid=tr("error.styrdokument.valid_rows")))
     examples = _example_notes()
     out: list[tuple] = []
     seen: set[tuple[str, str, str]] = set()
@@ -229,9 +230,8 @@ def read_styrdokument(source: pd.DataFrame | str | os.PathLike) -> pd.DataFrame:
 
         document, local_goal, note = _cell(get("document")), _cell(get("local_goal")), _cell(get("note"))
         if not document:
-            raise ValidationError(locate("the document is blank", file=file, row=int(number),
-                                         column=names["document"], valid="the name of the steering document that "
-                                         "decides the goal, e.g. Miljö- och klimatprogram 2030"))
+            raise ValidationError(locate(tr("error.styrdokument.blank_document"), file=file, row=int(number),
+                                         column=names["document"], valid=tr("error.styrdokument.valid_document")))
         for target in _targets(get("sdg_target"), file=file, row=int(number), column=names["sdg_target"]):
             if (document, local_goal, target) in seen:
                 continue

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sdg_interactions import frameworks
-from sdg_interactions.errors import InputFormatError, ValidationError, locate
+from sdg_interactions.errors import InputFormatError, ValidationError, locate, tr
 from sdg_interactions.matrix import check_id
 from sdg_interactions.textfile import write_atomic
 from sdg_interactions.texts import check_lang, text
@@ -103,7 +103,7 @@ class Workshop:
         return max(self.minutes().values(), default=0.0)
 
 
-def _bad(problem: str, value: object = None, valid: str | None = None, **where) -> ValidationError:
+def _bad(problem: str, value: object = None, valid: str | None = None, **where) -> ValidationError:  # str or Words
     return ValidationError(locate(problem, value=value, valid=valid, **where))
 
 
@@ -113,9 +113,9 @@ def _check_nodes(nodes: Iterable[str], **where) -> list[str]:
     ids = [check_id(node, **where) for node in nodes]
     twice = [node for node, count in Counter(ids).items() if count > 1]
     if twice:
-        raise _bad("a node is listed twice", twice[0], "each node once", **where)
+        raise _bad(tr("error.workshop.node_twice"), twice[0], tr("error.workshop.valid_node_once"), **where)
     if len(ids) < 2:
-        raise _bad("a workshop needs at least two nodes", len(ids), "two or more node ids", **where)
+        raise _bad(tr("error.workshop.two_nodes"), len(ids), tr("error.workshop.valid_two_nodes"), **where)
     return sorted(ids, key=frameworks.node_sort_key)
 
 
@@ -152,13 +152,13 @@ def _check_names(names: Iterable[str], **where) -> list[str]:
     checked = []
     for name in names:
         if not isinstance(name, str) or not name.strip():
-            raise _bad("a respondent needs a name", name, "a non-empty text", **where)
+            raise _bad(tr("error.workshop.no_name"), name, tr("error.workshop.valid_name"), **where)
         checked.append(name.strip())
     twice = [name for name, count in Counter(checked).items() if count > 1]
     if twice:
-        raise _bad("a respondent is listed twice", twice[0], "each respondent once", **where)
+        raise _bad(tr("error.workshop.respondent_twice"), twice[0], tr("error.workshop.valid_respondent_once"), **where)
     if not checked:
-        raise _bad("a workshop needs at least one respondent", 0, "one or more respondents", **where)
+        raise _bad(tr("error.workshop.no_respondent"), 0, tr("error.workshop.valid_one_or_more"), **where)
     return checked
 
 
@@ -274,15 +274,15 @@ def plan_workshop(
         raise _bad("unknown way to share out the pairs", by, ", ".join(BY))
     order = _check_nodes(nodes, column="nodes")
     if isinstance(overlap, bool) or not isinstance(overlap, numbers.Integral) or overlap < 1:
-        raise _bad("overlap must be a whole number of answers per pair", overlap, "1, 2, 3, …")
+        raise _bad(tr("error.workshop.overlap"), overlap, "1, 2, 3, …")
     if (isinstance(seconds_per_pair, bool) or not isinstance(seconds_per_pair, numbers.Real)
             or not math.isfinite(seconds_per_pair) or seconds_per_pair <= 0):
         raise _bad("seconds_per_pair must be a positive number", seconds_per_pair, "seconds, e.g. 20")
     if isinstance(respondents, numbers.Integral) and not isinstance(respondents, bool) and respondents < 1:
-        raise _bad("a workshop needs at least one respondent", respondents, "1 or more, or a list of names")
+        raise _bad(tr("error.workshop.no_respondent"), respondents, tr("error.workshop.valid_count_or_names"))
     if isinstance(respondents, bool) or not isinstance(respondents, numbers.Integral | Iterable | Mapping) or (
             isinstance(respondents, str)):
-        raise _bad("respondents must be a number or a list of names", respondents, "e.g. 6 or ['anna', 'bo']")
+        raise _bad(tr("error.workshop.respondents_type"), respondents, tr("error.workshop.valid_respondents_type"))
     if groups is not None and by != "rows":
         raise _bad("groups share out rows", by, "by='rows' with groups, or by='even' without")
     if isinstance(respondents, Mapping) and groups is None:

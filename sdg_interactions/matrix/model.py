@@ -30,7 +30,7 @@ import pandas as pd
 import xarray as xr
 
 from sdg_interactions import frameworks
-from sdg_interactions.errors import UnknownIdError, ValidationError, check_no_bidi, locate
+from sdg_interactions.errors import UnknownIdError, ValidationError, check_no_bidi, locate, tr
 
 __all__ = [
     "DIMS",
@@ -130,11 +130,11 @@ def check_id(node_id: object, *, file: object = None, row: int | None = None, co
     if isinstance(node_id, str):
         where = {"file": file, "row": row, "column": column}
         if len(node_id.strip()) > MAX_ID_LENGTH:
-            raise UnknownIdError(locate(f"a node id of {len(node_id.strip())} characters (at most {MAX_ID_LENGTH})",
-                                        value=node_id.strip(), valid=frameworks.NODE_ID_FORMS, **where))
+            raise UnknownIdError(locate(tr("error.id_too_long", n=len(node_id.strip()), limit=MAX_ID_LENGTH),
+                                        value=node_id.strip(), valid=frameworks.id_forms_words(), **where))
         if any(c.isdigit() and not c.isascii() for c in node_id):
-            raise UnknownIdError(locate("a node id with digits that are not ASCII 0-9", value=node_id.strip(),
-                                        valid=frameworks.NODE_ID_FORMS, **where))
+            raise UnknownIdError(locate(tr("error.id_digits"), value=node_id.strip(),
+                                        valid=frameworks.id_forms_words(), **where))
     return frameworks.check_node_id(node_id, file=file, row=row, column=column)
 
 
@@ -150,11 +150,10 @@ def check_size(nodes: int, respondents: int = 1, *, file: object = None) -> None
     """  # noqa: E501
     cells = respondents * nodes * nodes
     if nodes > MAX_NODES or cells > MAX_CELLS:
-        problem = (f"the matrix would have {nodes} nodes; the limit is {MAX_NODES}" if nodes > MAX_NODES else
-                   f"the matrices would have {cells} cells ({respondents} × {nodes} × {nodes}); the limit is "
-                   f"{MAX_CELLS}")
-        raise ValidationError(locate(problem, file=file,
-                                     valid=f"at most {MAX_NODES} nodes (and {MAX_CELLS} cells in all)"))
+        problem = (tr("error.matrix.too_many_nodes", n=nodes, limit=MAX_NODES) if nodes > MAX_NODES else
+                   tr("error.matrix.too_many_cells", cells=cells, respondents=respondents, n=nodes, limit=MAX_CELLS))
+        raise ValidationError(locate(problem, file=file, valid=tr("error.matrix.valid_size", nodes=MAX_NODES,
+                                                                   cells=MAX_CELLS)))
 
 
 def node_coords(ids: list[str]) -> dict[str, tuple]:
@@ -242,11 +241,11 @@ def check_canonical_ids(ids, *, file: object = None, column: str = "node id") ->
     for i in ids:
         canonical = check_id(i if isinstance(i, str) else str(i), file=file, column=column)
         if canonical != i:
-            raise ValidationError(locate("a node id not written in its canonical form", file=file, column=column,
-                                         value=i, valid=f"{canonical!r} (no spaces around it, no leading zeros)"))
+            raise ValidationError(locate(tr("error.matrix.not_canonical"), file=file, column=column, value=i,
+                                         valid=tr("error.matrix.valid_canonical", canonical=repr(canonical))))
         if canonical in seen:
-            raise ValidationError(locate("the node id appears twice", file=file, column=column, value=i,
-                                         valid="each node once"))
+            raise ValidationError(locate(tr("error.matrix.id_twice"), file=file, column=column, value=i,
+                                         valid=tr("error.matrix.valid_once")))
         seen.add(canonical)
 
 
@@ -293,10 +292,11 @@ def validate(obj: xr.DataArray | xr.Dataset, *, file: object = None) -> xr.DataA
             cell = f"{file}, {cell}"
         on_diag = index[-2] == index[-1]
         problem = "the diagonal must be NaN (not scored)" if on_diag else (
-            "score outside the scale" if abs(values[index]) > 3 or np.isinf(values[index])
-            else "score is not a whole number")
+            tr("error.score_outside") if abs(values[index]) > 3 or np.isinf(values[index])
+            else tr("error.score_not_whole"))
         raise ValidationError(locate(problem, file=cell, value=values[index],
-                                     valid="NaN" if on_diag else (VALID_AGGREGATED if aggregated else VALID_RAW)))
+                                     valid="NaN" if on_diag
+                                     else tr("error.valid_aggregated" if aggregated else "error.valid_raw")))
     return obj
 
 

@@ -17,13 +17,11 @@ import pandas as pd
 import xarray as xr
 
 from sdg_interactions import frameworks
-from sdg_interactions.errors import InputFormatError, ValidationError, check_no_bidi, locate
+from sdg_interactions.errors import InputFormatError, ValidationError, check_no_bidi, locate, tr
 from sdg_interactions.matrix.model import (
     DIMS,
     FALSE_WORDS,
     TRUE_WORDS,
-    VALID_AGGREGATED,
-    VALID_RAW,
     build_dataset,
     check_id,
     check_size,
@@ -45,6 +43,11 @@ _UNCERTAIN_VALID = (
     f"blank, {', '.join(sorted((FALSE_WORDS | {'0.0'}) - {''}))} (not marked); "
     f"{', '.join(sorted(TRUE_WORDS | {'1.0'}))} (marked)"
 )
+
+
+def _valid_words(aggregated: bool):
+    """What a score may be, in both languages (the words of :data:`VALID_AGGREGATED` or :data:`VALID_RAW`)."""
+    return tr("error.valid_aggregated" if aggregated else "error.valid_raw")
 
 
 def _score_of(value: object, decimal: str | None) -> float | None:
@@ -190,10 +193,10 @@ def from_long(
     if missing:
         raise InputFormatError(
             locate(
-                f"missing column(s) {', '.join(missing)}",
+                tr("error.missing_columns", columns=", ".join(missing)),
                 file=file,
                 row=1,
-                valid="a header with source, target and score (and optionally respondent, comment, uncertain)",
+                valid=tr("error.valid_long_header"),
             )
         )
     rows = _rows_of(table)
@@ -210,7 +213,8 @@ def from_long(
         codes, uniques = pd.factorize(raw, use_na_sentinel=True)
         if (codes < 0).any():
             i = int(np.flatnonzero(codes < 0)[0])
-            raise ValidationError(locate(f"empty {role} id", **where(i, role), valid=frameworks.NODE_ID_FORMS))
+            raise ValidationError(locate(tr("error.empty_id", role=role), **where(i, role),
+                                         valid=frameworks.id_forms_words()))
         first = np.full(len(uniques), -1)
         first[codes[::-1]] = np.arange(len(codes))[::-1]  # the first row of each distinct id
         check_size(len(uniques), file=file)  # before checking each: a file of a million ids stops here
@@ -224,25 +228,25 @@ def from_long(
         cell = table["score"].iloc[i]
         grouped = isinstance(cell, str) and any(g.fullmatch(cell.strip()) for g in _GROUPED.values())
         raise ValidationError(
-            locate(GROUPED_PROBLEM if grouped else "score is not a number", **where(i, "score"), value=cell,
-                   valid=VALID_AGGREGATED if aggregated else VALID_RAW)
+            locate(tr("error.score_grouped" if grouped else "error.score_not_number"), **where(i, "score"), value=cell,
+                   valid=_valid_words(aggregated))
         )
     bad = score_problems(values, aggregated=aggregated)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         out_of_range = abs(values[i]) > 3 or np.isinf(values[i])
-        problem = "score outside the scale" if out_of_range else "score is not a whole number"
+        problem = tr("error.score_outside" if out_of_range else "error.score_not_whole")
         raise ValidationError(
             locate(problem, **where(i, "score"), value=table["score"].iloc[i],
-                   valid=VALID_AGGREGATED if aggregated else VALID_RAW)
+                   valid=_valid_words(aggregated))
         )
     diagonal = ids["source"] == ids["target"]
     nonzero_diag = diagonal & np.isfinite(values) & (values != 0)
     if nonzero_diag.any():
         i = int(np.flatnonzero(nonzero_diag)[0])
         raise ValidationError(
-            locate(f"a node cannot influence itself ({ids['source'][i]} on {ids['target'][i]})",
-                   **where(i, "score"), value=table["score"].iloc[i], valid="blank or 0 on the diagonal")
+            locate(tr("error.self_influence", source=ids["source"][i], target=ids["target"][i]),
+                   **where(i, "score"), value=table["score"].iloc[i], valid=tr("error.valid_diagonal"))
         )
     values = np.where(diagonal, np.nan, values)
 
@@ -251,8 +255,8 @@ def from_long(
         resp = table["respondent"].astype(object)
         if resp.isna().any() or (resp.astype(str).str.strip() == "").any():
             i = int(np.flatnonzero((resp.isna() | (resp.astype(str).str.strip() == "")).to_numpy())[0])
-            raise ValidationError(locate("empty respondent", **where(i, "respondent"),
-                                         valid="a name or code for each respondent"))
+            raise ValidationError(locate(tr("error.empty_respondent"), **where(i, "respondent"),
+                                         valid=tr("error.valid_respondent")))
         resp = resp.astype(str).str.strip().to_numpy(dtype=object)
         check_no_bidi(resp, what="respondent name", file=file, rows=rows, column="respondent")
         respondents = list(dict.fromkeys(resp))
@@ -267,11 +271,10 @@ def from_long(
         # find the true partner of the first duplicate
         same = np.flatnonzero((key == key.iloc[first]).all(axis=1).to_numpy())
         first, second = int(same[0]), int(same[1])
-        who = f" (respondent {resp[first]})" if has_respondent else ""
+        who = tr("error.scored_twice_who", who=resp[first]) if has_respondent else ""
         raise ValidationError(
-            locate(f"the pair {ids['source'][first]} -> {ids['target'][first]}{who} is scored twice, "
-                   f"also in row {rows[first]}", file=file, row=int(rows[second]),
-                   valid="one row per pair and respondent")
+            locate(tr("error.scored_twice", source=ids["source"][first], target=ids["target"][first], who=who,
+                      row=rows[first]), file=file, row=int(rows[second]), valid=tr("error.valid_once"))
         )
 
     comments = _text_column(table, "comment")
@@ -370,16 +373,17 @@ def from_wide(
             else:
                 row_ids[k] = value
             if value in seen:
-                raise ValidationError(locate(f"the id appears twice in the {axis}", file=file, value=value,
-                                             **where, valid="each id once in the first column and once in the header"))
+                side = tr("error.axis_rows" if axis == "first column" else "error.axis_header")
+                raise ValidationError(locate(tr("error.id_twice", axis=side),
+                                             file=file, value=value, **where, valid=tr("error.valid_id_once")))
             seen[value] = k
     if set(row_ids) != set(col_ids):
         only_rows = sorted(set(row_ids) - set(col_ids), key=frameworks.node_sort_key)
         only_cols = sorted(set(col_ids) - set(row_ids), key=frameworks.node_sort_key)
         raise ValidationError(
-            locate(f"the first column and the header must hold the same ids; only in the first column: "
-                   f"{only_rows or 'none'}; only in the header: {only_cols or 'none'}", file=file,
-                   valid="a square matrix with the same ids on both axes")
+            locate(tr("error.axes_differ", rows=str(only_rows) if only_rows else tr("error.none"),
+                      columns=str(only_cols) if only_cols else tr("error.none")), file=file,
+                   valid=tr("error.valid_square"))
         )
     n_rows, n_cols = table.shape
     cells = table.to_numpy(dtype=object).ravel()

@@ -52,7 +52,13 @@ import altair, pandas
 import sdg_interactions.plots
 sdg_interactions.plots.to_svg(altair.Chart(pandas.DataFrame({"x": [1]})).mark_point().encode(x="x"))
 """
-_KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=ERROR",)  # no start-up chatter on the terminal
+# The kernel's own log goes to the stderr it inherits: the terminal of ``sdg-interactions report``, or the
+# output of the notebook cell that makes a report (ipykernel forwards its process's stderr into the cell).
+# Only CRITICAL: at start it warns "Kernel is running over TCP without encryption" (a WARNING; the kernel
+# listens on 127.0.0.1 only), and jupyter_client interrupts a kernel before it shuts it down, which it logs
+# as "ERROR | KeyboardInterrupt caught in kernel". Neither is news to a reader; a report that fails still
+# says why through the kernel protocol (papermill's error), not through this log.
+_KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=CRITICAL",)
 _RESET_CODE = """\
 import warnings as _warnings
 _warnings.onceregistry.clear()
