@@ -37,7 +37,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from sdg_interactions.errors import InputFormatError, locate
+from sdg_interactions.errors import InputFormatError, locate, tr
 
 __all__ = [
     "MAX_CSV_BYTES",
@@ -134,20 +134,20 @@ def check_input_file(path: str | os.PathLike, *, limit: int, valid: str = "the p
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        problem = "a link to a file that does not exist" if os.path.islink(path) else "no such file"
-        raise InputFormatError(locate(problem, file=name, valid="the path of an existing file")) from None
+        problem = tr("error.dangling_link") if os.path.islink(path) else tr("error.no_such_file")
+        raise InputFormatError(locate(problem, file=name, valid=tr("error.valid_existing_file"))) from None
     except (OSError, ValueError) as err:
         raise InputFormatError(locate(f"cannot read the file ({getattr(err, 'strerror', None) or err})",
                                       file=name, valid=valid)) from None
     if stat.S_ISDIR(info.st_mode):
-        raise InputFormatError(locate("this is a folder, not a file", file=name, valid=valid))
+        raise InputFormatError(locate(tr("error.file_folder"), file=name, valid=valid))
     if not stat.S_ISREG(info.st_mode):
         kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(info.st_mode) else "a socket" if stat.S_ISSOCK(info.st_mode)
                 else "a device")
         raise InputFormatError(locate(f"this is {kind}, not a regular file", file=name, valid=valid))
     if info.st_size > limit:
-        raise InputFormatError(locate(f"the file is too large ({_size(info.st_size)}; the limit is {_size(limit)})",
-                                      file=name, valid=f"{valid}, at most {_size(limit)}"))
+        raise InputFormatError(locate(tr("error.file_too_large", size=_size(info.st_size), limit=_size(limit)),
+                                      file=name, valid=tr("error.valid_at_most", valid=valid, limit=_size(limit))))
     return info.st_size
 
 
@@ -163,11 +163,11 @@ def _read_bytes(path: str | os.PathLike, limit: int | None = None) -> bytes:
                                           valid=f"a CSV file of at most {_size(limit)}"))
         return data
     except FileNotFoundError:
-        raise InputFormatError(locate("no such file", file=name,
-                                      valid="the path of an existing file")) from None
+        raise InputFormatError(locate(tr("error.no_such_file"), file=name,
+                                      valid=tr("error.valid_existing_file"))) from None
     except IsADirectoryError:
-        raise InputFormatError(locate("this is a folder, not a file", file=name,
-                                      valid="the path of a file")) from None
+        raise InputFormatError(locate(tr("error.file_folder"), file=name,
+                                      valid=tr("error.valid_file_path"))) from None
     except OSError as err:
         raise InputFormatError(locate(f"cannot read the file ({err.strerror or err})", file=name)) from None
 
@@ -193,17 +193,15 @@ def read_text(path: str | os.PathLike) -> tuple[str, str]:
     name = _name(path)
     data = _read_bytes(path)
     if not data.strip(b" \t\r\n" + _BOM):
-        raise InputFormatError(locate("the file is empty", file=name, valid=_VALID_NONEMPTY))
+        raise InputFormatError(locate(tr("error.file_empty"), file=name, valid=tr("error.valid_nonempty")))
     for magic, what in _BINARY:
         if data.startswith(magic):
             raise InputFormatError(locate(f"this is {what}, not a CSV text file", file=name,
                                           valid=_VALID_TEXT))
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise InputFormatError(locate("this is UTF-16 text (Excel's 'Unicode text'), not UTF-8 or "
-                                      "Windows-1252", file=name, valid=_VALID_TEXT))
+        raise InputFormatError(locate(tr("error.file_utf16"), file=name, valid=tr("error.valid_text")))
     if b"\x00" in data[:65536]:
-        raise InputFormatError(locate("this is a binary file (it holds NUL bytes), not a CSV text file",
-                                      file=name, valid=_VALID_TEXT))
+        raise InputFormatError(locate(tr("error.file_binary"), file=name, valid=tr("error.valid_text")))
     try:
         return data.decode("utf-8-sig"), "utf-8-sig" if data.startswith(_BOM) else "utf-8"
     except UnicodeDecodeError as err:
@@ -291,7 +289,7 @@ def read_cells(path: str | os.PathLike) -> tuple[list[str], list[tuple[int, list
                                       f"separator {separator!r}, quotes (written twice: \"\") or a line "
                                       "break")) from None
     if not kept:  # only blank lines or separators
-        raise InputFormatError(locate("the file is empty", file=name, valid=_VALID_NONEMPTY))
+        raise InputFormatError(locate(tr("error.file_empty"), file=name, valid=tr("error.valid_nonempty")))
     return kept[0][1], kept[1:], separator
 
 

@@ -36,10 +36,9 @@ from sdg_interactions.report.document import (
     from_section,
 )
 from sdg_interactions.report.writers import clean, write
-from sdg_interactions.report.writers.docx import write_docx
+from sdg_interactions.report.writers.docx import to_docx, write_docx
 from sdg_interactions.report.writers.html import to_html, write_html
 from sdg_interactions.report.writers.markdown import to_markdown
-from sdg_interactions.report.writers.docx import to_docx
 from sdg_interactions.report.writers.typst import to_typst, write_pdf
 from sdg_interactions.texts import text as text_of
 
@@ -425,7 +424,8 @@ def test_docx_bullets_are_real_numbered_list_items(word):
     formats = {}
     for num in numbering.findall(qn("w:num")):
         abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
-        abstract = next(a for a in numbering.findall(qn("w:abstractNum")) if a.get(qn("w:abstractNumId")) == abstract_id)
+        abstract = next(a for a in numbering.findall(qn("w:abstractNum"))
+                        if a.get(qn("w:abstractNumId")) == abstract_id)
         level0 = next(lvl for lvl in abstract.findall(qn("w:lvl")) if lvl.get(qn("w:ilvl")) == "0")
         formats[num.get(qn("w:numId"))] = (level0.find(qn("w:numFmt")).get(qn("w:val")),
                                             level0.find(qn("w:lvlText")).get(qn("w:val")))
@@ -480,4 +480,5 @@ def test_docx_language_and_caption_style(lang, tag):
 def _tiny_png() -> bytes:
     import vl_convert
 
-    return vl_convert.svg_to_png('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>')
+    return vl_convert.svg_to_png('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4">'
+                                 '<rect width="4" height="4"/></svg>')

@@ -98,7 +98,7 @@ def test_template_sheets_validation_and_styles(tmp_path):
     write_template(IDS, path, respondents=RESPONDENTS)
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Instruktioner", "Anna", "Bo_ skola_vård", "=Cecilia, Ö.", "Kommentarer",
-                             "Noder"]
+                             "Delmål"]
     for title, name in zip(wb.sheetnames[1:4], RESPONDENTS, strict=True):
         ws = wb[title]
         assert ws["A1"].value == ("'" + name if name.startswith("=") else name) and ws["A1"].data_type == "s"
@@ -125,14 +125,14 @@ def test_template_sheets_validation_and_styles(tmp_path):
                                              "osäker (x)"]
     marks = [d for d in comments.data_validations.dataValidation if "E2" in d]
     assert len(marks) == 1 and marks[0].type == "list" and marks[0].formula1 == '"x"'
-    assert [c.value for c in wb["Noder"]["A"]] == ["id", *IDS]
+    assert [c.value for c in wb["Delmål"]["A"]] == ["id", *IDS]
 
 
 def test_template_in_english_with_numbered_respondents_reads_back(tmp_path):
     path = tmp_path / "template.xlsx"
     write_template(["SDG-1", "SDG-2", "SDG-13"], path, respondents=2, lang="en")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Instructions", "Respondent 1", "Respondent 2", "Comments", "Nodes"]
+    assert wb.sheetnames == ["Instructions", "Respondent 1", "Respondent 2", "Comments", "Targets"]
     put(wb["Respondent 2"], "SDG-13", "SDG-2", -1)
     wb.save(path)
     ds = read_excel(path)
@@ -305,7 +305,7 @@ def test_results_export_translates_headers_and_keeps_text(tmp_path):
     assert wb.sheetnames == ["Analys", "Målkonflikter"]
     analysis = wb["Analys"]
     headers = [c.value for c in analysis[1]]
-    assert headers[:3] == ["nod", "benämning", "påverkar (summa)"] and "kvadrant" in headers
+    assert headers[:3] == ["delmål", "benämning", "påverkar (summa)"] and "kvadrant" in headers
     assert [c.value for c in analysis["A"]][1:] == ["1.1", "1.2", "1.a"]
     assert analysis["C2"].value == -2 and analysis["C2"].data_type == "n"
     conflict = wb["Målkonflikter"]

@@ -203,7 +203,7 @@ def test_template_with_800_valid_ids(tmp_path, capsys):
     out = tmp_path / "mall.xlsx"
     assert main(["template", "--nodes", MANY, "--out", str(out)]) == 0
     assert "800" in capsys.readouterr().out
-    assert openpyxl.load_workbook(out, read_only=True)["Noder"].max_row == 801
+    assert openpyxl.load_workbook(out, read_only=True)["Delmål"].max_row == 801
 
 
 def test_workshop_new_with_a_long_valid_list(tmp_path, capsys):
@@ -242,7 +242,7 @@ def test_csv_respondent_with_rlo_is_refused(tmp_path):
 
 def test_excel_label_comment_and_name_with_rlo_are_refused(tmp_path):
     path = _answers(tmp_path / "svar.xlsx", None)
-    for sheet, cell, where in (("Noder", "C3", r"sheet 'Noder', row 3, column 'label_sv'"),
+    for sheet, cell, where in (("Delmål", "C3", r"sheet 'Delmål', row 3, column 'label_sv'"),
                                ("Anna", "A1", r"sheet 'Anna', row 1, column 'A'")):
         book = openpyxl.load_workbook(path)
         book[sheet][cell] = f"Etikett {RLO}gnäv"

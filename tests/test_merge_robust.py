@@ -253,7 +253,8 @@ def test_workshop_report_merges_past_a_bad_line(ws, capsys, monkeypatch):
     assert main(["workshop", "report", str(ws)]) == 0
     said = capsys.readouterr()
     assert "rad 3: raden har lagts åt sidan" in said.err and "html: " in said.out
-    (ds,) = rendered
+    assert len(rendered) == 2  # the politician and the förvaltning version
+    ds = rendered[0]
     assert ds["respondent"].values.tolist() == ["Anna", "Bo"] and int(ds["score"].count()) == 5
     assert (ws / "rapporter" / facilitator.MERGED_FILE).exists()
 

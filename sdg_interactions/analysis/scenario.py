@@ -27,7 +27,7 @@ import xarray as xr
 from sdg_interactions import frameworks
 from sdg_interactions.analysis._core import adjacency, at_least, node_result
 from sdg_interactions.analysis.conflicts import conflicts
-from sdg_interactions.errors import UnknownIdError, ValidationError, locate
+from sdg_interactions.errors import UnknownIdError, ValidationError, locate, tr
 from sdg_interactions.matrix import DIMS, NODE, as_matrix, node_ids
 from sdg_interactions.ranges import EFFORT, MARGIN, check
 
@@ -62,11 +62,12 @@ def check_priorities(priorities: str | Sequence[str], ids: list[str], column: st
             node = raw.strip()
         if node not in position:
             close = list(dict.fromkeys([*difflib.get_close_matches(node, ids, n=5, cutoff=0.5), *ids]))[:5]
-            raise UnknownIdError(locate("not a node of this matrix", column=column, value=raw,
-                                        valid=f"one of its {len(ids)} node ids, e.g. {', '.join(close)}"))
+            raise UnknownIdError(locate(tr("error.elsewhere.not_in_matrix"), column=column, value=raw,
+                                        valid=tr("error.elsewhere.valid_matrix_ids", n=len(ids),
+                                                 examples=", ".join(close))))
         if position[node] in found:
-            raise ValidationError(locate("node given twice", column=column, value=node,
-                                         valid="each node once"))
+            raise ValidationError(locate(tr("error.elsewhere.given_twice"), column=column, value=node,
+                                         valid=tr("error.matrix.valid_once")))
         found.append(position[node])
     return found
 

@@ -347,7 +347,8 @@ def user_message(exc: BaseException, lang: str) -> str:
     """An error as the user should read it, in ``lang``.
 
     Errors of :func:`user_error` carry their catalogue key, value and
-    fields and are worded anew in ``lang``; the library's other errors keep their own (English) message;
+    fields and are worded anew in ``lang``; the library's other errors are said in ``lang`` where they were
+    raised with the catalogue's words (:meth:`~sdg_interactions.errors.SdgInteractionsError.words`);
     anything else (a bug) names its type, so it is reported rather than lost.
 
     Examples
@@ -363,7 +364,7 @@ def user_message(exc: BaseException, lang: str) -> str:
         return text("apps.error.template", lang, problem=text(f"apps.error.{key}", lang).capitalize(),
                     value=shown, valid=text(f"apps.valid.{key}", lang, **fields))
     if isinstance(exc, SdgInteractionsError):
-        return str(exc)
+        return exc.words(lang)  # in lang where it was raised with the catalogue's words (errors.tr)
     return text("apps.error.unexpected", lang, kind=type(exc).__name__, message=str(exc))
 
 

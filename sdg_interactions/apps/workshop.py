@@ -64,7 +64,7 @@ from sdg_interactions.apps.claims import (
     release_stale,
 )
 from sdg_interactions.apps.links import LINKS_FILE, TOKEN_PATTERN, check_browser, make_links
-from sdg_interactions.errors import ValidationError, locate
+from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.io import write_template
 from sdg_interactions.io.workshop import plan_workshop, write_workshop
 from sdg_interactions.textfile import write_atomic
@@ -184,11 +184,11 @@ def read_about(folder: str | os.PathLike) -> dict:
     try:
         about = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise ValidationError(locate(f"not a workshop folder ({error.__class__.__name__})", file=str(path),
-                                     valid="a folder made by 'sdg-interactions workshop new'")) from error
+        raise ValidationError(locate(tr("error.elsewhere.not_workshop", reason=error.__class__.__name__),
+                                     file=str(path), valid=tr("error.elsewhere.valid_workshop"))) from error
     if not isinstance(about, dict):
-        raise ValidationError(locate("not a workshop folder (om.json holds no object)", file=str(path),
-                                     valid="a folder made by 'sdg-interactions workshop new'"))
+        raise ValidationError(locate(tr("error.elsewhere.not_workshop", reason=tr("error.elsewhere.no_object")),
+                                     file=str(path), valid=tr("error.elsewhere.valid_workshop")))
     about.setdefault("drop_in", not (Path(folder) / LINKS_FILE).exists())
     about.setdefault("release_after_minutes", RELEASE_AFTER_MINUTES)
     return about
