@@ -44,6 +44,7 @@ __all__ = [
     "WRITE_ENCODING",
     "check_input_file",
     "guard_text",
+    "move_into",
     "nonblank_rows",
     "pending_files",
     "read_cells",
@@ -353,9 +354,7 @@ def replacing(path: str | os.PathLike, *, mode: int | None = None) -> Iterator[P
             os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         yield temporary
         _keep_mode(temporary, final, mode)
-        _fsync_file(temporary)
-        os.replace(temporary, final)
-        sync_folder(final.parent)
+        move_into(temporary, final)
     except OSError as error:
         raise _naming(error, temporary, Path(path)) from None
     finally:
@@ -419,6 +418,25 @@ def sync_folder(folder: str | os.PathLike) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def move_into(source: str | os.PathLike, path: str | os.PathLike) -> Path:
+    """Move a complete file ``source`` to ``path`` (same file system) in one step: the file is fsync-ed, renamed
+    over any old ``path`` and the folder fsync-ed, so ``path`` is the old file or the new one, whole.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.txt").write_text("ny")
+    >>> move_into(folder / "a.txt", folder / "b.txt").read_text(), (folder / "a.txt").exists()
+    ('ny', False)
+    """
+    source, path = Path(source), Path(path)
+    _fsync_file(source)
+    os.replace(source, path)
+    sync_folder(path.parent)
+    return path
 
 
 def write_atomic(path: str | os.PathLike, data: str | bytes, *, encoding: str = "utf-8",

@@ -80,7 +80,7 @@ def test_links_of_gives_exactly_the_expected_rows_on_the_toy_matrix(node, option
 
 
 @pytest.mark.parametrize(("options", "error", "match"), [
-    ({"node": "9.9"}, UnknownIdError, r"no such node in the matrix: '9.9'\. Valid: one of the matrix's nodes: 1.1"),
+    ({"node": "9.9"}, UnknownIdError, r"no such target in the matrix: '9.9'\. Valid: one of the matrix's targets: 1.1"),
     ({"threshold": 3.5}, ValidationError, r"outside the scale: '3.5'\. Valid: a number from 0 to 3"),
     ({"threshold": -1}, ValidationError, r"'-1'\. Valid: a number from 0 to 3"),
     ({"threshold": float("nan")}, ValidationError, r"Valid: a number from 0 to 3"),

@@ -343,7 +343,8 @@ def test_pdf_keeps_the_next_sentence_in_order(tmp_path):
                           check=True).stdout
     shown = squash(text)
     assert squash("Målet Fattigdom ska minska. Nästa mening står rätt.") in shown
-    assert squash("Starkast är 16.6 (Korruption slut). Det främjar 27 av de 33 andra delmålen direkt") in shown
+    assert squash("De tre starkaste, i rangordning: 16.6 (Korruption slut), 12.1") in shown  # the label, isolated
+    assert squash("Starkast är 16.6. Det främjar 27 av de 33 andra delmålen direkt") in shown  # the next sentence
     assert squash("Rubrik ned") in shown and "ratnemmok" not in shown and "tträråts" not in shown
     assert RLO not in text
 

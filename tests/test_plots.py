@@ -134,7 +134,10 @@ SCORE_CHARTS = ["heatmap", "goal_heatmap", "radial", "conflicts"]
 def test_every_chart_validates_and_speaks_both_languages(name, sweden):
     sv = build(name, sweden, "sv").to_dict()  # to_dict validates against the Vega-Lite schema
     en = build(name, sweden, "en").to_dict()
-    assert sv["usermeta"]["sdg_interactions"] == {"chart": name, "lang": "sv"}
+    meta = sv["usermeta"]["sdg_interactions"]
+    assert (meta["chart"], meta["lang"]) == (name, "sv")
+    subtitle = sv["title"].get("subtitle", [])  # the first source_lines lines of the caption are its source
+    assert all(line.startswith("Källa") for line in subtitle[:1]) if meta["source_lines"] else True
     assert en["usermeta"]["sdg_interactions"]["lang"] == "en"
     (sv_title, sv_caption), (en_title, en_caption) = titles(sv), titles(en)
     assert sv_title != en_title

@@ -87,7 +87,7 @@ def test_the_issue_cases_are_refused_before_any_arithmetic(capsys, tmp_path):
 
 
 @pytest.mark.parametrize(("argv", "needle"), [
-    (["scenario", "--priorities", "7.2,11.2", "--efforts", "10,0.001"], "10, 0.001"),
+    (["scenario", "--priorities", "7.2,11.2", "--efforts", "10,0.001"], "10 och 0,001"),
     (["analyse", "--top", "2000"], "34 delmål"),
     (["analyse", "--top", "0"], "34 delmål"),
     (["portfolio", "mongolia2017", "--k", "17"], "Förslag"),

@@ -390,7 +390,7 @@ def test_cli_scenario_writes_csv(tmp_path, capsys, sweden):
                  "--lang", "en", "--out", str(out)])
     assert code == 0
     printed = capsys.readouterr().out
-    assert "comes along" in printed and "12.1 → 17.11 (-1)" in printed
+    assert "comes along" in printed and "12.1 → 17.11 (−1)" in printed
     table = pd.read_csv(out, dtype={"node": str}, keep_default_na=False)
     assert list(table.columns) == ["node", "label", "direct_pos", "direct_neg", "indirect_pos",
                                    "indirect_neg", "effect_pos", "effect_neg", "effect_net", "class"]

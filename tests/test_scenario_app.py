@@ -122,9 +122,9 @@ def test_parse_effort_refuses_what_is_not_a_positive_number(value):
 def test_check_scenario_names_the_bad_value_and_close_ids():
     ids = ["7.1", "7.2", "13.1"]
     assert check_scenario([" 7.2", "13.1"], None, ids) == (("7.2", "13.1"), (1.0, 1.0))
-    with pytest.raises(UnknownIdError, match=r"not a node of this matrix: '7\.9'\. Valid: .*7\.1"):
+    with pytest.raises(UnknownIdError, match=r"not a target of this matrix: '7\.9'\. Valid: .*7\.1"):
         check_scenario(["7.9"], None, ids)
-    with pytest.raises(ValidationError, match=r"node given twice: '7\.2'"):
+    with pytest.raises(ValidationError, match=r"target given twice: '7\.2'"):
         check_scenario(["7.2", "7.2"], None, ids)
     with pytest.raises(ValidationError, match=r"number of efforts does not match"):
         check_scenario(["7.2"], [1, 2], ids)
@@ -158,8 +158,8 @@ GOOD = {"format": FORMAT, "version": 1, "matrix": SWEDEN, "lang": "sv", "priorit
 
 
 @pytest.mark.parametrize(("content", "error", "match"), [
-    ({**GOOD, "priorities": ["7.2", "99.9"]}, UnknownIdError, r"'priorities': not a node of this matrix: '99\.9'\. "
-                                                              r"Valid: one of the matrix's 34 nodes"),
+    ({**GOOD, "priorities": ["7.2", "99.9"]}, UnknownIdError, r"'priorities': not a target of this matrix: '99\.9'\. "
+                                                              r"Valid: one of the matrix's 34 targets"),
     ('{"format": "sdg_interactions.scenario", "priorities": ["7.2"', InputFormatError,
      r"not valid JSON \(line 1, column \d+\): '\{\"format\".*Valid: a file saved with"),
     ({**GOOD, "format": "something.else"}, InputFormatError,

@@ -68,7 +68,7 @@ def test_the_sweden_set_gives_34_nodes_and_1122_pairs_and_mkm_1_makes_35_and_119
     app.controls["framework_nodes"].value = ("MKM-1",)
     app.controls["add_framework"].click()
     assert len(app.model.nodes) == 35 and app.model.nodes[-1] == "MKM-1" and app.model.n_pairs == 1190
-    assert "35 noder ger 1 190 par" in app.displays["summary"].value
+    assert "35 delmål ger 1 190 par" in app.displays["summary"].value
     app.controls["chosen"].value = ("MKM-1", "1.3")
     app.controls["remove"].click()
     assert len(app.model.nodes) == 33 and "MKM-1" not in app.model.nodes

@@ -112,7 +112,7 @@ def test_describe_in_swedish_and_english():
     assert describe(grouped) == ("34 delmål ger 1 122 par; 2 grupper bedömer var och en sina egna rader, med 6 "
                                  "deltagare och minst 2 svar per par, vilket tar upp till 132 minuter per person.")
     assert "2 groups each score their own rows" in describe(grouped, "en")
-    assert describe(plan_workshop(["1.1", "MKM-1", "FH-2"], respondents=2), "en").startswith("3 nodes give 6 pairs")
+    assert describe(plan_workshop(["1.1", "MKM-1", "FH-2"], respondents=2), "en").startswith("3 targets give 6 pairs")
     with pytest.raises(ValidationError, match="'de'"):
         describe(ws, "de")
 

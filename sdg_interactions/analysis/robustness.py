@@ -121,7 +121,7 @@ def discuss_again(obj: xr.DataArray | xr.Dataset, *, dim: Hashable = RESPONDENT,
     >>> t = discuss_again(ds)
     >>> t[["source", "target", "iqr", "leverage", "priority", "answers"]].values.tolist()
     ... # 1.1 → 1.2: |1 + ½·0| + ½(|a_11| + |a_21| + |a_31|) = 1 + ½·1;  1.2 → 1.3: |1 + ½·1| + ½·|a_12|
-    [['1.2', '1.3', 2.0, 2.0, 4.0, '-2, 2'], ['1.1', '1.2', 2.0, 1.5, 3.0, '-1, 3?']]
+    [['1.2', '1.3', 2.0, 2.0, 4.0, '−2; 2'], ['1.1', '1.2', 2.0, 1.5, 3.0, '−1; 3?']]
     """
     check_lang(lang)
     da = as_matrix(obj)

@@ -40,6 +40,7 @@ from sdg_interactions.apps.kit import kit_html
 from sdg_interactions.apps.merge import Merged, contested, merge_folder, progress
 from sdg_interactions.apps.workshop import REPORT_DIR, read_about
 from sdg_interactions.errors import ReportError, SdgInteractionsError, ValidationError, locate, tr
+from sdg_interactions.textfile import move_into
 from sdg_interactions.texts import LANGUAGES, text
 
 __all__ = ["AUDIENCES", "AUTO_REFRESH_SECONDS", "CONTESTED_SHOWN", "MERGED_FILE", "UNSCORED_SHOWN", "Dashboard",
@@ -121,7 +122,7 @@ def make_report(folder: str | os.PathLike, *, lang: str = "sv", formats: tuple[s
                 written[kind] = Path(path)
                 continue
             final = out / f"{Path(path).stem}_{audience}{Path(path).suffix}"
-            os.replace(path, final)
+            move_into(path, final)  # a whole file, renamed in one step
             written[f"{audience}_{kind}"] = final
         if where != out:
             shutil.rmtree(where, ignore_errors=True)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sdg_interactions import frameworks, ranges
+from sdg_interactions import formats, frameworks, ranges
 from sdg_interactions.cli import _safety, decision, kolada, konsekvens, objectives, styrdokument
 from sdg_interactions.cli._common import EXIT_BAD_INPUT, EXIT_OK, EXIT_SOME_FAILED
 from sdg_interactions.cli._common import Parser as _Parser
@@ -157,7 +157,7 @@ def _run_scenario(args: argparse.Namespace) -> int:
         _write_table(table, args.out, sheet="scenario", lang=lang)
     name = ds.attrs.get(f"title_{lang}") or ds.attrs.get("name") or args.matrix
     print(text("scenario.cli.heading", lang, name=name, priorities=", ".join(result.attrs["priorities"]),
-               efforts=", ".join(_say_number(e, lang, decimals=2) for e in result.attrs["efforts"])))
+               efforts=formats.word_list([_say_number(e, lang, decimals=3) for e in result.attrs["efforts"]], lang)))
     columns = ["node", "label", "direct_pos", "direct_neg", "indirect_pos", "indirect_neg", "effect_net"]
     headers = {c: text(f"column.{c}" if c in ("node", "label") else f"scenario.column.{c}", lang)
                for c in columns}

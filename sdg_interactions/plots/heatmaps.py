@@ -121,7 +121,12 @@ def _matrix_layers(cells: pd.DataFrame, nodes: pd.DataFrame, *, lang: str, step:
             .transform_calculate(step="round(datum.score)")
             .transform_lookup(lookup="step", from_=alt.LookupData(data=inline(scale_table(lang)), key="step",
                                                                    fields=["scale"])))
-    rect = base.mark_rect().encode(x=x, y=y, color=score_color("score", legend, lang), tooltip=tooltip)
+    # what a screen reader says of a cell: the pair, the score as the chart's locale writes it, the scale step
+    described = base.transform_calculate(
+        description="datum.source + ' → ' + datum.target + ': ' + format(datum.score, '.2~f') + ' (' + "
+                    "datum.scale + ')'")
+    rect = described.mark_rect().encode(x=x, y=y, color=score_color("score", legend, lang), tooltip=tooltip,
+                                        description="description:N")
     diagonal = alt.Chart(inline(pd.DataFrame({"source": ids, "target": ids}))).mark_rect(
         color=DIAGONAL_COLOR).encode(x=x, y=y)
     layers = [rect, diagonal]
