@@ -331,3 +331,15 @@ def test_one_pair_report_renders_says_thin_and_names_targets(rendered):
     assert rendered["result"].problems.get("2101", []) == page.problems_of(nb)
     method = re.search(r'id="section-method">(.*?)</section>', html, re.S).group(1)
     assert "sha256" in method and "sammanvägning medelvärde" in method and "kommun 2101 Ockelbo" in method
+
+
+def test_the_report_command_names_a_priority_outside_the_matrix_instead_of_refusing(tmp_path, capsys):
+    from sdg_interactions.cli import main
+
+    code = main(["report", "--kommun", "Falköping", "--priorities", "11.6,7.2", "--format", "html",
+                 "--output-dir", str(tmp_path)])
+    assert code == 0, capsys.readouterr().err
+    page = (tmp_path / "1499_falkoping.html").read_text(encoding="utf-8")
+    assert "11.6" in page and "Minska städers miljöpåverkan" in page  # named, with its label
+    assert "Excelmallen" in page  # and how to include it
+    assert main(["report", "--kommun", "Falköping", "--priorities", "99.9", "--output-dir", str(tmp_path)]) == 2

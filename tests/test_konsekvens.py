@@ -17,7 +17,7 @@ import pytest
 from sdg_interactions.cli import main
 from sdg_interactions.errors import UnknownIdError, ValidationError
 from sdg_interactions.io import load_dataset, write_matrix
-from sdg_interactions.report.document import BulletList, Heading, Paragraph, Table
+from sdg_interactions.report.document import BulletList, Heading, Paragraph, Stamp, Table
 from sdg_interactions.report.konsekvens import KonsekvensNote, konsekvens, konsekvens_document, write_konsekvens
 from sdg_interactions.report.konsekvens_text import slug_of, verb
 from sdg_interactions.report.writers.markdown import to_markdown
@@ -69,7 +69,7 @@ def test_the_at_risk_section_says_it_in_words_and_names_the_ties():
     risk = section(doc, "risk")
     items = next(b for b in risk if isinstance(b, BulletList)).items
     assert items[0].text == f"6.6 {LABEL_66}: hämmas måttligt av 7.2."
-    assert "6.5, 7.3, 15.2, 15.5 och 17.11 påverkas lika mycket" in blocks_text(doc)
+    assert "6.5, 7.3, 15.2, 15.5 och 17.11 hämmas lika mycket" in blocks_text(doc)
     assert "Bedömningen anger inga skäl" in blocks_text(doc)  # the Sweden matrix has no comments
     assert not SCORE.search(blocks_text(doc)), SCORE.search(blocks_text(doc))
 
@@ -304,3 +304,12 @@ def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, capsys, argv, message):
     assert code == 2
     assert err.startswith("error: ") and err.count("\n") == 1 and message in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_whose_assessment_comes_first_and_the_stamp_names_the_basis_not_a_code():
+    doc = konsekvens_document(konsekvens(SWEDEN, ["7.2", "11.2"], kommun="Umeå"))
+    first = next(b for b in doc.blocks if isinstance(b, Paragraph))
+    assert first.text.startswith("Bedömningen av hur delmålen påverkar varandra är ett nationellt exempel")
+    assert "inte Umeå kommuns egen" in first.text
+    stamp = next(b for b in doc.blocks if isinstance(b, Stamp))
+    assert "weitz2018_sweden" not in " ".join(stamp.lines) and "Underlag: Sverige" in stamp.lines[0]

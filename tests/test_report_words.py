@@ -287,3 +287,19 @@ def test_next_steps_count_the_targets_of_the_report_s_own_file(tmp_path):
     write_long_csv(from_array(m.values, ids), path)
     said = _said(sections.next_steps("Falköping", matrix=str(path), lang="sv"))
     assert f"de {3 * 2} paren mellan de 3 delmålen" in said and "34 delmål" not in said
+
+
+def test_negative_means_of_several_answers_say_how_many_are_at_minus_one_or_worse():
+    import numpy as np
+
+    from sdg_interactions.io import load_dataset
+    from sdg_interactions.matrix import single_matrix
+    from sdg_interactions.report.summary_sections import conflicts
+
+    data = load_dataset("synthetic_respondents")
+    mean = single_matrix(data, "mean").values
+    n = sum(1 for i in range(len(mean)) for j in range(len(mean)) if i != j and mean[i, j] < 0)
+    clear = sum(1 for i in range(len(mean)) for j in range(len(mean)) if i != j and mean[i, j] <= -1 + 1e-9)
+    first = conflicts(data, lang="sv")["paragraphs"][0]
+    assert first.startswith(f"{n} par har ett negativt medelvärde") and f"; {clear} av dem ligger på −1" in first
+    assert 0 < clear < n and not np.isnan(mean).all()

@@ -306,9 +306,6 @@ def _add_report_parser(subparsers, lang: str = "sv") -> argparse.ArgumentParser:
 
 def _run_report(args: argparse.Namespace) -> int:
     """Run ``sdg-interactions report``; return 0 (all made), 1 (some failed) or 2 (bad input)."""
-    from sdg_interactions.analysis import check_priorities
-    from sdg_interactions.io import load_dataset
-    from sdg_interactions.matrix import node_ids
     from sdg_interactions.report.batch import run_batch
     from sdg_interactions.report.parameters import FORMATS, check_parameters, find_matrices
 
@@ -330,9 +327,9 @@ def _run_report(args: argparse.Namespace) -> int:
               "styrdokument": args.styrdokument or ""}
     if args.framework:  # its labels reach the report (registered in the report's kernel too)
         common["framework"] = str(Path(args.framework[0]).resolve())
-    first = check_parameters(kommun=codes[0], matrix=args.matrix, **common)  # a bad --matrix stops all
-    if priorities:  # priorities the default matrix lacks stop everything too
-        check_priorities(first["priorities"], node_ids(load_dataset(first["matrix"])))
+    # a bad --matrix or a priority that is no target at all stops all; a real target outside the matrix is
+    # named in the report, with how to include it (check_parameters keeps it)
+    check_parameters(kommun=codes[0], matrix=args.matrix, **common)
     choice = find_matrices(codes, matrix=args.matrix, matrices_dir=args.matrices_dir, lang=args.lang)
     if args.matrices_dir:  # a warning per unusable file, and who got their own matrix
         for line in choice.lines(args.lang, matrices_dir=Path(args.matrices_dir).resolve(), matrix=args.matrix):

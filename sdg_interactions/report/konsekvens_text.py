@@ -243,7 +243,11 @@ def _basis(note: KonsekvensNote) -> list:
         words.append(text(f"{K}.basis.date", lang, date=b.date))
     if b.respondents > 1:
         words.append(text(f"{K}.basis.respondents", lang, n=b.respondents))
-    return [Heading(text(f"{K}.basis.title", lang), 2, "basis"), Paragraph(" ".join([*words, note.how_to_read]))]
+    return [Paragraph(" ".join(words))]
+
+
+def _how_to_read(note: KonsekvensNote) -> list:
+    return [Heading(text(f"{K}.basis.title", note.lang), 2, "basis"), Paragraph(note.how_to_read)]
 
 
 def note_document(note: KonsekvensNote) -> Document:
@@ -255,12 +259,13 @@ def note_document(note: KonsekvensNote) -> Document:
 
     lang = note.lang
     heading = text(f"{K}.heading", lang, title=note.title) if note.title else text(f"{K}.heading_plain", lang)
-    small = [text(f"{K}.stamp", lang, version=__version__, matrix=note.basis.matrix,
+    small = [text(f"{K}.stamp", lang, version=__version__, matrix=note.basis.title or note.basis.matrix,
                   targets=", ".join(n.id for n in note.advances))]
     if note.basis.doi:
         small[0] += " " + text(f"{K}.doi", lang, doi=note.basis.doi)
-    blocks = [Heading(heading, 1, "konsekvens"), *_advances(note), *_along(note), *_risks(note), *_own(note),
-              *_objectives(note), *_levers(note), *_basis(note), Stamp(small)]
+    # whose assessment it rests on comes first, before any finding; how to read it comes last
+    blocks = [Heading(heading, 1, "konsekvens"), *_basis(note), *_advances(note), *_along(note), *_risks(note),
+              *_own(note), *_objectives(note), *_levers(note), *_how_to_read(note), Stamp(small)]
     return Document(heading, lang, blocks, meta={"kind": "konsekvens", "targets": [n.id for n in note.advances]})
 
 

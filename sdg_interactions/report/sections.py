@@ -190,7 +190,7 @@ def cover(obj: xr.Dataset | xr.DataArray, place: Mapping[str, str], *, national_
                    text(f"report.cover.audience.{audience}", lang)]
     if kind in ("national", "synthetic"):
         paragraphs.append(text("report.cover.matrix", lang, title=honesty.matrix_title(obj, kind, lang)))
-    if attrs.get(f"scored_by_{lang}"):
+    if attrs.get(f"scored_by_{lang}") and kind != "synthetic":  # invented answers: said above, in plain words
         paragraphs.append(text("report.cover.scored_by", lang, who=str(attrs[f"scored_by_{lang}"]).rstrip(".")))
     if who:
         if who >= 2:
@@ -434,7 +434,9 @@ def method(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str
         paragraphs.append(text("report.method.aggregate", lang, how=text(f"report.method.how.{aggregate}", lang),
                                n=obj.sizes[RESPONDENT]))
     paragraphs += [text("report.method.nilsson", lang), text("report.method.weitz", lang)]
-    if obj.attrs.get("citation"):
+    if obj.attrs.get("synthetic") and obj.attrs.get(f"title_{lang}"):  # its title says it is invented, in lang
+        paragraphs.append(text("report.method.data", lang, citation=obj.attrs[f"title_{lang}"]))
+    elif obj.attrs.get("citation"):
         paragraphs.append(text("report.method.data", lang, citation=obj.attrs["citation"]))
     paragraphs += list(stamp_lines or ())
     paragraphs.append(text("report.method.glossary", lang))

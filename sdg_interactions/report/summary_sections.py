@@ -218,7 +218,11 @@ def conflicts(obj: xr.Dataset | xr.DataArray, *, limit: int | None = 5, aggregat
     tied = int(sum(_same(s, worst) for s in table["score"]))
     limit = n if limit is None else int(limit)
     shown = table.head(max(limit, tied))
-    paragraphs = [text("report.conflicts.count" if n > 1 else "report.conflicts.count_one", lang, n=n)]
+    if several and n > 1:  # means of several answers: most negative means are slight; say how many are not
+        clear = int(sum(s <= -1 or _same(s, -1) for s in table["score"]))
+        paragraphs = [text("report.conflicts.count_mean", lang, n=n, clear=clear)]
+    else:
+        paragraphs = [text("report.conflicts.count" if n > 1 else "report.conflicts.count_one", lang, n=n)]
     values = {"score": format_number(worst, lang), "scale": scale_words(worst, lang)}
     say = namer(labels)  # a label at a node's first mention only
     # with several respondents, the share who scored a conflict negative: said once when it is all of them
