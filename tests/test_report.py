@@ -149,7 +149,7 @@ def test_unknown_kommun_on_the_cli_exits_2_with_close_matches(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("argv", [["--format", "odt"], ["--jobs", "0"], ["--priorities", "99.9"],
-                                  ["--priorities", "1.1"], ["--matrix", "no_such_matrix"],
+                                  ["--matrix", "no_such_matrix"],
                                   ["--matrices-dir", "/no/such/dir"]])
 def test_bad_options_exit_2(argv, tmp_path):
     # 1.1 is a valid target id, but no node of the Sweden matrix
