@@ -67,7 +67,7 @@ WRITE_ENCODING = "utf-8-sig"
 
 _FORMULA_START = frozenset("=+-@\t\r")
 _VALID_TEXT = "a CSV text file (in Excel: Save as > CSV UTF-8)"
-_VALID_NONEMPTY = "a CSV file with a header row and one row per scored pair or per node"
+_VALID_NONEMPTY = "a CSV file with a header row and one row per scored pair or per target"
 # Signatures of binary files someone may save or rename as .csv.
 _BINARY = (
     (b"PK\x03\x04", "a zip archive (an Excel .xlsx workbook?)"),

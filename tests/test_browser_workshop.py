@@ -175,7 +175,11 @@ def _workshop(tmp_path, *, respondents: int, browsers: int, drop_in: bool = True
         assert participants in said.getvalue() and "är igång" in said.getvalue()
         assert (read_about(folder)["join_code"] in said.getvalue()) == drop_in
         token = re.search(rf"http://127\.0\.0\.1:{port + 1}/\?token=(\S+)", said.getvalue())[1]
-        assert all(_listening(p) for p in (port, port + 1)), "serve said it runs before both servers answered"
+        # serve says it runs once both answered; on a loaded machine a first connect may time out, so try a while
+        answered = time.monotonic() + 15
+        while not all(_listening(p) for p in (port, port + 1)) and time.monotonic() < answered:
+            time.sleep(0.5)
+        assert all(_listening(p) for p in (port, port + 1)), "serve said it runs but a server does not answer"
         assert all(process.poll() is None for process in processes), "a Voilà process stopped"
         with ThreadPoolExecutor(browsers) as pool:  # the Chromiums start at once
             started.extend(pool.map(lambda _: (browser or helpers.new_browser)(), range(browsers)))

@@ -20,7 +20,7 @@ def test_nodes_from_a_bundled_name_a_file_and_a_list(tmp_path):
 
 @pytest.mark.parametrize(("spec", "error", "message"), [
     ("7.2,1.99", UnknownIdError, r"column 'nodes'.*'1\.99'"),
-    ("7.2", UnknownDatasetError, r"need at least two nodes: '7\.2'.*weitz2018_sweden"),
+    ("7.2", UnknownDatasetError, r"need at least two targets: '7\.2'.*weitz2018_sweden"),
 ])
 def test_nodes_from_errors(spec, error, message):
     with pytest.raises(error, match=message):
@@ -52,7 +52,7 @@ def test_template_command_in_english_with_numbered_sheets(tmp_path, capsys):
     (["--nodes", "7.2,11.6", "--out", "x.csv", "--lang", "en"], "does not end in .xlsx"),
     (["--nodes", "7.2,11.6", "--respondents", "0", "--out", "x.xlsx", "--lang", "en"], "at least one respondent"),
     (["--nodes", "no_such_matrix", "--out", "x.xlsx"], "inget giltigt id: 'no_such_matrix'"),
-    (["--nodes", "no_such_matrix", "--out", "x.xlsx", "--lang", "en"], "not a valid node id: 'no_such_matrix'"),
+    (["--nodes", "no_such_matrix", "--out", "x.xlsx", "--lang", "en"], "not a valid target id: 'no_such_matrix'"),
 ])
 def test_template_command_bad_input_exits_2_with_one_line(tmp_path, capsys, argv, message, monkeypatch):
     monkeypatch.chdir(tmp_path)

@@ -66,8 +66,8 @@ def test_stack_keeps_order_coords_and_values():
 def test_stack_refuses_other_node_ids_naming_the_one_that_differs():
     a = from_array(np.array([[np.nan, 1], [0, np.nan]]), ["1.1", "1.2"])
     c = from_array(np.array([[np.nan, 1], [0, np.nan]]), ["1.1", "1.3"])
-    with pytest.raises(ValidationError, match=r"'umea': other node ids than 'malmo': lacks 1\.2; has 1\.3 in addition"
-                       r"\. Valid: the same 2 node ids in every matrix: 1\.1, 1\.2\."):
+    with pytest.raises(ValidationError, match=r"'umea': other target ids than 'malmo': lacks 1\.2; has 1\.3 in addition"
+                       r"\. Valid: the same 2 target ids in every matrix: 1\.1, 1\.2\."):
         stack_matrices({"malmo": a, "umea": c})
     with pytest.raises(ValidationError, match="share the name"):
         stack_matrices([a.assign_attrs(name="x"), a.assign_attrs(name="x")])
@@ -104,7 +104,7 @@ def test_load_collection_names_the_file_with_other_ids(tmp_path):
     paths = _write_three(tmp_path / "m")
     odd = tmp_path / "m" / "y.csv"
     write_matrix(from_array(np.array([[np.nan, 1, 0], [2, np.nan, 0], [0, -1, np.nan]]), ["8.2", "8.3", "8.4"]), odd)
-    with pytest.raises(ValidationError, match=r"y\.csv: other node ids than .*1401_harryda\.csv: lacks 8\.10; has "
+    with pytest.raises(ValidationError, match=r"y\.csv: other target ids than .*1401_harryda\.csv: lacks 8\.10; has "
                        r"8\.4 in addition"):
         load_collection(tmp_path / "m")
     empty = tmp_path / "empty"

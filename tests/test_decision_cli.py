@@ -117,7 +117,7 @@ def test_robustness_command_stacks_one_file_per_respondent(tmp_path, capsys):
     (["robustness", "datasets/matrices/synthetic_kommuner/1499_falkoping.csv", "datasets/matrices/mongolia2017.csv"],
      "andra delmål än i"),
     (["robustness", "datasets/matrices/synthetic_kommuner/1499_falkoping.csv", "datasets/matrices/mongolia2017.csv",
-      "--lang", "en"], "other node ids"),
+      "--lang", "en"], "other target ids"),
     (["compare", "datasets/matrices/synthetic_kommuner/1499_falkoping.csv"], "minst två matrisfiler; fick 1"),
     (["compare", "datasets/matrices/synthetic_kommuner/1499_falkoping.csv", "--lang", "en"], "at least two"),
     (["compare", "no/such/folder"], "no/such/folder: mappen eller filen finns inte"),

@@ -277,7 +277,7 @@ def test_not_an_xlsx_file(tmp_path, content, message):
 
 
 def test_template_refuses_bad_arguments(tmp_path, roundtrip_dataset):
-    with pytest.raises(ValidationError, match="at least two nodes"):
+    with pytest.raises(ValidationError, match="at least two targets"):
         write_template(["1.1", "1.1"], tmp_path / "x.xlsx")
     with pytest.raises(UnknownIdError):
         write_template(["1.1", "1.99"], tmp_path / "x.xlsx")

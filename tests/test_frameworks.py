@@ -205,12 +205,12 @@ def test_check_node_id_valid(node_id, canonical, framework):
 @pytest.mark.parametrize(
     ("node_id", "problem"),
     [("1.20", "names no target"), ("18.1", "names no target"), ("1.z", "names no target"),
-     ("17.20", "names no target"), ("0.1", "names no target"), ("1.1.1", "not a valid node id"),
-     ("abc", "not a valid node id"), ("1,1", "not a valid node id"), ("1.A", "not a valid node id"),
+     ("17.20", "names no target"), ("0.1", "names no target"), ("1.1.1", "not a valid target id"),
+     ("abc", "not a valid target id"), ("1,1", "not a valid target id"), ("1.A", "not a valid target id"),
      ("SDG-0", "SDG-1 to SDG-17"), ("SDG-18", "SDG-1 to SDG-17"), ("MKM-17", "MKM-0 to MKM-16"),
-     ("FH-9", "FH-0 to FH-8"), ("MN-0", "MN-1 to MN-17"), ("lulea-3", "not a valid node id"),
-     ("LULEA-", "not a valid node id"), ("LULEA-1.5", "not a valid node id"),
-     ("-LULEA-1", "not a valid node id"), ("SDG 1", "not a valid node id"), ("=1+1", "not a valid node id")],
+     ("FH-9", "FH-0 to FH-8"), ("MN-0", "MN-1 to MN-17"), ("lulea-3", "not a valid target id"),
+     ("LULEA-", "not a valid target id"), ("LULEA-1.5", "not a valid target id"),
+     ("-LULEA-1", "not a valid target id"), ("SDG 1", "not a valid target id"), ("=1+1", "not a valid target id")],
 )
 def test_check_node_id_invalid(node_id, problem):
     with pytest.raises(UnknownIdError, match=problem) as info:
@@ -226,8 +226,8 @@ def test_check_node_id_invalid(node_id, problem):
         assert "PREFIX-N" in message and "one of its" not in message
 
 
-@pytest.mark.parametrize(("node_id", "problem"), [("", "not a valid node id"), ("   ", "not a valid node id"),
-                                                  (None, "node id missing"), (np.nan, "node id missing")])
+@pytest.mark.parametrize(("node_id", "problem"), [("", "not a valid target id"), ("   ", "not a valid target id"),
+                                                  (None, "target id missing"), (np.nan, "target id missing")])
 def test_check_node_id_blank(node_id, problem):
     with pytest.raises(UnknownIdError, match=problem):
         fw.check_node_id(node_id, row=3)
@@ -323,12 +323,12 @@ def test_register_from_a_csv_file_with_swedish_excel_habits(tmp_path):
      r"column 'colour': unknown column"),
     ({"id": ["A-1", "a-2"], "label_sv": ["x", "y"], "label_en": ["", ""], "group": ["g", "g"]}, r"row 3, column 'id'"),
     ({"id": ["A-1", "A-2", "A-01"], "label_sv": ["x", "y", "z"], "label_en": ["", "", ""], "group": ["g"] * 3},
-     r"row 4, column 'id': node id given twice: 'A-01'"),
+     r"row 4, column 'id': goal id given twice: 'A-01'"),
     ({"id": ["A-1", "B-2"], "label_sv": ["x", "y"], "label_en": ["", ""], "group": ["g", "g"]},
      r"row 3, column 'id': one framework has one prefix"),
     ({"id": ["MKM-1"], "label_sv": ["x"], "label_en": [""], "group": ["g"]}, r"prefix 'MKM' is registered already"),
     ({"id": ["A-1"], "label_sv": [""], "label_en": [""], "group": ["g"]},
-     r"row 2, column 'label_sv': a node needs a label"),
+     r"row 2, column 'label_sv': a goal needs a label"),
 ])
 def test_register_from_table_errors_name_row_and_column(table, message):
     with pytest.raises((UnknownIdError, ValidationError), match=message):

@@ -293,7 +293,7 @@ def test_cli_takes_the_kommuns_own_matrix(tmp_path):
 @pytest.mark.parametrize("argv, message", [
     (["--targets", "7.9"], "7.9"),
     (["--targets", ""], "at least one target"),
-    (["--targets", "7.1"], "not a node of this matrix"),
+    (["--targets", "7.1"], "not a target of this matrix"),
     (["--targets", "7.2", "--format", "odt"], "unknown format"),
     (["--targets", "7.2", "--efforts", "0"], "effort"),
     (["--targets", "7.2", "--kommun", "Atlantis"], "Atlantis"),

@@ -94,7 +94,7 @@ def test_a_framework_table_with_duplicate_ids_is_a_clear_error(tmp_path):
     path = tmp_path / "ort_mal.csv"
     path.write_text("id;label_sv;label_en;group\nORT-1;Klimat;;Miljö\nORT-2;Skola;;Social\nORT-01;Igen;;Miljö\n",
                     encoding="utf-8")
-    with pytest.raises(ValidationError, match=r"ort_mal.csv, row 4, column 'id': node id given twice: 'ORT-01'. "
+    with pytest.raises(ValidationError, match=r"ort_mal.csv, row 4, column 'id': goal id given twice: 'ORT-01'. "
                                               r"Valid: each id once \(it is in row 2 already\)"):
         frameworks.register_from_table(path)
     assert "ORT" not in [f.name for f in frameworks.frameworks()]

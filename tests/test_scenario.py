@@ -199,7 +199,7 @@ def test_classify_rejects_partly_above_comes_along():
 
 @pytest.mark.parametrize(("priorities", "message"), [
     (["99.9"], "'99.9'"),
-    (["2.1"], r"not a node of this matrix: '2\.1'.*1\.1, 1\.2"),
+    (["2.1"], r"not a target of this matrix: '2\.1'.*1\.1, 1\.2"),
     (["nonsense"], "'nonsense'"),
 ])
 def test_unknown_priority(priorities, message):

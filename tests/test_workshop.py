@@ -121,9 +121,9 @@ def test_describe_in_swedish_and_english():
     ("nodes", "options", "error", "pattern"),
     [
         (["1.1", "1.20"], {}, UnknownIdError, r"column 'nodes': .*'1\.20'\. Valid: an SDG target"),
-        (["1.1", 1.2], {}, UnknownIdError, r"node ids must be text"),
-        (["1.1", " 1.1"], {}, ValidationError, r"listed twice: '1\.1'\. Valid: each node once"),
-        (["1.1"], {}, ValidationError, r"at least two nodes: '1'\. Valid: two or more"),
+        (["1.1", 1.2], {}, UnknownIdError, r"target ids must be text"),
+        (["1.1", " 1.1"], {}, ValidationError, r"listed twice: '1\.1'\. Valid: each target once"),
+        (["1.1"], {}, ValidationError, r"at least two targets: '1'\. Valid: two or more"),
         ("1.1,1.2", {}, ValidationError, r"must be a list of node ids: '1\.1,1\.2'"),
         (SWEDEN, {"respondents": 0}, ValidationError, r"at least one respondent: '0'\. Valid: 1 or more"),
         (SWEDEN, {"respondents": "anna"}, ValidationError, r"a number or a list of names: 'anna'"),

@@ -63,7 +63,7 @@ def all_metrics(obj: xr.DataArray | xr.Dataset, *, alpha: float = 0.9,
 
 
 def analysis_table(obj: xr.DataArray | xr.Dataset, *, lang: str = "sv", alpha: float = 0.9) -> pd.DataFrame:
-    """Return the table of ``sdg-interactions analyse --out``: one row per node, in node order.
+    """Return the table of ``sdg-interactions analyse --out``: one row per goal, in node order.
 
     Columns ``node, label``, then :data:`SDG_SYNERGIES_COLUMNS`, then :data:`BEYOND_COLUMNS`:
     ``total_out``, ``total_in`` (all-order total influence at ``alpha``), ``net_multiplier`` (r − c),

@@ -43,7 +43,7 @@ def add_parser(sub, lang: str = "sv") -> argparse.ArgumentParser:
 
 
 def coverage_tables(result, lang: str) -> dict[str, pd.DataFrame]:
-    """The tables ``--out`` writes: ``styrdokument`` (one row per node, by rank) and ``malkonflikter``."""
+    """The tables ``--out`` writes: ``styrdokument`` (one row per goal, by rank) and ``malkonflikter``."""
     nodes = result.nodes.rename(columns={f"label_{lang}": "label"}).drop(
         columns=[c for c in result.nodes.columns if c.startswith("label_") and c != f"label_{lang}"])
     nodes = nodes.sort_values("rank", kind="stable").reset_index(drop=True)

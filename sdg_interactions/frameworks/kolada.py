@@ -38,7 +38,7 @@ from urllib.parse import urljoin, urlsplit
 import numpy as np
 import pandas as pd
 
-from sdg_interactions.errors import InputFormatError, SdgInteractionsError, UnknownIdError, ValidationError, locate
+from sdg_interactions.errors import InputFormatError, SdgInteractionsError, UnknownIdError, ValidationError, locate, tr
 from sdg_interactions.frameworks.catalogues import bundled_table, datasets_dir
 from sdg_interactions.frameworks.kolada_cache import (
     KoladaCache,
@@ -73,8 +73,8 @@ FOLLOW_UP_COLUMNS = ["sdg_target", "kpi", "kpi_title", "direction", "kommun", "p
                      "trend_points", "change", "slope", "trend", "lan", "lan_value", "vs_lan", "riket_value",
                      "vs_riket", "note"]
 _DIRECTIONS = ("higher", "lower")
-_VALID_JSON = "a JSON object with a 'values' list (Kolada API v3)"
-_VALID_NET = "check the network and the base URL, or work offline from the cache (online=False)"
+_VALID_JSON = tr("error.kolada.valid_json")
+_VALID_NET = tr("error.kolada.valid_net")
 
 
 def _origin(url: str) -> tuple[str, str]:
@@ -164,23 +164,25 @@ class KoladaClient:
                 raise KoladaError(locate(f"more than {MAX_REDIRECTS} redirects", file=url, valid=_VALID_NET))
         except requests.RequestException as err:
             timed_out = isinstance(err, requests.Timeout) or "timed out" in str(err).lower()
-            problem = (f"Kolada did not answer within {self.timeout[1]:g} s (connect {self.timeout[0]:g} s)"
-                       if timed_out else f"cannot connect to Kolada ({type(err).__name__})")
-            raise KoladaError(locate(f"{problem}, {attempts} attempts", file=url, valid=_VALID_NET)) from None
+            problem = (tr("error.kolada.timeout", read=f"{self.timeout[1]:g}", connect=f"{self.timeout[0]:g}",
+                          attempts=attempts) if timed_out else
+                       tr("error.kolada.no_connection", kind=type(err).__name__, attempts=attempts))
+            raise KoladaError(locate(problem, file=url, valid=_VALID_NET)) from None
         url = response.url or url
         if response.status_code >= 400:
-            tried = f" after {attempts} attempts" if response.status_code >= 500 or response.status_code == 429 else ""
-            raise KoladaError(locate(f"Kolada answered HTTP {response.status_code} {response.reason or ''}".rstrip()
-                                     + tried, file=url, valid=_VALID_NET)) from None
+            status = f"{response.status_code} {response.reason or ''}".rstrip()
+            problem = (tr("error.kolada.http_retried", status=status, attempts=attempts)
+                       if response.status_code >= 500 or response.status_code == 429 else
+                       tr("error.kolada.http", status=status))
+            raise KoladaError(locate(problem, file=url, valid=_VALID_NET)) from None
         try:
             data = parse_json(response.content)
         except (ValueError, RecursionError) as err:
-            raise KoladaError(locate(f"the answer is not valid JSON ({err})", file=url,
+            raise KoladaError(locate(tr("error.kolada.not_json", reason=err), file=url,
                                      value=response.text[:80], valid=_VALID_JSON)) from None
         if not isinstance(data, dict) or not isinstance(data.get("values"), list):
             shape = sorted(data) if isinstance(data, dict) else type(data).__name__
-            raise KoladaError(locate(f"the answer has no 'values' list (it has {shape})", file=url,
-                                     valid=_VALID_JSON))
+            raise KoladaError(locate(tr("error.kolada.no_values", shape=shape), file=url, valid=_VALID_JSON))
         return data
 
     def get_all(self, path: str, params: dict | None = None) -> list[dict]:
@@ -376,7 +378,7 @@ def fetch(kommun: str | int, kpis: Sequence[str] | None = None, *, years: Iterab
         try:
             records, skipped = check_records(client.get_all(path), lang)
         except KoladaError as err:
-            result.failed += [(k, a, str(err)) for k in chunk_kpis for a in chunk_areas]
+            result.failed += [(k, a, err.words(lang)) for k in chunk_kpis for a in chunk_areas]
             continue
         result.skipped += skipped
         for kpi in chunk_kpis:

@@ -445,7 +445,7 @@ def register_from_table(table: pd.DataFrame | str | os.PathLike, *, title_sv: st
                         title_en: str | None = None, replace: bool = False) -> Framework:
     """Register a kommun's own framework from a table and return it.
 
-    The table (a DataFrame, or a CSV / Excel file) has one row per node with the columns ``id``
+    The table (a DataFrame, or a CSV / Excel file) has one row per goal with the columns ``id``
     (``PREFIX-N``, one prefix for all rows, not a prefix of the bundled frameworks SDG, MKM, FH, MN,
     EXB), ``label_sv``, ``label_en`` (at least one of the two per row), ``group`` (the kommun's grouping,
     e.g. a nämnd or a målområde) and optionally ``text_sv``, ``text_en``. Every node function (labels,

@@ -50,7 +50,7 @@ def check_same_nodes(entries: Sequence[tuple[object, list[str]]]) -> None:
     >>> check_same_nodes([("a.csv", ["1.1", "1.2"]), ("b.csv", ["1.1", "1.3"])])
     Traceback (most recent call last):
     ...
-    sdg_interactions.errors.ValidationError: b.csv: other node ids than a.csv: lacks 1.2; has 1.3 in addition. Valid: the same 2 node ids in every matrix: 1.1, 1.2.
+    sdg_interactions.errors.ValidationError: b.csv: other target ids than a.csv: lacks 1.2; has 1.3 in addition. Valid: the same 2 target ids in every matrix: 1.1, 1.2.
     """  # noqa: E501
     first_where, first = entries[0]
     for where, ids in entries[1:]:

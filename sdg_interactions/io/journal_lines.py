@@ -156,7 +156,7 @@ def _check_answer(source: object, target: object, score: object, comment: object
     source = check_id(source, column="source", **where)
     target = check_id(target, column="target", **where)
     if source == target:
-        raise ValidationError(locate("a node cannot influence itself", value=source, column="target",
+        raise ValidationError(locate("a target cannot influence itself", value=source, column="target",
                                      valid="two different nodes", **where))
     if score is not None:
         whole = isinstance(score, numbers.Integral) or (isinstance(score, float) and score.is_integer())

@@ -45,7 +45,7 @@ MAX_NETCDF_BYTES = 500 * 1024 * 1024
 
 #: The first bytes of a NetCDF file: classic / 64-bit offset, and netCDF-4 (HDF5).
 NETCDF_SIGNATURES = (b"CDF\x01", b"CDF\x02", b"CDF\x05", b"\x89HDF\r\n\x1a\n")
-_VALID = "a NetCDF file written by write_netcdf() or write_matrix(..., 'x.nc'), with a 'score' variable"
+_VALID = tr("error.netcdf.valid")
 #: The variables read as stored: their fill values and packing are applied here (:func:`_unpacked`), so a
 #: fill value that is a valid score (``missing_value = 0``) is refused instead of turning every 0 into NaN.
 _RAW = {"score": False, "uncertain": False}
@@ -143,13 +143,12 @@ def _open(path: str | os.PathLike) -> xr.Dataset:
     with open(file, "rb") as handle:
         head = handle.read(8)
     if not is_netcdf(head):
-        raise InputFormatError(locate("this is not a NetCDF file (it does not start like one)", file=name,
-                                      valid=_VALID))
+        raise InputFormatError(locate(tr("error.netcdf.not_netcdf"), file=name, valid=_VALID))
     try:
         with xr.open_dataset(file, engine="netcdf4", mask_and_scale=_RAW) as opened:  # scores as stored
             return opened.load()
     except Exception as err:  # the HDF5 and netCDF libraries raise many kinds of error on a damaged file
-        raise InputFormatError(locate(f"cannot read this NetCDF file ({type(err).__name__}: {shorten(err)})",
+        raise InputFormatError(locate(tr("error.netcdf.unreadable", reason=f"{type(err).__name__}: {shorten(err)}"),
                                       file=name, valid=_VALID)) from None
 
 
@@ -172,7 +171,7 @@ def read_netcdf(path: str | os.PathLike, *, aggregated: bool | None = None) -> x
     Notes
     -----
     The file ends in the one validator (:func:`~sdg_interactions.matrix.validate`) and nothing is coerced
-    that a long CSV file would refuse: node ids must be text in canonical form, each once; scores numbers
+    that a long CSV file would refuse: target ids must be text in canonical form, each once; scores numbers
     (text scores are refused); ``uncertain`` booleans, 0/1 or the words of the CSV reader (``"maybe"`` is
     refused, ``"0"`` and ``"no"`` are not marked); comments without NUL characters.
 
@@ -194,8 +193,7 @@ def read_netcdf(path: str | os.PathLike, *, aggregated: bool | None = None) -> x
 def _checked(ds: xr.Dataset, name: str, aggregated: bool | None) -> xr.Dataset:
     if "score" not in ds.data_vars:
         have = ", ".join(map(str, ds.data_vars)) or "none"
-        raise InputFormatError(locate(f"the file has no 'score' variable (variables: {have})", file=name,
-                                      valid=_VALID))
+        raise InputFormatError(locate(tr("error.netcdf.no_score", have=have), file=name, valid=_VALID))
     for dim in matrix.DIMS:
         if dim not in ds["score"].dims:
             raise InputFormatError(locate(f"the 'score' variable lacks the dim {dim!r} (dims: "

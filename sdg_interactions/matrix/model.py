@@ -125,7 +125,7 @@ def check_id(node_id: object, *, file: object = None, row: int | None = None, co
     >>> check_id("LULEA-\u0663", file="m.csv", row=2, column="source")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    sdg_interactions.errors.UnknownIdError: m.csv, row 2, column 'source': a node id with digits that are not ASCII 0-9: 'LULEA-٣'. Valid: ...
+    sdg_interactions.errors.UnknownIdError: m.csv, row 2, column 'source': a target id with digits that are not ASCII 0-9: 'LULEA-٣'. Valid: ...
     """  # noqa: E501
     if isinstance(node_id, str):
         where = {"file": file, "row": row, "column": column}
@@ -146,7 +146,7 @@ def check_size(nodes: int, respondents: int = 1, *, file: object = None) -> None
     >>> check_size(2001, file="m.csv")
     Traceback (most recent call last):
     ...
-    sdg_interactions.errors.ValidationError: m.csv: the matrix would have 2001 nodes; the limit is 2000. Valid: at most 2000 nodes (and 20000000 cells in all).
+    sdg_interactions.errors.ValidationError: m.csv: the matrix would have 2001 targets; the limit is 2000. Valid: at most 2000 targets (and 20000000 cells in all).
     """  # noqa: E501
     cells = respondents * nodes * nodes
     if nodes > MAX_NODES or cells > MAX_CELLS:

@@ -6,7 +6,7 @@ and captions from the text catalogue, and the chart's language in ``usermeta`` f
 
 **Data and altair's 5,000-row limit.** Altair refuses a DataFrame of more than 5,000 rows (its
 ``MaxRowsError``, raised by the active data transformer when the chart is turned into a spec). The
-charts send only what they draw — the scored cells, the strong links, one row per node — but a
+charts send only what they draw — the scored cells, the strong links, one row per goal — but a
 169-target matrix has 28,392 scored cells. So the chart functions never hand altair a DataFrame:
 :func:`inline` serialises the rows to one JSON text, sent as inline values with
 ``format: {"type": "json"}``, which Vega-Lite parses in the browser (or in vl-convert). The data

@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 
 from sdg_interactions import frameworks
-from sdg_interactions.errors import ReportError, SdgInteractionsError, UnknownIdError, ValidationError, locate
+from sdg_interactions.errors import ReportError, SdgInteractionsError, UnknownIdError, ValidationError, locate, tr
 from sdg_interactions.frameworks import DEFAULT_MATRIX
 from sdg_interactions.matrix import AGGREGATIONS, MAX_NODES, check_id, node_ids
 from sdg_interactions.ranges import COUNT, check
@@ -216,8 +216,8 @@ def check_parameters(*, kommun: str | int, matrix: str = DEFAULT_MATRIX, aggrega
     if matrix not in _bundled_names():
         path = Path(matrix)
         if not path.is_file():
-            raise ValidationError(locate("no bundled matrix of that name, and no such file", value=matrix,
-                                         valid=f"one of {', '.join(_bundled_names())}, or a file's path"))
+            raise ValidationError(locate(tr("error.elsewhere.no_matrix"), value=matrix,
+                                         valid=tr("error.elsewhere.valid_matrix", names=", ".join(_bundled_names()))))
         matrix = str(path.resolve())
     choices = {"aggregate": (aggregate, AGGREGATIONS), "audience": (audience, AUDIENCES),
                "lang": (lang, LANGUAGES)}
