@@ -165,7 +165,7 @@ def test_two_journals_of_one_respondent_and_empty_journals_are_errors(tmp_path):
         (("1.1", "1.2", 2.5), ValidationError, r"not a whole number: '2\.5'\. Valid: .*None for skipped"),
         (("1.1", "1.2", True), ValidationError, r"not a whole number: 'True'"),
         (("1.1", "1.2", "2"), ValidationError, r"not a whole number: '2'"),
-        (("1.1", "1.1", 1), ValidationError, r"cannot influence itself: '1\.1'\. Valid: two different nodes"),
+        (("1.1", "1.1", 1), ValidationError, r"cannot influence itself: '1\.1'\. Valid: two different targets"),
         (("1.20", "1.1", 1), UnknownIdError, r"column 'source': .*'1\.20'\. Valid: an SDG target"),
         (("1.1", 1.2, 1), UnknownIdError, r"column 'target': target ids must be text"),
         (("1.1", "1.2", 1, 5), ValidationError, r"comment must be text: '5'"),

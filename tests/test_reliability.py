@@ -133,7 +133,7 @@ NETCDF_CASES = {
                         ValidationError, "uncertain mark: 'maybe'"),
     "string-scores": (dict(ids=["1.1", "1.2"], score=np.array([["", "2"], ["two", ""]], dtype=object)),
                       InputFormatError, "not numbers"),
-    "no-nodes": (dict(ids=[]), InputFormatError, "no nodes"),
+    "no-nodes": (dict(ids=[]), InputFormatError, "no targets"),
 }
 
 

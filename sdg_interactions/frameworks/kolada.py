@@ -157,11 +157,11 @@ class KoladaClient:
                     break
                 target = urljoin(response.url or url, response.headers.get("location", ""))
                 if _origin(target) != _origin(self.base_url):
-                    raise KoladaError(locate("Kolada redirected to another server", file=url, value=target,
-                                             valid=f"a page under {self.base_url}"))
+                    raise KoladaError(locate(tr("error.kolada.redirected"), file=url, value=target,
+                                             valid=tr("error.kolada.valid_page", base=self.base_url)))
                 url, params = target, None
             else:
-                raise KoladaError(locate(f"more than {MAX_REDIRECTS} redirects", file=url, valid=_VALID_NET))
+                raise KoladaError(locate(tr("error.kolada.redirects", n=MAX_REDIRECTS), file=url, valid=_VALID_NET))
         except requests.RequestException as err:
             timed_out = isinstance(err, requests.Timeout) or "timed out" in str(err).lower()
             problem = (tr("error.kolada.timeout", read=f"{self.timeout[1]:g}", connect=f"{self.timeout[0]:g}",
@@ -192,18 +192,17 @@ class KoladaClient:
         origin, seen, rows = _origin(self.base_url), set(), []
         while url:
             if url in seen:
-                raise KoladaError(locate("the pages of the answer loop back to a page already read", file=url))
+                raise KoladaError(locate(tr("error.kolada.loop"), file=url))
             if len(seen) >= self.max_pages:
-                raise KoladaError(locate(f"the answer has more than {self.max_pages} pages", file=url,
-                                         valid=f"at most {self.max_pages} pages per request (MAX_PAGES); ask for "
-                                         "fewer KPIs, areas or years at a time"))
+                raise KoladaError(locate(tr("error.kolada.pages", n=self.max_pages), file=url,
+                                         valid=tr("error.kolada.valid_pages", n=self.max_pages)))
             seen.add(url)
             data = self.get_json(url, params)
             rows.extend(data["values"])
             url, params = data.get("next_url") or data.get("next_page") or "", None
             if url and (not isinstance(url, str) or _origin(url) != origin):
-                raise KoladaError(locate("the next page is on another server", file=url,
-                                         valid=f"a page under {self.base_url}"))
+                raise KoladaError(locate(tr("error.kolada.next_elsewhere"), file=url,
+                                         valid=tr("error.kolada.valid_page", base=self.base_url)))
         return rows
 
     def search_kpis(self, title: str) -> pd.DataFrame:
@@ -287,9 +286,8 @@ def target_kpis(path: str | os.PathLike | None = None) -> pd.DataFrame:
     header = [h.strip() for h in header]
     needed = ["sdg_target", "kpi", "direction"]
     if lacking := [c for c in needed if c not in header]:
-        raise InputFormatError(locate("missing columns", file=file, value=", ".join(lacking),
-                                      valid=f"a header with {', '.join(needed)} (and optionally kpi_title, fit, "
-                                      "reason, basis)"))
+        raise InputFormatError(locate(tr("error.kolada.missing_columns"), file=file, value=", ".join(lacking),
+                                      valid=tr("error.kolada.valid_header", columns=", ".join(needed))))
     catalog = kpi_catalog().set_index("id")
     known_targets = set(bundled_table("sdg_targets.csv")["target_id"])
     records, seen = [], set()
@@ -297,27 +295,27 @@ def target_kpis(path: str | os.PathLike | None = None) -> pd.DataFrame:
         row = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
         target, kpi, direction = row["sdg_target"], row["kpi"].upper(), row["direction"].lower()
         if target not in known_targets:
-            raise UnknownIdError(locate("unknown SDG target", file=file, row=number, column="sdg_target",
-                                        value=target, valid="an SDG target id such as 13.2 or 12.a"))
+            raise UnknownIdError(locate(tr("error.kolada.unknown_target"), file=file, row=number, column="sdg_target",
+                                        value=target, valid=tr("error.kolada.valid_target")))
         if kpi not in catalog.index:
-            raise UnknownIdError(locate("KPI not in the Kolada catalogue", file=file, row=number, column="kpi",
-                                        value=row["kpi"], valid="a KPI id of kolada/kpi_catalog.csv such as "
-                                        "N00401 (find one with search_kpis)"))
+            raise UnknownIdError(locate(tr("error.kolada.unknown_kpi"), file=file, row=number, column="kpi",
+                                        value=row["kpi"], valid=tr("error.kolada.valid_kpi")))
         if catalog.loc[kpi, "municipality_type"] not in ("K", "A"):
-            raise ValidationError(locate("this KPI has no values for kommuner (municipality_type "
-                                         f"{catalog.loc[kpi, 'municipality_type']!r})", file=file, row=number,
-                                         column="kpi", value=kpi, valid="a KPI with municipality_type K or A"))
+            kind = repr(catalog.loc[kpi, "municipality_type"])
+            raise ValidationError(locate(tr("error.kolada.not_kommun", kind=kind), file=file, row=number,
+                                         column="kpi", value=kpi,
+                                         valid=tr("error.kolada.valid_kommun")))
         if direction not in _DIRECTIONS:
-            raise ValidationError(locate("unknown direction", file=file, row=number, column="direction",
-                                         value=row["direction"], valid=", ".join(_DIRECTIONS)))
+            raise ValidationError(locate(tr("error.kolada.unknown_direction"), file=file, row=number,
+                                         column="direction", value=row["direction"], valid=", ".join(_DIRECTIONS)))
         if (target, kpi) in seen:
-            raise ValidationError(locate("this target and KPI are listed twice", file=file, row=number,
-                                         column="kpi", value=kpi, valid="each pair once"))
+            raise ValidationError(locate(tr("error.kolada.twice"), file=file, row=number,
+                                         column="kpi", value=kpi, valid=tr("error.kolada.valid_once")))
         seen.add((target, kpi))
         records.append({**row, "sdg_target": target, "kpi": kpi, "direction": direction,
                         "kpi_title": row.get("kpi_title") or catalog.loc[kpi, "title"]})
     if not records:
-        raise InputFormatError(locate("the table has no rows", file=file, valid="one row per target and KPI"))
+        raise InputFormatError(locate(tr("error.kolada.no_rows"), file=file, valid=tr("error.kolada.valid_rows")))
     return pd.DataFrame(records).reindex(columns=TARGET_KPI_COLUMNS, fill_value="").fillna("")
 
 

@@ -42,7 +42,7 @@ from pathlib import Path
 import pandas as pd
 import xarray as xr
 
-from sdg_interactions.errors import InputFormatError, ValidationError, locate
+from sdg_interactions.errors import InputFormatError, ValidationError, locate, tr
 from sdg_interactions.io.journal_lines import (
     FIELDS,
     MAX_COMMENT,
@@ -116,8 +116,8 @@ class Journal:
         self.path = Path(path)
         self.respondent = _check_respondent(respondent)
         if not self.path.parent.is_dir():
-            raise InputFormatError(locate("no such folder", file=os.fspath(self.path),
-                                          valid="a path in an existing folder"))
+            raise InputFormatError(locate(tr("error.journal.no_folder"), file=os.fspath(self.path),
+                                          valid=tr("error.journal.valid_folder")))
         self._lock = _lock(self.path)
         try:
             created = not self.path.exists()
@@ -246,8 +246,8 @@ def _lock(path: Path) -> Lock:
     try:
         return Lock(path).acquire()
     except BlockingIOError:
-        raise ValidationError(locate("the journal is open for writing elsewhere", file=os.fspath(path),
-                                     valid="one open Journal a file: close() the other first")) from None
+        raise ValidationError(locate(tr("error.journal.open_elsewhere"), file=os.fspath(path),
+                                     valid=tr("error.journal.valid_open"))) from None
 
 
 def _make_private(fd: int) -> None:
@@ -305,15 +305,15 @@ def journal_to_dataset(
             continue
         who = answers[0].respondent
         if who in owner:
-            raise ValidationError(locate(f"respondent {who!r} has a journal already: {owner[who]}", file=path,
-                                         column="respondent", value=who, valid="one journal per respondent"))
+            raise ValidationError(locate(tr("error.journal.has_journal", who=repr(who), other=owner[who]), file=path,
+                                         column="respondent", value=who, valid=tr("error.journal.valid_one")))
         owner[who] = path
         rows.extend({"respondent": a.respondent, "source": a.source, "target": a.target,
                      "score": float("nan") if a.score is None else float(a.score), "comment": a.comment,
                      "uncertain": a.uncertain, "_row": a.line} for a in answers)
     if not rows:
-        raise ValidationError(locate("the journals hold no answers", file=", ".join(map(str, paths)) or None,
-                                     valid="at least one journal with a recorded answer"))
+        raise ValidationError(locate(tr("error.journal.no_answers"), file=", ".join(map(str, paths)) or None,
+                                     valid=tr("error.journal.valid_answers")))
     columns = ["respondent", "source", "target", "score", "comment", "uncertain", "_row"]
     table = pd.DataFrame(rows, columns=columns)
     table["score"] = table["score"].astype(float)

@@ -47,12 +47,11 @@ __all__ = ["FIELDS", "MAX_COMMENT", "MAX_JOURNAL_BYTES", "VALID_COMMENT", "VALID
 #: The keys of every journal line, in the order they are written.
 FIELDS = ("t", "respondent", "source", "target", "score", "comment", "uncertain", "seq")
 #: What :meth:`~sdg_interactions.io.journal.Journal.record` accepts as a score, in words.
-VALID_SCORE = "an integer from -3 to 3 (2 or 2.0, not 2.5), or None for skipped or cleared"
+VALID_SCORE = tr("error.journal.valid_score")
 #: The longest comment a journal takes, in characters (the scoring app refuses longer ones at entry).
 MAX_COMMENT = 2000
 #: What a comment may hold, in words.
-VALID_COMMENT = (f"text of at most {MAX_COMMENT} characters without control characters (newline and tab are fine) "
-                 "or bidi controls")
+VALID_COMMENT = tr("error.journal.valid_comment", limit=MAX_COMMENT)
 #: The largest journal :func:`read_journal` reads (a larger file is refused, not read).
 MAX_JOURNAL_BYTES = 64 * 1024 * 1024
 _VALID_LINE = f"one JSON object a line with the keys {', '.join(FIELDS)}, as Journal.record writes them"
@@ -107,8 +106,8 @@ class Answer:
 
 def _check_respondent(respondent: object, **where) -> str:
     if not isinstance(respondent, str) or not respondent.strip():
-        raise ValidationError(locate("a respondent needs a name", value=respondent, valid="a non-empty text",
-                                     **where))
+        raise ValidationError(locate(tr("error.journal.no_name"), value=respondent,
+                                     valid=tr("error.journal.valid_name"), **where))
     return respondent.strip()
 
 
@@ -130,22 +129,21 @@ def check_comment(comment: object, **where) -> str:
     if comment is None:
         return ""
     if not isinstance(comment, str):
-        raise ValidationError(locate("a comment must be text", value=comment, column="comment",
-                                     valid='a string, "" for none', **where))
+        raise ValidationError(locate(tr("error.journal.comment_text"), value=comment, column="comment",
+                                     valid=tr("error.journal.valid_comment_text"), **where))
     if len(comment) > MAX_COMMENT:
-        raise ValidationError(locate(f"the comment is too long ({len(comment)} characters)", value=comment,
+        raise ValidationError(locate(tr("error.journal.too_long", n=len(comment)), value=comment,
                                      column="comment", valid=VALID_COMMENT, **where))
     try:
         comment.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValidationError(locate("the comment holds a character that cannot be saved (a lone surrogate)",
-                                     value=comment, column="comment", valid="text that is valid Unicode",
-                                     **where)) from None
+        raise ValidationError(locate(tr("error.journal.surrogate"), value=comment, column="comment",
+                                     valid=tr("error.journal.valid_unicode"), **where)) from None
     bad = _FORBIDDEN.search(comment)
     if bad is not None:
         char = bad.group()
-        kind = "NUL character" if char == "\0" else "bidi control" if char in BIDI_CONTROLS else "control character"
-        raise ValidationError(locate(f"the comment holds a {kind} (U+{ord(char):04X}) at character {bad.start() + 1}",
+        kind = "nul" if char == "\0" else "bidi" if char in BIDI_CONTROLS else "control"
+        raise ValidationError(locate(tr(f"error.journal.holds_{kind}", code=f"U+{ord(char):04X}", at=bad.start() + 1),
                                      value=comment, column="comment", valid=VALID_COMMENT, **where))
     return comment
 
@@ -156,21 +154,21 @@ def _check_answer(source: object, target: object, score: object, comment: object
     source = check_id(source, column="source", **where)
     target = check_id(target, column="target", **where)
     if source == target:
-        raise ValidationError(locate("a target cannot influence itself", value=source, column="target",
-                                     valid="two different nodes", **where))
+        raise ValidationError(locate(tr("error.journal.self"), value=source, column="target",
+                                     valid=tr("error.journal.valid_two"), **where))
     if score is not None:
         whole = isinstance(score, numbers.Integral) or (isinstance(score, float) and score.is_integer())
         if isinstance(score, bool) or not isinstance(score, numbers.Real) or not whole:
-            raise ValidationError(locate("score is not a whole number", value=score, column="score",
+            raise ValidationError(locate(tr("error.journal.not_whole"), value=score, column="score",
                                          valid=VALID_SCORE, **where))
         if not SCORE_RANGE[0] <= score <= SCORE_RANGE[1]:
-            raise ValidationError(locate("score outside the scale", value=score, column="score",
+            raise ValidationError(locate(tr("error.journal.outside"), value=score, column="score",
                                          valid=VALID_SCORE, **where))
         score = int(score)
     comment = check_comment(comment, **where)
     if not isinstance(uncertain, (bool, np.bool_)):
-        raise ValidationError(locate("the uncertain mark must be True or False", value=uncertain,
-                                     column="uncertain", valid="True or False", **where))
+        raise ValidationError(locate(tr("error.journal.uncertain"), value=uncertain,
+                                     column="uncertain", valid=tr("error.journal.valid_uncertain"), **where))
     return source, target, score, comment, bool(uncertain)
 
 

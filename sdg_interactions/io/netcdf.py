@@ -196,28 +196,26 @@ def _checked(ds: xr.Dataset, name: str, aggregated: bool | None) -> xr.Dataset:
         raise InputFormatError(locate(tr("error.netcdf.no_score", have=have), file=name, valid=_VALID))
     for dim in matrix.DIMS:
         if dim not in ds["score"].dims:
-            raise InputFormatError(locate(f"the 'score' variable lacks the dim {dim!r} (dims: "
-                                          f"{tuple(ds['score'].dims)})", file=name, valid=_VALID))
+            raise InputFormatError(locate(tr("error.netcdf.lacks_dim", dim=repr(dim), dims=tuple(ds["score"].dims)),
+                                          file=name, valid=_VALID))
         if not ds.sizes[dim]:
-            raise InputFormatError(locate(f"the matrix has no nodes (the dim {dim!r} is empty)", file=name,
-                                          valid=_VALID))
+            raise InputFormatError(locate(tr("error.netcdf.empty_dim", dim=repr(dim)), file=name, valid=_VALID))
         if dim not in ds.coords:
-            raise InputFormatError(locate(f"the dim {dim!r} has no node ids", file=name, valid=_VALID))
+            raise InputFormatError(locate(tr("error.netcdf.no_ids", dim=repr(dim)), file=name, valid=_VALID))
         if ds[dim].dtype.kind not in "OUS":
-            raise InputFormatError(locate(f"the node ids on {dim!r} are stored as numbers", file=name,
-                                          value=ds[dim].values[0],
-                                          valid="ids stored as text: as a number 1.10 is 1.1"))
+            raise InputFormatError(locate(tr("error.netcdf.numeric_ids", dim=repr(dim)), file=name,
+                                          value=ds[dim].values[0], valid=tr("error.netcdf.valid_text_ids")))
     matrix.check_size(ds.sizes["source"], file=name)
     if ds["score"].dtype.kind not in "iuf":
-        raise InputFormatError(locate(f"the 'score' variable holds {ds['score'].dtype} values, not numbers",
-                                      file=name, valid=_VALID))
+        raise InputFormatError(locate(tr("error.netcdf.not_numbers", dtype=ds["score"].dtype), file=name,
+                                      valid=_VALID))
     for dim in ds["score"].dims[:-2]:
         if dim in ds.coords:
             labels = [str(v) for v in ds[dim].values]
             if len(set(labels)) != len(labels) or any(not v.strip() for v in labels):
-                raise ValidationError(locate(f"the {dim!r} names must be distinct and not blank", file=name,
+                raise ValidationError(locate(tr("error.netcdf.names", dim=repr(dim)), file=name,
                                              value=next((v for v in labels if labels.count(v) > 1 or not v.strip()),
-                                                        None), valid=f"a different name for each {dim}"))
+                                                        None), valid=tr("error.netcdf.valid_names", dim=dim)))
     ds.attrs = _plain_attrs(ds.attrs)
     for var in ds.variables:
         ds[var].attrs = _plain_attrs(ds[var].attrs)
@@ -242,7 +240,7 @@ def _unpacked(var: xr.DataArray, name: str) -> xr.DataArray:
     try:
         scale, offset = float(np.asarray(scale).ravel()[0]), float(np.asarray(offset).ravel()[0])
     except (TypeError, ValueError, IndexError):
-        raise InputFormatError(locate("the score's scale_factor or add_offset is not a number", file=name,
+        raise InputFormatError(locate(tr("error.netcdf.packing"), file=name,
                                       column="score", value=f"{scale!r}, {offset!r}", valid=_VALID)) from None
     values = raw.astype(np.float64) * scale + offset
     for key in _FILLS:
@@ -252,16 +250,15 @@ def _unpacked(var: xr.DataArray, name: str) -> xr.DataArray:
             try:
                 packed = float(fill)
             except (TypeError, ValueError):
-                raise InputFormatError(locate(f"the fill value ({key}) is not a number", file=f"{name}, variable "
+                raise InputFormatError(locate(tr("error.netcdf.fill_not_number", key=key), file=f"{name}, variable "
                                               f"'score', attribute {key!r}", value=fill, valid=_VALID)) from None
             if np.isnan(packed):
                 continue  # NaN cells are NaN already: write_netcdf's own files
             if -3 <= packed * scale + offset <= 3:
                 raise ValidationError(locate(
-                    f"the fill value {packed * scale + offset:g} is a valid score: every answer "
-                    f"{packed * scale + offset:g} would read as not scored", file=f"{name}, variable 'score', "
-                    f"attribute {key!r}", value=fill, valid="a fill value that is no score (NaN, as write_netcdf() "
-                    "writes, or a number outside -3…3 such as -9999), or no such attribute"))
+                    tr("error.netcdf.fill_is_score", score=f"{packed * scale + offset:g}"),
+                    file=f"{name}, variable 'score', attribute {key!r}", value=fill,
+                    valid=tr("error.netcdf.valid_fill")))
             values[raw == fill] = np.nan
     out = var.copy(data=values)
     out.attrs = attrs
@@ -273,15 +270,15 @@ def _complete(ds: xr.Dataset, name: str) -> xr.Dataset:
     shape, dims = ds["score"].shape, ds["score"].dims
     for var in ("comment", "uncertain"):
         if var in ds and ds[var].dims != dims:
-            raise InputFormatError(locate(f"the {var!r} variable has the dims {ds[var].dims}, not those of 'score' "
-                                          f"{dims}", file=name, valid=_VALID))
+            raise InputFormatError(locate(tr("error.netcdf.other_dims", var=repr(var), dims=ds[var].dims,
+                                             score_dims=dims), file=name, valid=_VALID))
     if "comment" not in ds:
         ds["comment"] = (dims, np.full(shape, "", dtype=object))
     else:
         text = _as_text(np.asarray(ds["comment"].values))
         if any("\x00" in t for t in text.ravel()):
-            raise ValidationError(locate("a comment holds a NUL character (\\0)", file=name, column="comment",
-                                         valid="text without NUL characters"))
+            raise ValidationError(locate(tr("error.netcdf.nul"), file=name, column="comment",
+                                         valid=tr("error.netcdf.valid_nul")))
         check_no_bidi(text.ravel(), what="comment", file=name, column="comment")
         ds["comment"] = (ds["comment"].dims, text, ds["comment"].attrs)
     if "uncertain" not in ds:

@@ -424,7 +424,7 @@ def read_workshop(path: str | os.PathLike) -> Workshop:
             source, target = checked_id(pair[0]), checked_id(pair[1])
             if source not in planned or target not in planned or source == target:
                 raise _bad(f"{who!r} has a pair that is not one of the workshop's", f"{source} -> {target}",
-                           "two different nodes of 'nodes'", column="assignment", **where)
+                           "two different targets of 'nodes'", column="assignment", **where)
             checked.append((source, target))
         twice = [pair for pair, count in Counter(checked).items() if count > 1]
         if twice:
