@@ -320,7 +320,7 @@ def test_kernels_without_a_page_are_shut_down_after_a_while_and_never_connected_
     assert asyncio.run(cull(now=2)) == []
     assert asyncio.run(cull(now=19.5)) == []
     assert asyncio.run(cull(now=20.5)) == ["closed"]  # 20.5 s after it was last seen with a page
-    assert asyncio.run(cull(now=59)) == [] and kernels.stopped == [("closed", False)]
+    assert asyncio.run(cull(now=59)) == [] and kernels.stopped == [("closed", True)]  # at once: its answers are saved
     assert asyncio.run(cull(now=61)) == ["never"]
     assert asyncio.run(cull(now=600)) == [] and set(kernels.connections) == {"open"}
     kernels.dead.add("open")  # its process died, its page still open: removed at once, without asking it

@@ -7,7 +7,7 @@ Voilà's command line cannot take a Python function, and ours sets three things 
 - HTTPS (``--certfile``/``--keyfile``; Voilà 0.5 listens without TLS whatever its settings say), or a
   reverse proxy's headers (``--xheaders``: the client's address for the page-load limit, https for the
   cookie), and one listening attempt only: a busy port is one line on stderr and exit code 2;
-- kernels with no open page are shut down (:class:`Culler`): 15 s after their last websocket closed (a
+- kernels with no open page are shut down (:class:`Culler`): 12 s after their last websocket closed (a
   crashed browser's journal lock is free within 20 s, so that its link opens again within 30 s even when
   the new page takes 10 s to load), 180 s after their start when no page ever connected (ten pages
   loading at once on a busy 2-core laptop can take a minute before their websockets connect);
@@ -38,7 +38,7 @@ TEMPLATE_ROOT = Path(__file__).parent / "voila_share"
 #: The largest websocket message a browser may send (a comment is at most 2 000 characters).
 MAX_MESSAGE = 256 * 1024
 #: Seconds without an open page before a kernel is shut down; the same for a page that never connected.
-IDLE_AFTER, NEVER_CONNECTED_AFTER, EVERY = 15.0, 180.0, 1.0
+IDLE_AFTER, NEVER_CONNECTED_AFTER, EVERY = 12.0, 180.0, 1.0
 #: The websocket's ping interval and how long since the last pong a page counts as gone (ms, jupyter_server's
 #: ``ws_ping_*``). The wait must be longer than the interval: jupyter_server checks before its first ping,
 #: so a wait equal to the interval drops every page at its first check. Generous, because on a laptop serving
@@ -94,7 +94,9 @@ class Culler:
             first, last = self.seen[kernel_id]
             if (now - last > self.idle_after) if last is not None else (now - first > self.never_connected_after):
                 stopped.append(kernel_id)
-                await self.stop(kernel_id, "no page" if last is not None else "no page ever connected")
+                # without asking it first: a kernel with no page has nothing to finish (every answer is in its
+                # journal when acknowledged), and a crashed browser's link opens again seconds sooner
+                await self.stop(kernel_id, "no page" if last is not None else "no page ever connected", now=True)
         return stopped
 
     async def stop(self, kernel_id: str, why: str, *, now: bool = False) -> None:
