@@ -579,7 +579,9 @@ def test_a_crashed_browser_lets_its_link_in_again_within_30_s(tmp_path):
             if state[0].startswith("Par"):
                 break
             assert began < 30, f"the crashed browser's link was still locked {began:.0f} s after the crash"
-            time.sleep(3)  # a person reloads every few seconds, not faster: at most ~12 loads before 30 s
+            # a person reloads every few seconds; each load keeps the server busy (a kernel, the notebook), which
+            # on a loaded 2-core CI host delays the very culling that frees the link, so give it room
+            time.sleep(6)
         print(f"back in after {time.monotonic() - crashed:.1f} s, with a page load begun {began:.1f} s after the crash")
         assert "1 av" in again.body() and len(_kernels(processes[0])) == 1
 
