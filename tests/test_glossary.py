@@ -88,7 +88,7 @@ def test_rows_give_the_glossary_as_a_table():
     assert ("hävstång", glossary()["lever"].definition("sv")) in rows("sv")
 
 
-#: What in a catalogue string is no word a reader sees: placeholders ("{nodes}"), commands in backticks.
+#: What in a catalogue string is no word a reader sees: format fields ("{nodes}") and commands in backticks.
 _NOT_TEXT = re.compile(r"\{[^{}]*\}|`[^`]*`")
 #: Catalogue sections checked by other rules: the glossary itself (it lists the synonyms), and the attributes
 #: of the exported result variables (variables.toml: units, formulas, long names in a NetCDF file), written for
