@@ -150,8 +150,14 @@ class Participant:
 
         if self.how != "keys":
             self.button(lambda t: t == "Nästa →").click()
-            wait_for(lambda: f"Par {self.k + 1} av {self.n} · " in self.body(), timeout=30,
-                     what=f"{self.name}: the next pair after Nästa")
+        before = self.pair
+
+        def moved() -> bool:  # the heading and the question are two widgets, redrawn one after the other
+            text = self.body()
+            question = QUESTION.search(text)
+            return f"Par {self.k + 1} av {self.n} · " in text and question and (question[1], question[2]) != before
+
+        wait_for(moved, timeout=30, what=f"{self.name}: the next pair's heading and question")
         self.read_pair()
 
 

@@ -327,6 +327,37 @@ def test_kernels_without_a_page_are_shut_down_after_a_while_and_never_connected_
     assert asyncio.run(cull(now=601)) == ["open"] and kernels.stopped[-1] == ("open", True)
 
 
+def test_a_page_that_came_and_went_between_two_rounds_counts_as_a_page():
+    """A page that connects and leaves within one culling round (one second) is seen through the kernel
+    manager's connect/disconnect notices: its kernel goes idle_after later, not never_connected_after."""
+    import asyncio
+
+    class Noticed(Kernels):
+        def __init__(self, connections):
+            super().__init__(connections)
+            self.noticed = []
+
+        def notify_connect(self, kernel_id):
+            self.noticed.append(("connect", kernel_id))
+            self.connections[kernel_id] += 1
+
+        def notify_disconnect(self, kernel_id):
+            self.noticed.append(("disconnect", kernel_id))
+            self.connections[kernel_id] -= 1
+
+    kernels = Noticed({"quick": 0, "never": 0})
+    cull = Culler(kernels, idle_after=5, never_connected_after=1e12)  # the notices read the real clock
+    assert asyncio.run(cull(now=0)) == []
+    kernels.notify_connect("quick")  # between two rounds: the rounds never see a connection
+    kernels.notify_disconnect("quick")
+    assert kernels.noticed == [("connect", "quick"), ("disconnect", "quick")]  # the manager's own still run
+    assert cull.seen["quick"][1] is not None  # seen with a page, at the time of the notice
+    noticed_at = cull.seen["quick"][1]
+    assert asyncio.run(cull(now=noticed_at + 4)) == []
+    assert asyncio.run(cull(now=noticed_at + 6)) == ["quick"]  # idle_after, not never_connected_after
+    assert set(kernels.connections) == {"never"}
+
+
 # -- the real servers ----------------------------------------------------------------------------------------
 def _free_pair() -> int:
     for _ in range(50):

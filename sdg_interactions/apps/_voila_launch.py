@@ -65,6 +65,20 @@ class Culler:
         self.idle_after, self.never_connected_after = idle_after, never_connected_after
         self.seen: dict[str, list] = {}  # kernel id -> [first seen, last seen with a page or None]
         self.stopping: set[str] = set()
+        # a page that connects and leaves between two rounds was there all the same: the manager's own
+        # connect/disconnect notices (jupyter_server calls them from the kernel's websocket) mark the kernel
+        # as seen with a page at that moment, so it is culled idle_after later, not never_connected_after
+        for name in ("notify_connect", "notify_disconnect"):
+            notice = getattr(kernel_manager, name, None)
+            if notice is not None:
+                setattr(kernel_manager, name, self._noting(notice))
+
+    def _noting(self, notice):
+        def noted(kernel_id: str, *args, **kwargs):
+            now = time.monotonic()
+            self.seen.setdefault(kernel_id, [now, None])[1] = now
+            return notice(kernel_id, *args, **kwargs)
+        return noted
 
     async def __call__(self, now: float | None = None) -> list[str]:
         """One round; returns the ids of the kernels shut down."""
