@@ -17,6 +17,8 @@ module                 what
 ``null_model``         degree-preserving signed rewiring: do clusters and ranks stand out from chance?
 ``conflicts``          the list of målkonflikter with comments
 ``rollup``             target-level matrices rolled up to goal pairs
+``dimensions``         the four dimensions (biosfär, samhälle, ekonomi, partnerskap) rolled up, strongest flows
+``nulage``             where a kommun stands (Kolada against riket or all kommuner) and the levers for what lags
 ``cells``              per-cell statistics of several respondents' answers
 ``scenario``           priorities: direct and indirect effects, classes, triggered conflicts
 ``portfolio``          the k priorities that reach most
@@ -54,6 +56,13 @@ from sdg_interactions.analysis.comparison import (
 )
 from sdg_interactions.analysis.conflicts import conflicts
 from sdg_interactions.analysis.describe import describe
+from sdg_interactions.analysis.dimensions import (
+    DIMENSION_VARIABLES,
+    DIMENSIONS,
+    dimension_of,
+    dimension_rollup,
+    strongest_flows,
+)
 from sdg_interactions.analysis.influence import (
     DEFAULT_ALPHA,
     QUADRANTS,
@@ -69,6 +78,16 @@ from sdg_interactions.analysis.influence import (
     total_sums,
 )
 from sdg_interactions.analysis.micmac import micmac_displacement, micmac_planes, stable_power
+from sdg_interactions.analysis.nulage import (
+    COMPARE_TO,
+    KPI_STANDING_COLUMNS,
+    LEVER_COLUMNS,
+    NODE_VARIABLES,
+    STANDINGS,
+    Standing,
+    levers_for_what_lags,
+    standing,
+)
 from sdg_interactions.analysis.null_model import cluster_significance, rewire
 from sdg_interactions.analysis.portfolio import EXHAUSTIVE_LIMIT, Portfolio, explain_portfolio, portfolio
 from sdg_interactions.analysis.projection import OBJECTIVE, PROJECTION_VARIABLES, project_onto
@@ -99,13 +118,19 @@ __all__ = [
     "CELL_VARIABLES",
     "CLASSES",
     "CLUSTER_THRESHOLD",
+    "COMPARE_TO",
     "COMPARISON_COLUMNS",
     "CONTESTED_IQR",
     "DEFAULT_ALPHA",
     "DEPARTING_COLUMNS",
+    "DIMENSIONS",
+    "DIMENSION_VARIABLES",
     "DISCUSS_COLUMNS",
     "EFFECT_VARIABLES",
     "EXHAUSTIVE_LIMIT",
+    "KPI_STANDING_COLUMNS",
+    "LEVER_COLUMNS",
+    "NODE_VARIABLES",
     "OBJECTIVE",
     "PATHS_COLUMNS",
     "PERCENTILES",
@@ -117,8 +142,10 @@ __all__ = [
     "SDG_SYNERGIES_COLUMNS",
     "SENSITIVITY_ALPHAS",
     "SIGN_TOLERANCE",
+    "STANDINGS",
     "TIE_TOLERANCE",
     "Portfolio",
+    "Standing",
     "adjacency",
     "all_metrics",
     "alpha_sensitivity",
@@ -135,10 +162,13 @@ __all__ = [
     "conflicts",
     "departing_cells",
     "describe",
+    "dimension_of",
+    "dimension_rollup",
     "discuss_again",
     "explain_portfolio",
     "goal_rollup",
     "influence_dependence",
+    "levers_for_what_lags",
     "link_counts",
     "micmac_displacement",
     "micmac_planes",
@@ -158,6 +188,8 @@ __all__ = [
     "sign_flips",
     "signed_sums",
     "stable_power",
+    "standing",
+    "strongest_flows",
     "to_table",
     "total_influence",
     "total_influence_matrix",

@@ -18,6 +18,7 @@ This package imports altair; ``import sdg_interactions`` does not import it.
 
 from sdg_interactions.plots.base import SCORE_DOMAIN, SCORE_SCHEME, rows_of, score_scale
 from sdg_interactions.plots.comparison import comparison_chart
+from sdg_interactions.plots.dimensions import dimension_chart
 from sdg_interactions.plots.export import show_offline, to_png, to_svg
 from sdg_interactions.plots.heatmaps import goal_heatmap, heatmap
 from sdg_interactions.plots.links import conflicts, radial
@@ -31,6 +32,7 @@ __all__ = [
     "SCORE_SCHEME",
     "comparison_chart",
     "conflicts",
+    "dimension_chart",
     "goal_heatmap",
     "heatmap",
     "layout_positions",

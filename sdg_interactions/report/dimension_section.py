@@ -1,0 +1,140 @@
+"""The report's words on the four dimensions (biosfär, samhälle, ekonomi, partnerskap): the sentence a politician
+reads (:func:`dimension_sentence`) and the section around it (:func:`dimensions`).
+
+Numbers come from :func:`~sdg_interactions.analysis.dimensions.dimension_rollup` and
+:func:`~sdg_interactions.analysis.dimensions.strongest_flows`; words from the catalogue (``dimensions.*``),
+numbers from :mod:`sdg_interactions.formats`, in Swedish or English.
+"""
+
+from __future__ import annotations
+
+import xarray as xr
+
+from sdg_interactions.analysis.dimensions import (
+    DIMENSION_SOURCE,
+    DIMENSIONS,
+    check_rollup,
+    dimension_of,
+    dimension_rollup,
+    strongest_flows,
+)
+from sdg_interactions.formats import number, word_list
+from sdg_interactions.report.wording import lead_count
+from sdg_interactions.texts import check_lang, text
+
+__all__ = ["LISTED", "dimension_sentence", "dimensions"]
+
+#: How many ids without a dimension a sentence names; the rest are counted ("… och 3 till").
+LISTED = 8
+
+
+def _count(key: str, n: int, lang: str) -> str:
+    """"63 främjande samband", "en målkonflikt": the count with its noun, the singular spelled out."""
+    if n == 1:
+        return text(f"dimensions.sentence.{key}_one", lang)
+    return text(f"dimensions.sentence.{key}", lang, n=number(n, lang, decimals=0))
+
+
+def _goals(dimension: str, lang: str) -> str:
+    return text(f"dimensions.goals.{dimension}", lang)
+
+
+def _left_out(ids: list[str], lang: str) -> str:
+    shown = ids[:LISTED]
+    if len(ids) > LISTED:
+        shown.append(text("dimensions.sentence.more", lang, n=number(len(ids) - LISTED, lang, decimals=0)))
+    listed = word_list(shown, lang)
+    if len(ids) == 1:
+        return text("dimensions.sentence.left_out_one", lang, ids=listed)
+    count = text("dimensions.sentence.left_out_count", lang, n=lead_count(len(ids), lang))
+    return text("dimensions.sentence.left_out", lang, count=count, ids=listed)
+
+
+def dimension_sentence(rollup: xr.Dataset, lang: str = "sv") -> str:
+    """The sentences a politician reads: the strongest promoting flow between two dimensions, where most goal
+    conflicts lie, and which targets have no dimension.
+
+    The flow and the cell of conflicts are :func:`~sdg_interactions.analysis.dimensions.strongest_flows`'s;
+    the flow is said with its count and its sum (``n_pos`` promoting interactions, ``pos`` points: the flow is
+    the largest sum, which a reverse flow with more but weaker links may not be), the conflicts with their
+    count (``n_neg``). Without a promoting link
+    between dimensions, or without any goal conflict, the sentence says so.
+
+    Examples
+    --------
+    >>> from sdg_interactions.matrix import from_array
+    >>> v = np.array([[np.nan, 2, 1, np.nan], [-1, np.nan, 0, 3], [-2, -1, np.nan, -3], [1, 2, np.nan, np.nan]])
+    >>> r = dimension_rollup(from_array(v, ["1.1", "6.1", "8.1", "MKM-1"]))
+    >>> dimension_sentence(r)
+    'Starkast drar samhällsmålen med sig biosfärmålen (ett främjande samband, sammanlagt 2 poäng). Flest målkonflikter finns där framsteg för ekonomimålen hämmar biosfärmålen (2 målkonflikter).'
+    >>> dimension_sentence(dimension_rollup(from_array(np.array([[np.nan, 0], [2, np.nan]]), ["6.1", "6.2"])), "en")
+    'There are no promoting interactions between different dimensions. There are no goal conflicts, neither within the dimensions nor between them.'
+    """  # noqa: E501
+    check_lang(lang)
+    r = check_rollup(rollup)
+    flows = strongest_flows(r)
+    parts = []
+    if flows.synergy is None:
+        parts.append(text("dimensions.sentence.no_synergy", lang))
+    else:
+        s = flows.synergy
+        parts.append(text("dimensions.sentence.synergy", lang, source=_goals(s.source, lang),
+                          target=_goals(s.target, lang), links=_count("links", s.n_pos, lang),
+                          points=number(s.pos, lang)))
+    if flows.conflict is None:
+        parts.append(text("dimensions.sentence.no_conflict", lang))
+    else:
+        c = flows.conflict
+        key = "conflict_within" if c.source == c.target else "conflict"
+        parts.append(text(f"dimensions.sentence.{key}", lang, source=_goals(c.source, lang),
+                          target=_goals(c.target, lang), conflicts=_count("conflicts", c.n_neg, lang)))
+    ids = [i for i in str(r.attrs.get("left_out", "")).split(", ") if i]
+    if ids:
+        parts.append(_left_out(ids, lang))
+    return " ".join(parts)
+
+
+def _basis(lang: str, source: str) -> str:
+    """Which SDG goals make up each dimension, read from the goals' table (``datasets/sdg_goals.csv``)."""
+    goal_ids = [f"SDG-{g}" for g in range(1, 18)]
+    members = {d: [g.removeprefix("SDG-") for g, of in zip(goal_ids, dimension_of(goal_ids), strict=True) if of == d]
+               for d in DIMENSIONS}
+    said = [text("dimensions.section.dimension_one" if len(members[d]) == 1 else "dimensions.section.dimension",
+                 lang, name=text(f"dimensions.name.{d}", lang), goals=word_list(members[d], lang))
+            for d in DIMENSIONS]
+    return text("dimensions.section.basis", lang, source=source, dimensions=word_list(said, lang))
+
+
+def dimensions(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str = "sv") -> dict:
+    """The section "Biosfär, samhälle, ekonomi och partnerskap": the sentence, what the dimensions are, a table.
+
+    Returns a section dict as :mod:`sdg_interactions.report.sections` describes it: ``paragraphs`` holds
+    :func:`dimension_sentence` and the basis (which goals make up each dimension, and its source); ``table``
+    one row per influencing dimension with "+n_pos / −n_neg" per influenced dimension; ``data`` the numbers
+    (``n_pos``, ``n_neg``, ``pairs`` as nested lists in :data:`DIMENSIONS` order, ``synergy`` and
+    ``conflict`` as ``(source, target)`` or None, ``left_out`` ids).
+
+    Examples
+    --------
+    >>> from sdg_interactions.io import load_matrix
+    >>> section = dimensions(load_matrix("weitz2018_sweden"))
+    >>> section["data"]["synergy"], section["data"]["conflict"]
+    (('society', 'economy'), ('biosphere', 'society'))
+    >>> section["table"]["rows"][0]
+    ['biosfär', '+37 / −2', '+26 / −10', '+19 / −1', '+1 / −1']
+    """
+    check_lang(lang)
+    r = dimension_rollup(obj, aggregate=aggregate)
+    flows = strongest_flows(r)
+    names = [text(f"dimensions.name.{d}", lang) for d in DIMENSIONS]
+    n_pos, n_neg = r["n_pos"].to_numpy(), r["n_neg"].to_numpy()
+    rows = [[names[k], *(f"+{number(n_pos[k, m], lang, decimals=0)} / −{number(n_neg[k, m], lang, decimals=0)}"
+                         for m in range(len(DIMENSIONS)))] for k in range(len(DIMENSIONS))]
+    data = {"n_pos": n_pos.tolist(), "n_neg": n_neg.tolist(), "pairs": r["pairs"].to_numpy().tolist(),
+            "synergy": None if flows.synergy is None else (flows.synergy.source, flows.synergy.target),
+            "conflict": None if flows.conflict is None else (flows.conflict.source, flows.conflict.target),
+            "left_out": [i for i in str(r.attrs.get("left_out", "")).split(", ") if i]}
+    return {"id": "dimensions", "title": text("dimensions.section.title", lang),
+            "paragraphs": [dimension_sentence(r, lang),
+                           _basis(lang, str(r.attrs.get("dimension_source", DIMENSION_SOURCE)))],
+            "table": {"columns": [text("dimensions.chart.y", lang), *names], "rows": rows}, "data": data}
