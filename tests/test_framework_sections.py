@@ -72,7 +72,8 @@ def test_follow_up_reads_the_cache_and_judges_the_trend(sweden, tmp_path):
     words = ["Noll", "Ett", "Två", "Tre", "Fyra", "Fem", "Sex", "Sju", "Åtta", "Nio", "Tio", "Elva", "Tolv"]
     missing = len(kpis) - 1
     said = words[missing] if missing < len(words) else f"Totalt {missing}"  # a sentence never opens with a digit
-    assert f"{said} nyckeltal saknar värden här" in text and "kolada fetch --kommun 1499" in text
+    assert f"{said} nyckeltal saknar värden i rapporten" in text and "Kolada inga värden för Falköping" in text
+    assert "kolada fetch" not in text and "internetanslutning" in text  # plain words, no command
     row = next(r for r in section["table"]["rows"] if r[1] == rising["kpi_title"])
     assert row[3:] == ["2022", "84", "bättre", "86", "83,5"]
     assert section["data"]["values"][section["data"]["kpis"].index(rising["kpi"])] == 84.0
@@ -80,5 +81,12 @@ def test_follow_up_reads_the_cache_and_judges_the_trend(sweden, tmp_path):
 
 def test_follow_up_with_an_empty_cache_says_how_to_fill_it(sweden, tmp_path):
     section = fs.follow_up(sweden, "1499", priorities=["7.2"], lang="en", cache=tmp_path / "none")
-    assert "sdg-interactions kolada fetch --kommun 1499" in " ".join(section["paragraphs"])
+    said = " ".join(section["paragraphs"])
+    # what is missing, who can fetch it and that it needs the internet, in plain words: no command for managers
+    assert ("Ask the person who makes the report to fetch the Kolada data for Falköping and make the report "
+            "again. This needs an internet connection.") in said
+    assert "sdg-interactions" not in said and "--kommun" not in said
+    sv = " ".join(fs.follow_up(sweden, "1499", priorities=["7.2"], lang="sv", cache=tmp_path / "none")["paragraphs"])
+    assert ("Be den som tar fram rapporten att hämta Kolada-data för Falköping och göra om rapporten. Det kräver en "
+            "internetanslutning.") in sv and "sdg-interactions" not in sv
     assert all(r[4] == "–" for r in section["table"]["rows"])

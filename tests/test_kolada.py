@@ -677,7 +677,8 @@ def test_the_report_section_renders_with_a_damaged_cache(tmp_path):
     row = next(r for r in section["table"]["rows"] if r[0] == "16.6")
     assert row[3:5] == ["2022", "3,5"] and row[6] == "–"
     assert all(len(r[k]) < 20 for r in section["table"]["rows"] for k in (4, 6, 7))  # no 309-digit number
-    assert any("3 värden i Kolada-cachen" in p and "kolada fetch --kommun 1499" in p for p in section["paragraphs"])
+    assert any("Tre värden från Kolada kunde inte användas" in p and "Kolada-data för Falköping" in p
+               for p in section["paragraphs"])
 
 
 @pytest.mark.parametrize(("value", "sv", "en"), [

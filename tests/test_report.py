@@ -420,7 +420,7 @@ def test_briefing_has_a_picture_on_page_one_labels_and_ties(grid, kommun, lang):
     assert all(words in first for words in chart), "no chart on page 1"  # its title and axis, drawn as text
     text = re.sub(r"\s+", " ", "\n".join(pdf))
     assert not BARE_IDS.search(text), BARE_IDS.search(text)
-    tie = {"sv": "Fem målkonflikter delar den sämsta poängen, −2",
+    tie = {"sv": "Fem målkonflikter delar den sämsta bedömningen, −2",
            "en": "Five goal conflicts share the worst score, −2"}
     assert tie[lang] in text  # the Sweden matrix: five conflicts tied at −2, said as a tie
     assert {"sv": "Så går ni vidare", "en": "Next steps"}[lang] in text

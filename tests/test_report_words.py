@@ -52,10 +52,31 @@ def test_next_steps_give_people_pairs_and_time_from_the_plan(sweden):
     minutes = plan_agenda(each * 20 / 60).total_minutes  # 20 seconds a pair
     said = _said(sections.next_steps("Falköping", data=sweden, lang="sv"))
     assert "sex personer från förvaltning och politik" in said
-    assert "de 1 122 paren mellan de 34 delmålen" in said and f"omkring {each} par var" in said
+    # an estimate is said as one: the pairs each to the nearest ten, the time to the nearest half hour
+    assert (each, minutes) == (374, 235)
+    assert "de 1 122 paren mellan de 34 delmålen" in said and "omkring 370 par var," in said
     assert "20 sekunder" in said
-    assert f"ungefär {duration(minutes, 'sv')}" in said
+    assert f"ungefär {duration(240, 'sv')}" in said and "ungefär 4 timmar." in said
+    assert "374" not in said and "55 minuter" not in said
     assert "Excelmall" in said and "Falköpings egen" in said
+    en = _said(sections.next_steps("Falköping", data=sweden, lang="en"))
+    assert "so about 370 pairs each," in en and "it takes about 4 hours." in en
+
+
+@pytest.mark.parametrize(("minutes", "shown"), [(235, 240), (244, 240), (256, 270), (119, 120), (97, 90), (98, 105),
+                                                (52, 45), (53, 60), (7, 15), (0, 15)])
+def test_the_workshop_time_is_rounded_as_an_estimate(minutes, shown):
+    """Two hours or more: to the nearest half hour; under two hours: to the nearest quarter hour; never 0."""
+    from sdg_interactions.report.next_steps import about_minutes
+
+    assert about_minutes(minutes) == shown
+
+
+@pytest.mark.parametrize(("n", "shown"), [(7, 7), (19, 19), (22, 20), (23, 25), (374, 370), (375, 380), (1122, 1100)])
+def test_the_pairs_each_are_rounded_as_an_estimate(n, shown):
+    from sdg_interactions.report.next_steps import about_count
+
+    assert about_count(n) == shown
 
 
 def test_an_own_matrix_is_not_told_to_make_an_own_matrix():
@@ -82,7 +103,7 @@ def test_the_strongest_score_is_set_beside_the_median(sweden):
     shown = f"{median:.1f}".replace(".", ",").replace(",0", "")
     assert f"mer än dubbelt så hög som medianen för underlagets {n} delmål ({shown})" in said
     low = f"{systemic[0]:.1f}".replace(".", ",").replace("-", "−").replace(",0", "")
-    assert f"lägst är {low}" in said
+    assert f"den lägsta är {low}" in said
 
 
 @pytest.mark.parametrize(("value", "median", "words"), [
@@ -121,13 +142,25 @@ def test_a_minus_two_between_priorities_is_a_conflict_to_handle(sweden):
     m = load_matrix("weitz2018_sweden")
     assert float(m.sel(source="13.1", target="7.2")) == -2
     said = _said(sections.scenario_summary(sweden, priorities=["7.2", "13.1"], lang="sv"))
-    assert "Obs! Prioriteringarna drar åt olika håll" in said and "kräver att konflikten hanteras" in said
+    assert "Obs! Prioriteringarna drar åt olika håll" in said
+    assert "Att satsa på båda kräver att konflikten hanteras" in said
+    assert "Prioriteringarna hämmar dessutom andra delmål i" in said  # the conflict between them is said above
+
+
+def test_two_conflicts_between_three_priorities_are_not_called_both(sweden):
+    m = load_matrix("weitz2018_sweden")
+    assert float(m.sel(source="13.1", target="7.2")) == float(m.sel(source="7.2", target="6.6")) == -2
+    said = _said(sections.scenario_summary(sweden, priorities=["7.2", "13.1", "6.6"], lang="sv"))
+    assert ("13.1 hämmar 7.2 med bedömningen −2, motverkande (måttligt hämmande); 7.2 hämmar 6.6 med bedömningen "
+            "−2, motverkande (måttligt hämmande). Att satsa på dem alla kräver att konflikterna hanteras.") in said
+    en = _said(sections.scenario_summary(sweden, priorities=["7.2", "13.1", "6.6"], lang="en"))
+    assert "Investing in all of them means handling the conflicts." in en and "in both" not in en
 
 
 def test_counts_of_respondents_are_said_the_same_way():
     section = sections.conflicts(_half(), lang="sv")
     said = _said(section)
-    assert "Negativ poäng från en av två svarande" in said and "av 2 svarande" not in said
+    assert "Negativ bedömning från en av två svarande" in said and "av 2 svarande" not in said
 
 
 def test_no_lever_says_none_not_zero():
@@ -301,5 +334,57 @@ def test_negative_means_of_several_answers_say_how_many_are_at_minus_one_or_wors
     n = sum(1 for i in range(len(mean)) for j in range(len(mean)) if i != j and mean[i, j] < 0)
     clear = sum(1 for i in range(len(mean)) for j in range(len(mean)) if i != j and mean[i, j] <= -1 + 1e-9)
     first = conflicts(data, lang="sv")["paragraphs"][0]
-    assert first.startswith(f"{n} par har ett negativt medelvärde") and f"; {clear} av dem ligger på −1" in first
+    assert first.startswith(f"Totalt {n} par har ett negativt medelvärde") and f"; {clear} av dem ligger på −1" in first
+    assert n > 12  # so said "Totalt 327 par …": a sentence never opens with a digit
     assert 0 < clear < n and not np.isnan(mean).all()
+
+
+# --- one word, one meaning: "poäng" -------------------------------------------------------------------------
+
+
+def test_poang_alone_is_never_the_systemic_score():
+    """"poäng" names two things: a pair's score on the scale −3 … +3 and the systemic score. In the report's texts
+    the systemic score is always "systemisk poäng"; a pair's score is "bedömningen −2"; bare "poäng" is left only
+    as a number of points on the scale ("minst 2 poäng", "högst {cap} poäng", "poäng från −3 till 3")."""
+    from sdg_interactions.texts import catalogue
+
+    mine = ("report.", "report_decision.", "report_frameworks.", "report_honesty.", "scenario.portfolio",
+            "glossary.")
+    bare = []
+    for key, entry in catalogue().items():
+        if not key.startswith(mine):
+            continue
+        sv = entry["sv"]
+        for found in re.finditer(r"\b[Pp]oäng\w*", sv):
+            before, after = sv[:found.start()], sv[found.end():]
+            if re.search(r"systemisk\w* $", before) or re.search(r"(\d|\})\s$", before) or after.startswith(" från −3"):
+                continue
+            bare.append(f"{key}: …{before[-30:]}[{found.group()}]{after[:30]}…")
+    assert not bare, "\n".join(bare)
+
+
+def test_a_pair_s_score_is_said_as_bedomningen(sweden):
+    said = _said(sections.conflicts(sweden, lang="sv"))
+    assert "Fem målkonflikter delar den sämsta bedömningen, −2, det vill säga motverkande" in said
+    scenario = _said(sections.scenario_summary(sweden, lang="sv"))
+    # the three further conflicts share their score: it is said once, and "ytterligare" only after others
+    from sdg_interactions.analysis import triggered_conflicts
+
+    levers = sections.levers(sweden, lang="sv")["data"]["ids"]
+    found = triggered_conflicts(load_matrix("weitz2018_sweden"), levers)
+    assert len(found) == 3 and set(found["score"]) == {-1.0} and not found["target"].isin(levers).any()
+    assert ("Prioriteringarna hämmar andra delmål i tre målkonflikter. Allvarligast, med bedömningen −1, "
+            "begränsande (svagt hämmande): 12.1, 8.4 och 12.5 hämmar var för sig 17.11.") in scenario
+    assert "ytterligare" not in scenario and "dessutom" not in scenario
+    assert "prioriteringarnas främjande bedömningar mot delmålet är sammanlagt minst 2" in scenario
+    levers = _said(sections.levers(sweden, lang="sv"))
+    assert "summan av delmålets bedömningar mot alla andra delmål (varje par bedöms från −3 till +3)" in levers
+    assert "Ju högre systemisk poäng, desto mer" in levers and "Ju högre poäng" not in levers
+    assert sections.conflicts(sweden, lang="sv")["table"]["columns"][2] == "bedömning (−3 till +3)"
+
+
+def test_the_english_report_says_municipality(sweden):
+    said = _said(sections.scenario_summary(sweden, lang="en")) + _said(sections.conflicts(sweden, lang="en"))
+    assert "if the municipality invests in the five strongest levers" in said
+    assert "the municipality affects it only indirectly" in said
+    assert not re.search(r"\bkommun(?:er)?\b|kommun's", said), said

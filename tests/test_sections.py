@@ -92,7 +92,7 @@ def test_conflicts_start_with_the_worst_link_and_quote_its_comment(data, lang):
     assert len(section["table"]["rows"]) == n
     tied = section["data"]["tied"]
     if tied > 1:  # ties are said as ties: how many share the worst score, and every one of them is named
-        word = {"sv": "delar den sämsta poängen", "en": "share the worst score"}[lang]
+        word = {"sv": "delar den sämsta bedömningen", "en": "share the worst score"}[lang]
         assert word in section["paragraphs"][1]
     else:
         assert 0 <= _position(section["paragraphs"][1], worst3[0][0]) < _position(section["paragraphs"][1],
@@ -114,7 +114,7 @@ def test_tied_conflicts_are_named_as_ties():
     """The Sweden matrix has five conflicts at −2: the text says five, names all five, and hides none."""
     section = narrative.conflicts(load_dataset("weitz2018_sweden"), limit=3, lang="sv")
     assert section["data"]["tied"] == 5
-    assert section["paragraphs"][1].startswith("Fem målkonflikter delar den sämsta poängen, −2")
+    assert section["paragraphs"][1].startswith("Fem målkonflikter delar den sämsta bedömningen, −2")
     named = " ".join(section["paragraphs"][1:-1])
     pairs = re.findall(r"(\d+\.\d+)(?: \([^)]*\))? → (\d+\.\d+)", named)
     assert pairs == section["data"]["pairs"][:5]

@@ -34,6 +34,16 @@ def _section(key: str, lang: str, paragraphs: list[str], *, table: dict | None =
             "table": table, "data": data or {}}
 
 
+def _kommun_name(kommun: str) -> str:
+    """The kommun's name for a sentence ("Falköping" for "1499"); what was given when it is no kommun."""
+    from sdg_interactions.frameworks import find_kommun
+
+    try:
+        return str(find_kommun(str(kommun))["kommun"])
+    except Exception:  # a code or name the register does not know: said as given
+        return str(kommun)
+
+
 def default_priorities(m: xr.DataArray, priorities: Sequence[str], top_k: int) -> list[str]:
     """The report's priorities among the matrix's nodes: the given ones the matrix holds
     (:func:`~sdg_interactions.report.scope.split_priorities`), else (none given, or none of them in the matrix)
@@ -125,8 +135,9 @@ def follow_up(obj: xr.Dataset | xr.DataArray, kommun: str, *, priorities: Sequen
     """Kolada key figures to follow the priorities up: for each priority's KPIs (the project's proposed
     target → KPI table) the latest value, the trend and whether it goes the desired way, beside the län
     and the country (:func:`~sdg_interactions.frameworks.kolada.follow_up`). Reads the cache only unless
-    ``online``; what the cache lacks is said, with the command that fetches it, and so are cached values
-    that could not be used (damaged, ``NaN``, ``Infinity``, implausibly large: shown as missing)."""
+    ``online``; what the cache lacks is said in plain words (who can fetch it, and that it needs an internet
+    connection: no command, the section is read by managers), and so are cached values that could not be used
+    (damaged, ``NaN``, ``Infinity``, implausibly large: shown as missing). The kommun is named by its name."""
     import pandas as pd
 
     from sdg_interactions.frameworks.kolada import FOLLOW_UP_COLUMNS, target_kpis
@@ -144,9 +155,10 @@ def follow_up(obj: xr.Dataset | xr.DataArray, kommun: str, *, priorities: Sequen
              else pd.DataFrame(columns=FOLLOW_UP_COLUMNS))
     paragraphs = [text(f"{KEY}.follow_up.intro", lang, n=lead_count(len(table), lang),
                        targets=join_words(chosen, lang))]
+    name = _kommun_name(kommun)
     has_value = table["value"].notna() if len(table) else table["value"]
     if len(table) and not has_value.any():
-        paragraphs.append(text(f"{KEY}.follow_up.empty", lang, kommun=kommun))
+        paragraphs.append(text(f"{KEY}.follow_up.empty", lang, kommun=name))
     else:
         for verdict in ("better", "worse"):
             kpis = table.loc[table["trend"] == verdict, "kpi_title"].tolist()
@@ -155,9 +167,10 @@ def follow_up(obj: xr.Dataset | xr.DataArray, kommun: str, *, priorities: Sequen
                                        kpis=join_words([f"”{k}”" for k in kpis], lang)))
         missing = int((~has_value).sum())
         if missing:
-            paragraphs.append(text(f"{KEY}.follow_up.some_missing", lang, n=lead_count(missing, lang), kommun=kommun))
+            paragraphs.append(text(f"{KEY}.follow_up.some_missing", lang, n=lead_count(missing, lang), kommun=name))
     if table.attrs.get("damaged"):  # unusable cached values count as missing; say so, and how to mend it
-        paragraphs.append(text("kolada.note.damaged_report", lang, n=len(table.attrs["damaged"]), kommun=kommun))
+        paragraphs.append(text(f"{KEY}.follow_up.damaged", lang, n=lead_count(len(table.attrs["damaged"]), lang),
+                               kommun=name))
     not_covered = [t for t in chosen if t not in set(table["sdg_target"])]
     if not_covered:
         paragraphs.append(text(f"{KEY}.follow_up.no_kpi", lang, targets=join_words(not_covered, lang)))

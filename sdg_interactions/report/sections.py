@@ -38,11 +38,11 @@ from sdg_interactions import analysis, glossary
 from sdg_interactions.analysis import adjacency, rank_descending, sdg_synergies
 from sdg_interactions.matrix import DIMS, RESPONDENT, as_matrix, node_ids, to_long
 from sdg_interactions.report import honesty
+from sdg_interactions.report.next_steps import next_steps
 from sdg_interactions.report.summary_sections import (
     conflicts,
     levers,
     listed,
-    next_steps,
     scenario_summary,
     summary,
 )
@@ -271,7 +271,8 @@ def heatmap(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: st
     scored = values[~np.isnan(values)]
     counts = {"n_pairs": int(values.size), "n_scored": int(scored.size), "n_pos": int((scored > 0).sum()),
               "n_neg": int((scored < 0).sum()), "n_zero": int((scored == 0).sum())}
-    return _section("heatmap", lang, [text("report.heatmap.text", lang, **counts)], data=counts)
+    said = {key: format_number(value, lang) for key, value in counts.items()}  # "1 122", "1,122"
+    return _section("heatmap", lang, [text("report.heatmap.text", lang, **said)], data=counts)
 
 
 def link_threshold(obj: xr.Dataset | xr.DataArray, *, threshold: float = 2, max_links: int | None = 60,
@@ -398,7 +399,7 @@ def respondents(obj: xr.Dataset | xr.DataArray, *, limit: int = 15, lang: str = 
                        high=int(answered.max()) if answered.size else 0,
                        mean=format_number(answered.mean() if answered.size else 0, lang)),
                   text("report.respondents.per_person", lang, counts=join_words(
-                      [text("report.respondents.person", lang, name=name, n=count)
+                      [text("report.respondents.person", lang, name=name, n=format_number(count, lang))
                        for name, count in per_person.items()], lang)),
                   text("report.respondents.spread", lang,
                        iqr=format_number(np.nanmean(stats["iqr"][off]) if answered.any() else 0, lang)),

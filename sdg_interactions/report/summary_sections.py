@@ -1,5 +1,5 @@
-"""The summary sections of the report: the strongest levers, the goal conflicts, what comes along, and
-what to do next.
+"""The summary sections of the report: the strongest levers, the goal conflicts and what comes along
+(what to do next is in :mod:`sdg_interactions.report.next_steps`).
 
 Each function takes the matrix Dataset (one matrix, or several respondents' answers, aggregated here)
 and returns a section dict (``id``, ``title``, ``paragraphs``, ``table``, ``data``) written from the
@@ -39,10 +39,19 @@ from sdg_interactions.report.wording import (
     one_matrix,
     scale_words,
 )
-from sdg_interactions.texts import check_lang, genitive, text
+from sdg_interactions.texts import check_lang, text
 
-__all__ = ["STRONG_CONFLICT", "compared_with_median", "conflicts", "lever_order", "levers", "listed", "next_steps",
-           "scenario_summary", "summary", "workshop_estimate"]
+__all__ = [
+    "STRONG_CONFLICT",
+    "compared_with_median",
+    "conflict_table",
+    "conflicts",
+    "lever_order",
+    "levers",
+    "listed",
+    "scenario_summary",
+    "summary",
+]
 
 _TOL = 1e-9
 #: A link between two priorities at or below this score is named with "kräver att konflikten hanteras": the
@@ -168,7 +177,7 @@ def _perspective(systemic: np.ndarray, first: int, lang: str) -> str:
                 **numbers)
 
 
-def _conflict_table(obj: xr.Dataset | xr.DataArray, aggregate: str) -> pd.DataFrame:
+def conflict_table(obj: xr.Dataset | xr.DataArray, aggregate: str) -> pd.DataFrame:
     if RESPONDENT in obj.dims:
         return analysis.conflicts(one_matrix(obj, aggregate), respondents=obj)
     return analysis.conflicts(obj)  # one matrix: a Dataset's comments come along
@@ -209,7 +218,7 @@ def conflicts(obj: xr.Dataset | xr.DataArray, *, limit: int | None = 5, aggregat
     """
     check_lang(lang)
     several = RESPONDENT in obj.dims
-    table = _conflict_table(obj, aggregate)
+    table = conflict_table(obj, aggregate)
     labels = mark_global(labels_of(obj, lang), lang)
     n = len(table)
     if n == 0:
@@ -220,7 +229,8 @@ def conflicts(obj: xr.Dataset | xr.DataArray, *, limit: int | None = 5, aggregat
     shown = table.head(max(limit, tied))
     if several and n > 1:  # means of several answers: most negative means are slight; say how many are not
         clear = int(sum(s <= -1 or _same(s, -1) for s in table["score"]))
-        paragraphs = [text("report.conflicts.count_mean", lang, n=n, clear=clear)]
+        paragraphs = [text("report.conflicts.count_mean", lang, n=lead_count(n, lang, neuter=True),
+                           clear=format_number(clear, lang))]  # never a sentence opening with a digit
     else:
         paragraphs = [text("report.conflicts.count" if n > 1 else "report.conflicts.count_one", lang, n=n)]
     values = {"score": format_number(worst, lang), "scale": scale_words(worst, lang)}
@@ -259,7 +269,7 @@ def conflicts(obj: xr.Dataset | xr.DataArray, *, limit: int | None = 5, aggregat
     rows = [[named(r.source, labels), named(r.target, labels), format_number(r.score, lang), c]
             for r, c in zip(table.itertuples(), comments, strict=True)]
     columns = [text("report.column.source", lang), text("report.column.target", lang),
-               text("metrics.column.score", lang), text("metrics.column.comment", lang)]
+               text("report.column.score", lang), text("metrics.column.comment", lang)]
     return make_section("conflicts", lang, paragraphs, table={"columns": columns, "rows": rows},
                         data={"pairs": list(zip(table["source"], table["target"], strict=True)), "n": n,
                               "tied": tied, "worst": worst})
@@ -278,19 +288,20 @@ def listed(nodes: list[str], labels, limit: int, lang: str, say=None) -> str:
     return join_words([say(i) for i in nodes], lang)
 
 
-def _pairs(frame, say, lang: str) -> str:
+def _pairs(frame, say, lang: str, *, scored: bool = True) -> str:
     """Links as words, those with the same target and score in one phrase ("12.1, 8.4 och 12.5 hämmar var
-    för sig 17.11 med poäng −1, …"), in the frame's order."""
+    för sig 17.11 med bedömningen −1, …"), in the frame's order, "; " between phrases (a label may hold a comma).
+    Without ``scored`` the score is left out: the caller says it once for all of them."""
     groups: dict[tuple[str, float], list[str]] = {}
     for r in frame.itertuples():
         groups.setdefault((str(r.target), float(r.score)), []).append(str(r.source))
     phrases = []
     for (target, score), sources in groups.items():
         named_sources = join_words([say(x) for x in sources], lang)
-        phrases.append(text("report.scenario.pair" if len(sources) == 1 else "report.scenario.pair_many", lang,
-                            source=named_sources, target=say(target), score=format_number(score, lang),
+        key = "report.scenario.pair" + ("" if len(sources) == 1 else "_many") + ("" if scored else "_plain")
+        phrases.append(text(key, lang, source=named_sources, target=say(target), score=format_number(score, lang),
                             scale=scale_words(score, lang)))
-    return join_words(phrases, lang)
+    return "; ".join(phrases)
 
 
 def scenario_summary(obj: xr.Dataset | xr.DataArray, *, priorities: Sequence[str] = (), top_k: int = 5,
@@ -338,10 +349,13 @@ def scenario_summary(obj: xr.Dataset | xr.DataArray, *, priorities: Sequence[str
     between = triggered[triggered["target"].isin(chosen) & triggered["source"].isin(chosen)]
     strong = between[between["score"] <= STRONG_CONFLICT + _TOL]
     weak = between.drop(strong.index)
+    # "båda" and "konflikten" for one pair of priorities; "dem alla", "konflikterna" for more
     if len(strong):
-        paragraphs.append(text("report.scenario.between", lang, pairs=_pairs(strong, say, lang)))
+        paragraphs.append(text("report.scenario.between" + ("_many" if len(strong) > 1 else ""), lang,
+                               pairs=_pairs(strong, say, lang)))
     if len(weak):
-        paragraphs.append(text("report.scenario.between_weak", lang, pairs=_pairs(weak, say, lang)))
+        paragraphs.append(text("report.scenario.between_weak" + ("_many" if len(weak) > 1 else ""), lang,
+                               pairs=_pairs(weak, say, lang)))
     named_nodes = list(chosen)
     for key in ("comes_along", "partly_supported", "not_free", "at_risk"):
         nodes = groups[key]
@@ -359,8 +373,10 @@ def scenario_summary(obj: xr.Dataset | xr.DataArray, *, priorities: Sequence[str
         worst = float(others["score"].iloc[0])
         tied = others[[_same(s, worst) for s in others["score"]]]
         key = "report.scenario.triggered" if len(others) > 1 else "report.scenario.triggered_one"
+        key += "_more" if len(between) else ""  # "dessutom": the conflicts between the priorities are said above
         paragraphs.append(text(key, lang, n=count_word(len(others), lang, neuter=False),
-                               pairs=_pairs(tied, say, lang)))
+                               score=format_number(worst, lang), scale=scale_words(worst, lang),
+                               pairs=_pairs(tied, say, lang, scored=False)))
         named_nodes += [*tied["source"], *tied["target"]]
     note = global_note(named_nodes, lang, short=True)  # the conflicts section says it in full
     if note:
@@ -390,105 +406,3 @@ def summary(obj: xr.Dataset | xr.DataArray, *, priorities: Sequence[str] = (), t
                                           lang=lang)}
     parts["text"] = "\n\n".join(p for s in parts.values() for p in s["paragraphs"])
     return parts
-
-
-def workshop_estimate(n_nodes: int) -> dict:
-    """What a workshop on ``n_nodes`` targets takes, by the project's own plan and timing rule: the default
-    ``workshop new`` plan (:func:`~sdg_interactions.apps.workshop.new_workshop`: its respondents and answers per
-    pair; :func:`~sdg_interactions.io.workshop.plan_workshop`: its seconds per pair), pairs dealt evenly, and
-    the kit's agenda (:func:`~sdg_interactions.apps.kit.plan_agenda`: rounds, breaks, introduction,
-    discussion). Returns ``people``, ``answers``, ``seconds``, ``pairs``, ``each`` (the largest share),
-    ``minutes`` (the whole agenda, breaks included) and ``days``.
-
-    Examples
-    --------
-    >>> e = workshop_estimate(34)
-    >>> e["people"], e["pairs"], e["each"], e["minutes"], e["days"]
-    (6, 1122, 374, 235, 1)
-    """
-    import inspect
-    import math
-
-    from sdg_interactions.apps.kit import plan_agenda
-    from sdg_interactions.apps.workshop import new_workshop
-    from sdg_interactions.io.workshop import plan_workshop
-
-    plan = inspect.signature(new_workshop).parameters
-    people, answers = int(plan["respondents"].default), int(plan["overlap"].default)
-    seconds = float(inspect.signature(plan_workshop).parameters["seconds_per_pair"].default)
-    pairs = int(n_nodes) * (int(n_nodes) - 1)
-    each = math.ceil(pairs * min(answers, people) / people)  # dealt evenly: shares differ by at most one pair
-    agenda = plan_agenda(each * seconds / 60)
-    return {"people": people, "answers": min(answers, people), "seconds": seconds, "pairs": pairs, "each": each,
-            "minutes": agenda.total_minutes, "days": len(agenda.days)}
-
-
-def _n_nodes(matrix: str, data: xr.Dataset | xr.DataArray | None) -> int:
-    """The number of targets the report's matrix holds: from ``data``, else from the bundled table or the file
-    ``matrix`` names (the national example's when it cannot be read)."""
-    if data is not None:
-        return len(node_ids(data))
-    from sdg_interactions.frameworks import DEFAULT_MATRIX, bundled_matrices
-
-    table = bundled_matrices().set_index("name")["n_nodes"]
-    if matrix in table.index:
-        return int(table[matrix])
-    try:
-        from sdg_interactions.io import load_dataset
-
-        return len(node_ids(load_dataset(matrix)))
-    except Exception:  # an unreadable file was refused before the report ran; the national example's size
-        return int(table[DEFAULT_MATRIX])
-
-
-def next_steps(kommun: str, *, matrix: str = "weitz2018_sweden", own: bool = False, lang: str = "sv",
-               data: xr.Dataset | xr.DataArray | None = None) -> dict:
-    """"Så går ni vidare", in plain words, without a command or a file name: the section is read by
-    politicians. Shown as a box (``"style": "box"``).
-
-    Without a matrix of the kommun's own: a workshop (who, how many pairs, how long: :func:`workshop_estimate`
-    on the matrix's targets, with the assumption it rests on), that the administration prepares it with the
-    tool, and the Excel template for those who prefer it. With the kommun's own matrix (``own``): what to do
-    with it (the conflicts, if any, to the committee; follow-up with key figures; redo it when priorities
-    change), and, from ``data``, the unscored pairs to fill in and too few respondents (fewer than three).
-
-    Examples
-    --------
-    >>> steps = next_steps("Upplands Väsby", lang="en")
-    >>> steps["style"], "sdg-interactions" in " ".join(steps["paragraphs"])
-    ('box', False)
-    """
-    check_lang(lang)
-    owner = genitive(kommun, lang)
-    if own:
-        steps = [text("report.next.step_follow", lang), text("report.next.step_redo", lang)]
-        if data is not None and len(_conflict_table(data, "mean")):
-            steps.insert(0, text("report.next.step_conflicts", lang))
-        paragraphs = [text("report.next.own", lang, owner=owner, steps="; ".join(steps))]
-        if data is not None:
-            from sdg_interactions.report.honesty import coverage  # H1's count of what is scored, and by whom
-
-            counted = coverage(data)
-            unscored = counted["n_pairs"] - counted["n_scored"]
-            if unscored:
-                paragraphs.append(text("report.next.gaps_one" if unscored == 1 else "report.next.gaps", lang,
-                                       unscored=lead_count(unscored, lang),
-                                       pairs=format_number(counted["n_pairs"], lang)))
-            people = counted["n_respondents_who_scored"] or 0
-            if 0 < people < 3:
-                paragraphs.append(text("report.next.few_one" if people == 1 else "report.next.few", lang,
-                                       n=count_word(people, lang, neuter=False)))
-    else:
-        e = workshop_estimate(_n_nodes(matrix, data))
-        values = {"people": count_word(e["people"], lang, neuter=False), "seconds": format_number(e["seconds"], lang),
-                  "answers": count_word(e["answers"], lang, neuter=False)}
-        from sdg_interactions.apps.kit import duration
-
-        paragraphs = [text("report.next.workshop", lang, owner=owner, n=format_number(_n_nodes(matrix, data), lang),
-                           pairs=format_number(e["pairs"], lang), each=format_number(e["each"], lang),
-                           duration=duration(e["minutes"], lang),
-                           days=text("report.next.days", lang, n=count_word(e["days"], lang, neuter=False))
-                           if e["days"] > 1 else "", **values) + " " + text("report.next.template", lang)]
-    section = make_section("next", lang, paragraphs)
-    section["style"] = "box"
-    return section
