@@ -111,7 +111,7 @@ def cite(*results: xr.Dataset | xr.DataArray | str | Iterable[str]) -> str:
     ...
     sdg_interactions.errors.ValidationError: unknown reference: 'nobody'. Valid: weitz2018, nilsson2016, godet1986, gabus1973, clauset2004, maslov2002, efron1979, or a result.
     """  # noqa: E501
-    from sdg_interactions.errors import ValidationError, locate
+    from sdg_interactions.errors import ValidationError, locate, tr
 
     keys: list[str] = []
     data: list[str] = []
@@ -129,8 +129,8 @@ def cite(*results: xr.Dataset | xr.DataArray | str | Iterable[str]) -> str:
             continue
         for key in [item] if isinstance(item, str) else list(item):
             if key not in REFERENCES:
-                raise ValidationError(locate("unknown reference", value=key,
-                                             valid=", ".join(REFERENCES) + ", or a result"))
+                raise ValidationError(locate(tr("error.analysis.unknown_reference"), value=key, valid=tr(
+                    "error.analysis.valid_reference", keys=", ".join(REFERENCES))))
             keys.append(key)
     seen = list(dict.fromkeys(keys))
     return "\n\n".join([REFERENCES[k] for k in seen] + list(dict.fromkeys(data)))

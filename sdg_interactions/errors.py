@@ -38,6 +38,7 @@ __all__ = [
     "say",
     "shorten",
     "tr",
+    "words_of",
 ]
 
 #: The most characters of a value (or a column name) an error message echoes; longer ones are cut with "…".
@@ -52,8 +53,6 @@ BIDI_CONTROLS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2
 #: and tab, and :data:`BIDI_CONTROLS`.
 UNSAFE_TEXT = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
 _BIDI = re.compile(f"[{BIDI_CONTROLS}]")
-_VALID_BIDI = ("text without bidi control characters (U+200E, U+200F, U+061C, U+202A–U+202E, U+2066–U+2069; "
-               "they are invisible: retype the text, or delete the character)")
 _SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
 
 
@@ -90,6 +89,31 @@ class Words(str):
     def __reduce__(self):
         return Words, (self.spec,)
 
+    def replace(self, old: str, new: str, count: int = -1) -> Words:
+        """These words with ``old`` written as ``new`` in every value they hold, in both languages (e.g. an
+        absolute path shown as the path inside a workshop folder)."""
+        return Words(_replaced(self.spec, old, new))
+
+
+def _replaced(part: object, old: str, new: str) -> object:
+    if isinstance(part, Words):
+        return part.replace(old, new)
+    if isinstance(part, tuple):
+        return tuple(_replaced(item, old, new) for item in part)
+    if isinstance(part, dict):
+        return {key: _replaced(value, old, new) for key, value in part.items()}
+    if isinstance(part, str):
+        return part.replace(old, new)
+    return part
+
+
+def words_of(error: BaseException) -> Words | str:
+    """An error's message as :class:`Words` where it was raised with the catalogue's words (so it can be said
+    again in either language), else as ``str``."""
+    if len(error.args) == 1 and isinstance(error.args[0], Words):
+        return error.args[0]
+    return str(error)
+
 
 def say(message: object, lang: str = "sv") -> str:
     """``message`` in ``lang`` if it is :class:`Words`, else as it is."""
@@ -114,7 +138,7 @@ def _render(spec: tuple, lang: str) -> str:
     _, problem, file, row, column, value, valid = spec  # "locate"
     where = []
     if file is not None:
-        where.append(str(file))
+        where.append(say(file, lang))
     if row is not None:
         where.append(text("error.where.row", lang, row=row))
     if column is not None:
@@ -228,12 +252,25 @@ def describe_character(char: str) -> str:
     return f"{char} ({code})" if char.isprintable() and not char.isspace() else code
 
 
+#: The texts :func:`check_no_bidi` and :func:`check_one_script` name in both languages (their ``what``).
+_WHATS = ("label", "group", "comment", "respondent name", "name", "pseudonym", "text")
+
+
+def _what(what: object, article: str) -> Words:
+    """``what`` ("comment", "respondent name") with its article (``"the"`` or ``"a"``), in both languages; a
+    name not in :data:`_WHATS` is shown as it is given."""
+    if what in _WHATS:
+        return tr(f"error.data.text.{article}.{str(what).replace(' ', '_')}")
+    return tr(f"error.data.text.{article}.other", what=what)
+
+
 def check_no_bidi(values, *, what: str = "text", file: object = None, rows=None, column: object = None) -> None:
     """Refuse a bidi control (:data:`BIDI_CONTROLS`) in a text or in any of a sequence of texts.
 
     ``rows`` gives each text's row for the message (as a spreadsheet shows it); ``what`` names the text
-    ("comment", "label"). Non-texts are skipped. Raises :class:`ValidationError` naming the file, row,
-    column, the character (``U+202E RIGHT-TO-LEFT OVERRIDE``) and what is valid.
+    ("comment", "label": one of ``_WHATS``, which the message says in Swedish too). Non-texts are skipped.
+    Raises :class:`ValidationError` naming the file, row, column, the character (``U+202E RIGHT-TO-LEFT
+    OVERRIDE``) and what is valid.
 
     Examples
     --------
@@ -251,8 +288,9 @@ def check_no_bidi(values, *, what: str = "text", file: object = None, rows=None,
         if found := _BIDI.search(value):
             row = None if rows is None else int(list(rows)[k])
             raise ValidationError(locate(
-                f"the {what} holds a bidi control character, {describe_character(found.group())}, at character "
-                f"{found.start() + 1}", file=file, row=row, column=column, value=value, valid=_VALID_BIDI))
+                tr("error.data.text.bidi", the=_what(what, "the"), character=describe_character(found.group()),
+                   at=found.start() + 1),
+                file=file, row=row, column=column, value=value, valid=tr("error.data.text.valid_bidi")))
 
 
 def mixed_script(name: str) -> str | None:
@@ -294,6 +332,7 @@ def check_one_script(name: str, *, what: str = "name", file: object = None, row:
         first = next(unicodedata.name(c).split(" ")[0] for c in name if c.isalpha()
                      and unicodedata.name(c, "").split(" ")[0] in _SCRIPTS)
         raise ValidationError(locate(
-            f"the {what} mixes {first.capitalize()} letters with {describe_character(bad)}, which can look the "
-            "same on screen", file=file, row=row, column=column, value=name,
-            valid=f"a {what} in one alphabet, e.g. 'Räv 7' typed on your own keyboard"))
+            tr("error.data.text.mixed_script", the=_what(what, "the"), letters=tr(f"error.data.text.letters.{first}"),
+               character=describe_character(bad)),
+            file=file, row=row, column=column, value=name,
+            valid=tr("error.data.text.valid_one_script", a=_what(what, "a"))))

@@ -37,7 +37,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from sdg_interactions.errors import InputFormatError, locate, tr
+from sdg_interactions.errors import InputFormatError, Words, locate, tr
 
 __all__ = [
     "MAX_CSV_BYTES",
@@ -66,19 +66,17 @@ MAX_CSV_BYTES = 200 * 1024 * 1024
 WRITE_ENCODING = "utf-8-sig"
 
 _FORMULA_START = frozenset("=+-@\t\r")
-_VALID_TEXT = "a CSV text file (in Excel: Save as > CSV UTF-8)"
-_VALID_NONEMPTY = "a CSV file with a header row and one row per scored pair or per target"
-# Signatures of binary files someone may save or rename as .csv.
+# Signatures of binary files someone may save or rename as .csv, and what each is (error.data.textfile.binary.*).
 _BINARY = (
-    (b"PK\x03\x04", "a zip archive (an Excel .xlsx workbook?)"),
-    (b"\xd0\xcf\x11\xe0", "an Excel .xls workbook"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"%PDF", "a PDF document"),
-    (b"CDF\x01", "a netCDF file"),
-    (b"CDF\x02", "a netCDF file"),
-    (b"\x89HDF", "a netCDF-4 (HDF5) file"),
+    (b"PK\x03\x04", "zip"),
+    (b"\xd0\xcf\x11\xe0", "xls"),
+    (b"\x89PNG", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF8", "gif"),
+    (b"%PDF", "pdf"),
+    (b"CDF\x01", "netcdf"),
+    (b"CDF\x02", "netcdf"),
+    (b"\x89HDF", "hdf5"),
 )
 _UTF8_LETTER = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 _SEP_LINE = re.compile(r"^sep=(.)\r?\n", re.IGNORECASE)
@@ -114,15 +112,18 @@ def _name(path: str | os.PathLike) -> str:
 
 
 def _size(number: int) -> str:
-    return f"{number / 1024 / 1024:.0f} MB" if number >= 1024 * 1024 else f"{number} bytes"
+    return f"{number / 1024 / 1024:.0f} MB" if number >= 1024 * 1024 else tr("error.data.textfile.bytes", n=number)
 
 
-def check_input_file(path: str | os.PathLike, *, limit: int, valid: str = "the path of a file") -> int:
+def check_input_file(path: str | os.PathLike, *, limit: int, valid: str | None = None, name: str | None = None
+                     ) -> int:
     """Check that ``path`` is a regular file (symlinks followed) of at most ``limit`` bytes; return its size.
 
     Raises :class:`~sdg_interactions.errors.InputFormatError` for a missing path, a folder, a FIFO, a
     device or a socket (refused before anything is opened: reading ``/dev/zero`` never ends) and for a
-    file larger than ``limit``.
+    file larger than ``limit``. ``valid`` says what the file should be (a :func:`~sdg_interactions.errors.tr`
+    text, so the message exists in both languages; "the path of a file" by default); ``name`` is how the
+    message names the file (the path by default).
 
     Examples
     --------
@@ -131,21 +132,22 @@ def check_input_file(path: str | os.PathLike, *, limit: int, valid: str = "the p
     ...
     sdg_interactions.errors.InputFormatError: /dev/zero: this is a device, not a regular file. Valid: a CSV file.
     """
-    name = _name(path)
+    name = _name(path) if name is None else name
+    valid = tr("error.valid_file_path") if valid is None else valid
     try:
         info = os.stat(path)
     except FileNotFoundError:
         problem = tr("error.dangling_link") if os.path.islink(path) else tr("error.no_such_file")
         raise InputFormatError(locate(problem, file=name, valid=tr("error.valid_existing_file"))) from None
     except (OSError, ValueError) as err:
-        raise InputFormatError(locate(f"cannot read the file ({getattr(err, 'strerror', None) or err})",
+        raise InputFormatError(locate(tr("error.xlsx_cannot_read", reason=str(getattr(err, "strerror", None) or err)),
                                       file=name, valid=valid)) from None
     if stat.S_ISDIR(info.st_mode):
         raise InputFormatError(locate(tr("error.file_folder"), file=name, valid=valid))
     if not stat.S_ISREG(info.st_mode):
-        kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(info.st_mode) else "a socket" if stat.S_ISSOCK(info.st_mode)
-                else "a device")
-        raise InputFormatError(locate(f"this is {kind}, not a regular file", file=name, valid=valid))
+        kind = "fifo" if stat.S_ISFIFO(info.st_mode) else "socket" if stat.S_ISSOCK(info.st_mode) else "device"
+        raise InputFormatError(locate(tr("error.data.textfile.not_regular", kind=tr(f"error.data.textfile.{kind}")),
+                                      file=name, valid=valid))
     if info.st_size > limit:
         raise InputFormatError(locate(tr("error.file_too_large", size=_size(info.st_size), limit=_size(limit)),
                                       file=name, valid=tr("error.valid_at_most", valid=valid, limit=_size(limit))))
@@ -155,13 +157,13 @@ def check_input_file(path: str | os.PathLike, *, limit: int, valid: str = "the p
 def _read_bytes(path: str | os.PathLike, limit: int | None = None) -> bytes:
     name = _name(path)
     limit = MAX_CSV_BYTES if limit is None else limit
-    check_input_file(path, limit=limit, valid="a CSV file")
+    check_input_file(path, limit=limit, valid=tr("error.valid_csv_file"))
     try:
         with open(path, "rb") as handle:
             data = handle.read(limit + 1)
         if len(data) > limit:  # it grew since the check
-            raise InputFormatError(locate(f"the file is too large (the limit is {_size(limit)})", file=name,
-                                          valid=f"a CSV file of at most {_size(limit)}"))
+            raise InputFormatError(locate(tr("error.data.textfile.too_large", limit=_size(limit)), file=name,
+                                          valid=tr("error.data.textfile.valid_csv_size", limit=_size(limit))))
         return data
     except FileNotFoundError:
         raise InputFormatError(locate(tr("error.no_such_file"), file=name,
@@ -170,7 +172,8 @@ def _read_bytes(path: str | os.PathLike, limit: int | None = None) -> bytes:
         raise InputFormatError(locate(tr("error.file_folder"), file=name,
                                       valid=tr("error.valid_file_path"))) from None
     except OSError as err:
-        raise InputFormatError(locate(f"cannot read the file ({err.strerror or err})", file=name)) from None
+        raise InputFormatError(locate(tr("error.xlsx_cannot_read", reason=str(err.strerror or err)),
+                                      file=name)) from None
 
 
 def read_text(path: str | os.PathLike) -> tuple[str, str]:
@@ -197,8 +200,9 @@ def read_text(path: str | os.PathLike) -> tuple[str, str]:
         raise InputFormatError(locate(tr("error.file_empty"), file=name, valid=tr("error.valid_nonempty")))
     for magic, what in _BINARY:
         if data.startswith(magic):
-            raise InputFormatError(locate(f"this is {what}, not a CSV text file", file=name,
-                                          valid=_VALID_TEXT))
+            kind = tr(f"error.data.textfile.binary.{what}")
+            raise InputFormatError(locate(tr("error.data.textfile.not_csv", what=kind), file=name,
+                                          valid=tr("error.valid_text")))
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise InputFormatError(locate(tr("error.file_utf16"), file=name, valid=tr("error.valid_text")))
     if b"\x00" in data[:65536]:
@@ -208,20 +212,17 @@ def read_text(path: str | os.PathLike) -> tuple[str, str]:
     except UnicodeDecodeError as err:
         utf8_error = err
     if data.startswith(_BOM) or _UTF8_LETTER.search(data):
-        raise _decode_error(name, data, utf8_error.start,
-                            "the file is UTF-8 text with bytes that are not UTF-8 (mixed encodings)")
+        raise _decode_error(name, data, utf8_error.start, tr("error.data.textfile.mixed"))
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as err:  # 0x81, 0x8d, 0x8f, 0x90 and 0x9d are undefined in Windows-1252
-        raise _decode_error(name, data, err.start,
-                            "the file is neither UTF-8 nor Windows-1252/Latin-1 text") from None
+        raise _decode_error(name, data, err.start, tr("error.data.textfile.neither")) from None
 
 
-def _decode_error(name: str, data: bytes, offset: int, problem: str) -> InputFormatError:
+def _decode_error(name: str, data: bytes, offset: int, problem: Words) -> InputFormatError:
     line = data.count(b"\n", 0, offset) + 1
-    problem = f"{problem}: cannot decode byte 0x{data[offset]:02x} at byte offset {offset}, line {line}"
-    return InputFormatError(locate(problem, file=name, valid="a CSV file saved as UTF-8 (in Excel: Save as > "
-                                   "CSV UTF-8)"))
+    problem = tr("error.data.textfile.decode", problem=problem, byte=f"{data[offset]:02x}", offset=offset, line=line)
+    return InputFormatError(locate(problem, file=name, valid=tr("error.data.textfile.valid_utf8")))
 
 
 def sniff_separator(text: str) -> str:
@@ -285,10 +286,9 @@ def read_cells(path: str | os.PathLike) -> tuple[list[str], list[tuple[int, list
             kept.append(numbered)
     except csv.Error as err:
         row = len(kept) + 1
-        raise InputFormatError(locate(f"cannot split the file into cells ({err}) near line {reader.line_num}",
-                                      file=name, row=row, valid="double quotes around a cell that holds the "
-                                      f"separator {separator!r}, quotes (written twice: \"\") or a line "
-                                      "break")) from None
+        raise InputFormatError(locate(tr("error.data.textfile.cannot_split", reason=str(err), line=reader.line_num),
+                                      file=name, row=row,
+                                      valid=tr("error.data.textfile.valid_split", separator=repr(separator)))) from None
     if not kept:  # only blank lines or separators
         raise InputFormatError(locate(tr("error.file_empty"), file=name, valid=tr("error.valid_nonempty")))
     return kept[0][1], kept[1:], separator

@@ -1,8 +1,10 @@
 """The sv/en text catalogue: every user-facing word goes through :func:`text`.
 
 The catalogue lives in TOML files under ``sdg_interactions/catalogue/``, one file a section (``core``,
-``cli``, ``plots``, ...). Each key maps to a table with an ``sv`` and an ``en`` string; placeholders
-use :meth:`str.format` syntax. ``lang="sv"`` is the default everywhere.
+``cli``, ``plots``, ...); the error messages of a part of the library live in
+``catalogue/error/<part>.toml`` (keys ``error.<part>.*``, e.g. ``error.analysis.unknown_method``). Each key
+maps to a table with an ``sv`` and an ``en`` string; placeholders use :meth:`str.format` syntax (any name but
+``lang``). ``lang="sv"`` is the default everywhere.
 
 Examples
 --------
@@ -18,7 +20,7 @@ import functools
 import tomllib
 from importlib import resources
 
-from sdg_interactions.errors import ValidationError
+from sdg_interactions.errors import ValidationError, tr
 
 __all__ = ["LANGUAGES", "catalogue", "check_lang", "genitive", "name_of", "scale_label", "text"]
 
@@ -31,13 +33,17 @@ def catalogue() -> dict[str, dict[str, str]]:
     """Return the whole catalogue, ``{key: {"sv": ..., "en": ...}}``, read once from the TOML files."""
     entries: dict[str, dict[str, str]] = {}
     folder = resources.files("sdg_interactions") / "catalogue"
-    for item in sorted(folder.iterdir(), key=lambda p: p.name):
+    files = [(item.name.removesuffix(".toml"), item) for item in folder.iterdir()]
+    if (folder / "error").is_dir():
+        files += [(f"error.{item.name.removesuffix('.toml')}", item) for item in (folder / "error").iterdir()]
+    for section, item in sorted(files):
         if not item.name.endswith(".toml"):
             continue
-        section = item.name.removesuffix(".toml")
         data = tomllib.loads(item.read_text(encoding="utf-8"))
         for key, value in _flatten(data):
             full = f"{section}.{key}" if section != "core" else key
+            if full in entries:  # two files define one key: a bug in the package
+                raise RuntimeError(f"catalogue key {full!r} is defined twice ({item.name})")
             entries[full] = value
     return entries
 
@@ -58,11 +64,11 @@ def _flatten(data: dict, prefix: str = ""):
 def check_lang(lang: str) -> str:
     """Return ``lang`` if it is a supported language, else raise :class:`ValidationError`."""
     if lang not in LANGUAGES:
-        raise ValidationError(f"unknown language {lang!r}. Valid: {', '.join(LANGUAGES)}.")
+        raise ValidationError(tr("error.analysis.unknown_language", language=repr(lang), valid=", ".join(LANGUAGES)))
     return lang
 
 
-def text(key: str, lang: str = "sv", **values: object) -> str:
+def text(key: str, /, lang: str = "sv", **values: object) -> str:
     """Return the catalogue text ``key`` in ``lang``, with ``values`` filled in.
 
     Raises :class:`KeyError` for a key the catalogue lacks (a bug, not user input) and
@@ -99,7 +105,7 @@ def genitive(name: str, lang: str = "sv") -> str:
     check_lang(lang)
     name = name.strip()
     if not name:
-        raise ValidationError("genitive() needs a name; got an empty string.")
+        raise ValidationError(tr("error.analysis.genitive_empty"))
     if lang == "en":
         return f"{name}'s"
     return name if name[-1].lower() in "sxz" else f"{name}s"

@@ -285,7 +285,7 @@ def test_template_refuses_bad_arguments(tmp_path, roundtrip_dataset):
         write_template(["1.1", "1.2"], tmp_path / "x.xlsx", respondents=["a", "a"])
     with pytest.raises(ValidationError, match="respondent names"):
         write_template(roundtrip_dataset, tmp_path / "x.xlsx", respondents=["x", "y", "z"])
-    with pytest.raises(ValidationError, match="nodes missing"):
+    with pytest.raises(ValidationError, match="targets missing"):
         write_template(["1.1", "1.a"], tmp_path / "x.xlsx", matrix=roundtrip_dataset)
     path = tmp_path / "many.xlsx"
     write_excel(roundtrip_dataset, path)

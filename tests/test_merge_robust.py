@@ -91,7 +91,7 @@ def assert_anna_merged_without_line_3(merged) -> None:
         (line_of("Anna", "11.6", "99.9", 3, "tredje raden", 3), "value",
          "line 3, column 'target': looks like an SDG target id but names no target: '99.9'"),
         (line_of("Anna", "11.6", "1.1", 3, "tredje raden", 3), "plan",
-         "line 3: the pair 11.6 → 1.1 is not in the workshop's plan: '1.1'. Valid: a pair of the workshop's 4 nodes"),
+         "line 3: the pair 11.6 → 1.1 is not in the workshop's plan: '1.1'. Valid: a pair of the workshop's 4 targets"),
     ],
     ids=["nul", "bidi", "long", "torn", "foreign", "unknown_id", "out_of_plan"],
 )
@@ -217,7 +217,7 @@ def test_workshop_merge_exits_0_and_names_the_line_set_aside(ws, capsys):
     assert main(["workshop", "merge", str(ws)]) == 0  # everyone's answers merged; one line named
     said = capsys.readouterr()
     assert f"svar/{path.name}, rad 3: raden har lagts åt sidan (ett värde är ogiltigt)" in said.err
-    assert "NUL character (U+0000)" in said.err and "sjöar" not in said.err
+    assert "`NUL`-tecken (U+0000)" in said.err and "sjöar" not in said.err
     assert "2 deltagares svar (5 bedömda par)" in said.out and "problem: 1" in said.out
     ds = read_matrix(out)
     assert ds["respondent"].values.tolist() == ["Anna", "Bo"]

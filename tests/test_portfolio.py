@@ -113,28 +113,35 @@ PATTERNS = {
                     r"\(högst (?P<cap>N) per delmål\), minus det som hämmas\.",
         "fewer": r"Förslaget har (?P<n>\d+) delmål i stället för (?P<k>\d+), eftersom fler inte gav högre täckning\.",
         "best_k": r"Den bästa kombinationen av (?P<k>\d+) delmål ger täckning (?P<gain>N)\.",
-        "added": r"Med (?P<node>\S+) till vore täckningen (?P<fall>N) lägre: (?P<why>.*)\.",
-        "added_same": r"Med (?P<node>\S+) till vore täckningen densamma: (?P<why>.*)\.",
-        "dropped": r"Med (?P<node>\S+) var täckningen (?P<rise>N) lägre: (?P<why>.*)\.",
+        "added": r"Om (?P<node>\S+) lades till vore täckningen (?P<fall>N) lägre: (?P<why>.*)\.",
+        "added_same": r"Om (?P<node>\S+) lades till vore täckningen densamma: (?P<why>.*)\.",
+        "dropped": r"(?P<node>\S+) togs bort ur förslaget, eftersom täckningen var (?P<rise>N) lägre med det: "
+                   r"(?P<why>.*)\.",
         "node": r"- .*",
         "same": r"Samma val som de (?P<k>\d+) högst rankade efter systemisk poäng\.",
-        "differs": r"Skiljer sig från de (?P<k>\d+) högst rankade efter systemisk poäng \((?P<top>[^()]*?), "
-                   r"täckning (?P<top_gain>N) mot (?P<gain>N)\): .*\.",
-        "overlap": r"(?P<intro>.*?), och (?:den tillför (?P<adds>N) till deras täckning|den tillför inget till "
-                   r"deras täckning(?P<nothing>)|utan den vore deras täckning (?P<minus>N) högre: (?P<why>.*))\.",
+        "differs": r"Förslaget skiljer sig från de (?P<k>\d+) högst rankade efter systemisk poäng "
+                   r"\((?P<top>[^()]*?)\), som har täckning (?P<top_gain>N) mot förslagets (?P<gain>N)\. "
+                   r"Förslaget (?:tar med .* i stället för|har inte med) .*\.",
+        "overlap": r"(?P<intro>.*?)\. Utan (?P<again>\S+) vore de andras täckning (?:(?P<adds>N) lägre|"
+                   r"densamma(?P<nothing>)|(?P<minus>N) högre: (?P<why>.*))\.",
         "marginal": r"(?P<node>\S+) tillför (?P<adds>N) till förslagets täckning\.",
         "marginal_none": r"(?P<node>\S+) tillför inget utöver de andra i förslaget\.",
         "marginal_negative": r"Utan (?P<node>\S+) vore förslagets täckning (?P<minus>N) högre: (?P<why>.*)\.",
-        "extra": r"Förslaget får med (?P<n>\d+) som topp-(?P<k>\d+) inte får med: .*\.",
-        "shared": r"(?P<node>\S+) överlappar: (?P<shared>\d+) av de (?P<total>\d+) delmål den främjar främjas "
-                  r"också av någon annan i topp-(?P<k>\d+)",
-        "alone": r"(?P<node>\S+) främjar inga delmål utöver de andra i topp-(?P<k>\d+)",
-        "why": r"(?:det stöd den ger andra tillför (?P<support>N)|det stöd den ger andra tillför inget, eftersom de "
-               r"redan får minst (?P<cap>N) av de andra|den främjar inga delmål utöver de valda(?P<none>))"
-               r"(?:; den hämmar (?P<names>.*?), vilket drar ned täckningen med (?P<harm>N))?"
-               r"(?:; de andra främjar redan (?P<own_node>\S+), vilket räknas som (?P<own>N) i täckningen bara när "
-               r"(?P=own_node) inte själv är vald|; de andra hämmar (?P<hind_node>\S+), och att välja den tar bort "
-               r"det avdraget på (?P<hindered_own>N))?",
+        "extra": r"Förslaget får med delmål som inte åker med när topp-(?P<k>\d+) prioriteras \((?P<n>\d+)\): .*\.",
+        "shared": r"Av de (?P<total>\d+) delmål som (?P<node>\S+) främjar utanför topp-(?P<k>\d+) främjas "
+                  r"(?P<shared>\d+) redan av något av de andra delmålen i topp-(?P=k)",
+        "shared_all": r"Allt som (?P<node>\S+) främjar utanför topp-(?P<k>\d+) \((?P<total>\d+) delmål\) främjas "
+                      r"redan av något av de andra delmålen i topp-(?P=k)",
+        "shared_none": r"Inget av det som (?P<node>\S+) främjar utanför topp-(?P<k>\d+) \((?P<total>\d+) delmål\) "
+                       r"främjas av de andra delmålen i topp-(?P=k)",
+        "alone": r"(?P<node>\S+) främjar inga delmål utanför topp-(?P<k>\d+)",
+        "why": r"(?:dess stöd till andra delmål tillför (?P<support>N)|dess stöd till andra delmål tillför inget, "
+               r"eftersom de redan får minst (?P<cap>N) från de andra och mer än (?P=cap) inte räknas|det främjar "
+               r"inga delmål utöver de valda(?P<none>))"
+               r"(?:; det hämmar delmål \((?P<names>.*?)\), vilket drar ned täckningen med (?P<harm>N))?"
+               r"(?:; de andra främjar redan (?P<own_node>\S+), vilket ger (?P<own>N) i täckningen bara så länge "
+               r"(?P=own_node) inte själv är valt|; de andra hämmar (?P<hind_node>\S+), och när (?P=hind_node) själv "
+               r"väljs försvinner det avdraget på (?P<hindered_own>N))?",
     },
     "en": {
         "heading": r"Proposal, (?P<n>\d+) to prioritise: coverage (?P<gain>N) \((?P<how>.*)\)\.",
@@ -145,29 +152,37 @@ PATTERNS = {
                     r"per target\), summed over them, minus what is hindered\.",
         "fewer": r"The proposal holds (?P<n>\d+) of the (?P<k>\d+) asked for, as more did not give a higher coverage\.",
         "best_k": r"The best set of (?P<k>\d+) gives a coverage of (?P<gain>N)\.",
-        "added": r"With (?P<node>\S+) as well the coverage would be (?P<fall>N) lower: (?P<why>.*)\.",
-        "added_same": r"With (?P<node>\S+) as well the coverage would be the same: (?P<why>.*)\.",
-        "dropped": r"With (?P<node>\S+) the coverage was (?P<rise>N) lower: (?P<why>.*)\.",
+        "added": r"With (?P<node>\S+) added the coverage would be (?P<fall>N) lower: (?P<why>.*)\.",
+        "added_same": r"With (?P<node>\S+) added the coverage would be the same: (?P<why>.*)\.",
+        "dropped": r"(?P<node>\S+) was taken out of the proposal, as the coverage was (?P<rise>N) lower with it: "
+                   r"(?P<why>.*)\.",
         "node": r"- .*",
         "same": r"The same as the (?P<k>\d+) highest ranked by systemic score\.",
-        "differs": r"Differs from the (?P<k>\d+) highest ranked by systemic score \((?P<top>[^()]*?), "
-                   r"coverage (?P<top_gain>N) against (?P<gain>N)\): .*\.",
-        "overlap": r"(?P<intro>.*?), and (?:it adds (?P<adds>N) to their coverage|it adds nothing to their "
-                   r"coverage(?P<nothing>)|without it their coverage would be (?P<minus>N) higher: (?P<why>.*))\.",
+        "differs": r"The proposal differs from the (?P<k>\d+) highest ranked by systemic score \((?P<top>[^()]*?)\), "
+                   r"which have a coverage of (?P<top_gain>N) against the proposal's (?P<gain>N)\. The proposal "
+                   r"(?:takes .* instead of|leaves out) .*\.",
+        "overlap": r"(?P<intro>.*?)\. Without (?P<again>\S+) the others' coverage would be (?:(?P<adds>N) lower|"
+                   r"the same(?P<nothing>)|(?P<minus>N) higher: (?P<why>.*))\.",
         "marginal": r"(?P<node>\S+) adds (?P<adds>N) to the proposal's coverage\.",
         "marginal_none": r"(?P<node>\S+) adds nothing to the proposal beyond the others\.",
         "marginal_negative": r"Without (?P<node>\S+) the proposal's coverage would be (?P<minus>N) higher: "
                              r"(?P<why>.*)\.",
-        "extra": r"The proposal brings along (?P<n>\d+) that the top (?P<k>\d+) do not: .*\.",
-        "shared": r"(?P<node>\S+) overlaps: another of the top (?P<k>\d+) also promotes (?P<shared>\d+) of the "
-                  r"(?P<total>\d+) targets it promotes",
-        "alone": r"(?P<node>\S+) promotes no targets beyond the others in the top (?P<k>\d+)",
-        "why": r"(?:its support for others adds (?P<support>N)|its support for others adds nothing, as they already "
-               r"get at least (?P<cap>N) from the others|it promotes no target beyond those chosen(?P<none>))"
-               r"(?:; it hinders (?P<names>.*?), which lowers the coverage by (?P<harm>N))?"
-               r"(?:; the others already promote (?P<own_node>\S+), which counts (?P<own>N) in the coverage only while "
-               r"(?P=own_node) is not chosen itself|; the others hinder (?P<hind_node>\S+), and choosing it removes "
-               r"that deduction of (?P<hindered_own>N))?",
+        "extra": r"The proposal brings along targets that do not come along when the top (?P<k>\d+) are "
+                 r"prioritised \((?P<n>\d+)\): .*\.",
+        "shared": r"Of the (?P<total>\d+) targets (?P<node>\S+) promotes outside the top (?P<k>\d+), another target "
+                  r"in the top (?P=k) already promotes (?P<shared>\d+)",
+        "shared_all": r"Everything (?P<node>\S+) promotes outside the top (?P<k>\d+) \((?P<total>\d+) in all\) is "
+                      r"already promoted by another target in the top (?P=k)",
+        "shared_none": r"The other targets in the top (?P<k>\d+) promote none of what (?P<node>\S+) promotes outside "
+                       r"the top (?P=k) \((?P<total>\d+) in all\)",
+        "alone": r"(?P<node>\S+) promotes no targets outside the top (?P<k>\d+)",
+        "why": r"(?:its support for other targets adds (?P<support>N)|its support for other targets adds nothing, as "
+               r"they already get at least (?P<cap>N) from the others and more than (?P=cap) does not count|it "
+               r"promotes no target beyond those chosen(?P<none>))"
+               r"(?:; it hinders targets \((?P<names>.*?)\), which lowers the coverage by (?P<harm>N))?"
+               r"(?:; the others already promote (?P<own_node>\S+), which adds (?P<own>N) to the coverage only as "
+               r"long as (?P=own_node) is not chosen itself|; the others hinder (?P<hind_node>\S+), and choosing "
+               r"(?P=hind_node) removes that deduction of (?P<hindered_own>N))?",
     },
 }
 LOCALES = {"sv": "sv_SE", "en": "en"}
@@ -270,15 +285,20 @@ def check_explanation(p, a, ids, lang, *, groups=None, allowed=None, count=None,
             assert kind != "marginal_negative", "a proposed member whose removal raises the gain"
             assert adds == 0 if kind == "marginal_none" else (adds > 0 and same(m["adds"], adds, lang))
         elif kind == "overlap":
-            intro = match("shared", m["intro"], lang) or match("alone", m["intro"], lang)
+            form = next(f for f in ("shared", "shared_all", "shared_none", "alone") if match(f, m["intro"], lang))
+            intro = match(form, m["intro"], lang)
             d = index[intro["node"]]
-            assert d in top and d not in chosen and int(intro["k"]) == p.k
+            assert d in top and d not in chosen and int(intro["k"]) == p.k and m["again"] == intro["node"]
             outside = [j for j in range(len(a)) if j not in top and a[d][j] > 0]
-            if "shared" in intro.groupdict():
-                shared = [j for j in outside if any(a[o][j] > 0 for o in top if o != d)]
-                assert (int(intro["shared"]), int(intro["total"])) == (len(shared), len(outside)) != (0, 0)
-            else:
+            shared = [j for j in outside if any(a[o][j] > 0 for o in top if o != d)]
+            if form == "alone":
                 assert outside == []
+            else:  # "all" / "none" / "some of them" as the counts are, and the counts said are the true ones
+                assert int(intro["total"]) == len(outside) > 0
+                assert {"shared_all": len(shared) == len(outside), "shared_none": shared == [],
+                        "shared": 0 < len(shared) < len(outside)}[form]
+                if form == "shared":
+                    assert int(intro["shared"]) == len(shared)
             adds = gain(a, top) - gain(a, [t for t in top if t != d])
             if m["adds"] is not None:
                 assert adds > 0 and same(m["adds"], adds, lang)
@@ -333,19 +353,23 @@ def test_exhaustive_is_the_brute_force_best_and_every_claim_is_recomputed(seed):
 def test_the_random_cases_reach_every_kind_of_claim():
     """The 200 cases above are no easy ones: fewer than k (114 of 200), the empty proposal (19), and every
     kind of line and reason occur."""
-    kinds, fewer, empty, clauses = set(), 0, 0, set()
+    kinds, fewer, empty, clauses, forms = set(), 0, 0, set(), set()
     for seed in range(200):
         da, k = random_case(seed)
         p = portfolio(da, k)
         lines = p.explanation["sv"].splitlines()
         kinds |= {kind for line in lines[2:] for kind in KINDS if match(kind, line, "sv")}
+        forms |= {form for line in lines[2:] if match("overlap", line, "sv")
+                  for form in ("shared", "shared_all", "shared_none", "alone")
+                  if match(form, match("overlap", line, "sv")["intro"], "sv")}
         fewer += len(p.chosen) < k
         empty += not p.chosen
         clauses |= {name for line in lines for name, pattern in
-                    [("capped", "redan får minst"), ("harm", "den hämmar"), ("own", "främjar redan"),
+                    [("capped", "redan får minst"), ("harm", "det hämmar delmål ("), ("own", "främjar redan"),
                      ("none", "inga delmål utöver de valda"), ("hindered", "de andra hämmar")] if pattern in line}
     assert {"fewer", "best_k", "added", "added_same", "same", "differs", "overlap", "marginal", "extra"} <= kinds
     assert fewer >= 100 and empty >= 15 and clauses == {"capped", "harm", "own", "none", "hindered"}
+    assert forms == {"shared", "shared_all", "shared_none", "alone"}  # all, none, some of them, nothing outside
 
 
 @pytest.mark.parametrize("seed", range(200))
@@ -430,12 +454,19 @@ def test_sweden_k5_searches_every_set_and_proposes_four_that_cover_more(sweden):
     assert "alla 331\u00a0211 kombinationer av högst 5 delmål prövade" in sv
     assert "Förslaget har 4 delmål i stället för 5, eftersom fler inte gav högre täckning." in sv
     assert "Den bästa kombinationen av 5 delmål ger täckning 86." in sv
-    assert "Med 8.5 till vore täckningen 2 lägre: det stöd den ger andra tillför 1; de andra främjar redan 8.5" in sv
+    assert ("Om 8.5 lades till vore täckningen 2 lägre: dess stöd till andra delmål tillför 1; de andra främjar "
+            "redan 8.5, vilket ger 3 i täckningen bara så länge 8.5 inte själv är valt.") in sv
     assert "hämmar något" not in sv and "4.4 tillför 1 till förslagets täckning." in sv
     # 12.5 of the plain top 5: its support adds nothing (capped), it hinders 17.11, and the others reach it
-    assert ("12.5 överlappar: 18 av de 18 delmål den främjar främjas också av någon annan i topp-5, och utan den "
-            "vore deras täckning 4 högre: det stöd den ger andra tillför inget, eftersom de redan får minst 3 av "
-            "de andra; den hämmar 17.11") in sv
+    # "Allt som …" when the others promote all of it (the reader's "18 av de 18 delmål …" said plainly)
+    assert ("Allt som 12.5 främjar utanför topp-5 (18 delmål) främjas redan av något av de andra delmålen i topp-5. "
+            "Utan 12.5 vore de andras täckning 4 högre: dess stöd till andra delmål tillför inget, eftersom de redan "
+            "får minst 3 från de andra och mer än 3 inte räknas; det hämmar delmål (17.11") in sv
+    assert ("Allt som 8.4 främjar utanför topp-5 (23 delmål) främjas redan av något av de andra delmålen i topp-5. "
+            "Utan 8.4 vore de andras täckning 3 högre:") in sv
+    assert ("Everything 9.5 promotes outside the top 5 (17 in all) is already promoted by another target in the "
+            "top 5. Without 9.5 the others' coverage would be 2 higher:") in en
+    assert "18 av de 18" not in sv and "överlappar" not in sv
     assert "exhaustive search over all 331,211 sets of at most 5" in en
     for lang in ("sv", "en"):
         check_explanation(p, a, ids, lang, count=331_211, best_k=86.0)
@@ -476,7 +507,8 @@ def test_a_proposal_is_empty_when_every_set_hinders_more_than_it_promotes():
         assert p.addition[:2] == ("1.2", -2.0)  # the least harmful: 1.2 hinders 1.1 and 1.3 by 1 each
         sv = p.explanation["sv"]
         assert sv.splitlines()[2] == "Förslaget har 0 delmål i stället för 2, eftersom fler inte gav högre täckning."
-        assert "Med 1.2 till vore täckningen 2 lägre: den främjar inga delmål utöver de valda; den hämmar 1.1" in sv
+        assert ("Om 1.2 lades till vore täckningen 2 lägre: det främjar inga delmål utöver de valda; det hämmar "
+                "delmål (1.1") in sv
         check_explanation(p, plain_a(m), ["1.1", "1.2", "1.3"], "sv")
 
 
@@ -487,8 +519,8 @@ def test_the_others_reaching_a_member_is_the_reason_not_a_hindrance():
     p = portfolio(m, 2)
     assert p.chosen == ("1.1",) and p.gain == 5.0 and p.addition[:2] == ("1.2", -2.0)  # 1.3 too, lower systemic
     en = p.explanation["en"]
-    assert ("With 1.2 as well the coverage would be 2 lower: its support for others adds 1; the others already "
-            "promote 1.2, which counts 3 in the coverage only while 1.2 is not chosen itself.") in en
+    assert ("With 1.2 added the coverage would be 2 lower: its support for other targets adds 1; the others already "
+            "promote 1.2, which adds 3 to the coverage only as long as 1.2 is not chosen itself.") in en
     assert "hinder" not in en.split("Coverage:")[1].split("\n", 1)[1]
 
 
@@ -498,8 +530,8 @@ def test_numbers_are_swedish_with_a_decimal_comma_and_a_true_minus():
     m = from_array(values, ["1.1", "1.2", "1.3"], aggregated=True)
     p = portfolio(m, 1)
     assert (p.chosen, p.gain, p.top_k, p.top_k_gain) == (("1.2",), 3.0, ("1.1",), -0.5)
-    assert "(1.1, täckning −0,5 mot 3)" in p.explanation["sv"]
-    assert "(1.1, coverage −0.5 against 3)" in p.explanation["en"]
+    assert "(1.1), som har täckning −0,5 mot förslagets 3." in p.explanation["sv"]
+    assert "(1.1), which have a coverage of −0.5 against the proposal's 3." in p.explanation["en"]
     q = portfolio(m, 2)
     assert (q.chosen, q.gain, q.best_by_size) == (("1.2",), 3.0, {1: 3.0, 2: 2.5})
     assert "Den bästa kombinationen av 2 delmål ger täckning 2,5." in q.explanation["sv"]
@@ -513,7 +545,7 @@ def test_errors():
     m = from_array(np.array([[nan, 1], [1, nan]]), ["1.1", "1.2"])
     with pytest.raises(ValidationError, match="'greedy'"):
         portfolio(m, 1, method="greedy")
-    with pytest.raises(ValidationError, match="one node per layer"):
+    with pytest.raises(ValidationError, match="one target per layer"):
         portfolio(m, 2, one_per="layer")  # both are goal 1
 
 

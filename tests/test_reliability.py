@@ -72,10 +72,10 @@ def test_xlsx_with_far_cells_ends_in_our_error_under_a_2_gb_cap(tmp_path):
     """)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert "wider than a matrix of 2000 nodes" in done.stdout and "XFD1" in done.stdout
+    assert "wider than a matrix of 2000 targets" in done.stdout and "XFD1" in done.stdout
 
 
-@pytest.mark.parametrize(("cells", "fragment"), [({"A1048576": 1}, "longer than a matrix of 2000 nodes"),
+@pytest.mark.parametrize(("cells", "fragment"), [({"A1048576": 1}, "longer than a matrix of 2000 targets"),
                                                   ({"CZZ3": 1}, "wider than")])
 def test_xlsx_longer_or_wider_than_any_matrix_is_refused(tmp_path, cells, fragment):
     with pytest.raises(InputFormatError, match=fragment):

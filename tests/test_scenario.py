@@ -375,7 +375,7 @@ def test_portfolio_errors(sweden):
         sc.portfolio(sweden, 2, one_per="planet")
     with pytest.raises(UnknownIdError, match=r"'99\.9'"):
         sc.portfolio(sweden, 2, exclude=["99.9"])
-    with pytest.raises(ValidationError, match="one node per layer"):
+    with pytest.raises(ValidationError, match="one target per layer"):
         sc.portfolio(from_array(HAND, IDS4), 2, one_per="layer")  # all four are goal 1
     with pytest.raises(ValidationError, match="extra dims"):
         sc.portfolio(random_matrix(1, respondents=["a", "b"]), 2)

@@ -127,7 +127,7 @@ def test_start_sets_plan_options_and_errors_shown_not_raised():
         app.displays["summary"].value
     app.controls["respondents"].value = 0
     (shown,) = app.displays["errors"].outputs
-    assert "the number of participants must be a whole number of at least 1: '0'" in shown["data"]["text/plain"]
+    assert "antalet deltagare måste vara ett heltal som är minst 1: '0'" in shown["data"]["text/plain"]
     assert "Värdet är återställt till 4." in shown["data"]["text/plain"]
     assert app.model.respondents == 4 and app.controls["respondents"].value == 4
 
@@ -164,10 +164,10 @@ def test_create_writes_the_workshop_folder_with_the_chosen_nodes(tmp_path):
     assert app.displays["created"].value == f"<p><strong>Workshopmappen är skapad: {folder}</strong></p>"
     app.controls["create"].click()  # the folder exists now: answers are never overwritten
     (shown,) = app.displays["errors"].outputs
-    assert "the workshop folder exists and is not empty" in shown["data"]["text/plain"]
+    assert "workshopmappen finns redan och är inte tom" in shown["data"]["text/plain"]
     app.controls["folder"].value = "  "
     app.controls["create"].click()
-    assert "the workshop folder needs a name" in app.displays["errors"].outputs[0]["data"]["text/plain"]
+    assert "workshopmappen behöver ett namn" in app.displays["errors"].outputs[0]["data"]["text/plain"]
     app.controls["folder"].value = str(tmp_path / "annan")
     app.controls["kommun"].value = "Atlantis"
     app.controls["create"].click()

@@ -50,7 +50,7 @@ def test_workshop_new_never_overwrites_answers(tmp_path, capsys):
     new_workshop(out, ["7.2", "11.6"], kommun="Habo", respondents=2)
     journal_path(out, "Räv 7").write_text("{}\n", encoding="utf-8")
     assert main(["workshop", "new", "--kommun", "Habo", "--nodes", "7.2,11.6", "--out", str(out)]) == 2
-    assert "answers are never overwritten" in capsys.readouterr().err
+    assert "svar skrivs aldrig över" in capsys.readouterr().err
     assert [p.read_text("utf-8") for p in journals(out)] == ["{}\n"]
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from sdg_interactions.errors import ValidationError
+from sdg_interactions.errors import ValidationError, tr
 from sdg_interactions.matrix import NODE, as_matrix
 from sdg_interactions.texts import check_lang
 
@@ -200,7 +200,7 @@ def to_table(result: xr.Dataset, *, lang: str = "sv", columns: tuple[str, ...] |
     check_lang(lang)
     if set(result.dims) != {NODE}:
         extra = sorted(set(result.dims) - {NODE})
-        raise ValidationError(f"to_table takes a result for one matrix; select along {extra} first.")
+        raise ValidationError(tr("error.analysis.to_table_one_matrix", extra=extra))
     names = list(columns) if columns is not None else [v for v in result.data_vars]
     frame = pd.DataFrame({"node": [str(v) for v in result[NODE].to_numpy()]})
     label = f"label_{lang}"

@@ -10,7 +10,7 @@ from collections.abc import Hashable
 import numpy as np
 import xarray as xr
 
-from sdg_interactions.errors import ValidationError, locate
+from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.matrix import DIMS, RESPONDENT, as_matrix
 
 __all__ = ["CELL_VARIABLES", "CONTESTED_IQR", "cell_statistics"]
@@ -49,8 +49,8 @@ def cell_statistics(obj: xr.DataArray | xr.Dataset, *, dim: Hashable = RESPONDEN
     """
     da = as_matrix(obj)
     if dim not in da.dims or dim in DIMS:
-        raise ValidationError(locate("cell statistics need several answers per cell along a dim", value=dim,
-                                     valid=f"one of {tuple(da.dims[:-2])}"))
+        raise ValidationError(locate(tr("error.analysis.cells_need_answers"), value=dim,
+                                     valid=tr("error.analysis.valid_one_of_dims", dims=tuple(da.dims[:-2]))))
     values = da.transpose(dim, ...).to_numpy().astype(np.float64)
     n = (~np.isnan(values)).sum(axis=0)
     answered = n > 0

@@ -28,16 +28,16 @@ CLUSTER_THRESHOLD = 2
 
 
 def _check(threshold: object, resolution: object) -> tuple[float, float]:
-    from sdg_interactions.errors import ValidationError, locate
+    from sdg_interactions.errors import ValidationError, locate, tr
 
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.integer, np.floating)) \
             or not 0 < float(threshold) <= 3:
-        raise ValidationError(locate("threshold must be a score", value=threshold,
-                                     valid="a number above 0 and at most 3 (default 2: 'aiding' or stronger)"))
+        raise ValidationError(locate(tr("error.analysis.threshold_score"), value=threshold,
+                                     valid=tr("error.analysis.valid_cluster_threshold")))
     if isinstance(resolution, bool) or not isinstance(resolution, (int, float, np.integer, np.floating)) \
             or not 0 < float(resolution) <= 10:
-        raise ValidationError(locate("resolution must be a positive number", value=resolution,
-                                     valid="above 0 and at most 10 (default 1; above 1 gives smaller clusters)"))
+        raise ValidationError(locate(tr("error.analysis.resolution_positive"), value=resolution,
+                                     valid=tr("error.analysis.valid_resolution")))
     return float(threshold), float(resolution)
 
 

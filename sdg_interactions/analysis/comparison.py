@@ -29,7 +29,7 @@ from sdg_interactions.analysis._core import (
     rank_descending,
     signed_sums,
 )
-from sdg_interactions.errors import ValidationError, locate
+from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.frameworks import node_sort_key
 from sdg_interactions.io.collection import stack_matrices
 from sdg_interactions.matrix import DIMS, NODE, as_matrix, combine_answers
@@ -125,14 +125,13 @@ def compare_matrices(stack: xr.DataArray | xr.Dataset, *, dim: Hashable = "kommu
     """
     da = as_matrix(stack)
     if dim not in da.dims or dim in DIMS or da.ndim != 3:
-        raise ValidationError(locate("compare_matrices takes a stack of matrices on one leading dim", value=dim,
-                                     valid=f"a matrix with the dims ({dim!r}, 'source', 'target') from "
-                                     "stack_matrices() or load_collection(); this one has "
-                                     f"{tuple(map(str, da.dims))}"))
+        raise ValidationError(locate(tr("error.analysis.compare_stack"), value=dim,
+                                     valid=tr("error.analysis.valid_compare_stack", dim=repr(dim),
+                                              dims=tuple(map(str, da.dims)))))
     da = da.transpose(dim, *DIMS)
     if da.sizes[dim] < 2:
-        raise ValidationError(locate(f"a comparison needs at least two entries on {dim!r}", value=da.sizes[dim],
-                                     valid="two or more matrices"))
+        raise ValidationError(locate(tr("error.analysis.compare_two", dim=repr(dim)), value=da.sizes[dim],
+                                     valid=tr("error.analysis.valid_two_matrices")))
     values = da.to_numpy().astype(np.float64)
     consensus = combine_answers(np.moveaxis(values, 0, -1), "median")
     difference = values - consensus
@@ -169,8 +168,7 @@ def compare_matrices(stack: xr.DataArray | xr.Dataset, *, dim: Hashable = "kommu
 def _check_comparison(comparison: xr.Dataset, what: str) -> str:
     needed = ("score", "consensus", "difference", "departure", "spearman")
     if not isinstance(comparison, xr.Dataset) or any(v not in comparison for v in needed):
-        raise ValidationError(f"{what} takes the result of compare_matrices(stack). Valid: "
-                              "compare_matrices(load_collection(folder)).")
+        raise ValidationError(tr("error.analysis.not_a_comparison", what=what))
     return str(comparison.attrs.get("dim", comparison["departure"].dims[0]))
 
 

@@ -8,7 +8,7 @@ import xarray as xr
 
 from sdg_interactions.analysis._core import rank_ascending
 from sdg_interactions.analysis.synergies import sdg_synergies
-from sdg_interactions.errors import ValidationError
+from sdg_interactions.errors import ValidationError, tr
 from sdg_interactions.matrix import DIMS, RESPONDENT, as_matrix, node_ids, single_matrix
 
 __all__ = ['conflicts']
@@ -64,18 +64,15 @@ def conflicts(obj: xr.DataArray | xr.Dataset, *, respondents: xr.DataArray | xr.
         if item is not None:
             extra = [d for d in as_matrix(item).dims[:-2] if d != RESPONDENT]
             if extra:
-                raise ValidationError(f"conflicts takes one matrix or one set of respondents; {name} has the "
-                                      f"extra dims {tuple(extra)}. Valid: select one {extra[0]} first.")
+                raise ValidationError(tr("error.analysis.conflicts_extra_dims", name=name, dims=tuple(extra),
+                                         dim=extra[0]))
     if respondents is not None and RESPONDENT not in as_matrix(respondents).dims:
-        raise ValidationError(f"respondents needs a {RESPONDENT!r} dim. Valid: the Dataset of answers that "
-                              "obj was aggregated from, or None.")
+        raise ValidationError(tr("error.analysis.respondents_dim", dim=repr(RESPONDENT)))
     if respondents is not None and RESPONDENT in as_matrix(obj).dims:
-        raise ValidationError("obj already holds respondents' answers; pass respondents only with an "
-                              "aggregated matrix. Valid: conflicts(answers) or conflicts(aggregated, "
-                              "respondents=answers).")
+        raise ValidationError(tr("error.analysis.respondents_twice"))
     matrix = single_matrix(obj, what="conflicts")
     if node_ids(answers) != node_ids(matrix):
-        raise ValidationError("respondents must hold the same nodes in the same order as obj.")
+        raise ValidationError(tr("error.analysis.respondents_nodes"))
 
     answer_matrix = as_matrix(answers)
     if RESPONDENT in answer_matrix.dims:

@@ -21,7 +21,7 @@ import xarray as xr
 
 from sdg_interactions.analysis._core import adjacency, at_least, node_result
 from sdg_interactions.analysis._threads import one_blas_thread
-from sdg_interactions.errors import ValidationError, locate
+from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.matrix import as_matrix, node_ids, require_single
 from sdg_interactions.ranges import ALPHA, check
 
@@ -171,8 +171,8 @@ def alpha_sensitivity(obj: xr.DataArray | xr.Dataset, *, alphas=SENSITIVITY_ALPH
 
     values = [check_alpha(a) for a in np.atleast_1d(np.asarray(alphas, dtype=object)).tolist()]
     if not values:
-        raise ValidationError(locate("alphas must hold at least one damping factor", value=alphas,
-                                     valid="e.g. (0.5, 0.7, 0.9)"))
+        raise ValidationError(locate(tr("error.analysis.alphas_empty"), value=alphas,
+                                     valid=tr("error.analysis.valid_alphas")))
     top_k = check(top_k, "top_k", COUNT)
     a = adjacency(obj)
     totals = np.stack([total_sums(a, alpha)[0] for alpha in values])

@@ -60,7 +60,7 @@ import xarray as xr
 from sdg_interactions.analysis._core import adjacency, node_result, rank_descending
 from sdg_interactions.analysis._threads import one_blas_thread
 from sdg_interactions.analysis.influence import DEFAULT_ALPHA, QUADRANTS, check_alpha, quadrant_codes
-from sdg_interactions.errors import ValidationError, locate
+from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.matrix import node_ids, require_single
 
 __all__ = ["MAX_POWER", "micmac_displacement", "micmac_planes", "stable_power"]
@@ -73,9 +73,8 @@ _PLANES = ("direct", "indirect", "total")
 
 def _check_power(power: object) -> int:
     if isinstance(power, bool) or not isinstance(power, (int, np.integer)) or not 1 <= int(power) <= MAX_POWER:
-        raise ValidationError(locate("power must be a whole number of links", value=power,
-                                     valid=f"1 … {MAX_POWER}, or None to raise the power until the rankings "
-                                           "stop changing (Godet)"))
+        raise ValidationError(locate(tr("error.analysis.power_whole"), value=power,
+                                     valid=tr("error.analysis.valid_power", max=MAX_POWER)))
     return int(power)
 
 

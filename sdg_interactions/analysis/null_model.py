@@ -41,7 +41,7 @@ from sdg_interactions import frameworks
 from sdg_interactions.analysis._core import adjacency, node_result, rank_descending, signed_sums
 from sdg_interactions.analysis.clusters import CLUSTER_THRESHOLD, _check, partition
 from sdg_interactions.analysis.describe import describe
-from sdg_interactions.errors import ValidationError, locate
+from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.matrix import node_ids, require_single
 
 __all__ = ["SWAPS_PER_LINK", "cluster_significance", "rewire"]
@@ -52,8 +52,8 @@ SWAPS_PER_LINK = 10
 
 def _check_samples(samples: object) -> int:
     if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or not 1 <= int(samples) <= 100_000:
-        raise ValidationError(locate("samples must be a whole number", value=samples,
-                                     valid="1 … 100000 rewired matrices (e.g. 200)"))
+        raise ValidationError(locate(tr("error.analysis.samples_whole"), value=samples,
+                                     valid=tr("error.analysis.valid_samples")))
     return int(samples)
 
 

@@ -20,7 +20,7 @@ from sdg_interactions.analysis._core import TIE_TOLERANCE, adjacency, at_least, 
 from sdg_interactions.analysis.clusters import clusters
 from sdg_interactions.analysis.scenario import check_priorities, scenario
 from sdg_interactions.analysis.synergies import sdg_synergies
-from sdg_interactions.errors import ValidationError, locate
+from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.formats import number
 from sdg_interactions.matrix import NODE, node_ids, require_single
 from sdg_interactions.ranges import CAP, COUNT, check
@@ -157,8 +157,8 @@ def _groups(obj: xr.DataArray, ids: list[str], one_per: str | None) -> np.ndarra
         codes = {name: k for k, name in enumerate(sorted(set(layers) - {""}), start=1)}
         out[:] = [codes.get(layer, 0) for layer in layers]
     elif one_per is not None:
-        raise ValidationError(locate("unknown option", column="one_per", value=one_per,
-                                     valid="'cluster', 'layer' or None"))
+        raise ValidationError(locate(tr("error.analysis.unknown_option"), column="one_per", value=one_per,
+                                     valid=tr("error.analysis.valid_one_per")))
     return out
 
 
@@ -335,8 +335,8 @@ def portfolio(obj: xr.DataArray | xr.Dataset, k: int, *, cap: float = 3, exclude
     """
     da = require_single(obj, "portfolio")
     if method not in ("auto", "exhaustive", "greedy+swap"):
-        raise ValidationError(locate("unknown method", column="method", value=method,
-                                     valid="'auto', 'exhaustive' or 'greedy+swap'"))
+        raise ValidationError(locate(tr("error.analysis.unknown_method"), column="method", value=method,
+                                     valid=tr("error.analysis.valid_portfolio_method")))
     cap = check(cap, "cap", CAP)
     ids = node_ids(da)
     banned = sorted(check_priorities(exclude, ids, "exclude")) if len(exclude) else []
@@ -349,8 +349,8 @@ def portfolio(obj: xr.DataArray | xr.Dataset, k: int, *, cap: float = 3, exclude
         method = "exhaustive" if math.comb(len(candidates), k) <= EXHAUSTIVE_LIMIT else "greedy+swap"
     free = groups[candidates]
     if int((free == 0).sum()) + len(set(free.tolist()) - {0}) < k:
-        raise ValidationError(locate(f"no set of {k} nodes has at most one node per {one_per}",
-                                     column="one_per", value=one_per, valid="a smaller k, or one_per=None"))
+        raise ValidationError(locate(tr("error.analysis.one_per_impossible", k=k, one_per=one_per),
+                                     column="one_per", value=one_per, valid=tr("error.analysis.valid_smaller_k")))
     found, evaluated, by_size = (_exhaustive if method == "exhaustive" else _greedy_swap)(
         pos, neg, systemic, candidates, groups, k, cap)
     best, dropped = _prune(pos, neg, systemic, found, cap)
@@ -397,33 +397,25 @@ def portfolio(obj: xr.DataArray | xr.Dataset, k: int, *, cap: float = 3, exclude
     return result
 
 
-# --- words --------------------------------------------------------------------------------------
-
-
 def _number(value: float, lang: str) -> str:
     """A number as :func:`sdg_interactions.formats.number` writes it: ``80,803`` and ``5 984`` in Swedish,
     ``80.803`` in English, with a true minus "−"; up to three decimals (more when three would show a number
     that is not 0 as 0)."""
     value = 0.0 if _zero(value) else float(value)
     shown = number(value, lang, decimals=3)
-    if value and not any(c in "123456789" for c in shown):
-        shown = number(value, lang, decimals=9)
-    return shown
+    return number(value, lang, decimals=9) if value and not any(c in "123456789" for c in shown) else shown
 
 
 def _names(nodes: Sequence[str], labels: dict[str, str], lang: str, limit: int = 8) -> str:
-    named = [f"{n} {labels.get(n, n)}" for n in nodes[:limit]]
-    if len(nodes) > limit:
-        named.append(text("scenario.portfolio.more", lang, n=len(nodes) - limit))
-    return "; ".join(named)
+    more = [text("scenario.portfolio.more", lang, n=len(nodes) - limit)] if len(nodes) > limit else []
+    return "; ".join([f"{n} {labels.get(n, n)}" for n in nodes[:limit]] + more)
 
 
 def _zero(value: float) -> bool:  # 0 within the tie tolerance
     return bool(at_least(TIE_TOLERANCE, abs(value)))
 
 
-def _sign(marginal: float) -> str:
-    """The text key suffix for a marginal gain: "" when it adds, "_none" for 0, "_negative" below."""
+def _sign(marginal: float) -> str:  # the text key's suffix: "" when it adds, "_none" for 0, "_negative" below
     return "_none" if _zero(marginal) else "" if marginal > 0 else "_negative"
 
 
@@ -440,6 +432,13 @@ def _why(node: str, part: Contribution, labels: dict[str, str], lang: str, cap: 
         clauses.append(text(f"{key}.own" if part.own > 0 else f"{key}.own_hindered", lang, node=node,
                             own=number(part.own)))
     return "; ".join(clauses)
+
+
+def _overlap(shared: int, total: int) -> str:
+    """The text key for how a left-out top-k node overlaps the others: it promotes nothing outside the top k
+    (``overlap_alone``), or of the ``total`` it promotes, the others promote all, none or some."""
+    return ("overlap_alone" if not total else "overlap_shared_all" if shared == total
+            else "overlap_shared_none" if not shared else "overlap_shared")
 
 
 def _fewer(result: Portfolio, lang: str) -> list[str]:
@@ -472,12 +471,12 @@ def explain_portfolio(result: Portfolio, lang: str = "sv") -> str:
     Coverage: the support the other targets get directly from the proposal (at most 3 per target), summed ...
     The proposal holds 2 of the 3 asked for, as more did not give a higher coverage.
     The best set of 3 gives a coverage of 2.
-    With 1.1 as well the coverage would be 3 lower: it promotes no target beyond those chosen; it hinders 1.3 ...
-    - 1.2 ...: pulls along 1.3 Social protection; puts nothing at risk.
-    - 1.4 ...: pulls nothing along that comes along; puts nothing at risk.
-    Differs from the 3 highest ranked by systemic score (1.1, 1.2, 1.4, coverage 1 against 4): without 1.1 ...
-    1.1 promotes no targets beyond the others in the top 3, and without it their coverage would be 3 higher: ...
-    The proposal brings along 1 that the top 3 do not: 1.3 Social protection.
+    With 1.1 added the coverage would be 3 lower: it promotes no target beyond those chosen; it hinders targets ...
+    - 1.2 ...: pulls along 1.3 Social protection. It puts nothing at risk.
+    - 1.4 ...: pulls nothing along that comes along. It puts nothing at risk.
+    The proposal differs from the 3 highest ranked by systemic score (1.1, 1.2, 1.4), which have a coverage of 1 ...
+    1.1 promotes no targets outside the top 3. Without 1.1 the others' coverage would be 3 higher: ...
+    The proposal brings along targets that do not come along when the top 3 are prioritised (1): 1.3 Social ...
     >>> print(explain_portfolio(portfolio(toy_matrix(), 3)).splitlines()[0])
     Förslag, 2 att prioritera: täckning 4 (alla 14 kombinationer av högst 3 delmål prövade).
     """
@@ -506,8 +505,8 @@ def explain_portfolio(result: Portfolio, lang: str = "sv") -> str:
                       added=_names(added, names, lang), dropped=_names(left, names, lang)))
     if result.k > 1:
         lines += [text(f"{key}.overlap{_sign(result.marginal[d])}", lang, marginal=number(abs(result.marginal[d])),
-                       intro=text(f"{key}.overlap_shared" if result.overlap[d][1] else f"{key}.overlap_alone", lang,
-                                  node=d, k=result.k, shared=result.overlap[d][0], total=result.overlap[d][1]),
+                       intro=text(f"{key}.{_overlap(*result.overlap[d])}", lang, node=d, k=result.k,
+                                  shared=result.overlap[d][0], total=result.overlap[d][1]),
                        why=_why(d, result.contributions[d], names, lang, result.cap)) for d in left]
         lines += [text(f"{key}.marginal{_sign(result.marginal[n])}", lang, node=n,
                        marginal=number(abs(result.marginal[n])),

@@ -25,7 +25,7 @@ import xarray as xr
 
 from sdg_interactions import frameworks
 from sdg_interactions.analysis._core import PROVENANCE_ATTRS
-from sdg_interactions.errors import ValidationError, locate
+from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.frameworks.linkage import linkage as read_linkage
 from sdg_interactions.matrix import NODE
 
@@ -40,8 +40,7 @@ PROJECTION_VARIABLES = ("effect_pos", "effect_neg", "effect_net", "n_linked", "n
 def _parts(result: xr.Dataset, variable: str | None) -> tuple[xr.DataArray, xr.DataArray, str]:
     """The positive and negative parts to project, and a name for them."""
     names = [str(v) for v in result.data_vars if NODE in result[v].dims]
-    valid = (f"a variable of the result on {NODE!r} ({', '.join(names) or 'none'}), or the stem of a "
-             "pair <stem>_pos/<stem>_neg (e.g. 'effect')")
+    valid = tr("error.analysis.valid_variable", dim=repr(NODE), names=", ".join(names) or tr("error.none"))
     if variable is None:
         if "effect_pos" in result and "effect_neg" in result:
             variable = "effect"
@@ -50,16 +49,16 @@ def _parts(result: xr.Dataset, variable: str | None) -> tuple[xr.DataArray, xr.D
         elif len(names) == 1:
             variable = names[0]
         else:
-            raise ValidationError(locate("say which variable of the result to project", column="variable",
+            raise ValidationError(locate(tr("error.analysis.which_variable"), column="variable",
                                          valid=valid))
     if f"{variable}_pos" in result and f"{variable}_neg" in result:
         pos, neg = result[f"{variable}_pos"], result[f"{variable}_neg"]
         if bool((pos < 0).any()) or bool((neg > 0).any()):
-            raise ValidationError(locate(f"{variable}_pos must be ≥ 0 and {variable}_neg ≤ 0", column="variable",
-                                         value=variable, valid="a positive and a negative part"))
+            raise ValidationError(locate(tr("error.analysis.parts_signs", variable=variable), column="variable",
+                                         value=variable, valid=tr("error.analysis.valid_parts")))
         return pos, neg, f"{variable}_pos, {variable}_neg"
     if variable not in names:
-        raise ValidationError(locate("the result has no such variable on the node dim", column="variable",
+        raise ValidationError(locate(tr("error.analysis.no_such_variable"), column="variable",
                                      value=variable, valid=valid))
     x = result[variable]
     return x.clip(min=0), x.clip(max=0), variable
@@ -122,9 +121,8 @@ def project_onto(result: xr.Dataset, linkage: str | os.PathLike | pd.DataFrame, 
     ([2, 2], 'user')
     """
     if not isinstance(result, xr.Dataset) or NODE not in result.dims:
-        raise ValidationError(locate("project_onto takes a per-node result", value=type(result).__name__,
-                                     valid=f"an xarray.Dataset on the {NODE!r} dim, e.g. sdg_synergies(matrix) "
-                                     "or propagate(matrix, priorities)"))
+        raise ValidationError(locate(tr("error.analysis.project_per_node"), value=type(result).__name__,
+                                     valid=tr("error.analysis.valid_per_node", dim=repr(NODE))))
     table = read_linkage(linkage)
     pos, neg, projected = _parts(result, variable)
     pos, neg = pos.transpose(..., NODE), neg.transpose(..., NODE)

@@ -27,7 +27,7 @@ import xarray as xr
 from sdg_interactions import formats
 from sdg_interactions.analysis._core import adjacency, node_result, rank_descending, signed_sums, to_table
 from sdg_interactions.analysis.cells import cell_statistics
-from sdg_interactions.errors import ValidationError, locate
+from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.matrix import AGGREGATIONS, DIMS, NODE, RESPONDENT, aggregate, as_matrix, combine_answers
 from sdg_interactions.ranges import CHUNK, SAMPLES, SEED, TOP_K, check
 from sdg_interactions.texts import check_lang
@@ -65,13 +65,13 @@ _KINDS = 4
 def _check_dim(da: xr.DataArray, dim: Hashable, what: str) -> None:
     lead = tuple(da.dims[:-2])
     if dim not in lead:
-        raise ValidationError(locate(f"{what} needs several answers per cell along a dim the matrix lacks",
-                                     value=dim, valid=f"one of {lead}" if lead else
-                                     "a matrix with dims ('respondent', 'source', 'target')"))
+        raise ValidationError(locate(tr("error.analysis.needs_answers", what=what), value=dim,
+                                     valid=tr("error.analysis.valid_one_of_dims", dims=lead) if lead else
+                                     tr("error.analysis.valid_respondent_dims")))
     if len(lead) > 1:
-        raise ValidationError(locate(f"{what} takes the answers of one matrix; select along the other dims first",
+        raise ValidationError(locate(tr("error.analysis.one_matrix_answers", what=what),
                                      value=tuple(d for d in lead if d != dim),
-                                     valid=f"dims ({dim!r}, 'source', 'target')"))
+                                     valid=tr("error.analysis.valid_answer_dims", dim=repr(dim))))
 
 
 def _leverage(a: np.ndarray) -> np.ndarray:
@@ -464,7 +464,8 @@ def rank_robustness(obj: xr.DataArray | xr.Dataset, *, samples: int = 1000, top_
     da = as_matrix(obj)
     _check_dim(da, dim, "rank_robustness")
     if method not in AGGREGATIONS:
-        raise ValidationError(locate("unknown aggregation", value=method, valid=", ".join(AGGREGATIONS)))
+        raise ValidationError(locate(tr("error.analysis.unknown_aggregation"), value=method,
+                                     valid=", ".join(AGGREGATIONS)))
     da = da.transpose(dim, *DIMS)
     n = da.sizes["source"]
     samples, seed = check(samples, "samples", SAMPLES), check(seed, "seed", SEED)
@@ -496,7 +497,7 @@ def robustness_table(result: xr.Dataset, *, lang: str = "sv") -> pd.DataFrame:
     [['1.1', 1, 1, 1, 1.0], ['1.2', 2, 2, 2, 1.0], ['1.4', 3, 3, 3, 0.0], ['1.3', 4, 4, 4, 0.0]]
     """
     if NODE not in result.dims or "rank_lo" not in result:
-        raise ValidationError(locate("robustness_table takes the result of rank_robustness",
-                                     value=tuple(result.data_vars), valid="rank_robustness(matrix)"))
+        raise ValidationError(locate(tr("error.analysis.not_robustness"),
+                                     value=tuple(result.data_vars), valid=tr("error.analysis.valid_robustness")))
     frame = to_table(result, lang=lang, columns=ROBUSTNESS_COLUMNS[2:])
     return frame.iloc[np.argsort(frame["rank"].to_numpy(), kind="stable")].reset_index(drop=True)

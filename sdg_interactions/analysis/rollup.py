@@ -6,7 +6,7 @@ import numpy as np
 import xarray as xr
 
 from sdg_interactions import frameworks
-from sdg_interactions.errors import ValidationError
+from sdg_interactions.errors import ValidationError, tr
 from sdg_interactions.matrix import DIMS, as_matrix, node_ids, validate
 
 __all__ = ["ROLLUPS", "goal_rollup"]
@@ -67,7 +67,7 @@ def goal_rollup(obj: xr.DataArray | xr.Dataset, *, how: str = "sum") -> xr.DataA
     [[nan, 0.3333333333333333], [2.0, nan]]
     """
     if how not in ROLLUPS:
-        raise ValidationError(f"unknown roll-up {how!r}. Valid: {', '.join(ROLLUPS)}.")
+        raise ValidationError(tr("error.analysis.unknown_rollup", how=repr(how), valid=", ".join(ROLLUPS)))
     da = as_matrix(obj)
     ids = node_ids(da)
     groups = da["source_group"].to_numpy() if "source_group" in da.coords else [

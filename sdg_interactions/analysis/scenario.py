@@ -49,8 +49,7 @@ def check_priorities(priorities: str | Sequence[str], ids: list[str], column: st
     if isinstance(priorities, str):
         priorities = [p for p in priorities.split(",") if p.strip()]
     if not len(priorities):
-        raise ValidationError("a scenario needs at least one priority. Valid: node ids of the matrix, "
-                              "e.g. ['16.6', '12.1'].")
+        raise ValidationError(tr("error.analysis.no_priority"))
     position = {node: k for k, node in enumerate(ids)}
     found: list[int] = []
     for raw in priorities:
@@ -78,9 +77,9 @@ def _check_efforts(efforts: Sequence[float] | None, count: int) -> np.ndarray:
     efforts = list(efforts) if isinstance(efforts, Sequence | np.ndarray) and not isinstance(efforts, str) \
         else [efforts]
     if len(efforts) != count:
-        valid = f"numbers greater than 0 and at most 10, one per priority ({count}); default 1 each"
-        raise ValidationError(locate(f"{len(efforts)} efforts for {count} priorities", column="efforts",
-                                     value=", ".join(map(str, efforts)), valid=valid))
+        raise ValidationError(locate(tr("error.analysis.efforts_count", n=len(efforts), count=count),
+                                     column="efforts", value=", ".join(map(str, efforts)),
+                                     valid=tr("error.analysis.valid_efforts", count=count)))
     return np.array([check(value, "efforts", EFFORT) for value in efforts], dtype=float)
 
 
@@ -163,8 +162,7 @@ def classify(effects: xr.Dataset, priorities: str | Sequence[str],
     for name, value in dict(risk_threshold=risk_threshold, comes_along=comes_along, partly=partly).items():
         check(value, name, MARGIN)
     if partly > comes_along:
-        raise ValidationError(f"partly ({partly}) must not exceed comes_along ({comes_along}). "
-                              "Valid: e.g. partly=1, comes_along=2.")
+        raise ValidationError(tr("error.analysis.partly_above", partly=partly, comes_along=comes_along))
     ids = [str(v) for v in effects[NODE].to_numpy()]
     where = check_priorities(priorities, ids)
     direct = effects[["direct_pos", "direct_neg"]].transpose(..., NODE)
@@ -172,13 +170,12 @@ def classify(effects: xr.Dataset, priorities: str | Sequence[str],
     if isinstance(matrix, np.ndarray):
         a = np.nan_to_num(np.asarray(matrix, dtype=float))
     elif node_ids(matrix) != ids:
-        raise ValidationError("the matrix and the effects hold different nodes. "
-                              "Valid: the matrix the effects were computed from.")
+        raise ValidationError(tr("error.analysis.effects_nodes"))
     else:
         a = adjacency(as_matrix(matrix).transpose(*lead, *DIMS))
     pos, neg = direct["direct_pos"].to_numpy(), direct["direct_neg"].to_numpy()
     if a.shape != (*pos.shape, len(ids)):
-        raise ValidationError(f"A has the shape {a.shape}; the effects need {(*pos.shape, len(ids))}.")
+        raise ValidationError(tr("error.analysis.effects_shape", shape=a.shape, needed=(*pos.shape, len(ids))))
     chosen = np.zeros(len(ids), dtype=bool)
     chosen[where] = True
     risk = at_least(risk_threshold, a[..., where, :].min(axis=-2)) | ~at_least(pos + neg, 0.0)

@@ -20,7 +20,7 @@ import xarray as xr
 
 from sdg_interactions.analysis.conflicts import conflicts as conflict_list
 from sdg_interactions.analysis.synergies import sdg_synergies
-from sdg_interactions.errors import ValidationError, locate
+from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.frameworks import node_info, node_sort_key
 from sdg_interactions.io.styrdokument import read_styrdokument
 from sdg_interactions.matrix import RESPONDENT, node_ids, single_matrix
@@ -88,7 +88,8 @@ class StyrdokumentCoverage:
     def conflicts_of(self, kind: str) -> pd.DataFrame:
         """The conflicts of one coverage class (:data:`CONFLICT_COVERAGE`), worst first."""
         if kind not in CONFLICT_COVERAGE:
-            raise ValidationError(locate("unknown coverage class", value=kind, valid=", ".join(CONFLICT_COVERAGE)))
+            raise ValidationError(locate(tr("error.analysis.unknown_coverage"), value=kind,
+                                         valid=", ".join(CONFLICT_COVERAGE)))
         return self.conflicts[self.conflicts["coverage"] == kind].reset_index(drop=True)
 
 
@@ -155,7 +156,7 @@ def coverage(obj: xr.DataArray | xr.Dataset, table: pd.DataFrame | str | os.Path
     0   Plan B        2.1    4
     """
     checked = read_styrdokument(table)
-    matrix = single_matrix(obj, aggregate, what="the styrdokument coverage")
+    matrix = single_matrix(obj, aggregate, what=tr("error.analysis.what_coverage"))
     ids = node_ids(matrix)
     top_k = check(top_k, "top_k", COUNT, high=SHOWN.high)  # more than the nodes: every node is a lever
     metrics = sdg_synergies(matrix)

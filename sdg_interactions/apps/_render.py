@@ -30,7 +30,7 @@ import traitlets
 import xarray as xr
 
 from sdg_interactions import formats, frameworks
-from sdg_interactions.errors import SdgInteractionsError, UnknownIdError, ValidationError, locate
+from sdg_interactions.errors import SdgInteractionsError, UnknownIdError, ValidationError, Words, locate, tr
 from sdg_interactions.matrix import node_ids
 from sdg_interactions.texts import name_of, text
 
@@ -299,16 +299,17 @@ def chart_html(matrix: xr.DataArray, rows: pd.DataFrame, node: str, *, direction
 
 
 def user_error(kind: type[SdgInteractionsError], key: str, value: object, **fields: object) -> SdgInteractionsError:
-    """An error a user caused: worded in English with :func:`~sdg_interactions.errors.locate`, from the
-    catalogue's ``apps.error.<key>`` and ``apps.valid.<key>``, and carrying ``text_key``, ``text_value``
-    and ``text_fields`` so an app can word it again in Swedish.
+    """An error a user caused: worded with :func:`~sdg_interactions.errors.locate` from the catalogue's
+    ``apps.error.<key>`` and ``apps.valid.<key>`` (``str`` is the English, ``words(lang)`` the user's
+    language), and carrying ``text_key``, ``text_value`` and ``text_fields`` so an app can word it again
+    in its own form (:func:`user_message`).
 
     Examples
     --------
     >>> str(user_error(ValidationError, "top", 0))
     "the number of links to show is too small: '0'. Valid: a whole number of 1 or more, e.g. 10."
     """
-    exc = kind(locate(text(f"apps.error.{key}", "en"), value=value, valid=text(f"apps.valid.{key}", "en", **fields)))
+    exc = kind(locate(tr(f"apps.error.{key}"), value=value, valid=tr(f"apps.valid.{key}", **fields)))
     exc.text_key, exc.text_value, exc.text_fields = key, value, fields
     return exc
 
@@ -369,9 +370,11 @@ def user_message(exc: BaseException, lang: str) -> str:
 
 
 def scoring_error(key: str, *, value: object = None, **fields: object) -> ValidationError:
-    """A :class:`ValidationError` worded from ``scoring.error.<key>`` (English), carrying the key and fields
-    so the app can word it again in Swedish (:func:`message`)."""
-    exc = ValidationError(locate(text(f"scoring.error.{key}", "en", **fields), value=value))
+    """A :class:`ValidationError` worded from ``scoring.error.<key>`` (in both languages), carrying the key
+    and fields so the app can word it again without the value (:func:`message`). A field may be
+    :class:`~sdg_interactions.errors.Words` (:func:`~sdg_interactions.errors.words_of` another error): it is
+    said in the same language."""
+    exc = ValidationError(locate(tr(f"scoring.error.{key}", **fields), value=value))
     exc.scoring_key, exc.scoring_fields = key, fields
     return exc
 
@@ -380,7 +383,9 @@ def message(exc: BaseException, lang: str) -> str:
     """An error as a participant should read it, in ``lang`` (see :func:`user_message` for others)."""
     key = getattr(exc, "scoring_key", None)
     if key is not None:
-        return text(f"scoring.error.{key}", lang, **getattr(exc, "scoring_fields", {})) + "."
+        fields = {name: value.say(lang) if isinstance(value, Words) else value
+                  for name, value in getattr(exc, "scoring_fields", {}).items()}
+        return text(f"scoring.error.{key}", lang, **fields) + "."
     return user_message(exc, lang)
 
 

@@ -39,7 +39,7 @@ import xarray as xr
 
 from sdg_interactions.analysis import adjacency, check_priorities, scenario, triggered_conflicts
 from sdg_interactions.apps._render import labels_of, number, signed, user_message
-from sdg_interactions.errors import InputFormatError, SdgInteractionsError, UnknownIdError, ValidationError, locate
+from sdg_interactions.errors import InputFormatError, SdgInteractionsError, UnknownIdError, ValidationError, locate, tr
 from sdg_interactions.frameworks import DEFAULT_MATRIX
 from sdg_interactions.io import load_matrix
 from sdg_interactions.matrix import node_ids
@@ -80,17 +80,17 @@ _NUMBERS = ("direct_pos", "direct_neg", "indirect_pos", "indirect_neg", "effect_
 
 def app_error(kind: type[SdgInteractionsError], key: str, *, file: object = None, column: str | None = None,
               value: object = None, **fields: object) -> SdgInteractionsError:
-    """An error of the library's type ``kind``, worded in English by :func:`~sdg_interactions.errors.locate`
-    from ``scenario_app.error.<key>`` and ``scenario_app.valid.<key>``; it keeps its parts so
-    :func:`message_of` can word it again in Swedish.
+    """An error of the library's type ``kind``, worded by :func:`~sdg_interactions.errors.locate` from
+    ``scenario_app.error.<key>`` and ``scenario_app.valid.<key>`` (``str`` is the English, ``words(lang)``
+    the user's language); it keeps its parts so :func:`message_of` can word it again in the app's form.
 
     Examples
     --------
     >>> str(app_error(ValidationError, "effort", column="efforts", value="0", node="7.2"))
     "column 'efforts': the effort for 7.2 must be a number greater than 0 and at most 10: '0'. Valid: a number greater than 0 and at most 10 (relative weights), e.g. 1 or 1.5."
     """  # noqa: E501
-    exc = kind(locate(text(f"scenario_app.error.{key}", "en", **fields), file=file, column=column, value=value,
-                      valid=text(f"scenario_app.valid.{key}", "en", **fields)))
+    exc = kind(locate(tr(f"scenario_app.error.{key}", **fields), file=file, column=column, value=value,
+                      valid=tr(f"scenario_app.valid.{key}", **fields)))
     exc.scenario_error = {"key": key, "file": file, "column": column, "value": value, "fields": fields}
     return exc
 

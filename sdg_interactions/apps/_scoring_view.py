@@ -260,7 +260,7 @@ class ScoringApp(widgets.VBox):
             _log.warning("scoring app: error", exc_info=exc)
         shown = message(exc, lang)
         if not self._model.saved and getattr(exc, "scoring_key", None) is None:
-            reason = str(exc) if isinstance(exc, SdgInteractionsError) else f"{type(exc).__name__}: {exc}"
+            reason = shown if isinstance(exc, SdgInteractionsError) else f"{type(exc).__name__}: {exc}"
             shown = text("scoring.error.not_saved", lang, reason=reason.rstrip(".")) + "."
         self._errors.outputs = (_render.error_output(shown),)
 

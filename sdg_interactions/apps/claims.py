@@ -47,12 +47,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sdg_interactions.errors import SdgInteractionsError, ValidationError, check_one_script, locate
+from sdg_interactions.errors import SdgInteractionsError, ValidationError, check_one_script, locate, tr
 from sdg_interactions.io.journal import fold, read_journal
 from sdg_interactions.io.workshop import Workshop, read_workshop
 from sdg_interactions.locking import held_elsewhere
 from sdg_interactions.textfile import sync_folder
-from sdg_interactions.texts import text
 
 __all__ = [
     "CLAIM_DIR",
@@ -117,8 +116,8 @@ def journal_path(folder: str | os.PathLike, respondent: str) -> Path:
     """
     name = unicodedata.normalize("NFC", str(respondent).strip())
     if not name or len(name) > 80 or any(unicodedata.category(c).startswith("C") for c in name):
-        raise ValidationError(locate("a pseudonym is 1–80 printable characters", value=respondent,
-                                     valid="e.g. 'Räv 7' or your name"))
+        raise ValidationError(locate(tr("error.apps.pseudonym"), value=respondent,
+                                     valid=tr("error.apps.valid_pseudonym")))
     check_one_script(name, what="pseudonym")
     digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
     return Path(folder) / JOURNAL_DIR / f"{_slug(name)}-{digest}.jsonl"
@@ -220,8 +219,7 @@ def claim_share(folder: str | os.PathLike, respondent: str, plan: Workshop, *, s
                 continue
             sync_folder(path.parent)
             return Claim(candidate, respondent, round_, path, via=via, browser=browser, time=record["t"])
-    raise ValidationError(locate(text("workshop.claim.none_left", "en", rounds=MAX_ROUNDS),
-                                 value=respondent))
+    raise ValidationError(locate(tr("workshop.claim.none_left", rounds=MAX_ROUNDS), value=respondent))
 
 
 def claims_by_respondent(folder: str | os.PathLike) -> dict[str, str]:
@@ -311,6 +309,6 @@ def release_claim(folder: str | os.PathLike, share: str, *, now: datetime | None
 def link_error(key: str, *, value: object = None, **fields: object) -> ValidationError:
     """A ValidationError worded from ``links.error.<key>`` (English), carrying ``links_key`` and the fields so
     the facilitator's page can word it again in Swedish."""
-    exc = ValidationError(locate(text(f"links.error.{key}", "en", **fields), value=value))
+    exc = ValidationError(locate(tr(f"links.error.{key}", **fields), value=value))
     exc.links_key, exc.links_fields = key, fields
     return exc

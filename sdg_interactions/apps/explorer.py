@@ -36,7 +36,7 @@ from sdg_interactions import frameworks
 from sdg_interactions.analysis import at_least, goal_rollup, rank_descending
 from sdg_interactions.apps import _render
 from sdg_interactions.apps._render import ShownLink, check_choice, check_node, check_threshold, check_top, comments_of
-from sdg_interactions.errors import SdgInteractionsError, ValidationError, locate
+from sdg_interactions.errors import SdgInteractionsError, ValidationError, locate, tr
 from sdg_interactions.io import load_dataset
 from sdg_interactions.matrix import node_ids, single_matrix
 from sdg_interactions.plots.base import name_of
@@ -140,10 +140,9 @@ def _prepare(obj: object) -> tuple[xr.DataArray, xr.DataArray | None, str]:
     if isinstance(obj, (str, os.PathLike)):
         obj = load_dataset(obj)
     if not isinstance(obj, (xr.Dataset, xr.DataArray)):
-        raise ValidationError(locate("the explorer needs a matrix", value=type(obj).__name__,
-                                     valid="a bundled name such as 'weitz2018_sweden', a file path, or a "
-                                           "Dataset or DataArray from load_dataset() / load_matrix()"))
-    matrix = single_matrix(obj, "mean", what="the explorer")
+        raise ValidationError(locate(tr("error.apps.explorer_matrix"), value=type(obj).__name__,
+                                     valid=tr("error.apps.valid_explorer_matrix")))
+    matrix = single_matrix(obj, "mean", what=tr("error.apps.the_explorer"))
     return matrix, comments_of(obj), str(obj.attrs.get("name") or "")
 
 
@@ -230,7 +229,7 @@ class ExplorerModel(traitlets.HasTraits):
 
     @traitlets.validate("matrix")
     def _valid_matrix(self, proposal):
-        return single_matrix(proposal.value, "mean", what="the explorer")
+        return single_matrix(proposal.value, "mean", what=tr("error.apps.the_explorer"))
 
     @traitlets.validate("node")
     def _valid_node(self, proposal):

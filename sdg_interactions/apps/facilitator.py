@@ -448,8 +448,8 @@ def _call_later(seconds: float, callback):
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
-        raise ValidationError(locate("automatic refresh needs a running notebook or Voilà kernel",
-                                     valid="the Refresh button")) from None
+        raise ValidationError(locate(tr("error.apps.auto_refresh"), valid=tr("error.apps.valid_auto_refresh"))) \
+            from None
     return loop.call_later(seconds, callback)
 
 

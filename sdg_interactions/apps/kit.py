@@ -58,7 +58,7 @@ from pathlib import Path
 from sdg_interactions import formats, frameworks
 from sdg_interactions.apps.claims import WORKSHOP_FILE, read_plan
 from sdg_interactions.apps.links import read_links
-from sdg_interactions.errors import ValidationError, locate
+from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.io.workshop import Workshop
 from sdg_interactions.texts import LANGUAGES, check_lang, text
 
@@ -174,8 +174,8 @@ def _start(start: str | time) -> time:
         hours, minutes = (int(part) for part in str(start).replace(".", ":").split(":"))
         return time(hours, minutes)
     except ValueError:
-        raise ValidationError(locate("not a start time", value=start, valid="hours:minutes, e.g. 09:00 or 13:30")) \
-            from None
+        raise ValidationError(locate(tr("error.apps.start_time"), value=start,
+                                     valid=tr("error.apps.valid_start_time"))) from None
 
 
 def plan_agenda(scoring_minutes: float, *, start: str | time = "09:00") -> Agenda:
@@ -203,8 +203,8 @@ def plan_agenda(scoring_minutes: float, *, start: str | time = "09:00") -> Agend
     (3, 9)
     """
     if not isinstance(scoring_minutes, int | float) or not math.isfinite(scoring_minutes) or scoring_minutes < 0:
-        raise ValidationError(locate("scoring minutes must be a number of minutes", value=scoring_minutes,
-                                     valid="0 or more"))
+        raise ValidationError(locate(tr("error.apps.scoring_minutes"), value=scoring_minutes,
+                                     valid=tr("error.apps.valid_minutes")))
     rounds = max(1, math.ceil(scoring_minutes / MAX_ROUND_MINUTES - 1e-9))
     length = max(ROUND_STEP, ROUND_STEP * math.ceil(scoring_minutes / rounds / ROUND_STEP - 1e-9))
     n_days = math.ceil(rounds / ROUNDS_PER_DAY)

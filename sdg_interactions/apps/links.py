@@ -57,7 +57,7 @@ from sdg_interactions.apps.claims import (
     read_plan,
     released_claims,
 )
-from sdg_interactions.errors import SdgInteractionsError, ValidationError, locate
+from sdg_interactions.errors import SdgInteractionsError, ValidationError, locate, tr
 from sdg_interactions.locking import Lock
 from sdg_interactions.textfile import replacing, write_atomic
 from sdg_interactions.texts import check_lang, text
@@ -121,7 +121,7 @@ def check_browser(browser: object) -> str | None:
     """``browser`` if it is the hash of a browser's secret as the server passes it (:data:`BROWSER_PATTERN`), None
     for None; a ValidationError otherwise (without echoing the value)."""
     if browser is not None and (not isinstance(browser, str) or not BROWSER_PATTERN.fullmatch(browser)):
-        raise ValidationError(locate("not a browser hash", value="…", valid="64 hexadecimal digits (sha256)"))
+        raise ValidationError(locate(tr("error.apps.browser"), value="…", valid=tr("error.apps.valid_browser")))
     return browser
 
 
@@ -134,14 +134,14 @@ def read_links(folder: str | os.PathLike) -> list[Link]:
     except FileNotFoundError:
         return []
     except (OSError, ValueError) as error:
-        raise ValidationError(locate(f"the personal links cannot be read ({error.__class__.__name__})",
-                                     file=str(path), valid="the file as 'workshop new' wrote it")) from error
+        raise ValidationError(locate(tr("error.apps.links_unreadable", reason=error.__class__.__name__),
+                                     file=str(path), valid=tr("error.apps.valid_links"))) from error
     try:
         links = [Link(str(d["token"]), str(d["respondent"]), None if d.get("share") is None else str(d["share"]),
                       str(d.get("created", "")), bool(d.get("revoked", False))) for d in data["links"]]
     except (KeyError, TypeError, AttributeError) as error:
-        raise ValidationError(locate("the personal links are damaged", file=str(path),
-                                     valid="the file as 'workshop new' wrote it")) from error
+        raise ValidationError(locate(tr("error.apps.links_damaged"), file=str(path),
+                                     valid=tr("error.apps.valid_links"))) from error
     return links
 
 

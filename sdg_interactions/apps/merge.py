@@ -52,6 +52,9 @@ from sdg_interactions.errors import (
     UnknownIdError,
     ValidationError,
     locate,
+    say,
+    tr,
+    words_of,
 )
 from sdg_interactions.io import read_matrix
 from sdg_interactions.io.csvfile import csv_layout
@@ -80,7 +83,9 @@ class Problem:
     file : str
         The file, relative to the workshop folder (``"uppladdat/bo.xlsx"``).
     message : str
-        The whole problem in English, naming the file, respondent, ids or nodes and what would be valid.
+        The whole problem, naming the file, respondent, ids or nodes and what would be valid: its ``str`` is
+        the English; a :class:`~sdg_interactions.errors.Words` (as the merge words them) says it in either
+        language (:meth:`words`).
     merged : bool
         True if the file's answers are in the merged Dataset all the same (a differing node set, a torn
         last journal line, a journal line set aside: the file's other answers are merged); False if they
@@ -111,13 +116,14 @@ class Problem:
         return self.message
 
     def words(self, lang: str = "sv") -> str:
-        """The problem in ``lang``: a sentence from the catalogue, then the detail in the library's words."""
+        """The problem in ``lang``: a sentence from the catalogue, then the detail in the library's words
+        (in ``lang`` too where they come from the catalogue)."""
         section = "merge" if self.kind in ("line", "skipped") else "facilitator"
         reason = text(f"merge.reason.{self.reason}", lang) if self.reason else ""
         head = text(f"{section}.problem.{self.kind}", lang, file=self.file, respondent=self.respondent,
                     extra=", ".join(self.extra) or "–", missing=", ".join(self.missing) or "–", line=self.line,
                     reason=reason)
-        return f"{head} {self.message}"
+        return f"{head} {say(self.message, lang)}"
 
 
 @dataclass
@@ -164,12 +170,12 @@ def _skipped(entry: Skipped) -> Problem:
 def _failure(error: BaseException, path: Path, file: str) -> Problem:
     """A file that could not be read (or names an unknown id), as a Problem naming it by ``file``."""
     if isinstance(error, SdgInteractionsError):
-        message = str(error).replace(os.fspath(path), file)
+        message = words_of(error).replace(os.fspath(path), file)  # Words stay Words
         if file not in message:
-            message = f"{file}: {message}"
+            message = f"{file}: " + message  # still Words (Words.__radd__)
     else:  # a bug or an odd file: named by the error's type only, so nothing of the file's content shows
         why = getattr(error, "strerror", None) or type(error).__name__
-        message = locate(f"cannot be read ({why})", file=file, valid=READABLE)
+        message = locate(tr("error.apps.cannot_read", reason=why), file=file, valid=READABLE)
     return Problem("unknown_id" if isinstance(error, UnknownIdError) else "unreadable", file, message, False)
 
 
@@ -185,7 +191,7 @@ def _journal_part(path: Path, file: str, plan: Workshop,
     """One journal as a one-respondent Dataset and the time of its last answer; None if empty or unreadable.
 
     Bad lines, and lines whose pair is not one of the plan's, are set aside and named; the rest is read."""
-    not_regular = regular_file(path, file, "a journal file written by the scoring app")
+    not_regular = regular_file(path, file, tr("error.apps.valid_journal"))
     if not_regular is not None:
         problems.append(_skipped(not_regular))
         return None
@@ -202,8 +208,8 @@ def _journal_part(path: Path, file: str, plan: Workshop,
         outside = [node for node in (a.source, a.target) if node not in nodes]
         if outside:
             problems.append(Problem("line", file, locate(
-                f"the pair {a.source} → {a.target} is not in the workshop's plan", file=f"{file}, line {a.line}",
-                value=outside[0], valid=f"a pair of the workshop's {len(plan.nodes)} nodes"), True,
+                tr("error.apps.pair_not_in_plan", file=file, line=a.line, source=a.source, target=a.target),
+                value=outside[0], valid=tr("error.apps.valid_plan_pair", n=len(plan.nodes))), True,
                 respondent=a.respondent, line=a.line, reason="plan"))
         else:
             kept.append(a)
@@ -242,10 +248,10 @@ def _upload_part(path: Path, file: str, problems: list[Problem]) -> tuple[xr.Dat
         return None
     lead = [d for d in ds["score"].dims if d not in DIMS]
     if is_aggregated(ds) or lead not in ([], [RESPONDENT]):
-        what = "aggregated scores" if is_aggregated(ds) else f"the dims {tuple(ds['score'].dims)}"
-        problems.append(Problem("not_answers", file, locate(
-            f"the file holds {what}, not respondents' answers", file=file,
-            valid="raw answers -3…3 of one respondent, or of several on a 'respondent' dim"), False))
+        holds = (tr("error.apps.holds_aggregated") if is_aggregated(ds)
+                 else tr("error.apps.holds_dims", dims=tuple(ds["score"].dims)))
+        problems.append(Problem("not_answers", file, locate(holds, file=file, valid=tr("error.apps.valid_answers")),
+                                False))
         return None
     if not lead:
         ds = ds.expand_dims({RESPONDENT: [path.stem]})
@@ -261,11 +267,11 @@ def _check_nodes(part: xr.Dataset, plan: Workshop, file: str, partial: bool, pro
     extra = tuple(sorted(named - set(plan.nodes), key=frameworks.node_sort_key))
     missing = () if partial else tuple(n for n in plan.nodes if n not in named)
     if extra or missing:
-        parts = ([f"extra {', '.join(extra)}"] if extra else []) + ([f"missing {', '.join(missing)}"] if missing
-                                                                     else [])
+        parts = ([tr("error.apps.nodes_extra", ids=", ".join(extra))] if extra else []) + (
+            [tr("error.apps.nodes_missing", ids=", ".join(missing))] if missing else [])
         problems.append(Problem("nodes", file, locate(
-            f"the nodes differ from the workshop's ({'; '.join(parts)}); merged on the union of the nodes",
-            file=file, valid=f"the workshop's {len(plan.nodes)} nodes: {', '.join(plan.nodes)}"), True,
+            tr("error.apps.nodes_differ", parts=(parts[0] + "; " + parts[1]) if len(parts) == 2 else parts[0]),
+            file=file, valid=tr("error.apps.valid_plan_nodes", n=len(plan.nodes), ids=", ".join(plan.nodes))), True,
             extra=extra, missing=missing))
 
 
@@ -322,9 +328,8 @@ def merge_folder(folder: str | os.PathLike) -> Merged:
         for who in (str(r) for r in part[RESPONDENT].to_numpy()):
             if who in merged.sources:
                 merged.problems.append(Problem("duplicate", file, locate(
-                    f"respondent {who!r} has answers in {merged.sources[who]} already; these are left out",
-                    file=file, column=RESPONDENT, value=who,
-                    valid="one source per respondent: rename the respondent, or remove one of the files"), False,
+                    tr("error.apps.duplicate", who=repr(who), source=merged.sources[who]),
+                    file=file, column=RESPONDENT, value=who, valid=tr("error.apps.valid_one_source")), False,
                     respondent=who))
             else:
                 keep.append(who)
@@ -369,8 +374,8 @@ def merge_answers(folder: str | os.PathLike) -> xr.Dataset:
     for problem in merged.problems:
         warnings.warn(problem.message, SdgInteractionsWarning, stacklevel=2)
     if merged.dataset is None:
-        raise ValidationError(locate("no answers to merge yet", file=os.fspath(folder), valid=(
-            "a journal in svar/ with a recorded answer, or an answer file in uppladdat/")))
+        raise ValidationError(locate(tr("error.apps.no_answers"), file=os.fspath(folder),
+                                     valid=tr("facilitator.error.valid_answers")))
     return merged.dataset
 
 
@@ -417,7 +422,7 @@ def progress(source: str | os.PathLike | Merged, *, by: str = "respondent") -> p
         frame["unscored"] = frame["answers"] == 0
         return frame
     if by != "respondent":
-        raise ValidationError(locate("unknown way to show progress", value=by, valid="'respondent' or 'pair'"))
+        raise ValidationError(locate(tr("error.apps.progress_by"), value=by, valid=tr("error.apps.valid_progress_by")))
     ids = node_ids(ds) if ds is not None else []
     rows = []
     holders = _holders(merged)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sdg_interactions.apps.workshop import UPLOAD_DIR
-from sdg_interactions.errors import locate, shorten
+from sdg_interactions.errors import Words, locate, shorten, tr
 from sdg_interactions.io import EXTENSIONS
 
 __all__ = ["READABLE", "UPLOAD_DEPTH", "Skipped", "regular_file", "upload_files"]
@@ -26,8 +26,8 @@ __all__ = ["READABLE", "UPLOAD_DEPTH", "Skipped", "regular_file", "upload_files"
 #: How deep :func:`upload_files` reads sub-folders of ``uppladdat/`` (``uppladdat/a/b/c/x.csv`` at most);
 #: a folder deeper down is named, not read.
 UPLOAD_DEPTH = 3
-#: What the merge can read from ``uppladdat/``, in words.
-READABLE = "a long CSV (respondent, source, target, score), a wide CSV, the Excel template (.xlsx) or NetCDF (.nc)"
+#: What the merge can read from ``uppladdat/``, in words (both languages: :class:`~sdg_interactions.errors.Words`).
+READABLE = tr("error.apps.valid_readable")
 
 
 @dataclass(frozen=True)
@@ -42,39 +42,43 @@ class Skipped:
         ``"link"`` (a symbolic link: never followed), ``"special"`` (a FIFO, socket, device, or a folder
         where a file was expected), ``"folder"`` (a folder that cannot be read), ``"deep"`` (a folder
         more than :data:`UPLOAD_DEPTH` levels down) or ``"type"`` (an unknown file type).
-    message : str
-        The whole of it in English, naming the entry and what would be valid.
+    message : Words
+        The whole of it, naming the entry and what would be valid: ``str`` is the English,
+        ``message.say(lang)`` the user's language.
     """
 
     file: str
     reason: str
-    message: str
+    message: Words
 
 
-def _skipped(file: str, reason: str, problem: str, valid: str) -> Skipped:
-    return Skipped(file, reason, locate(f"not read: {problem}", file=file, valid=valid))
+def _skipped(file: str, reason: str, problem: Words, valid: str | Words) -> Skipped:
+    return Skipped(file, reason, locate(tr("error.apps.not_read", problem=problem), file=file, valid=valid))
 
 
-def regular_file(path: Path, file: str, valid: str) -> Skipped | None:
+def regular_file(path: Path, file: str, valid: str | Words) -> Skipped | None:
     """None for a regular file; else why it is not read (a link is never followed, nothing is opened).
 
     Examples
     --------
-    >>> regular_file(Path("/dev/null"), "svar/x.jsonl", "a journal file").message
+    >>> message = regular_file(Path("/dev/null"), "svar/x.jsonl", tr("error.valid_journal_file")).message
+    >>> message
     'svar/x.jsonl: not read: a device, not a regular file. Valid: a journal file.'
+    >>> message.say("sv")
+    'svar/x.jsonl: läses inte: en enhet, ingen vanlig fil. Giltigt: en journal från workshopen.'
     """
     try:
         info = os.lstat(path)
     except OSError as error:
-        return _skipped(file, "special", f"cannot be looked at ({error.strerror})", valid)
+        return _skipped(file, "special", tr("error.apps.cannot_look", reason=error.strerror), valid)
     mode = info.st_mode
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISLNK(mode):
-        return _skipped(file, "link", "a symbolic link (links are never followed)", valid)
-    kind = ("a folder" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
-            else "a socket" if stat.S_ISSOCK(mode) else "a device")
-    return _skipped(file, "special", f"{kind}, not a regular file", valid)
+        return _skipped(file, "link", tr("error.apps.symlink"), valid)
+    kind = (tr("error.apps.kind.folder") if stat.S_ISDIR(mode) else tr("error.apps.kind.fifo") if stat.S_ISFIFO(mode)
+            else tr("error.apps.kind.socket") if stat.S_ISSOCK(mode) else tr("error.apps.kind.device"))
+    return _skipped(file, "special", tr("error.apps.not_regular", kind=kind), valid)
 
 
 def upload_files(folder: str | os.PathLike) -> tuple[list[Path], list[Skipped]]:
@@ -92,7 +96,8 @@ def upload_files(folder: str | os.PathLike) -> tuple[list[Path], list[Skipped]]:
             entries = sorted(os.scandir(place), key=lambda entry: entry.name)
         except OSError as error:
             skipped.append(_skipped(place.relative_to(folder).as_posix(), "folder",
-                                    f"the folder cannot be read ({error.strerror})", "a folder the merge may read"))
+                                    tr("error.apps.folder_unreadable", reason=error.strerror),
+                                    tr("error.apps.valid_folder")))
             return
         for entry in entries:
             if entry.name.startswith((".", "~$")):
@@ -103,12 +108,13 @@ def upload_files(folder: str | os.PathLike) -> tuple[list[Path], list[Skipped]]:
                 if depth < UPLOAD_DEPTH:
                     walk(path, depth + 1)
                 else:
-                    skipped.append(_skipped(file, "deep", f"a folder more than {UPLOAD_DEPTH} levels down",
-                                            f"answer files at most {UPLOAD_DEPTH} folders down in {UPLOAD_DIR}/"))
+                    skipped.append(_skipped(file, "deep", tr("error.apps.too_deep", depth=UPLOAD_DEPTH),
+                                            tr("error.apps.valid_depth", depth=UPLOAD_DEPTH, folder=UPLOAD_DIR)))
             elif (not_regular := regular_file(path, file, READABLE)) is not None:
                 skipped.append(not_regular)
             elif path.suffix and path.suffix.lower() not in EXTENSIONS:
-                skipped.append(_skipped(file, "type", f"unknown file type {shorten(path.suffix)!r}", READABLE))
+                skipped.append(_skipped(file, "type", tr("error.unknown_file_type", suffix=repr(shorten(path.suffix))),
+                                        READABLE))
             else:
                 found.append(path)
 

@@ -51,7 +51,7 @@ from sdg_interactions.apps._scenario_logic import (
     save_scenario,
     summary_text,
 )
-from sdg_interactions.errors import SdgInteractionsError, ValidationError
+from sdg_interactions.errors import SdgInteractionsError, ValidationError, tr
 from sdg_interactions.frameworks import DEFAULT_MATRIX
 from sdg_interactions.io import load_dataset
 from sdg_interactions.matrix import node_ids, single_matrix
@@ -104,10 +104,9 @@ class ScenarioModel(traitlets.HasTraits):
         data = load_dataset(obj) if isinstance(obj, str | os.PathLike) else obj
         data = load_dataset(DEFAULT_MATRIX) if data is None else data
         if not isinstance(data, xr.Dataset | xr.DataArray):
-            raise ValidationError(f"the scenario app needs a matrix, not {type(data).__name__}. Valid: a bundled "
-                                  f"name such as '{DEFAULT_MATRIX}', a file path, or a Dataset or DataArray.")
+            raise ValidationError(tr("error.apps.scenario_matrix", type=type(data).__name__, name=DEFAULT_MATRIX))
         self.data = data
-        self.matrix = single_matrix(data, "mean", what="the scenario app")
+        self.matrix = single_matrix(data, "mean", what=tr("error.apps.the_scenario_app"))
         self.name = str(data.attrs.get("name") or data.attrs.get("source_file") or "")
         self.ids = node_ids(self.matrix)
         self.conflicts = triggered_conflicts(data, self.ids)  # every conflict, once; a tick filters them
@@ -379,7 +378,7 @@ class ScenarioApp(widgets.VBox):
 
         model = self._model
         if not model.priorities:
-            raise ValidationError(_say("konsekvens.none", model.lang))
+            raise ValidationError(tr("scenario_app.konsekvens.none"))
         note = konsekvens(model.matrix, list(model.priorities), efforts=list(model.efforts),
                           title=self._decision.value.strip() or None, lang=model.lang)
         written = write_konsekvens(note, self._folder or Path.cwd(), "docx,html,md")

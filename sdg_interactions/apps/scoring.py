@@ -96,7 +96,7 @@ from sdg_interactions.apps.workshop import (
     read_claims,
     read_plan,
 )
-from sdg_interactions.errors import BIDI_CONTROLS, SdgInteractionsError, ValidationError
+from sdg_interactions.errors import BIDI_CONTROLS, SdgInteractionsError, ValidationError, words_of
 from sdg_interactions.io import write_excel, write_matrix
 from sdg_interactions.io.journal import MAX_COMMENT, Answer, Journal, fold, journal_to_dataset, read_journal
 from sdg_interactions.io.workshop import Workshop
@@ -218,7 +218,7 @@ class ScoringModel(traitlets.HasTraits):
             try:
                 self._workshop = read_about(self.folder), read_plan(self.folder)
             except SdgInteractionsError as exc:
-                raise scoring_error("workshop", value=str(self.folder), reason=str(exc)) from exc
+                raise scoring_error("workshop", value=str(self.folder), reason=words_of(exc)) from exc
         return self._workshop
 
     def suggestion(self) -> str:
@@ -288,7 +288,7 @@ class ScoringModel(traitlets.HasTraits):
         try:
             about = read_about(self.folder)  # afresh: the facilitator may have turned the code off
         except SdgInteractionsError as exc:
-            raise scoring_error("workshop", value=str(self.folder), reason=str(exc)) from exc
+            raise scoring_error("workshop", value=str(self.folder), reason=words_of(exc)) from exc
         self._check_page()
         if not about.get("drop_in", False):
             raise scoring_error("drop_in_off")

@@ -43,7 +43,7 @@ from sdg_interactions import frameworks
 from sdg_interactions.apps import _render
 from sdg_interactions.apps._render import ShownLink
 from sdg_interactions.apps.workshop import new_workshop
-from sdg_interactions.errors import SdgInteractionsError, ValidationError, locate
+from sdg_interactions.errors import SdgInteractionsError, ValidationError, Words, locate, tr
 from sdg_interactions.io import nodes_from
 from sdg_interactions.io.workshop import BY, Workshop, describe, plan_workshop
 from sdg_interactions.texts import LANGUAGES, text
@@ -105,8 +105,8 @@ def _goal_numbers(goals: Iterable[int | str] | int | str | None) -> set[int] | N
         except (TypeError, ValueError):
             number = 0
         if isinstance(goal, (bool, float)) or not 1 <= number <= 17:
-            raise ValidationError(locate("not a goal", value=goal, column="goals",
-                                         valid="goal numbers 1 to 17, or ids 'SDG-1' … 'SDG-17'"))
+            raise ValidationError(locate(tr("error.apps.not_goal"), value=goal, column="goals",
+                                         valid=tr("error.apps.valid_goal")))
         found.add(number)
     return found
 
@@ -144,7 +144,7 @@ def search_targets(query: str = "", *, lang: str = "sv", goals: Iterable[int | s
     if lang not in LANGUAGES:
         raise _render.user_error(ValidationError, "lang", lang)
     if not isinstance(query, str):
-        raise ValidationError(locate("the search must be text", value=query, valid="words, e.g. 'klimat'"))
+        raise ValidationError(locate(tr("error.apps.search_text"), value=query, valid=tr("error.apps.valid_search")))
     table = _index()
     keep = _matches(table["haystack"], query)
     wanted = _goal_numbers(goals)
@@ -190,7 +190,7 @@ def search_nodes(query: str = "", *, lang: str = "sv", frameworks_: Iterable[str
     if lang not in LANGUAGES:
         raise _render.user_error(ValidationError, "lang", lang)
     if not isinstance(query, str):
-        raise ValidationError(locate("the search must be text", value=query, valid="words, e.g. 'klimat'"))
+        raise ValidationError(locate(tr("error.apps.search_text"), value=query, valid=tr("error.apps.valid_search")))
     names = [frameworks_] if isinstance(frameworks_, str) else frameworks_
     chosen = frameworks.frameworks() if names is None else [frameworks.framework(name) for name in names]
     table = pd.concat([fw.nodes for fw in chosen]) if chosen else pd.DataFrame(columns=list(frameworks.NODE_COLUMNS))
@@ -205,10 +205,10 @@ def search_nodes(query: str = "", *, lang: str = "sv", frameworks_: Iterable[str
                          "text": found[f"text_{lang}"].to_numpy()})
 
 
-def _positive(value: object, name: str) -> int:
+def _positive(value: object, name: Words) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValidationError(locate(f"{name} must be a whole number of at least 1", value=value,
-                                     valid="1, 2, 3, …"))
+        raise ValidationError(locate(tr("error.apps.at_least_one", name=name), value=value,
+                                     valid=tr("error.apps.valid_at_least_one")))
     return int(value)
 
 
@@ -256,13 +256,13 @@ class SelectionModel(traitlets.HasTraits):
 
     @traitlets.validate("respondents", "overlap")
     def _valid_count(self, proposal):
-        name = {"respondents": "the number of participants", "overlap": "the answers per pair"}[proposal.trait.name]
+        name = tr("error.apps.participants" if proposal.trait.name == "respondents" else "error.apps.per_pair")
         return _positive(proposal.value, name)
 
     @traitlets.validate("by")
     def _valid_by(self, proposal):
         if proposal.value not in BY:
-            raise ValidationError(locate("unknown way to share out the pairs", value=proposal.value,
+            raise ValidationError(locate(tr("error.apps.share_by"), value=proposal.value,
                                          valid=", ".join(BY)))
         return proposal.value
 
@@ -414,8 +414,8 @@ class Selection(widgets.VBox):
         """Create the workshop folder from the view's kommun and folder; show where."""
         folder = self._folder.value.strip()
         if not folder:
-            raise ValidationError(locate("the workshop folder needs a name", value=folder,
-                                         valid="a new folder, e.g. workshop_habo"))
+            raise ValidationError(locate(tr("error.apps.folder_name"), value=folder,
+                                         valid=tr("error.apps.valid_folder_name")))
         path = self._model.create(folder, kommun=self._kommun.value.strip())
         shown = html.escape(self._say("created", self._model.lang, path=str(path.resolve())))
         self._created.value = f"<p><strong>{shown}</strong></p>"

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from sdg_interactions.apps.workshop import FACILITATOR_NOTEBOOK, SCORING_NOTEBOOK, read_about, read_plan
-from sdg_interactions.errors import ValidationError
+from sdg_interactions.errors import SdgInteractionsError, ValidationError
 from sdg_interactions.texts import text
 
 __all__ = ["base_urls", "check_ports", "serve", "serve_commands", "usable_addresses"]
@@ -220,7 +220,9 @@ def _print_links(folder: Path, bases: list[str], about: dict, lang: str, say) ->
             sheet = links.write_link_sheet(folder, bases, lang=lang)
             say(text("server.serving.sheet", lang, html=sheet.get("html", ""), pdf=sheet.get("pdf", "")))
         except Exception as error:  # the server runs without the sheet; the links are printed above
-            say(text("server.serving.no_sheet", lang, reason=f"{type(error).__name__}: {error}"))
+            reason = (error.words(lang) if isinstance(error, SdgInteractionsError)
+                      else f"{type(error).__name__}: {error}")
+            say(text("server.serving.no_sheet", lang, reason=reason))
     if about.get("drop_in"):
         say(text("server.serving.code", lang, code=about.get("join_code", "")))
 

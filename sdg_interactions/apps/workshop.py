@@ -139,8 +139,8 @@ def new_workshop(folder: str | os.PathLike, nodes: Iterable[str], *, kommun: str
     check_lang(lang)
     folder = Path(folder)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise ValidationError(locate("the workshop folder exists and is not empty: answers are never overwritten",
-                                     value=str(folder), valid="a new folder name"))
+        raise ValidationError(locate(tr("error.apps.folder_not_empty"), value=str(folder),
+                                     valid=tr("error.apps.valid_new_folder")))
     place = frameworks.find_kommun(kommun)
     plan = plan_workshop(list(nodes), respondents=respondents, by=by, groups=groups, overlap=overlap)
     folder.mkdir(parents=True, exist_ok=True)
@@ -219,8 +219,7 @@ def scoring_code(lang: str, *, link: str | None = None, browser: str | None = No
     call = f"scoring_app('.', lang={lang!r}"
     if link is not None:
         if not isinstance(link, str) or not TOKEN_PATTERN.fullmatch(link):
-            raise ValidationError(locate("not a personal link's token", value="…",
-                                         valid="32 characters A–Z a–z 0–9 _ -"))
+            raise ValidationError(locate(tr("error.apps.token"), value="…", valid=tr("error.apps.valid_token")))
         call += f", link={link!r}"
     if browser is not None:
         call += f", browser={check_browser(browser)!r}"

@@ -30,7 +30,7 @@ from sdg_interactions.cli._common import number as _number
 from sdg_interactions.cli._common import number_list as _number_list
 from sdg_interactions.cli._common import show_table as _show_table
 from sdg_interactions.cli._common import write_table as _write_table
-from sdg_interactions.errors import SdgInteractionsError, ValidationError
+from sdg_interactions.errors import SdgInteractionsError, ValidationError, tr
 from sdg_interactions.formats import number as _say_number
 from sdg_interactions.frameworks import DEFAULT_MATRIX
 from sdg_interactions.matrix import AGGREGATIONS, MAX_NODES
@@ -150,7 +150,8 @@ def _run_scenario(args: argparse.Namespace) -> int:
     priorities = [p.strip() for p in args.priorities.split(",") if p.strip()]
     _safety.refuse_overwriting_input(args.out, [args.matrix])
     ds = load_dataset(args.matrix)
-    result = scenario(single_matrix(ds, what="a scenario"), priorities, efforts=args.efforts)  # each in range
+    one = single_matrix(ds, what=tr("error.analysis.what_scenario"))
+    result = scenario(one, priorities, efforts=args.efforts)  # each in range
     conflicts = triggered_conflicts(ds, priorities)
     table = to_table(result, lang=lang, columns=(*EFFECT_VARIABLES, "class"))
     if args.out:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sdg_interactions import errors
-from sdg_interactions.errors import locate
+from sdg_interactions.errors import locate, tr
 from sdg_interactions.frameworks import registry
 from sdg_interactions.frameworks.catalogues import bundled_table, datasets_dir
 
@@ -70,6 +70,6 @@ def bundled_matrix(name: str) -> dict:
     table = bundled_matrices()
     hits = table[table["name"] == name] if isinstance(name, str) else table.iloc[:0]
     if hits.empty:
-        raise errors.UnknownDatasetError(locate("no bundled matrix of that name", value=name,
+        raise errors.UnknownDatasetError(locate(tr("error.apps.frameworks.no_matrix"), value=name,
                                          valid=", ".join(table["name"])))
     return hits.iloc[0].to_dict()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sdg_interactions import errors
-from sdg_interactions.errors import locate
+from sdg_interactions.errors import locate, tr
 from sdg_interactions.frameworks.catalogues import datasets_dir
 
 __all__ = ["FOLDER_SUFFIXES", "bundled_folder", "bundled_folders"]
@@ -81,6 +81,6 @@ def bundled_folder(name: str) -> dict:
     table = bundled_folders()
     hits = table[table["name"] == name] if isinstance(name, str) else table.iloc[:0]
     if hits.empty:
-        raise errors.UnknownDatasetError(locate("no bundled folder of matrices of that name", value=name,
+        raise errors.UnknownDatasetError(locate(tr("error.apps.frameworks.no_folder"), value=name,
                                                 valid=", ".join(table["name"])))
     return hits.iloc[0].to_dict()

@@ -324,7 +324,7 @@ def _select(table: pd.DataFrame, targets: Iterable[str] | None) -> pd.DataFrame:
         return table
     targets = [str(t) for t in targets]
     if unknown := [t for t in targets if t not in set(table["sdg_target"])]:
-        raise UnknownIdError(locate("no KPIs listed for this target", value=", ".join(unknown),
+        raise UnknownIdError(locate(tr("error.apps.frameworks.no_kpis"), value=", ".join(unknown),
                                     valid=", ".join(dict.fromkeys(table["sdg_target"]))))
     return table[table["sdg_target"].isin(targets)].reset_index(drop=True)
 

@@ -46,7 +46,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from sdg_interactions.errors import ValidationError, locate, shorten
+from sdg_interactions.errors import ValidationError, locate, shorten, tr
 from sdg_interactions.textfile import write_atomic
 from sdg_interactions.texts import text
 
@@ -203,11 +203,11 @@ class KoladaCache:
     def path(self, kpi: str, municipality: str) -> Path:
         """The file of one KPI × area; the ids are checked, so no path can leave the folder."""
         if not _KPI.fullmatch(str(kpi)):
-            raise ValidationError(locate("not a Kolada KPI id", value=kpi, valid="a letter and five digits, e.g. "
-                                         "N00401"))
+            raise ValidationError(locate(tr("error.apps.frameworks.kpi_id"), value=kpi,
+                                         valid=tr("error.apps.frameworks.valid_kpi_id")))
         if not _AREA.fullmatch(str(municipality)):
-            raise ValidationError(locate("not a Kolada municipality id", value=municipality,
-                                         valid="four digits: a kommunkod (0180), a region (0001) or 0000 for Riket"))
+            raise ValidationError(locate(tr("error.apps.frameworks.area_id"), value=municipality,
+                                         valid=tr("error.apps.frameworks.valid_area_id")))
         return self.folder / "values" / kpi / f"{municipality}.json"
 
     def load(self, kpi: str, municipality: str) -> tuple[dict | None, str | None]:

@@ -119,8 +119,9 @@ def check_linkage(table: pd.DataFrame, *, file: object = None) -> pd.DataFrame:
     sdg_interactions.errors.ValidationError: egen.csv, row 2, column 'score': a link's score must be a number from -3 to 3: '5'. Valid: a number from -3 to 3 (3: the target is essentially about the objective, 2: clear, 1: weak; negative: the target as worded pulls against it).
     """  # noqa: E501
     if not isinstance(table, pd.DataFrame):
-        raise ValidationError(locate("a linkage table must be a DataFrame", file=file, value=type(table).__name__,
-                                     valid="a DataFrame with the columns " + ", ".join(LINKAGE_COLUMNS)))
+        raise ValidationError(locate(tr("error.apps.frameworks.linkage_frame"), file=file, value=type(table).__name__,
+                                     valid=tr("error.apps.frameworks.valid_linkage_frame",
+                                              columns=", ".join(LINKAGE_COLUMNS))))
     frame = table.copy()
     frame.columns = [str(c).strip() for c in frame.columns]
     for column in LINKAGE_COLUMNS:

@@ -137,9 +137,10 @@ def register(fw: Framework, *, replace: bool = False) -> Framework:
     clash = [f for f in _REGISTRY.values() if f.name == fw.name or (fw.prefix and f.prefix == fw.prefix)]
     for other in clash:
         if other.name in bundled or not replace:
-            valid = "a prefix no other framework uses" if other.name in bundled else "replace=True"
-            raise ValidationError(locate("a framework of that name or prefix is registered already",
-                                         value=fw.prefix or fw.name, valid=valid))
+            valid = tr("error.apps.frameworks.valid_prefix" if other.name in bundled
+                       else "error.apps.frameworks.valid_replace")
+            raise ValidationError(locate(tr("error.apps.frameworks.registered"), value=fw.prefix or fw.name,
+                                         valid=valid))
         del _REGISTRY[other.name]
     _REGISTRY[fw.name] = fw
     return fw
@@ -149,8 +150,8 @@ def unregister(name: str) -> None:
     """Remove a user framework from the registry (the bundled ones stay)."""
     fw = framework(name)
     if fw.order < _USER_ORDER:
-        raise ValidationError(locate("the bundled frameworks cannot be removed", value=name,
-                                     valid="the name of a user framework"))
+        raise ValidationError(locate(tr("error.apps.frameworks.bundled_kept"), value=name,
+                                     valid=tr("error.apps.frameworks.valid_user_framework")))
     del _REGISTRY[fw.name]
 
 
@@ -391,7 +392,7 @@ def nodes_from_table(table: pd.DataFrame | str | os.PathLike) -> tuple[str, pd.D
     frame = _read_table(table) if file is not None else table.copy() if isinstance(table, pd.DataFrame) else None
     if frame is None:
         raise ValidationError(locate(tr("frameworks.error.not_a_table"),
-                                     value=type(table).__name__, valid="id, label_sv, label_en, group"))
+                                     value=type(table).__name__, valid=", ".join(TABLE_COLUMNS[:4])))
     frame.columns = [str(c).strip() for c in frame.columns]
     for column in TABLE_COLUMNS[:4]:
         if column not in frame.columns:

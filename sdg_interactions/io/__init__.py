@@ -21,7 +21,7 @@ from pathlib import Path
 import xarray as xr
 
 from sdg_interactions import frameworks, matrix
-from sdg_interactions.errors import InputFormatError, UnknownDatasetError, locate, tr
+from sdg_interactions.errors import InputFormatError, UnknownDatasetError, Words, locate, tr
 from sdg_interactions.io.csvfile import (
     read_csv,
     read_long_csv,
@@ -144,9 +144,9 @@ register_format("graphml", extensions=(".graphml",), reader=read_graphml, writer
 register_format("gexf", extensions=(".gexf",), writer=write_gexf)
 
 
-def _supported(registry: dict) -> str:
+def _supported(registry: dict) -> Words:
     extensions = sorted(ext for ext, fmt in EXTENSIONS.items() if fmt in registry)
-    return f"a file ending in {', '.join(extensions)}, or format= one of {', '.join(sorted(registry))}"
+    return tr("error.data.supported", extensions=", ".join(extensions), formats=", ".join(sorted(registry)))
 
 
 def _format_of(path: Path, format: str | None, registry: dict, *, sniff: bool) -> str:

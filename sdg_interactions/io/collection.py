@@ -77,8 +77,8 @@ def _labels(names: list[str], dim: str) -> list[str]:
 
 def _check_dim(dim: object) -> str:
     if not isinstance(dim, str) or not dim or dim in (*matrix.DIMS, matrix.NODE):
-        raise ValidationError(locate("a stack needs a new leading dim", value=dim,
-                                     valid="a name such as 'kommun' or 'respondent' (not source, target or node)"))
+        raise ValidationError(locate(tr("error.data.collection.new_dim"), value=dim,
+                                     valid=tr("error.data.collection.valid_new_dim")))
     return dim
 
 
@@ -122,17 +122,18 @@ def stack_matrices(
     """
     dim = _check_dim(dim)
     if isinstance(matrices, (xr.DataArray, xr.Dataset, str, bytes)):
-        raise ValidationError("stack_matrices takes several matrices. Valid: a dict {name: matrix} or a list "
-                              "of matrices.")
+        raise ValidationError(locate(tr("error.data.collection.several"),
+                                     valid=tr("error.data.collection.valid_several", kind="dict")))
     items = ([(str(k), v) for k, v in matrices.items()] if isinstance(matrices, Mapping)
              else [(_name_of(m, k), m) for k, m in enumerate(matrices)])
     if not items:
-        raise ValidationError(f"stack_matrices got no matrices. Valid: at least one matrix per {dim}.")
+        raise ValidationError(locate(tr("error.data.collection.no_matrices"),
+                                     valid=tr("error.data.collection.valid_per_dim", dim=dim)))
     names = [name for name, _ in items]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
-        raise ValidationError(locate(f"two matrices share the name {twice[0]!r}", value=twice[0],
-                                     valid=f"one name per {dim}"))
+        raise ValidationError(locate(tr("error.data.collection.same_name", name=repr(twice[0])), value=twice[0],
+                                     valid=tr("error.data.collection.valid_name_per_dim", dim=dim)))
     arrays = [matrix.require_single(m, f"stack_matrices ({name!r})") for name, m in items]
     check_same_nodes([(repr(name), matrix.node_ids(da)) for name, da in zip(names, arrays, strict=True)])
     first = arrays[0]
@@ -260,7 +261,8 @@ def load_collection(paths_or_dir, *, dim: str = "kommun", combine: str = "mean")
     """
     dim = _check_dim(dim)
     if combine not in matrix.AGGREGATIONS:
-        raise ValidationError(locate("unknown aggregation", value=combine, valid=", ".join(matrix.AGGREGATIONS)))
+        raise ValidationError(locate(tr("error.data.collection.unknown_aggregation"), value=combine,
+                                     valid=", ".join(matrix.AGGREGATIONS)))
     files, attrs = _files(paths_or_dir)
     if len(files) < 2:
         shown = ", ".join(os.fspath(p) for p in files) or tr("error.nothing")

@@ -136,10 +136,9 @@ def _rows(ws, where: str, *, max_rows: int, max_cols: int) -> list[list]:
         if end > max_cols or (end and number > max_rows):
             far = "wider" if end > max_cols else "longer"
             raise InputFormatError(locate(
-                f"the sheet is {far} than a matrix of {MAX_NODES} nodes can be: a cell at "
-                f"{get_column_letter(min(end, 16384))}{number} holds", file=where, value=row[end - 1],
-                valid=f"at most {max_rows} rows and {max_cols} columns in this sheet; clear the cells beyond "
-                "(Excel: select the columns or rows, Delete)"))
+                tr(f"error.data.excel.{far}", n=MAX_NODES, cell=f"{get_column_letter(min(end, 16384))}{number}"),
+                file=where, value=row[end - 1],
+                valid=tr("error.data.excel.valid_size", rows=max_rows, columns=max_cols)))
         if number <= max_rows:
             rows.append(list(row[:end]))
     while rows and not rows[-1]:
@@ -302,8 +301,8 @@ def _read(file: str, aggregated: bool | None, respondent_dim: bool | None) -> xr
         names[respondent] = sheet["title"]
     keep = len(sheets) > 1 if respondent_dim is None else respondent_dim
     if not keep and len(sheets) > 1:
-        raise ValidationError(locate("respondent_dim=False, but the workbook has several respondent sheets",
-                                     file=file, valid="respondent_dim=None or True, or one sheet"))
+        raise ValidationError(locate(tr("error.data.excel.several_respondents"), file=file,
+                                     valid=tr("error.data.excel.valid_several_respondents")))
     order = sorted({n for _, s, _ in sheets for n in s["ids"]}, key=frameworks.node_sort_key)
     score = np.stack([from_long(t, file=s["where"], aggregated=aggregated, nodes=order)["score"].to_numpy()
                       for _, s, t in sheets])
@@ -337,7 +336,7 @@ def _merge_comments(where, table, columns, sheets, order, comment, uncertain) ->
     """Check the comment sheet's rows against the respondent sheets and fill the comment arrays."""
     for role in ("source", "target"):
         if role not in table:
-            raise InputFormatError(locate(f"the comment sheet has no {role} column", file=where, row=1,
+            raise InputFormatError(locate(tr("error.data.excel.no_role_column", role=role), file=where, row=1,
                                           valid=", ".join(COMMENT_COLUMNS)))
     lookup = {}
     for k, (respondent, sheet, _) in enumerate(sheets):

@@ -196,8 +196,8 @@ def write_template(
     check_lang(lang)
     if isinstance(nodes, (xr.DataArray, xr.Dataset)):
         if matrix is not None:
-            raise ValidationError("write_template() got a matrix as nodes and matrix= as well. "
-                                  "Valid: one of them.")
+            raise ValidationError(locate(tr("error.data.excel.template_twice"),
+                                         valid=tr("error.data.excel.valid_template_twice")))
         nodes, matrix = node_ids(nodes), nodes
     ids = [check_id(n) for n in ([nodes] if isinstance(nodes, str) else nodes)]
     if len(ids) < 2 or len(set(ids)) < len(ids):
@@ -211,9 +211,8 @@ def write_template(
         lead = [d for d in as_matrix(ds).dims[:-2] if d != RESPONDENT]
         outside = sorted(set(node_ids(ds)) - set(ids), key=frameworks.node_sort_key)
         if lead or outside:
-            raise ValidationError(f"cannot write this matrix to a template: extra dims {lead}, nodes "
-                                  f"missing from nodes= {outside}. Valid: one matrix or a respondent dim, "
-                                  "on the template's nodes.")
+            raise ValidationError(locate(tr("error.data.excel.template_matrix", lead=str(lead), outside=str(outside)),
+                                         valid=tr("error.data.excel.valid_template_matrix")))
     names = _respondent_names(ds, respondents, lang)
     wb = openpyxl.Workbook()
     taken = {text(f"excel.sheet.{k}", lang).casefold() for k in ("instructions", "comments", "nodes")}

@@ -48,7 +48,7 @@ def _graph(obj: xr.DataArray | xr.Dataset, kind: str, lang: str,
     the notes on unscored cells and the 0-scored pairs left out, each ``[source, target, comment,
     uncertain]``."""
     check_lang(lang)
-    require_single(obj, f"a {kind} file")
+    require_single(obj, tr("error.data.what_graph_file", kind=kind))
     validate(obj)
     G = to_graph(obj, include_zero=True, include_unscored_notes=True)
     notes, zeros = [], []
@@ -155,8 +155,8 @@ def read_graphml(path: str | os.PathLike, *, aggregated: bool | None = None) -> 
 
 def _matrix(G: nx.Graph, name: str, aggregated: bool | None) -> xr.Dataset:
     if not G.is_directed() or G.is_multigraph():
-        raise InputFormatError(locate("the graph must be directed, with at most one edge per pair", file=name,
-                                      valid="a directed GraphML graph (rows influence columns)"))
+        raise InputFormatError(locate(tr("error.data.graphml.undirected"), file=name,
+                                      valid=tr("error.data.graphml.valid_directed")))
     G = nx.DiGraph(G)
     for key in ("node_default", "edge_default"):
         G.graph.pop(key, None)

@@ -137,9 +137,10 @@ class Journal:
             named = [(a.respondent, a.line) for a in answers] or [(s.respondent, s.line) for s in aside if s.respondent]
             if named and named[0][0] != self.respondent:
                 raise ValidationError(locate(
-                    "the journal belongs to another respondent", file=f"{self.path}, line {named[0][1]}",
+                    tr("error.data.journal.other_owner"), file=tr("error.data.at_line", file=str(self.path),
+                                                                  line=named[0][1]),
                     column="respondent", value=named[0][0],
-                    valid=f"the journal of {self.respondent!r}, or a file of its own for {self.respondent!r}"))
+                    valid=tr("error.data.journal.valid_owner", who=repr(self.respondent))))
             self.set_aside = aside
             seqs = [a.seq for a in answers] + [s.seq for s in aside if s.seq is not None]
             self.next_seq = max(seqs, default=0) + 1
@@ -189,9 +190,8 @@ class Journal:
             journal closes itself (open it again: the torn end is set aside to ``<path>.torn``).
         """
         if self._file.closed:
-            problem = ("a failed write could not be undone, so the journal closed itself" if self._broken
-                       else "the journal is closed")
-            raise ValidationError(locate(problem, file=self.path, valid="record before close(), or open a new Journal"))
+            problem = tr("error.data.journal.closed_itself" if self._broken else "error.data.journal.closed")
+            raise ValidationError(locate(problem, file=self.path, valid=tr("error.data.journal.valid_record")))
         values = _check_answer(source, target, score, comment, uncertain)
         now = datetime.now(UTC).isoformat(timespec="milliseconds")
         answer = Answer(self.respondent, *values, seq=self.next_seq, t=now)

@@ -35,6 +35,7 @@ from sdg_interactions.errors import (
     SdgInteractionsError,
     SdgInteractionsWarning,
     ValidationError,
+    Words,
     locate,
     tr,
 )
@@ -54,7 +55,7 @@ MAX_COMMENT = 2000
 VALID_COMMENT = tr("error.journal.valid_comment", limit=MAX_COMMENT)
 #: The largest journal :func:`read_journal` reads (a larger file is refused, not read).
 MAX_JOURNAL_BYTES = 64 * 1024 * 1024
-_VALID_LINE = f"one JSON object a line with the keys {', '.join(FIELDS)}, as Journal.record writes them"
+_VALID_LINE = tr("error.data.journal.valid_line", keys=", ".join(FIELDS))
 #: Control characters (C0, DEL, C1) but newline and tab, and the bidi controls (embeddings, overrides,
 #: isolates, marks): never in a comment (the one definition, :data:`~sdg_interactions.errors.UNSAFE_TEXT`).
 _FORBIDDEN = UNSAFE_TEXT
@@ -185,12 +186,14 @@ def _answer_of(value: dict, file: str) -> Answer:
     """An :class:`Answer` from a parsed line; ``file`` names the file and line for messages."""
     missing = [key for key in FIELDS if key not in value]
     if missing:
-        raise InputFormatError(locate(f"missing key(s) {', '.join(missing)}", file=file, valid=_VALID_LINE))
-    for key, kind, valid in (("t", str, "an ISO 8601 time"), ("seq", int, "a whole number"),
-                             ("respondent", str, "a non-empty text")):
+        raise InputFormatError(locate(tr("error.data.journal.missing_keys", keys=", ".join(missing)), file=file,
+                                      valid=_VALID_LINE))
+    for key, kind, valid in (("t", str, "error.data.journal.valid_time"),
+                             ("seq", int, "error.data.journal.valid_whole"),
+                             ("respondent", str, "error.journal.valid_name")):
         if not isinstance(value[key], kind) or isinstance(value[key], bool):
-            raise InputFormatError(locate(f"{key} has the wrong type", file=file, column=key, value=value[key],
-                                          valid=valid))
+            raise InputFormatError(locate(tr("error.data.journal.wrong_type", field=key), file=file, column=key,
+                                          value=value[key], valid=tr(valid)))
     respondent = _check_respondent(value["respondent"], file=file, column="respondent")
     values = _check_answer(value["source"], value["target"], value["score"], value["comment"],
                            value["uncertain"], file=file)
@@ -211,9 +214,10 @@ class SetAside:
         ``"value"`` (a value that breaks the data model: a score of 4, an unknown id, a comment with a
         NUL character) or ``"respondent"`` (the line names another respondent than the journal's).
     message : str
-        The problem in English (:func:`~sdg_interactions.errors.locate`): the file and line, what is
-        wrong, the wrong value only (cut to 80 characters, control characters shown escaped) and what
-        would be valid. Nothing else of the line is shown.
+        The problem (:func:`~sdg_interactions.errors.locate`): the file and line, what is wrong, the wrong
+        value only (cut to 80 characters, control characters shown escaped) and what would be valid.
+        Nothing else of the line is shown. The ``str`` is English; where it is
+        :class:`~sdg_interactions.errors.Words`, ``say(message, lang)`` gives it in the user's language.
     respondent : str
         The respondent the line names ("" if it names none that can be read).
     seq : int or None
@@ -280,16 +284,14 @@ def read_journal(path: str | os.PathLike, *, set_aside: list[SetAside] | None = 
     path = Path(path)
     shown = os.fspath(path) if name is None else name
     if not os.path.lexists(path):
-        raise InputFormatError(locate("no such journal", file=shown, valid="the path of a journal file"))
-    try:
-        check_input_file(path, limit=MAX_JOURNAL_BYTES, valid=tr("error.valid_journal_file"))
-    except InputFormatError as error:
-        raise InputFormatError(str(error).replace(os.fspath(path), shown, 1)) from None
+        raise InputFormatError(locate(tr("error.data.journal.no_journal"), file=shown,
+                                      valid=tr("error.data.journal.valid_journal_path")))
+    check_input_file(path, limit=MAX_JOURNAL_BYTES, valid=tr("error.valid_journal_file"), name=shown)
     with open(path, "rb") as handle:
         data = handle.read(MAX_JOURNAL_BYTES + 1)
     if len(data) > MAX_JOURNAL_BYTES:  # it grew since the check
-        raise InputFormatError(locate("the journal is too large", file=shown,
-                                      valid=f"a journal of at most {MAX_JOURNAL_BYTES} bytes"))
+        raise InputFormatError(locate(tr("error.data.journal.too_large"), file=shown,
+                                      valid=tr("error.data.journal.valid_size", n=MAX_JOURNAL_BYTES)))
     lines = data.split(b"\n")
     tail = lines.pop()  # b"" when the file ends with a line end (or is empty)
     parsed = [(number, raw, _parse_line(raw)) for number, raw in enumerate(lines, start=1) if raw.strip()]
@@ -300,28 +302,27 @@ def read_journal(path: str | os.PathLike, *, set_aside: list[SetAside] | None = 
     answers: list[Answer] = []
     aside: list[SetAside] = []
     for number, raw, value in parsed:
-        where = f"{shown}, line {number}"
+        where = tr("error.data.at_line", file=shown, line=number)
         if value is None:
             if number > len(lines):
-                aside.append(SetAside(number, "torn", locate(
-                    f"torn last line ignored ({len(raw)} bytes; a crash while it was written, it was never saved)",
-                    file=where)))
+                aside.append(SetAside(number, "torn", locate(tr("error.data.journal.torn", n=len(raw)), file=where)))
             else:
-                what = "it holds NUL bytes" if b"\0" in raw else "no JSON object"
+                what = tr("error.data.journal.nul_bytes" if b"\0" in raw else "error.data.journal.no_object")
                 aside.append(SetAside(number, "not_json", locate(
-                    f"not a journal line ({what}; {len(raw)} bytes, not shown)", file=where, valid=_VALID_LINE)))
+                    tr("error.data.journal.not_line", what=what, n=len(raw)), file=where, valid=_VALID_LINE)))
             continue
         who, seq = _named(value), value.get("seq") if type(value.get("seq")) is int else None
         if who and who != owner:
             aside.append(SetAside(number, "respondent", locate(
-                f"the line names another respondent than the journal's, {owner!r}", file=where, column="respondent",
-                value=value["respondent"], valid="one journal per respondent"), who, seq))
+                tr("error.data.journal.other_respondent", owner=repr(owner)), file=where, column="respondent",
+                value=value["respondent"], valid=tr("error.journal.valid_one")), who, seq))
             continue
         try:
             answers.append(_line(_answer_of(value, where), number))
         except SdgInteractionsError as error:
             kind = "value" if isinstance(error, ValidationError) else "format"
-            aside.append(SetAside(number, kind, str(error), who, seq))
+            said = error.args[0] if len(error.args) == 1 and isinstance(error.args[0], Words) else str(error)
+            aside.append(SetAside(number, kind, said, who, seq))
     if set_aside is None:
         for bad in aside:
             warnings.warn(bad.message, SdgInteractionsWarning, stacklevel=2)

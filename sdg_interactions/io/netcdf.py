@@ -118,8 +118,8 @@ def write_netcdf(obj: xr.Dataset | xr.DataArray, path: str | os.PathLike) -> Non
     matrix.validate(obj)
     ds = obj.to_dataset(name="score") if isinstance(obj, xr.DataArray) else obj.copy()
     if "comment" in ds and any("\x00" in t for t in _as_text(np.asarray(ds["comment"].values)).ravel()):
-        raise ValidationError(locate("a comment holds a NUL character (\\0), which NetCDF would drop", file=path,
-                                     column="comment", valid="text without NUL characters"))
+        raise ValidationError(locate(tr("error.data.netcdf.nul_dropped"), file=path, column="comment",
+                                     valid=tr("error.netcdf.valid_nul")))
     for name in list(ds.variables):
         variable = ds[name].variable if name in ds.data_vars else ds.variables[name]
         if variable.dtype == object or variable.dtype.kind == "U":
@@ -186,13 +186,14 @@ def read_netcdf(path: str | os.PathLike, *, aggregated: bool | None = None) -> x
     except SdgInteractionsError:
         raise
     except Exception as err:  # a shape or type no check foresaw: still the library's error, never a traceback
-        raise InputFormatError(locate(f"cannot read this NetCDF file as a matrix ({type(err).__name__}: "
-                                      f"{shorten(err)})", file=name, valid=_VALID)) from None
+        reason = f"{type(err).__name__}: {shorten(err)}"
+        raise InputFormatError(locate(tr("error.data.netcdf.not_matrix", reason=reason), file=name,
+                                      valid=_VALID)) from None
 
 
 def _checked(ds: xr.Dataset, name: str, aggregated: bool | None) -> xr.Dataset:
     if "score" not in ds.data_vars:
-        have = ", ".join(map(str, ds.data_vars)) or "none"
+        have = ", ".join(map(str, ds.data_vars)) or tr("error.none")
         raise InputFormatError(locate(tr("error.netcdf.no_score", have=have), file=name, valid=_VALID))
     for dim in matrix.DIMS:
         if dim not in ds["score"].dims:
@@ -250,14 +251,15 @@ def _unpacked(var: xr.DataArray, name: str) -> xr.DataArray:
             try:
                 packed = float(fill)
             except (TypeError, ValueError):
-                raise InputFormatError(locate(tr("error.netcdf.fill_not_number", key=key), file=f"{name}, variable "
-                                              f"'score', attribute {key!r}", value=fill, valid=_VALID)) from None
+                raise InputFormatError(locate(tr("error.data.netcdf.fill_not_number", attribute=key),
+                                              file=tr("error.data.at_attribute", file=name, attribute=repr(key)),
+                                              value=fill, valid=_VALID)) from None
             if np.isnan(packed):
                 continue  # NaN cells are NaN already: write_netcdf's own files
             if -3 <= packed * scale + offset <= 3:
                 raise ValidationError(locate(
                     tr("error.netcdf.fill_is_score", score=f"{packed * scale + offset:g}"),
-                    file=f"{name}, variable 'score', attribute {key!r}", value=fill,
+                    file=tr("error.data.at_attribute", file=name, attribute=repr(key)), value=fill,
                     valid=tr("error.netcdf.valid_fill")))
             values[raw == fill] = np.nan
     out = var.copy(data=values)

@@ -143,7 +143,7 @@ def _source(source: pd.DataFrame | str | os.PathLike) -> tuple[list, list[tuple[
         header, rows = read_table(frameworks.datasets_dir() / file)
         return header, rows, file, {"name": source, "source_file": file, "invented": True}
     if not isinstance(source, (str, os.PathLike)):
-        raise ValidationError(locate("a styrdokument table must be a DataFrame or a file path",
+        raise ValidationError(locate(tr("error.data.styrdokument.source_type"),
                                      value=type(source).__name__, valid=_VALID_COLUMNS))
     path = Path(source)
     if not path.exists():
@@ -166,7 +166,7 @@ def _targets(value: object, *, file: object, row: int, column: str) -> list[str]
     cell = _cell(value)
     if _DECIMAL_COMMA.match(cell):
         raise UnknownIdError(locate(tr("error.styrdokument.comma"), file=file, row=row,
-                                    column=column, value=cell, valid=f"{cell.strip().replace(',', '.')}"))
+                                    column=column, value=cell, valid=cell.strip().replace(",", ".")))
     parts = [p for p in _SPLIT.split(cell) if p]
     if not parts:
         raise ValidationError(locate(tr("error.styrdokument.no_target"), file=file, row=row, column=column,
@@ -288,8 +288,9 @@ def write_styrdokument_template(path: str | os.PathLike, *, lang: str = "sv", ex
     elif suffix == ".xlsx":
         _write_workbook(path, header, rows, lang)
     else:
-        raise InputFormatError(locate("unknown file type for the template", file=os.fspath(path),
-                                      value=suffix or path.name, valid="a name ending in .csv or .xlsx"))
+        raise InputFormatError(locate(tr("error.data.styrdokument.template_type"), file=os.fspath(path),
+                                      value=suffix or path.name,
+                                      valid=tr("error.data.styrdokument.valid_template_type")))
 
 
 def _write_workbook(path: Path, header: list[str], rows: list[tuple], lang: str) -> None:

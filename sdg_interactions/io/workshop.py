@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sdg_interactions import frameworks
-from sdg_interactions.errors import InputFormatError, ValidationError, locate, tr
+from sdg_interactions.errors import InputFormatError, ValidationError, Words, locate, tr
 from sdg_interactions.matrix import check_id
 from sdg_interactions.textfile import write_atomic
 from sdg_interactions.texts import check_lang, text
@@ -103,13 +103,13 @@ class Workshop:
         return max(self.minutes().values(), default=0.0)
 
 
-def _bad(problem: str, value: object = None, valid: str | None = None, **where) -> ValidationError:  # str or Words
+def _bad(problem: Words, value: object = None, valid: Words | str | None = None, **where) -> ValidationError:
     return ValidationError(locate(problem, value=value, valid=valid, **where))
 
 
 def _check_nodes(nodes: Iterable[str], **where) -> list[str]:
     if isinstance(nodes, str) or not isinstance(nodes, Iterable):
-        raise _bad("nodes must be a list of node ids", nodes, "a list such as ['1.1', '7.2', 'MKM-1']", **where)
+        raise _bad(tr("error.data.workshop.nodes_type"), nodes, tr("error.data.workshop.valid_nodes_type"), **where)
     ids = [check_id(node, **where) for node in nodes]
     twice = [node for node, count in Counter(ids).items() if count > 1]
     if twice:
@@ -121,30 +121,33 @@ def _check_nodes(nodes: Iterable[str], **where) -> list[str]:
 
 def _check_groups(groups: Mapping[str, Iterable[str]], nodes: list[str], **where) -> dict[str, list[str]]:
     if not isinstance(groups, Mapping) or not groups:
-        raise _bad("groups must map each group to its nodes", groups,
-                   "a dict such as {'Miljöförvaltningen': ['6.6', '15.5'], 'Socialförvaltningen': ['1.3']}", **where)
+        raise _bad(tr("error.data.workshop.groups_type"), groups,
+                   tr("error.data.workshop.valid_groups_type", kind="dict"), **where)
     owner: dict[str, str] = {}
     checked: dict[str, list[str]] = {}
     for name, members in groups.items():
         if not isinstance(name, str) or not name.strip():
-            raise _bad("a group needs a name", name, "a non-empty text", **where)
+            raise _bad(tr("error.data.workshop.group_no_name"), name, tr("error.workshop.valid_name"), **where)
         if isinstance(members, str) or not isinstance(members, Iterable):
-            raise _bad(f"group {name!r} must list its nodes", members, "a list of node ids", **where)
+            raise _bad(tr("error.data.workshop.group_list", name=repr(name)), members,
+                       tr("error.data.workshop.valid_group_list"), **where)
         ids = [check_id(node, **where) for node in members]
         for node in ids:
             if node not in nodes:
-                raise _bad(f"group {name!r} names a node that is not in the workshop", node,
-                           f"one of {', '.join(nodes)}", **where)
+                raise _bad(tr("error.data.workshop.group_outside", name=repr(name)), node,
+                           tr("error.data.workshop.valid_one_of", nodes=", ".join(nodes)), **where)
             if node in owner:
-                raise _bad(f"node {node} is in two groups, {owner[node]!r} and {name!r}", node,
-                           "each node in one group", **where)
+                raise _bad(tr("error.data.workshop.two_groups", node=node, first=repr(owner[node]), second=repr(name)),
+                           node, tr("error.data.workshop.valid_one_group"), **where)
             owner[node] = name
         if not ids:
-            raise _bad(f"group {name!r} has no nodes", name, "at least one node a group", **where)
+            raise _bad(tr("error.data.workshop.group_empty", name=repr(name)), name,
+                       tr("error.data.workshop.valid_group_nodes"), **where)
         checked[name] = sorted(ids, key=frameworks.node_sort_key)
     orphans = [node for node in nodes if node not in owner]
     if orphans:
-        raise _bad("some nodes' rows belong to no group", ", ".join(orphans), "every node in one group", **where)
+        raise _bad(tr("error.data.workshop.orphans"), ", ".join(orphans), tr("error.data.workshop.valid_orphans"),
+                   **where)
     return checked
 
 
@@ -177,8 +180,8 @@ def _members(respondents, groups: dict[str, list[str]]) -> dict[str, list[str]]:
     """Group -> respondents, from ``respondents`` as an int, a list of names or a dict by group."""
     if isinstance(respondents, Mapping):
         if set(respondents) != set(groups):
-            raise _bad("respondents by group must name the same groups as groups", ", ".join(map(str, respondents)),
-                       f"the groups {', '.join(groups)}")
+            raise _bad(tr("error.data.workshop.respondent_groups"), ", ".join(map(str, respondents)),
+                       tr("error.data.workshop.valid_groups", groups=", ".join(groups)))
         members = {name: _check_names(respondents[name]) for name in groups}
         _check_names(name for names in members.values() for name in names)
         return members
@@ -187,8 +190,8 @@ def _members(respondents, groups: dict[str, list[str]]) -> dict[str, list[str]]:
     else:
         names = _check_names(respondents)
     if len(names) < len(groups):
-        raise _bad(f"{len(groups)} groups need at least one respondent each", len(names),
-                   f"{len(groups)} or more respondents")
+        raise _bad(tr("error.data.workshop.too_few", n=len(groups)), len(names),
+                   tr("error.data.workshop.valid_too_few", n=len(groups)))
     members, start = {}, 0
     for name, count in zip(groups, _share(len(names), [len(rows) for rows in groups.values()]), strict=True):
         members[name] = [names[start + k] or f"{name} {k + 1}" for k in range(count)]
@@ -271,23 +274,23 @@ def plan_workshop(
     sdg_interactions.errors.ValidationError: unknown way to share out the pairs: 'columns'. Valid: rows, even.
     """
     if by not in BY:
-        raise _bad("unknown way to share out the pairs", by, ", ".join(BY))
+        raise _bad(tr("error.data.workshop.unknown_by"), by, ", ".join(BY))
     order = _check_nodes(nodes, column="nodes")
     if isinstance(overlap, bool) or not isinstance(overlap, numbers.Integral) or overlap < 1:
         raise _bad(tr("error.workshop.overlap"), overlap, "1, 2, 3, …")
     if (isinstance(seconds_per_pair, bool) or not isinstance(seconds_per_pair, numbers.Real)
             or not math.isfinite(seconds_per_pair) or seconds_per_pair <= 0):
-        raise _bad("seconds_per_pair must be a positive number", seconds_per_pair, "seconds, e.g. 20")
+        raise _bad(tr("error.data.workshop.seconds"), seconds_per_pair, tr("error.data.workshop.valid_seconds"))
     if isinstance(respondents, numbers.Integral) and not isinstance(respondents, bool) and respondents < 1:
         raise _bad(tr("error.workshop.no_respondent"), respondents, tr("error.workshop.valid_count_or_names"))
     if isinstance(respondents, bool) or not isinstance(respondents, numbers.Integral | Iterable | Mapping) or (
             isinstance(respondents, str)):
         raise _bad(tr("error.workshop.respondents_type"), respondents, tr("error.workshop.valid_respondents_type"))
     if groups is not None and by != "rows":
-        raise _bad("groups share out rows", by, "by='rows' with groups, or by='even' without")
+        raise _bad(tr("error.data.workshop.groups_rows"), by, tr("error.data.workshop.valid_groups_rows"))
     if isinstance(respondents, Mapping) and groups is None:
-        raise _bad("respondents by group need groups", ", ".join(map(str, respondents)),
-                   "groups={group: [its nodes]}, or respondents as a number or a list")
+        raise _bad(tr("error.data.workshop.respondents_need_groups"), ", ".join(map(str, respondents)),
+                   tr("error.data.workshop.valid_respondents_groups", groups="groups"))
     checked_groups = _check_groups(groups, order) if groups is not None else {}
     if checked_groups:
         members = _members(respondents, checked_groups)
@@ -346,7 +349,8 @@ def write_workshop(ws: Workshop, path: str | os.PathLike) -> None:
               f' "minutes_per_respondent": {json.dumps(ws.minutes_per_respondent)}', "}"]
     path = Path(path)
     if not path.parent.is_dir():
-        raise InputFormatError(locate("no such folder", file=os.fspath(path), valid="a path in an existing folder"))
+        raise InputFormatError(locate(tr("error.journal.no_folder"), file=os.fspath(path),
+                                      valid=tr("error.journal.valid_folder")))
     write_atomic(path, "\n".join(line for line in lines if line) + "\n")
 
 
@@ -370,37 +374,42 @@ def read_workshop(path: str | os.PathLike) -> Workshop:
     path = Path(path)
     name = os.fspath(path)
     if not path.is_file():
-        raise InputFormatError(locate("no such file", file=name, valid="the path of a workshop plan (.json)"))
+        raise InputFormatError(locate(tr("error.no_such_file"), file=name,
+                                      valid=tr("error.data.workshop.valid_plan_path")))
     try:
         data = json.loads(path.read_bytes().decode("utf-8"))
     except UnicodeDecodeError as error:
-        raise InputFormatError(locate(f"not UTF-8 (byte {error.start})", file=name,
-                                      valid="a workshop plan written by write_workshop")) from None
+        raise InputFormatError(locate(tr("error.data.workshop.not_utf8", n=error.start), file=name,
+                                      valid=tr("error.data.workshop.valid_plan"))) from None
     except json.JSONDecodeError as error:
-        raise InputFormatError(locate(f"not JSON: {error.msg}", file=f"{name}, line {error.lineno}",
-                                      valid="a workshop plan written by write_workshop")) from None
+        raise InputFormatError(locate(tr("error.data.workshop.not_json", reason=error.msg),
+                                      file=tr("error.data.at_line", file=name, line=error.lineno),
+                                      valid=tr("error.data.workshop.valid_plan"))) from None
     if not isinstance(data, dict) or data.get("format") != _FORMAT:
-        raise InputFormatError(locate("not a workshop plan", file=name, value=(data.get("format") if isinstance(
-            data, dict) else type(data).__name__), valid=f"a JSON object with \"format\": \"{_FORMAT}\""))
+        shown = data.get("format") if isinstance(data, dict) else type(data).__name__
+        raise InputFormatError(locate(tr("error.data.workshop.not_plan"), file=name, value=shown,
+                                      valid=tr("error.data.workshop.valid_format", format=_FORMAT)))
     version = data.get("format_version")
     if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= FORMAT_VERSION:
-        raise InputFormatError(locate("unknown format_version", file=name, value=version,
-                                      valid=f"1 to {FORMAT_VERSION} (a newer file needs a newer sdg_interactions)"))
+        raise InputFormatError(locate(tr("error.data.workshop.unknown_version"), file=name, value=version,
+                                      valid=tr("error.data.workshop.valid_version", n=FORMAT_VERSION)))
     kinds = {"by": str, "overlap": int, "seconds_per_pair": (int, float), "nodes": list, "groups": dict,
              "members": dict, "assignment": dict}
     for key, kind in kinds.items():
         if key not in data:
-            raise InputFormatError(locate(f"missing key {key!r}", file=name, valid=f"the keys {', '.join(kinds)}"))
+            raise InputFormatError(locate(tr("error.data.workshop.missing_key", field=repr(key)), file=name,
+                                          valid=tr("error.data.workshop.valid_keys", keys=", ".join(kinds))))
         if not isinstance(data[key], kind) or isinstance(data[key], bool):
-            raise InputFormatError(locate(f"key {key!r} has the wrong type", file=name, value=data[key],
-                                          valid=f"a JSON {getattr(kind, '__name__', 'number')}"))
+            raise InputFormatError(locate(tr("error.data.workshop.key_type", field=repr(key)), file=name,
+                                          value=data[key], valid=tr("error.data.workshop.valid_key_type",
+                                                   kind=getattr(kind, "__name__", "number"))))
     where = {"file": name}
     order = _check_nodes(data["nodes"], column="nodes", **where)
     if order != [check_id(n) for n in data["nodes"]]:
-        raise _bad("the nodes are not in natural order", ", ".join(data["nodes"]), ", ".join(order),
+        raise _bad(tr("error.data.workshop.not_natural"), ", ".join(data["nodes"]), ", ".join(order),
                    column="nodes", **where)
     if data["by"] not in BY:
-        raise _bad("unknown way to share out the pairs", data["by"], ", ".join(BY), column="by", **where)
+        raise _bad(tr("error.data.workshop.unknown_by"), data["by"], ", ".join(BY), column="by", **where)
     groups = _check_groups(data["groups"], order, column="groups", **where) if data["groups"] else {}
     assignment: dict[str, list[tuple[str, str]]] = {}
     known: dict[str, str] = {}  # each id is checked once, not once per pair (a 169-node plan has 114 000)
@@ -419,32 +428,33 @@ def read_workshop(path: str | os.PathLike) -> Workshop:
         checked = []
         for pair in pairs if isinstance(pairs, list) else [pairs]:
             if not (isinstance(pair, list) and len(pair) == 2):
-                raise InputFormatError(locate(f"a pair of {who!r} is not [source, target]", value=pair,
-                                              valid='a list such as ["1.1", "7.2"]', column="assignment", **where))
+                raise InputFormatError(locate(tr("error.data.workshop.pair_type", who=repr(who)), value=pair,
+                                              valid=tr("error.data.workshop.valid_pair_type"), column="assignment",
+                                              **where))
             source, target = checked_id(pair[0]), checked_id(pair[1])
             if source not in planned or target not in planned or source == target:
-                raise _bad(f"{who!r} has a pair that is not one of the workshop's", f"{source} -> {target}",
-                           "two different targets of 'nodes'", column="assignment", **where)
+                raise _bad(tr("error.data.workshop.pair_outside", who=repr(who)), f"{source} -> {target}",
+                           tr("error.data.workshop.valid_pair_outside"), column="assignment", **where)
             checked.append((source, target))
         twice = [pair for pair, count in Counter(checked).items() if count > 1]
         if twice:
-            raise _bad(f"{who!r} has a pair twice", f"{twice[0][0]} -> {twice[0][1]}", "each pair once a respondent",
-                       column="assignment", **where)
+            raise _bad(tr("error.data.workshop.pair_twice", who=repr(who)), f"{twice[0][0]} -> {twice[0][1]}",
+                       tr("error.data.workshop.valid_pair_once"), column="assignment", **where)
         assignment[who] = checked
     members = {}
     if data["members"]:
         if set(data["members"]) != set(groups):
-            raise _bad("members must name the same groups as groups", ", ".join(data["members"]),
-                       ", ".join(groups) or "no members without groups", column="members", **where)
+            raise _bad(tr("error.data.workshop.members_groups"), ", ".join(data["members"]),
+                       ", ".join(groups) or tr("error.data.workshop.no_members"), column="members", **where)
         members = {group: _check_names(data["members"][group], column="members", **where) for group in groups}
         listed = [who for people in members.values() for who in people]
         if sorted(listed) != sorted(assignment):
-            raise _bad("members and assignment name different respondents", ", ".join(listed),
+            raise _bad(tr("error.data.workshop.members_assignment"), ", ".join(listed),
                        ", ".join(assignment), column="members", **where)
     overlap, seconds = data["overlap"], data["seconds_per_pair"]
     if overlap < 1 or not math.isfinite(seconds) or seconds <= 0:
-        raise _bad("overlap must be 1 or more and seconds_per_pair positive", f"{overlap}, {seconds}",
-                   "e.g. overlap 2 and seconds_per_pair 20", **where)
+        raise _bad(tr("error.data.workshop.overlap_seconds"), f"{overlap}, {seconds}",
+                   tr("error.data.workshop.valid_overlap_seconds"), **where)
     return Workshop(order, assignment, groups, members, data["by"], overlap, float(seconds))
 
 

@@ -12,7 +12,7 @@ from collections.abc import Hashable
 import numpy as np
 import xarray as xr
 
-from sdg_interactions.errors import ValidationError, locate
+from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.matrix.model import RESPONDENT, as_matrix, require_single
 
 __all__ = ["AGGREGATIONS", "aggregate", "combine_answers", "single_matrix"]
@@ -84,14 +84,15 @@ def aggregate(
     sdg_interactions.errors.ValidationError: the matrix has no dim of that name: 'kommun'. Valid: one of ('respondent',).
     """  # noqa: E501
     if method not in AGGREGATIONS:
-        raise ValidationError(locate("unknown aggregation", value=method, valid=", ".join(AGGREGATIONS)))
+        raise ValidationError(locate(tr("error.analysis.unknown_aggregation"), value=method,
+                                     valid=", ".join(AGGREGATIONS)))
     if isinstance(trim, bool) or not isinstance(trim, numbers.Real) or not 0 <= float(trim) < 0.5:
-        raise ValidationError(locate("trim is the share cut from each end of a cell's answers", value=trim,
-                                     valid="a number with 0 <= trim < 0.5, e.g. 0.1"))
+        raise ValidationError(locate(tr("error.analysis.trim_share"), value=trim,
+                                     valid=tr("error.analysis.valid_trim")))
     da = as_matrix(obj)
     if dim not in da.dims or dim in ("source", "target"):
-        raise ValidationError(locate("the matrix has no dim of that name", value=dim,
-                                     valid=f"one of {tuple(d for d in da.dims[:-2])}"))
+        raise ValidationError(locate(tr("error.analysis.no_such_dim"), value=dim,
+                                     valid=tr("error.analysis.valid_one_of_dims", dims=tuple(d for d in da.dims[:-2]))))
     result = xr.apply_ufunc(combine_answers, da, kwargs={"method": method,
                             "trim": float(trim)}, input_core_dims=[[dim]], dask="parallelized",
                             output_dtypes=[np.float64], dask_gufunc_kwargs={"allow_rechunk": True},
@@ -101,10 +102,11 @@ def aggregate(
     return result.transpose(..., "source", "target")
 
 
-def single_matrix(obj: xr.DataArray | xr.Dataset, method: str = "mean", *, what: str = "this") -> xr.DataArray:
+def single_matrix(obj: xr.DataArray | xr.Dataset, method: str = "mean", *, what: str | None = None) -> xr.DataArray:
     """The one matrix the metrics read: several respondents' answers aggregated with ``method``
     (:func:`aggregate`), else the matrix's score as it is; any other leading dim is refused
-    (:func:`~sdg_interactions.matrix.require_single`). The matrix's attrs (provenance) are kept.
+    (:func:`~sdg_interactions.matrix.require_single`; ``what`` names the caller for its message). The matrix's
+    attrs (provenance) are kept.
 
     Examples
     --------
@@ -119,6 +121,6 @@ def single_matrix(obj: xr.DataArray | xr.Dataset, method: str = "mean", *, what:
     da = as_matrix(obj)
     if RESPONDENT in da.dims:
         da = aggregate(da, method)
-    da = require_single(da, what)
+    da = require_single(da, tr("error.analysis.what_this") if what is None else what)
     da.attrs = {**obj.attrs, **da.attrs}
     return da

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from sdg_interactions.errors import ValidationError, locate
+from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.matrix.model import (
     FALSE_WORDS,
     TRUE_WORDS,
@@ -63,11 +63,11 @@ def to_graph(obj: xr.DataArray | xr.Dataset, *, threshold: float | None = None, 
     >>> to_graph(m, include_zero=True).number_of_edges()
     4
     """
-    da = require_single(obj, "a graph")
+    da = require_single(obj, tr("error.analysis.what_graph"))
     if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, (int, float))
                                   or not 0 <= threshold <= 3):
-        raise ValidationError(locate("threshold must be a score", value=threshold,
-                                     valid="a number from 0 to 3, or None for every interaction"))
+        raise ValidationError(locate(tr("error.analysis.threshold_score"), value=threshold,
+                                     valid=tr("error.analysis.valid_graph_threshold")))
     G = nx.DiGraph()
     G.graph.update({k: plain_value(v) for k, v in (obj.attrs or {}).items()})
     G.add_nodes_from((node, dict(row)) for node, row in node_table(da).iterrows())
@@ -106,14 +106,13 @@ def from_graph(G: nx.DiGraph, *, score: str = "score") -> xr.Dataset:
     [[nan, 2.0], [nan, nan]]
     """
     if not isinstance(G, nx.DiGraph):
-        raise ValidationError(f"expected a networkx.DiGraph, got {type(G).__name__}.")
+        raise ValidationError(tr("error.analysis.not_a_digraph", type=type(G).__name__))
     file = G.graph.get("source_file", "graph")
     check_canonical_ids(G.nodes, file=file, column="node id")
     rows = []
     for s, t, data in G.edges(data=True):
         if score not in data:
-            raise ValidationError(f"edge {s} -> {t} has no {score!r} attribute. Valid: every edge carries "
-                                  f"a signed score from -3 to 3.")
+            raise ValidationError(tr("error.analysis.edge_no_score", source=s, target=t, score=repr(score)))
         rows.append({"source": str(s), "target": str(t), "score": data[score],
                      "comment": data.get("comment", ""), "uncertain": data.get("uncertain", False)})
     table = pd.DataFrame(rows, columns=["source", "target", "score", "comment", "uncertain"])
@@ -137,8 +136,8 @@ def _flag(value: object, *, file: object) -> bool:
         return bool(value)
     if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS | {"1.0", "0.0"}:
         return value.strip().lower() in TRUE_WORDS | {"1.0"}
-    raise ValidationError(locate("cannot read the graph attribute", file=file, column="aggregated", value=value,
-                                 valid="0 or 1 (also true/false, ja/nej, yes/no)"))
+    raise ValidationError(locate(tr("error.analysis.graph_attribute"), file=file, column="aggregated", value=value,
+                                 valid=tr("error.analysis.valid_graph_attribute")))
 
 
 def plain_value(value):

@@ -225,8 +225,8 @@ def from_array(
     m = None if respondents is None else len(respondents)
     expected = (n, n) if m is None else (m, n, n)
     if values.shape != expected:
-        raise ValidationError(f"array of shape {values.shape} does not fit {n} ids"
-                              f"{'' if m is None else f' and {m} respondents'}. Valid: shape {expected}.")
+        raise ValidationError(tr("error.analysis.array_shape", shape=values.shape, n=n, expected=expected,
+                                 respondents="" if m is None else tr("error.analysis.array_respondents", m=m)))
     order = sorted(range(n), key=lambda k: frameworks.node_sort_key(ids[k]))
     values = values[..., order, :][..., :, order]
     ids = [ids[k] for k in order]
@@ -267,13 +267,13 @@ def validate(obj: xr.DataArray | xr.Dataset, *, file: object = None) -> xr.DataA
     """  # noqa: E501
     da = obj["score"] if isinstance(obj, xr.Dataset) else obj
     if tuple(da.dims[-2:]) != DIMS:
-        raise ValidationError(locate(f"a matrix needs its last two dims to be {DIMS}", file=file,
-                                     value=tuple(da.dims), valid="transpose(..., 'source', 'target')"))
+        raise ValidationError(locate(tr("error.analysis.last_dims", dims=DIMS), file=file,
+                                     value=tuple(da.dims), valid=tr("error.analysis.valid_transpose")))
     src = [str(v) for v in da["source"].values]
     tgt = [str(v) for v in da["target"].values]
     if src != tgt:
-        raise ValidationError(locate("the source and target axes must hold the same ids in the same order",
-                                     file=file, valid="reindex target like source"))
+        raise ValidationError(locate(tr("error.analysis.axes_order"), file=file,
+                                     valid=tr("error.analysis.valid_reindex")))
     check_size(len(src), file=file)
     check_canonical_ids(da["source"].values, file=file, column="source")
     aggregated = is_aggregated(obj)
@@ -327,14 +327,12 @@ def as_matrix(obj: xr.DataArray | xr.Dataset) -> xr.DataArray:
     """
     if isinstance(obj, xr.Dataset):
         if "score" not in obj:
-            raise ValidationError("a matrix Dataset needs a 'score' variable. Valid: a Dataset from "
-                                  "load_dataset(), read_matrix() or from_long().")
+            raise ValidationError(tr("error.analysis.no_score_variable"))
         obj = obj["score"]
     if not isinstance(obj, xr.DataArray):
-        raise ValidationError(f"expected a matrix (xarray DataArray or Dataset), got {type(obj).__name__}. "
-                              "Valid: load_matrix(name_or_path).")
+        raise ValidationError(tr("error.analysis.not_a_matrix", type=type(obj).__name__))
     if not set(DIMS) <= set(obj.dims):
-        raise ValidationError(f"a matrix needs the dims {DIMS}, this one has {tuple(obj.dims)}.")
+        raise ValidationError(tr("error.analysis.matrix_dims", dims=DIMS, has=tuple(obj.dims)))
     obj = obj.transpose(..., *DIMS)
     return _aligned(obj)
 
@@ -349,8 +347,7 @@ def _aligned(da: xr.DataArray) -> xr.DataArray:
         return da
     position = {node: k for k, node in enumerate(tgt)}
     if len(src) != len(tgt) or set(src) != set(tgt) or len(position) != len(tgt) or len(set(src)) != len(src):
-        raise ValidationError(locate("the source and target axes must hold the same ids, each once",
-                                     valid="a square matrix with the same ids on both axes"))
+        raise ValidationError(locate(tr("error.analysis.axes_once"), valid=tr("error.valid_square")))
     return da.isel(target=[position[node] for node in src])
 
 
@@ -392,7 +389,7 @@ def to_long(obj: xr.DataArray | xr.Dataset, *, include_unscored: bool = False) -
 
 def to_wide(obj: xr.DataArray | xr.Dataset) -> pd.DataFrame:
     """Return the scores as a square DataFrame: index = sources, columns = targets (one matrix only)."""
-    da = require_single(obj, "a wide table")
+    da = require_single(obj, tr("error.analysis.what_wide_table"))
     frame = da.reset_coords(drop=True).to_pandas()
     frame.index.name, frame.columns.name = None, None
     return frame
@@ -403,7 +400,9 @@ def to_wide(obj: xr.DataArray | xr.Dataset) -> pd.DataFrame:
 def require_single(obj: xr.DataArray | xr.Dataset, what: str) -> xr.DataArray:
     """Return the score DataArray of ``obj`` if it is one matrix (dims exactly ``source, target``).
 
-    ``what`` names the function or output that needs one matrix, for the message. The one check behind
+    ``what`` names the function or output that needs one matrix, for the message: a function's name, or
+    :func:`~sdg_interactions.errors.tr` words (``tr("error.analysis.what_graph")``), which the message says in
+    the user's language. The one check behind
     every "one matrix only" function (wide tables, graphs, heat maps, portfolio, sign flips, ...).
 
     Examples
@@ -417,8 +416,7 @@ def require_single(obj: xr.DataArray | xr.Dataset, what: str) -> xr.DataArray:
     da = as_matrix(obj)
     if da.ndim != 2:
         lead = tuple(da.dims[:-2])
-        raise ValidationError(f"{what} takes one matrix; this one has the extra dims {lead}. "
-                              f"Valid: aggregate() it, or select one with .sel({lead[0]}=...).")
+        raise ValidationError(tr("error.analysis.one_matrix", what=what, lead=lead, dim=lead[0]))
     return da
 
 

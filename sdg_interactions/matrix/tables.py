@@ -39,10 +39,8 @@ _GROUPED = {".": re.compile(r"[+-]? *\d{1,3}(?:\.\d{3})+", re.ASCII),
 #: What :func:`parse_scores` says about a number it refuses as ambiguous.
 GROUPED_PROBLEM = "score looks like a number with a thousands separator (1,000 or 1.000), not a score"
 #: Every word :func:`parse_uncertain` accepts, for its error message (built from the word sets, so it can't drift).
-_UNCERTAIN_VALID = (
-    f"blank, {', '.join(sorted((FALSE_WORDS | {'0.0'}) - {''}))} (not marked); "
-    f"{', '.join(sorted(TRUE_WORDS | {'1.0'}))} (marked)"
-)
+_UNCERTAIN_NO = ", ".join(sorted((FALSE_WORDS | {"0.0"}) - {""}))
+_UNCERTAIN_YES = ", ".join(sorted(TRUE_WORDS | {"1.0"}))
 
 
 def _valid_words(aggregated: bool):
@@ -124,12 +122,12 @@ def parse_uncertain(column: pd.Series, *, file: object = None, rows: Iterable[in
         else:
             raise ValidationError(
                 locate(
-                    "cannot read the uncertain mark",
+                    tr("error.analysis.uncertain_mark"),
                     file=file,
                     row=row,
                     column="uncertain",
                     value=value,
-                    valid=_UNCERTAIN_VALID,
+                    valid=tr("error.analysis.valid_uncertain", no=_UNCERTAIN_NO, yes=_UNCERTAIN_YES),
                 )
             )
     return out
@@ -280,8 +278,8 @@ def from_long(
     comments = _text_column(table, "comment")
     nul = np.flatnonzero(["\x00" in c for c in comments])
     if len(nul):
-        raise ValidationError(locate("the comment holds a NUL character (\\0)", **where(int(nul[0]), "comment"),
-                                     valid="text without NUL characters"))
+        raise ValidationError(locate(tr("error.analysis.comment_nul"), **where(int(nul[0]), "comment"),
+                                     valid=tr("error.analysis.valid_no_nul")))
     check_no_bidi(comments, what="comment", file=file, rows=rows, column="comment")
     uncertain = (parse_uncertain(table["uncertain"], file=file, rows=rows)
                  if "uncertain" in table.columns else np.zeros(len(table), dtype=bool))

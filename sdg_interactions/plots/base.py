@@ -34,7 +34,7 @@ import pandas as pd
 import xarray as xr
 
 from sdg_interactions import frameworks
-from sdg_interactions.errors import ValidationError
+from sdg_interactions.errors import ValidationError, tr
 from sdg_interactions.matrix import as_matrix, node_ids
 from sdg_interactions.texts import check_lang, text
 
@@ -282,8 +282,7 @@ def result_labels(result: xr.Dataset, lang: str) -> pd.DataFrame:
     """The ``node``, ``label`` and ``name`` of a per-node result (labels from its coords or the catalogue)."""
     if "node" not in result.dims or set(result.dims) != {"node"}:
         extra = sorted(set(result.dims) - {"node"})
-        raise ValidationError(f"a chart shows a result for one matrix, on the 'node' dim; select along "
-                              f"{extra} first (e.g. result.sel(respondent=...)).")
+        raise ValidationError(tr("error.report.plots.one_matrix", extra=extra))
     ids = [str(v) for v in result["node"].to_numpy()]
     key = f"label_{lang}"
     if key in result.coords:

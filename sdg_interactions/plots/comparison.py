@@ -16,7 +16,7 @@ import pandas as pd
 import xarray as xr
 
 from sdg_interactions.analysis.comparison import departing_cells
-from sdg_interactions.errors import ValidationError
+from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.plots.base import caption_lines, check, finish, inline, name_of, score_color, y_axis
 from sdg_interactions.texts import text
 
@@ -69,8 +69,8 @@ def comparison_chart(comparison: xr.Dataset, *, lang: str = "sv", top: int = 5, 
     lang = check(lang)
     needed = ("score", "consensus", "difference", "departure", "spearman")
     if not isinstance(comparison, xr.Dataset) or any(v not in comparison for v in needed):
-        raise ValidationError("comparison_chart takes the result of compare_matrices(stack). Valid: "
-                              "compare_matrices(load_collection(folder)).")
+        raise ValidationError(locate(tr("error.report.plots.comparison_input"),
+                                     valid=tr("error.report.plots.valid_comparison")))
     dim = str(comparison.attrs.get("dim", comparison["departure"].dims[0]))
     names = [str(v) for v in comparison[dim].to_numpy()]
     labels = _labels(comparison, dim)

@@ -11,7 +11,7 @@ import xarray as xr
 
 from sdg_interactions import frameworks
 from sdg_interactions.analysis import sdg_synergies
-from sdg_interactions.errors import ValidationError
+from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.matrix import node_ids, require_single
 from sdg_interactions.plots.base import (
     DIAGONAL_COLOR,
@@ -50,7 +50,7 @@ def scored_cells(obj: xr.DataArray | xr.Dataset, *, comments: bool | xr.DataArra
     >>> scored_cells(toy_matrix()).head(2).to_dict("list")
     {'source': ['1.1', '1.1'], 'target': ['1.2', '1.3'], 'score': [2.0, -2.0]}
     """
-    da = require_single(obj, "a heat map")
+    da = require_single(obj, tr("error.analysis.what_heat_map"))
     ids = np.array(node_ids(da), dtype=object)
     values = da.to_numpy()
     keep = ~np.isnan(values) & ~np.eye(len(ids), dtype=bool)
@@ -63,8 +63,7 @@ def scored_cells(obj: xr.DataArray | xr.Dataset, *, comments: bool | xr.DataArra
     elif comments is not False and isinstance(obj, xr.Dataset) and "comment" in obj:
         comment = obj["comment"].transpose(..., "source", "target").to_numpy()
     elif comments is True:
-        raise ValidationError("comments=True needs a matrix Dataset with a 'comment' variable. Valid: "
-                              "load_dataset(...), or pass the comments as a DataArray.")
+        raise ValidationError(locate(tr("error.report.plots.comments"), valid=tr("error.report.plots.valid_comments")))
     if comment is not None:
         texts = np.where(pd.isna(comment), "", comment).astype(str)[rows, cols]
         if comments is not None or (texts != "").any():
@@ -183,7 +182,7 @@ def heatmap(obj: xr.DataArray | xr.Dataset, *, lang: str = "sv",
     12
     """
     lang = check(lang)
-    da = require_single(obj, "a heat map")
+    da = require_single(obj, tr("error.analysis.what_heat_map"))
     nodes = node_table(da, lang)
     cells = scored_cells(obj, comments=comments)
     n = len(nodes)
@@ -232,11 +231,10 @@ def _with_totals(heat, da: xr.DataArray, nodes: pd.DataFrame, *, lang: str, step
 
 
 def _goal_level(obj: xr.DataArray | xr.Dataset) -> xr.DataArray:
-    da = require_single(obj, "a heat map")
+    da = require_single(obj, tr("error.analysis.what_heat_map"))
     kind = da.attrs.get("kind")
     if kind == "goal_sum":
-        raise ValidationError("a goal heat map needs the mean roll-up, not the sum (sums leave the scale "
-                              "[-3, 3]). Valid: goal_rollup(obj, how='mean'), or the target-level obj.")
+        raise ValidationError(locate(tr("error.report.plots.goal_sum"), valid=tr("error.report.plots.valid_goal_mean")))
     if kind != "goal_mean" and any(frameworks.framework_of(i) == "sdg_target" for i in node_ids(da)):
         from sdg_interactions.analysis import goal_rollup
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from sdg_interactions.errors import UnknownIdError, ValidationError, locate
+from sdg_interactions.errors import UnknownIdError, ValidationError, locate, tr
 from sdg_interactions.frameworks import node_sort_key
 from sdg_interactions.plots.base import (
     NEGATIVE_COLOR,
@@ -89,10 +89,11 @@ def radial(obj: xr.DataArray | xr.Dataset, node: str, *, direction: str = "out",
     """
     lang = check(lang)
     if direction not in DIRECTIONS:
-        raise ValidationError(locate("unknown direction", value=direction, valid="'out' or 'in'"))
+        raise ValidationError(locate(tr("error.kolada.unknown_direction"), value=direction,
+                                     valid=tr("error.report.plots.valid_direction")))
     nodes = node_table(obj, lang).set_index("id")
     if node not in nodes.index:
-        raise UnknownIdError(locate("no such node in the matrix", value=node,
+        raise UnknownIdError(locate(tr("error.report.plots.no_node"), value=node,
                                     valid=", ".join(nodes.index[:8]) + (" …" if len(nodes) > 8 else "")))
     cells = scored_cells(obj)
     mine, other = ("source", "target") if direction == "out" else ("target", "source")
@@ -156,9 +157,8 @@ def conflicts(conflicts_table: pd.DataFrame, *, lang: str = "sv", top: int | Non
     lang = check(lang)
     missing = {"source", "target", "score"} - set(conflicts_table.columns)
     if missing:
-        raise ValidationError(f"a conflict table needs the columns source, target and score; missing "
-                              f"{', '.join(sorted(missing))}. "
-                              "Valid: sdg_interactions.analysis.conflicts(matrix).")
+        raise ValidationError(locate(tr("error.report.plots.conflict_columns", missing=", ".join(sorted(missing))),
+                                     valid=tr("error.report.plots.valid_conflicts")))
     total = len(conflicts_table)
     rows = conflicts_table if top is None else conflicts_table.head(int(top))
     rows = rows.reset_index(drop=True).copy()
@@ -234,7 +234,7 @@ def levers_conflicts(obj: xr.DataArray | xr.Dataset, levers: list[str], conflict
     systemic = dict(zip([str(v) for v in metrics["node"].to_numpy()], metrics["systemic"].to_numpy(), strict=True))
     unknown = [i for i in [*levers, *(n for pair in conflict_pairs for n in pair)] if i not in labels]
     if unknown:
-        raise UnknownIdError(locate("no such node in the matrix", value=unknown[0], valid=", ".join(labels)))
+        raise UnknownIdError(locate(tr("error.report.plots.no_node"), value=unknown[0], valid=", ".join(labels)))
     full = {i: name_of(i, labels[i], 400) for i in labels}
     lever_rows = pd.DataFrame({"node": list(levers), "name": [shorten(full[i], 44) for i in levers],
                                "full": [full[i] for i in levers],

@@ -11,7 +11,7 @@ import pandas as pd
 import xarray as xr
 
 from sdg_interactions.analysis import sdg_synergies
-from sdg_interactions.errors import ValidationError, locate
+from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.matrix import node_ids, to_graph
 from sdg_interactions.plots.base import (
     NEGATIVE_COLOR,
@@ -29,6 +29,8 @@ __all__ = ["LAYOUTS", "layout_positions", "network"]
 
 #: The layouts :func:`network` computes (or pass a mapping ``{node: (x, y)}``).
 LAYOUTS = ("spring", "circular", "kamada_kawai")
+#: How a layout given by hand looks, as error messages name it.
+_MAPPING = "{node: (x, y)}"
 _PAD = 0.06  # margin around the unit square the positions are scaled into
 
 
@@ -50,8 +52,9 @@ def layout_positions(obj: xr.DataArray | xr.Dataset, *, layout: str = "spring", 
     (['1.1', '1.2', '1.3', '1.4'], True)
     """
     if layout not in LAYOUTS:
-        raise ValidationError(locate("unknown network layout", value=layout,
-                                     valid=", ".join(LAYOUTS) + ", or a mapping {node: (x, y)}"))
+        raise ValidationError(locate(tr("error.report.plots.unknown_layout"), value=layout,
+                                     valid=tr("error.report.plots.valid_layout", layouts=", ".join(LAYOUTS),
+                                              mapping=_MAPPING)))
     directed = to_graph(obj)
     graph = nx.Graph()
     graph.add_nodes_from(node_ids(obj))
@@ -119,13 +122,13 @@ def network(obj: xr.DataArray | xr.Dataset, metrics: xr.Dataset | None = None, *
     nodes = node_table(obj, lang)
     ids = nodes["id"].tolist()
     if [str(v) for v in metrics["node"].to_numpy()] != ids:
-        raise ValidationError("metrics must be computed on the same matrix: the nodes differ. "
-                              "Valid: sdg_synergies(obj).")
+        raise ValidationError(locate(tr("error.report.plots.other_matrix"),
+                                     valid=tr("error.report.plots.valid_synergies")))
     if isinstance(layout, Mapping):
         missing = [i for i in ids if i not in layout]
         if missing:
-            raise ValidationError(locate("the layout has no position for a node", value=missing[0],
-                                         valid="a mapping {node: (x, y)} covering every node"))
+            raise ValidationError(locate(tr("error.report.plots.no_position"), value=missing[0],
+                                         valid=tr("error.report.plots.valid_positions", mapping=_MAPPING)))
         pos = _unit_square({i: tuple(layout[i]) for i in ids})
         layout_name = text("plots.network.given", lang)
     else:

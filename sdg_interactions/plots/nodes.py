@@ -10,7 +10,7 @@ import pandas as pd
 import xarray as xr
 
 from sdg_interactions.analysis import rank_descending
-from sdg_interactions.errors import ValidationError
+from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.frameworks import node_sort_key
 from sdg_interactions.plots.base import (
     NEGATIVE_COLOR,
@@ -39,8 +39,9 @@ CLASS_ORDER = ("prioritised", "comes_along", "partly_supported", "not_free", "at
 def _need(result: xr.Dataset, names: tuple[str, ...], where: str) -> None:
     missing = [n for n in names if n not in result]
     if missing:
-        raise ValidationError(f"this chart needs the result variables {', '.join(names)}; missing "
-                              f"{', '.join(missing)}. Valid: the result of {where}.")
+        raise ValidationError(locate(tr("error.report.plots.needs_variables", names=", ".join(names),
+                                        missing=", ".join(missing)),
+                                     valid=tr("error.report.plots.valid_result_of", where=where)))
 
 
 def _sign_color(field: str):
@@ -266,7 +267,8 @@ def scenario_classes(scenario_result: xr.Dataset, *, lang: str = "sv", caption: 
     codes = [str(c) for c in scenario_result["class"].to_numpy()]
     unknown = sorted(set(codes) - set(CLASS_ORDER))
     if unknown:
-        raise ValidationError(f"unknown scenario classes {unknown}. Valid: {', '.join(CLASS_ORDER)}.")
+        raise ValidationError(locate(tr("error.report.plots.unknown_classes", classes=unknown),
+                                     valid=", ".join(CLASS_ORDER)))
     names = {code: text(f"scenario.class.{code}", lang) for code in CLASS_ORDER}
     frame["code"] = codes
     frame["class"] = [names[c] for c in codes]

@@ -9,7 +9,7 @@ import pandas as pd
 import xarray as xr
 
 from sdg_interactions import frameworks
-from sdg_interactions.errors import ValidationError
+from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.plots.base import NEGATIVE_COLOR, POSITIVE_COLOR, caption_lines, check, finish, inline, y_axis
 from sdg_interactions.texts import text
 
@@ -23,13 +23,14 @@ def _frame(projection: xr.Dataset, lang: str) -> pd.DataFrame:
     needed = ("effect_pos", "effect_neg", "effect_net", "n_linked")
     missing = [n for n in needed if n not in projection]
     if missing or _OBJECTIVE not in projection.dims:
-        raise ValidationError(f"this chart needs a projection on {_OBJECTIVE!r} with {', '.join(needed)}; missing "
-                              f"{', '.join(missing) or 'the dim'}. Valid: the result of "
-                              "sdg_interactions.analysis.projection.project_onto(result, linkage).")
+        raise ValidationError(locate(
+            tr("error.report.plots.needs_projection", objective=repr(_OBJECTIVE), needed=", ".join(needed),
+               missing=", ".join(missing) or tr("error.report.plots.the_dim")),
+            valid=tr("error.report.plots.valid_result_of",
+                     where="sdg_interactions.analysis.projection.project_onto(result, linkage)")))
     extra = sorted(set(projection.dims) - {_OBJECTIVE})
     if extra:
-        raise ValidationError(f"a chart shows one projection; select along {extra} first "
-                              "(e.g. projection.sel(respondent=...)).")
+        raise ValidationError(tr("error.report.plots.one_projection", extra=extra))
     ids = [str(v) for v in projection[_OBJECTIVE].to_numpy()]
     key = f"label_{lang}"
     labels = (projection[key].to_numpy().astype(str) if key in projection.coords

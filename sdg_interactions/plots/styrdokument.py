@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 
 from sdg_interactions.analysis.styrdokument import StyrdokumentCoverage
-from sdg_interactions.errors import ValidationError
+from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.frameworks import node_sort_key
 from sdg_interactions.plots.base import caption_lines, check, finish, inline, name_of, signed, whole_axis, y_axis
 from sdg_interactions.texts import text
@@ -62,8 +62,8 @@ def coverage_chart(result: StyrdokumentCoverage, *, lang: str = "sv", top: int |
     """
     lang = check(lang)
     if not isinstance(result, StyrdokumentCoverage):
-        raise ValidationError(f"coverage_chart takes the result of coverage(matrix, table), not "
-                              f"{type(result).__name__}. Valid: sdg_interactions.analysis.styrdokument.coverage(...).")
+        raise ValidationError(locate(tr("error.report.plots.coverage_input", type=type(result).__name__),
+                                     valid=tr("error.report.plots.valid_coverage")))
     frame = result.nodes.copy()
     frame["label"] = frame[f"label_{lang}"]
     frame["name"] = [name_of(i, lab) for i, lab in zip(frame["node"], frame["label"], strict=True)]

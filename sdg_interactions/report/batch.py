@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sdg_interactions import frameworks
-from sdg_interactions.errors import ReportError, SdgInteractionsError, ValidationError, locate
+from sdg_interactions.errors import ReportError, SdgInteractionsError, ValidationError, locate, tr
 from sdg_interactions.io import load_dataset
 from sdg_interactions.locking import Lock
 from sdg_interactions.matrix import node_ids
@@ -143,9 +143,9 @@ def run_batch(reports: Iterable[Mapping], *, output_dir: str | os.PathLike, form
     checked = [check_parameters(**dict(r)) for r in reports]
     bad = [f for f in formats if f not in FORMATS]
     if bad:
-        raise ValidationError(locate("unknown format", value=bad[0], valid=", ".join(FORMATS)))
+        raise ValidationError(locate(tr("error.unknown_format"), value=bad[0], valid=", ".join(FORMATS)))
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
-        raise ValidationError(locate("jobs must be a whole number of at least 1", value=jobs))
+        raise ValidationError(locate(tr("error.report.jobs"), value=jobs))
     root = Path(output_dir)
     root.mkdir(parents=True, exist_ok=True)
     with folder_lock(root, checked[0]["lang"] if checked else "sv"):

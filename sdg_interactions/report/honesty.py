@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from sdg_interactions.errors import ValidationError, locate
+from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.matrix import DIMS, RESPONDENT, as_matrix, node_ids, single_matrix
 from sdg_interactions.texts import check_lang, genitive, text
 
@@ -89,7 +89,7 @@ def coverage(obj: xr.Dataset | xr.DataArray, aggregate: str = "mean", *, limit: 
     da = as_matrix(obj)
     ids = node_ids(da)
     n = len(ids)
-    combined = single_matrix(obj, aggregate, what="a report") if RESPONDENT in da.dims else da
+    combined = single_matrix(obj, aggregate, what=tr("error.analysis.what_report")) if RESPONDENT in da.dims else da
     scored = _scored_off_diagonal(np.asarray(combined.transpose(*DIMS).values, dtype=float))
     per_node = scored.sum(axis=1) + scored.sum(axis=0)
     n_pairs = n * (n - 1)
@@ -239,7 +239,7 @@ def source_line(obj: xr.Dataset | xr.DataArray, kind: str, lang: str = "sv", *, 
     """
     check_lang(lang)
     if kind not in KINDS:
-        raise ValidationError(locate("unknown kind of basis", value=kind, valid=", ".join(KINDS)))
+        raise ValidationError(locate(tr("error.report.unknown_kind"), value=kind, valid=", ".join(KINDS)))
     if kind == "national":
         return text(f"{K}.source.national", lang, source=short_source(obj, lang))
     if kind == "synthetic":

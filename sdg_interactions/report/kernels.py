@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sdg_interactions.errors import ReportError
+from sdg_interactions.errors import ReportError, tr
 from sdg_interactions.textfile import replacing
 
 __all__ = ["CELL_TIMEOUT", "KERNEL_NAME", "Kernel", "execute", "fresh_kernel"]
@@ -94,7 +94,7 @@ class Kernel:
         reply = self._run_sync(self.kc.execute_interactive)(code, store_history=False, timeout=CELL_TIMEOUT,
                                                             output_hook=lambda msg: None, **kwargs)
         if reply["content"]["status"] != "ok":
-            raise ReportError(f"the report kernel failed to prepare: {reply['content'].get('evalue', '')}")
+            raise ReportError(tr("error.report.kernel_failed", reason=reply["content"].get("evalue", "")))
         return reply
 
     def _reset(self) -> str:
@@ -107,7 +107,7 @@ class Kernel:
     def reset(self) -> None:
         """Clear everything the last report left; raise :class:`ReportError` if the namespace is not clean."""
         if self._reset() != self.baseline:
-            raise ReportError("the report kernel kept names from the previous report")
+            raise ReportError(tr("error.report.kernel_kept_names"))
 
     def shutdown(self) -> None:
         try:

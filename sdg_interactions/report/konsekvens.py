@@ -34,7 +34,7 @@ import xarray as xr
 
 from sdg_interactions import frameworks
 from sdg_interactions.analysis import adjacency, check_priorities, scenario, sdg_synergies, triggered_conflicts
-from sdg_interactions.errors import ValidationError, locate
+from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.matrix import RESPONDENT, node_ids, single_matrix
 from sdg_interactions.texts import check_lang
 
@@ -308,16 +308,16 @@ def konsekvens(obj: str | os.PathLike | xr.DataArray | xr.Dataset, targets: str 
     check_lang(lang)
     if targets is None or (not isinstance(targets, str) and not len(targets)) or (
             isinstance(targets, str) and not targets.strip(" ,")):
-        raise ValidationError(locate("a konsekvensanalys needs at least one target", column="targets",
+        raise ValidationError(locate(tr("error.report.no_targets"), column="targets",
                                      value="" if targets is None else ",".join(targets),
-                                     valid="the node ids the decision advances, e.g. 7.2,11.2"))
+                                     valid=tr("error.report.valid_targets")))
     if isinstance(obj, str | os.PathLike):
         from sdg_interactions.io import load_dataset
 
         matrix_name, ds = str(obj), load_dataset(obj)
     else:
         matrix_name, ds = str(obj.attrs.get("name") or obj.attrs.get("source_file") or ""), obj
-    m = single_matrix(ds, what="a konsekvensanalys")
+    m = single_matrix(ds, what=tr("error.analysis.what_konsekvens"))
     ids = node_ids(m)
     chosen = check_priorities(targets, ids, column="targets")
     effects = scenario(m, [ids[k] for k in chosen], efforts=efforts)
@@ -325,9 +325,9 @@ def konsekvens(obj: str | os.PathLike | xr.DataArray | xr.Dataset, targets: str 
     classes = effects["class"].to_numpy()
     pos, neg = effects["direct_pos"].to_numpy(), effects["direct_neg"].to_numpy()
     if not (np.isfinite(pos).all() and np.isfinite(neg).all()):  # never "berör inte" from inf or NaN
-        raise ValidationError(locate("the decision's effects are not finite numbers", column="efforts",
+        raise ValidationError(locate(tr("error.report.not_finite"), column="efforts",
                                      value=", ".join(f"{w:g}" for w in weights),
-                                     valid="efforts 0 < e ≤ 10 on a matrix scored −3…3"))
+                                     valid=tr("error.report.valid_efforts")))
     a = adjacency(m)
     nodes = _nodes(m, lang)
     listed = [nodes[i] for i in ids]

@@ -25,7 +25,7 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-from sdg_interactions.errors import ValidationError, locate
+from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.report.document import BulletList, Document, Heading, Paragraph, Stamp, Strong, Table
 from sdg_interactions.report.konsekvens import GoalGroup, KonsekvensNote, Node, Risk
 from sdg_interactions.report.sections import format_number, join_words
@@ -289,12 +289,12 @@ def write_note(note: KonsekvensNote, output_dir: str | os.PathLike,
 
     wanted = [f.strip().lower().lstrip(".") for f in (formats.split(",") if isinstance(formats, str) else formats)]
     wanted = list(dict.fromkeys(f for f in wanted if f))
-    valid = f"{', '.join(NOTE_FORMATS)}, comma-separated"
+    valid = tr("error.report.valid_formats", formats=", ".join(NOTE_FORMATS))
     if not wanted:
-        raise ValidationError(locate("no output format", column="format", value="", valid=valid))
+        raise ValidationError(locate(tr("error.report.no_format"), column="format", value="", valid=valid))
     for fmt in wanted:
         if fmt not in NOTE_FORMATS:
-            raise ValidationError(locate("unknown format", column="format", value=fmt, valid=valid))
+            raise ValidationError(locate(tr("error.unknown_format"), column="format", value=fmt, valid=valid))
     folder = Path(output_dir)
     folder.mkdir(parents=True, exist_ok=True)
     doc, stem = note_document(note), slug_of(note)

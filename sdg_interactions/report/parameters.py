@@ -79,8 +79,8 @@ def report_paths(output_dir: str | os.PathLike, place: Mapping[str, str]) -> dic
     for suffix in ("ipynb", *FORMATS):
         path = (root / f"{slug(place)}.{suffix}").resolve()
         if path.parent != root:
-            raise ReportError(locate("a report file would fall outside the output folder", value=str(path),
-                                     valid=f"a file directly in {root}"))
+            raise ReportError(locate(tr("error.report.outside_folder"), value=str(path),
+                                     valid=tr("error.report.valid_in_folder", root=root)))
         paths[suffix] = path
     return paths
 
@@ -212,7 +212,7 @@ def check_parameters(*, kommun: str | int, matrix: str = DEFAULT_MATRIX, aggrega
     """
     place = frameworks.find_kommun(kommun)
     if not isinstance(matrix, str) or not matrix:
-        raise ValidationError(locate("the matrix is a bundled name or a path", value=matrix))
+        raise ValidationError(locate(tr("error.report.matrix_name_or_path"), value=matrix))
     if matrix not in _bundled_names():
         path = Path(matrix)
         if not path.is_file():
@@ -223,7 +223,8 @@ def check_parameters(*, kommun: str | int, matrix: str = DEFAULT_MATRIX, aggrega
                "lang": (lang, LANGUAGES)}
     for name, (value, valid) in choices.items():
         if value not in valid:
-            raise ValidationError(locate(f"unknown {name}", value=value, valid=", ".join(valid)))
+            raise ValidationError(locate(tr("error.report.unknown_parameter", name=name), value=value,
+                                         valid=", ".join(valid)))
     top_k = check(top_k, "top_k", COUNT, high=MAX_NODES)  # more than the matrix has: every node
     if isinstance(priorities, str):
         priorities = [p for p in re.split(r"[,\s]+", priorities) if p]
@@ -241,8 +242,8 @@ def check_parameters(*, kommun: str | int, matrix: str = DEFAULT_MATRIX, aggrega
     priorities = report_priorities(priorities, node_ids(data) if data is not None else None, lang)
     if matrices_dir:
         if not isinstance(matrices_dir, str | os.PathLike) or not Path(matrices_dir).is_dir():
-            raise ValidationError(locate("no such folder", column="matrices_dir", value=matrices_dir,
-                                         valid="an existing folder of kommuner's matrices, or '' for none"))
+            raise ValidationError(locate(tr("error.journal.no_folder"), column="matrices_dir", value=matrices_dir,
+                                         valid=tr("error.report.valid_matrices_dir")))
         matrices_dir = str(Path(matrices_dir).resolve())
     if styrdokument:
         from sdg_interactions.io.styrdokument import read_styrdokument
@@ -251,7 +252,7 @@ def check_parameters(*, kommun: str | int, matrix: str = DEFAULT_MATRIX, aggrega
         if styrdokument != "exempel":
             styrdokument = str(Path(styrdokument).resolve())
     if not isinstance(pseudonymise, bool):
-        raise ValidationError(locate("pseudonymise must be True or False", value=pseudonymise))
+        raise ValidationError(locate(tr("error.report.pseudonymise"), value=pseudonymise))
     return {"kommun": str(place["kommunkod"]), "matrix": matrix, "aggregate": aggregate, "audience": audience,
             "lang": lang, "top_k": int(top_k), "priorities": list(priorities), "pseudonymise": pseudonymise,
             "output_dir": str(output_dir), "matrices_dir": str(matrices_dir or ""),
