@@ -263,6 +263,24 @@ def test_the_cap_counts_running_starting_and_admitted_pages(folder):
     assert gate.load(S(list_kernel_ids=lambda: [])) == 1  # its page closed: room again
 
 
+def test_voila_runs_the_very_gate_that_counts_the_kernels(folder):
+    """traitlets deep-copies configured values: the prelaunch hook must stay the gate the kernel manager tells
+    of starting kernels, or admitted pages stay reserved for a minute and a round of reloads fills the cap."""
+    from traitlets.config import Config
+    from voila.configuration import VoilaConfiguration
+
+    gate = Gate(folder, max_participants=2)
+    config = Config()
+    config.VoilaConfiguration.prelaunch_hook = gate
+    assert VoilaConfiguration(config=config).prelaunch_hook is gate
+    tokens = [link.token for link in links.read_links(folder)]
+    for token in tokens[:2]:  # two pages admitted, their kernels start and their pages close
+        gate(Handler(k=token, kernels=0), _notebook(folder), str(folder))
+        gate.kernel_starting()
+        gate.kernel_started(token)
+    assert gate.load(S(list_kernel_ids=lambda: [])) == 0  # room for two again at once, not in a minute
+
+
 def test_too_many_page_loads_from_one_address_get_429(folder):
     gate = Gate(folder, loads_per_minute=20)
     for _ in range(20):

@@ -98,6 +98,12 @@ class Gate:
         self.starting = 0  # kernels being started
         self._started: set[str] = set()  # kernels whose start returned (and that ran at the last count)
 
+    def __deepcopy__(self, memo) -> Gate:
+        """The gate itself: traitlets deep-copies a configured value, and Voilà's prelaunch hook must be the
+        very gate the kernel manager tells of starting kernels (else admitted pages would stay reserved for a
+        minute and ten reloads fill the cap)."""
+        return self
+
     # -- the count of kernels -------------------------------------------------------------------------------
     def cap(self) -> int:
         """The most participant pages (kernels) open at once."""
