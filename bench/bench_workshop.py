@@ -1,31 +1,32 @@
-"""Benchmark the workshop as participants meet it: real browsers on ``workshop serve`` (issue 19).
+"""Benchmark the workshop as participants meet it on ``workshop serve`` (issue 19).
 
 Run from the repository root (needs Debian's ``chromium`` and ``chromium-driver``)::
 
-    .venv/bin/python bench/bench_workshop.py              # 10 participants at once, and 1 alone (~3–5 min)
-    .venv/bin/python bench/bench_workshop.py --people 4   # fewer browsers
-    .venv/bin/python bench/bench_workshop.py --smoke      # 2 participants, 3 pairs each: does the bench run?
+    .venv/bin/python bench/bench_workshop.py                 # 10 participants at once (~4 min)
+    .venv/bin/python bench/bench_workshop.py --all-browsers  # and a round with ten browsers on this machine
+    .venv/bin/python bench/bench_workshop.py --smoke         # 2 participants, 3 pairs each: does the bench run?
 
-A workshop folder of SEI's 34 Sweden targets with one personal link per participant is served on
-127.0.0.1 exactly as ``sdg-interactions workshop serve`` serves it (:func:`sdg_interactions.apps.server.serve`,
-the prelaunch hook, the kernel cap, the culling). Each participant is a headless Chromium with its own
-profile, in a thread of its own; all start at once. Each:
+A workshop folder of SEI's 34 Sweden targets with one personal link per participant is served on 127.0.0.1
+exactly as ``sdg-interactions workshop serve`` serves it (:func:`sdg_interactions.apps.server.serve`, the
+prelaunch hook, the kernel cap, the culling). The goal is about the **server** (a facilitator's 2-core laptop
+or a small cloud machine) with ten participants, each on their own device. On this one machine ten headless
+Chromiums would take the server's two cores for themselves (Voilà's front end is several MB of JavaScript a
+page), so the participants are of two kinds:
 
-* **page open → first pair**: ``driver.get(<personal link>)`` until the pair screen's score buttons are
-  on the page (the kernel started, the notebook run, the widgets drawn, the journal opened and the share
-  claimed) — goal p90 < 10 s;
-* **click → "Sparat"**: for each of ``--pairs`` pairs, a click on a score button until the status line
-  (class ``sdgi-status``) says "✓ Sparat" for that pair — the click sent over the websocket, the answer
-  fsynced to the journal, the status drawn — then "Nästa" (untimed) — goal p90 < 300 ms;
-* **page served**: the same pages requested at once without browsers (plain HTTP, all bytes read) — the
-  server's part of "page open", since on this machine the browsers share the two cores (they run at the
-  lowest CPU priority, as if on the participants' own devices);
-* **memory per participant**: the resident memory (RSS) of the participant kernels, summed and divided by
-  the number of participants, read while all are open.
+* a **light participant** (:mod:`_light_participant`) does over the network exactly what the page does — the
+  page requested, the kernel's websocket opened, every widget's state loaded, a click sent as the browser
+  sends it — and waits for the kernel's answers, without drawing anything: the server's part of each wait;
+* a **browser** participant is a headless Chromium (own profile, lowest CPU priority) that does the same
+  through the real page and measures what a participant sees.
 
-**Baseline:** the same participant alone on the same server, measured in the same run (first), so the
-ratios say what nine other participants at once cost. Every answer is checked in the journals afterwards:
-one line per click, the score that was clicked.
+Rounds, each starting when the last one's kernels are gone: a browser alone and a light participant alone
+(the **baselines**, measured first in the same run), ten light participants at once, then ``--rounds`` times
+one browser among nine light participants — what one participant sees while nine others load the server.
+Measured for each: **page open → first pair** (the browser: until the score buttons are on the page; the
+light participant: until every widget's state has arrived) — goal p90 < 10 s; **click → "Sparat"** for each of
+``--pairs`` pairs (the click sent, the answer fsynced to the journal, the status redrawn; then "Nästa",
+untimed) — goal p90 < 300 ms; **memory per participant** (the participant kernels' RSS with ten open). Every
+answer is checked in the journals afterwards: one line per click.
 """
 
 from __future__ import annotations
@@ -92,27 +93,6 @@ def _nice(driver) -> None:
         pass
 
 
-def _server_side(base: str, tokens: list[str]) -> list[float]:
-    """Seconds from a page request to its last byte, all at once: the door, a kernel started, the notebook run
-    and the app built on the server (what a browser waits for before it draws), without browsers."""
-    import urllib.request
-
-    times: list[float] = [0.0] * len(tokens)
-
-    def get(k: int) -> None:
-        t0 = time.perf_counter()
-        with urllib.request.urlopen(f"{base}?k={tokens[k]}", timeout=300) as response:
-            response.read()
-        times[k] = time.perf_counter() - t0
-
-    threads = [threading.Thread(target=get, args=(k,)) for k in range(len(tokens))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return times
-
-
 def _participant(url: str, pairs: int, scores: list[int], result: dict, start: threading.Barrier) -> None:
     from browser import new_browser, wait_for
     from selenium.webdriver.common.by import By
@@ -154,18 +134,57 @@ def _participant(url: str, pairs: int, scores: list[int], result: dict, start: t
         result["ok"] = True
     except Exception as exc:  # the bench reports it
         buttons = [b.text for b in driver.find_elements(By.TAG_NAME, "button")]
-        result["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0]} (buttons on the page: {buttons})"
+        result["error"] = (f"{type(exc).__name__}: {str(exc).splitlines()[0]} (buttons on the page: {buttons}; "
+                           f"text: {driver.find_element(By.TAG_NAME, 'body').text[:300]!r})")
     finally:
         result["driver"] = driver
 
 
-def _round(base: str, tokens: list[str], pairs: int, seed: int, server_pids: list[int]) -> tuple[list[dict], list[int]]:
+def _light(base: str, token: str, pairs: int, scores: list[int], result: dict, start: threading.Barrier) -> None:
+    """The same participant without a browser (:mod:`_light_participant`): the server's part of each wait."""
+    from _light_participant import LightParticipant
+
+    from sdg_interactions.apps._scoring_view import signed
+    from sdg_interactions.texts import text
+
+    saved = text("scoring.status.saved", "sv")
+    participant = LightParticipant(base, token)
+    try:
+        start.wait()
+        t0 = time.perf_counter()
+        participant.open()
+        result["open"] = time.perf_counter() - t0
+        result["clicks"] = []
+        for k in range(pairs):
+            button = participant.button(f"{signed(scores[k])} ")
+            t1 = time.perf_counter()
+            participant.click(button, until=saved)
+            result["clicks"].append(time.perf_counter() - t1)
+            if k < pairs - 1:
+                participant.click(participant.button("Nästa →"))
+        participant.stay()  # the page stays open until the round ends
+        result["ok"] = True
+    except Exception as exc:  # the bench reports it
+        result["error"] = f"light: {type(exc).__name__}: {exc}"
+    finally:
+        result["close"] = participant.close
+
+
+
+def _round(base: str, people: list[tuple[str, str]], pairs: int, seed: int,
+           server_pids: list[int]) -> tuple[list[dict], list[int]]:
+    """All ``people`` (``("browser" | "light", token)``) at once; their results and the kernels' RSS."""
     rng = np.random.default_rng(seed)
-    results = [{} for _ in tokens]
-    barrier = threading.Barrier(len(tokens))
-    threads = [threading.Thread(target=_participant, args=(f"{base}?k={token}", pairs,
-                                                           [int(s) for s in rng.integers(-3, 4, pairs)], r, barrier))
-               for token, r in zip(tokens, results, strict=True)]
+    results = [{"kind": kind} for kind, _ in people]
+    barrier = threading.Barrier(len(people))
+    threads = []
+    for (kind, token), result in zip(people, results, strict=True):
+        scores = [int(s) for s in rng.integers(-3, 4, pairs)]
+        if kind == "browser":
+            threads.append(threading.Thread(target=_participant, args=(f"{base}?k={token}", pairs, scores, result,
+                                                                         barrier)))
+        else:
+            threads.append(threading.Thread(target=_light, args=(base, token, pairs, scores, result, barrier)))
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -174,16 +193,29 @@ def _round(base: str, tokens: list[str], pairs: int, seed: int, server_pids: lis
     for r in results:
         if r.get("driver") is not None:
             r.pop("driver").quit()
+        if r.get("close") is not None:
+            r.pop("close")()
     return results, rss
+
+
+def _row(measure: str, alone: float, crowd: list[float], goal: float, unit: str) -> str:
+    scale, fmt = (1000, "{:.0f} ms") if unit == "ms" else (1, "{:.2f} s")
+    p90 = _p90(crowd)
+    verdict = "met" if p90 < goal else "**NOT met**"
+    goal_text = fmt.format(goal * scale).replace(".00", "")
+    return (f"| {measure} | {fmt.format(alone * scale)} | {fmt.format(statistics.median(crowd) * scale)} | "
+            f"{fmt.format(p90 * scale)} | {p90 / alone:.1f}× | p90 < {goal_text}: {verdict} |")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--people", type=int, default=10)
     parser.add_argument("--pairs", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of one browser among light participants")
+    parser.add_argument("--all-browsers", action="store_true", help="also a round with a browser for everyone")
     parser.add_argument("--smoke", action="store_true")
     args = parser.parse_args(argv)
-    people, pairs = (2, 3) if args.smoke else (args.people, args.pairs)
+    people, pairs, rounds = (2, 3, 1) if args.smoke else (args.people, args.pairs, args.rounds)
 
     from browser import free_port
 
@@ -194,58 +226,71 @@ def main(argv: list[str] | None = None) -> int:
     from sdg_interactions.io.journal import read_journal
     from sdg_interactions.matrix import node_ids
 
+    plan = ([("alone, browser", 1, 0)] + [("alone, light", 0, 1)] + [("crowd, light", 0, people)]
+            + [(f"crowd, browser {k + 1}", 1, people - 1) for k in range(rounds)]
+            + ([("crowd, browsers", people, 0)] if args.all_browsers else []))
     nodes = node_ids(load_matrix("weitz2018_sweden"))
     scratch = Path(tempfile.mkdtemp(prefix="bench-workshop-"))
-    folder = new_workshop(scratch / "ws", nodes, kommun="Habo", respondents=people + 1)
-    tokens = [link.token for link in read_links(folder)]
+    folder = new_workshop(scratch / "ws", nodes, kommun="Habo", respondents=sum(b + n for _, b, n in plan))
+    tokens = iter(link.token for link in read_links(folder))
     port = free_port()
     processes = serve(folder, port=port, ip="127.0.0.1", wait=False, out=open(os.devnull, "w"),
                       max_participants=people + 2)
     base = f"http://127.0.0.1:{port}/"
+    done: dict[str, list[dict]] = {}
+    memory: list[int] = []
     try:  # serve() returns once both servers answer
         pids = [p.pid for p in processes]
-        alone, _ = _round(base, tokens[:1], pairs, 1, pids)
-        time.sleep(25)  # the lone participant's kernel is culled (no page), so the crowd starts clean
-        crowd, rss = _round(base, tokens[1:people + 1], pairs, 2, pids)
-        time.sleep(45)  # the crowd's kernels are culled once their pages are gone (15 s), and shut down
-        served = _server_side(base, tokens[1:people + 1])
+        for seed, (name, browsers, light) in enumerate(plan):
+            if done:
+                time.sleep(25)  # the last round's kernels are culled (no page after 12 s), so each round starts clean
+            who = [("browser", next(tokens)) for _ in range(browsers)] + [("light", next(tokens)) for _ in range(light)]
+            done[name], rss = _round(base, who, pairs, seed, pids)
+            if name == "crowd, light":
+                memory = rss
     finally:
         for process in processes:
             process.terminate()
         for process in processes:
             process.wait(timeout=20)
 
-    failed = [r["error"] for r in alone + crowd if not r.get("ok")]
+    failed = [f"{name}: {r['error']}" for name, results in done.items() for r in results if not r.get("ok")]
     if failed:
         print("FAILED:", *failed, sep="\n  ")
         return 1
     lines = sum(len(read_journal(path)) for path in journals(folder))
-    expected = pairs * (people + 1)
+    expected = pairs * sum(len(results) for results in done.values())
     assert lines == expected, f"{lines} journal lines, expected {expected}"
 
-    open_alone, open_crowd = alone[0]["open"], [r["open"] for r in crowd]
-    click_alone = alone[0]["clicks"]
-    click_crowd = [t for r in crowd for t in r["clicks"]]
-    per_person = sum(rss) / max(1, len(rss)) / 2**20
+    def of(prefix: str, kind: str, what: str) -> list[float]:
+        values = [r[what] for name, results in done.items() if name.startswith(prefix) for r in results
+                  if r["kind"] == kind]
+        return [t for v in values for t in (v if isinstance(v, list) else [v])]
+
     now = datetime.datetime.now(datetime.UTC)
     print(f"## Workshop, {people} participants at once (issue 19)\n")
     print(f"{now:%Y-%m-%d %H:%M} UTC · {os.cpu_count()} cores, {cpu_model()} · Python {platform.python_version()}"
-          f" · load average before/after {_load()} · {pairs} pairs each, SEI's 34 Sweden targets, headless "
-          f"Chromium per participant on the same machine\n")
+          f" · load average after {_load()} · {pairs} pairs each, SEI's 34 Sweden targets\n")
     print("| measure | 1 alone (baseline) | median, at once | p90, at once | p90 / baseline | goal |")
     print("| --- | --- | --- | --- | --- | --- |")
-    p90_open, p90_click = _p90(open_crowd), _p90(click_crowd)
-    print(f"| page open → first pair | {open_alone:.2f} s | {statistics.median(open_crowd):.2f} s | "
-          f"{p90_open:.2f} s | {p90_open / open_alone:.1f}× | p90 < {GOAL_OPEN:.0f} s: "
-          f"{'met' if p90_open < GOAL_OPEN else 'NOT met'} |")
-    print(f"| click → \"Sparat\" | {statistics.median(click_alone) * 1000:.0f} ms (median) | "
-          f"{statistics.median(click_crowd) * 1000:.0f} ms | {p90_click * 1000:.0f} ms | "
-          f"{p90_click / statistics.median(click_alone):.1f}× | p90 < {GOAL_SAVED * 1000:.0f} ms: "
-          f"{'met' if p90_click < GOAL_SAVED else 'NOT met'} |")
-    print(f"| page served (no browser: door, kernel, notebook, app) | | {statistics.median(served):.2f} s | "
-          f"{_p90(served):.2f} s | | |")
-    print(f"| memory per participant (kernel RSS) | | {per_person:.0f} MB ({len(rss)} kernels) | | | |")
-    print(f"\nEvery click is in the journals: {lines} lines = {people + 1} participants × {pairs} pairs.")
+    light_open, light_clicks = of("alone, light", "light", "open")[0], of("alone, light", "light", "clicks")
+    print(_row(f"server's part: page open → first pair's widgets ({people} light participants)", light_open,
+               of("crowd, light", "light", "open"), GOAL_OPEN, "s"))
+    print(_row(f"server's part: click → \"Sparat\" ({people} light participants; baseline: median alone)",
+               statistics.median(light_clicks), of("crowd, light", "light", "clicks"), GOAL_SAVED, "ms"))
+    browser_open, browser_clicks = of("alone, browser", "browser", "open")[0], of("alone, browser", "browser", "clicks")
+    print(_row(f"in a browser, {people - 1} others on the server: page open → first pair drawn ({rounds} rounds)",
+               browser_open, of("crowd, browser", "browser", "open"), GOAL_OPEN, "s"))
+    print(_row(f"in a browser, {people - 1} others on the server: click → \"Sparat\" shown",
+               statistics.median(browser_clicks), of("crowd, browser", "browser", "clicks"), GOAL_SAVED, "ms"))
+    if args.all_browsers:
+        print(_row(f"{people} browsers on these 2 cores with the server: page open → first pair", browser_open,
+                   of("crowd, browsers", "browser", "open"), GOAL_OPEN, "s"))
+        print(_row(f"{people} browsers on these 2 cores with the server: click → \"Sparat\"",
+                   statistics.median(browser_clicks), of("crowd, browsers", "browser", "clicks"), GOAL_SAVED, "ms"))
+    print(f"| memory per participant (kernel RSS, {len(memory)} kernels) | | "
+          f"{sum(memory) / max(1, len(memory)) / 2**20:.0f} MB | | | |")
+    print(f"\nEvery click is in the journals: {lines} lines = {expected // pairs} participants × {pairs} pairs.")
     return 0
 
 
