@@ -184,6 +184,19 @@ def test_import_keeps_heavy_libraries_out():
     assert out.strip() == ""
 
 
+def test_a_scoring_kernel_loads_neither_the_analysis_nor_networkx():
+    """A workshop participant's kernel imports the scoring app; every second it takes is multiplied by the
+    participants opening their links at once (bench/bench_workshop.py). ``import sdg_interactions`` loads its
+    names on first use, and networkx only when a graph is made or read."""
+    code = ("import sys, sdg_interactions.apps.scoring; "
+            "print(','.join(m for m in ('networkx', 'sdg_interactions.analysis', 'altair') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == ""
+    code = "import sdg_interactions as si; print(si.load_matrix('weitz2018_sweden').shape, si.analysis.__name__)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["(34,", "34)", "sdg_interactions.analysis"]  # the names and layers are still there
+
+
 def _has_all(tree: ast.Module) -> bool:
     for node in tree.body:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(

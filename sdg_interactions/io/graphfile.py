@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import json
 import os
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import xarray as xr
 
@@ -31,6 +31,9 @@ from sdg_interactions.errors import InputFormatError, SdgInteractionsError, loca
 from sdg_interactions.matrix import from_graph, plain_value, require_single, to_graph, validate
 from sdg_interactions.textfile import check_input_file, replacing
 from sdg_interactions.texts import check_lang
+
+if TYPE_CHECKING:  # networkx is loaded when a graph file is written or read, not with sdg_interactions.io
+    import networkx as nx
 
 __all__ = ["MAX_GRAPHML_BYTES", "read_graphml", "write_gexf", "write_graphml"]
 
@@ -89,6 +92,7 @@ def write_graphml(obj: xr.DataArray | xr.Dataset, path: str | os.PathLike, *, la
     >>> from sdg_interactions.matrix import from_array
     >>> p = Path(tempfile.mkdtemp()) / "m.graphml"
     >>> write_graphml(from_array(np.array([[np.nan, 0], [-2, np.nan]]), ["13.1", "13.2"]), p)
+    >>> import networkx as nx
     >>> G = nx.read_graphml(p)
     >>> sorted(G.edges(data="score")), G.nodes["13.2"]["group"], G.graph["aggregated"]
     ([('13.2', '13.1', -2.0)], '13', 0)
@@ -111,6 +115,8 @@ def write_graphml(obj: xr.DataArray | xr.Dataset, path: str | os.PathLike, *, la
     if zeros:
         G.graph[_ZERO] = json.dumps(zeros, ensure_ascii=False)
     with replacing(path) as temporary:
+        import networkx as nx
+
         nx.write_graphml(G, temporary)
 
 
@@ -133,12 +139,15 @@ def read_graphml(path: str | os.PathLike, *, aggregated: bool | None = None) -> 
     >>> import tempfile
     >>> from pathlib import Path
     >>> p = Path(tempfile.mkdtemp()) / "m.graphml"
+    >>> import networkx as nx
     >>> nx.write_graphml(nx.DiGraph([("LULEA-1", "LULEA-2", {"score": 3})]), p)
     >>> read_graphml(p)["score"].values.tolist()
     [[nan, 3.0], [nan, nan]]
     """
     name = os.fspath(path)
     check_input_file(path, limit=MAX_GRAPHML_BYTES, valid=tr("error.valid_graphml_file"))
+    import networkx as nx
+
     try:
         G = nx.read_graphml(path, node_type=str)
     except Exception as err:  # expat, networkx and the type conversions of its keys raise many kinds
@@ -157,6 +166,8 @@ def _matrix(G: nx.Graph, name: str, aggregated: bool | None) -> xr.Dataset:
     if not G.is_directed() or G.is_multigraph():
         raise InputFormatError(locate(tr("error.data.graphml.undirected"), file=name,
                                       valid=tr("error.data.graphml.valid_directed")))
+    import networkx as nx
+
     G = nx.DiGraph(G)
     for key in ("node_default", "edge_default"):
         G.graph.pop(key, None)
@@ -190,6 +201,7 @@ def write_gexf(obj: xr.DataArray | xr.Dataset, path: str | os.PathLike, *, lang:
     >>> from sdg_interactions.matrix import from_array
     >>> p = Path(tempfile.mkdtemp()) / "m.gexf"
     >>> write_gexf(from_array(np.array([[np.nan, 0], [-2, np.nan]]), ["13.1", "13.2"]), p, lang="en")
+    >>> import networkx as nx
     >>> G = nx.read_gexf(p)
     >>> sorted(G.edges(data="weight")), G.nodes["13.2"]["label"]
     ([('13.2', '13.1', 2.0)], 'Climate change policy/planning')
@@ -197,4 +209,6 @@ def write_gexf(obj: xr.DataArray | xr.Dataset, path: str | os.PathLike, *, lang:
     G, _, _ = _graph(obj, "GEXF", lang, include_zero)
     G.graph.clear()  # GEXF keeps no graph attributes
     with replacing(path) as temporary:
+        import networkx as nx
+
         nx.write_gexf(G, temporary)

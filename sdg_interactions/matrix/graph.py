@@ -12,10 +12,14 @@ score); with both, :func:`from_graph` gives the matrix back exactly. Nodes carry
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 import xarray as xr
+
+if TYPE_CHECKING:  # networkx is loaded when a graph is made or read: a scoring kernel never needs it
+    import networkx as nx
 
 from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.matrix.model import (
@@ -68,6 +72,8 @@ def to_graph(obj: xr.DataArray | xr.Dataset, *, threshold: float | None = None, 
                                   or not 0 <= threshold <= 3):
         raise ValidationError(locate(tr("error.analysis.threshold_score"), value=threshold,
                                      valid=tr("error.analysis.valid_graph_threshold")))
+    import networkx as nx
+
     G = nx.DiGraph()
     G.graph.update({k: plain_value(v) for k, v in (obj.attrs or {}).items()})
     G.add_nodes_from((node, dict(row)) for node, row in node_table(da).iterrows())
@@ -101,10 +107,13 @@ def from_graph(G: nx.DiGraph, *, score: str = "score") -> xr.Dataset:
 
     Examples
     --------
+    >>> import networkx as nx
     >>> G = nx.DiGraph([("1.1", "1.2", {"score": 2})])
     >>> from_graph(G)["score"].values.tolist()
     [[nan, 2.0], [nan, nan]]
     """
+    import networkx as nx
+
     if not isinstance(G, nx.DiGraph):
         raise ValidationError(tr("error.analysis.not_a_digraph", type=type(G).__name__))
     file = G.graph.get("source_file", "graph")
