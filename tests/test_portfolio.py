@@ -203,8 +203,8 @@ def number(shown: str, lang: str) -> float:
 
 
 def same(shown: str, value: float, lang: str) -> bool:
-    """The number shown is the value (three decimals, as shown)."""
-    return abs(number(shown, lang) - value) <= 5e-4 + 1e-9
+    """The number shown is the value (one decimal, as shown; more only where one decimal would show 0)."""
+    return abs(number(shown, lang) - value) <= 0.05 + 1e-9
 
 
 def check_why(m, a, group, i, ids, labels, lang, stated_total):

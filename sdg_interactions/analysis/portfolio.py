@@ -398,11 +398,11 @@ def portfolio(obj: xr.DataArray | xr.Dataset, k: int, *, cap: float = 3, exclude
 
 
 def _number(value: float, lang: str) -> str:
-    """A number as :func:`sdg_interactions.formats.number` writes it: ``80,803`` and ``5 984`` in Swedish,
-    ``80.803`` in English, with a true minus "−"; up to three decimals (more when three would show a number
-    that is not 0 as 0)."""
+    """A number as :func:`sdg_interactions.formats.number` writes it: ``80,8`` and ``5 984`` in Swedish,
+    ``80.8`` in English, with a true minus "−"; one decimal at most, as a reader needs (more when one would
+    show a number that is not 0 as 0)."""
     value = 0.0 if _zero(value) else float(value)
-    shown = number(value, lang, decimals=3)
+    shown = number(value, lang, decimals=1)
     return number(value, lang, decimals=9) if value and not any(c in "123456789" for c in shown) else shown
 
 
