@@ -18,7 +18,7 @@ COMMANDS = [["analyse"], ["scenario"], ["template"], ["workshop"], ["workshop", 
 
 #: argparse's English words that must not show in Swedish help.
 ENGLISH = ["usage:", "positional arguments", "options:", "show this help", "default", "a bundled name",
-           "language of", "comma-separated", "write ", "the kommun", " nodes", " noder"]
+           "language of", "comma-separated", "write ", "the kommun", "the municipality", " nodes", " noder"]
 
 
 @pytest.mark.parametrize(("argv", "lang"), [

@@ -312,4 +312,4 @@ def test_whose_assessment_comes_first_and_the_stamp_names_the_basis_not_a_code()
     assert first.text.startswith("Bedömningen av hur delmålen påverkar varandra är ett nationellt exempel")
     assert "inte Umeå kommuns egen" in first.text
     stamp = next(b for b in doc.blocks if isinstance(b, Stamp))
-    assert "weitz2018_sweden" not in " ".join(stamp.lines) and "Underlag: Sverige" in stamp.lines[0]
+    assert "weitz2018_sweden" not in " ".join(stamp.lines) and "Underlag: ”Sverige: " in stamp.lines[0]

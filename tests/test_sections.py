@@ -189,7 +189,7 @@ def test_pseudonymise_and_hash():
     changed = m.copy(data=np.where(np.isnan(m.values), np.nan, 1.0))
     assert narrative.data_hash(changed) != narrative.data_hash(m)
     stamp = narrative.stamp(m, {"kommun": "0305"}, version="9.9", lang="en", date="2026-12-07", basis="x.csv")
-    assert stamp["paragraphs"] == ["Created 7 December 2026 with sdg_interactions 9.9 · Data: x.csv"]
+    assert stamp["paragraphs"] == ["Created 7 December 2026 with sdg_interactions 9.9 · Data: “x.csv”"]
     assert stamp["data"]["hash"] == narrative.data_hash(m)  # the hash is in the method, not the footer
     technical = " ".join(narrative.technical(m, {"kommun": "0305", "aggregate": "median", "priorities": ["7.2"]},
                                              version="9.9", lang="sv"))

@@ -321,8 +321,9 @@ def test_report_section_sentences_follow_the_numbers(sweden):
     assert section["data"]["conflicts"]["both"] == [("13.1", "7.2", -2.0)]
     text_ = " ".join(section["paragraphs"])
     assert "Ingen av de 5 starkaste hävstängerna" in text_
-    assert "Målkonflikt mellan beslutade mål (1): 13.1" in text_ and "→ 7.2" in text_ and ": −2." in text_
-    assert "Risk (8)" in text_
+    assert "Målkonflikt mellan beslutade mål (1, med varje pars bedömning): 13.1" in text_
+    assert "→ 7.2" in text_ and ": −2." in text_
+    assert "Risk (8, med varje pars bedömning)" in text_
     assert [row[4] for row in section["table"]["rows"]] == ["lucka"] * 5
     other = styrdokument(sweden, HAND, lang="en")
     assert other["paragraphs"] != section["paragraphs"]
@@ -356,6 +357,7 @@ def test_command_prints_levers_and_conflicts_and_writes_the_node_table(tmp_path,
     printed = capsys.readouterr().out
     assert "2 dokument, 2 lokala mål, 2 av 34 delmål" in printed
     assert "13.1 → 7.2 (−2)" in printed and "båda beslutade: 1" in printed
+    assert "Målkonflikter efter täckning (bedömningen inom parentes):" in printed
     assert "inte ingår i analysen: 11.6" in printed and "Weitz" in printed
     written = pd.read_csv(out, dtype={"node": str}, keep_default_na=False, encoding="utf-8-sig")
     assert written["node"].tolist()[:3] == ["16.6", "12.1", "8.4"] and len(written) == 34
