@@ -33,7 +33,7 @@ def dimension_cells(rollup: xr.Dataset, lang: str = "sv") -> pd.DataFrame:
     >>> m = from_array(np.array([[np.nan, 2, -1], [1, np.nan, 3], [-2, 0, np.nan]]), ["6.1", "13.1", "8.1"])
     >>> cells = dimension_cells(dimension_rollup(m), "en")
     >>> cells[["target", "pos", "pairs", "mean", "label_pos", "label_neg"]].to_dict("records")[0]  # biosphere →
-    {'target': 'biosphere', 'pos': 3.0, 'pairs': 2, 'mean': 1.5, 'label_pos': '+2', 'label_neg': '−0'}
+    {'target': 'biosphere', 'pos': 3.0, 'pairs': 2, 'mean': 1.5, 'label_pos': '+2', 'label_neg': '0'}
     >>> cells[["target_label", "mean", "label_neg"]].to_dict("records")[2]  # biosphere → economy: (−1 + 3) / 2
     {'target_label': 'economy', 'mean': 1.0, 'label_neg': '−1'}
     """
@@ -53,8 +53,9 @@ def dimension_cells(rollup: xr.Dataset, lang: str = "sv") -> pd.DataFrame:
     frame["pairs"] = frame["pairs"].astype(int)
     with np.errstate(invalid="ignore", divide="ignore"):
         frame["mean"] = np.where(frame["pairs"] > 0, (frame["pos"] + frame["neg"]) / frame["pairs"], np.nan)
-    frame["label_pos"] = ["+" + number(n, lang, decimals=0) for n in frame["n_pos"]]
-    frame["label_neg"] = ["−" + number(n, lang, decimals=0) for n in frame["n_neg"]]
+    # a count with the sign of its kind ("+63", "−10"); none is "0", never "+0" or "−0"
+    frame["label_pos"] = [("+" if n else "") + number(n, lang, decimals=0) for n in frame["n_pos"]]
+    frame["label_neg"] = [("−" if n else "") + number(n, lang, decimals=0) for n in frame["n_neg"]]
     return frame
 
 
@@ -110,7 +111,7 @@ def dimension_chart(rollup: xr.Dataset | xr.DataArray, *, lang: str = "sv", capt
     >>> from sdg_interactions.plots import rows_of
     >>> [(c["source"], c["target"], c["label_pos"], c["label_neg"])
     ...  for c in rows_of(spec, spec["data"]["name"])][2]  # ekonomi → biosfär: 8.1 → 6.1 (−2) and 8.1 → 13.1 (0)
-    ('economy', 'biosphere', '+0', '−1')
+    ('economy', 'biosphere', '0', '−1')
     """
     lang = check(lang)
     r = _as_rollup(rollup)
@@ -137,7 +138,7 @@ def dimension_chart(rollup: xr.Dataset | xr.DataArray, *, lang: str = "sv", capt
         description="description:N")
     ink = alt.condition("abs(datum.mean) >= 2", alt.value("white"), alt.value("#222222"))
     counts = [base.mark_text(fontSize=12, dy=dy).encode(x=x, y=y, text=alt.Text(f"{field}:N"), color=ink,
-                                                         tooltip=tooltip)
+                                                         tooltip=tooltip, description="description:N")
               for field, dy in (("label_pos", -8), ("label_neg", 8))]
     chart = alt.layer(rect, *counts).properties(
         width=alt.Step(76), height=alt.Step(48), view=alt.ViewBackground(fill=UNSCORED_COLOR, stroke=None))
