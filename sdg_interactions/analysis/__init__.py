@@ -43,6 +43,7 @@ from sdg_interactions.analysis._core import (
     rank_ascending,
     rank_descending,
     signed_sums,
+    tied,
     to_table,
 )
 from sdg_interactions.analysis.cells import CELL_VARIABLES, CONTESTED_IQR, cell_statistics
@@ -190,6 +191,7 @@ __all__ = [
     "stable_power",
     "standing",
     "strongest_flows",
+    "tied",
     "to_table",
     "total_influence",
     "total_influence_matrix",

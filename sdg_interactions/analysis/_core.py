@@ -34,6 +34,7 @@ __all__ = [
     "rank_ascending",
     "rank_descending",
     "signed_sums",
+    "tied",
     "to_table",
 ]
 
@@ -86,6 +87,18 @@ def at_least(values: np.ndarray, threshold: np.ndarray | float) -> np.ndarray:
     values = np.asarray(values, dtype=np.float64)
     threshold = np.asarray(threshold, dtype=np.float64)
     return values >= threshold - np.maximum(_slack(values), _slack(threshold))
+
+
+def tied(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
+    """``a == b`` where "equal" means within 1e-9 · max(1, |x|) (:data:`TIE_TOLERANCE`): :func:`at_least`
+    both ways. The one tie helper a sentence or a list uses ("Fem målkonflikter delar den sämsta bedömningen").
+
+    Examples
+    --------
+    >>> tied(np.array([0.1 + 0.2, 0.3001, -0.0]), np.array([0.3, 0.3, 0.0])).tolist()
+    [True, False, True]
+    """
+    return at_least(a, b) & at_least(b, a)
 
 
 def rank_descending(values: np.ndarray) -> np.ndarray:

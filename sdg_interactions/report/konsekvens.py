@@ -33,7 +33,14 @@ import numpy as np
 import xarray as xr
 
 from sdg_interactions import frameworks
-from sdg_interactions.analysis import adjacency, check_priorities, scenario, sdg_synergies, triggered_conflicts
+from sdg_interactions.analysis import (
+    adjacency,
+    check_priorities,
+    scenario,
+    sdg_synergies,
+    tied,
+    triggered_conflicts,
+)
 from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.matrix import RESPONDENT, node_ids, single_matrix
 from sdg_interactions.texts import check_lang
@@ -56,7 +63,6 @@ __all__ = [
 
 #: How many of the strongest levers (by systemic rank, ties included) the note looks at.
 LEVERS = 5
-_TOL = 1e-9
 
 
 @dataclass(frozen=True)
@@ -197,7 +203,7 @@ def _by_goal(nodes: list[Node], lang: str) -> tuple[GoalGroup, ...]:
 
 
 def _same(a: float, b: float) -> bool:
-    return abs(a - b) <= _TOL * max(1.0, abs(a), abs(b))
+    return bool(tied(a, b))
 
 
 def _places(keys: list[tuple[float, float]]) -> list[int]:
@@ -254,8 +260,9 @@ def _objectives(effects: xr.Dataset, chosen: list[int], weights: np.ndarray, nod
         def pick(variable: str, part: int, most: int, projected=projected, via=via) -> tuple:
             values = projected[variable].to_numpy()
             net = projected["effect_net"].to_numpy()
-            order = sorted((k for k in range(len(values)) if abs(values[k]) > _TOL and (part or net[k] > _TOL)),
-                           key=lambda k: (-abs(values[k]), k))[:most]
+            shown = [k for k in range(len(values))  # not 0, and for the net effect positive (beyond float noise)
+                     if not _same(values[k], 0.0) and (part or (net[k] > 0 and not _same(net[k], 0.0)))]
+            order = sorted(shown, key=lambda k: (-abs(values[k]), k))[:most]
             objectives = projected["objective"].to_numpy()
             return tuple((Node(str(objectives[k]), str(projected[f"label_{lang}"].to_numpy()[k])),
                           via(str(objectives[k]), part)) for k in order)

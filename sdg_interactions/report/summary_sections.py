@@ -23,7 +23,7 @@ import pandas as pd
 import xarray as xr
 
 from sdg_interactions import analysis
-from sdg_interactions.analysis import adjacency, sdg_synergies
+from sdg_interactions.analysis import adjacency, at_least, sdg_synergies, tied
 from sdg_interactions.matrix import RESPONDENT, node_ids
 from sdg_interactions.report.scope import global_note, global_targets, mark_global, outside_note, split_priorities
 from sdg_interactions.report.wording import (
@@ -53,7 +53,6 @@ __all__ = [
     "summary",
 ]
 
-_TOL = 1e-9
 #: A link between two priorities at or below this score is named with "kräver att konflikten hanteras": the
 #: score whose nearest scale step is −2 (motverkande) or worse, the scenario's risk threshold; a weaker one
 #: (−0,5: between "ingen påverkan" and "begränsande") is named as a weak hindrance to keep an eye on.
@@ -61,7 +60,7 @@ STRONG_CONFLICT = -1.5
 
 
 def _same(a: float, b: float) -> bool:
-    return abs(float(a) - float(b)) <= _TOL * max(1.0, abs(float(a)))
+    return bool(tied(float(a), float(b)))
 
 
 def lever_order(m: xr.DataArray, top_k: int) -> tuple[list[int], str | None]:
@@ -228,7 +227,7 @@ def conflicts(obj: xr.Dataset | xr.DataArray, *, limit: int | None = 5, aggregat
     limit = n if limit is None else int(limit)
     shown = table.head(max(limit, tied))
     if several and n > 1:  # means of several answers: most negative means are slight; say how many are not
-        clear = int(sum(s <= -1 or _same(s, -1) for s in table["score"]))
+        clear = int(sum(bool(at_least(-1.0, s)) for s in table["score"]))
         paragraphs = [text("report.conflicts.count_mean", lang, n=lead_count(n, lang, neuter=True),
                            clear=format_number(clear, lang))]  # never a sentence opening with a digit
     else:
@@ -347,7 +346,7 @@ def scenario_summary(obj: xr.Dataset | xr.DataArray, *, priorities: Sequence[str
         paragraphs.insert(0, away)
     triggered = analysis.triggered_conflicts(m, chosen)
     between = triggered[triggered["target"].isin(chosen) & triggered["source"].isin(chosen)]
-    strong = between[between["score"] <= STRONG_CONFLICT + _TOL]
+    strong = between[at_least(STRONG_CONFLICT, between["score"].to_numpy(float))]
     weak = between.drop(strong.index)
     # "båda" and "konflikten" for one pair of priorities; "dem alla", "konflikterna" for more
     if len(strong):
