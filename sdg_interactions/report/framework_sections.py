@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import xarray as xr
 
-from sdg_interactions.analysis import project_onto, propagate, sdg_synergies
+from sdg_interactions.analysis import at_least, project_onto, propagate, sdg_synergies
 from sdg_interactions.frameworks import linkage as load_linkage
 from sdg_interactions.matrix import node_ids, single_matrix
 from sdg_interactions.report.scope import outside_note, split_priorities
@@ -99,14 +99,14 @@ def objectives(obj: xr.Dataset | xr.DataArray, *, priorities: Sequence[str] = ()
         if reached.size:
             best = sorted(reached, key=lambda k: (-pos[k], k))
             cut = pos[best[min(strongest, len(best)) - 1]]
-            top = [k for k in best if pos[k] >= cut - 1e-9 * max(1.0, abs(cut)) and pos[k] > 0]
+            top = [k for k in best if at_least(pos[k], cut) and pos[k] > 0]  # ties with the last one shown too
             if top:
                 paragraphs.append(text(f"{KEY}.objectives.strongest", lang, framework=name,
                                        objectives=join_words([_objective(p, k, lang) for k in top], lang)))
         harmed = sorted(np.flatnonzero(neg < 0), key=lambda k: (neg[k], k))
         if harmed:
             cut = neg[harmed[min(strongest, len(harmed)) - 1]]
-            worst = [k for k in harmed if neg[k] <= cut + 1e-9 * max(1.0, abs(cut))]
+            worst = [k for k in harmed if at_least(cut, neg[k])]
             rest = len(harmed) - len(worst)
             paragraphs.append(text(f"{KEY}.objectives.harmed", lang, framework=name,
                                    objectives=join_words([_objective(p, k, lang) for k in worst], lang)) +
