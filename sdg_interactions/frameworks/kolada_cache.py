@@ -251,8 +251,8 @@ class KoladaCache:
                 v.get("value")] for r in records if r.get("kpi") == kpi and str(r.get("municipality")) == municipality
                for v in r.get("values", [])]
         years = None if years is None else sorted({int(y) for y in years})
-        old, _ = self.load(kpi, municipality)
-        if old is not None and years is not None:
+        old = self.load(kpi, municipality)[0] if years is not None else None  # all years: nothing to keep
+        if old is not None:
             kept = [row for row in old["values"] if row[0] not in years]
             new = kept + new
             years = None if old["years"] is None else sorted(set(old["years"]) | set(years))
@@ -260,7 +260,7 @@ class KoladaCache:
                  "fetched": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "source": source,
                  "values": sorted(new, key=lambda row: (row[0], row[1]))}
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, json.dumps(entry, ensure_ascii=False, indent=0, allow_nan=False))
+        write_atomic(path, json.dumps(entry, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
 
     def read_values(self, kpis: Iterable[str], municipalities: Iterable[str], years: Iterable[int] | None = None,
                     *, lang: str = "sv") -> tuple[pd.DataFrame, list[Missing], list[str]]:
@@ -271,7 +271,7 @@ class KoladaCache:
         naming damaged files (which count as missing). Touches no network.
         """
         wanted = None if years is None else sorted({int(y) for y in years})
-        frames, missing, notes = [], [], []
+        records, missing, notes = [], [], []
         for kpi in dict.fromkeys(kpis):
             for area in dict.fromkeys(municipalities):
                 entry, problem = self.load(kpi, area)
@@ -286,12 +286,10 @@ class KoladaCache:
                 covered = entry["years"]
                 if wanted is not None and covered is not None:
                     missing.extend(Missing(kpi, area, y) for y in wanted if y not in covered)
-                rows = [row for row in entry["values"] if wanted is None or row[0] in wanted]
-                frames.append(tidy_values([{"kpi": kpi, "municipality": area, "period": row[0],
-                                            "values": [dict(zip(("gender", "count", "status", "value"), row[1:],
-                                                                strict=True))]} for row in rows]))
-        values = pd.concat(frames, ignore_index=True) if frames else tidy_values([])
-        return values, missing, notes
+                records.extend({"kpi": kpi, "municipality": area, "period": row[0],
+                                "values": [dict(zip(("gender", "count", "status", "value"), row[1:], strict=True))]}
+                               for row in entry["values"] if wanted is None or row[0] in wanted)
+        return tidy_values(records), missing, notes
 
 
 def _check_entry(entry: object, kpi: str, municipality: str) -> str | None:
