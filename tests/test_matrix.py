@@ -253,3 +253,27 @@ def test_bad_uncertain_mark_lists_every_accepted_word():
     assert words == {"0", "0.0", "false", "falskt", "nej", "no", "1", "1.0", "ja", "sant", "true", "x", "yes"}
     assert words == (TRUE_WORDS | FALSE_WORDS | {"1.0", "0.0"}) - {""}
     assert valid.startswith("blank,")  # the blank cell ("" in FALSE_WORDS) is named, not shown as ''
+
+
+def test_from_long_reads_a_table_with_its_own_column_names():
+    """from_long(df, source=…, target=…, score=…, respondent=…): a researcher's table is read as it is."""
+    import pandas as pd
+
+    from sdg_interactions.errors import InputFormatError
+    from sdg_interactions.matrix import from_long
+
+    table = pd.DataFrame({"från": ["1.1", "1.2", "1.1"], "till": ["1.2", "1.1", "1.2"], "värde": ["2", "-1", "3"],
+                          "vem": ["a", "a", "b"]})
+    ds = from_long(table, source="från", target="till", score="värde", respondent="vem")
+    assert ds["score"].dims == ("respondent", "source", "target")
+    assert ds["score"].sel(respondent="a").values.tolist() == [[pytest.approx(float("nan"), nan_ok=True), 2.0],
+                                                               [-1.0, pytest.approx(float("nan"), nan_ok=True)]]
+    assert ds["score"].sel(respondent="b", source="1.1", target="1.2").item() == 3.0
+    same = from_long(table.rename(columns={"från": "source", "till": "target", "värde": "score",
+                                           "vem": "respondent"}))
+    assert ds["score"].equals(same["score"])  # the mapping changes nothing but the names
+    with pytest.raises(InputFormatError, match=r"no column 'from' \(given for source\)\. Valid: från, till") as info:
+        from_long(table, source="from")
+    assert "tabellen har ingen kolumn 'from'" in info.value.words("sv")
+    with pytest.raises(InputFormatError, match="both the column 'från', given for source, and a column source"):
+        from_long(table.assign(source="1.1"), source="från")

@@ -140,6 +140,22 @@ def _rows_of(table: pd.DataFrame) -> np.ndarray:
     return np.arange(2, len(table) + 2)
 
 
+def _named(table: pd.DataFrame, names: Mapping[str, str | None], file: object) -> pd.DataFrame:
+    """``table`` with the columns ``names`` maps to (its own names) renamed to ours; a named column it lacks,
+    or one of ours it holds beside the one named for it, is an error naming the table's columns."""
+    renames = {theirs: ours for ours, theirs in names.items() if theirs is not None and theirs != ours}
+    for ours, theirs in names.items():
+        if theirs is None:
+            continue
+        if theirs not in table.columns:
+            raise InputFormatError(locate(tr("error.analysis.no_such_column", column=repr(theirs), role=ours),
+                                          file=file, row=1, valid=", ".join(map(str, table.columns))))
+        if theirs != ours and ours in table.columns:
+            raise InputFormatError(locate(tr("error.analysis.column_twice", column=repr(theirs), role=ours),
+                                          file=file, row=1, valid=tr("error.analysis.valid_column_twice", role=ours)))
+    return table.rename(columns=renames) if renames else table
+
+
 def from_long(
     table: pd.DataFrame,
     *,
@@ -148,6 +164,10 @@ def from_long(
     attrs: Mapping[str, object] | None = None,
     nodes: Iterable[str] | None = None,
     decimal: str | None = None,
+    source: str | None = None,
+    target: str | None = None,
+    score: str | None = None,
+    respondent: str | None = None,
 ) -> xr.Dataset:
     """Build a matrix Dataset from a long table ``[respondent,]source,target,score[,comment,uncertain]``.
 
@@ -168,6 +188,9 @@ def from_long(
         table names.
     decimal : {".", ","}, optional
         The decimal mark of the file the cells come from (see :func:`parse_scores`).
+    source, target, score, respondent : str, optional
+        The table's own names for these columns (``from_long(df, source="från", target="till",
+        score="värde")``); by default the columns are called so.
 
     Returns
     -------
@@ -181,12 +204,15 @@ def from_long(
     >>> ds = from_long(t)
     >>> ds["score"].sel(source="1.1", target="1.2").item()
     2.0
+    >>> from_long(t.rename(columns={"source": "från", "target": "till"}), source="från", target="till").sizes
+    Frozen({'source': 2, 'target': 2})
     >>> from_long(t.assign(score=["2", "4"]), file="x.csv")
     Traceback (most recent call last):
     ...
     sdg_interactions.errors.ValidationError: x.csv, row 3, column 'score': score outside the scale: '4'. Valid: an integer from -3 to 3 (2 or 2.0, not 2.5), or blank for not scored.
     """  # noqa: E501
-    table = table.reset_index(drop=True)
+    table = _named(table.reset_index(drop=True), {"source": source, "target": target, "score": score,
+                                                  "respondent": respondent}, file)
     missing = [c for c in ("source", "target", "score") if c not in table.columns]
     if missing:
         raise InputFormatError(
