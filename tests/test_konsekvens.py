@@ -18,8 +18,8 @@ from sdg_interactions.cli import main
 from sdg_interactions.errors import UnknownIdError, ValidationError
 from sdg_interactions.io import load_dataset, write_matrix
 from sdg_interactions.report.document import BulletList, Heading, Paragraph, Stamp, Table
-from sdg_interactions.report.konsekvens import KonsekvensNote, konsekvens, konsekvens_document, write_konsekvens
-from sdg_interactions.report.konsekvens_text import slug_of, verb
+from sdg_interactions.report.konsekvens import KonsekvensNote, konsekvens
+from sdg_interactions.report.konsekvens_text import konsekvens_document, slug_of, verb, write_konsekvens
 from sdg_interactions.report.writers.markdown import to_markdown
 
 SWEDEN = "weitz2018_sweden"

@@ -374,7 +374,8 @@ class ScenarioApp(widgets.VBox):
 
     def _konsekvens(self) -> None:
         """Write the konsekvensanalys (Word, HTML, Markdown) of the ticked priorities into the app's folder."""
-        from sdg_interactions.report.konsekvens import konsekvens, write_konsekvens
+        from sdg_interactions.report.konsekvens import konsekvens
+        from sdg_interactions.report.konsekvens_text import write_konsekvens
 
         model = self._model
         if not model.priorities:

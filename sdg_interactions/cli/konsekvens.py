@@ -46,7 +46,8 @@ def run_konsekvens(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from sdg_interactions import frameworks
-    from sdg_interactions.report.konsekvens import konsekvens, write_konsekvens
+    from sdg_interactions.report.konsekvens import konsekvens
+    from sdg_interactions.report.konsekvens_text import write_konsekvens
     from sdg_interactions.report.parameters import find_matrix
 
     if args.matrices_dir and args.matrix:

@@ -12,8 +12,8 @@ and the basis: which matrix, whose assessment.
 
 :func:`konsekvens` returns a :class:`KonsekvensNote` of plain data (no format);
 :mod:`~sdg_interactions.report.konsekvens_text` words it as a
-:class:`~sdg_interactions.report.document.Document` (:func:`konsekvens_document`) and writes it
-(:func:`write_konsekvens`).
+:class:`~sdg_interactions.report.document.Document` (its ``konsekvens_document``) and writes it (its
+``write_konsekvens``); that module imports this one, never the other way round.
 
 Examples
 --------
@@ -57,8 +57,6 @@ __all__ = [
     "OwnConflict",
     "Risk",
     "konsekvens",
-    "konsekvens_document",
-    "write_konsekvens",
 ]
 
 #: How many of the strongest levers (by systemic rank, ties included) the note looks at.
@@ -382,20 +380,3 @@ def konsekvens(obj: str | os.PathLike | xr.DataArray | xr.Dataset, targets: str 
         objectives=_objectives(effects, chosen, weights, listed, lang),
         basis=_basis(ds, matrix_name, lang, kommun),
     )
-
-
-def konsekvens_document(note: KonsekvensNote):
-    """The note as a :class:`~sdg_interactions.report.document.Document` (one page); see
-    :func:`sdg_interactions.report.konsekvens_text.note_document`."""
-    from sdg_interactions.report.konsekvens_text import note_document
-
-    return note_document(note)
-
-
-def write_konsekvens(note: KonsekvensNote, output_dir: str | os.PathLike,
-                     formats: str | Sequence[str] = ("docx", "html", "md")) -> dict[str, Path]:
-    """Write the note as ``docx``, ``html``, ``md`` and/or ``pdf`` into ``output_dir``; file names from a safe
-    slug of the title; returns ``{format: path}``; see :func:`sdg_interactions.report.konsekvens_text.write_note`."""
-    from sdg_interactions.report.konsekvens_text import write_note
-
-    return write_note(note, output_dir, formats)

@@ -9,7 +9,7 @@ HTML and Markdown carry the same content and a kommun can paste it into its tjä
 Examples
 --------
 >>> from sdg_interactions.report.konsekvens import konsekvens
->>> doc = note_document(konsekvens("weitz2018_sweden", ["7.2"]))
+>>> doc = konsekvens_document(konsekvens("weitz2018_sweden", ["7.2"]))
 >>> doc.blocks[0].text
 'Konsekvensanalys Agenda 2030'
 >>> slug_of(konsekvens("weitz2018_sweden", ["7.2", "11.2"], title="Laddstolpar på Ängsvägen"))
@@ -31,9 +31,9 @@ from sdg_interactions.report.konsekvens import GoalGroup, KonsekvensNote, Node, 
 from sdg_interactions.report.sections import format_number, join_words
 from sdg_interactions.texts import genitive, text
 
-__all__ = ["LONG_LIST", "NOTE_FORMATS", "note_document", "passive", "slug_of", "verb", "write_note"]
+__all__ = ["LONG_LIST", "NOTE_FORMATS", "konsekvens_document", "passive", "slug_of", "verb", "write_konsekvens"]
 
-#: The formats :func:`write_note` writes, by file extension.
+#: The formats :func:`write_konsekvens` writes, by file extension.
 NOTE_FORMATS = ("docx", "html", "md", "pdf")
 K = "konsekvens"
 #: Above this many targets coming along, the list shows their ids only, so the note stays on one page.
@@ -250,7 +250,7 @@ def _how_to_read(note: KonsekvensNote) -> list:
     return [Heading(text(f"{K}.basis.title", note.lang), 2, "basis"), Paragraph(note.how_to_read)]
 
 
-def note_document(note: KonsekvensNote) -> Document:
+def konsekvens_document(note: KonsekvensNote) -> Document:
     """The note as a one-page :class:`~sdg_interactions.report.document.Document`: the title, what the decision
     advances, what comes along (grouped by goal) and what is partly supported, what is at risk (worst first,
     with the reasons), conflicts within the decision, miljömål and folkhälsomål (when the linkage tables
@@ -280,7 +280,7 @@ def slug_of(note: KonsekvensNote) -> str:
     return f"konsekvens_{stem}" if stem else "konsekvens"
 
 
-def write_note(note: KonsekvensNote, output_dir: str | os.PathLike,
+def write_konsekvens(note: KonsekvensNote, output_dir: str | os.PathLike,
                formats: str | Sequence[str] = ("docx", "html", "md")) -> dict[str, Path]:
     """Write the note into ``output_dir`` (made if missing) as each of ``formats`` (:data:`NOTE_FORMATS`; a
     string is comma-separated); returns ``{format: path}``. Unknown formats raise
@@ -297,5 +297,5 @@ def write_note(note: KonsekvensNote, output_dir: str | os.PathLike,
             raise ValidationError(locate(tr("error.unknown_format"), column="format", value=fmt, valid=valid))
     folder = Path(output_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    doc, stem = note_document(note), slug_of(note)
+    doc, stem = konsekvens_document(note), slug_of(note)
     return {fmt: write(doc, folder / f"{stem}.{fmt}") for fmt in wanted}
