@@ -128,8 +128,11 @@ def dimensions(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang:
     flows = strongest_flows(r)
     names = [text(f"dimensions.name.{d}", lang) for d in DIMENSIONS]
     n_pos, n_neg = r["n_pos"].to_numpy(), r["n_neg"].to_numpy()
-    rows = [[names[k], *(f"+{number(n_pos[k, m], lang, decimals=0)} / −{number(n_neg[k, m], lang, decimals=0)}"
-                         for m in range(len(DIMENSIONS)))] for k in range(len(DIMENSIONS))]
+    def signed(n: int, sign: str) -> str:  # a count with the sign of its kind; none is "0", never "+0" or "−0"
+        return (sign if n else "") + number(n, lang, decimals=0)
+
+    rows = [[names[k], *(f"{signed(n_pos[k, m], '+')} / {signed(n_neg[k, m], '−')}" for m in range(len(DIMENSIONS)))]
+            for k in range(len(DIMENSIONS))]
     data = {"n_pos": n_pos.tolist(), "n_neg": n_neg.tolist(), "pairs": r["pairs"].to_numpy().tolist(),
             "synergy": None if flows.synergy is None else (flows.synergy.source, flows.synergy.target),
             "conflict": None if flows.conflict is None else (flows.conflict.source, flows.conflict.target),
