@@ -39,7 +39,8 @@ def _frame(projection: xr.Dataset, lang: str) -> pd.DataFrame:
     for name in needed:
         frame[name] = projection[name].to_numpy()
     frame["n_linked"] = frame["n_linked"].astype(int)
-    frame["name"] = [text("linkage.chart.reached", lang, name=f"{i} {lab}" if lab != i else i, n=n)
+    frame["name"] = [text("linkage.chart.reached_one" if n == 1 else "linkage.chart.reached", lang,
+                          name=f"{i} {lab}" if lab != i else i, n=n)
                      for i, lab, n in zip(frame["objective"], frame["label"], frame["n_linked"], strict=True)]
     return frame
 
