@@ -194,7 +194,7 @@ def test_pseudonymise_and_hash():
     technical = " ".join(narrative.technical(m, {"kommun": "0305", "aggregate": "median", "priorities": ["7.2"]},
                                              version="9.9", lang="sv"))
     assert narrative.data_hash(m) in technical and "9.9" in technical
-    assert "kommun 0305 Håbo, sammanvägning median, prioriteringar 7.2" in technical
+    assert "kommun: 0305 Håbo; sammanvägning: median; prioriteringar: 7.2" in technical
     assert "aggregate" not in technical and "priorities" not in technical
 
 

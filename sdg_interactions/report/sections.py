@@ -250,7 +250,7 @@ def technical(obj: xr.Dataset | xr.DataArray, parameters: Mapping[str, object], 
               lang: str = "sv") -> list[str]:
     """The technical stamp, for the method section of the förvaltning version: the data's sha256
     (:func:`data_hash`), the version, and the parameters that shape the report (:data:`STAMPED`) in plain
-    words in ``lang`` ("kommun 1499 Falköping, underlag weitz2018_sweden, sammanvägning medelvärde, …"):
+    words in ``lang`` ("kommun: 1499 Falköping; underlag: weitz2018_sweden; sammanvägning: medelvärde; …"):
     never the output folder, a folder or file only by its name, never a Python repr."""
     shown = [text("report_honesty.technical.item", lang, name=text(f"report_honesty.technical.name.{key}", lang),
                   value=_shown(key, parameters[key], lang))
@@ -258,7 +258,7 @@ def technical(obj: xr.Dataset | xr.DataArray, parameters: Mapping[str, object], 
                                                           or parameters[key])]
     return [text("report_honesty.technical.intro", lang, digest=data_hash(obj)),
             text("report.stamp.version", lang, version=version) + " " +
-            text("report_honesty.technical.settings", lang, settings=", ".join(shown))]
+            text("report_honesty.technical.settings", lang, settings="; ".join(shown))]
 
 
 # --- for managers -------------------------------------------------------------------------------
