@@ -126,7 +126,8 @@ def levers(obj: xr.Dataset | xr.DataArray, *, top_k: int = 5, aggregate: str = "
                            systemic=format_number(systemic[first], lang)) + " " + _perspective(systemic, first, lang))
     if len(ids) - len(top) > 0 and len(top) > 1:  # one paragraph with the first lever's: the page is short
         reach = set(np.flatnonzero((a[order] > 0).any(axis=0))) - set(order)
-        paragraphs[-1] += " " + text("report.levers.reach", lang, k=count_word(len(top), lang, neuter=False),
+        key = "report.levers.reach_all" if len(reach) == len(ids) - len(top) else "report.levers.reach"
+        paragraphs[-1] += " " + text(key, lang, k=count_word(len(top), lang, neuter=False),
                                      reach=len(reach), n_other=len(ids) - len(top))
     rows = [[str(rank[k]), ids[k], labels[ids[k]], format_number(systemic[k], lang),
              str(int((a[k] > 0).sum())), str(int((a[k] < 0).sum()))] for k in order]
