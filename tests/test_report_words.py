@@ -388,3 +388,24 @@ def test_the_english_report_says_municipality(sweden):
     assert "if the municipality invests in the five strongest levers" in said
     assert "the municipality affects it only indirectly" in said
     assert not re.search(r"\bkommun(?:er)?\b|kommun's", said), said
+
+
+@pytest.mark.parametrize("name", ["weitz2018_sweden", "synthetic_respondents"])
+def test_the_levers_reach_is_said_as_all_only_when_it_is_all(name):
+    """"direkt alla 29 övriga delmål" when the levers promote every other target, else "28 av de 29" — the
+    count recomputed here from the matrix the sentence speaks of."""
+    from sdg_interactions.analysis import adjacency
+    from sdg_interactions.matrix import single_matrix
+    from sdg_interactions.report.summary_sections import lever_order
+
+    data = load_dataset(name)
+    m = single_matrix(data)
+    order = lever_order(m, 5)[0]
+    a = adjacency(m)
+    reach = set(np.flatnonzero((a[order] > 0).any(axis=0))) - set(order)
+    others = len(a) - len(order)
+    said = sections.levers(data, lang="sv")["paragraphs"][-1]
+    if len(reach) == others:
+        assert f"direkt alla {others} övriga delmål." in said
+    else:
+        assert f"direkt {len(reach)} av de {others} övriga delmålen." in said
