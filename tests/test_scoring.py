@@ -617,7 +617,7 @@ def test_the_app_works_in_a_browser_under_voila(folder):
             fields[0].clear()
             fields[0].send_keys("Räv 7")
             fields[1].send_keys(code_of(folder) + Keys.ENTER)
-            browser_helpers.wait_for(lambda: "Par 1 av 12" in body(), what="the first pair")
+            browser_helpers.wait_for(lambda: "Par 1 av 12" in body(), timeout=120, what="the first pair")  # a busy host
             browser_helpers.wait_for(lambda: browser.switch_to.active_element.get_attribute("placeholder")
                                      == "−3 … 3, Enter = nästa", what="the focus in the keyboard field")
             browser.switch_to.active_element.send_keys("-2" + Keys.ENTER)
