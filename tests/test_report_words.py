@@ -177,6 +177,23 @@ def test_further_conflicts_name_the_version_that_lists_them(sweden):
         in _said(section)
 
 
+def test_with_several_respondents_the_rest_are_pairs_with_a_negative_mean_and_how_many_are_minus_one():
+    """Twelve respondents: a mean of −0,08 (one −1) is no målkonflikt a politician should count; the rest are
+    said as pairs with a negative mean, with how many are −1 or worse (recomputed here from the means)."""
+    from sdg_interactions.matrix import single_matrix
+
+    data = load_dataset("synthetic_respondents")
+    means = single_matrix(data).values
+    negative = np.sort(means[means < 0])  # worst first, as the section lists them
+    section = sections.conflicts(data, limit=3, lang="sv")
+    shown = max(3, section["data"]["tied"])
+    rest = negative[shown:]
+    said, clear = _said(section), int((rest <= -1 + 1e-9).sum())
+    assert (f"Ytterligare {len(rest)} par med negativt medelvärde redovisas i förvaltningens fördjupade version av "
+            f"rapporten; {clear} av dem ligger på −1 eller sämre, de övriga närmare 0.") in said
+    assert "målkonflikter redovisas" not in said
+
+
 # --- priorities outside the matrix ---------------------------------------------------------------------------
 
 

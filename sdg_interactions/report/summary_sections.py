@@ -263,8 +263,13 @@ def conflicts(obj: xr.Dataset | xr.DataArray, *, limit: int | None = 5, aggregat
     if note:
         paragraphs.append(note)
     if len(shown) < n:
-        more = "report.conflicts.more_one" if n - len(shown) == 1 else "report.conflicts.more"
-        paragraphs.append(text("report.conflicts.listed" if listed else more, lang, n=n - len(shown), total=n))
+        left = table["score"].iloc[len(shown):]
+        if several and not listed:  # means of several answers: say how many of the rest are −1 or worse
+            more = "report.conflicts.more_mean_one" if len(left) == 1 else "report.conflicts.more_mean"
+        else:
+            more = "report.conflicts.more_one" if len(left) == 1 else "report.conflicts.more"
+        paragraphs.append(text("report.conflicts.listed" if listed else more, lang, n=format_number(len(left), lang),
+                               total=n, clear=format_number(int(at_least(-1.0, left.to_numpy(float)).sum()), lang)))
     comments = [str(c).strip() for c in table["comment"]]
     rows = [[named(r.source, labels), named(r.target, labels), format_number(r.score, lang), c]
             for r, c in zip(table.itertuples(), comments, strict=True)]
