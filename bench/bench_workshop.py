@@ -19,9 +19,12 @@ page), so the participants are of two kinds:
 * a **browser** participant is a headless Chromium (own profile, lowest CPU priority) that does the same
   through the real page and measures what a participant sees.
 
-Rounds, each starting when the last one's kernels are gone: a browser alone and a light participant alone
-(the **baselines**, measured first in the same run), ten light participants at once, then ``--rounds`` times
-one browser among nine light participants — what one participant sees while nine others load the server.
+The server runs as ``workshop serve`` runs it by default, with warm kernels (``--warm``: kernels started
+before their pages with the scoring app imported; ``--warm 0`` measures without them). Rounds, each starting
+when the last one's kernels are gone and the warm kernels are ready again: a browser alone and a light
+participant alone (the **baselines**, measured first in the same run), ten light participants at once, then
+``--rounds`` times one browser among nine light participants — what one participant sees while nine others
+load the server.
 Measured for each: **page open → first pair** (the browser: until the score buttons are on the page; the
 light participant: until every widget's state has arrived) — goal p90 < 10 s; **click → "Sparat"** for each of
 ``--pairs`` pairs (the click sent, the answer fsynced to the journal, the status redrawn; then "Nästa",
@@ -60,6 +63,21 @@ def _load() -> str:
 
 def _p90(times: list[float]) -> float:
     return float(np.percentile(times, 90))
+
+
+def _settle(server_pid: int, warm: int, timeout: float = 180.0) -> None:
+    """Wait until the participants' server has ``warm`` kernels and none of them is busy (done importing): the
+    state a workshop's server is in when its participants arrive, a minute or more after ``workshop serve``."""
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        kernels = [c for c in psutil.Process(server_pid).children(recursive=True)
+                   if "ipykernel" in " ".join(c.cmdline())]
+        if len(kernels) == warm and all(k.cpu_percent(interval=0.3) < 5 for k in kernels):
+            return
+        time.sleep(0.5)
+    raise SystemExit(f"the server did not settle with {warm} warm kernels within {timeout:.0f} s")
 
 
 def _kernel_rss(server_pids: list[int]) -> list[int]:
@@ -213,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pairs", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3, help="rounds of one browser among light participants")
     parser.add_argument("--all-browsers", action="store_true", help="also a round with a browser for everyone")
+    parser.add_argument("--warm", type=int, default=None,
+                        help="warm kernels (workshop serve --warm; default: serve's own, one per link, at most 10)")
     parser.add_argument("--smoke", action="store_true")
     args = parser.parse_args(argv)
     people, pairs, rounds = (2, 3, 1) if args.smoke else (args.people, args.pairs, args.rounds)
@@ -234,8 +254,12 @@ def main(argv: list[str] | None = None) -> int:
     folder = new_workshop(scratch / "ws", nodes, kommun="Habo", respondents=sum(b + n for _, b, n in plan))
     tokens = iter(link.token for link in read_links(folder))
     port = free_port()
+    from sdg_interactions.apps._warm_kernels import default_warm
+
+    warm = default_warm(len(read_links(folder))) if args.warm is None else args.warm
+    cap = people + 2
     processes = serve(folder, port=port, ip="127.0.0.1", wait=False, out=open(os.devnull, "w"),
-                      max_participants=people + 2)
+                      max_participants=cap, warm=warm)
     base = f"http://127.0.0.1:{port}/"
     done: dict[str, list[dict]] = {}
     memory: list[int] = []
@@ -244,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         for seed, (name, browsers, light) in enumerate(plan):
             if done:
                 time.sleep(25)  # the last round's kernels are culled (no page after 12 s), so each round starts clean
+            _settle(pids[0], min(warm, cap))
             who = [("browser", next(tokens)) for _ in range(browsers)] + [("light", next(tokens)) for _ in range(light)]
             done[name], rss = _round(base, who, pairs, seed, pids)
             if name == "crowd, light":
@@ -270,7 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     now = datetime.datetime.now(datetime.UTC)
     print(f"## Workshop, {people} participants at once (issue 19)\n")
     print(f"{now:%Y-%m-%d %H:%M} UTC · {os.cpu_count()} cores, {cpu_model()} · Python {platform.python_version()}"
-          f" · load average after {_load()} · {pairs} pairs each, SEI's 34 Sweden targets\n")
+          f" · load average after {_load()} · {pairs} pairs each, SEI's 34 Sweden targets"
+          f" · {min(warm, cap)} warm kernels (--warm {warm})\n")
     print("| measure | 1 alone (baseline) | median, at once | p90, at once | p90 / baseline | goal |")
     print("| --- | --- | --- | --- | --- | --- |")
     light_open, light_clicks = of("alone, light", "light", "open")[0], of("alone, light", "light", "clicks")

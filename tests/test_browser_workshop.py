@@ -487,14 +487,15 @@ def test_the_page_says_within_5_s_that_its_kernel_is_gone(tmp_path, how):
         if how == "shut down":
             request = urllib.request.Request(f"{url}api/kernels/{kernel}", method="DELETE")
             assert urllib.request.urlopen(request, timeout=30).status == 204
-        else:
-            (process,) = _kernels(processes[0])
+        else:  # the page's kernel, found by its connection file (warm kernels wait beside it)
+            (process,) = [p for p in _kernels(processes[0]) if f"kernel-{kernel}.json" in " ".join(p.cmdline())]
             process.kill()
         stopped = time.monotonic()
         wait_for(lambda: _banner_shown(person), timeout=5, every=0.1, what="the banner within 5 s of the kernel's end")
         print(f"banner after {time.monotonic() - stopped:.1f} s")
         _nothing_claims_saved(person)
-        wait_for(lambda: _kernels(processes[0]) == [], timeout=20, what="no kernel left (none restarted)")
+        wait_for(lambda: not any(f"kernel-{kernel}.json" in " ".join(p.cmdline()) for p in _kernels(processes[0])),
+                 timeout=20, what="the page's kernel gone (not restarted)")
 
 
 def _self_signed(folder) -> tuple[str, str]:
@@ -562,7 +563,8 @@ def test_a_crashed_browser_lets_its_link_in_again_within_30_s(tmp_path):
     import psutil
     from browser import new_browser, wait_for
 
-    with _workshop(tmp_path, respondents=2, browsers=1, drop_in=False) as (folder, url, _, browsers, processes):
+    with _workshop(tmp_path, respondents=2, browsers=1, drop_in=False, warm=0) as (folder, url, _, browsers,
+                                                                                  processes):
         link = _links(folder)[0]
         person = Participant(link.respondent, browsers[0], "click")
         _open_link(person, f"{url}?k={link.token}")

@@ -424,7 +424,7 @@ def kernels_of(process) -> list[psutil.Process]:
 def test_the_server_refuses_unknown_links_full_and_flooding_pages_without_a_kernel(tmp_path):
     folder = new_workshop(tmp_path / "ws", NODES, kommun="Habo", respondents=3)
     port, said = _free_pair(), io.StringIO()
-    processes = serve(folder, port=port, ip="127.0.0.1", wait=False, out=said, max_participants=1)
+    processes = serve(folder, port=port, ip="127.0.0.1", wait=False, out=said, max_participants=1, warm=0)
     try:
         base = f"http://127.0.0.1:{port}/"
         printed = said.getvalue()

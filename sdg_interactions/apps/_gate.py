@@ -97,6 +97,7 @@ class Gate:
         self._reserved: deque[float] = deque()  # admitted pages whose kernel has not begun to start
         self.starting = 0  # kernels being started
         self._started: set[str] = set()  # kernels whose start returned (and that ran at the last count)
+        self.spare: set[str] = set()  # warm kernels with no page yet (apps._warm_kernels): not counted
 
     def __deepcopy__(self, memo) -> Gate:
         """The gate itself: traitlets deep-copies a configured value, and Voilà's prelaunch hook must be the
@@ -117,11 +118,12 @@ class Gate:
 
     def load(self, kernel_manager) -> int:
         """Kernels running or starting, and pages admitted whose kernel has not begun to start. A kernel the
-        manager lists while its start still runs is counted once (ten pages at once are ten, not twenty)."""
+        manager lists while its start still runs is counted once (ten pages at once are ten, not twenty); warm
+        kernels waiting for a page (:attr:`spare`) are not counted."""
         now = time.monotonic()
         while self._reserved and now - self._reserved[0] > _RESERVATION:
             self._reserved.popleft()
-        listed = set(kernel_manager.list_kernel_ids())
+        listed = set(kernel_manager.list_kernel_ids()) - self.spare
         self._started &= listed
         # listed ⊆ started ∪ starting, so the max never counts a kernel twice and never misses one
         return max(len(listed), len(self._started) + self.starting + len(self._reserved))

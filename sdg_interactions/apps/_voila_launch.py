@@ -1,6 +1,6 @@
 """Voilà started from Python, for ``workshop serve``: ``python -m sdg_interactions.apps._voila_launch``.
 
-Voilà's command line cannot take a Python function, and ours sets three things it cannot:
+Voilà's command line cannot take a Python function, and ours sets what it cannot:
 
 - the prelaunch hook (:class:`~sdg_interactions.apps._gate.Gate`): personal links, the kernel cap, the
   page-load limit, the browser cookie;
@@ -12,7 +12,11 @@ Voilà's command line cannot take a Python function, and ours sets three things 
   the new page takes 10 s to load), 180 s after their start when no page ever connected (ten pages
   loading at once on a busy 2-core laptop can take a minute before their websockets connect);
   a kernel that died (out of memory, killed) is not restarted but removed at once, so that its page learns
-  within seconds that it is gone (a restarted kernel would have none of the page's widgets).
+  within seconds that it is gone (a restarted kernel would have none of the page's widgets);
+- warm kernels (``--warm N``, participants only; :mod:`~sdg_interactions.apps._warm_kernels`): kernels started
+  before their pages with the scoring app imported, so that a crowd opening its links at once waits for
+  little more than the page itself;
+- the page templates compiled once per server (:func:`cache_templates`), not once per page.
 
 The page template ``sdgi`` (``voila_share/voila/templates/sdgi``, found through ``JUPYTER_PATH``) is Voilà's
 "lab" without the Font Awesome CDN and with the banner of a server that is gone. Websocket messages from a
@@ -60,8 +64,9 @@ class Culler:
     """Shut down the kernels with no open page (see the module docstring); call it every few seconds."""
 
     def __init__(self, kernel_manager, *, idle_after: float = IDLE_AFTER,
-                 never_connected_after: float = NEVER_CONNECTED_AFTER, log=None) -> None:
+                 never_connected_after: float = NEVER_CONNECTED_AFTER, spare=(), log=None) -> None:
         self.kernel_manager, self.log = kernel_manager, log
+        self.spare = spare  # warm kernels waiting for a page (_warm_kernels): no page yet, not culled
         self.idle_after, self.never_connected_after = idle_after, never_connected_after
         self.seen: dict[str, list] = {}  # kernel id -> [first seen, last seen with a page or None]
         self.stopping: set[str] = set()
@@ -91,7 +96,7 @@ class Culler:
             if kernel_id not in running:
                 del self.seen[kernel_id]
                 self.stopping.discard(kernel_id)
-        for kernel_id in running - self.stopping:
+        for kernel_id in running - self.stopping - set(self.spare):
             if kernel_id not in self.seen:
                 self.seen[kernel_id] = [now, None]
             try:
@@ -143,7 +148,39 @@ def _arguments(argv):
     parser.add_argument("--xheaders", action="store_true", help="behind a reverse proxy: the client's address "
                         "and scheme from X-Forwarded-For/X-Real-Ip and X-Forwarded-Proto/X-Scheme")
     parser.add_argument("--lang", default="sv")
+    parser.add_argument("--warm", type=int, default=0, help="kernels started before their pages (participants)")
     return parser.parse_args(argv)
+
+
+def cache_templates(directory: str | os.PathLike) -> None:
+    """Compile Voilà's page templates once per server, not once per page: every page gets a new exporter and
+    with it a new Jinja environment, which compiled ``index.html.j2`` and its parents again (a third of the
+    server's time when ten pages load at once). Jinja's own bytecode cache in ``directory`` keeps them."""
+    import jinja2
+    from voila.exporter import VoilaExporter
+
+    cache = jinja2.FileSystemBytecodeCache(str(directory))
+    made = VoilaExporter.environment.fget
+    if getattr(made, "cached_in", None) is not None:  # once per process
+        made = made.made
+
+    def environment(self):
+        env = made(self)
+        env.bytecode_cache = cache
+        return env
+
+    environment.cached_in, environment.made = cache, made
+    VoilaExporter.environment = property(environment)
+
+
+def _kernel_name(notebook: str) -> str:
+    """The kernel spec a notebook asks for (Voilà's default: python3)."""
+    import json
+
+    try:
+        return json.loads(Path(notebook).read_text(encoding="utf-8"))["metadata"]["kernelspec"]["name"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return "python3"
 
 
 def bind_address(ip: str) -> str:
@@ -161,9 +198,14 @@ def main(argv: list[str] | None = None) -> int:
     from voila.app import Voila
 
     from sdg_interactions.apps._gate import Gate
+    from sdg_interactions.apps._warm_kernels import WarmKernels, room
     from sdg_interactions.texts import text
 
     gate = Gate(Path.cwd(), role=args.role, max_participants=args.max_participants)
+    import tempfile
+
+    templates = tempfile.TemporaryDirectory(prefix="sdgi-templates-")
+    cache_templates(templates.name)
     context = None
     if args.certfile:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -173,6 +215,12 @@ def main(argv: list[str] | None = None) -> int:
         def listen(self):
             manager = self.kernel_manager
             start_kernel = manager.start_kernel
+            warm = None
+            if args.role == "participants" and args.warm > 0:
+                warm = WarmKernels(manager, start_kernel, kernel_name=_kernel_name(args.notebook), log=self.log,
+                                   size=lambda: room(gate, manager, args.warm))
+                gate.spare = warm.ids
+                start_kernel = warm.start_kernel
 
             async def counted_start(*a, **k):
                 gate.kernel_starting()
@@ -194,8 +242,10 @@ def main(argv: list[str] | None = None) -> int:
                 self.exit(2)
             self.log.info("sdgi: %s server listening on port %s%s", args.role, self.port,
                           " (https)" if context else "")
-            culler = Culler(manager, log=self.log)
+            culler = Culler(manager, spare=warm.ids if warm else (), log=self.log)
             tornado.ioloop.PeriodicCallback(culler, EVERY * 1000).start()
+            if warm:
+                tornado.ioloop.PeriodicCallback(warm, EVERY * 1000).start()
             self.ioloop = tornado.ioloop.IOLoop.current()
             try:
                 self.ioloop.start()

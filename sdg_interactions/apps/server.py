@@ -128,11 +128,12 @@ def check_ports(ports: list[tuple[str, int]], *, lang: str = "sv") -> None:
 
 def serve_commands(folder: str | os.PathLike, *, port: int = 8866, ip: str = "0.0.0.0", token: str | None = None,
                    certfile: str | None = None, keyfile: str | None = None, max_participants: int | None = None,
-                   lang: str = "sv", proxied: bool = False) -> tuple[list[str], list[str], str]:
+                   lang: str = "sv", proxied: bool = False, warm: int = 0) -> tuple[list[str], list[str], str]:
     """The two commands of :func:`serve`, each run in the workshop folder: the participants' scoring app on
     ``ip:port`` (every interface by default; HTTPS with ``certfile`` and ``keyfile``) and the facilitator's
     dashboard on ``127.0.0.1:port+1`` behind a token (made here unless given). ``proxied``: the participants'
-    server sits behind a reverse proxy and reads the client's address and scheme from its headers. Voilà
+    server sits behind a reverse proxy and reads the client's address and scheme from its headers. ``warm``:
+    participant kernels started before their pages (:mod:`sdg_interactions.apps._warm_kernels`). Voilà
     runs each notebook
     only: no code is ever taken from a browser; the participants' one gets its code cell from the door
     (:mod:`sdg_interactions.apps._gate`).
@@ -148,6 +149,8 @@ def serve_commands(folder: str | os.PathLike, *, port: int = 8866, ip: str = "0.
         participants.append(f"--max-participants={max_participants}")
     if proxied:
         participants.append("--xheaders")
+    if warm:
+        participants.append(f"--warm={int(warm)}")
     facilitator = [*launch, FACILITATOR_NOTEBOOK, "--role=facilitator", f"--port={port + 1}", "--ip=127.0.0.1",
                    f"--token={token}"]
     return participants, facilitator, token
@@ -229,7 +232,7 @@ def _print_links(folder: Path, bases: list[str], about: dict, lang: str, say) ->
 
 def serve(folder: str | os.PathLike, *, port: int = 8866, ip: str = "0.0.0.0", lang: str | None = None,
           wait: bool = True, out=None, certfile: str | None = None, keyfile: str | None = None,
-          max_participants: int | None = None, public_url: str | None = None):
+          max_participants: int | None = None, public_url: str | None = None, warm: int | None = None):
     """Serve a workshop folder until interrupted (Ctrl-C); print the addresses, the links and the
     facilitator's page once both servers answer.
 
@@ -253,6 +256,10 @@ def serve(folder: str | os.PathLike, *, port: int = 8866, ip: str = "0.0.0.0", l
         The address participants use when a reverse proxy (nginx, Caddy, a kommun's gateway) serves HTTPS in
         front of this server: printed, and put in every personal link, instead of this machine's addresses;
         the server then reads the client's address and scheme from the proxy's headers.
+    warm : int, optional
+        Participant kernels started before anyone comes, with the scoring app imported, so that ten links
+        opened at once on a small laptop each get a page within seconds (about 120 MB each while they wait;
+        :mod:`~sdg_interactions.apps._warm_kernels`). Default: one per personal link, at most 10; 0: none.
 
     Raises
     ------
@@ -267,9 +274,16 @@ def serve(folder: str | os.PathLike, *, port: int = 8866, ip: str = "0.0.0.0", l
     _check_tls(certfile, keyfile, lang)
     _check_public_url(public_url, lang)
     check_ports([(ip, port), ("127.0.0.1", port + 1)], lang=lang)
+    if warm is None:
+        from sdg_interactions.apps import links
+        from sdg_interactions.apps._warm_kernels import default_warm
+
+        warm = default_warm(sum(not link.revoked for link in links.read_links(folder)))
+    elif not isinstance(warm, int) or isinstance(warm, bool) or warm < 0:
+        raise ValidationError(text("server.error.warm", lang, value=warm))
     participants, facilitator, token = serve_commands(folder, port=port, ip=ip, certfile=certfile, keyfile=keyfile,
                                                       max_participants=max_participants, lang=lang,
-                                                      proxied=bool(public_url))
+                                                      proxied=bool(public_url), warm=warm)
     log_path = folder / "voila.log"
     with log_path.open("ab") as log:  # Voilà's own messages, for the facilitator if something fails
         processes = [subprocess.Popen(cmd, cwd=folder, stdout=log, stderr=subprocess.STDOUT)
@@ -297,6 +311,8 @@ def serve(folder: str | os.PathLike, *, port: int = 8866, ip: str = "0.0.0.0", l
     say(text("server.serving.facilitator", lang, url=f"http://127.0.0.1:{port + 1}/?token={token}"))
     cap = max_participants if max_participants is not None else Gate(folder).cap()
     say(text("server.serving.cap", lang, n=cap))
+    if warm:
+        say(text("server.serving.warm", lang, n=warm))
     say(text("server.serving.stop", lang))
     if not wait:
         return processes

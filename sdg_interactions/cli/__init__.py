@@ -96,6 +96,7 @@ def build_parser(lang: str = "sv") -> argparse.ArgumentParser:
     serve.add_argument("--keyfile", metavar="KEY.pem", help=t("server.arg.keyfile"))
     serve.add_argument("--max-participants", type=int, metavar="N", help=t("server.arg.max_participants"))
     serve.add_argument("--public-url", metavar="URL", help=t("server.arg.public_url"))
+    serve.add_argument("--warm", type=int, metavar="N", help=t("server.arg.warm"))
     serve.add_argument("--lang", choices=LANGUAGES, default=None, help=t("server.arg.lang"))
     serve.set_defaults(run=_run_workshop_serve)
     merge = steps.add_parser("merge", help=t("cli.workshop.merge_help"), description=t("cli.workshop.merge_help"))
@@ -234,7 +235,7 @@ def _run_workshop_serve(args: argparse.Namespace) -> int:
 
     read_about(args.folder)  # a clear error for a folder that is no workshop
     serve(args.folder, port=args.port, ip=args.ip, lang=args.lang, certfile=args.certfile, keyfile=args.keyfile,
-          max_participants=args.max_participants, public_url=args.public_url)
+          max_participants=args.max_participants, public_url=args.public_url, warm=args.warm)
     return EXIT_OK
 
 
