@@ -29,7 +29,7 @@ class Manager:
     """A kernel manager as far as the pool uses it: start (recorded), list, is_alive."""
 
     def __init__(self):
-        self.started, self.dead, self.kernels = [], set(), []
+        self.started, self.dead, self.kernels, self.activity = [], set(), [], {}
 
     async def start_kernel(self, *args, **kwargs):
         kernel_id = kwargs.get("kernel_id") or f"page-{len(self.started)}"
@@ -43,7 +43,7 @@ class Manager:
     def get_kernel(self, kernel_id):
         if kernel_id not in self.kernels:
             raise KeyError(kernel_id)
-        return S(is_alive=lambda: kernel_id not in self.dead)
+        return S(is_alive=lambda: kernel_id not in self.dead, last_activity=self.activity.get(kernel_id))
 
 
 def test_default_warm_is_one_per_link_at_most_ten():
@@ -74,6 +74,23 @@ def test_a_page_gets_the_oldest_warm_kernel_and_the_pool_is_refilled_only_when_q
     assert second not in pool and pool.ready == []
     page = asyncio.run(pool.start_kernel(kernel_name="python3", path="", env={"A": "1"}))  # none left: a new one
     assert page == "page-3" and manager.started[-1][1] == {"kernel_name": "python3", "path": "", "env": {"A": "1"}}
+
+
+def test_the_pool_waits_while_a_page_s_kernel_is_busy():
+    """Importing takes a core: refilling while people score would slow their clicks to "Sparat"."""
+    import datetime
+
+    manager = Manager()
+    pool = WarmKernels(manager, manager.start_kernel, size=lambda: 2)
+    asyncio.run(pool(now=0.0))
+    page = asyncio.run(pool.start_kernel(kernel_name="python3", path=""))
+    assert pool.busy_since() == float("inf")  # the page's kernel has said nothing yet
+    now = datetime.datetime.now(datetime.UTC)
+    manager.activity[page] = now - datetime.timedelta(seconds=1)  # a click a second ago
+    later = pool.last_given + 2 * QUIET
+    assert 0.9 < pool.busy_since() < QUIET and asyncio.run(pool(now=later)) is None
+    manager.activity[page] = now - datetime.timedelta(seconds=QUIET + 1)  # everyone quiet for a while
+    assert asyncio.run(pool(now=later)) is not None and len(pool.ready) == 1
 
 
 def test_a_page_of_another_kernel_spec_never_gets_a_warm_kernel_and_dead_ones_leave_the_pool():

@@ -8,8 +8,9 @@ page one of them: the page's own code then only builds the app. Nothing of a req
 before it is given to a page (the page's code, with its link, is sent to it then, as to any kernel), and a warm
 kernel serves one page only: it is shut down with that page (:class:`~sdg_interactions.apps._voila_launch.Culler`).
 
-The pool is kept full again once no page has been given a kernel for :data:`QUIET` seconds (one kernel at a
-time, so that refilling never competes with a crowd arriving), never above what the kernel cap leaves: warm
+The pool is filled again only while the participants are quiet: no page given a kernel and no page's kernel
+busy for :data:`QUIET` seconds (a kernel's import takes a core for a second or more, which would slow every
+click to "Sparat" while people score), one kernel at a time, never above what the kernel cap leaves: warm
 kernels plus the pages' kernels stay within :meth:`~sdg_interactions.apps._gate.Gate.cap`. Warm kernels are
 not pages: the gate does not count them and the culler does not shut them down, except a warm kernel that died,
 which leaves the pool. Each costs its memory while it waits (about 120 MB); ``workshop serve --warm 0`` turns
@@ -18,6 +19,7 @@ the pool off.
 
 from __future__ import annotations
 
+import datetime
 import math
 import time
 import uuid
@@ -27,8 +29,10 @@ __all__ = ["QUIET", "WARM_CODE", "WarmKernels", "default_warm", "room"]
 
 #: What a warm kernel runs as it starts (ipykernel's ``exec_lines``): the scoring app's import.
 WARM_CODE = "import sdg_interactions.apps.scoring"
-#: Seconds without a page given a kernel before the pool is refilled.
-QUIET = 3.0
+#: Seconds without a page given a kernel and without a page's kernel busy before the pool is refilled: a
+#: participant who has just opened the page starts clicking within seconds, and people scoring rarely pause
+#: longer (their clicks keep the pool from taking a core away from them).
+QUIET = 10.0
 #: The most warm kernels by default.
 MOST = 10
 
@@ -96,15 +100,32 @@ class WarmKernels:
                     return kernel_id
         return await self._start(*args, **kwargs)
 
+    def busy_since(self) -> float:
+        """Seconds since a page's kernel was last busy (its last message, jupyter_server's ``last_activity``);
+        infinity when no page has a kernel."""
+        latest = None
+        for kernel_id in set(self.manager.list_kernel_ids()) - self.ids:
+            try:
+                seen = getattr(self.manager.get_kernel(kernel_id), "last_activity", None)
+            except KeyError:  # gone meanwhile
+                continue
+            if isinstance(seen, datetime.datetime) and (latest is None or seen > latest):
+                latest = seen
+        if latest is None:
+            return math.inf
+        return (datetime.datetime.now(datetime.UTC) - latest.astimezone(datetime.UTC)).total_seconds()
+
     async def __call__(self, now: float | None = None) -> str | None:
-        """One round: a dead warm kernel leaves the pool (the culler removes it); then, when no page came for
-        :data:`QUIET` seconds and the pool is short, one more warm kernel is started. Returns its id."""
+        """One round: a dead warm kernel leaves the pool (the culler removes it); then, when the participants
+        are quiet (see the module docstring) and the pool is short, one more warm kernel is started. Returns
+        its id."""
         now = time.monotonic() if now is None else now
         for kernel_id in list(self.ready):
             if not await self._alive(kernel_id):
                 self.ready.remove(kernel_id)
                 self.ids.discard(kernel_id)
-        if self._filling or now - self.last_given < QUIET or len(self.ids) >= self.size():
+        if (self._filling or now - self.last_given < QUIET or self.busy_since() < QUIET
+                or len(self.ids) >= self.size()):
             return None
         kernel_id = str(uuid.uuid4())
         self.ids.add(kernel_id)
