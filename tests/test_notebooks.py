@@ -24,6 +24,8 @@ EXPECTED = {
                                    "Omstridda samband: 2.4→6.6, 7.2→15.5, 12.1→8.5, 16.6→9.4"],
     "05_miljomal_folkhalsomal.ipynb": ["16.6, 12.1, 8.4, 12.5, 9.5", "MKM-1 Begränsad klimatpåverkan: 336,5",
                                       "FH-4 Inkomster och försörjningsmöjligheter: 209,7"],  # top 5; projected nets
+    # the Kolada cache is filled from the local stand-in first; what it shows is checked against it below
+    "06_nulage.ipynb": ["Falköping kommun (1499), Västra Götalands län", "Efter riket: "],
 }
 
 
@@ -67,8 +69,19 @@ def test_there_are_tutorials():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_tutorial_runs_and_shows_results(path, tmp_path):
+def test_tutorial_runs_and_shows_results(path, tmp_path, monkeypatch):
     nb = nbformat.read(path, as_version=4)
+    if path.name == "06_nulage.ipynb":  # Kolada's values for Falköping, from the stand-in, in a cache of its own
+        import kolada_standin
+
+        from sdg_interactions.frameworks import kolada
+
+        server = kolada_standin.StandIn().start()
+        try:
+            assert kolada.fetch("Falköping", base_url=server.url, cache=tmp_path / "kolada").failed == []
+        finally:
+            server.stop()
+        monkeypatch.setenv("SDG_INTERACTIONS_CACHE", str(tmp_path / "kolada"))  # the notebook's kernel reads it
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), "outputs must be stripped"
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}},
                    extra_arguments=["--IPKernelApp.log_level=CRITICAL"]).execute()  # the tutorial's own kernel too
@@ -79,6 +92,20 @@ def test_tutorial_runs_and_shows_results(path, tmp_path):
         assert expected in text, (path.name, expected)
     noise = [line for line in text.splitlines() if any(word in line for word in KERNEL_NOISE)]
     assert noise == [], (path.name, noise)
+    if path.name == "06_nulage.ipynb":  # the standing and the sentences of the cache's values, in Swedish
+        from sdg_interactions.io import load_dataset
+        from sdg_interactions.report.nulage_section import nulage
+
+        expected = nulage(load_dataset("weitz2018_sweden"), "Falköping", cache=tmp_path / "kolada")
+        shown = html.unescape(" ".join(re.sub(r"<[^>]+>", " ", str(o.get("data", {}).get("text/html", "")))
+                                       for o in outputs))
+        assert f"Efter riket: {', '.join(expected['data']['behind'])}" in text and expected["data"]["behind"]
+        assert " ".join(expected["paragraphs"][0].split()) in " ".join(shown.split())
+        assert "Biosfär, samhälle, ekonomi och partnerskap" in shown and "<svg" in "".join(
+            str(o.get("data", {}).get("text/html", "")) for o in outputs)
+        levers = next(c for c in nb.cells if c.cell_type == "code" and "levers_for_what_lags(" in c.source).outputs
+        assert {"delmål", "släpande delmål det främjar direkt"} <= shown_names(levers)
+        assert shown_names(levers) & ENGLISH_NAMES == set()
     if path.name == "01_kom_igang.ipynb":  # the tutorial a new user opens first: Swedish headers and names
         tables = [o for c in nb.cells if c.cell_type == "code" and "rename" in c.source for o in c.outputs]
         assert len(tables) == 4, "the four tables of notebook 01"
