@@ -187,7 +187,7 @@ def test_template_parameters_cell_holds_typed_literals():
         ast.literal_eval(node.value)
         names.append(node.target.id)
     assert names == ["kommun", "matrix", "aggregate", "audience", "lang", "top_k", "priorities",
-                     "pseudonymise", "output_dir", "matrices_dir", "styrdokument", "framework"]
+                     "pseudonymise", "output_dir", "matrices_dir", "styrdokument", "framework", "previous"]
     assert all(line.count("#") == 1 for line in cell.source.splitlines()[1:])  # every one commented
     assert all(not c.get("outputs") and c.get("execution_count") is None
                for c in nb.cells if c.cell_type == "code")  # outputs stripped

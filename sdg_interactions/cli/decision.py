@@ -60,7 +60,9 @@ def add_parsers(sub, lang: str = "sv") -> None:
     robustness.set_defaults(run=run_robustness)
 
     compare = sub.add_parser("compare", help=t("decision.compare.help"), description=t("decision.compare.help"))
-    compare.add_argument("paths", nargs="+", metavar="DIR_OR_FILE", help=t("decision.compare.arg_paths"))
+    compare.add_argument("paths", nargs="*", metavar="DIR_OR_FILE", help=t("decision.compare.arg_paths"))
+    compare.add_argument("--before", metavar="FILE", help=t("change.cli.help_before"))
+    compare.add_argument("--after", metavar="FILE", help=t("change.cli.help_after"))
     compare.add_argument("--top", type=number("--top", ranges.SHOWN, lang), default=5, metavar="N",
                          help=t("ranges.help.compare_top"))
     compare.add_argument("--lang", choices=LANGUAGES, default=lang, help=t("cli.arg.lang"))
@@ -201,12 +203,43 @@ def _bundled_path(value: str) -> str:
     return value
 
 
+def _run_change(args: argparse.Namespace) -> int:
+    """``compare --before A --after B``: what changed between two assessments of one kommun."""
+    import textwrap
+
+    from sdg_interactions.errors import ValidationError
+    from sdg_interactions.io import load_dataset
+    from sdg_interactions.report.change_section import assessment_name, since_previous
+
+    lang = args.lang
+    if not (args.before and args.after) or args.paths:
+        raise ValidationError(text("change.cli.both", lang))
+    earlier = load_dataset(args.before)
+    section = since_previous(earlier, load_dataset(args.after), previous=assessment_name(earlier, args.before, lang),
+                             lang=lang)
+    print(section["title"])
+    for paragraph in section["paragraphs"]:
+        print()
+        print(textwrap.fill(paragraph, width=100))
+    if section["table"]:
+        print()
+        print(pd.DataFrame(section["table"]["rows"], columns=section["table"]["columns"]).to_string(index=False))
+    return EXIT_OK
+
+
 def run_compare(args: argparse.Namespace) -> int:
-    """``sdg-interactions compare``: each kommun's matrix against the consensus of all."""
+    """``sdg-interactions compare``: each kommun's matrix against the consensus of all; with ``--before`` and
+    ``--after``, what changed between two assessments of one kommun."""
     from sdg_interactions.analysis.comparison import compare_matrices, comparison_table, departing_cells
     from sdg_interactions.io.collection import load_collection
 
+    if args.before or args.after:
+        return _run_change(args)
     lang = args.lang
+    if not args.paths:
+        from sdg_interactions.errors import ValidationError
+
+        raise ValidationError(text("change.cli.paths", lang))
     paths = args.paths[0] if len(args.paths) == 1 else [_bundled_path(p) for p in args.paths]
     stack = load_collection(paths, dim="kommun")
     comparison = compare_matrices(stack)

@@ -188,7 +188,7 @@ def check_parameters(*, kommun: str | int, matrix: str = DEFAULT_MATRIX, aggrega
                      audience: str = "politiker", lang: str = "sv", top_k: int = 5,
                      priorities: Sequence[str] = (), pseudonymise: bool = True,
                      output_dir: str = ".", matrices_dir: str = "", styrdokument: str = "",
-                     framework: str = "") -> dict:
+                     framework: str = "", previous: str = "") -> dict:
     """Validate a report's parameters; return them as the template's literals.
 
     The kommun is looked up with :func:`~sdg_interactions.frameworks.find_kommun` and replaced by its
@@ -200,7 +200,9 @@ def check_parameters(*, kommun: str | int, matrix: str = DEFAULT_MATRIX, aggrega
     folder of other kommuner's matrices (made absolute), which the report compares this kommun's matrix
     with; ``styrdokument`` ("" for none) the kommun's table of decided goals (read and checked here; made
     absolute) or ``"exempel"``; ``framework`` ("" for none) a table of the kommun's own goals (registered
-    here, so its labels reach the report; made absolute). A matrix where no pair is scored is refused
+    here, so its labels reach the report; made absolute); ``previous`` ("" for none) the kommun's previous
+    assessment, a bundled name or an existing file (made absolute), for the section "Sedan förra
+    bedömningen". A matrix where no pair is scored is refused
     (:func:`~sdg_interactions.report.honesty.refuse_unscored`), in ``lang``. Raises
     :class:`~sdg_interactions.errors.UnknownKommunError`, :class:`~sdg_interactions.errors.UnknownIdError` or
     :class:`~sdg_interactions.errors.ValidationError`.
@@ -251,12 +253,21 @@ def check_parameters(*, kommun: str | int, matrix: str = DEFAULT_MATRIX, aggrega
         read_styrdokument(styrdokument)  # a bad table stops the report before anything runs
         if styrdokument != "exempel":
             styrdokument = str(Path(styrdokument).resolve())
+    if previous:
+        if previous not in _bundled_names():
+            if not isinstance(previous, str | os.PathLike) or not Path(previous).is_file():
+                raise ValidationError(locate(tr("error.elsewhere.no_matrix"), column="previous", value=previous,
+                                             valid=tr("error.elsewhere.valid_matrix",
+                                                      names=", ".join(_bundled_names()))))
+            previous = str(Path(previous).resolve())
+        refuse_unscored(_load(previous), file=previous if previous not in _bundled_names() else "", lang=lang)
     if not isinstance(pseudonymise, bool):
         raise ValidationError(locate(tr("error.report.pseudonymise"), value=pseudonymise))
     return {"kommun": str(place["kommunkod"]), "matrix": matrix, "aggregate": aggregate, "audience": audience,
             "lang": lang, "top_k": int(top_k), "priorities": list(priorities), "pseudonymise": pseudonymise,
             "output_dir": str(output_dir), "matrices_dir": str(matrices_dir or ""),
-            "styrdokument": str(styrdokument or ""), "framework": str(framework or "")}
+            "styrdokument": str(styrdokument or ""), "framework": str(framework or ""),
+            "previous": str(previous or "")}
 
 
 def _load(matrix: str):
