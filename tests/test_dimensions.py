@@ -170,15 +170,15 @@ def test_dimension_of_reads_the_registry_and_a_kommun_s_own_layer():
 
 
 def plain_strongest(r: xr.Dataset) -> tuple[tuple[str, str], tuple[str, str]]:
-    """The test's own pick: largest pos between different dimensions (ties: n_pos, then order); most n_neg
-    anywhere (ties: the most negative neg, then order)."""
+    """The test's own pick: largest sum pos + neg between different dimensions (ties: n_pos, then order); most
+    n_neg anywhere (ties: the most negative neg, then order)."""
     synergy = conflict = None
     for k, source in enumerate(DIMENSIONS):
         for m, target in enumerate(DIMENSIONS):
             pos, n_pos = float(r["pos"].values[k, m]), int(r["n_pos"].values[k, m])
             neg, n_neg = float(r["neg"].values[k, m]), int(r["n_neg"].values[k, m])
-            if source != target and pos > 0 and (synergy is None or (pos, n_pos) > synergy[0]):
-                synergy = ((pos, n_pos), (source, target))
+            if source != target and pos + neg > 0 and (synergy is None or (pos + neg, n_pos) > synergy[0]):
+                synergy = ((pos + neg, n_pos), (source, target))
             if n_neg > 0 and (conflict is None or (n_neg, -neg) > conflict[0]):
                 conflict = ((n_neg, -neg), (source, target))
     return synergy[1], conflict[1]
@@ -192,16 +192,17 @@ def test_the_sentence_on_the_sweden_matrix_says_the_roll_up_s_numbers():
     assert (flows.conflict.source, flows.conflict.target) == (c_src, c_tgt) == ("biosphere", "society")
     n_pos = int(r["n_pos"].sel(source_dimension=src, target_dimension=tgt))
     pos = float(r["pos"].sel(source_dimension=src, target_dimension=tgt))
+    neg = float(r["neg"].sel(source_dimension=src, target_dimension=tgt))
     n_neg = int(r["n_neg"].sel(source_dimension=c_src, target_dimension=c_tgt))
     sv = dimension_sentence(r)
-    assert sv == (f"Starkast drar samhällsmålen med sig ekonomimålen ({number(n_pos)} främjande samband, "
-                  f"sammanlagt {number(pos)} poäng). Flest målkonflikter finns där framsteg för biosfärmålen "
-                  f"hämmar samhällsmålen ({number(n_neg)} målkonflikter).")
-    assert (n_pos, pos, n_neg) == (63, 107.0, 10)
+    assert sv == (f"Mellan två olika dimensioner drar samhällsmålen starkast med sig ekonomimålen: sammanlagt "
+                  f"{number(pos + neg)} poäng ({number(n_pos)} främjande samband, inga hämmande). Flest målkonflikter "
+                  f"finns där framsteg för biosfärmålen hämmar samhällsmålen ({number(n_neg)} målkonflikter).")
+    assert (n_pos, pos, neg, n_neg) == (63, 107.0, 0.0, 10)
     en = dimension_sentence(r, "en")
-    assert en == ("The strongest pull runs from the society goals to the economy goals (63 promoting interactions, "
-                  "107 points in all). Most goal conflicts lie where progress on the biosphere goals hinders the "
-                  "society goals (10 goal conflicts).")
+    assert en == ("Between two different dimensions, the strongest pull runs from the society goals to the economy "
+                  "goals: 107 points in all (63 promoting interactions, no hindering ones). Most goal conflicts lie "
+                  "where progress on the biosphere goals hinders the society goals (10 goal conflicts).")
     for word in ("pos", "n_neg", "society", "biosphere", "None"):  # no code word in the Swedish
         assert word not in sv.split()
 
@@ -232,13 +233,14 @@ def test_the_sentence_says_when_there_is_nothing_to_name_and_within_one_dimensio
     r = rollup_with(pos={("society", "society"): 9}, n_pos={("society", "society"): 4},
                     n_neg={("economy", "economy"): 1}, neg={("economy", "economy"): -2})
     assert strongest_flows(r).synergy is None
-    assert dimension_sentence(r) == ("Inga främjande samband finns mellan olika dimensioner. Flest målkonflikter "
-                                     "finns inom ekonomimålen, där framsteg för ett delmål hämmar ett annat "
-                                     "(en målkonflikt).")
+    assert dimension_sentence(r) == ("Mellan olika dimensioner finns inga samband vars bedömningar sammanlagt är "
+                                     "över 0. Flest målkonflikter finns inom ekonomimålen, där framsteg för ett "
+                                     "delmål hämmar ett annat (en målkonflikt).")
     r = rollup_with(pos={("biosphere", "partnership"): 1}, n_pos={("biosphere", "partnership"): 1})
     assert dimension_sentence(r, "en") == (
-        "The strongest pull runs from the biosphere goals to the partnership goals (one promoting interaction, "
-        "1 points in all). There are no goal conflicts, neither within the dimensions nor between them.")
+        "Between two different dimensions, the strongest pull runs from the biosphere goals to the partnership "
+        "goals: 1 point in all (one promoting interaction, no hindering ones). There are no goal conflicts, "
+        "neither within the dimensions nor between them.")
 
 
 def test_the_sentence_lists_the_targets_without_a_dimension():
@@ -257,8 +259,9 @@ def test_the_section_holds_the_sentence_the_basis_and_a_table():
     section = dimensions(load_matrix("mixed_demo"))
     assert section["id"] == "dimensions" and section["title"] == "Biosfär, samhälle, ekonomi och partnerskap"
     assert section["paragraphs"][0].endswith("räknas inte med: EXB-1, EXB-2, EXB-3 och EXB-4.")
-    assert "biosfär (mål 6, 13, 14 och 15)" in section["paragraphs"][1]
-    assert "partnerskap (mål 17)" in section["paragraphs"][1]
+    assert section["paragraphs"][1].startswith("Tabellen visar för varje par av dimensioner")
+    assert "biosfär (mål 6, 13, 14 och 15)" in section["paragraphs"][2]
+    assert "partnerskap (mål 17)" in section["paragraphs"][2]
     assert section["table"]["columns"] == ["påverkande dimension", "biosfär", "samhälle", "ekonomi", "partnerskap"]
     assert section["data"]["left_out"] == ["EXB-1", "EXB-2", "EXB-3", "EXB-4"]
     assert len(section["table"]["rows"]) == 4
@@ -285,13 +288,16 @@ def test_the_chart_builds_in_swedish_with_the_locale_the_labels_and_the_counts()
     assert rect["encoding"]["y"]["sort"] == order and rect["encoding"]["x"]["sort"] == order
     assert rect["encoding"]["y"]["axis"]["title"] == "påverkande dimension"
     assert rect["encoding"]["x"]["title"] == "påverkad dimension"
-    assert rect["encoding"]["color"]["scale"]["domain"] == [-3, 3]
     rows = rows_of(spec, spec["data"]["name"])
     assert len(rows) == 16
+    largest = max(abs(float(r["pos"].values[k, m] + r["neg"].values[k, m])) for k in range(4) for m in range(4))
+    assert rect["encoding"]["color"]["field"] == "total"
+    assert rect["encoding"]["color"]["scale"]["domain"] == [-largest, largest]
     cell = next(row for row in rows if (row["source"], row["target"]) == ("biosphere", "society"))
-    assert (cell["label_pos"], cell["label_neg"]) == ("+26", "−10")
-    assert cell["mean"] == pytest.approx((43 - 12) / 128)
-    assert [layer["encoding"]["text"]["field"] for layer in spec["layer"][1:]] == ["label_pos", "label_neg"]
+    assert (cell["label_total"], cell["label_pos"], cell["label_neg"]) == ("31 poäng", "26 främjande", "10 hämmande")
+    assert cell["total"] == pytest.approx(43 - 12)
+    assert [layer["encoding"]["text"]["field"] for layer in spec["layer"][1:]] == [
+        "label_total", "label_pos", "label_neg"]
     assert dimension_chart(m).to_dict() == spec  # a matrix is rolled up on the way
 
 

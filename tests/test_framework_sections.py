@@ -40,9 +40,18 @@ def test_objectives_section_names_the_most_supported_objectives(sweden):
         if row.sdg_target in pos.index:
             by_hand[row.objective] += (pos[row.sdg_target] if row.score > 0 else neg[row.sdg_target]) * row.score / 3
     assert np.allclose([by_hand[o] for o in mkm["objective"].values], mkm["effect_pos"].values)
-    top = sorted(by_hand, key=lambda o: (-by_hand[o], int(o.split("-")[1])))[:3]
-    strongest = next(p for p in section["paragraphs"] if p.startswith("Mest stöd bland miljökvalitetsmålen"))
-    assert all(o in strongest for o in top)
+    # compared per linked target: the sum over the matrix's targets linked to the objective, by hand
+    linked = {o: len({r.sdg_target for r in links.itertuples(index=False)
+                      if r.objective == o and r.score != 0 and r.sdg_target in pos.index}) for o in by_hand}
+    assert [linked[o] for o in mkm["objective"].values] == mkm["n_linked"].values.tolist()
+    mean = {o: by_hand[o] / linked[o] for o in by_hand if linked[o]}
+    top = sorted(mean, key=lambda o: (-mean[o], int(o.split("-")[1])))[:3]
+    strongest = next(p for p in section["paragraphs"]
+                     if p.startswith("Mest stöd per kopplat delmål bland miljökvalitetsmålen"))
+    named = [o for o in sorted(mean, key=lambda o: strongest.find(o + " ")) if o + " " in strongest]
+    assert named == top
+    for o in top:
+        assert f"(via {linked[o]} {'kopplat' if linked[o] == 1 else 'kopplade'} delmål)" in strongest.split(o + " ")[1]
     assert section["data"]["miljomal"]["pos"] == pytest.approx(mkm["effect_pos"].values.tolist())
     assert "förslag från projektet sdg_interactions" in " ".join(section["paragraphs"])
     assert len(section["table"]["rows"]) == 16 + 8
@@ -76,6 +85,15 @@ def test_follow_up_reads_the_cache_and_judges_the_trend(sweden, tmp_path):
     assert "kolada fetch" not in text and "internetanslutning" in text  # plain words, no command
     row = next(r for r in section["table"]["rows"] if r[1] == rising["kpi_title"])
     assert row[3:] == ["2022", "84", "bättre", "86", "83,5"]
+    english = fs.follow_up(sweden, "1499", priorities=["16.6"], lang="en", cache=tmp_path)
+    said = " ".join(english["paragraphs"])
+    # Kolada's titles are Swedish only: quoted as Kolada writes them, with English quotes, and said to be so
+    assert f"Going the right way (1): “{rising['kpi_title']}”" in said
+    assert "titles are given in Swedish" in said and "län" not in said
+    assert english["table"]["columns"][1] == "key figure (Kolada's title, in Swedish)"
+    assert english["table"]["columns"][6] == "county" and "län" not in " ".join(english["table"]["columns"])
+    row = next(r for r in english["table"]["rows"] if r[1] == rising["kpi_title"])
+    assert row[3:] == ["2022", "84", "better", "86", "83.5"]
     assert section["data"]["values"][section["data"]["kpis"].index(rising["kpi"])] == 84.0
 
 

@@ -281,7 +281,12 @@ def test_chart_labels_objectives_and_says_the_linkage_is_a_proposal():
         names = {r["objective"]: r["name"] for r in rows}
         assert names["FH-3"].startswith("FH-3 Arbete" if lang == "sv" else "FH-3 Work")
         values = {(r["objective"], r["part"]): r["value"] for r in rows}
-        assert values["FH-4", "effect_neg"] == pytest.approx(float(p["effect_neg"].sel(objective="FH-4")))
+        # the bars are the mean per linked target (as the report's text compares them); the sums with per_target=False
+        fh4 = p.sel(objective="FH-4")
+        assert values["FH-4", "effect_neg"] == pytest.approx(float(fh4["effect_neg"]) / int(fh4["n_linked"]))
+        sums = rows_of(*(lambda s: (s, s["data"]["name"]))(objective_effects(p, lang=lang, per_target=False).to_dict()))
+        assert {(r["objective"], r["part"]): r["value"] for r in sums}["FH-4", "effect_neg"] == pytest.approx(
+            float(fh4["effect_neg"]))
     own = project_onto(propagate(m, ["7.2"]), table())
     subtitle = " ".join(objective_effects(own, lang="en").to_dict()["title"]["subtitle"])
     assert "proposal" not in subtitle and "Own linkage" in subtitle

@@ -148,16 +148,23 @@ def test_the_dimension_table_is_the_rollups_numbers(name):
     for lang in ("sv", "en"):
         section = dimensions(data, lang=lang)
         assert len(section["table"]["rows"]) == len(DIMENSIONS) == 4
+        words = {"sv": ("poäng", "främjande", "hämmande", "inga bedömda par"),
+                 "en": ("points", "promoting", "hindering", "no scored pairs")}[lang]
+        pattern = rf"(−?[\d\s,.]+) {words[0][:-1]}{words[0][-1]}? \(([\d\s]+) {words[1]}, ([\d\s]+) {words[2]}\)"
         for k, row in enumerate(section["table"]["rows"]):
-            cells = [re.fullmatch(r"\+?([\d\s,]+) / −?([\d\s,]+)", c) for c in row[1:]]
-            assert not any(c.startswith("+0") or "−0" in c for c in row[1:]), row  # none is "0", unsigned
-            assert all(cells) and len(cells) == 4, row
-            assert [int(c.group(1).replace(",", "").replace("\u00a0", "")) for c in cells] == \
-                r["n_pos"].values[k].tolist()
-            assert [int(c.group(2).replace(",", "").replace("\u00a0", "")) for c in cells] == \
-                r["n_neg"].values[k].tolist()
+            for m, cell in enumerate(row[1:]):
+                if int(r["pairs"].values[k, m]) == 0:
+                    assert cell == words[3], row
+                    continue
+                found = re.fullmatch(pattern, cell)
+                assert found, row
+                whole = [int(found.group(g).replace("\u00a0", "").replace(" ", "")) for g in (2, 3)]
+                assert whole == [int(r["n_pos"].values[k, m]), int(r["n_neg"].values[k, m])], row
+                points = float(found.group(1).replace("\u00a0", "").replace(" ", "").replace(",", ".")
+                               .replace("−", "-"))
+                assert points == pytest.approx(float(r["pos"].values[k, m] + r["neg"].values[k, m]), abs=0.05)
         assert section["paragraphs"][0] == dimension_sentence(r, lang)
-        assert "Rockström & Sukhdev 2016" in section["paragraphs"][1]
+        assert "Rockström & Sukhdev 2016" in section["paragraphs"][2]
 
 
 def _squeeze(text: str) -> str:

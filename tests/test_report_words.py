@@ -390,10 +390,11 @@ def test_a_pair_s_score_is_said_as_bedomningen(sweden):
     levers = sections.levers(sweden, lang="sv")["data"]["ids"]
     found = triggered_conflicts(load_matrix("weitz2018_sweden"), levers)
     assert len(found) == 3 and set(found["score"]) == {-1.0} and not found["target"].isin(levers).any()
-    assert ("Prioriteringarna hämmar andra delmål i tre målkonflikter. Allvarligast, med bedömningen −1, "
+    # no priorities given: the levers stand in, and the text says "hävstängerna", not "prioriteringarna"
+    assert ("Hävstängerna hämmar andra delmål i tre målkonflikter. Allvarligast, med bedömningen −1, "
             "begränsande (svagt hämmande): 12.1, 8.4 och 12.5 hämmar var för sig 17.11.") in scenario
-    assert "ytterligare" not in scenario and "dessutom" not in scenario
-    assert "prioriteringarnas främjande bedömningar mot delmålet är sammanlagt minst 2" in scenario
+    assert "ytterligare" not in scenario.lower() and "dessutom" not in scenario
+    assert "hävstängernas främjande bedömningar mot delmålet är sammanlagt minst 2" in scenario
     levers = _said(sections.levers(sweden, lang="sv"))
     assert "summan av delmålets bedömningar mot alla andra delmål (varje par bedöms från −3 till +3)" in levers
     assert "Ju högre systemisk poäng, desto mer" in levers and "Ju högre poäng" not in levers
@@ -402,7 +403,7 @@ def test_a_pair_s_score_is_said_as_bedomningen(sweden):
 
 def test_the_english_report_says_municipality(sweden):
     said = _said(sections.scenario_summary(sweden, lang="en")) + _said(sections.conflicts(sweden, lang="en"))
-    assert "if the municipality invests in the five strongest levers" in said
+    assert "No priorities were given, so the five strongest levers above stand in for them:" in said
     assert "the municipality affects it only indirectly" in said
     assert not re.search(r"\bkommun(?:er)?\b|kommun's", said), said
 

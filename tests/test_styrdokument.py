@@ -22,7 +22,7 @@ from sdg_interactions.matrix import from_array, node_ids, toy_matrix
 from sdg_interactions.plots import rows_of
 from sdg_interactions.plots.styrdokument import STATUS_COLORS, coverage_chart
 from sdg_interactions.report.styrdokument_section import styrdokument
-from sdg_interactions.texts import text
+from sdg_interactions.texts import scale_label, text
 
 
 @pytest.fixture(scope="module")
@@ -322,7 +322,10 @@ def test_report_section_sentences_follow_the_numbers(sweden):
     text_ = " ".join(section["paragraphs"])
     assert "Ingen av de 5 starkaste hävstängerna" in text_
     assert "Målkonflikt mellan beslutade mål (1, med varje pars bedömning): 13.1" in text_
-    assert "→ 7.2" in text_ and ": −2." in text_
+    score = float(sweden.sel(source="13.1", target="7.2"))  # the pair's score, read from the matrix
+    assert score == -2.0 and ": −2." not in text_  # never a bare "−2": the score with its name on the scale
+    assert f"med bedömningen −{abs(score):g}, {scale_label(int(score))}" in text_
+    assert "hämmar 7.2 (" in text_
     assert "Risk (8, med varje pars bedömning)" in text_
     assert [row[4] for row in section["table"]["rows"]] == ["lucka"] * 5
     other = styrdokument(sweden, HAND, lang="en")
@@ -356,8 +359,10 @@ def test_command_prints_levers_and_conflicts_and_writes_the_node_table(tmp_path,
     assert main(["styrdokument", str(source), "--top-k", "3", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "2 dokument, 2 lokala mål, 2 av 34 delmål" in printed
-    assert "13.1 → 7.2 (−2)" in printed and "båda beslutade: 1" in printed
-    assert "Målkonflikter efter täckning (bedömningen inom parentes):" in printed
+    score = float(load_matrix("weitz2018_sweden").sel(source="13.1", target="7.2"))
+    assert f"13.1 → 7.2: bedömningen −{abs(score):g}, {scale_label(int(score))}" in printed
+    assert "(−2)" not in printed and "båda beslutade: 1" in printed
+    assert "Målkonflikter efter täckning:" in printed
     assert "inte ingår i analysen: 11.6" in printed and "Weitz" in printed
     written = pd.read_csv(out, dtype={"node": str}, keep_default_na=False, encoding="utf-8-sig")
     assert written["node"].tolist()[:3] == ["16.6", "12.1", "8.4"] and len(written) == 34

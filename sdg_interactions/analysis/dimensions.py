@@ -181,6 +181,11 @@ class Flow(NamedTuple):
     n_neg: int
     pairs: int
 
+    @property
+    def total(self) -> float:
+        """The sum of all the cell's scores, ``pos + neg``: promoting points less hindering ones."""
+        return self.pos + self.neg
+
 
 class StrongestFlows(NamedTuple):
     """What :func:`strongest_flows` finds; None where there is nothing to name."""
@@ -196,12 +201,13 @@ def _same(x: float, y: float) -> bool:
 
 
 def _more_synergy(cell: Flow, best: Flow | None) -> bool:
-    """True if ``cell`` is a promoting flow between two dimensions stronger than ``best``."""
-    if cell.source == cell.target or cell.pos <= 0 or _same(cell.pos, 0.0):
+    """True if ``cell`` is a flow between two dimensions whose sum (:attr:`Flow.total`) is positive and larger
+    than ``best``'s."""
+    if cell.source == cell.target or cell.total <= 0 or _same(cell.total, 0.0):
         return False
     if best is None:
         return True
-    return cell.n_pos > best.n_pos if _same(cell.pos, best.pos) else cell.pos > best.pos
+    return cell.n_pos > best.n_pos if _same(cell.total, best.total) else cell.total > best.total
 
 
 def _more_conflicts(cell: Flow, best: Flow | None) -> bool:
@@ -229,8 +235,9 @@ def check_rollup(rollup: object) -> xr.Dataset:
 def strongest_flows(rollup: xr.Dataset) -> StrongestFlows:
     """The strongest promoting flow between two different dimensions, and the cell with most goal conflicts.
 
-    * ``synergy``: the largest ``pos`` with L ≠ M (> 0); ties (within 1e-9) by ``n_pos``, then by the order
-      of :data:`DIMENSIONS` (source first). None when no link between two dimensions is positive.
+    * ``synergy``: the largest sum of scores ``pos + neg`` (:attr:`Flow.total`, the measure the report's
+      table and chart show) with L ≠ M (> 0); ties (within 1e-9) by ``n_pos``, then by the order of
+      :data:`DIMENSIONS` (source first). None when no flow between two dimensions sums to more than 0.
     * ``conflict``: the largest ``n_neg`` over all 16 cells, within a dimension too (> 0); ties by the most
       negative ``neg``, then by the order. None when the roll-up holds no goal conflict.
 
@@ -239,8 +246,8 @@ def strongest_flows(rollup: xr.Dataset) -> StrongestFlows:
     >>> from sdg_interactions.matrix import from_array
     >>> v = np.array([[np.nan, 2, 1, np.nan], [-1, np.nan, 0, 3], [-2, -1, np.nan, -3], [1, 2, np.nan, np.nan]])
     >>> s = strongest_flows(dimension_rollup(from_array(v, ["1.1", "6.1", "8.1", "MKM-1"])))
-    >>> s.synergy[:3], s.synergy.n_pos  # S→B: 2 beats B→S and S→E: 1 (B→B: 5 is within one dimension)
-    (('society', 'biosphere', 2.0), 1)
+    >>> s.synergy[:3], s.synergy.total  # S→B: 2 beats S→E: 1 and B→S: 1 − 1 (B→B: 5 is within one dimension)
+    (('society', 'biosphere', 2.0), 2.0)
     >>> s.conflict.source, s.conflict.target, s.conflict.n_neg  # E→B: 2 links < 0, the most
     ('economy', 'biosphere', 2)
     """

@@ -290,6 +290,7 @@ def _add_report_parser(subparsers, lang: str = "sv") -> argparse.ArgumentParser:
     report.add_argument("--matrix", default=DEFAULT_MATRIX, help=_matrix_help(lang, DEFAULT_MATRIX))
     report.add_argument("--matrices-dir", metavar="DIR", help=t("cli.report.arg_matrices_dir"))
     report.add_argument("--styrdokument", metavar="FILE", help=t("cli.report.arg_styrdokument"))
+    report.add_argument("--previous", metavar="FILE", help=t("change.cli.help_previous"))
     report.add_argument("--priorities", nargs="+", default=[], metavar="ID", help=t("cli.report.arg_priorities"))
     report.add_argument("--audience", choices=AUDIENCES, default="politiker", help=t("cli.report.arg_audience"))
     report.add_argument("--lang", choices=LANGUAGES, default=lang, help=t("cli.report.arg_lang"))
@@ -326,7 +327,7 @@ def _run_report(args: argparse.Namespace) -> int:
               "top_k": args.top_k, "priorities": priorities, "pseudonymise": not args.no_pseudonymise,
               "output_dir": str(Path(args.output_dir).resolve()),
               "matrices_dir": str(Path(args.matrices_dir).resolve()) if args.matrices_dir else "",
-              "styrdokument": args.styrdokument or ""}
+              "styrdokument": args.styrdokument or "", "previous": args.previous or ""}
     if args.framework:  # its labels reach the report (registered in the report's kernel too)
         common["framework"] = str(Path(args.framework[0]).resolve())
     # a bad --matrix or a priority that is no target at all stops all; a real target outside the matrix is

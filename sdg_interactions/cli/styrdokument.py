@@ -73,8 +73,10 @@ def _template(args: argparse.Namespace) -> int:
 
 def run_styrdokument(args: argparse.Namespace) -> int:
     """``sdg-interactions styrdokument``: the levers covered and the gaps, the conflicts by coverage."""
+    from sdg_interactions import formats
     from sdg_interactions.analysis.styrdokument import CONFLICT_COVERAGE, coverage
     from sdg_interactions.io import load_dataset
+    from sdg_interactions.report.wording import scale_words
 
     if args.template:
         return _template(args)
@@ -111,8 +113,10 @@ def run_styrdokument(args: argparse.Namespace) -> int:
         if kind == "none":
             continue
         for row in rows.itertuples(index=False):
-            label = f"{getattr(row, f'source_label_{lang}')} → {getattr(row, f'target_label_{lang}')}"
-            print(f"    {row.source} → {row.target} ({row.score:+g}): {label}".replace("(-", "(−"))
+            print("    " + text("styrdokument.cli.pair", lang, source=row.source, target=row.target,
+                                 score=formats.number(row.score, lang), scale=scale_words(row.score, lang),
+                                 source_label=getattr(row, f"source_label_{lang}"),
+                                 target_label=getattr(row, f"target_label_{lang}")))
     outside = list(dict.fromkeys(result.not_in_matrix["sdg_target"]))
     if outside:
         print()

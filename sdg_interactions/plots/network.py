@@ -194,7 +194,8 @@ def network(obj: xr.DataArray | xr.Dataset, metrics: xr.Dataset | None = None, *
     notes = [text("plots.network.caption", lang, layout=layout_name)]
     from sdg_interactions.formats import number
 
-    return finish(chart, title=text("plots.network.title", lang, threshold=number(threshold, lang, decimals=2)),
+    return finish(chart, title=text(f"plots.network.{_title_key(threshold)}", lang,
+                                    threshold=number(threshold, lang, decimals=2)),
                   lang=lang,
                   kind="network", caption=caption_lines(obj.attrs, lang, *notes, caption=caption))
 
@@ -213,6 +214,21 @@ def _nice_steps(top: float) -> list[float]:
         if len(values) >= 3:
             return [float(v) for v in values[:: max(1, len(values) // 3)]][:3]
     return [float(top)]
+
+
+def _title_key(threshold: float) -> str:
+    """The title's words for the links drawn: "starka samband" is a score of ±2 or more (as the report says), so
+    a higher threshold draws "de starkaste sambanden" and a lower one "samband" (weaker ones too).
+
+    Examples
+    --------
+    >>> _title_key(2), _title_key(3), _title_key(1)
+    ('title', 'title_strongest', 'title_all')
+    """
+    strong = 2.0  # the report's "starka samband": |score| ≥ 2
+    if abs(float(threshold) - strong) < 1e-9:
+        return "title"
+    return "title_strongest" if threshold > strong else "title_all"
 
 
 def _edges(matrix, nodes: pd.DataFrame, pos: Mapping[str, tuple[float, float]], threshold: float,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import xarray as xr
 
@@ -46,15 +47,19 @@ def _frame(projection: xr.Dataset, lang: str) -> pd.DataFrame:
 
 
 def objective_effects(projection: xr.Dataset, *, lang: str = "sv", caption: str | None = None,
-                      attrs: Mapping | None = None) -> alt.LayerChart:
+                      attrs: Mapping | None = None, per_target: bool = True) -> alt.LayerChart:
     """A diverging bar per objective: the promoting part to the right, the restricting part to the left.
 
     Takes :func:`sdg_interactions.analysis.projection.project_onto` for one matrix (no leading dims).
-    Objectives keep their natural order (``MKM-1`` … ``MKM-16``), so charts compare across kommuner;
-    each is labelled with its id, name in ``lang`` and how many of the result's targets are linked to
-    it. The caption says whether the linkage is the project's proposal or the user's own, cites the
-    texts it rests on and the matrix (``attrs``, default the projection's; ``caption`` replaces the
-    matrix's source line).
+    With ``per_target`` (the default, as the report's text compares them) each part is the mean per linked
+    target, the part divided by ``n_linked`` (0 where none is linked): a sum grows with the number of links,
+    so the objective with most linked targets would have the longest bar by its links alone. The objectives
+    stand in order of that mean's promoting part, highest first, within each framework (ties in natural
+    order); ``per_target=False`` draws the sums in natural order (``MKM-1`` … ``MKM-16``), to compare one
+    objective across kommuner. Each is labelled with its id, name in ``lang`` and how many of the result's
+    targets are linked to it; the tooltip holds the sums too. The caption says whether the linkage is the
+    project's proposal or the user's own, cites the texts it rests on and the matrix (``attrs``, default
+    the projection's; ``caption`` replaces the matrix's source line).
 
     Examples
     --------
@@ -66,8 +71,8 @@ def objective_effects(projection: xr.Dataset, *, lang: str = "sv", caption: str 
     >>> spec = objective_effects(p, lang="en").to_dict()
     >>> from sdg_interactions.plots import rows_of
     >>> rows = rows_of(spec, spec["data"]["name"])
-    >>> [(r["part"], r["value"]) for r in rows if r["objective"] == "MKM-8"]  # 3 · 3 / 3, and nothing against
-    [('effect_pos', 3.0), ('effect_neg', 0.0)]
+    >>> [(r["part"], r["value"]) for r in rows if r["objective"] == "MKM-8"]  # 3 · 3 / 3 over 2 linked targets
+    [('effect_pos', 1.5), ('effect_neg', 0.0)]
     >>> next(r["name"] for r in rows if r["objective"] == "MKM-8")  # 6.6 and 7.2 (a −1 link)
     'MKM-8 Flourishing Lakes and Streams (2 targets)'
     >>> spec["title"]["subtitle"][0][:42]
@@ -75,24 +80,44 @@ def objective_effects(projection: xr.Dataset, *, lang: str = "sv", caption: str 
     """
     lang = check(lang)
     frame = _frame(projection, lang)
+    frame["sum_pos"], frame["sum_neg"] = frame["effect_pos"], frame["effect_neg"]
+    if per_target:
+        linked = frame["n_linked"].to_numpy(dtype=float)
+        for name in ("effect_pos", "effect_neg", "effect_net"):
+            values = frame[name].to_numpy(dtype=float)
+            frame[name] = np.divide(values, linked, out=np.zeros_like(values), where=linked > 0)
+        kinds_of = (projection["framework"].to_numpy().astype(str) if "framework" in projection.coords
+                    else np.array([""] * len(frame)))
+        first = {k: n for n, k in reversed(list(enumerate(kinds_of)))}  # the frameworks in their order
+        frame["_kind"] = [first[k] for k in kinds_of]
+        frame["_natural"] = range(len(frame))
+        frame = frame.sort_values(["_kind", "effect_pos", "_natural"], ascending=[True, False, True],
+                                  kind="stable").drop(columns=["_kind", "_natural"])
     order = frame["name"].tolist()
     parts = {"effect_pos": text("linkage.chart.positive", lang), "effect_neg": text("linkage.chart.negative", lang)}
-    long = frame.melt(id_vars=["objective", "label", "name", "effect_net", "n_linked"],
+    long = frame.melt(id_vars=["objective", "label", "name", "effect_net", "n_linked", "sum_pos", "sum_neg"],
                       value_vars=list(parts), var_name="part", value_name="value")
     long["part_label"] = long["part"].map(parts)
     wide = frame.set_index("objective")
     long["effect_pos"] = long["objective"].map(wide["effect_pos"])
     long["effect_neg"] = long["objective"].map(wide["effect_neg"])
     part_title = text("linkage.chart.part", lang)
+    for shown in ("effect_pos", "effect_neg", "effect_net", "sum_pos", "sum_neg"):  # as the tooltip writes them:
+        long[shown] = np.round(long[shown].astype(float), 2) + 0.0  # two decimals, and never "−0"
+    long["value"] = np.round(long["value"].astype(float), 9) + 0.0  # float noise below 0 is never read out as "−0"
     tooltip = [alt.Tooltip("objective:N", title=text("linkage.tooltip.objective", lang)),
                alt.Tooltip("label:N", title=text("plots.tooltip.label", lang))]
     tooltip += [alt.Tooltip(f"{v}:Q", title=text(f"linkage.tooltip.{v}", lang), format=".2~f")
                 for v in ("effect_pos", "effect_neg", "effect_net")]
+    if per_target:
+        tooltip += [alt.Tooltip(f"{v}:Q", title=text(f"plots.objective_effects.{v}", lang), format=".2~f")
+                    for v in ("sum_pos", "sum_neg")]
     tooltip.append(alt.Tooltip("n_linked:Q", title=text("linkage.tooltip.n_linked", lang)))
     base = alt.Chart(inline(long))
+    x_title = text("plots.objective_effects.x" if per_target else "plots.objective_effects.x_sum", lang)
     bars = base.mark_bar(height={"band": 0.7}).encode(
         y=alt.Y("name:N", sort=order, axis=y_axis(text("linkage.chart.y", lang), labelLimit=0)),
-        x=alt.X("value:Q", title=text("linkage.chart.x", lang), stack="zero"),
+        x=alt.X("value:Q", title=x_title, stack="zero"),
         color=alt.Color("part_label:N", title=part_title,
                         scale=alt.Scale(domain=list(parts.values()), range=[POSITIVE_COLOR, NEGATIVE_COLOR])),
         tooltip=tooltip)
@@ -101,9 +126,10 @@ def objective_effects(projection: xr.Dataset, *, lang: str = "sv", caption: str 
     kinds = sorted({str(f) for f in (projection["framework"].to_numpy() if "framework" in projection.coords else [])})
     if len(kinds) == 1 and kinds[0] in {f.name for f in frameworks.frameworks()}:
         fw = frameworks.framework(kinds[0])
-        title = text("linkage.chart.title", lang, framework=(fw.title_sv if lang == "sv" else fw.title_en).lower())
+        key = "plots.objective_effects.title" if per_target else "linkage.chart.title"
+        title = text(key, lang, framework=(fw.title_sv if lang == "sv" else fw.title_en).lower())
     else:
-        title = text("linkage.chart.title_generic", lang)
+        title = text("plots.objective_effects.title_generic" if per_target else "linkage.chart.title_generic", lang)
     meta = projection.attrs
     if meta.get("linkage_status") == "proposal":
         notes = [text("linkage.chart.caption_proposal", lang)]
@@ -112,7 +138,8 @@ def objective_effects(projection: xr.Dataset, *, lang: str = "sv", caption: str 
     authority = ", ".join(_AUTHORITY.get(k, k) for k in kinds) or "–"
     notes += [text("linkage.chart.caption_texts", lang, authority=authority),
               *_variable_note(meta.get("variable"), lang),
-              text("linkage.chart.caption_reach", lang)]
+              text("linkage.chart.caption_reach", lang),
+              *([text("plots.objective_effects.caption_mean", lang)] if per_target else [])]
     source = caption_lines(attrs or meta, lang, caption=caption)
     return finish(chart, title=title, lang=lang, kind="objective_effects", caption=_notes_first(notes, source))
 

@@ -43,6 +43,29 @@ def _named(node: str, labels: Mapping[str, str]) -> str:
     return node if label in (node, "") else f"{node} ({label})"
 
 
+def _differs(result, lang: str) -> tuple[str, str] | None:
+    """How the proposal differs from the top k: the opening the analysis's sentence starts with, and the
+    sentence said again with the targets as ids ("1.5 och 4.4 i stället för 8.4, 9.5 och 12.5"), whose
+    labels the table and the levers' section give, never as a list of labels joined by ";"."""
+    if set(result.chosen) == set(result.top_k):
+        return None
+    added = [n for n in result.chosen if n not in result.top_k]
+    left = [n for n in result.top_k if n not in result.chosen]
+    values = {"k": result.k, "top": join_words(list(result.top_k), lang),
+              "top_gain": format_number(result.top_k_gain, lang), "gain": format_number(result.gain, lang),
+              "added": join_words(added, lang), "dropped": join_words(left, lang)}
+    key = f"{KEY}.portfolio.differs" if added else f"{KEY}.portfolio.differs_fewer"
+    opening = text("scenario.portfolio.differs", lang, **{**values, "top": ", ".join(result.top_k)}).split("(")[0]
+    return opening, text(key, lang, **values)
+
+
+def _extra_prefix(result, lang: str) -> str:
+    """The opening of the analysis's sentence on what only the proposal brings along."""
+    if not result.extra_along:
+        return "\0"  # matches no line
+    return text("scenario.portfolio.extra", lang, k=result.k, n=len(result.extra_along), names="").rstrip(".: ")
+
+
 def portfolio(obj: xr.Dataset | xr.DataArray, *, k: int = 5, aggregate: str = "mean", lang: str = "sv") -> dict:
     """The portfolio: ``k`` priorities that together reach most others
     (:func:`~sdg_interactions.analysis.portfolio`), beside the plain top ``k`` by systemic rank, with what
@@ -60,14 +83,31 @@ def portfolio(obj: xr.Dataset | xr.DataArray, *, k: int = 5, aggregate: str = "m
     systemic = sdg_synergies(m)
     ranks = dict(zip(node_ids(m), systemic["rank"].values.tolist(), strict=True))
     paragraphs.insert(0, text(f"{KEY}.portfolio.intro", lang, k=k, cap=format_number(result.cap, lang)))
-    # the intro explains "täckning" once, in one plain sentence: the analysis's definition is not repeated
+    # the intro explains "täckning" once, in one plain sentence: the analysis's definition is not repeated. What
+    # each chosen target pulls along and puts at risk stands in the table, not in lists joined by ";"
     defined = text("scenario.portfolio.coverage", lang, cap=format_number(result.cap, lang))
-    paragraphs += [line.removeprefix("- ") for line in result.explanation[lang].splitlines()
-                   if line.strip() and line.removeprefix("- ").strip() != defined]
+    differs = _differs(result, lang)
+    for line in result.explanation[lang].splitlines():
+        said = line.strip()
+        if not said or said == defined or said.startswith("- "):
+            continue
+        if differs and said.startswith(differs[0]):
+            said = differs[1]
+        elif said.startswith(_extra_prefix(result, lang)):
+            said = text(f"{KEY}.portfolio.extra", lang, k=result.k, n=len(result.extra_along),
+                        names=_named(result.extra_along[0], labels) if len(result.extra_along) == 1
+                        else join_words(list(result.extra_along), lang))
+        paragraphs.append(said)
+    paragraphs.append(text(f"{KEY}.portfolio.table", lang))
     yes, no = text(f"{KEY}.yes", lang), text(f"{KEY}.no", lang)
+
+    def listed(nodes) -> str:
+        return text(f"{KEY}.portfolio.listed", lang, n=len(nodes), names=join_words(list(nodes), lang)) \
+            if nodes else text(f"{KEY}.portfolio.none", lang)
+
     rows = [[node, labels.get(node, node), str(ranks[node]), yes if node in result.top_k else no,
              format_number(result.marginal[node], lang) if node in result.marginal else "–",
-             str(len(result.pulls_along[node])), str(len(result.puts_at_risk[node]))] for node in result.chosen]
+             listed(result.pulls_along[node]), listed(result.puts_at_risk[node])] for node in result.chosen]
     columns = [text("report.column.node", lang), text("column.label", lang), text("column.rank", lang),
                text(f"{KEY}.portfolio.in_top_k", lang, k=k), text(f"{KEY}.portfolio.adds", lang),
                text(f"{KEY}.portfolio.pulls", lang), text(f"{KEY}.portfolio.risks", lang)]

@@ -22,7 +22,7 @@ from sdg_interactions.formats import number, word_list
 from sdg_interactions.report.wording import lead_count
 from sdg_interactions.texts import check_lang, text
 
-__all__ = ["LISTED", "dimension_sentence", "dimensions"]
+__all__ = ["LISTED", "cell_text", "dimension_sentence", "dimensions", "points"]
 
 #: How many ids without a dimension a sentence names; the rest are counted ("… och 3 till").
 LISTED = 8
@@ -33,6 +33,33 @@ def _count(key: str, n: int, lang: str) -> str:
     if n == 1:
         return text(f"dimensions.sentence.{key}_one", lang)
     return text(f"dimensions.sentence.{key}", lang, n=number(n, lang, decimals=0))
+
+
+def _hindering(n: int, lang: str) -> str:
+    """"inga hämmande", "ett hämmande", "4 hämmande": the hindering links of the flow a sentence names."""
+    key = "hindering_none" if n == 0 else "hindering_one" if n == 1 else "hindering"
+    return text(f"dimensions.sentence.{key}", lang, n=number(n, lang, decimals=0))
+
+
+def points(value: float, lang: str = "sv") -> str:
+    """"107 poäng", "1 point": a sum of scores with its unit."""
+    shown = number(value, lang)
+    return text("dimensions.chart.points_one" if shown == "1" else "dimensions.chart.points", lang, n=shown)
+
+
+def cell_text(pos: float, neg: float, n_pos: int, n_neg: int, pairs: int, lang: str = "sv") -> str:
+    """A cell of the table: "107 poäng (63 främjande, 0 hämmande)" — the sum of its scores (``pos + neg``, the
+    measure the chart colours and the sentence names) and how many of its links promote and hinder.
+
+    Examples
+    --------
+    >>> cell_text(43.0, -12.0, 26, 10, 128), cell_text(0.0, 0.0, 0, 0, 0, "en")
+    ('31 poäng (26 främjande, 10 hämmande)', 'no scored pairs')
+    """
+    if not pairs:
+        return text("dimensions.section.no_pairs", lang)
+    return text("dimensions.section.cell", lang, points=points(pos + neg, lang),
+                n_pos=number(n_pos, lang, decimals=0), n_neg=number(n_neg, lang, decimals=0))
 
 
 def _goals(dimension: str, lang: str) -> str:
@@ -55,10 +82,11 @@ def dimension_sentence(rollup: xr.Dataset, lang: str = "sv") -> str:
     conflicts lie, and which targets have no dimension.
 
     The flow and the cell of conflicts are :func:`~sdg_interactions.analysis.dimensions.strongest_flows`'s;
-    the flow is said with its count and its sum (``n_pos`` promoting interactions, ``pos`` points: the flow is
-    the largest sum, which a reverse flow with more but weaker links may not be), the conflicts with their
-    count (``n_neg``). Without a promoting link
-    between dimensions, or without any goal conflict, the sentence says so.
+    the flow is said with the sum of its scores (``pos + neg`` points, the measure of the table and the
+    chart: the flow is the largest sum, which a reverse flow with more but weaker links may not be) and
+    its counts (``n_pos`` promoting, ``n_neg`` hindering), the conflicts with their count (``n_neg``): each
+    number stands in the section's table. Without a flow between dimensions that sums to more than 0, or
+    without any goal conflict, the sentence says so.
 
     Examples
     --------
@@ -66,9 +94,9 @@ def dimension_sentence(rollup: xr.Dataset, lang: str = "sv") -> str:
     >>> v = np.array([[np.nan, 2, 1, np.nan], [-1, np.nan, 0, 3], [-2, -1, np.nan, -3], [1, 2, np.nan, np.nan]])
     >>> r = dimension_rollup(from_array(v, ["1.1", "6.1", "8.1", "MKM-1"]))
     >>> dimension_sentence(r)
-    'Starkast drar samhällsmålen med sig biosfärmålen (ett främjande samband, sammanlagt 2 poäng). Flest målkonflikter finns där framsteg för ekonomimålen hämmar biosfärmålen (2 målkonflikter).'
+    'Mellan två olika dimensioner drar samhällsmålen starkast med sig biosfärmålen: sammanlagt 2 poäng (ett främjande samband, inga hämmande). Flest målkonflikter finns där framsteg för ekonomimålen hämmar biosfärmålen (2 målkonflikter).'
     >>> dimension_sentence(dimension_rollup(from_array(np.array([[np.nan, 0], [2, np.nan]]), ["6.1", "6.2"])), "en")
-    'There are no promoting interactions between different dimensions. There are no goal conflicts, neither within the dimensions nor between them.'
+    'Between different dimensions, no interactions have scores that sum to more than 0. There are no goal conflicts, neither within the dimensions nor between them.'
     """  # noqa: E501
     check_lang(lang)
     r = check_rollup(rollup)
@@ -80,7 +108,7 @@ def dimension_sentence(rollup: xr.Dataset, lang: str = "sv") -> str:
         s = flows.synergy
         parts.append(text("dimensions.sentence.synergy", lang, source=_goals(s.source, lang),
                           target=_goals(s.target, lang), links=_count("links", s.n_pos, lang),
-                          points=number(s.pos, lang)))
+                          hindering=_hindering(s.n_neg, lang), points=points(s.total, lang)))
     if flows.conflict is None:
         parts.append(text("dimensions.sentence.no_conflict", lang))
     else:
@@ -109,9 +137,10 @@ def dimensions(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang:
     """The section "Biosfär, samhälle, ekonomi och partnerskap": the sentence, what the dimensions are, a table.
 
     Returns a section dict as :mod:`sdg_interactions.report.sections` describes it: ``paragraphs`` holds
-    :func:`dimension_sentence` and the basis (which goals make up each dimension, and its source); ``table``
-    one row per influencing dimension with "+n_pos / −n_neg" per influenced dimension; ``data`` the numbers
-    (``n_pos``, ``n_neg``, ``pairs`` as nested lists in :data:`DIMENSIONS` order, ``synergy`` and
+    :func:`dimension_sentence`, what the table shows and the basis (which goals make up each dimension, and
+    its source); ``table`` one row per influencing dimension with :func:`cell_text` per influenced dimension
+    (the sum of the scores in points, and how many links promote and hinder); ``data`` the numbers
+    (``total``, ``n_pos``, ``n_neg``, ``pairs`` as nested lists in :data:`DIMENSIONS` order, ``synergy`` and
     ``conflict`` as ``(source, target)`` or None, ``left_out`` ids).
 
     Examples
@@ -120,24 +149,23 @@ def dimensions(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang:
     >>> section = dimensions(load_matrix("weitz2018_sweden"))
     >>> section["data"]["synergy"], section["data"]["conflict"]
     (('society', 'economy'), ('biosphere', 'society'))
-    >>> section["table"]["rows"][0]
-    ['biosfär', '+37 / −2', '+26 / −10', '+19 / −1', '+1 / −1']
-    """
+    >>> section["table"]["rows"][0][:3]
+    ['biosfär', '68 poäng (37 främjande, 2 hämmande)', '31 poäng (26 främjande, 10 hämmande)']
+"""
     check_lang(lang)
     r = dimension_rollup(obj, aggregate=aggregate)
     flows = strongest_flows(r)
     names = [text(f"dimensions.name.{d}", lang) for d in DIMENSIONS]
+    pos, neg, pairs = r["pos"].to_numpy(), r["neg"].to_numpy(), r["pairs"].to_numpy()
     n_pos, n_neg = r["n_pos"].to_numpy(), r["n_neg"].to_numpy()
-    def signed(n: int, sign: str) -> str:  # a count with the sign of its kind; none is "0", never "+0" or "−0"
-        return (sign if n else "") + number(n, lang, decimals=0)
-
-    rows = [[names[k], *(f"{signed(n_pos[k, m], '+')} / {signed(n_neg[k, m], '−')}" for m in range(len(DIMENSIONS)))]
-            for k in range(len(DIMENSIONS))]
-    data = {"n_pos": n_pos.tolist(), "n_neg": n_neg.tolist(), "pairs": r["pairs"].to_numpy().tolist(),
+    rows = [[names[k], *(cell_text(pos[k, m], neg[k, m], n_pos[k, m], n_neg[k, m], pairs[k, m], lang)
+                         for m in range(len(DIMENSIONS)))] for k in range(len(DIMENSIONS))]
+    data = {"total": (pos + neg + 0.0).tolist(), "n_pos": n_pos.tolist(), "n_neg": n_neg.tolist(),
+            "pairs": pairs.tolist(),
             "synergy": None if flows.synergy is None else (flows.synergy.source, flows.synergy.target),
             "conflict": None if flows.conflict is None else (flows.conflict.source, flows.conflict.target),
             "left_out": [i for i in str(r.attrs.get("left_out", "")).split(", ") if i]}
     return {"id": "dimensions", "title": text("dimensions.section.title", lang),
-            "paragraphs": [dimension_sentence(r, lang),
+            "paragraphs": [dimension_sentence(r, lang), text("dimensions.section.table", lang),
                            _basis(lang, str(r.attrs.get("dimension_source", DIMENSION_SOURCE)))],
             "table": {"columns": [text("dimensions.chart.y", lang), *names], "rows": rows}, "data": data}

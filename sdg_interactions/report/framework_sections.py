@@ -16,14 +16,15 @@ import numpy as np
 import xarray as xr
 
 from sdg_interactions.analysis import at_least, project_onto, propagate, sdg_synergies
+from sdg_interactions.formats import number
 from sdg_interactions.frameworks import linkage as load_linkage
 from sdg_interactions.matrix import node_ids, single_matrix
 from sdg_interactions.report.scope import outside_note, split_priorities
 from sdg_interactions.report.sections import format_number, join_words
-from sdg_interactions.report.wording import labels_of, lead_count, named
+from sdg_interactions.report.wording import count_word, labels_of, lead_count, named
 from sdg_interactions.texts import check_lang, text
 
-__all__ = ["default_priorities", "follow_up", "objectives", "objectives_projection"]
+__all__ = ["default_priorities", "follow_up", "objectives", "objectives_projection", "per_linked_target"]
 
 KEY = "report_frameworks"
 
@@ -72,59 +73,88 @@ def _objective(p: xr.Dataset, k: int, lang: str) -> str:
     return f"{p['objective'].values[k]} {label}"
 
 
+def _reached(p: xr.Dataset, k: int, lang: str) -> str:
+    """"MKM-1 Begränsad klimatpåverkan (via 8 kopplade delmål)": an objective with the number of the matrix's
+    targets linked to it, which the mean per linked target rests on."""
+    n = int(p["n_linked"].values[k])
+    return text(f"{KEY}.objectives.via_one" if n == 1 else f"{KEY}.objectives.via", lang,
+                objective=_objective(p, k, lang), n=number(n, lang, decimals=0))
+
+
+def per_linked_target(values: np.ndarray, linked: np.ndarray) -> np.ndarray:
+    """The mean per linked target: a projected part divided by the number of the matrix's targets linked to
+    the objective (0 where none is). A sum grows with the number of links, so an objective with many linked
+    targets would come first by its links alone; the mean compares the objectives fairly.
+
+    Examples
+    --------
+    >>> per_linked_target(np.array([8.0, 3.0, 0.0]), np.array([4, 1, 0])).tolist()
+    [2.0, 3.0, 0.0]
+    """
+    values, linked = np.asarray(values, dtype=float), np.asarray(linked, dtype=float)
+    return np.divide(values, linked, out=np.zeros_like(values), where=linked > 0)
+
+
 def objectives(obj: xr.Dataset | xr.DataArray, *, priorities: Sequence[str] = (), top_k: int = 5,
                aggregate: str = "mean", lang: str = "sv", strongest: int = 3) -> dict:
     """"Påverkan på miljömålen och folkhälsomålen": what the priorities' scenario (its direct and indirect
     effects, :func:`~sdg_interactions.analysis.propagate`) means for each objective through the linkage
     tables, ``objective_effect_o = Σ_j effect_j · link_jo / 3`` (positive and negative parts apart).
 
-    In words, without numbers a reader must decode: the ``strongest`` objectives with the most support
-    (ties named together), every objective that also gets a negative part (worst first), and the objectives
-    no target of the matrix is linked to. The table holds every objective with its parts rounded."""
+    The objectives are compared by the mean per linked target (:func:`per_linked_target`: the part divided
+    by ``n_linked``, the matrix's targets linked to the objective), never by the sum, which grows with the
+    number of links. In words, without numbers a reader must decode: the ``strongest`` objectives with the
+    most support per linked target (ties named together), every objective that also gets a negative part
+    (worst per linked target first), each with how many linked targets it rests on, and the objectives no
+    target of the matrix is linked to. The table holds every objective with its means and sums rounded."""
     check_lang(lang)
     m = single_matrix(obj, aggregate, what="a report")
     chosen = default_priorities(m, priorities, top_k)
     outside = split_priorities(priorities, node_ids(m))[1]
     projections = objectives_projection(obj, priorities=chosen, aggregate=aggregate)
     labels = labels_of(m, lang)
-    paragraphs = [text(f"{KEY}.objectives.intro", lang, priorities=join_words([named(i, labels) for i in chosen],
-                                                                               lang))]
+    given = bool(split_priorities(priorities, node_ids(m))[0])  # else the strongest levers stand in
+    paragraphs = [text(f"{KEY}.objectives.intro" + ("" if given else "_levers"), lang,
+                       k=count_word(len(chosen), lang, neuter=False),
+                       priorities=join_words([named(i, labels) for i in chosen], lang))]
     if outside:
         paragraphs.insert(0, outside_note(outside, len(node_ids(m)), lang))
     rows, data = [], {}
     for p in projections:
         pos, neg, linked = p["effect_pos"].values, p["effect_neg"].values, p["n_linked"].values
+        pos_mean, neg_mean = per_linked_target(pos, linked), per_linked_target(neg, linked)
         reached = np.flatnonzero(linked > 0)
         name = text(f"{KEY}.objectives.framework.{p.attrs['linkage']}", lang)
         if reached.size:
-            best = sorted(reached, key=lambda k: (-pos[k], k))
-            cut = pos[best[min(strongest, len(best)) - 1]]
-            top = [k for k in best if at_least(pos[k], cut) and pos[k] > 0]  # ties with the last one shown too
+            best = sorted(reached, key=lambda k: (-pos_mean[k], k))
+            cut = pos_mean[best[min(strongest, len(best)) - 1]]
+            top = [k for k in best if at_least(pos_mean[k], cut) and pos_mean[k] > 0]  # ties with the last one too
             if top:
                 paragraphs.append(text(f"{KEY}.objectives.strongest", lang, framework=name,
-                                       objectives=join_words([_objective(p, k, lang) for k in top], lang)))
-        harmed = sorted(np.flatnonzero(neg < 0), key=lambda k: (neg[k], k))
+                                       objectives=join_words([_reached(p, k, lang) for k in top], lang)))
+        harmed = sorted(np.flatnonzero(neg_mean < 0), key=lambda k: (neg_mean[k], k))
         if harmed:
-            cut = neg[harmed[min(strongest, len(harmed)) - 1]]
-            worst = [k for k in harmed if at_least(cut, neg[k])]
+            cut = neg_mean[harmed[min(strongest, len(harmed)) - 1]]
+            worst = [k for k in harmed if at_least(cut, neg_mean[k])]
             rest = len(harmed) - len(worst)
             paragraphs.append(text(f"{KEY}.objectives.harmed", lang, framework=name,
-                                   objectives=join_words([_objective(p, k, lang) for k in worst], lang)) +
+                                   objectives=join_words([_reached(p, k, lang) for k in worst], lang)) +
                               (" " + text(f"{KEY}.objectives.harmed_rest", lang, n=rest) if rest else ""))
         unreached = np.flatnonzero(linked == 0)
         if unreached.size:
             paragraphs.append(text(f"{KEY}.objectives.unreached", lang, framework=name, objectives=join_words(
                 [_objective(p, k, lang) for k in unreached], lang)))
-        rows += [[_objective(p, k, lang), str(int(linked[k])), format_number(pos[k], lang),
-                  format_number(neg[k], lang)] for k in range(p.sizes["objective"])]
+        rows += [[_objective(p, k, lang), str(int(linked[k])), format_number(pos_mean[k], lang),
+                  format_number(neg_mean[k], lang), format_number(pos[k], lang), format_number(neg[k], lang)]
+                 for k in range(p.sizes["objective"])]
         data[p.attrs["linkage"]] = {"pos": pos.tolist(), "neg": neg.tolist(), "linked": linked.tolist(),
+                                    "pos_per_target": pos_mean.tolist(), "neg_per_target": neg_mean.tolist(),
                                     "objectives": [str(v) for v in p["objective"].values]}
     paragraphs.append(text(f"{KEY}.objectives.numbers", lang))
     status = {p.attrs.get("linkage_status") for p in projections}
     paragraphs.append(text(f"{KEY}.objectives.proposal" if status == {"proposal"} else
                            f"{KEY}.objectives.user", lang))
-    columns = [text(f"{KEY}.objectives.objective", lang), text(f"{KEY}.objectives.linked", lang),
-               text(f"{KEY}.objectives.pos", lang), text(f"{KEY}.objectives.neg", lang)]
+    columns = [text(f"{KEY}.objectives.{c}", lang) for c in ("objective", "linked", "pos", "neg", "pos_sum", "neg_sum")]
     return _section("objectives", lang, paragraphs, table={"columns": columns, "rows": rows},
                     data={"priorities": chosen, "outside": outside, **data})
 
@@ -134,7 +164,8 @@ def follow_up(obj: xr.Dataset | xr.DataArray, kommun: str, *, priorities: Sequen
               online: bool = False) -> dict:
     """Kolada key figures to follow the priorities up: for each priority's KPIs (the project's proposed
     target → KPI table) the latest value, the trend and whether it goes the desired way, beside the län
-    and the country (:func:`~sdg_interactions.frameworks.kolada.follow_up`). Reads the cache only unless
+    and the country (:func:`~sdg_interactions.frameworks.kolada.follow_up`; in English "county", and Kolada's
+    KPI titles, which exist in Swedish only, are said to be Kolada's, in Swedish). Reads the cache only unless
     ``online``; what the cache lacks is said in plain words (who can fetch it, and that it needs an internet
     connection: no command, the section is read by managers), and so are cached values that could not be used
     (damaged, ``NaN``, ``Infinity``, implausibly large: shown as missing). The kommun is named by its name."""
@@ -164,7 +195,8 @@ def follow_up(obj: xr.Dataset | xr.DataArray, kommun: str, *, priorities: Sequen
             kpis = table.loc[table["trend"] == verdict, "kpi_title"].tolist()
             if kpis:
                 paragraphs.append(text(f"{KEY}.follow_up.trend_{verdict}", lang, n=len(kpis),
-                                       kpis=join_words([f"”{k}”" for k in kpis], lang)))
+                                       kpis=join_words([text(f"{KEY}.follow_up.quoted", lang, title=k)
+                                                       for k in kpis], lang)))
         missing = int((~has_value).sum())
         if missing:
             paragraphs.append(text(f"{KEY}.follow_up.some_missing", lang, n=lead_count(missing, lang), kommun=name))

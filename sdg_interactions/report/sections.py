@@ -56,6 +56,7 @@ from sdg_interactions.report.wording import (
     make_section,
     named,
     one_matrix,
+    place_names,
 )
 from sdg_interactions.texts import check_lang, genitive, text
 
@@ -185,8 +186,8 @@ def cover(obj: xr.Dataset | xr.DataArray, place: Mapping[str, str], *, national_
             [_named(i, _labels(obj, lang)) for i in least], lang)) if least else
             text("report_honesty.cover.least_plain", lang))
         paragraphs.append(" ".join(thin))
-    paragraphs += [text("report.cover.where", lang, kommun=place.get("kommun_fullname", kommun),
-                        lan=place.get("lan", ""), date=long_date(date, lang)),
+    kommun_name, lan_name = place_names(place, lang)
+    paragraphs += [text("report.cover.where", lang, kommun=kommun_name, lan=lan_name, date=long_date(date, lang)),
                    text(f"report.cover.audience.{audience}", lang)]
     if kind in ("national", "synthetic"):
         paragraphs.append(text("report.cover.matrix", lang, title=honesty.matrix_title(obj, kind, lang)))

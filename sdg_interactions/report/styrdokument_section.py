@@ -14,9 +14,10 @@ import pandas as pd
 import xarray as xr
 
 from sdg_interactions.analysis.styrdokument import CONFLICT_COVERAGE, coverage
+from sdg_interactions.matrix import RESPONDENT
 from sdg_interactions.report.scope import global_note, mark_global, outside_labels
 from sdg_interactions.report.sections import format_number, join_words
-from sdg_interactions.report.wording import lead_count, namer
+from sdg_interactions.report.wording import lead_count, namer, scale_words
 from sdg_interactions.texts import check_lang, text
 
 __all__ = ["LISTED", "styrdokument"]
@@ -30,9 +31,14 @@ def _named(node: str, labels: dict[str, str]) -> str:
     return node if not label or label == node else f"{node} ({label})"
 
 
-def _pairs(frame: pd.DataFrame, say, lang: str) -> str:
+def _pairs(frame: pd.DataFrame, say, lang: str, *, mean: bool = False) -> str:
+    """The pairs as the summary says them: "1.1 hämmar 1.3 med bedömningen −2, motverkande (måttligt
+    hämmande)" (``report.scenario.pair``; with ``mean`` "med medelvärdet −1,5, mellan …"), "; " between pairs,
+    at most :data:`LISTED` of them."""
     rows = list(zip(frame["source"], frame["target"], frame["score"], strict=True))
-    shown = [f"{say(s)} → {say(t)}: {format_number(v, lang)}" for s, t, v in rows[:LISTED]]  # named as said
+    key = "report.scenario.pair_mean" if mean else "report.scenario.pair"
+    shown = [text(key, lang, source=say(s), target=say(t), score=format_number(v, lang), scale=scale_words(v, lang))
+             for s, t, v in rows[:LISTED]]  # named as said
     if len(rows) > LISTED:
         return text("styrdokument.report.more", lang, shown="; ".join(shown), n=len(rows) - LISTED)
     return "; ".join(shown)
@@ -90,16 +96,18 @@ def styrdokument(obj: xr.Dataset | xr.DataArray, table: pd.DataFrame | str | os.
                                n_gaps=len(gaps), **named))
 
     by_kind = {kind: result.conflicts_of(kind) for kind in CONFLICT_COVERAGE}
+    several = RESPONDENT in obj.dims and obj.sizes[RESPONDENT] > 1 and aggregate == "mean"  # a mean of answers
     if result.conflicts.empty:
         paragraphs.append(text("styrdokument.report.no_conflicts", lang))
     else:
         both = by_kind["both"]
-        paragraphs.append(text("styrdokument.report.both", lang, n=len(both), pairs=_pairs(both, say, lang))
+        paragraphs.append(text("styrdokument.report.both", lang, n=len(both),
+                               pairs=_pairs(both, say, lang, mean=several))
                           if len(both) else text("styrdokument.report.both_none", lang))
         for kind in ("source", "target"):
             if len(by_kind[kind]):
                 paragraphs.append(text(f"styrdokument.report.{kind}", lang, n=len(by_kind[kind]),
-                                       pairs=_pairs(by_kind[kind], say, lang)))
+                                       pairs=_pairs(by_kind[kind], say, lang, mean=several)))
         if len(by_kind["none"]):
             paragraphs.append(text("styrdokument.report.none", lang, n=lead_count(len(by_kind["none"]), lang),
                                    total=len(result.conflicts)))

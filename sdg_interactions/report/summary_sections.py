@@ -42,7 +42,9 @@ from sdg_interactions.report.wording import (
 from sdg_interactions.texts import check_lang, text
 
 __all__ = [
+    "CLEAR_CONFLICT",
     "STRONG_CONFLICT",
+    "clear_conflicts",
     "compared_with_median",
     "conflict_table",
     "conflicts",
@@ -57,6 +59,22 @@ __all__ = [
 #: score whose nearest scale step is −2 (motverkande) or worse, the scenario's risk threshold; a weaker one
 #: (−0,5: between "ingen påverkan" and "begränsande") is named as a weak hindrance to keep an eye on.
 STRONG_CONFLICT = -1.5
+
+#: With several respondents, a pair whose mean is at or below this is a målkonflikt in its own right (the step −1,
+#: begränsande, or worse); a negative mean above it is said as a pair with a negative mean "närmare 0" or
+#: "mellan −1 och 0", not counted as a målkonflikt. The conflicts section and the scenario both use it.
+CLEAR_CONFLICT = -1.0
+
+
+def clear_conflicts(scores) -> np.ndarray:
+    """Which scores are at :data:`CLEAR_CONFLICT` or worse (float noise counts as equal).
+
+    Examples
+    --------
+    >>> clear_conflicts([-1.0, -0.92, -2.5]).tolist()
+    [True, False, True]
+    """
+    return np.asarray(at_least(CLEAR_CONFLICT, np.asarray(scores, dtype=float)), dtype=bool)
 
 
 def _same(a: float, b: float) -> bool:
@@ -228,7 +246,7 @@ def conflicts(obj: xr.Dataset | xr.DataArray, *, limit: int | None = 5, aggregat
     limit = n if limit is None else int(limit)
     shown = table.head(max(limit, tied))
     if several and n > 1:  # means of several answers: most negative means are slight; say how many are not
-        clear = int(sum(bool(at_least(-1.0, s)) for s in table["score"]))
+        clear = int(clear_conflicts(table["score"]).sum())
         paragraphs = [text("report.conflicts.count_mean", lang, n=lead_count(n, lang, neuter=True),
                            clear=format_number(clear, lang))]  # never a sentence opening with a digit
     else:
@@ -269,7 +287,7 @@ def conflicts(obj: xr.Dataset | xr.DataArray, *, limit: int | None = 5, aggregat
         else:
             more = "report.conflicts.more_one" if len(left) == 1 else "report.conflicts.more"
         paragraphs.append(text("report.conflicts.listed" if listed else more, lang, n=format_number(len(left), lang),
-                               total=n, clear=format_number(int(at_least(-1.0, left.to_numpy(float)).sum()), lang)))
+                               total=n, clear=format_number(int(clear_conflicts(left).sum()), lang)))
     comments = [str(c).strip() for c in table["comment"]]
     rows = [[named(r.source, labels), named(r.target, labels), format_number(r.score, lang), c]
             for r, c in zip(table.itertuples(), comments, strict=True)]
@@ -293,20 +311,46 @@ def listed(nodes: list[str], labels, limit: int, lang: str, say=None) -> str:
     return join_words([say(i) for i in nodes], lang)
 
 
-def _pairs(frame, say, lang: str, *, scored: bool = True) -> str:
+def _pairs(frame, say, lang: str, *, scored: bool = True, mean: bool = False) -> str:
     """Links as words, those with the same target and score in one phrase ("12.1, 8.4 och 12.5 hämmar var
     för sig 17.11 med bedömningen −1, …"), in the frame's order, "; " between phrases (a label may hold a comma).
-    Without ``scored`` the score is left out: the caller says it once for all of them."""
+    Without ``scored`` the score is left out: the caller says it once for all of them. With ``mean`` the score
+    is said as a mean of several answers ("med medelvärdet −0,4")."""
     groups: dict[tuple[str, float], list[str]] = {}
     for r in frame.itertuples():
         groups.setdefault((str(r.target), float(r.score)), []).append(str(r.source))
     phrases = []
     for (target, score), sources in groups.items():
         named_sources = join_words([say(x) for x in sources], lang)
-        key = "report.scenario.pair" + ("" if len(sources) == 1 else "_many") + ("" if scored else "_plain")
+        key = "report.scenario.pair" + ("" if len(sources) == 1 else "_many") + (
+            "_plain" if not scored else "_mean" if mean else "")
         phrases.append(text(key, lang, source=named_sources, target=say(target), score=format_number(score, lang),
                             scale=scale_words(score, lang)))
     return "; ".join(phrases)
+
+
+def _triggered(others: pd.DataFrame, say, lang: str, *, several: bool, more: bool, v: str) -> tuple[str, list]:
+    """The conflicts from the priorities to other targets, worst first, and the nodes named.
+
+    One matrix: every negative link is a målkonflikt. Means of several answers: only those at
+    :data:`CLEAR_CONFLICT` or worse (:func:`clear_conflicts`, as in the conflicts section); the rest are counted
+    as pairs with a negative mean between −1 and 0, not named. ``more`` adds "dessutom" (conflicts between the
+    priorities are said above); ``v`` is "_levers" when the levers stand in for priorities."""
+    clear = others[clear_conflicts(others["score"])] if several else others
+    slight = len(others) - len(clear)
+    if not len(clear):  # means only: no pair at −1 or worse
+        return text("report.scenario.slight_only" + ("_one" if slight == 1 else "") + v, lang,
+                    n=count_word(slight, lang)), []
+    worst = float(clear["score"].iloc[0])
+    tied = clear[[_same(s, worst) for s in clear["score"]]]
+    key = "report.scenario.triggered" + ("_mean" if several else "") + ("_one" if len(clear) == 1 else "")
+    key += ("_more" if more else "") + v
+    said = text(key, lang, n=count_word(len(clear), lang, neuter=False), score=format_number(worst, lang),
+                scale=scale_words(worst, lang), pairs=_pairs(tied, say, lang, scored=False))
+    if slight:
+        said += " " + text("report.scenario.slight" + ("_one" if slight == 1 else "") + v, lang,
+                           n=count_word(slight, lang))
+    return said, [*tied["source"], *tied["target"]]
 
 
 def scenario_summary(obj: xr.Dataset | xr.DataArray, *, priorities: Sequence[str] = (), top_k: int = 5,
@@ -324,7 +368,9 @@ def scenario_summary(obj: xr.Dataset | xr.DataArray, *, priorities: Sequence[str
     Priorities that hinder each other are said first: with "kräver att konflikten hanteras" when the score
     is :data:`STRONG_CONFLICT` (−1,5, nearest step −2) or worse, else as a weak hindrance to watch. Global
     targets (:func:`~sdg_interactions.report.scope.is_global`) are marked where named, with one sentence on
-    what that means."""
+    what that means. With several respondents a score is said as "medelvärdet", and only a mean at
+    :data:`CLEAR_CONFLICT` or worse is called a målkonflikt (:func:`_triggered`). When the levers stand in, every
+    sentence says "hävstängerna" (the catalogue's ``*_levers`` variants), never "prioriteringarna"."""
     check_lang(lang)
     m = one_matrix(obj, aggregate)
     labels = mark_global(labels_of(m, lang), lang)
@@ -354,20 +400,23 @@ def scenario_summary(obj: xr.Dataset | xr.DataArray, *, priorities: Sequence[str
     between = triggered[triggered["target"].isin(chosen) & triggered["source"].isin(chosen)]
     strong = between[at_least(STRONG_CONFLICT, between["score"].to_numpy(float))]
     weak = between.drop(strong.index)
+    several = RESPONDENT in obj.dims  # the scores are means of several answers: said as "medelvärdet"
+    # with the levers standing in, "hävstängerna" where the kommun's own priorities would be "prioriteringarna"
+    v = "_levers" if not inside else ""
     # "båda" and "konflikten" for one pair of priorities; "dem alla", "konflikterna" for more
     if len(strong):
-        paragraphs.append(text("report.scenario.between" + ("_many" if len(strong) > 1 else ""), lang,
-                               pairs=_pairs(strong, say, lang)))
+        paragraphs.append(text("report.scenario.between" + ("_many" if len(strong) > 1 else "") + v, lang,
+                               pairs=_pairs(strong, say, lang, mean=several)))
     if len(weak):
-        paragraphs.append(text("report.scenario.between_weak" + ("_many" if len(weak) > 1 else ""), lang,
-                               pairs=_pairs(weak, say, lang)))
+        paragraphs.append(text("report.scenario.between_weak" + ("_many" if len(weak) > 1 else "") + v, lang,
+                               pairs=_pairs(weak, say, lang, mean=several)))
     named_nodes = list(chosen)
     for key in ("comes_along", "partly_supported", "not_free", "at_risk"):
         nodes = groups[key]
         if not nodes:
-            paragraphs.append(text(f"report.scenario.{key}_none", lang))
+            paragraphs.append(text(f"report.scenario.{key}_none" + (v if key != "partly_supported" else ""), lang))
             continue
-        paragraphs.append(text(f"report.scenario.{key}", lang,
+        paragraphs.append(text(f"report.scenario.{key}" + (v if key in ("comes_along", "at_risk") else ""), lang,
                                count=text("report.words.targets" if len(nodes) > 1 else "report.words.target",
                                           lang, n=count_word(len(nodes), lang)),
                                nodes=listed(nodes, labels, limit, lang, say)))
@@ -375,14 +424,9 @@ def scenario_summary(obj: xr.Dataset | xr.DataArray, *, priorities: Sequence[str
             named_nodes += nodes
     others = triggered.drop(between.index)
     if len(others):
-        worst = float(others["score"].iloc[0])
-        tied = others[[_same(s, worst) for s in others["score"]]]
-        key = "report.scenario.triggered" if len(others) > 1 else "report.scenario.triggered_one"
-        key += "_more" if len(between) else ""  # "dessutom": the conflicts between the priorities are said above
-        paragraphs.append(text(key, lang, n=count_word(len(others), lang, neuter=False),
-                               score=format_number(worst, lang), scale=scale_words(worst, lang),
-                               pairs=_pairs(tied, say, lang, scored=False)))
-        named_nodes += [*tied["source"], *tied["target"]]
+        paragraph, in_it = _triggered(others, say, lang, several=several, more=bool(len(between)), v=v)
+        paragraphs.append(paragraph)
+        named_nodes += in_it
     note = global_note(named_nodes, lang, short=True)  # the conflicts section says it in full
     if note:
         paragraphs[-1] += " " + note

@@ -47,6 +47,7 @@ __all__ = [
     "named",
     "namer",
     "one_matrix",
+    "place_names",
     "scale_words",
 ]
 
@@ -136,6 +137,29 @@ def long_date(date: str | datetime.date, lang: str = "sv") -> str:
     ('30 november 2026', '2 January 2026', 'i går')
     """
     return formats.long_date(date, lang)
+
+
+def place_names(place: Mapping, lang: str = "sv") -> tuple[str, str]:
+    """A kommun's and its län's names as a sentence in ``lang`` gives them: in Swedish the official names
+    ("Falköpings kommun", "Västra Götalands län"); in English "Falköping Municipality" and "Västra Götaland
+    County" (as SCB and the counties write them in English: the län's name without its genitive *s*).
+
+    Examples
+    --------
+    >>> place = {"kommun": "Falköping", "kommun_fullname": "Falköpings kommun", "lan": "Västra Götalands län"}
+    >>> place_names(place), place_names(place, "en")
+    (('Falköpings kommun', 'Västra Götalands län'), ('Falköping Municipality', 'Västra Götaland County'))
+    >>> place_names({"kommun": "Kalmar", "lan": "Kalmar län"}, "en")
+    ('Kalmar Municipality', 'Kalmar County')
+    """
+    kommun = str(place.get("kommun", ""))
+    lan = str(place.get("lan", ""))
+    if lang != "en":
+        return str(place.get("kommun_fullname") or kommun), lan
+    county = lan.removesuffix(" län")
+    if county != lan and county.endswith("s"):  # "Stockholms län": the genitive of Stockholm
+        county = county[:-1]
+    return (f"{kommun} Municipality" if kommun else ""), (f"{county} County" if county else "")
 
 
 # --- nodes and sections ---------------------------------------------------------------------------
