@@ -4,6 +4,7 @@ Run from the repository root (needs Debian's ``chromium`` and ``chromium-driver`
 
     .venv/bin/python bench/bench_workshop.py                 # 10 participants at once (~4 min)
     .venv/bin/python bench/bench_workshop.py --all-browsers  # and a round with ten browsers on this machine
+    .venv/bin/python bench/bench_workshop.py --think 3       # each reads a pair ~3 s before scoring it
     .venv/bin/python bench/bench_workshop.py --smoke         # 2 participants, 3 pairs each: does the bench run?
 
 A workshop folder of SEI's 34 Sweden targets with one personal link per participant is served on 127.0.0.1
@@ -29,7 +30,9 @@ Measured for each: **page open → first pair** (the browser: until the score bu
 light participant: until every widget's state has arrived) — goal p90 < 10 s; **click → "Sparat"** for each of
 ``--pairs`` pairs (the click sent, the answer fsynced to the journal, the status redrawn; then "Nästa",
 untimed) — goal p90 < 300 ms; **memory per participant** (the participant kernels' RSS with ten open). Every
-answer is checked in the journals afterwards: one line per click.
+answer is checked in the journals afterwards: one line per click. By default everyone scores at once, pair after
+pair with no pause: a stress test, ten people clicking in step; ``--think S`` lets each participant read a pair
+for S seconds on average before scoring it (uniform between ½ S and 1½ S), as people do.
 """
 
 from __future__ import annotations
@@ -141,6 +144,7 @@ def _participant(url: str, pairs: int, scores: list[int], result: dict, start: t
 
         for k in range(pairs):
             heading = wait_for(lambda: driver.find_element(By.XPATH, "//h4").text, what="the heading")
+            time.sleep(result["waits"][k])  # the participant reads the pair before scoring it
             t1 = click(f"//button[starts-with(normalize-space(.), '{signed(scores[k])} ')]")
             wait_for(lambda: saved in driver.find_element(By.CLASS_NAME, "sdgi-status").text, timeout=60,
                      every=0.01, what="Sparat")
@@ -175,6 +179,7 @@ def _light(base: str, token: str, pairs: int, scores: list[int], result: dict, s
         result["clicks"] = []
         for k in range(pairs):
             button = participant.button(f"{signed(scores[k])} ")
+            time.sleep(result["waits"][k])  # the participant reads the pair before scoring it
             t1 = time.perf_counter()
             participant.click(button, until=saved)
             result["clicks"].append(time.perf_counter() - t1)
@@ -190,10 +195,11 @@ def _light(base: str, token: str, pairs: int, scores: list[int], result: dict, s
 
 
 def _round(base: str, people: list[tuple[str, str]], pairs: int, seed: int,
-           server_pids: list[int]) -> tuple[list[dict], list[int]]:
-    """All ``people`` (``("browser" | "light", token)``) at once; their results and the kernels' RSS."""
+           server_pids: list[int], think: float = 0.0) -> tuple[list[dict], list[int]]:
+    """All ``people`` (``("browser" | "light", token)``) at once; their results and the kernels' RSS. Before each
+    score a participant reads the pair for ``think`` seconds on average (uniform between ½ and 1½ times it)."""
     rng = np.random.default_rng(seed)
-    results = [{"kind": kind} for kind, _ in people]
+    results = [{"kind": kind, "waits": (think * rng.uniform(0.5, 1.5, pairs)).tolist()} for kind, _ in people]
     barrier = threading.Barrier(len(people))
     threads = []
     for (kind, token), result in zip(people, results, strict=True):
@@ -233,6 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all-browsers", action="store_true", help="also a round with a browser for everyone")
     parser.add_argument("--warm", type=int, default=None,
                         help="warm kernels (workshop serve --warm; default: serve's own, one per link, at most 10)")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="seconds a participant reads a pair before scoring it, on average (default 0: at once)")
     parser.add_argument("--smoke", action="store_true")
     args = parser.parse_args(argv)
     people, pairs, rounds = (2, 3, 1) if args.smoke else (args.people, args.pairs, args.rounds)
@@ -270,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
                 time.sleep(25)  # the last round's kernels are culled (no page after 12 s), so each round starts clean
             _settle(pids[0], min(warm, cap))
             who = [("browser", next(tokens)) for _ in range(browsers)] + [("light", next(tokens)) for _ in range(light)]
-            done[name], rss = _round(base, who, pairs, seed, pids)
+            done[name], rss = _round(base, who, pairs, seed, pids, think=args.think)
             if name == "crowd, light":
                 memory = rss
     finally:
@@ -296,7 +304,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"## Workshop, {people} participants at once (issue 19)\n")
     print(f"{now:%Y-%m-%d %H:%M} UTC · {os.cpu_count()} cores, {cpu_model()} · Python {platform.python_version()}"
           f" · load average after {_load()} · {pairs} pairs each, SEI's 34 Sweden targets"
-          f" · {min(warm, cap)} warm kernels (--warm {warm})\n")
+          f" · {min(warm, cap)} warm kernels (--warm {warm}) · reading a pair {args.think:g} s on average"
+          f" before scoring it\n")
     print("| measure | 1 alone (baseline) | median, at once | p90, at once | p90 / baseline | goal |")
     print("| --- | --- | --- | --- | --- | --- |")
     light_open, light_clicks = of("alone, light", "light", "open")[0], of("alone, light", "light", "clicks")
