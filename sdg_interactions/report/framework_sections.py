@@ -184,7 +184,7 @@ def follow_up(obj: xr.Dataset | xr.DataArray, kommun: str, *, priorities: Sequen
     with_kpis = [t for t in chosen if t in listed]
     table = (kolada_follow_up(kommun, with_kpis, cache=KoladaCache(cache), online=online, lang=lang) if with_kpis
              else pd.DataFrame(columns=FOLLOW_UP_COLUMNS))
-    paragraphs = [text(f"{KEY}.follow_up.intro", lang, n=lead_count(len(table), lang),
+    paragraphs = [text(f"{KEY}.follow_up.intro" + ("" if inside else "_levers"), lang, n=lead_count(len(table), lang),
                        targets=join_words(chosen, lang))]
     name = _kommun_name(kommun)
     has_value = table["value"].notna() if len(table) else table["value"]

@@ -245,10 +245,12 @@ def conflicts(obj: xr.Dataset | xr.DataArray, *, limit: int | None = 5, aggregat
     tied = int(sum(_same(s, worst) for s in table["score"]))
     limit = n if limit is None else int(limit)
     shown = table.head(max(limit, tied))
-    if several and n > 1:  # means of several answers: most negative means are slight; say how many are not
+    if several and n > 1:  # means of several answers: only −1 or worse are målkonflikter; the rest are slight
         clear = int(clear_conflicts(table["score"]).sum())
-        paragraphs = [text("report.conflicts.count_mean", lang, n=lead_count(n, lang, neuter=True),
-                           clear=format_number(clear, lang))]  # never a sentence opening with a digit
+        key = ("report.conflicts.count_mean" + ("_none" if clear == 0 else "_one" if clear == 1 else "")
+               + ("_all" if clear == n and clear > 1 else ""))
+        paragraphs = [text(key, lang, clear=lead_count(clear, lang, neuter=True), slight=format_number(n - clear, lang)
+                           if clear else lead_count(n - clear, lang, neuter=True))]  # never a digit first
     else:
         paragraphs = [text("report.conflicts.count" if n > 1 else "report.conflicts.count_one", lang, n=n)]
     values = {"score": format_number(worst, lang), "scale": scale_words(worst, lang)}
@@ -286,8 +288,11 @@ def conflicts(obj: xr.Dataset | xr.DataArray, *, limit: int | None = 5, aggregat
             more = "report.conflicts.more_mean_one" if len(left) == 1 else "report.conflicts.more_mean"
         else:
             more = "report.conflicts.more_one" if len(left) == 1 else "report.conflicts.more"
-        paragraphs.append(text("report.conflicts.listed" if listed else more, lang, n=format_number(len(left), lang),
-                               total=n, clear=format_number(int(clear_conflicts(left).sum()), lang)))
+        if listed:
+            more = "report.conflicts.listed_mean" if several else "report.conflicts.listed"
+        every = table["score"] if listed else left  # the table holds them all; the briefing names the rest
+        paragraphs.append(text(more, lang, n=format_number(len(left), lang), total=n,
+                               clear=format_number(int(clear_conflicts(every).sum()), lang)))
     comments = [str(c).strip() for c in table["comment"]]
     rows = [[named(r.source, labels), named(r.target, labels), format_number(r.score, lang), c]
             for r, c in zip(table.itertuples(), comments, strict=True)]
