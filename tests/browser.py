@@ -53,9 +53,21 @@ def new_browser(width: int = 1200, height: int = 1600):
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port on 127.0.0.1 below Linux's ephemeral range (32768–60999): a port the system hands out (bind to
+    0) may be taken a moment later by one of the many kernels (each binds five ephemeral ports) started by the
+    other test worker before our server binds it."""
+    import random
+
+    chooser = random.SystemRandom()
+    for _ in range(200):
+        port = chooser.randrange(20000, 32700)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise AssertionError("no free port on 127.0.0.1 between 20000 and 32700")  # pragma: no cover
 
 
 @contextmanager

@@ -378,10 +378,10 @@ def test_a_page_that_came_and_went_between_two_rounds_counts_as_a_page():
 
 # -- the real servers ----------------------------------------------------------------------------------------
 def _free_pair() -> int:
+    from browser import free_port  # below the ephemeral range, where kernels take their ports
+
     for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
+        port = free_port()
         try:
             check_ports([("127.0.0.1", port), ("127.0.0.1", port + 1)])
             return port

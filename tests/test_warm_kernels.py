@@ -202,12 +202,10 @@ def test_voila_compiles_its_page_templates_once_per_server(tmp_path, monkeypatch
 
 # -- the real server -----------------------------------------------------------------------------------------
 def _free_pair() -> int:
-    import socket
+    from browser import free_port  # below the ephemeral range, where kernels take their ports
 
     for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
+        port = free_port()
         try:
             check_ports([("127.0.0.1", port), ("127.0.0.1", port + 1)])
             return port

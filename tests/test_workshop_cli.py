@@ -66,9 +66,9 @@ def test_journal_files_stay_in_the_folder_and_apart(tmp_path):
 
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    from browser import free_port  # below the ephemeral range, where kernels take their ports
+
+    return free_port()
 
 
 def _status(url: str) -> int:
