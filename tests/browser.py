@@ -70,6 +70,21 @@ def free_port() -> int:
     raise AssertionError("no free port on 127.0.0.1 between 20000 and 32700")  # pragma: no cover
 
 
+def free_pair() -> int:
+    """A free port whose next port is free too (``workshop serve`` puts the facilitator on port + 1)."""
+    from sdg_interactions.apps.server import check_ports
+    from sdg_interactions.errors import ValidationError
+
+    for _ in range(50):
+        port = free_port()
+        try:
+            check_ports([("127.0.0.1", port), ("127.0.0.1", port + 1)])
+            return port
+        except ValidationError:  # pragma: no cover - the next port is almost always free
+            continue
+    raise AssertionError("no two free ports")  # pragma: no cover
+
+
 @contextmanager
 def voila(notebook: Path, *, port: int | None = None, token: str = ""):
     """Serve one notebook with Voilà on 127.0.0.1; yield its address once it answers; stop it after."""

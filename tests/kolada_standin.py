@@ -64,6 +64,22 @@ def pages(kpis, areas, page_size: int, years=None) -> int:
     return max(1, math.ceil(total / page_size))
 
 
+def send_json(handler: http.server.BaseHTTPRequestHandler, status: int, body, headers: dict | None = None) -> None:
+    """Answer a request with ``body`` as JSON (bytes as they are) and ``headers``; a client gone meanwhile is no
+    error."""
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    try:
+        handler.send_response(status)
+        for name, value in (headers or {}).items():
+            handler.send_header(name, value)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+    except OSError:
+        pass
+
+
 class StandIn(http.server.ThreadingHTTPServer):
     """The stand-in server; ``url`` is its base URL (``http://127.0.0.1:<port>/v3``)."""
 
@@ -123,16 +139,7 @@ class StandIn(http.server.ThreadingHTTPServer):
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
-        status, body = self.server.answer(self.path)
-        data = json.dumps(body).encode()
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-        except OSError:
-            pass
+        send_json(self, *self.server.answer(self.path))
 
     def log_message(self, *args):
         pass

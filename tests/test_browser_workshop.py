@@ -66,21 +66,6 @@ def _listening(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def _two_free_ports() -> int:
-    """A port whose next port is free too (``serve`` puts the facilitator on port + 1)."""
-    from browser import free_port
-
-    for _ in range(50):
-        port = free_port()
-        try:
-            with socket.socket() as s:
-                s.bind(("127.0.0.1", port + 1))
-            return port
-        except OSError:  # pragma: no cover - the next port is almost always free
-            continue
-    raise AssertionError("no two consecutive free ports on 127.0.0.1")  # pragma: no cover
-
-
 class Participant:
     """One participant's browser, and every answer it saw saved: (source, target) -> (score, comment, uncertain)."""
 
@@ -173,7 +158,7 @@ def _workshop(tmp_path, *, respondents: int, browsers: int, drop_in: bool = True
     helpers.need_chromium()
     folder = new_workshop(tmp_path / "ws", NODES, kommun="Habo", respondents=respondents, overlap=2,
                           drop_in=drop_in)
-    port, said, started = _two_free_ports(), io.StringIO(), []
+    port, said, started = helpers.free_pair(), io.StringIO(), []
     processes = serve(folder, port=port, ip="127.0.0.1", wait=False, out=said, **options)
     try:
         scheme = "https" if options.get("certfile") else "http"

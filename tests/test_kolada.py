@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 import pytest
+from kolada_standin import send_json
 
 from sdg_interactions.cli import build_parser
 from sdg_interactions.cli import kolada as kolada_cli
@@ -92,17 +93,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.server.seen.append(self.path)
         status, body, delay, *headers = self.server.reply(self.path)  # (…, {"Location": …}) for a redirect
         time.sleep(delay)
-        data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        try:
-            self.send_response(status)
-            for name, value in (headers[0] if headers else {}).items():
-                self.send_header(name, value)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-        except OSError:
-            pass
+        send_json(self, status, body, headers[0] if headers else None)
 
     def log_message(self, *args):
         pass

@@ -378,16 +378,9 @@ def test_a_page_that_came_and_went_between_two_rounds_counts_as_a_page():
 
 # -- the real servers ----------------------------------------------------------------------------------------
 def _free_pair() -> int:
-    from browser import free_port  # below the ephemeral range, where kernels take their ports
+    from browser import free_pair  # below the ephemeral range, where kernels take their ports
 
-    for _ in range(50):
-        port = free_port()
-        try:
-            check_ports([("127.0.0.1", port), ("127.0.0.1", port + 1)])
-            return port
-        except ValidationError:  # pragma: no cover
-            continue
-    raise AssertionError("no two free ports")  # pragma: no cover
+    return free_pair()
 
 
 def _get(url: str) -> tuple[int, str]:

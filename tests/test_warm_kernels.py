@@ -18,7 +18,7 @@ from sdg_interactions.apps import links
 from sdg_interactions.apps._gate import Gate
 from sdg_interactions.apps._voila_launch import Culler, cache_templates
 from sdg_interactions.apps._warm_kernels import QUIET, WARM_CODE, WarmKernels, default_warm, room
-from sdg_interactions.apps.server import check_ports, serve, serve_commands
+from sdg_interactions.apps.server import serve, serve_commands
 from sdg_interactions.apps.workshop import new_workshop
 from sdg_interactions.errors import ValidationError
 
@@ -202,16 +202,9 @@ def test_voila_compiles_its_page_templates_once_per_server(tmp_path, monkeypatch
 
 # -- the real server -----------------------------------------------------------------------------------------
 def _free_pair() -> int:
-    from browser import free_port  # below the ephemeral range, where kernels take their ports
+    from browser import free_pair  # below the ephemeral range, where kernels take their ports
 
-    for _ in range(50):
-        port = free_port()
-        try:
-            check_ports([("127.0.0.1", port), ("127.0.0.1", port + 1)])
-            return port
-        except ValidationError:  # pragma: no cover
-            continue
-    raise AssertionError("no two free ports")  # pragma: no cover
+    return free_pair()
 
 
 def _kernels(process) -> dict[str, psutil.Process]:
