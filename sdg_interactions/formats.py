@@ -22,6 +22,7 @@ Examples
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Sequence
 
 __all__ = ["LOCALES", "MINUS", "long_date", "number", "short_time", "word_list"]
@@ -42,16 +43,26 @@ def number(value: float, lang: str = "sv", *, decimals: int = 1) -> str:
     """``value`` with at most ``decimals`` decimals (trailing zeros dropped), grouped by thousands as the
     language does, with a true minus sign; a value that rounds to 0 is "0", never "−0".
 
+    Halves are rounded away from zero, as a reader rounds by hand (0,25 → "0,3", −2,45 → "−2,5"), on the
+    number as it is written (its shortest decimal form, so 0.35 is a half although the float lies just below
+    it), not half to even as Python's ``round`` and CLDR's default do.
+
     Examples
     --------
     >>> number(80.803), number(80.803, decimals=3), number(-0.04), number(-3, "en")
     ('80,8', '80,803', '0', '−3')
+    >>> number(0.25), number(-2.45), number(0.35), number(2.5, decimals=0)
+    ('0,3', '−2,5', '0,4', '3')
     """
+    from decimal import ROUND_HALF_UP, Decimal
+
     from babel.numbers import format_decimal
 
-    value = round(float(value), int(decimals))
+    value = float(value)
+    if math.isfinite(value):
+        value = Decimal(repr(value)).quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_HALF_UP)
     if value == 0:
-        value = 0.0
+        value = Decimal(0)
     pattern = "#,##0" + ("." + "#" * int(decimals) if decimals > 0 else "")
     shown = format_decimal(value, format=pattern, locale=_locale(lang))
     return shown.replace("-", MINUS).replace("\N{MINUS SIGN}", MINUS)

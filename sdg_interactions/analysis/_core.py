@@ -26,9 +26,12 @@ __all__ = [
     "PATHS_COLUMNS",
     "PROVENANCE_ATTRS",
     "SDG_SYNERGIES_COLUMNS",
+    "CLEAR_STEP",
     "TIE_TOLERANCE",
     "adjacency",
     "at_least",
+    "clearly_hindering",
+    "clearly_promoting",
     "counts",
     "node_result",
     "rank_ascending",
@@ -99,6 +102,35 @@ def tied(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
     [True, False, True]
     """
     return at_least(a, b) & at_least(b, a)
+
+
+#: A score, or a mean of several respondents' scores, promotes or hinders *clearly* at ±1 or beyond: the first
+#: step of the scale on either side. Report sentences count only these ("främjar 21 … och hämmar 2"; a
+#: målkonflikt is a mean of −1 or worse), so a mean of −0,17 from eleven zeros and one −2 is never said to
+#: hinder. For whole-number scores (one respondent) this is simply "not 0".
+CLEAR_STEP = 1.0
+
+
+def clearly_promoting(values) -> np.ndarray:
+    """``values ≥ +1`` (:data:`CLEAR_STEP`), float noise counting as equal (:func:`at_least`); NaN is False.
+
+    Examples
+    --------
+    >>> clearly_promoting([1.0, 0.92, 2.5, -1.0, float("nan")]).tolist()
+    [True, False, True, False, False]
+    """
+    return np.asarray(at_least(np.asarray(values, dtype=np.float64), CLEAR_STEP), dtype=bool)
+
+
+def clearly_hindering(values) -> np.ndarray:
+    """``values ≤ −1`` (:data:`CLEAR_STEP`), float noise counting as equal (:func:`at_least`); NaN is False.
+
+    Examples
+    --------
+    >>> clearly_hindering([-1.0, -0.92, -2.5, 1.0, float("nan")]).tolist()
+    [True, False, True, False, False]
+    """
+    return np.asarray(at_least(-CLEAR_STEP, np.asarray(values, dtype=np.float64)), dtype=bool)
 
 
 def rank_descending(values: np.ndarray) -> np.ndarray:

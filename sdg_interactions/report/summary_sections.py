@@ -63,7 +63,7 @@ STRONG_CONFLICT = -1.5
 #: With several respondents, a pair whose mean is at or below this is a målkonflikt in its own right (the step −1,
 #: begränsande, or worse); a negative mean above it is said as a pair with a negative mean "närmare 0" or
 #: "mellan −1 och 0", not counted as a målkonflikt. The conflicts section and the scenario both use it.
-CLEAR_CONFLICT = -1.0
+CLEAR_CONFLICT = -analysis.CLEAR_STEP
 
 
 def clear_conflicts(scores) -> np.ndarray:
@@ -74,7 +74,7 @@ def clear_conflicts(scores) -> np.ndarray:
     >>> clear_conflicts([-1.0, -0.92, -2.5]).tolist()
     [True, False, True]
     """
-    return np.asarray(at_least(CLEAR_CONFLICT, np.asarray(scores, dtype=float)), dtype=bool)
+    return analysis.clearly_hindering(scores)
 
 
 def _same(a: float, b: float) -> bool:
