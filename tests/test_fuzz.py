@@ -356,7 +356,7 @@ def test_fuzz_kolada_cache_files_are_read_or_named_never_a_crash(rows, constant)
     import json
     import math
 
-    from sdg_interactions.frameworks.kolada import follow_up
+    from sdg_interactions.analysis import follow_up
     from sdg_interactions.frameworks.kolada_cache import KoladaCache
 
     cache = KoladaCache(_fresh("kolada"))

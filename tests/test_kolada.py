@@ -27,14 +27,13 @@ from sdg_interactions.cli import build_parser
 from sdg_interactions.cli import kolada as kolada_cli
 from sdg_interactions.errors import InputFormatError, UnknownIdError, ValidationError
 from sdg_interactions.frameworks import kolada
+from sdg_interactions.analysis.kpi_trends import FOLLOW_UP_COLUMNS, follow_up, judge, trend_slope
 from sdg_interactions.frameworks.kolada import (
     DEFAULT_BASE_URL,
-    FOLLOW_UP_COLUMNS,
     MAX_IDS,
     KoladaClient,
     KoladaError,
     fetch,
-    follow_up,
     kpi_catalog,
     target_kpis,
 )
@@ -695,3 +694,24 @@ def test_fetch_checks_years_and_follow_up_its_window(tmp_path):
         fetch("0180", ["N00945"], years=[1800], cache=tmp_path, base_url="http://127.0.0.1:9/v3")
     with pytest.raises(ValidationError, match=r"^window must be a whole number from 2 to 50: '0'"):
         follow_up("0180", ["5.4"], cache=tmp_path, window=0)
+
+
+# --- the arithmetic of the follow-up (analysis.kpi_trends), against hand-worked values -------------
+
+
+def test_trend_slope_is_least_squares_by_hand():
+    years, values = [2018, 2019, 2021, 2022], [10.0, 11.0, 11.0, 14.0]
+    mean_x, mean_y = sum(years) / 4, sum(values) / 4  # 2020, 11.5
+    by_hand = (sum((x - mean_x) * (y - mean_y) for x, y in zip(years, values, strict=True))
+               / sum((x - mean_x) ** 2 for x in years))  # (3 + 0.5 + (−0.5) + 5) / (4 + 1 + 1 + 4) = 0.8
+    assert by_hand == pytest.approx(0.8)
+    assert trend_slope(years, values) == pytest.approx(by_hand, abs=1e-12)
+    assert np.isnan(trend_slope([2022], [3.0])) and np.isnan(trend_slope([], []))
+
+
+def test_judge_reads_the_direction_and_the_one_tolerance():
+    assert [judge(0.5, 20.0, "higher"), judge(0.5, 20.0, "lower")] == ["better", "worse"]
+    assert [judge(-0.5, 20.0, "higher"), judge(-0.5, 20.0, "lower")] == ["worse", "better"]
+    assert judge(20.0 * 1e-10, 20.0, "higher") == "same"  # within 1e-9 · max(1, |x|) of the value
+    assert judge(20.0 * 1e-8, 20.0, "higher") == "better"
+    assert judge(float("nan"), 20.0, "higher") == ""

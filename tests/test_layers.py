@@ -35,7 +35,7 @@ RANKS = {
     "report": 6,
     "cli": 7,
 }
-BASE = ("errors", "texts", "textfile", "catalogue", "ranges", "locking", "formats", "glossary", "citations")
+BASE = ("errors", "texts", "textfile", "catalogue", "ranges", "locking", "formats", "glossary", "citations", "ties")
 
 #: Libraries that ``import sdg_interactions`` must not load.
 HEAVY = ("altair", "ipywidgets", "papermill", "nbclient", "nbconvert", "openpyxl", "scipy", "vl_convert",

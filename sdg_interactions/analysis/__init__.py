@@ -19,6 +19,7 @@ module                 what
 ``rollup``             target-level matrices rolled up to goal pairs
 ``dimensions``         the four dimensions (biosfär, samhälle, ekonomi, partnerskap) rolled up, strongest flows
 ``nulage``             where a kommun stands (Kolada against riket or all kommuner) and the levers for what lags
+``kpi_trends``         the Kolada follow-up table: latest value, least-squares trend, against län and Riket
 ``cells``              per-cell statistics of several respondents' answers
 ``scenario``           priorities: direct and indirect effects, classes, triggered conflicts
 ``portfolio``          the k priorities that reach most
@@ -81,6 +82,7 @@ from sdg_interactions.analysis.influence import (
     total_influence_matrix,
     total_sums,
 )
+from sdg_interactions.analysis.kpi_trends import FOLLOW_UP_COLUMNS, follow_up
 from sdg_interactions.analysis.micmac import micmac_displacement, micmac_planes, stable_power
 from sdg_interactions.analysis.nulage import (
     COMPARE_TO,
@@ -133,6 +135,7 @@ __all__ = [
     "DISCUSS_COLUMNS",
     "EFFECT_VARIABLES",
     "EXHAUSTIVE_LIMIT",
+    "FOLLOW_UP_COLUMNS",
     "KPI_STANDING_COLUMNS",
     "LEVER_COLUMNS",
     "NODE_VARIABLES",
@@ -173,6 +176,7 @@ __all__ = [
     "dimension_rollup",
     "discuss_again",
     "explain_portfolio",
+    "follow_up",
     "goal_rollup",
     "influence_dependence",
     "levers_for_what_lags",

@@ -17,6 +17,7 @@ import pandas as pd
 import xarray as xr
 
 from sdg_interactions.errors import ValidationError, tr
+from sdg_interactions.ties import TIE_TOLERANCE, slack, at_least, tied
 from sdg_interactions.matrix import NODE, as_matrix
 from sdg_interactions.texts import check_lang
 
@@ -41,8 +42,6 @@ __all__ = [
     "to_table",
 ]
 
-#: Relative tolerance of equality: x and y are equal when |x − y| ≤ TIE_TOLERANCE · max(1, |x|, |y|).
-TIE_TOLERANCE = 1e-9
 
 #: The columns of :func:`sdg_synergies`, in order (the first columns of ``analyse --out``).
 SDG_SYNERGIES_COLUMNS = ("out_sum", "out_pos", "out_neg", "in_sum", "in_pos", "in_neg",
@@ -73,35 +72,6 @@ def adjacency(obj: xr.DataArray | xr.Dataset) -> np.ndarray:
     n = a.shape[-1]
     a[..., np.arange(n), np.arange(n)] = 0.0
     return a
-
-
-def _slack(values: np.ndarray) -> np.ndarray:
-    return TIE_TOLERANCE * np.maximum(1.0, np.abs(values))
-
-
-def at_least(values: np.ndarray, threshold: np.ndarray | float) -> np.ndarray:
-    """``values ≥ threshold`` where "equal" means within 1e-9 · max(1, |x|) (:data:`TIE_TOLERANCE`).
-
-    Examples
-    --------
-    >>> at_least(np.array([10 / 3, 3.3333333333333335 - 4e-16, 3.3]), 10 / 3).tolist()
-    [True, True, False]
-    """
-    values = np.asarray(values, dtype=np.float64)
-    threshold = np.asarray(threshold, dtype=np.float64)
-    return values >= threshold - np.maximum(_slack(values), _slack(threshold))
-
-
-def tied(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
-    """``a == b`` where "equal" means within 1e-9 · max(1, |x|) (:data:`TIE_TOLERANCE`): :func:`at_least`
-    both ways. The one tie helper a sentence or a list uses ("Fem målkonflikter delar den sämsta bedömningen").
-
-    Examples
-    --------
-    >>> tied(np.array([0.1 + 0.2, 0.3001, -0.0]), np.array([0.3, 0.3, 0.0])).tolist()
-    [True, False, True]
-    """
-    return at_least(a, b) & at_least(b, a)
 
 
 #: A score, or a mean of several respondents' scores, promotes or hinders *clearly* at ±1 or beyond: the first
@@ -152,7 +122,7 @@ def rank_descending(values: np.ndarray) -> np.ndarray:
     ordered = np.take_along_axis(values, order, axis=-1)
     n = values.shape[-1]
     position = np.broadcast_to(np.arange(n), ordered.shape)
-    gap = ordered[..., :-1] - ordered[..., 1:] > np.maximum(_slack(ordered[..., :-1]), _slack(ordered[..., 1:]))
+    gap = ordered[..., :-1] - ordered[..., 1:] > np.maximum(slack(ordered[..., :-1]), slack(ordered[..., 1:]))
     starts = np.concatenate([np.ones((*ordered.shape[:-1], min(n, 1)), dtype=bool), gap], axis=-1)
     first = np.maximum.accumulate(np.where(starts, position, 0), axis=-1) + 1
     ranks = np.empty_like(first)

@@ -231,7 +231,7 @@ def standing(values: pd.DataFrame, kpis: pd.DataFrame, kommun: str, *, margin: f
 
     See Also
     --------
-    levers_for_what_lags, sdg_interactions.frameworks.kolada.follow_up
+    levers_for_what_lags, sdg_interactions.analysis.follow_up
 
     References
     ----------

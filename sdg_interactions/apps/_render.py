@@ -19,7 +19,6 @@ import base64
 import contextlib
 import html
 import itertools
-import math
 import numbers
 import re
 
@@ -33,6 +32,7 @@ from sdg_interactions import formats, frameworks
 from sdg_interactions.errors import SdgInteractionsError, UnknownIdError, ValidationError, Words, locate, tr
 from sdg_interactions.matrix import node_ids
 from sdg_interactions.texts import name_of, text
+from sdg_interactions.ties import tied
 
 __all__ = [
     "NAME_LIMIT",
@@ -178,7 +178,7 @@ def _scale_words(score: float, lang: str) -> str:
     """The scale point of a score in words; for a mean (not a whole number), the nearest point."""
     nearest = int(np.clip(np.round(score), -3, 3))
     words = text(f"scale.{nearest}", lang)
-    if math.isclose(score, nearest, abs_tol=1e-9):
+    if tied(score, nearest):
         return words
     return text("apps.explorer.list.mean", lang, scale=words)
 

@@ -30,7 +30,6 @@ from sdg_interactions.frameworks.catalogues import (
 from sdg_interactions.frameworks.kolada import (
     KoladaClient,
     KoladaError,
-    follow_up,
     kolada_ids,
     kpi_catalog,
     target_kpis,
@@ -76,7 +75,6 @@ __all__ = [
     "datasets_dir",
     "find_kommun",
     "folkhalsomal",
-    "follow_up",
     "framework",
     "framework_of",
     "frameworks",

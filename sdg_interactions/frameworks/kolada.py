@@ -1,5 +1,6 @@
 """Kolada key figures (KPIs) for following up SDG targets in a kommun: the v3 client, fetching into the
-cache, the target → KPI table and the follow-up table.
+cache and the target → KPI table (the follow-up table computed from them is
+:func:`sdg_interactions.analysis.follow_up`).
 
 * :class:`KoladaClient`: ``requests`` with ``urllib3`` retries (exponential back-off on 5xx, connection
   errors and timeouts), connect/read timeouts, paging by ``next_url`` (v3) or ``next_page`` (older
@@ -13,8 +14,6 @@ cache, the target → KPI table and the follow-up table.
   cannot be read, :func:`~sdg_interactions.frameworks.kolada_cache.check_records`) named.
 * :func:`target_kpis`: SDG target → KPIs. The bundled table is the project's **proposal** (its ``basis``
   column says so); a user's CSV may replace it and passes the same validator.
-* :func:`follow_up`: per target and KPI the latest value, its trend and whether that is better or worse
-  given the KPI's direction, next to the län and Riket. Reads only the cache unless ``online=True``.
 
 Attribute data shown from Kolada as "Källa: Kolada" (``text("kolada.source")``).
 
@@ -43,19 +42,18 @@ from sdg_interactions.frameworks.catalogues import bundled_table, datasets_dir
 from sdg_interactions.frameworks.kolada_cache import (
     KoladaCache,
     check_records,
-    describe_missing,
     parse_json,
     tidy_values,
 )
 from sdg_interactions.frameworks.kommun_lookup import find_kommun
-from sdg_interactions.ranges import WINDOW, check
+from sdg_interactions.ranges import check
 from sdg_interactions.ranges import years as year_range
 from sdg_interactions.textfile import read_table
 from sdg_interactions.texts import check_lang, text
 
 __all__ = [
-    "DEFAULT_BASE_URL", "FOLLOW_UP_COLUMNS", "MAX_IDS", "MAX_PAGES", "MAX_REDIRECTS", "RIKET", "TARGET_KPI_COLUMNS",
-    "FetchResult", "KoladaClient", "KoladaError", "fetch", "follow_up", "kolada_ids", "kpi_catalog", "search_kpis",
+    "DEFAULT_BASE_URL", "MAX_IDS", "MAX_PAGES", "MAX_REDIRECTS", "RIKET", "TARGET_KPI_COLUMNS",
+    "FetchResult", "KoladaClient", "KoladaError", "fetch", "kolada_ids", "kpi_catalog", "search_kpis", "select_kpis",
     "target_kpis",
 ]
 
@@ -69,9 +67,6 @@ MAX_REDIRECTS = 5
 #: Kolada's id of the whole country.
 RIKET = "0000"
 TARGET_KPI_COLUMNS = ["sdg_target", "kpi", "kpi_title", "direction", "fit", "reason", "basis"]
-FOLLOW_UP_COLUMNS = ["sdg_target", "kpi", "kpi_title", "direction", "kommun", "period", "value", "trend_from",
-                     "trend_points", "change", "slope", "trend", "lan", "lan_value", "vs_lan", "riket_value",
-                     "vs_riket", "note"]
 _DIRECTIONS = ("higher", "lower")
 _VALID_JSON = tr("error.kolada.valid_json")
 _VALID_NET = tr("error.kolada.valid_net")
@@ -319,7 +314,9 @@ def target_kpis(path: str | os.PathLike | None = None) -> pd.DataFrame:
     return pd.DataFrame(records).reindex(columns=TARGET_KPI_COLUMNS, fill_value="").fillna("")
 
 
-def _select(table: pd.DataFrame, targets: Iterable[str] | None) -> pd.DataFrame:
+def select_kpis(table: pd.DataFrame, targets: Iterable[str] | None) -> pd.DataFrame:
+    """The rows of a :func:`target_kpis` table for ``targets`` (all with None); an unknown target is an error
+    naming it and the targets that have KPIs."""
     if targets is None:
         return table
     targets = [str(t) for t in targets]
@@ -390,86 +387,3 @@ def fetch(kommun: str | int, kpis: Sequence[str] | None = None, *, years: Iterab
     if frames:
         result.values = pd.concat(frames, ignore_index=True)
     return result
-
-
-# --- the follow-up table ------------------------------------------------------------------------
-
-
-def _judge(difference: float, scale: float, direction: str) -> str:
-    """better / worse / same for a change (or gap) in the KPI's desired direction; "" if unknown."""
-    if not np.isfinite(difference):
-        return ""
-    if abs(difference) <= 1e-9 * max(1.0, abs(scale)):  # DESIGN.md: equal within 1e-9 · max(1, |x|)
-        return "same"
-    return "better" if (difference > 0) == (direction == "higher") else "worse"
-
-
-def follow_up(kommun: str | int, targets: Iterable[str] | None = None, *,
-              cache: str | os.PathLike | KoladaCache | None = None, online: bool = False,
-              base_url: str = DEFAULT_BASE_URL, table: str | os.PathLike | None = None, window: int = 5,
-              lang: str = "sv") -> pd.DataFrame:
-    """Follow up the SDG targets of a kommun with Kolada KPIs: one row per target × KPI.
-
-    Reads only the cache (no network) unless ``online=True``, which first runs :func:`fetch`. Only
-    the total (gender ``T``) values count. Columns (:data:`FOLLOW_UP_COLUMNS`):
-
-    ``sdg_target, kpi, kpi_title, direction`` (from :func:`target_kpis`), ``kommun`` (kommunkod);
-    ``period, value``: the latest year with a value and that value; ``trend_from, trend_points``: the
-    first year and the number of years of the trend, the last ``window`` (2 … 50) years with a value;
-    ``change``: the latest value minus the value at ``trend_from``; ``slope``: the least-squares
-    slope per year over those years (NaN with fewer than two); ``trend``: ``better``, ``worse`` or
-    ``same`` — the slope's sign read with the direction (``lower`` is better: a falling slope is
-    ``better``); ``lan`` (the län's Kolada id), ``lan_value``, ``riket_value``: their values in
-    ``period``; ``vs_lan``, ``vs_riket``: the kommun ``better``/``worse``/``same`` than they; ``note``:
-    what is lacking, in ``lang``. Unknown values are NaN or "".
-
-    ``attrs``: ``missing`` (:class:`~sdg_interactions.frameworks.kolada_cache.Missing` items: KPI ×
-    area never fetched), ``damaged`` (a note per damaged cache file or unusable cached value — ``NaN``,
-    ``Infinity``, ``1e308``, text —, each treated as missing), ``notes`` (what is missing, the damaged,
-    why a fetch failed) and ``source`` ("Källa: Kolada").
-    """
-    check_lang(lang)
-    window = check(window, "window", WINDOW)
-    ids = kolada_ids(kommun)
-    chosen = _select(target_kpis(table), targets)
-    kpis = list(dict.fromkeys(chosen["kpi"]))
-    store = cache if isinstance(cache, KoladaCache) else KoladaCache(cache)
-    failed = fetch(ids["kommun"], kpis, cache=store, base_url=base_url, lang=lang).failed if online else []
-    values, missing, damaged = store.read_values(kpis, list(ids.values()), lang=lang)
-    notes = damaged + list(dict.fromkeys(error for *_, error in failed))  # why the fetch left holes
-    totals = values[(values["gender"] == "T") & values["value"].notna()].sort_values("period")
-    series = {key: group.set_index("period")["value"] for key, group in totals.groupby(["kpi", "municipality"])}
-    empty = pd.Series(dtype=float)
-    rows = []
-    for item in chosen.itertuples(index=False):
-        own = series.get((item.kpi, ids["kommun"]), empty)
-        row = dict.fromkeys(FOLLOW_UP_COLUMNS, np.nan) | {
-            "sdg_target": item.sdg_target, "kpi": item.kpi, "kpi_title": item.kpi_title,
-            "direction": item.direction, "kommun": ids["kommun"], "lan": ids["lan"], "trend": "", "vs_lan": "",
-            "vs_riket": "", "note": "", "trend_points": len(own.tail(window))}
-        if own.empty:
-            rows.append(row | {"note": text("kolada.note.no_values", lang)})
-            continue
-        recent, period = own.tail(window), int(own.index[-1])
-        row |= {"period": period, "value": own.iloc[-1], "trend_from": int(recent.index[0]),
-                "change": recent.iloc[-1] - recent.iloc[0]}
-        lacking = []
-        if len(recent) >= 2:
-            x, y = recent.index.to_numpy(float), recent.to_numpy(float)
-            x, y = x - x.mean(), y - y.mean()  # least squares on centred years: no float noise from 2021²
-            row["slope"] = float((x * y).sum() / (x * x).sum())
-            row["trend"] = _judge(row["slope"], row["value"], item.direction)
-        else:
-            lacking.append(text("kolada.note.one_point", lang))
-        for area, column, versus in (("lan", "lan_value", "vs_lan"), ("riket", "riket_value", "vs_riket")):
-            other = series.get((item.kpi, ids[area]), empty).get(period, np.nan)
-            row[column], row[versus] = other, _judge(row["value"] - other, row["value"], item.direction)
-            if not np.isfinite(other):
-                lacking.append(text("kolada.note.no_period", lang, area=ids[area], period=period))
-        rows.append(row | {"note": "; ".join(lacking)})
-    frame = pd.DataFrame(rows, columns=FOLLOW_UP_COLUMNS)
-    frame = frame.astype({"period": "Int64", "trend_from": "Int64", "trend_points": "int64"})
-    whole = [m for m in missing if m.year is None]
-    frame.attrs = {"missing": whole, "source": text("kolada.source", lang), "damaged": damaged,
-                   "notes": ([describe_missing(whole, lang)] if whole else []) + notes}
-    return frame

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from sdg_interactions.analysis import tied
 from sdg_interactions.analysis.comparison import departing_cells
 from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.plots.base import caption_lines, check, finish, inline, name_of, score_color, y_axis
@@ -131,7 +132,7 @@ def comparison_chart(comparison: xr.Dataset, *, lang: str = "sv", top: int = 5, 
             rows.append({"link": link, "link_full": full, "kommun": shown[name],
                          "score": None if np.isnan(score) else score,
                          "consensus": consensus, "difference": None if np.isnan(diff) else diff,
-                         "departs": bool(not np.isnan(diff) and abs(diff) > 1e-9)})
+                         "departs": bool(not np.isnan(diff) and not tied(diff, 0.0))})
     frame = pd.DataFrame(rows, columns=["link", "link_full", "kommun", "score", "consensus", "difference", "departs"])
     link_order = [link_of(s, t) for s, t in zip(chosen["source"], chosen["target"], strict=True)]
     column_order = [say["consensus"], *labels]

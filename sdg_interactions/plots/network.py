@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from sdg_interactions.analysis import sdg_synergies
+from sdg_interactions.analysis import sdg_synergies, tied
 from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.matrix import node_ids, to_graph
 from sdg_interactions.plots.base import (
@@ -226,7 +226,7 @@ def _title_key(threshold: float) -> str:
     ('title', 'title_strongest', 'title_all')
     """
     strong = 2.0  # the report's "starka samband": |score| ≥ 2
-    if abs(float(threshold) - strong) < 1e-9:
+    if tied(float(threshold), strong):
         return "title"
     return "title_strongest" if threshold > strong else "title_all"
 

@@ -164,15 +164,16 @@ def follow_up(obj: xr.Dataset | xr.DataArray, kommun: str, *, priorities: Sequen
               online: bool = False) -> dict:
     """Kolada key figures to follow the priorities up: for each priority's KPIs (the project's proposed
     target → KPI table) the latest value, the trend and whether it goes the desired way, beside the län
-    and the country (:func:`~sdg_interactions.frameworks.kolada.follow_up`; in English "county", and Kolada's
+    and the country (:func:`~sdg_interactions.analysis.follow_up`; in English "county", and Kolada's
     KPI titles, which exist in Swedish only, are said to be Kolada's, in Swedish). Reads the cache only unless
     ``online``; what the cache lacks is said in plain words (who can fetch it, and that it needs an internet
     connection: no command, the section is read by managers), and so are cached values that could not be used
     (damaged, ``NaN``, ``Infinity``, implausibly large: shown as missing). The kommun is named by its name."""
     import pandas as pd
 
-    from sdg_interactions.frameworks.kolada import FOLLOW_UP_COLUMNS, target_kpis
-    from sdg_interactions.frameworks.kolada import follow_up as kolada_follow_up
+    from sdg_interactions.analysis.kpi_trends import FOLLOW_UP_COLUMNS
+    from sdg_interactions.analysis.kpi_trends import follow_up as kolada_follow_up
+    from sdg_interactions.frameworks.kolada import target_kpis
     from sdg_interactions.frameworks.kolada_cache import KoladaCache
 
     check_lang(lang)

@@ -31,6 +31,7 @@ import numpy as np
 import xarray as xr
 
 from sdg_interactions import formats
+from sdg_interactions.analysis import tied
 from sdg_interactions.matrix import as_matrix, node_ids, single_matrix
 from sdg_interactions.report.document import isolate
 from sdg_interactions.texts import scale_label, text
@@ -120,7 +121,7 @@ def scale_words(value: float, lang: str = "sv") -> str:
     """
     value = float(np.clip(value, -3, 3))
     nearest = int(np.round(value))
-    if abs(value - nearest) < 1e-9:
+    if tied(value, nearest):
         return scale_label(nearest, lang)
     if abs(value - nearest) <= 0.25:
         return text("report.words.nearest", lang, scale=scale_label(nearest, lang))
