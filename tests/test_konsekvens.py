@@ -10,6 +10,8 @@ tests run through :func:`sdg_interactions.cli.main` and need ``konsekvens.add_pa
 from __future__ import annotations
 
 import re
+
+import numpy as np
 from html.parser import HTMLParser
 
 import pytest
@@ -174,16 +176,16 @@ def test_english():
 
 
 def test_objectives_from_the_linkage_tables():
-    pytest.importorskip("sdg_interactions.analysis.projection")
-    pytest.importorskip("sdg_interactions.frameworks.linkage")
     note = konsekvens(SWEDEN, ["7.2"])
     assert [o.framework for o in note.objectives] == ["miljomal", "folkhalsomal"]
     miljo = note.objectives[0]
     assert "MKM-1" in [n.id for n, _ in miljo.helped]  # Begränsad klimatpåverkan
     hindered = dict((n.id, via) for n, via in miljo.hindered)
-    assert "MKM-8" in hindered and "6.6" in hindered["MKM-8"]  # Levande sjöar och vattendrag, through 6.6
+    # Levande sjöar och vattendrag: through 6.6 (hindered by 7.2) and 7.2 itself (its link to MKM-8 is −1:
+    # hydropower), the terms of the projection's negative part, largest first
+    assert hindered["MKM-8"][:2] == ("6.6", "7.2")
     words = " ".join(b.text for b in section(konsekvens_document(note), "objectives"))
-    assert "Levande sjöar och vattendrag (genom 6.6" in words and "förslag" in words
+    assert "Levande sjöar och vattendrag (främst genom 6.6 och 7.2)" in words and "förslag" in words
 
 
 # --- files --------------------------------------------------------------------------------------
@@ -313,3 +315,30 @@ def test_whose_assessment_comes_first_and_the_stamp_names_the_basis_not_a_code()
     assert "inte Umeå kommuns egen" in first.text
     stamp = next(b for b in doc.blocks if isinstance(b, Stamp))
     assert "weitz2018_sweden" not in " ".join(stamp.lines) and "Underlag: ”Sverige: " in stamp.lines[0]
+
+
+def test_the_decisions_projection_is_computed_in_the_analysis_and_adds_up():
+    """The note's miljömål/folkhälsomål come from analysis.projection: the decided targets at full progress
+    (3 per unit of effort) plus the direct effects, and the carrying targets' terms sum to the projection."""
+    from sdg_interactions.analysis import scenario
+    from sdg_interactions.analysis.projection import contributions, decision_effects, project_onto
+    from sdg_interactions.frameworks import linkage
+
+    m = load_dataset("weitz2018_sweden")["score"]
+    effects = scenario(m, ["7.2", "11.2"], efforts=[1, 2.5])
+    result = decision_effects(effects)
+    a = np.nan_to_num(m.transpose("source", "target").to_numpy())
+    ids = [str(n) for n in m["source"].to_numpy()]
+    i72, i112 = ids.index("7.2"), ids.index("11.2")
+    for j, node in enumerate(ids):  # by hand: each decided target's positive links times its effort
+        by_hand = sum(max(a[i, j], 0) * e for i, e in ((i72, 1.0), (i112, 2.5)) if i != j)
+        by_hand += {i72: 3.0, i112: 7.5}.get(j, 0.0)
+        assert float(result["direct_pos"].sel(node=node)) == pytest.approx(by_hand, abs=1e-12), node
+    table = linkage("miljomal")
+    projected = project_onto(result, table, variable="direct")
+    terms = contributions(result, table, variable="direct")
+    for objective in projected["objective"].to_numpy():
+        pos = terms[(terms["objective"] == objective) & (terms["part"] == "pos")]["term"].sum()
+        neg = terms[(terms["objective"] == objective) & (terms["part"] == "neg")]["term"].sum()
+        assert float(projected["effect_pos"].sel(objective=objective)) == pytest.approx(pos / 3, abs=1e-9)
+        assert float(projected["effect_neg"].sel(objective=objective)) == pytest.approx(neg / 3, abs=1e-9)

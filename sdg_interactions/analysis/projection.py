@@ -29,10 +29,13 @@ from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.frameworks.linkage import linkage as read_linkage
 from sdg_interactions.matrix import NODE
 
-__all__ = ["OBJECTIVE", "PROJECTION_VARIABLES", "project_onto"]
+__all__ = ["FULL_PROGRESS", "OBJECTIVE", "PROJECTION_VARIABLES", "contributions", "decision_effects", "project_onto"]
 
 #: The dim of a projection's result.
 OBJECTIVE = "objective"
+#: A decided target at full progress counts as this much direct support per unit of effort (the top of the
+#: scale, as if it promoted itself by +3) in :func:`decision_effects`.
+FULL_PROGRESS = 3.0
 #: The variables of :func:`project_onto`, in order.
 PROJECTION_VARIABLES = ("effect_pos", "effect_neg", "effect_net", "n_linked", "n_links")
 
@@ -158,3 +161,73 @@ def project_onto(result: xr.Dataset, linkage: str | os.PathLike | pd.DataFrame, 
         "n_linked": (OBJECTIVE, (links != 0).sum(axis=0).astype(np.int64)),
         "n_links": (OBJECTIVE, count.reindex(objectives).to_numpy(dtype=np.int64)),
     }, coords=coords, attrs=attrs)
+
+
+def decision_effects(effects: xr.Dataset) -> xr.Dataset:
+    """What a decision does to every target, directly, ready for :func:`project_onto` (``variable="direct"``):
+    its own targets at full progress plus the direct effects on the others.
+
+    With ``e_j`` the effort on decided target ``j`` (``effects.attrs["efforts"]``, in the order of
+    ``effects.attrs["priorities"]``) and :data:`FULL_PROGRESS` = 3:
+
+    * ``direct_pos_j`` = the scenario's ``direct_pos_j`` + 3 · e_j for a decided ``j`` (unchanged otherwise);
+    * ``direct_neg_j`` = the scenario's ``direct_neg_j``.
+
+    Parameters
+    ----------
+    effects : xarray.Dataset
+        A :func:`~sdg_interactions.analysis.scenario` result.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``direct_pos``, ``direct_neg`` on ``node``.
+
+    Examples
+    --------
+    >>> from sdg_interactions.analysis import scenario
+    >>> from sdg_interactions.matrix import toy_matrix
+    >>> effects = scenario(toy_matrix(), ["1.1"], efforts=[2])
+    >>> decision_effects(effects)["direct_pos"].values.tolist()  # 1.1 itself: 0 + 3 · 2; 1.2: its +2 · 2
+    [6.0, 4.0, 0.0, 0.0]
+    """
+    pos = effects["direct_pos"].to_numpy().astype(float).copy()
+    ids = [str(n) for n in effects[NODE].to_numpy()]
+    where = {node: k for k, node in enumerate(ids)}
+    for node, effort in zip(effects.attrs["priorities"], effects.attrs["efforts"], strict=True):
+        pos[where[str(node)]] += FULL_PROGRESS * float(effort)
+    neg = effects["direct_neg"].to_numpy().astype(float)
+    return xr.Dataset({"direct_pos": (NODE, pos), "direct_neg": (NODE, neg)}, coords={NODE: ids})
+
+
+def contributions(result: xr.Dataset, table: pd.DataFrame, *, variable: str = "direct") -> pd.DataFrame:
+    """Which targets carry each objective's positive and negative effect, and how much: the terms of
+    :func:`project_onto`'s sums, one row per non-zero term.
+
+    For objective ``o`` and linked target ``j`` with link score ``l_jo``, each part ``x_j`` of ``variable``
+    (its positive part ``p_j`` and its negative part ``n_j``) gives ``term = x_j · l_jo``; a positive term is
+    in ``effect_pos_o`` (``part = "pos"``), a negative one in ``effect_neg_o`` (``"neg"``), so the terms of a
+    part sum to 3 · that effect. ``weight = |term|``. Rows sorted by objective, part, descending weight, then
+    the targets' natural order.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"sdg_target": ["7.2", "13.2"], "objective": ["MKM-1", "MKM-1"], "score": [2, 3]})
+    >>> result = xr.Dataset({"direct_pos": ("node", [1.0, 3.0]), "direct_neg": ("node", [-1.0, 0.0])},
+    ...                     coords={"node": ["7.2", "13.2"]})
+    >>> contributions(result, table)[["objective", "part", "sdg_target", "term"]].values.tolist()
+    [['MKM-1', 'neg', '7.2', -2.0], ['MKM-1', 'pos', '13.2', 9.0], ['MKM-1', 'pos', '7.2', 2.0]]
+    """
+    pos, neg, _ = _parts(result, variable)
+    ids = [str(n) for n in result[NODE].to_numpy()]
+    where = {node: k for k, node in enumerate(ids)}
+    values = (pos.to_numpy().astype(np.float64), neg.to_numpy().astype(np.float64))
+    rows = []
+    for link in table[table["sdg_target"].isin(ids)].itertuples(index=False):
+        for part in values:
+            term = float(part[where[link.sdg_target]]) * float(link.score)
+            if term:
+                rows.append((str(link.objective), "pos" if term > 0 else "neg", str(link.sdg_target), term,
+                             abs(term)))
+    rows.sort(key=lambda r: (r[0], r[1], -r[4], frameworks.node_sort_key(r[2])))
+    return pd.DataFrame(rows, columns=["objective", "part", "sdg_target", "term", "weight"])

@@ -41,6 +41,7 @@ from sdg_interactions.analysis import (
     tied,
     triggered_conflicts,
 )
+from sdg_interactions.analysis.projection import contributions, decision_effects, project_onto
 from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.matrix import RESPONDENT, node_ids, single_matrix
 from sdg_interactions.texts import check_lang
@@ -167,7 +168,7 @@ class KonsekvensNote:
     also_hindered: tuple[Risk, ...]
     own_conflicts: tuple[OwnConflict, ...]
     levers: tuple[Lever, ...]
-    objectives: tuple[ObjectiveEffects, ...] | None
+    objectives: tuple[ObjectiveEffects, ...]
     basis: Basis
 
     @property
@@ -228,32 +229,21 @@ def _basis(ds: xr.Dataset | xr.DataArray, matrix: str, lang: str, kommun: str | 
                  doi=str(attrs.get("doi") or ""))
 
 
-def _objectives(effects: xr.Dataset, chosen: list[int], weights: np.ndarray, nodes: list[Node],
-                lang: str) -> tuple[ObjectiveEffects, ...] | None:
-    """Project the decision (its own targets at full progress, 3 per unit of effort, plus the direct
-    effects on the others) onto the bundled linkage tables; None if those modules do not exist."""
-    try:
-        from sdg_interactions.analysis.projection import project_onto
-        from sdg_interactions.frameworks.linkage import linkage
-    except ImportError:
-        return None
-    pos = effects["direct_pos"].to_numpy().astype(float).copy()
-    pos[chosen] += 3.0 * weights
-    neg = effects["direct_neg"].to_numpy().astype(float)
-    ids = [n.id for n in nodes]
-    result = xr.Dataset({"direct_pos": ("node", pos), "direct_neg": ("node", neg)}, coords={"node": ids})
+def _objectives(effects: xr.Dataset, lang: str) -> tuple[ObjectiveEffects, ...]:
+    """The decision projected onto the bundled linkage tables (:func:`~sdg_interactions.analysis.projection.
+    decision_effects`: its own targets at full progress, 3 per unit of effort, plus the direct effects on the
+    others), with the targets that carry each objective's effect (:func:`~sdg_interactions.analysis.projection.
+    contributions`)."""
+    result = decision_effects(effects)
     found = []
     for name in ("miljomal", "folkhalsomal"):
-        table = linkage(name)
+        table = frameworks.linkage(name)
         projected = project_onto(result, table, variable="direct")
-        links = table[table["sdg_target"].isin(ids)]
-        x = dict(zip(ids, zip(pos, neg, strict=True), strict=True))
+        terms = contributions(result, table, variable="direct")
 
-        def via(objective: str, part: int, links=links, x=x) -> tuple[str, ...]:
-            rows = links[links["objective"] == objective]
-            weight = {r.sdg_target: abs(x[r.sdg_target][part] * r.score) for r in rows.itertuples()
-                      if (x[r.sdg_target][part] * r.score > 0) == (part == 0) and x[r.sdg_target][part] * r.score}
-            return tuple(sorted(weight, key=lambda t: (-weight[t], frameworks.node_sort_key(t))))
+        def via(objective: str, part: int, terms=terms) -> tuple[str, ...]:
+            rows = terms[(terms["objective"] == objective) & (terms["part"] == ("pos", "neg")[part])]
+            return tuple(rows["sdg_target"])
 
         def pick(variable: str, part: int, most: int, projected=projected, via=via) -> tuple:
             values = projected[variable].to_numpy()
@@ -377,6 +367,6 @@ def konsekvens(obj: str | os.PathLike | xr.DataArray | xr.Dataset, targets: str 
         also_hindered=risks(mixed),
         own_conflicts=tuple(own),
         levers=tuple(Lever(listed[k], int(rank[k]), str(classes[k])) for k in levers),
-        objectives=_objectives(effects, chosen, weights, listed, lang),
+        objectives=_objectives(effects, lang),
         basis=_basis(ds, matrix_name, lang, kommun),
     )
