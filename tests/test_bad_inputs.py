@@ -159,7 +159,7 @@ def test_bad_input_names_file_row_column_value(case, tmp_path):
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
 def test_cli_one_line_exit_2(case, tmp_path, capsys):
-    cli = pytest.importorskip("sdg_interactions.cli")
+    from sdg_interactions import cli
     target = make(case, tmp_path)
     code = cli.main(["analyse", target])
     captured = capsys.readouterr()
