@@ -42,7 +42,8 @@ from _machine import cpu_model  # noqa: E402
 from slow_reference import slow_rank_robustness  # noqa: E402
 
 from sdg_interactions import frameworks  # noqa: E402
-from sdg_interactions.analysis.robustness import _chunk_histogram, _draws, _pack, rank_robustness  # noqa: E402
+from sdg_interactions.analysis._bootstrap import _chunk_histogram, _draws, _pack  # noqa: E402
+from sdg_interactions.analysis.robustness import rank_robustness  # noqa: E402
 from sdg_interactions.matrix import build_dataset  # noqa: E402
 
 SEED, DRAW_SEED = 20261130, 0

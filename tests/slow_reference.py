@@ -311,7 +311,7 @@ def slow_rank_tolerant(values: list[float], tolerance: float = 1e-9) -> list[int
 
 
 def slow_rank_robustness(answers, uncertain, index, words, *, method: str = "mean", top_k: int = 5) -> dict:
-    """Bootstrap ranks by loops, from given draws (see ``robustness._draws``).
+    """Bootstrap ranks by loops, from given draws (see ``analysis._bootstrap._draws``).
 
     ``answers[r]``: respondent r's matrix; ``uncertain[r][i][j]``: marked uncertain (or ``None``).
     Sample b takes the respondents ``index[b]`` (with repeats), in ascending order. In each cell (i, j)

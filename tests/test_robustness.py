@@ -9,24 +9,27 @@ import pytest
 import xarray as xr
 from slow_reference import clean, slow_rank_robustness
 
-from sdg_interactions.analysis import robustness, sdg_synergies
-from sdg_interactions.analysis.robustness import (
-    DISCUSS_COLUMNS,
-    ROBUSTNESS_COLUMNS,
+from sdg_interactions.analysis import _bootstrap, sdg_synergies
+from sdg_interactions.analysis._bootstrap import (
     SAMPLE_BLOCK,
     _block_draws,
     _chunk_histogram,
     _compiled_systemic,
     _draws,
     _kernel,
-    _leverage,
     _mean_systemic,
     _pack,
+)
+from sdg_interactions.analysis.robustness import (
+    DISCUSS_COLUMNS,
+    ROBUSTNESS_COLUMNS,
+    _leverage,
     discuss_again,
     rank_robustness,
     robustness_table,
 )
 from sdg_interactions.errors import ValidationError
+from sdg_interactions.io import load_dataset
 from sdg_interactions.matrix import aggregate, build_dataset, from_array
 
 IDS = ["1.1", "1.2", "1.3", "1.4", "1.5", "1.a", "1.b", "2.1"]
@@ -268,7 +271,7 @@ def test_the_numpy_path_gives_the_compiled_numbers_where_numba_is_missing(monkey
     ds = dataset(v, rng.random(v.shape) < 0.2)
     assert _kernel() is not None  # numba is in the test extra: the compiled step runs by default
     compiled = rank_robustness(ds, samples=300, seed=4, top_k=3)
-    monkeypatch.setattr(robustness, "_kernel", lambda: None)
+    monkeypatch.setattr(_bootstrap, "_kernel", lambda: None)
     xr.testing.assert_identical(rank_robustness(ds, samples=300, seed=4, top_k=3), compiled)
     assert (compiled["rank_hi"] > compiled["rank_lo"]).any()
 
@@ -366,3 +369,19 @@ def test_discuss_again_refuses_bad_input_naming_the_value():
         discuss_again(ds.isel(respondent=0))
     with pytest.raises(ValidationError, match="rank_robustness"):
         robustness_table(sdg_synergies(ds.isel(respondent=0)))
+
+
+def test_return_samples_gives_every_samples_ranks_and_the_intervals_come_from_them():
+    """The distribution behind rank_lo, rank_hi and p_top_k: each sample's ranks, recounted here with numpy's own
+    percentile methods ("lower", "higher"), the same for any chunking."""
+    data = load_dataset("synthetic_respondents")
+    result = rank_robustness(data, samples=64, top_k=5, seed=3, return_samples=True)
+    ranks = result["sample_rank"].transpose("sample", "node").to_numpy()
+    assert ranks.shape == (64, data.sizes["source"]) and ranks.min() >= 1 and ranks.max() <= data.sizes["source"]
+    assert np.array_equal(np.percentile(ranks, 5, axis=0, method="lower"), result["rank_lo"].to_numpy())
+    assert np.array_equal(np.percentile(ranks, 95, axis=0, method="higher"), result["rank_hi"].to_numpy())
+    assert np.allclose((ranks <= 5).mean(axis=0), result["p_top_k"].to_numpy())
+    chunked = rank_robustness(data, samples=64, top_k=5, seed=3, return_samples=True, chunk_size=16)
+    assert np.array_equal(chunked["sample_rank"].to_numpy(), result["sample_rank"].to_numpy())
+    plain = rank_robustness(data, samples=64, top_k=5, seed=3)
+    assert "sample_rank" not in plain and plain["rank_lo"].equals(result["rank_lo"])

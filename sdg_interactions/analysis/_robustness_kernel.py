@@ -1,6 +1,6 @@
 """The bootstrap's ``method="mean"`` step compiled with numba: the cells' quotients, row sums and ``t`` in one pass.
 
-:func:`systemic_from_sums` finishes what :func:`sdg_interactions.analysis.robustness._compiled_systemic`
+:func:`systemic_from_sums` finishes what :func:`sdg_interactions.analysis._bootstrap._compiled_systemic`
 starts with BLAS products (the weighted sums of the answers and of the scored marks): the drawn copies of
 each kind of uncertain answer, the uncertain moves ``P`` from the words' bit pairs, ``a = (N + P) /
 max(D, 1)``, the row sums ``r`` and ``t = A·(1 + ½ r)``, cell by cell for all of a block's samples, so of
