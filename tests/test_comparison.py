@@ -270,3 +270,65 @@ def test_chart_scales_rows_and_synthetic_caption(lang):
     assert len(cells) == 6 * len(links)  # the consensus and five kommuner per link
     harryda = cells[(cells["link"] == links[0]) & (cells["kommun"] == "Härryda")].iloc[0]
     assert (harryda["score"], harryda["consensus"], harryda["departs"]) == (-1.0, 3.0, True)
+
+
+# --- kommuner with different node sets ----------------------------------------------------------------
+
+
+def test_stacking_different_node_sets_keeps_natural_order_and_leaves_unscored_nodes_out():
+    """A kommun that lacks a target: the union in natural order (2.2 before 10.1, unlike xr.concat's string
+    order, which validate refuses), NaN for its cells, no systemic score or rank there, and the Spearman
+    correlation over the targets both scored — recomputed here by plain loops."""
+    import xarray as xr
+
+    from sdg_interactions.errors import ValidationError
+    from sdg_interactions.matrix import validate
+
+    rng = np.random.default_rng(7)
+    ids_a, ids_b = ["1.1", "2.2", "10.1", "10.2"], ["1.1", "2.2", "3.1", "10.2"]
+
+    def random_matrix(ids):
+        values = rng.integers(-3, 4, size=(len(ids), len(ids))).astype(float)
+        np.fill_diagonal(values, np.nan)
+        return from_array(values, ids)
+
+    a, b = random_matrix(ids_a), random_matrix(ids_b)
+    with pytest.raises(ValidationError, match="natural order"):
+        validate(xr.concat([a, b], dim="kommun", join="outer"))
+    with pytest.raises(ValidationError, match="lacks 10.1"):
+        stack_matrices({"a": a, "b": b})
+    stack = stack_matrices({"a": a, "b": b}, join="outer")
+    union = ["1.1", "2.2", "3.1", "10.1", "10.2"]
+    assert stack["source"].values.tolist() == union
+    assert stack["source_label_sv"].values.tolist()[3] == a["source_label_sv"].sel(source="10.1").item()
+    assert np.isnan(stack.sel(kommun="a", source="3.1").values).all()
+    result = compare_matrices(stack)
+
+    def systemic_by_loops(m, ids):  # r_i + ½ Σ_j a_ij r_j over the kommun's own targets
+        a_ = np.nan_to_num(m.sel(source=ids, target=ids).values)
+        r = [sum(a_[i][j] for j in range(len(ids)) if j != i) for i in range(len(ids))]
+        return {ids[i]: r[i] + 0.5 * sum(a_[i][j] * r[j] for j in range(len(ids)) if j != i) for i in range(len(ids))}
+
+    own = {"a": systemic_by_loops(a, ids_a), "b": systemic_by_loops(b, ids_b)}
+    for name, ids in (("a", ids_a), ("b", ids_b)):
+        got = result["systemic"].sel(kommun=name)
+        for node in union:
+            if node in ids:
+                assert float(got.sel(node=node)) == pytest.approx(own[name][node]), (name, node)
+            else:
+                assert np.isnan(float(got.sel(node=node))) and int(result["rank"].sel(kommun=name, node=node)) == 0
+        ranks = result["rank"].sel(kommun=name, node=ids).values.tolist()
+        assert sorted(ranks)[0] == 1 and max(ranks) <= len(ids)  # ranked among its own four
+    common = ["1.1", "2.2", "10.2"]
+    x, y = [own["a"][n] for n in common], [own["b"][n] for n in common]
+
+    def average_rank(values):  # 1 = largest; ties share the mean of their places
+        return [sum(1 for w in values if w > v) + (sum(1 for w in values if w == v) + 1) / 2 for v in values]
+
+    rx, ry = average_rank(x), average_rank(y)
+    mx, my = sum(rx) / 3, sum(ry) / 3
+    num = sum((p - mx) * (q - my) for p, q in zip(rx, ry, strict=True))
+    den = (sum((p - mx) ** 2 for p in rx) * sum((q - my) ** 2 for q in ry)) ** 0.5
+    expected = num / den if den else float("nan")
+    got = float(result["spearman"].sel(kommun="a", kommun_other="b"))
+    assert (np.isnan(got) and np.isnan(expected)) or got == pytest.approx(expected)

@@ -68,7 +68,8 @@ def spearman_matrix(values: np.ndarray) -> np.ndarray:
 
     ``ρ_kl = Σ_i (R_ki − R̄)(R_li − R̄) / sqrt(Σ_i (R_ki − R̄)² · Σ_i (R_li − R̄)²)`` with ``R`` the
     :func:`average_ranks` of each row and ``R̄ = (n + 1) / 2``; NaN for a row whose values are all tied.
-    Identical rows correlate exactly 1.
+    Identical rows correlate exactly 1. With NaN in ``values`` (a node one matrix never scored) each pair of
+    rows is correlated over the nodes both have, ranked afresh among them (NaN with fewer than two).
 
     Examples
     --------
@@ -78,13 +79,30 @@ def spearman_matrix(values: np.ndarray) -> np.ndarray:
     Ranks 4 3 2 1 and 4 2 3 1, centred: (1.5, .5, −.5, −1.5) and (1.5, −.5, .5, −1.5); Σ products = 4,
     Σ squares = 5 each: ρ = 4 / 5 = 0.8.
     """
-    ranks = average_ranks(np.asarray(values, dtype=np.float64))
+    values = np.asarray(values, dtype=np.float64)
+    if np.isnan(values).any():
+        k = values.shape[0]
+        rho = np.full((k, k), np.nan)
+        for a in range(k):
+            for b in range(a, k):
+                both = ~np.isnan(values[a]) & ~np.isnan(values[b])
+                if both.sum() >= 2:
+                    rho[a, b] = rho[b, a] = spearman_matrix(values[[a, b]][:, both])[0, 1]
+        return rho
+    ranks = average_ranks(values)
     centred = ranks - (ranks.shape[-1] + 1) / 2
     products = (centred[:, None, :] * centred[None, :, :]).sum(axis=-1)  # the same sums for identical rows
     squares = np.diagonal(products)
     with np.errstate(invalid="ignore", divide="ignore"):
         rho = products / np.sqrt(squares[:, None] * squares[None, :])
     return np.clip(np.where((squares[:, None] > 0) & (squares[None, :] > 0), rho, np.nan), -1.0, 1.0)
+
+
+def _scored_nodes(values: np.ndarray) -> np.ndarray:
+    """``(k, n)``: whether entry k scored node i at all (a value in its row or its column, off the diagonal)."""
+    n = values.shape[-1]
+    known = ~np.isnan(values) & ~np.eye(n, dtype=bool)
+    return known.any(axis=-1) | known.any(axis=-2)
 
 
 def compare_matrices(stack: xr.DataArray | xr.Dataset, *, dim: Hashable = "kommun") -> xr.Dataset:
@@ -96,8 +114,12 @@ def compare_matrices(stack: xr.DataArray | xr.Dataset, *, dim: Hashable = "kommu
       an even count; NaN where no entry scored the cell)
     * ``difference`` (dim, source, target) = a_kij − consensus_ij (NaN where either is NaN)
     * ``departure`` (dim) = Σ_ij |difference_kij|, NaN skipped
-    * ``systemic`` (dim, node) = r_i + ½ Σ_j a_ij r_j of each entry (A with NaN read as 0), and its ``rank``
-    * ``spearman`` (dim, ``<dim>_other``) = :func:`spearman_matrix` of the systemic scores
+    * ``systemic`` (dim, node) = r_i + ½ Σ_j a_ij r_j of each entry (A with NaN read as 0), and its ``rank``;
+      a node an entry never scored (its row and column all NaN there, as :func:`stack_matrices` with
+      ``join="outer"`` leaves a node one kommun lacks) has systemic NaN and rank 0 there, and the other
+      nodes are ranked without it
+    * ``spearman`` (dim, ``<dim>_other``) = :func:`spearman_matrix` of the systemic scores (over the nodes
+      both entries scored)
 
     Examples
     --------
@@ -137,6 +159,11 @@ def compare_matrices(stack: xr.DataArray | xr.Dataset, *, dim: Hashable = "kommu
     difference = values - consensus
     departure = np.nansum(np.abs(difference), axis=(-2, -1))
     parts = signed_sums(adjacency(da))
+    scored = _scored_nodes(values)
+    if not scored.all():
+        systemic = np.where(scored, parts["systemic"], np.nan)
+        parts = {"systemic": systemic,
+                 "rank": np.where(scored, rank_descending(np.where(scored, systemic, -np.inf)), 0)}
     other = f"{dim}_other"
     ids = [str(v) for v in da["source"].to_numpy()]
     lead = {k: c for k, c in da.coords.items() if c.dims == (dim,)}

@@ -91,7 +91,8 @@ def _name_of(obj: xr.DataArray | xr.Dataset, position: int) -> str:
 
 
 def stack_matrices(
-    matrices: Mapping[str, xr.DataArray | xr.Dataset] | Sequence[xr.DataArray | xr.Dataset], *, dim: str = "kommun"
+    matrices: Mapping[str, xr.DataArray | xr.Dataset] | Sequence[xr.DataArray | xr.Dataset], *, dim: str = "kommun",
+    join: str = "exact",
 ) -> xr.DataArray:
     """Stack single matrices on a new leading dim ``dim``: ``(dim, source, target)``.
 
@@ -100,10 +101,16 @@ def stack_matrices(
     matrices : mapping or sequence
         ``{name: matrix}``, or a sequence of matrices named by their ``attrs["name"]``, else the stem of
         ``attrs["source_file"]``, else their position (``"1"``, ``"2"``, …). Each must be one matrix
-        (dims ``source, target``); all must hold the same node ids, else a
-        :class:`~sdg_interactions.errors.ValidationError` names the one that differs and the ids.
+        (dims ``source, target``).
     dim : str
         The new dim's name.
+    join : {"exact", "outer"}
+        ``"exact"`` (default): all must hold the same node ids, else a
+        :class:`~sdg_interactions.errors.ValidationError` names the one that differs and the ids.
+        ``"outer"``: the union of the ids, in their natural order (1.2 before 10.1, never string order as
+        ``xr.concat(join="outer")`` gives), a matrix's cells for ids it lacks NaN (not scored);
+        :func:`~sdg_interactions.analysis.compare_matrices` then leaves such a node out of that matrix's
+        ranks and correlations.
 
     Returns
     -------
@@ -119,6 +126,10 @@ def stack_matrices(
     >>> s = stack_matrices({"1499_falkoping": a, "x": a + 1})
     >>> s.dims, s["kommun_label"].values.tolist(), s.sel(kommun="x").values.tolist()
     (('kommun', 'source', 'target'), ['Falköping', 'x'], [[nan, 2.0], [1.0, nan]])
+    >>> b = from_array(np.array([[np.nan, 3], [-1, np.nan]]), ["1.2", "10.1"])
+    >>> u = stack_matrices({"a": a, "b": b}, join="outer")
+    >>> u["source"].values.tolist(), u.sel(kommun="b", source="1.2").values.tolist()
+    (['1.1', '1.2', '10.1'], [nan, nan, 3.0])
     """
     dim = _check_dim(dim)
     if isinstance(matrices, (xr.DataArray, xr.Dataset, str, bytes)):
@@ -135,6 +146,11 @@ def stack_matrices(
         raise ValidationError(locate(tr("error.data.collection.same_name", name=repr(twice[0])), value=twice[0],
                                      valid=tr("error.data.collection.valid_name_per_dim", dim=dim)))
     arrays = [matrix.require_single(m, f"stack_matrices ({name!r})") for name, m in items]
+    if join not in ("exact", "outer"):
+        raise ValidationError(locate(tr("error.data.collection.join"), column="join", value=join,
+                                     valid="exact, outer"))
+    if join == "outer":
+        arrays = _on_all_nodes(arrays)
     check_same_nodes([(repr(name), matrix.node_ids(da)) for name, da in zip(names, arrays, strict=True)])
     first = arrays[0]
     coords = {k: c for k, c in first.coords.items() if set(c.dims) <= set(matrix.DIMS)}
@@ -146,6 +162,24 @@ def stack_matrices(
     values = np.stack([da.transpose(*matrix.DIMS).to_numpy().astype(np.float64) for da in arrays])
     out = xr.DataArray(values, dims=(dim, *matrix.DIMS), coords=coords, name="score", attrs=attrs)
     return matrix.validate(out)
+
+
+def _on_all_nodes(arrays: list[xr.DataArray]) -> list[xr.DataArray]:
+    """Every matrix on the union of the ids, in natural order; the node coordinates (labels, framework, group)
+    from the first matrix that has the node."""
+    ids = sorted({i for da in arrays for i in matrix.node_ids(da)}, key=frameworks.node_sort_key)
+    wide = [da.reindex(source=ids, target=ids) for da in arrays]
+    names = [k for k, c in arrays[0].coords.items() if c.dims == ("source",) and k != "source"]
+    for name in names:
+        values = {}
+        for da in arrays:
+            if name in da.coords:
+                values.update({i: v for i, v in zip(matrix.node_ids(da), da[name].to_numpy(), strict=True)
+                               if i not in values})
+        column = np.array([values.get(i, "") for i in ids], dtype=object)
+        target = "target" + name.removeprefix("source")
+        wide = [da.assign_coords({name: ("source", column), target: ("target", column)}) for da in wide]
+    return wide
 
 
 def _same(a: object, b: object) -> bool:

@@ -252,8 +252,9 @@ def check_canonical_ids(ids, *, file: object = None, column: str = "node id") ->
 def validate(obj: xr.DataArray | xr.Dataset, *, file: object = None) -> xr.DataArray | xr.Dataset:
     """Check a matrix held in memory against the data model; return it unchanged, or raise.
 
-    Checks: dims end with ``("source", "target")``; the same ids in the same order on both; every id
-    valid, in its canonical form (``LULEA-1``, not ``LULEA-01`` or ``" LULEA-1"``) and there once; at most
+    Checks: dims end with ``("source", "target")``; the same ids in the same order on both, in their natural
+    order (1.2 before 10.1: every reader sorts so; string order, as ``xr.concat(join="outer")`` leaves it, is
+    refused); every id valid, in its canonical form (``LULEA-1``, not ``LULEA-01`` or ``" LULEA-1"``) and there once; at most
     :data:`MAX_NODES` nodes; values on the scale (whole numbers unless ``attrs["aggregated"]``); NaN on the
     diagonal. ``file`` names where the matrix came from in error messages.
 
@@ -276,6 +277,10 @@ def validate(obj: xr.DataArray | xr.Dataset, *, file: object = None) -> xr.DataA
                                      valid=tr("error.analysis.valid_reindex")))
     check_size(len(src), file=file)
     check_canonical_ids(da["source"].values, file=file, column="source")
+    keys = [frameworks.node_sort_key(i) for i in src]
+    if wrong := next((k for k in range(1, len(keys)) if keys[k] < keys[k - 1]), None):
+        raise ValidationError(locate(tr("error.analysis.natural_order", before=src[wrong - 1], after=src[wrong]),
+                                     file=file, value=src[wrong], valid=tr("error.analysis.valid_natural_order")))
     aggregated = is_aggregated(obj)
     values = da.values
     bad = score_problems(values, aggregated=aggregated)
@@ -287,11 +292,11 @@ def validate(obj: xr.DataArray | xr.Dataset, *, file: object = None) -> xr.DataA
         index = np.unravel_index(int(np.flatnonzero(bad)[0]), values.shape)
         lead = ", ".join(f"{d} {da[d].values[k]}" for d, k in zip(da.dims[:-2], index[:-2], strict=True)
                          if d in da.coords)
-        cell = f"cell {lead + ', ' if lead else ''}source {src[index[-2]]}, target {src[index[-1]]}"
+        cell = tr("error.analysis.cell", lead=lead + ", " if lead else "", source=src[index[-2]], target=src[index[-1]])
         if file is not None:
             cell = f"{file}, {cell}"
         on_diag = index[-2] == index[-1]
-        problem = "the diagonal must be NaN (not scored)" if on_diag else (
+        problem = tr("error.analysis.diagonal_nan") if on_diag else (
             tr("error.score_outside") if abs(values[index]) > 3 or np.isinf(values[index])
             else tr("error.score_not_whole"))
         raise ValidationError(locate(problem, file=cell, value=values[index],
