@@ -108,13 +108,13 @@ def measure(n_busy: int) -> dict:
 
 
 def measure_clusters(sampled: int = 10) -> dict:
-    """Clusters of 290 × 169 with the numpy CNM (analysis/clusters.py), against networkx's
+    """Clusters of 290 × 169 with the numpy CNM (analysis/clustering.py), against networkx's
     greedy_modularity_communities (the baseline) on ``sampled`` of the kommuner, extrapolated to 290; both
     give the same partitions (tests/test_clusters_cnm.py), checked here on the sampled ones too."""
     import networkx as nx
 
     from sdg_interactions.analysis._core import adjacency
-    from sdg_interactions.analysis.clusters import _cnm, cluster_numbers
+    from sdg_interactions.analysis.clustering import _cnm, cluster_numbers
 
     stack = stack_290(np.random.default_rng(20261207))
     a = adjacency(stack)

@@ -97,10 +97,31 @@ def _data_entry(attrs: dict) -> str | None:
 
 
 def cite(*results: xr.Dataset | xr.DataArray | str | Iterable[str]) -> str:
-    """The BibTeX of the methods and data behind ``results``: results or matrices (their variables' methods
-    by :data:`METHODS`, their data set's ``citation``), or method keys of :data:`REFERENCES`. The data
-    entry is left out when the data set is itself one of the method papers (Weitz et al. 2018's matrix).
-    Each entry appears once, in the order first met.
+    """The BibTeX of the methods and data behind ``results``.
+
+    The data entry is left out when the data set is itself one of the method papers (Weitz et al.
+    2018's matrix). Each entry appears once, in the order first met.
+
+    Parameters
+    ----------
+    *results : xarray.Dataset, xarray.DataArray, str or iterable of str
+        Results or matrices (their variables' methods by :data:`METHODS`, their data set's
+        ``citation``), or method keys of :data:`REFERENCES` (``"weitz2018"``, ``"godet1986"``, ...).
+
+    Returns
+    -------
+    str
+        The BibTeX entries, separated by blank lines.
+
+    Raises
+    ------
+    sdg_interactions.errors.ValidationError
+        For a key :data:`REFERENCES` lacks.
+
+    See Also
+    --------
+    sdg_interactions.analysis.sdg_synergies : A result whose methods are cited.
+    sdg_interactions.load_dataset : A matrix whose data set is cited.
 
     Examples
     --------

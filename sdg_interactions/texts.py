@@ -17,12 +17,13 @@ Examples
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from importlib import resources
 
 from sdg_interactions.errors import ValidationError, tr
 
-__all__ = ["LANGUAGES", "catalogue", "check_lang", "genitive", "name_of", "scale_label", "text"]
+__all__ = ["LANGUAGES", "catalogue", "check_lang", "genitive", "name_of", "objective_code", "scale_label", "text"]
 
 #: The languages every user-facing text exists in.
 LANGUAGES = ("sv", "en")
@@ -71,8 +72,38 @@ def check_lang(lang: str) -> str:
 def text(key: str, /, lang: str = "sv", **values: object) -> str:
     """Return the catalogue text ``key`` in ``lang``, with ``values`` filled in.
 
-    Raises :class:`KeyError` for a key the catalogue lacks (a bug, not user input) and
-    :class:`~sdg_interactions.errors.ValidationError` for an unsupported language.
+    Parameters
+    ----------
+    key : str
+        A dotted key of the TOML catalogue (``sdg_interactions/catalogue/*.toml``), e.g. ``"scale.-3"``.
+    lang : {"sv", "en"}
+        The language.
+    **values
+        Fields filled into the text's ``{placeholders}`` (:meth:`str.format`).
+
+    Returns
+    -------
+    str
+        The text.
+
+    Raises
+    ------
+    KeyError
+        For a key the catalogue lacks (a bug, not user input).
+    sdg_interactions.errors.ValidationError
+        For an unsupported language.
+
+    See Also
+    --------
+    scale_label : The label of a point on the seven-point scale.
+    genitive : The genitive of a place name, for running text.
+
+    Examples
+    --------
+    >>> text("scale.-3", "en")
+    'cancelling (strongly restricting)'
+    >>> text("error.span", "sv", first="1.1", last="17.19")
+    '1.1 till 17.19'
     """
     check_lang(lang)
     template = catalogue()[key][lang]
@@ -117,3 +148,19 @@ def name_of(node: str, label: str, limit: int = 48) -> str:
         return node
     name = f"{node} {label}"
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+def objective_code(node: str, lang: str = "sv") -> str:
+    """An objective's code as a text in ``lang`` writes it (``report_frameworks.code.*``): the Swedish
+    abbreviations in Swedish, English codes in English; any other id as it is.
+
+    Examples
+    --------
+    >>> objective_code("MKM-13"), objective_code("MKM-13", "en"), objective_code("FH-4", "en")
+    ('MKM-13', 'EQO 13', 'PHA 4')
+    >>> objective_code("7.2", "en"), objective_code("EXB-1", "en")
+    ('7.2', 'EXB-1')
+    """
+    found = re.fullmatch(r"([A-Za-z]+)-(\d+)", str(node))
+    key = f"report_frameworks.code.{found.group(1)}" if found else ""
+    return text(key, lang, n=found.group(2)) if key in catalogue() else str(node)

@@ -30,6 +30,23 @@ def slack(values: np.ndarray) -> np.ndarray:
 def at_least(values: np.ndarray, threshold: np.ndarray | float) -> np.ndarray:
     """``values ≥ threshold`` where "equal" means within 1e-9 · max(1, |x|) (:data:`TIE_TOLERANCE`).
 
+    Parameters
+    ----------
+    values : array_like
+        The numbers to compare.
+    threshold : array_like or float
+        What they must reach, broadcast against ``values``.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True where a value is larger than the threshold or equal to it within the tolerance.
+
+    See Also
+    --------
+    tied : equality, :func:`at_least` both ways.
+    sdg_interactions.analysis.clearly_promoting : ``at_least`` against +1, the step report sentences count.
+
     Examples
     --------
     >>> at_least(np.array([10 / 3, 3.3333333333333335 - 4e-16, 3.3]), 10 / 3).tolist()
@@ -41,8 +58,25 @@ def at_least(values: np.ndarray, threshold: np.ndarray | float) -> np.ndarray:
 
 
 def tied(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
-    """``a == b`` where "equal" means within 1e-9 · max(1, |x|) (:data:`TIE_TOLERANCE`): :func:`at_least`
-    both ways. The one tie helper a sentence or a list uses ("Fem målkonflikter delar den sämsta bedömningen").
+    """``a == b`` where "equal" means within 1e-9 · max(1, |x|) (:data:`TIE_TOLERANCE`).
+
+    It is :func:`at_least` both ways. The one tie helper a sentence or a list uses ("Fem målkonflikter delar
+    den sämsta bedömningen").
+
+    Parameters
+    ----------
+    a, b : array_like or float
+        The numbers to compare, broadcast against each other.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True where the two are equal within the tolerance.
+
+    See Also
+    --------
+    at_least : ``≥`` with the same tolerance.
+    sdg_interactions.analysis.rank_descending : ranks in which tied values share the best rank.
 
     Examples
     --------

@@ -36,20 +36,51 @@ def _sources(root: Path) -> list[tuple[str, str]]:
     return [(p.relative_to(root).as_posix(), _code_of(p)) for p in paths]
 
 
-def _constants(tree: ast.AST) -> dict[str, str]:
-    found = {}
+def _constants(tree: ast.AST) -> dict[str, list[str]]:
+    """Every string a name is assigned anywhere in the module (``key = "…"``, ``key, x = "…", y``, ``key = "a" if c
+    else "b"``); a name also bound to anything else (an argument, a loop variable, another value) may be any text,
+    marked by :data:`WILD` among its values."""
+    found: dict[str, list[str]] = {}
+
+    def bind(target: ast.AST, value: ast.AST | None) -> None:
+        if isinstance(target, ast.Name):
+            if isinstance(value, ast.IfExp):
+                bind(target, value.body)
+                bind(target, value.orelse)
+            elif isinstance(value, ast.Constant) and isinstance(value.value, str):
+                found.setdefault(target.id, []).append(re.escape(value.value))
+            else:
+                found.setdefault(target.id, []).append(WILD)
+        elif isinstance(target, ast.Tuple | ast.List):
+            values = value.elts if isinstance(value, ast.Tuple | ast.List) and len(value.elts) == len(target.elts) \
+                else [None] * len(target.elts)
+            for t, v in zip(target.elts, values, strict=True):
+                bind(t, v)
+
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
-            found.update({t.id: node.value.value for t in node.targets if isinstance(t, ast.Name)})
-    return found
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                bind(target, node.value)
+        elif (isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add) and isinstance(node.target, ast.Name)
+              and node.target.id in found):  # key += "_here" if … else "": every value so far, with each ending
+            ends = _forms(node.value, {})
+            found[node.target.id] += [value + end for value in found[node.target.id] for end in ends][:16]
+        elif isinstance(node, ast.AnnAssign | ast.AugAssign | ast.For | ast.comprehension | ast.NamedExpr):
+            bind(node.target, getattr(node, "value", None) if isinstance(node, ast.AnnAssign | ast.NamedExpr)
+                 else None)
+        elif isinstance(node, ast.arg):
+            found.setdefault(node.arg, []).append(WILD)
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            bind(node.optional_vars, None)
+    return {name: list(dict.fromkeys(values)) for name, values in found.items()}
 
 
-def _forms(node: ast.AST, constants: dict[str, str]) -> list[str]:
+def _forms(node: ast.AST, constants: dict[str, list[str]]) -> list[str]:
     """The regular expressions of the strings ``node`` can be (at most 16)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return [re.escape(node.value)]
     if isinstance(node, ast.Name) and node.id in constants:
-        return [re.escape(constants[node.id])]
+        return constants[node.id][:16]
     if isinstance(node, ast.JoinedStr):
         forms = [""]
         for part in node.values:
@@ -74,7 +105,8 @@ def key_forms(root: Path = ROOT) -> tuple[set[str], list[re.Pattern]]:
         for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 literals.add(node.value)
-            elif isinstance(node, ast.JoinedStr | ast.BinOp | ast.IfExp):
+            elif isinstance(node, ast.JoinedStr | ast.BinOp | ast.IfExp) or (
+                    isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in constants):
                 for form in _forms(node, constants):
                     fixed = form.replace(WILD, "").replace("\\", "")
                     if form != re.escape(fixed) or isinstance(node, ast.BinOp):

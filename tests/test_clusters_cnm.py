@@ -1,4 +1,4 @@
-"""The numpy Clauset–Newman–Moore (analysis/clusters.py) against networkx's greedy_modularity_communities:
+"""The numpy Clauset–Newman–Moore (analysis/clustering.py) against networkx's greedy_modularity_communities:
 the same partition on the Sweden matrix and on 600 random graphs (integer and fractional weights, several
 resolutions), and the same modularity."""
 
@@ -10,7 +10,7 @@ import pytest
 
 from sdg_interactions.analysis import clusters
 from sdg_interactions.analysis._core import adjacency
-from sdg_interactions.analysis.clusters import _cnm, modularity
+from sdg_interactions.analysis.clustering import _cnm, modularity
 from sdg_interactions.io import load_matrix
 
 

@@ -295,7 +295,7 @@ def test_stacking_different_node_sets_keeps_natural_order_and_leaves_unscored_no
     a, b = random_matrix(ids_a), random_matrix(ids_b)
     with pytest.raises(ValidationError, match="natural order"):
         validate(xr.concat([a, b], dim="kommun", join="outer"))
-    with pytest.raises(ValidationError, match="lacks 10.1"):
+    with pytest.raises(ValidationError, match=r"lacks 10\.1"):
         stack_matrices({"a": a, "b": b})
     stack = stack_matrices({"a": a, "b": b}, join="outer")
     union = ["1.1", "2.2", "3.1", "10.1", "10.2"]

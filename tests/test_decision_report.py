@@ -70,7 +70,13 @@ def test_robustness_section_only_with_several_respondents():
     section = ds.robustness(load_dataset("synthetic_respondents"), samples=200, top_k=3)
     planted = {("12.1", "8.5"), ("16.6", "9.4"), ("2.4", "6.6"), ("7.2", "15.5")}
     assert set(section["data"]["discuss"]) == planted  # exactly the planted cells are contested
-    assert "Diskutera igen: 4 par" in " ".join(section["paragraphs"])
+    # invented answers: no one is to discuss them again, a real assessment would (the content is kept)
+    said = " ".join(section["paragraphs"])
+    assert "I en verklig bedömning skulle de här paren diskuteras igen: fyra par är omstridda" in said
+    assert "Diskutera igen" not in said
+    real = ds.robustness(load_dataset("synthetic_respondents").assign_attrs(synthetic=0), samples=200, top_k=3)
+    assert "Diskutera igen: fyra par är omstridda" in " ".join(real["paragraphs"])
+    assert real["paragraphs"][-4:] == section["paragraphs"][-4:]
     assert section["data"]["sure"] or section["data"]["unsure"]
 
 

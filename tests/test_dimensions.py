@@ -57,11 +57,13 @@ def oracle(values: list[list[float]], ids: list[str]) -> dict[str, list[list[flo
                 continue
             k, m = DIMENSIONS.index(dim_i), DIMENSIONS.index(dim_j)
             out["pairs"][k][m] += 1
-            if value > 0:
+            if value > 0:  # the sums take every score, the smallest mean too
                 out["pos"][k][m] += value
-                out["n_pos"][k][m] += 1
             elif value < 0:
                 out["neg"][k][m] += value
+            if value >= 1:  # the counts only scores (means) at +1 or −1 and beyond
+                out["n_pos"][k][m] += 1
+            elif value <= -1:
                 out["n_neg"][k][m] += 1
     return out
 
@@ -259,9 +261,10 @@ def test_the_section_holds_the_sentence_the_basis_and_a_table():
     section = dimensions(load_matrix("mixed_demo"))
     assert section["id"] == "dimensions" and section["title"] == "Biosfär, samhälle, ekonomi och partnerskap"
     assert section["paragraphs"][0].endswith("räknas inte med: EXB-1, EXB-2, EXB-3 och EXB-4.")
-    assert section["paragraphs"][1].startswith("Tabellen visar för varje par av dimensioner")
-    assert "biosfär (mål 6, 13, 14 och 15)" in section["paragraphs"][2]
-    assert "partnerskap (mål 17)" in section["paragraphs"][2]
+    assert section["paragraphs"][1].startswith("Med högst ett delmål per dimension blir verktygets förslag")
+    assert section["paragraphs"][2].startswith("Tabellen visar för varje par av dimensioner")
+    assert "biosfär (mål 6, 13, 14 och 15)" in section["paragraphs"][3]
+    assert "partnerskap (mål 17)" in section["paragraphs"][3]
     assert section["table"]["columns"] == ["påverkande dimension", "biosfär", "samhälle", "ekonomi", "partnerskap"]
     assert section["data"]["left_out"] == ["EXB-1", "EXB-2", "EXB-3", "EXB-4"]
     assert len(section["table"]["rows"]) == 4
@@ -358,3 +361,55 @@ def test_other_leading_dims_and_unknown_aggregations_are_refused_in_swedish():
     with pytest.raises(ValidationError) as err:
         dimension_rollup(from_array(values, ids, respondents=respondents), aggregate="max")
     assert "okänd sammanvägning" in words_of(err.value).say("sv")
+
+
+# --- several respondents: only means at ±1 or beyond are counted ------------------------------------------
+
+
+def test_with_several_respondents_only_means_at_one_step_or_beyond_are_counted_and_said():
+    from sdg_interactions.io import load_dataset
+    from sdg_interactions.plots import rows_of
+    from sdg_interactions.plots.dimensions import dimension_chart
+
+    data = load_dataset("synthetic_respondents")  # 12 respondents' answers, not yet aggregated
+    cube = data["score"].transpose("respondent", "source", "target").to_numpy()
+    order = [str(v) for v in data["source"].to_numpy()]
+    cells = [[mean_of_answers(cube, i, j) for j in range(len(order))] for i in range(len(order))]
+    expected = oracle(cells, order)
+    r = dimension_rollup(data)
+    for name in DIMENSION_VARIABLES:
+        np.testing.assert_allclose(r[name].to_numpy(), np.array(expected[name]), atol=1e-9, err_msg=name)
+    # the old count (every mean ≠ 0) is larger: the difference is what the reader was misled by
+    every_negative = sum(1 for row in cells for v in row if not math.isnan(v) and v < 0)
+    assert int(r["n_neg"].sum()) < every_negative
+    assert int(r["n_neg"].sum()) == sum(1 for row in cells for v in row if not math.isnan(v) and v <= -1)
+    section = dimensions(data)
+    k, m = DIMENSIONS.index("society"), DIMENSIONS.index("economy")
+    assert section["table"]["rows"][k][m + 1] == (
+        f"{number(expected['pos'][k][m] + expected['neg'][k][m])} poäng "
+        f"({number(expected['n_pos'][k][m])} främjande, {number(expected['n_neg'][k][m])} hämmande)")
+    assert any(p.startswith("Med flera svarande är bedömningen av ett par medelvärdet") for p in section["paragraphs"])
+    conflict = max(((expected["n_neg"][a][b], -expected["neg"][a][b], -a * 4 - b), (a, b))
+                   for a in range(4) for b in range(4))[1]
+    said = int(expected["n_neg"][conflict[0]][conflict[1]])
+    assert f"({number(said)} målkonflikter)" in section["paragraphs"][0]
+    spec = dimension_chart(r).to_dict()
+    assert any(line.startswith("Med flera svarande räknas") for line in spec["title"]["subtitle"])
+    row = next(c for c in rows_of(spec, spec["data"]["name"]) if (c["source"], c["target"]) == ("society", "economy"))
+    assert row["label_neg"] == f"{number(expected['n_neg'][k][m])} hämmande"
+
+
+def test_one_matrix_counts_every_non_zero_score_and_adds_no_note():
+    m = load_matrix("weitz2018_sweden")
+    values = m.to_numpy()
+    order = [str(v) for v in m["source"].to_numpy()]
+    r = dimension_rollup(m)
+    for name in ("n_pos", "n_neg"):  # integer scores: ≥ +1 is > 0, ≤ −1 is < 0
+        sign = 1 if name == "n_pos" else -1
+        want = [[0] * 4 for _ in range(4)]
+        for i, a in enumerate(order):
+            for j, b in enumerate(order):
+                if i != j and not math.isnan(values[i, j]) and sign * values[i, j] > 0:
+                    want[DIMENSIONS.index(oracle_dimension(a))][DIMENSIONS.index(oracle_dimension(b))] += 1
+        assert r[name].values.tolist() == want, name
+    assert not any(p.startswith("Med flera svarande") for p in dimensions(m)["paragraphs"])

@@ -351,3 +351,43 @@ def test_swedish_excel_csv(tmp_path):
     aggregated.write_bytes("source;target;score\r\n1.1;1.2;1,5\r\n1.2;1.1;−0,25\r\n".encode())
     mean = read_matrix(aggregated, aggregated=True)
     np.testing.assert_array_equal(mean["score"].to_numpy(), [[np.nan, 1.5], [-0.25, np.nan]])
+
+
+# --- a plain wide sheet (issue 26): ids in row 1 and column A, no template ------------------------------------
+
+
+def test_a_plain_wide_sheet_from_pandas_reads_as_the_matrix(tmp_path):
+    from sdg_interactions.io import load_dataset, read_matrix
+    from sdg_interactions.matrix import to_wide
+
+    sweden = load_dataset("weitz2018_sweden")["score"]
+    to_wide(sweden).to_excel(tmp_path / "bred.xlsx")  # what a researcher's pandas writes
+    back = read_matrix(tmp_path / "bred.xlsx")
+    back = back["score"] if "score" in back else back
+    assert back.dims == ("source", "target") and back["source"].values.tolist() == sweden["source"].values.tolist()
+    assert np.array_equal(np.isnan(back.values), np.isnan(sweden.values))
+    assert np.array_equal(np.nan_to_num(back.values), np.nan_to_num(sweden.values))
+    # the rows in another order than the columns, a title in A1: the same matrix by id
+    frame = to_wide(sweden).iloc[::-1]
+    frame.index.name = "från \\ till"
+    frame.to_excel(tmp_path / "omvand.xlsx")
+    again = read_matrix(tmp_path / "omvand.xlsx")
+    again = again["score"] if "score" in again else again
+    assert np.array_equal(np.nan_to_num(again.values), np.nan_to_num(sweden.values))
+    # a score off the scale is named by its cell
+    bad = to_wide(sweden)
+    bad.iloc[0, 1] = 5
+    bad.to_excel(tmp_path / "fel.xlsx")
+    with pytest.raises(ValidationError, match=r"row 2, column 'C \(1\.5\)'.*'5"):
+        read_matrix(tmp_path / "fel.xlsx")
+
+
+def test_a_sheet_that_is_neither_a_template_nor_a_plain_matrix_is_refused_naming_b1(tmp_path):
+    from sdg_interactions.io import read_matrix
+
+    pd.DataFrame({"kostnad": [1, 2]}).to_excel(tmp_path / "annat.xlsx")
+    with pytest.raises(InputFormatError) as caught:
+        read_matrix(tmp_path / "annat.xlsx")
+    said = caught.value.words("sv")
+    assert "rad 1, kolumn 'B'" in said and "'kostnad'" in said and "vanlig bred matris" in said
+    assert "neither a scoring template" in caught.value.words("en")

@@ -48,10 +48,16 @@ def test_objectives_section_names_the_most_supported_objectives(sweden):
     top = sorted(mean, key=lambda o: (-mean[o], int(o.split("-")[1])))[:3]
     strongest = next(p for p in section["paragraphs"]
                      if p.startswith("Mest stöd per kopplat delmål bland miljökvalitetsmålen"))
-    named = [o for o in sorted(mean, key=lambda o: strongest.find(o + " ")) if o + " " in strongest]
-    assert named == top
+    # in running text an objective is its name and what it is, "(miljökvalitetsmål 13, …)", never the code MKM-13
+    said = {o: f"(miljökvalitetsmål {o.split('-')[1]}, " for o in mean}
+    named = [o for o in sorted(mean, key=lambda o: strongest.find(said[o])) if said[o] in strongest]
+    assert named == top and "MKM-" not in strongest
+    names = dict(zip(mkm["objective"].values, mkm["label_sv"].values, strict=True))
     for o in top:
-        assert f"(via {linked[o]} {'kopplat' if linked[o] == 1 else 'kopplade'} delmål)" in strongest.split(o + " ")[1]
+        assert (f"{names[o]} (miljökvalitetsmål {o.split('-')[1]}, via {linked[o]} "
+                f"{'kopplat' if linked[o] == 1 else 'kopplade'} delmål)") in strongest
+    assert not any("MKM-" in p or "FH-" in p for p in section["paragraphs"][1:])  # the first introduces the codes
+    assert section["table"]["rows"][0][0].startswith("MKM-1 ")  # the table keeps them
     assert section["data"]["miljomal"]["pos"] == pytest.approx(mkm["effect_pos"].values.tolist())
     assert "förslag från projektet sdg_interactions" in " ".join(section["paragraphs"])
     assert len(section["table"]["rows"]) == 16 + 8
@@ -107,4 +113,55 @@ def test_follow_up_with_an_empty_cache_says_how_to_fill_it(sweden, tmp_path):
     sv = " ".join(fs.follow_up(sweden, "1499", priorities=["7.2"], lang="sv", cache=tmp_path / "none")["paragraphs"])
     assert ("Be den som tar fram rapporten att hämta Kolada-data för Falköping och göra om rapporten. Det kräver en "
             "internetanslutning.") in sv and "sdg-interactions" not in sv
-    assert all(r[4] == "–" for r in section["table"]["rows"])
+    # no value in any row: no table of dashes (the sentence says what is missing)
+    assert section["table"] is None and section["data"]["values"] and all(v is None for v in section["data"]["values"])
+
+
+def test_follow_up_of_invented_answers_is_a_demonstration_and_no_advice(tmp_path):
+    synthetic, sweden = load_dataset("synthetic_respondents"), load_dataset("weitz2018_sweden")
+    assert str(synthetic.attrs["synthetic"]) == "1" and "synthetic" not in sweden.attrs
+    for lang, demo, advice in (("sv", "Avsnittet är en demonstration", "inget råd"),
+                               ("en", "The section is a demonstration", "no advice")):
+        invented = " ".join(fs.follow_up(synthetic, "1401", lang=lang, cache=tmp_path)["paragraphs"])
+        assert demo in invented and advice in invented
+        assert "kan följa upp" not in invented and "can follow up" not in invented
+        real = " ".join(fs.follow_up(sweden, "1401", lang=lang, cache=tmp_path)["paragraphs"])
+        assert demo not in real and ("kan följa upp hävstängerna" in real or "can follow up the levers" in real)
+    # given priorities are the kommun's own, not invented: followed up as such
+    given = " ".join(fs.follow_up(synthetic, "1401", priorities=["7.2"], lang="sv", cache=tmp_path)["paragraphs"])
+    assert "följer upp prioriteringarna 7.2" in given and "demonstration" not in given
+
+
+def test_follow_up_without_values_names_the_key_figures_and_promises_no_values(sweden, tmp_path):
+    """The reader: "Åtta nyckeltal i Kolada kan följa upp hävstängerna …: senaste värdet, utvecklingen …" promised
+    values the next sentence said were missing, and the eight were never named."""
+    levers = fs.default_priorities(sweden, (), 5)
+    table = target_kpis()
+    rows = [r for t in levers for r in table[table["sdg_target"] == t].itertuples(index=False)]
+    ids = list(dict.fromkeys(r.kpi for r in rows))
+    assert len(ids) == 8 and "N00401" in ids  # the Sweden matrix's five levers have eight key figures
+    for lang, opening in (("sv", "Åtta nyckeltal i Kolada kan följa upp hävstängerna"),
+                          ("en", "Eight Kolada key figures can follow up the levers")):
+        section = fs.follow_up(sweden, "1499", lang=lang, cache=tmp_path / "none")
+        first = section["paragraphs"][0]
+        assert first.startswith(opening) and set(section["data"]["kpis"]) == set(ids)
+        for r in rows:  # every key figure by its id and Kolada's (Swedish) title, once
+            quoted = f"{r.kpi} ”{r.kpi_title}”" if lang == "sv" else f"{r.kpi} “{r.kpi_title}”"
+            assert first.count(quoted) == 1
+        assert "N00401 ”Utsläpp till luft av växthusgaser totalt, ton CO2-ekv/inv” (8.4)" in first or lang == "en"
+        said = " ".join(section["paragraphs"])
+        assert "senaste värdet" not in said and "the latest value" not in said
+    # a key figure that follows two priorities is named once, with both, and counted once
+    both = [t for t in table["sdg_target"].unique() if t != "8.4" and "N00401" in
+            set(table.loc[table["sdg_target"] == t, "kpi"])]
+    assert both == ["13.2"]
+    two = fs.follow_up(sweden, "1499", priorities=["8.4", "13.2"], lang="sv", cache=tmp_path / "none")
+    n = len(set(table.loc[table["sdg_target"].isin(["8.4", "13.2"]), "kpi"]))
+    words = ["noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta"]
+    assert two["paragraphs"][0].startswith(f"{words[n].capitalize()} nyckeltal i Kolada följer upp prioriteringarna "
+                                           "8.4 och 13.2: ")
+    assert two["paragraphs"][0].count("N00401") == 1
+    assert "”Utsläpp till luft av växthusgaser totalt, ton CO2-ekv/inv” (8.4 och 13.2)" in two["paragraphs"][0]
+    # invented answers: the key figures named too, and still a demonstration
+    invented = fs.follow_up(load_dataset("synthetic_respondents"), "1401", lang="sv", cache=tmp_path / "none")
+    assert "N00401 ”" in invented["paragraphs"][0] and "Avsnittet är en demonstration" in invented["paragraphs"][0]

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sdg_interactions import SdgInteractionsWarning, ValidationError, aggregate, from_array, from_long
-from sdg_interactions.errors import InputFormatError
+from sdg_interactions.errors import BIDI_CONTROLS, InputFormatError
 from sdg_interactions.io import (
     EXTENSIONS,
     READERS,
@@ -310,7 +310,10 @@ def test_user_apostrophes(tmp_path):
 # --- properties -------------------------------------------------------------------------------
 
 IDS = ["1.1", "1.a", "8.1", "8.2", "8.10", "17.1", "17.10", "SDG-3", "MKM-0", "LULEA-2"]
-TEXT = st.text(alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=12)
+# Comments as people type them: no NUL, no lone surrogates, no bidi controls (the readers refuse those on purpose,
+# naming the character: tests/test_hostile3.py).
+TEXT = st.text(alphabet=st.characters(blacklist_characters="\x00" + BIDI_CONTROLS, blacklist_categories=("Cs",)),
+               max_size=12)
 LEADING = st.sampled_from(["", "=", "+", "-", "@", "\t", "\r", "'", "'=", "\"", ",", ";", "\n"])
 
 

@@ -23,11 +23,11 @@ import pandas as pd
 import pytest
 from kolada_standin import send_json
 
+from sdg_interactions.analysis.kpi_trends import FOLLOW_UP_COLUMNS, follow_up, judge, trend_slope
 from sdg_interactions.cli import build_parser
 from sdg_interactions.cli import kolada as kolada_cli
 from sdg_interactions.errors import InputFormatError, UnknownIdError, ValidationError
 from sdg_interactions.frameworks import kolada
-from sdg_interactions.analysis.kpi_trends import FOLLOW_UP_COLUMNS, follow_up, judge, trend_slope
 from sdg_interactions.frameworks.kolada import (
     DEFAULT_BASE_URL,
     MAX_IDS,

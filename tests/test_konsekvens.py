@@ -10,10 +10,9 @@ tests run through :func:`sdg_interactions.cli.main` and need ``konsekvens.add_pa
 from __future__ import annotations
 
 import re
-
-import numpy as np
 from html.parser import HTMLParser
 
+import numpy as np
 import pytest
 
 from sdg_interactions.cli import main

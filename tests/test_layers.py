@@ -216,3 +216,20 @@ def test_module_is_small_documented_and_declares_all(path):
     module = importlib.import_module(module_name(path, ROOT))
     missing = [name for name in module.__all__ if not hasattr(module, name)]
     assert missing == [], f"{path.name}: __all__ names what it lacks"
+
+
+def test_no_submodule_is_shadowed_by_a_name_of_its_package():
+    """``import sdg_interactions.analysis.scenarios as m`` gives the module: no package re-exports a function under the
+    name of one of its own modules (the function ``analysis.scenario`` lives in ``analysis/scenarios.py``)."""
+    import importlib
+    import pkgutil
+    import types
+
+    shadowed = []
+    for path in sorted(ROOT.rglob("__init__.py")):
+        package = importlib.import_module(module_name(path, ROOT))
+        for info in pkgutil.iter_modules(package.__path__):
+            value = getattr(package, info.name, None)
+            if value is not None and not isinstance(value, types.ModuleType):
+                shadowed.append(f"{package.__name__}.{info.name} ({type(value).__name__})")
+    assert not shadowed, "names that hide a submodule:\n" + "\n".join(shadowed)

@@ -13,7 +13,7 @@ from sdg_interactions.analysis import propagate, sdg_synergies
 from sdg_interactions.analysis.projection import PROJECTION_VARIABLES, project_onto
 from sdg_interactions.errors import UnknownDatasetError, UnknownIdError, ValidationError
 from sdg_interactions.frameworks import datasets_dir, framework_of, register_from_table, unregister
-from sdg_interactions.frameworks.linkage import BUNDLED_LINKAGES, LINKAGE_COLUMNS, check_linkage, linkage
+from sdg_interactions.frameworks.linkages import BUNDLED_LINKAGES, LINKAGE_COLUMNS, check_linkage, linkage
 from sdg_interactions.matrix import from_array
 
 SWEDEN = "matrices/weitz2018_sweden.csv"
@@ -279,7 +279,7 @@ def test_chart_labels_objectives_and_says_the_linkage_is_a_proposal():
         rows = rows_of(spec, spec["data"]["name"])
         assert len(rows) == 2 * 8
         names = {r["objective"]: r["name"] for r in rows}
-        assert names["FH-3"].startswith("FH-3 Arbete" if lang == "sv" else "FH-3 Work")
+        assert names["FH-3"].startswith("FH-3 Arbete" if lang == "sv" else "PHA 3 Work")
         values = {(r["objective"], r["part"]): r["value"] for r in rows}
         # the bars are the mean per linked target (as the report's text compares them); the sums with per_target=False
         fh4 = p.sel(objective="FH-4")
@@ -290,3 +290,29 @@ def test_chart_labels_objectives_and_says_the_linkage_is_a_proposal():
     own = project_onto(propagate(m, ["7.2"]), table())
     subtitle = " ".join(objective_effects(own, lang="en").to_dict()["title"]["subtitle"])
     assert "proposal" not in subtitle and "Own linkage" in subtitle
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_chart_of_invented_answers_cites_its_title_in_the_language_and_a_report_can_drop_it(lang):
+    from sdg_interactions.io import load_dataset
+    from sdg_interactions.plots.base import without_source_line
+    from sdg_interactions.plots.projection import objective_effects
+    from sdg_interactions.report.framework_sections import objectives_projection
+
+    data = load_dataset("synthetic_respondents")
+    p = xr.concat(objectives_projection(data, priorities=["7.2"]), dim="objective", combine_attrs="override")
+    chart = objective_effects(p, lang=lang)
+    spec = chart.to_dict()
+    subtitle = spec["title"]["subtitle"]
+    n = spec["usermeta"]["sdg_interactions"]["source_lines"]
+    title = data.attrs[f"title_{lang}"]
+    # the source line: the matrix's title in the chart's language, never the English note with a path and seed
+    assert n >= 1 and " ".join(subtitle[:n]) == ("Källa: " if lang == "sv" else "Source: ") + title
+    said = " ".join(subtitle)
+    assert "build_synthetic" not in said and "seed" not in said and ("SYNTHETIC" in said) == (lang == "en")
+    # the report sets its own source line under the figure: the chart's own goes, the proposal note stays first
+    kept = without_source_line(chart).to_dict()["title"]["subtitle"]
+    assert kept == subtitle[n:] and kept[0].startswith("Kopplingen delmål → mål" if lang == "sv" else "The target")
+    # the axis says in words what a bar measures, no formula
+    axis = spec["layer"][0]["encoding"]["x"]["title"]
+    assert axis == ("effekt per kopplat delmål" if lang == "sv" else "effect per linked target")

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from sdg_interactions import plots
+from sdg_interactions import frameworks, plots
 from sdg_interactions.analysis import propagate
 from sdg_interactions.formats import number
 from sdg_interactions.frameworks import linkage
@@ -27,7 +27,7 @@ def sweden():
 
 
 def _by_hand(name: str, priorities: list[str]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-    """Objectives (natural order), the promoting and restricting sums and the number of linked targets, from the
+    """Objectives (natural order), the promoting and hindering sums and the number of linked targets, from the
     linkage rows and propagate's parts: Σ p·l⁺ + n·l⁻ and Σ p·l⁻ + n·l⁺, over 3."""
     m = load_matrix("weitz2018_sweden")
     effects = propagate(m, priorities)
@@ -45,9 +45,33 @@ def _by_hand(name: str, priorities: list[str]) -> tuple[list[str], np.ndarray, n
     return objectives, up, down, linked
 
 
-def _named(sentence: str, objectives: list[str]) -> list[str]:
-    """The objectives a sentence names, in its order ("MKM-1 " never matches "MKM-13 ")."""
-    return sorted([o for o in objectives if o + " " in sentence], key=lambda o: sentence.index(o + " "))
+#: How the English report writes the objectives' codes (the test's own table): EQO 13, PHA 4.
+ENGLISH_CODES = {"MKM": "EQO", "FH": "PHA"}
+
+
+def _code(objective: str, lang: str) -> str:
+    """"MKM-13" in Swedish, "EQO 13" in English."""
+    prefix, n = objective.split("-")
+    return objective if lang == "sv" else f"{ENGLISH_CODES[prefix]} {n}"
+
+
+#: What an objective is in running text (the test's own table): "(miljökvalitetsmål 13, …)", never a code.
+IN_TEXT = {"MKM": ("miljökvalitetsmål", "environmental quality objective"),
+           "FH": ("folkhälsopolitiskt målområde", "public-health target area")}
+
+
+def _in_text(objective: str, lang: str) -> str:
+    """"(miljökvalitetsmål 13, " in Swedish, "(environmental quality objective 13, " in English."""
+    prefix, n = objective.split("-")
+    return f"({IN_TEXT[prefix][lang == 'en']} {n}, "
+
+
+def _named(sentence: str, objectives: list[str], lang: str = "sv") -> list[str]:
+    """The objectives a sentence names, in its order ("… 1, " never matches "… 13, "); a sentence names them
+    in words, never by their codes (those are for the table and the chart)."""
+    assert not any(_code(o, lang) + " " in sentence for o in objectives), sentence
+    said = [o for o in objectives if _in_text(o, lang) in sentence]
+    return sorted(said, key=lambda o: sentence.index(_in_text(o, lang)))
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
@@ -65,23 +89,25 @@ def test_the_most_supported_objective_is_the_highest_mean_per_linked_target(swed
         lead = ("Mest stöd per kopplat delmål bland " + sv) if lang == "sv" else \
             ("Most support per linked target among the " + en)
         sentence = next(p for p in section["paragraphs"] if p.startswith(lead))
-        said = _named(sentence, objectives)
+        said = _named(sentence, objectives, lang)
         assert said == [objectives[k] for k in order[:len(said)]] and len(said) >= 3
         assert all(mean[order[k]] == pytest.approx(mean[order[2]]) for k in range(3, len(said)))  # only ties added
         for o in said:  # each with the number of linked targets it rests on
             n = int(linked[objectives.index(o)])
             if lang == "sv":
-                via = f"(via {number(n, lang, decimals=0)} {'kopplat' if n == 1 else 'kopplade'} delmål)"
+                via = f"via {number(n, lang, decimals=0)} {'kopplat' if n == 1 else 'kopplade'} delmål)"
             else:
-                via = f"(through {n} linked target{'' if n == 1 else 's'})"
-            assert via in sentence.split(o + " ", 1)[1].split(")", 1)[0] + ")"
-        # the restricting part: worst mean first
+                via = f"through {n} linked target{'' if n == 1 else 's'})"
+            assert sentence.split(_in_text(o, lang), 1)[1].split(")", 1)[0] + ")" == via
+            label = str(frameworks.node_info([o])[f"label_{lang}"].iloc[0])  # its name before it
+            assert f"{label} {_in_text(o, lang)}" in sentence
+        # the hindering part: worst mean first
         harm = np.where(linked > 0, down / np.maximum(linked, 1), 0.0)
         worst = sorted(np.flatnonzero(harm < 0), key=lambda k: (harm[k], k))
         lead = ("Störst hämmande del per kopplat delmål bland " + sv) if lang == "sv" else \
-            ("The largest restricting part per linked target among the " + en)
+            ("The largest hindering part per linked target among the " + en)
         harmed = next(p for p in section["paragraphs"] if p.startswith(lead))
-        assert _named(harmed.split(";")[0], objectives)[:3] == [objectives[k] for k in worst[:3]]
+        assert _named(harmed.split(";")[0], objectives, lang)[:3] == [objectives[k] for k in worst[:3]]
 
 
 def test_the_objective_with_most_links_is_not_first_by_its_links_alone(sweden):
@@ -137,7 +163,8 @@ def test_the_chart_ranks_and_shows_the_same_mean_as_the_text(sweden, lang):
     # the text's first objective of each framework is the chart's first of that framework
     leads = [p for p in section["paragraphs"] if p.startswith(
         "Mest stöd per kopplat delmål" if lang == "sv" else "Most support per linked target")]
-    assert [p.split(": ", 1)[1].split(" ")[0] for p in leads] == [shown[0], shown[16]]
+    assert [_named(p, [shown[0], shown[16]], lang)[:1] for p in leads] == [[shown[0]], [shown[16]]]
+    assert [name.startswith(_code(o, lang) + " ") for name, o in zip(sort, shown, strict=True)] == [True] * len(sort)
     title = spec["title"]["text"]
     axis = spec["layer"][0]["encoding"]["x"]["title"]
     assert ("per kopplat delmål" if lang == "sv" else "per linked target") in title
@@ -157,3 +184,27 @@ def test_the_chart_still_draws_sums_in_natural_order_when_asked():
     sort = spec["layer"][0]["encoding"]["y"]["sort"]
     assert [s.split(" ")[0] for s in sort] == p["objective"].values.tolist()
     assert "per kopplat delmål" not in spec["title"]["text"]
+
+
+def test_the_english_report_writes_english_codes_and_hindering_in_text_table_and_chart(sweden):
+    """The English objectives section, its table and its chart: EQO n and PHA n (never the Swedish MKM-n and
+    FH-n), introduced once, and "hindering"/"hinders", never "restricting"/"restricts"."""
+    section = fs.objectives(sweden, lang="en")
+    spec = plots.objective_effects(xr.concat(fs.objectives_projection(sweden), dim="objective",
+                                             combine_attrs="override"), lang="en").to_dict()
+    rows = rows_of(spec, spec["data"]["name"])
+    words = " ".join([*section["paragraphs"], *section["table"]["columns"],
+                      *(cell for row in section["table"]["rows"] for cell in row),
+                      *spec["layer"][0]["encoding"]["y"]["sort"], *(r["part_label"] for r in rows),
+                      *(t["title"] for t in spec["layer"][0]["encoding"]["tooltip"])])
+    assert "MKM-" not in words and "FH-" not in words and "restrict" not in words.lower()
+    assert "(EQO 1–16)" in section["paragraphs"][0] and "(PHA 1–8)" in section["paragraphs"][0]
+    objectives = sorted(set(linkage("miljomal")["objective"]), key=lambda o: int(o.split("-")[1])) + \
+        sorted(set(linkage("folkhalsomal")["objective"]), key=lambda o: int(o.split("-")[1]))
+    codes = [_code(o, "en") for o in objectives]
+    assert [" ".join(row[0].split(" ")[:2]) for row in section["table"]["rows"]] == codes
+    assert {r["part_label"] for r in rows} == {"promotes", "hinders"}
+    assert {r["code"] for r in rows} == {_code(o, "en") for o in objectives}
+    assert "Hindering part per linked target" in section["table"]["columns"]
+    swedish = fs.objectives(sweden, lang="sv")
+    assert [row[0].split(" ")[0] for row in swedish["table"]["rows"]] == objectives  # Swedish keeps MKM-n, FH-n

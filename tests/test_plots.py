@@ -295,8 +295,8 @@ def test_network_draws_the_strong_links_by_sign(sweden):
     a = sweden["score"].to_numpy()
     assert len(edges) == int(np.sum(np.abs(np.nan_to_num(a)) >= 2))
     assert all(abs(e["score"]) >= 2 for e in edges)
-    assert {e["sign"] for e in edges} == {"promotes", "restricts"}
-    assert view["encoding"]["color"]["scale"]["domain"] == ["promotes", "restricts"]
+    assert {e["sign"] for e in edges} == {"promotes", "hinders"}
+    assert view["encoding"]["color"]["scale"]["domain"] == ["promotes", "hinders"]
     nodes_view, nodes = first_view(spec, "circle")
     # size: the positive part of the systemic score, a legend of positive values only
     assert nodes_view["encoding"]["size"]["field"] == "size"
@@ -483,6 +483,25 @@ def test_quadrant_labels_do_not_overlap_and_the_corner_names_stay_inside(sweden)
             assert 0 <= row["dependence"] <= x_max and 0 <= row["influence"] <= y_max
             names.add(row["quadrant"])
     assert {"förmedlande (relä)", "beroende"} <= names
+
+
+def test_levers_conflicts_says_means_with_several_respondents(sweden):
+    from sdg_interactions.matrix import single_matrix
+    from sdg_interactions.plots.links import levers_conflicts
+
+    answers = load_dataset("synthetic_respondents")
+    combined = single_matrix(answers, "mean")
+    values = answers["score"].sel(source="13.1", target="7.2").values
+    mean = float(np.nanmean(values))
+    spec = levers_conflicts(combined, ["16.6"], [("13.1", "7.2")], lang="sv").to_dict()
+    assert [r["value"] for r in rows(spec, next(views(spec["vconcat"][1]))[1])] == pytest.approx([mean])
+    said = str(spec)
+    assert "medelvärde (−3 till 0)" in said and "nederst medelvärdet av bedömningarna för ett par" in said
+    assert "bedömning (−3 till 0)" not in said
+    one = str(levers_conflicts(sweden, ["16.6"], [("13.1", "7.2")], lang="sv").to_dict())
+    assert "bedömning (−3 till 0)" in one and "medelvärde" not in one
+    forced = str(levers_conflicts(sweden, ["16.6"], [("13.1", "7.2")], lang="en", mean=True).to_dict())
+    assert "mean (−3 to 0)" in forced
 
 
 def test_levers_conflicts_and_the_compact_scenario_chart(sweden):
@@ -673,3 +692,50 @@ def test_the_projection_caption_names_no_variable_codes():
     spec = plots.objective_effects(project_onto(propagate(m, ["7.2"]), "miljomal"), lang="sv").to_dict()
     caption = " ".join(titles(spec)[1])
     assert "effect_" not in caption and "Projicerat" not in caption
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_scenario_classes_names_standing_in_levers_and_leaves_out_an_empty_class(lang):
+    """The reader's chart: with no priorities given the five strongest levers stand in, and their bar was called
+    "prioriterat"; a class with no target showed a bar of length 0 with "0" beside it. Counts are recomputed
+    from analysis.scenario's classes by a plain loop."""
+    from sdg_interactions.analysis import scenario
+    from sdg_interactions.io import load_matrix
+    from sdg_interactions.plots import rows_of, scenario_classes
+    from sdg_interactions.texts import text
+
+    m = load_matrix("weitz2018_sweden")
+    chosen = ["16.6", "12.1", "8.4", "9.5", "12.5"]
+    result = scenario(m, chosen)
+    counts = {}
+    for code in result["class"].values.tolist():
+        counts[code] = counts.get(code, 0) + 1
+    assert "not_free" not in counts and counts["prioritised"] == 5  # the case the reader saw
+    spec = scenario_classes(result, lang=lang, compact=True, levers=True).to_dict()
+    rows = rows_of(spec, spec["data"]["name"])
+    lever = "hävstång (i prioriteringarnas ställe)" if lang == "sv" else "lever (standing in for priorities)"
+    names = {"prioritised": lever, **{c: text(f"scenario.class.{c}", lang)
+                                      for c in ("comes_along", "partly_supported", "not_free", "at_risk")}}
+    assert rows == [{"class": names[c], "n": counts[c]}
+                    for c in ("prioritised", "comes_along", "partly_supported", "not_free", "at_risk") if c in counts]
+    assert all(row["n"] > 0 for row in rows)
+    empty = ("Inget delmål i klassen ”inte gratis – behöver egna insatser”." if lang == "sv"
+             else "No target in the class “not free – needs its own effort”.")
+    assert spec["title"]["subtitle"] == [empty]
+    text_layer = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "text")
+    assert text_layer["encoding"]["text"]["format"] == ",d"
+    bar_layer = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "bar")
+    axis = bar_layer["encoding"]["x"]["axis"]
+    assert axis["tickMinStep"] == 1 and axis["format"] == ",d"
+    assert spec["config"]["locale"]["number"]["decimal"] == ("," if lang == "sv" else ".")
+    # given priorities keep "prioriterat"; the full chart names the levers in its title and header
+    given = rows_of(*(lambda s: (s, s["data"]["name"]))(scenario_classes(result, lang=lang, compact=True).to_dict()))
+    assert given[0]["class"] == text("scenario.class.prioritised", lang)
+    full = scenario_classes(result, lang=lang, levers=True).to_dict()
+    rows = full["facet"]["row"]["sort"]
+    assert lever in rows and text("scenario.class.prioritised", lang) not in rows
+    assert full["title"]["text"].startswith("Vad åker med? Hävstänger i prioriteringarnas ställe: 16.6, 12.1"
+                                            if lang == "sv" else "What comes along? Levers standing in for priorities")
+    assert empty in full["title"]["subtitle"]
+    labels = {row["class"] for row in rows_of(full, full["data"]["name"])}
+    assert lever in labels and text("scenario.class.prioritised", lang) not in labels

@@ -14,13 +14,14 @@ import itertools
 import math
 import re
 import sys
+from decimal import Decimal
 
 import numpy as np
 import pytest
 from babel.numbers import parse_decimal
 
 from sdg_interactions.analysis import clusters, portfolio
-from sdg_interactions.analysis.portfolio import _chunks, _combinations
+from sdg_interactions.analysis.portfolios import _chunks, _combinations
 from sdg_interactions.errors import ValidationError
 from sdg_interactions.io import load_matrix
 from sdg_interactions.matrix import from_array
@@ -113,9 +114,11 @@ PATTERNS = {
                     r"\(högst (?P<cap>N) per delmål\), minus det som hämmas\.",
         "fewer": r"Förslaget har (?P<n>\d+) delmål i stället för (?P<k>\d+), eftersom fler inte gav högre täckning\.",
         "best_k": r"Den bästa kombinationen av (?P<k>\d+) delmål ger täckning (?P<gain>N)\.",
-        "added": r"Om (?P<node>\S+) lades till vore täckningen (?P<fall>N) lägre: (?P<why>.*)\.",
+        "added": r"Om (?P<node>\S+) lades till vore täckningen (?P<fall>N) lägre "
+                 r"\((?P<new>N) i stället för (?P<old>N)\): (?P<why>.*)\.",
         "added_same": r"Om (?P<node>\S+) lades till vore täckningen densamma: (?P<why>.*)\.",
-        "dropped": r"(?P<node>\S+) togs bort ur förslaget, eftersom täckningen var (?P<rise>N) lägre med det: "
+        "dropped": r"(?P<node>\S+) togs bort ur förslaget, eftersom täckningen var (?P<rise>N) lägre med det "
+                   r"\((?P<new>N) i stället för (?P<old>N)\): "
                    r"(?P<why>.*)\.",
         "node": r"- .*",
         "same": r"Samma val som de (?P<k>\d+) högst rankade efter systemisk poäng\.",
@@ -123,18 +126,22 @@ PATTERNS = {
                    r"\((?P<top>[^()]*?)\), som har täckning (?P<top_gain>N) mot förslagets (?P<gain>N)\. "
                    r"Förslaget (?:tar med .* i stället för|har inte med) .*\.",
         "overlap": r"(?P<intro>.*?)\. Utan (?P<again>\S+) vore de andras täckning (?:(?P<adds>N) lägre|"
-                   r"densamma(?P<nothing>)|(?P<minus>N) högre: (?P<why>.*))\.",
-        "marginal": r"(?P<node>\S+) tillför (?P<adds>N) till förslagets täckning\.",
+                   r"densamma(?P<nothing>)|(?P<minus>N) högre)(?: \((?P<new>N) i stället för (?P<old>N)\))?"
+                   r"(?:: (?P<why>.*))?\.",
+        "marginal": r"(?P<node>\S+) tillför (?P<adds>N) till förslagets täckning: utan (?P=node) vore den (?P<new>N) i "
+                    r"stället för (?P<old>N)\.",
         "marginal_none": r"(?P<node>\S+) tillför inget utöver de andra i förslaget\.",
-        "marginal_negative": r"Utan (?P<node>\S+) vore förslagets täckning (?P<minus>N) högre: (?P<why>.*)\.",
-        "extra": r"Förslaget får med delmål som inte åker med när topp-(?P<k>\d+) prioriteras \((?P<n>\d+)\): .*\.",
-        "shared": r"Av de (?P<total>\d+) delmål som (?P<node>\S+) främjar utanför topp-(?P<k>\d+) främjas "
-                  r"(?P<shared>\d+) redan av något av de andra delmålen i topp-(?P=k)",
-        "shared_all": r"Allt som (?P<node>\S+) främjar utanför topp-(?P<k>\d+) \((?P<total>\d+) delmål\) främjas "
-                      r"redan av något av de andra delmålen i topp-(?P=k)",
-        "shared_none": r"Inget av det som (?P<node>\S+) främjar utanför topp-(?P<k>\d+) \((?P<total>\d+) delmål\) "
-                       r"främjas av de andra delmålen i topp-(?P=k)",
-        "alone": r"(?P<node>\S+) främjar inga delmål utanför topp-(?P<k>\d+)",
+        "marginal_negative": r"Utan (?P<node>\S+) vore förslagets täckning (?P<minus>N) högre \((?P<new>N) i stället "
+                             r"för (?P<old>N)\): (?P<why>.*)\.",
+        "extra": r"Förslaget får med (?P<n>\d+) delmål som inte åker med när (?:de (?P<k>\d+) starkaste hävstängerna|"
+                 r"den starkaste hävstången(?P<one>)) prioriteras: .*\.",
+        "shared": r"Av de (?P<total>\d+) delmål som (?P<node>\S+) främjar utanför de (?P<k>\d+) starkaste "
+                  r"hävstängerna främjas (?P<shared>\d+) redan av någon av de andra hävstängerna",
+        "shared_all": r"Allt som (?P<node>\S+) främjar utanför de (?P<k>\d+) starkaste hävstängerna "
+                      r"\((?P<total>\d+) delmål\) främjas redan av någon av de andra hävstängerna",
+        "shared_none": r"Inget av det som (?P<node>\S+) främjar utanför de (?P<k>\d+) starkaste hävstängerna "
+                       r"\((?P<total>\d+) delmål\) främjas av de andra hävstängerna",
+        "alone": r"(?P<node>\S+) främjar inga delmål utanför de (?P<k>\d+) starkaste hävstängerna",
         "why": r"(?:dess stöd till andra delmål tillför (?P<support>N)|dess stöd till andra delmål tillför inget, "
                r"eftersom de redan får minst (?P<cap>N) från de andra och mer än (?P=cap) inte räknas|det främjar "
                r"inga delmål utöver de valda(?P<none>))"
@@ -150,11 +157,14 @@ PATTERNS = {
                   r"target until no change gives a better proposal – the proposal may not be the best possible",
         "coverage": r"Coverage: the support the other targets get directly from the proposal \(at most (?P<cap>N) "
                     r"per target\), summed over them, minus what is hindered\.",
-        "fewer": r"The proposal holds (?P<n>\d+) of the (?P<k>\d+) asked for, as more did not give a higher coverage\.",
+        "fewer": r"The proposal has (?P<n>\d+) targets? instead of (?P<k>\d+), because more did not raise the "
+                 r"coverage\.",
         "best_k": r"The best set of (?P<k>\d+) gives a coverage of (?P<gain>N)\.",
-        "added": r"With (?P<node>\S+) added the coverage would be (?P<fall>N) lower: (?P<why>.*)\.",
+        "added": r"With (?P<node>\S+) added the coverage would be (?P<fall>N) lower \((?P<new>N) instead of "
+                 r"(?P<old>N)\): (?P<why>.*)\.",
         "added_same": r"With (?P<node>\S+) added the coverage would be the same: (?P<why>.*)\.",
-        "dropped": r"(?P<node>\S+) was taken out of the proposal, as the coverage was (?P<rise>N) lower with it: "
+        "dropped": r"(?P<node>\S+) was taken out of the proposal, as the coverage was (?P<rise>N) lower with it "
+                   r"\((?P<new>N) instead of (?P<old>N)\): "
                    r"(?P<why>.*)\.",
         "node": r"- .*",
         "same": r"The same as the (?P<k>\d+) highest ranked by systemic score\.",
@@ -162,20 +172,23 @@ PATTERNS = {
                    r"which have a coverage of (?P<top_gain>N) against the proposal's (?P<gain>N)\. The proposal "
                    r"(?:takes .* instead of|leaves out) .*\.",
         "overlap": r"(?P<intro>.*?)\. Without (?P<again>\S+) the others' coverage would be (?:(?P<adds>N) lower|"
-                   r"the same(?P<nothing>)|(?P<minus>N) higher: (?P<why>.*))\.",
-        "marginal": r"(?P<node>\S+) adds (?P<adds>N) to the proposal's coverage\.",
+                   r"the same(?P<nothing>)|(?P<minus>N) higher)(?: \((?P<new>N) instead of (?P<old>N)\))?"
+                   r"(?:: (?P<why>.*))?\.",
+        "marginal": r"(?P<node>\S+) adds (?P<adds>N) to the proposal's coverage: without (?P=node) it would be "
+                    r"(?P<new>N) instead of (?P<old>N)\.",
         "marginal_none": r"(?P<node>\S+) adds nothing to the proposal beyond the others\.",
-        "marginal_negative": r"Without (?P<node>\S+) the proposal's coverage would be (?P<minus>N) higher: "
+        "marginal_negative": r"Without (?P<node>\S+) the proposal's coverage would be (?P<minus>N) higher "
+                             r"\((?P<new>N) instead of (?P<old>N)\): "
                              r"(?P<why>.*)\.",
-        "extra": r"The proposal brings along targets that do not come along when the top (?P<k>\d+) are "
-                 r"prioritised \((?P<n>\d+)\): .*\.",
-        "shared": r"Of the (?P<total>\d+) targets (?P<node>\S+) promotes outside the top (?P<k>\d+), another target "
-                  r"in the top (?P=k) already promotes (?P<shared>\d+)",
-        "shared_all": r"Everything (?P<node>\S+) promotes outside the top (?P<k>\d+) \((?P<total>\d+) in all\) is "
-                      r"already promoted by another target in the top (?P=k)",
-        "shared_none": r"The other targets in the top (?P<k>\d+) promote none of what (?P<node>\S+) promotes outside "
-                       r"the top (?P=k) \((?P<total>\d+) in all\)",
-        "alone": r"(?P<node>\S+) promotes no targets outside the top (?P<k>\d+)",
+        "extra": r"The proposal brings along (?P<n>\d+) targets? that (?:do|does) not come along when "
+                 r"(?:the (?P<k>\d+) strongest levers|the strongest lever(?P<one>)) (?:are|is) prioritised: .*\.",
+        "shared": r"Of the (?P<total>\d+) targets (?P<node>\S+) promotes outside the (?P<k>\d+) strongest levers, "
+                  r"another of the levers already promotes (?P<shared>\d+)",
+        "shared_all": r"Everything (?P<node>\S+) promotes outside the (?P<k>\d+) strongest levers "
+                      r"\((?P<total>\d+) in all\) is already promoted by another of the levers",
+        "shared_none": r"The other levers promote none of what (?P<node>\S+) promotes outside the (?P<k>\d+) "
+                       r"strongest levers \((?P<total>\d+) in all\)",
+        "alone": r"(?P<node>\S+) promotes no targets outside the (?P<k>\d+) strongest levers",
         "why": r"(?:its support for other targets adds (?P<support>N)|its support for other targets adds nothing, as "
                r"they already get at least (?P<cap>N) from the others and more than (?P=cap) does not count|it "
                r"promotes no target beyond those chosen(?P<none>))"
@@ -202,32 +215,56 @@ def number(shown: str, lang: str) -> float:
                                locale=LOCALES[lang], strict=False))
 
 
+def shown_value(shown: str, lang: str) -> Decimal:
+    """A number as the explanation shows it, exactly (for sums of shown numbers)."""
+    return Decimal(str(number(shown, lang)))
+
+
+def step_of(m, lang, sign: int) -> Decimal:
+    """The step a line states, checked against the two coverages it shows: ``new − old``."""
+    new, old = shown_value(m["new"], lang), shown_value(m["old"], lang)
+    key = next(k for k in ("fall", "rise", "adds", "minus") if m.groupdict().get(k) is not None)
+    assert shown_value(m[key], lang) == sign * (new - old), (
+        f"the step is not the difference of the shown totals: {m[0]}")
+    return new - old
+
+
+def near(shown: str, value: float, lang: str) -> bool:
+    """A part of a step, shown as a difference of rounded running totals: within one unit of one decimal."""
+    return abs(number(shown, lang) - value) <= 0.1 + 1e-9
+
+
 def same(shown: str, value: float, lang: str) -> bool:
     """The number shown is the value (one decimal, as shown; more only where one decimal would show 0)."""
     return abs(number(shown, lang) - value) <= 0.05 + 1e-9
 
 
-def check_why(m, a, group, i, ids, labels, lang, stated_total):
-    """Each clause of a reason is recomputed, and the clauses add up to the change the line states."""
+def check_why(m, a, group, i, ids, labels, lang, stated_total, shown_total=None):
+    """Each clause of a reason is recomputed, the clauses add up to the change the line states, and the
+    shown clauses add up to the shown change (``shown_total``: the shown coverage after − before)."""
     assert m is not None
     support, harm, own, promotes, hindered, capped = parts(a, group, i)
+    shown = {k: shown_value(m[k], lang) if m[k] is not None else Decimal(0)
+             for k in ("support", "harm", "own", "hindered_own")}
+    if shown_total is not None:
+        assert shown["support"] - shown["harm"] - shown["own"] + shown["hindered_own"] == shown_total
     if m["support"] is not None:
-        assert same(m["support"], support, lang) and support > 0
+        assert near(m["support"], support, lang) and support > 1e-9
     elif m["cap"] is not None:
-        assert support == 0 and promotes and capped and same(m["cap"], 3.0, lang)
+        assert abs(support) < 1e-9 and promotes and capped and same(m["cap"], 3.0, lang)
     else:
-        assert support == 0 and not promotes
+        assert abs(support) < 1e-9 and not promotes
     if m["names"] is not None:
         assert m["names"] == "; ".join(f"{ids[j]} {labels[ids[j]]}" for j in hindered)
-        assert same(m["harm"], -harm, lang) and harm < 0
+        assert near(m["harm"], -harm, lang) and harm < -1e-9
     else:
-        assert harm == 0
+        assert abs(harm) < 1e-9
     if m["own"] is not None:
-        assert m["own_node"] == ids[i] and same(m["own"], own, lang) and own > 0
+        assert m["own_node"] == ids[i] and near(m["own"], own, lang) and own > 1e-9
     elif m["hindered_own"] is not None:
-        assert m["hind_node"] == ids[i] and same(m["hindered_own"], -own, lang) and own < 0
+        assert m["hind_node"] == ids[i] and near(m["hindered_own"], -own, lang) and own < -1e-9
     else:
-        assert own == 0
+        assert abs(own) < 1e-9
     assert support + harm - own == pytest.approx(stated_total)
 
 
@@ -260,19 +297,25 @@ def check_explanation(p, a, ids, lang, *, groups=None, allowed=None, count=None,
         elif kind == "best_k":
             if best_k is None:
                 best_k = max(gain(a, s) for s in admissible_sets(len(a), p.k, groups, allowed) if len(s) == p.k)
-            assert int(m["k"]) == p.k and same(m["gain"], best_k, lang) and best_k <= gain(a, chosen)
+            assert int(m["k"]) == p.k and same(m["gain"], best_k, lang) and best_k <= gain(a, chosen) + 1e-9
         elif kind in ("added", "added_same"):
             x = index[m["node"]]
             assert x not in chosen and len(chosen) < p.k
             change = gain(a, (*chosen, x)) - gain(a, chosen)
-            assert change == 0 if kind == "added_same" else (change < 0 and same(m["fall"], -change, lang))
-            check_why(match("why", m["why"], lang), a, (*chosen, x), x, ids, labels, lang, change)
+            assert abs(change) < 1e-9 if kind == "added_same" else (change < -1e-9 and near(m["fall"], -change, lang))
+            shown = None
+            if kind == "added":
+                assert same(m["old"], gain(a, chosen), lang) and same(m["new"], gain(a, (*chosen, x)), lang)
+                shown = step_of(m, lang, -1)
+            check_why(match("why", m["why"], lang), a, (*chosen, x), x, ids, labels, lang, change, shown)
         elif kind == "dropped":
             order = list(p.dropped_members)
             group = (*chosen, *(index[n] for n in order[order.index(m["node"]):]))
             rise = gain(a, [g for g in group if g != index[m["node"]]]) - gain(a, group)
-            assert rise > 0 and same(m["rise"], rise, lang)
-            check_why(match("why", m["why"], lang), a, group, index[m["node"]], ids, labels, lang, -rise)
+            assert rise > 1e-9 and near(m["rise"], rise, lang) and same(m["new"], gain(a, group), lang)
+            assert same(m["old"], gain(a, [g for g in group if g != index[m["node"]]]), lang)
+            check_why(match("why", m["why"], lang), a, group, index[m["node"]], ids, labels, lang, -rise,
+                      step_of(m, lang, -1))
         elif kind == "same":
             assert set(chosen) == set(top) and int(m["k"]) == p.k
         elif kind == "differs":
@@ -283,14 +326,17 @@ def check_explanation(p, a, ids, lang, *, groups=None, allowed=None, count=None,
             assert n in chosen and n not in top
             adds = gain(a, chosen) - gain(a, [c for c in chosen if c != n])
             assert kind != "marginal_negative", "a proposed member whose removal raises the gain"
-            assert adds == 0 if kind == "marginal_none" else (adds > 0 and same(m["adds"], adds, lang))
+            assert abs(adds) < 1e-9 if kind == "marginal_none" else (adds > 1e-9 and near(m["adds"], adds, lang))
+            if kind == "marginal":
+                assert same(m["old"], gain(a, chosen), lang)
+                assert same(m["new"], gain(a, [c for c in chosen if c != n]), lang) and step_of(m, lang, -1)
         elif kind == "overlap":
             form = next(f for f in ("shared", "shared_all", "shared_none", "alone") if match(f, m["intro"], lang))
             intro = match(form, m["intro"], lang)
             d = index[intro["node"]]
             assert d in top and d not in chosen and int(intro["k"]) == p.k and m["again"] == intro["node"]
-            outside = [j for j in range(len(a)) if j not in top and a[d][j] > 0]
-            shared = [j for j in outside if any(a[o][j] > 0 for o in top if o != d)]
+            outside = [j for j in range(len(a)) if j not in top and a[d][j] >= 1]  # "främjar": +1 or more
+            shared = [j for j in outside if any(a[o][j] >= 1 for o in top if o != d)]
             if form == "alone":
                 assert outside == []
             else:  # "all" / "none" / "some of them" as the counts are, and the counts said are the true ones
@@ -300,15 +346,17 @@ def check_explanation(p, a, ids, lang, *, groups=None, allowed=None, count=None,
                 if form == "shared":
                     assert int(intro["shared"]) == len(shared)
             adds = gain(a, top) - gain(a, [t for t in top if t != d])
+            if m["nothing"] is None:
+                assert same(m["old"], gain(a, top), lang) and same(m["new"], gain(a, [t for t in top if t != d]), lang)
             if m["adds"] is not None:
-                assert adds > 0 and same(m["adds"], adds, lang)
+                assert adds > 1e-9 and near(m["adds"], adds, lang) and step_of(m, lang, -1) and m["why"] is None
             elif m["nothing"] is not None:
-                assert adds == 0
+                assert abs(adds) < 1e-9 and m["new"] is None
             else:
-                assert adds < 0 and same(m["minus"], -adds, lang)
-                check_why(match("why", m["why"], lang), a, top, d, ids, labels, lang, adds)
+                assert adds < -1e-9 and near(m["minus"], -adds, lang)
+                check_why(match("why", m["why"], lang), a, top, d, ids, labels, lang, adds, -step_of(m, lang, 1))
         elif kind == "extra":
-            assert int(m["n"]) == len(p.extra_along) and int(m["k"]) == p.k
+            assert int(m["n"]) == len(p.extra_along) and (int(m["k"]) == p.k if m["one"] is None else p.k == 1)
     assert ("fewer" in seen) == (len(chosen) < p.k)
     assert ("best_k" in seen) == (len(chosen) < p.k and p.method == "exhaustive")
     return seen
@@ -454,18 +502,21 @@ def test_sweden_k5_searches_every_set_and_proposes_four_that_cover_more(sweden):
     assert "alla 331\u00a0211 kombinationer av högst 5 delmål prövade" in sv
     assert "Förslaget har 4 delmål i stället för 5, eftersom fler inte gav högre täckning." in sv
     assert "Den bästa kombinationen av 5 delmål ger täckning 86." in sv
-    assert ("Om 8.5 lades till vore täckningen 2 lägre: dess stöd till andra delmål tillför 1; de andra främjar "
+    assert ("Om 8.5 lades till vore täckningen 2 lägre (85 i stället för 87): dess stöd till andra delmål "
+            "tillför 1; de andra främjar "
             "redan 8.5, vilket ger 3 i täckningen bara så länge 8.5 inte själv är valt.") in sv
-    assert "hämmar något" not in sv and "4.4 tillför 1 till förslagets täckning." in sv
+    assert "hämmar något" not in sv
+    assert "4.4 tillför 1 till förslagets täckning: utan 4.4 vore den 86 i stället för 87." in sv
     # 12.5 of the plain top 5: its support adds nothing (capped), it hinders 17.11, and the others reach it
     # "Allt som …" when the others promote all of it (the reader's "18 av de 18 delmål …" said plainly)
-    assert ("Allt som 12.5 främjar utanför topp-5 (18 delmål) främjas redan av något av de andra delmålen i topp-5. "
-            "Utan 12.5 vore de andras täckning 4 högre: dess stöd till andra delmål tillför inget, eftersom de redan "
+    assert ("Allt som 12.5 främjar utanför de 5 starkaste hävstängerna (18 delmål) främjas redan av någon av de andra "
+            "hävstängerna. Utan 12.5 vore de andras täckning 4 högre (82 i stället för 78): dess stöd till "
+            "andra delmål tillför inget, eftersom de redan "
             "får minst 3 från de andra och mer än 3 inte räknas; det hämmar delmål (17.11") in sv
-    assert ("Allt som 8.4 främjar utanför topp-5 (23 delmål) främjas redan av något av de andra delmålen i topp-5. "
-            "Utan 8.4 vore de andras täckning 3 högre:") in sv
-    assert ("Everything 9.5 promotes outside the top 5 (17 in all) is already promoted by another target in the "
-            "top 5. Without 9.5 the others' coverage would be 2 higher:") in en
+    assert ("Allt som 8.4 främjar utanför de 5 starkaste hävstängerna (23 delmål) främjas redan av någon av de andra "
+            "hävstängerna. Utan 8.4 vore de andras täckning 3 högre (81 i stället för 78):") in sv
+    assert ("Everything 9.5 promotes outside the 5 strongest levers (17 in all) is already promoted by another of "
+            "the levers. Without 9.5 the others' coverage would be 2 higher (80 instead of 78):") in en
     assert "18 av de 18" not in sv and "överlappar" not in sv
     assert "exhaustive search over all 331,211 sets of at most 5" in en
     for lang in ("sv", "en"):
@@ -490,7 +541,7 @@ def test_greedy_swap_on_sweden_k5_finds_the_exhaustive_result_and_says_it_may_no
 def test_auto_switches_to_greedy_swap_above_the_limit(sweden, monkeypatch):
     assert math.comb(34, 5) <= 5_000_000 < math.comb(34, 7)
     assert portfolio(sweden, 7, cap=3).method == "greedy+swap"
-    monkeypatch.setattr(sys.modules["sdg_interactions.analysis.portfolio"], "EXHAUSTIVE_LIMIT", 5983)
+    monkeypatch.setattr(sys.modules["sdg_interactions.analysis.portfolios"], "EXHAUSTIVE_LIMIT", 5983)
     assert portfolio(sweden, 3).method == "greedy+swap"
 
 
@@ -507,7 +558,8 @@ def test_a_proposal_is_empty_when_every_set_hinders_more_than_it_promotes():
         assert p.addition[:2] == ("1.2", -2.0)  # the least harmful: 1.2 hinders 1.1 and 1.3 by 1 each
         sv = p.explanation["sv"]
         assert sv.splitlines()[2] == "Förslaget har 0 delmål i stället för 2, eftersom fler inte gav högre täckning."
-        assert ("Om 1.2 lades till vore täckningen 2 lägre: det främjar inga delmål utöver de valda; det hämmar "
+        assert ("Om 1.2 lades till vore täckningen 2 lägre (−2 i stället för 0): det främjar inga delmål utöver "
+                "de valda; det hämmar "
                 "delmål (1.1") in sv
         check_explanation(p, plain_a(m), ["1.1", "1.2", "1.3"], "sv")
 
@@ -519,7 +571,8 @@ def test_the_others_reaching_a_member_is_the_reason_not_a_hindrance():
     p = portfolio(m, 2)
     assert p.chosen == ("1.1",) and p.gain == 5.0 and p.addition[:2] == ("1.2", -2.0)  # 1.3 too, lower systemic
     en = p.explanation["en"]
-    assert ("With 1.2 added the coverage would be 2 lower: its support for other targets adds 1; the others already "
+    assert ("With 1.2 added the coverage would be 2 lower (3 instead of 5): its support for other targets adds "
+            "1; the others already "
             "promote 1.2, which adds 3 to the coverage only as long as 1.2 is not chosen itself.") in en
     assert "hinder" not in en.split("Coverage:")[1].split("\n", 1)[1]
 

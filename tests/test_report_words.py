@@ -103,7 +103,7 @@ def test_the_strongest_score_is_set_beside_the_median(sweden):
     shown = f"{median:.1f}".replace(".", ",").replace(",0", "")
     assert f"mer än dubbelt så hög som medianen för underlagets {n} delmål ({shown})" in said
     low = f"{systemic[0]:.1f}".replace(".", ",").replace("-", "−").replace(",0", "")
-    assert f"den lägsta är {low}" in said
+    assert f"det lägsta delmålets systemiska poäng är {low}" in said  # the lowest of what: said
 
 
 @pytest.mark.parametrize(("value", "median", "words"), [
@@ -135,7 +135,13 @@ def test_a_mean_of_minus_a_half_is_no_conflict_to_handle(lang):
     assert section["data"]["between"] == [("7.2", "13.1")]
     assert "−0,5" in said or "−0.5" in said
     assert "Obs!" not in said and "kräver att konflikten hanteras" not in said and "Note:" not in said
-    assert {"sv": "hämmar varandra svagt", "en": "hinder each other weakly"}[lang] in said
+    # a mean above −1 does not hinder by the report's rule: said as a negative mean, never "hämmar"
+    assert {"sv": "Ett par mellan prioriteringarna har ett negativt medelvärde mellan −1 och 0",
+            "en": "One pair between the priorities has a negative mean between −1 and 0"}[lang] in said
+    assert {"sv": "7.2 → 13.1 (−0,5)", "en": "7.2 → 13.1 (−0.5)"}[lang] in said  # −0,5: named, with its mean
+    assert {"sv": "hämmar varandra", "en": "hinder each other"}[lang] not in said
+    assert {"sv": "7.2 hämmar 13.1", "en": "7.2 hinders 13.1"}[lang] not in said
+    assert {"sv": "hålla ögonen på", "en": "worth watching"}[lang] not in said  # no advice on what may be invented
 
 
 def test_a_minus_two_between_priorities_is_a_conflict_to_handle(sweden):
@@ -189,9 +195,15 @@ def test_with_several_respondents_the_rest_are_pairs_with_a_negative_mean_and_ho
     shown = max(3, section["data"]["tied"])
     rest = negative[shown:]
     said, clear = _said(section), int((rest <= -1 + 1e-9).sum())
-    assert (f"Ytterligare {len(rest)} par med negativt medelvärde redovisas i förvaltningens fördjupade version av "
-            f"rapporten; {clear} av dem ligger på −1 eller sämre, de övriga närmare 0.") in said
+    drawn = ["", "ett", "två", "tre", "fyra"][max(5, shown) - shown]  # the briefing's figure shows five
+    assert (f"Ytterligare {len(rest)} par med negativt medelvärde ({drawn} av dem syns i diagrammet ovan) redovisas i "
+            f"förvaltningens fördjupade version av rapporten; {clear} av dem ligger på −1 eller sämre, de övriga "
+            "mellan −1 och 0.") in said
     assert "målkonflikter redovisas" not in said
+    others = [v for v in rest if v > -1 + 1e-9]
+    assert others and all(-1 < v < 0 for v in others)
+    assert any(v <= -0.5 for v in others)  # so "närmare 0" would be untrue of them, and is not said
+    assert "närmare 0" not in said
 
 
 # --- priorities outside the matrix ---------------------------------------------------------------------------
@@ -246,7 +258,13 @@ def test_a_global_target_is_marked_where_it_is_named(sweden, lang):
     label = {"sv": "Öka utvecklingsländers export", "en": "Exports from developing countries"}[lang]
     assert f"17.11 ({label} {mark})" in said
     assert {"sv": "påverkar det bara indirekt", "en": "affects it only indirectly"}[lang] in said
-    assert {"sv": "projektets indelning", "en": "the project's classification"}[lang] in said
+    assert {"sv": "verktygets egen indelning", "en": "this tool's own classification"}[lang] in said
+    conflicts = _said(sections.conflicts(sweden, lang=lang))
+    assert {"sv": "Att 17.11 räknas som globalt är verktygets egen indelning, eftersom FN:s text främst gäller "
+                  "utvecklingsländer eller internationellt samarbete.",
+            "en": "Counting 17.11 as global is this tool's own classification, because the UN text is mainly about "
+                  "developing countries or international cooperation."}[lang] in conflicts
+    assert {"sv": "projektets indelning", "en": "project's classification"}[lang] not in said + conflicts
     assert "Riskerar att hämmas" not in said
     conflicts = sections.conflicts(sweden, lang=lang)
     assert {"sv": "utvecklingsländer", "en": "developing countries"}[lang] in _said(conflicts)  # the basis, in full
@@ -283,8 +301,10 @@ def test_robustness_with_two_respondents_says_what_it_is_worth():
     section = ds.robustness(two, samples=50, top_k=3)
     said = _said(section)
     distinct = math.comb(2 * 2 - 1, 2)  # multisets of size 2 from 2 people: {a,a}, {a,b}, {b,b}
-    assert f"bara {SV_WORDS[distinct]} olika urval" in said and "Två deltagare" in said
+    assert f"bara {SV_WORDS[distinct]} olika urval" in said and "Två påhittade svarande" in said  # invented
     assert "Säkert bland" not in said
+    real = _said(ds.robustness(two.assign_attrs(synthetic=""), samples=50, top_k=3))
+    assert "Två deltagare" in real and "påhittade" not in real
 
 
 def test_decision_numbers_are_swedish_and_coverage_is_explained_once(sweden):
@@ -392,13 +412,17 @@ def test_a_pair_s_score_is_said_as_bedomningen(sweden):
     found = triggered_conflicts(load_matrix("weitz2018_sweden"), levers)
     assert len(found) == 3 and set(found["score"]) == {-1.0} and not found["target"].isin(levers).any()
     # no priorities given: the levers stand in, and the text says "hävstängerna", not "prioriteringarna"
-    assert ("Hävstängerna hämmar andra delmål i tre målkonflikter. Allvarligast, med bedömningen −1, "
+    # all three share the score −1: said as a tie, none singled out as "Allvarligast"
+    assert ("Hävstängerna hämmar andra delmål i tre målkonflikter. Alla har bedömningen −1, "
             "begränsande (svagt hämmande): 12.1, 8.4 och 12.5 hämmar var för sig 17.11.") in scenario
+    assert "Allvarligast" not in scenario
     assert "ytterligare" not in scenario.lower() and "dessutom" not in scenario
     assert "hävstängernas främjande bedömningar mot delmålet är sammanlagt minst 2" in scenario
     levers = _said(sections.levers(sweden, lang="sv"))
-    assert "summan av delmålets bedömningar mot alla andra delmål (varje par bedöms från −3 till +3)" in levers
-    assert "Ju högre systemisk poäng, desto mer" in levers and "Ju högre poäng" not in levers
+    # two plain sentences for a nämnd; the formula is the method section's
+    assert ("Den systemiska poängen lägger ihop delmålets direkta effekter och hälften av effekterna i nästa led; "
+            "ju högre systemisk poäng, desto mer drar delmålet med sig.") in levers
+    assert "ju högre poäng" not in levers.lower()
     assert sections.conflicts(sweden, lang="sv")["table"]["columns"][2] == "bedömning (−3 till +3)"
 
 
@@ -411,20 +435,25 @@ def test_the_english_report_says_municipality(sweden):
 
 @pytest.mark.parametrize("name", ["weitz2018_sweden", "synthetic_respondents"])
 def test_the_levers_reach_is_said_as_all_only_when_it_is_all(name):
-    """"direkt alla 29 övriga delmål" when the levers promote every other target, else "28 av de 29" — the
-    count recomputed here from the matrix the sentence speaks of."""
-    from sdg_interactions.analysis import adjacency
+    """"direkt alla 29 övriga delmål" when the levers promote every other target by +1 or more, else "28 av de
+    29", and the targets they hinder (−1 or worse) named — the counts recomputed here with plain loops over the
+    mean of the answers (one matrix: its own scores)."""
     from sdg_interactions.matrix import single_matrix
     from sdg_interactions.report.summary_sections import lever_order
 
     data = load_dataset(name)
-    m = single_matrix(data)
+    m = single_matrix(data, "mean")
+    a, ids = m.values, [str(i) for i in m["source"].values]
     order = lever_order(m, 5)[0]
-    a = adjacency(m)
-    reach = set(np.flatnonzero((a[order] > 0).any(axis=0))) - set(order)
-    others = len(a) - len(order)
+    others = [j for j in range(len(ids)) if j not in order]
+    reach = [j for j in others if any(a[k, j] >= 1 for k in order)]
+    hindered = {ids[j]: sum(1 for k in order if a[k, j] <= -1) for j in others if any(a[k, j] <= -1 for k in order)}
+    assert (len(reach), len(others), hindered) == {"weitz2018_sweden": (28, 29, {"17.11": 3}),
+                                                    "synthetic_respondents": (28, 29, {"17.11": 1})}[name]
     said = sections.levers(data, lang="sv")["paragraphs"][-1]
-    if len(reach) == others:
-        assert f"direkt alla {others} övriga delmål." in said
+    if len(reach) == len(others):
+        assert f"direkt alla {len(others)} övriga delmål." in said
     else:
-        assert f"direkt {len(reach)} av de {others} övriga delmålen." in said
+        assert f"direkt {len(reach)} av de {len(others)} övriga delmålen." in said
+    by = hindered["17.11"]
+    assert (f"{SV_WORDS[by].capitalize()} av dem hämmar 17.11." if by > 1 else "En av dem hämmar 17.11.") in said

@@ -385,3 +385,72 @@ def test_return_samples_gives_every_samples_ranks_and_the_intervals_come_from_th
     assert np.array_equal(chunked["sample_rank"].to_numpy(), result["sample_rank"].to_numpy())
     plain = rank_robustness(data, samples=64, top_k=5, seed=3)
     assert "sample_rank" not in plain and plain["rank_lo"].equals(result["rank_lo"])
+
+
+# --- the report's section (sdg_interactions.report.decision_sections.robustness), session 9 ---------------------
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_report_section_says_invented_respondents_explains_the_mark_and_counts_in_words(lang):
+    """The reader: "Tolv deltagare bedömde paren" of invented people, "−1?; 2?" never explained, and "Här är
+    de 4 som påverkar rangordningen mest" when only four exist."""
+    from sdg_interactions.io import load_dataset
+    from sdg_interactions.report.decision_sections import robustness
+
+    data = load_dataset("synthetic_respondents")
+    section = robustness(data, samples=100, lang=lang)
+    said = section["paragraphs"]
+    people = data.sizes["respondent"]
+    assert people == 12 and said[0].startswith(
+        "Tolv påhittade svarande bedömde paren." if lang == "sv" else "Twelve invented respondents scored the pairs.")
+    assert not any("deltagare bedömde" in p or ("respondents scored" in p and "invented" not in p) for p in said)
+    # the four contested pairs, recomputed: someone scored plus and someone minus
+    def answers(s, t):
+        return data["score"].sel(source=s, target=t)
+
+    contested = [(s, t) for s in data["source"].values for t in data["target"].values
+                 if (answers(s, t) > 0).any() and (answers(s, t) < 0).any()]
+    assert len(contested) == 4 and set(section["data"]["discuss"]) == set(contested)
+    lead = next(p for p in said if p.startswith(("I en verklig bedömning", "In a real assessment")))
+    if lang == "sv":
+        assert lead == ("I en verklig bedömning skulle de här paren diskuteras igen: fyra par är omstridda (någon såg "
+                        "främjande och någon hämmande, eller svaren spretar). Alla fyra, ordnade efter hur mycket de "
+                        "påverkar rangordningen (? = svaret markerat som osäkert):")
+    else:
+        assert lead.startswith("In a real assessment these pairs would be discussed again: four pairs") and \
+            "All four, ordered by" in lead and "(? = the answer" in lead
+    assert not any(p.startswith(("Diskutera igen", "Discuss again")) for p in said)
+    rows = said[said.index(lead) + 1:]
+    assert len(rows) == 4 and all("?" in r for r in rows)
+    marked = sum(r.split(": ", 1)[1].count("?") for r in rows)
+    expected = sum(int(data["uncertain"].sel(source=s, target=t).sum()) for s, t in contested)
+    assert marked == expected > 0 and " ".join(said).count("(? =") == 1
+    assert ("fem främsta" in " ".join(said)) if lang == "sv" else ("top five" in " ".join(said))
+    # fewer shown than contested: "Här är de två …"; real respondents: "Tolv deltagare"; no "?" shown: no note
+    two = robustness(data.assign_attrs(synthetic=0), samples=100, lang=lang, limit=2)["paragraphs"]
+    assert two[0].startswith("Tolv deltagare bedömde paren." if lang == "sv" else "Twelve respondents scored")
+    assert ("Här är de två som påverkar rangordningen mest" if lang == "sv" else "These two move the ranking most") \
+        in " ".join(two)
+    sure = data.assign(uncertain=data["uncertain"] & False)
+    plain = robustness(sure, samples=100, lang=lang)["paragraphs"]
+    assert "(? =" not in " ".join(plain) and not any("?" in p.split(": ", 1)[-1] for p in plain[-4:])
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_report_table_writes_every_share_as_one_percentage(lang):
+    """The reader saw "100 %" beside "5%": every share as CLDR writes a percentage, rounded half up."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from sdg_interactions.io import load_dataset
+    from sdg_interactions.report.decision_sections import robustness
+
+    data = load_dataset("synthetic_respondents")
+    section = robustness(data, samples=200, lang=lang)
+    result = rank_robustness(data, samples=200, top_k=5, seed=0)
+    share = dict(zip(result["node"].values.tolist(), result["p_top_k"].values.tolist(), strict=True))
+    sign = "\N{NO-BREAK SPACE}%" if lang == "sv" else "%"
+    shown = [row[-1] for row in section["table"]["rows"]]
+    for row in section["table"]["rows"]:
+        whole = int(Decimal(repr(100 * share[row[1]])).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        assert row[-1] == f"{whole}{sign}"
+    assert "100" + sign in shown and any(len(s) == 1 + len(sign) for s in shown)  # both 100 % and one digit

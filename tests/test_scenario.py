@@ -327,7 +327,7 @@ def test_portfolio_greedy_when_forced(sweden, monkeypatch):
     assert set(p.chosen) <= set(sweden["source"].to_numpy())
     assert p.gain <= 86.0
     assert "kanske inte det bästa" in p.explanation["sv"] and "may not be the best" in p.explanation["en"]
-    monkeypatch.setattr(sys.modules["sdg_interactions.analysis.portfolio"], "EXHAUSTIVE_LIMIT", 100)
+    monkeypatch.setattr(sys.modules["sdg_interactions.analysis.portfolios"], "EXHAUSTIVE_LIMIT", 100)
     auto = sc.portfolio(sweden, 3, exclude=["16.6"])
     assert auto.method == "greedy+swap" and "16.6" not in auto.chosen
 

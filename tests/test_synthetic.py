@@ -14,7 +14,7 @@ import pytest
 import sdg_interactions.frameworks as fw
 from sdg_interactions.analysis import cell_statistics
 from sdg_interactions.errors import UnknownDatasetError
-from sdg_interactions.frameworks.bundled_folders import bundled_folder, bundled_folders
+from sdg_interactions.frameworks.folders import bundled_folder, bundled_folders
 from sdg_interactions.io import load_dataset
 from sdg_interactions.io.collection import load_collection
 

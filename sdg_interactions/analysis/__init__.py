@@ -9,20 +9,20 @@ provenance. No module here draws, prints or writes.
 module                 what
 =====================  =====================================================================
 ``_core``              ``A`` as an array, :func:`node_result`, ranks and the tie tolerance
-``describe``           ``long_name``, ``units`` and ``formula`` attrs on every result variable (sv/en)
+``descriptions``       ``long_name``, ``units`` and ``formula`` attrs on every result variable (sv/en)
 ``synergies``          the SDG Synergies set (:func:`sdg_synergies`), link counts, two-step paths
 ``influence``          all-order total influence, sign flips, the influence–dependence plane
 ``micmac``             MICMAC: direct, indirect (Godet's matrix powers) and total planes, displacement
-``clusters``           clusters of strong mutual support, with threshold, resolution and modularity
+``clustering``         clusters of strong mutual support, with threshold, resolution and modularity
 ``null_model``         degree-preserving signed rewiring: do clusters and ranks stand out from chance?
-``conflicts``          the list of målkonflikter with comments
+``goal_conflicts``     the list of målkonflikter with comments
 ``rollup``             target-level matrices rolled up to goal pairs
 ``dimensions``         the four dimensions (biosfär, samhälle, ekonomi, partnerskap) rolled up, strongest flows
 ``nulage``             where a kommun stands (Kolada against riket or all kommuner) and the levers for what lags
 ``kpi_trends``         the Kolada follow-up table: latest value, least-squares trend, against län and Riket
 ``cells``              per-cell statistics of several respondents' answers
-``scenario``           priorities: direct and indirect effects, classes, triggered conflicts
-``portfolio``          the k priorities that reach most
+``scenarios``          priorities: direct and indirect effects, classes, triggered conflicts
+``portfolios``         the k priorities that reach most
 ``robustness``         "diskutera igen", bootstrap rank intervals over respondents
 ``comparison``         several kommuner's matrices against their consensus
 ``projection``         per-target results projected onto miljömål / folkhälsomål (linkage table)
@@ -51,7 +51,7 @@ from sdg_interactions.analysis._core import (
     to_table,
 )
 from sdg_interactions.analysis.cells import CELL_VARIABLES, CONTESTED_IQR, cell_statistics
-from sdg_interactions.analysis.clusters import CLUSTER_THRESHOLD, clusters
+from sdg_interactions.analysis.clustering import CLUSTER_THRESHOLD, clusters
 from sdg_interactions.analysis.comparison import (
     COMPARISON_COLUMNS,
     DEPARTING_COLUMNS,
@@ -59,8 +59,7 @@ from sdg_interactions.analysis.comparison import (
     comparison_table,
     departing_cells,
 )
-from sdg_interactions.analysis.conflicts import conflicts
-from sdg_interactions.analysis.describe import describe
+from sdg_interactions.analysis.descriptions import describe
 from sdg_interactions.analysis.dimensions import (
     DIMENSION_VARIABLES,
     DIMENSIONS,
@@ -68,6 +67,7 @@ from sdg_interactions.analysis.dimensions import (
     dimension_rollup,
     strongest_flows,
 )
+from sdg_interactions.analysis.goal_conflicts import conflicts
 from sdg_interactions.analysis.influence import (
     DEFAULT_ALPHA,
     QUADRANTS,
@@ -95,7 +95,7 @@ from sdg_interactions.analysis.nulage import (
     standing,
 )
 from sdg_interactions.analysis.null_model import cluster_significance, rewire
-from sdg_interactions.analysis.portfolio import EXHAUSTIVE_LIMIT, Portfolio, explain_portfolio, portfolio
+from sdg_interactions.analysis.portfolios import EXHAUSTIVE_LIMIT, Portfolio, explain_portfolio, portfolio
 from sdg_interactions.analysis.projection import OBJECTIVE, PROJECTION_VARIABLES, project_onto
 from sdg_interactions.analysis.robustness import (
     DISCUSS_COLUMNS,
@@ -106,7 +106,7 @@ from sdg_interactions.analysis.robustness import (
     robustness_table,
 )
 from sdg_interactions.analysis.rollup import ROLLUPS, goal_rollup
-from sdg_interactions.analysis.scenario import (
+from sdg_interactions.analysis.scenarios import (
     CLASSES,
     EFFECT_VARIABLES,
     check_priorities,
@@ -122,8 +122,8 @@ __all__ = [
     "ANALYSIS_COLUMNS",
     "BEYOND_COLUMNS",
     "CELL_VARIABLES",
-    "CLEAR_STEP",
     "CLASSES",
+    "CLEAR_STEP",
     "CLUSTER_THRESHOLD",
     "COMPARE_TO",
     "COMPARISON_COLUMNS",
@@ -162,9 +162,9 @@ __all__ = [
     "cell_statistics",
     "check_alpha",
     "check_priorities",
+    "classify",
     "clearly_hindering",
     "clearly_promoting",
-    "classify",
     "cluster_significance",
     "clusters",
     "compare_matrices",

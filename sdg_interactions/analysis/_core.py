@@ -17,17 +17,17 @@ import pandas as pd
 import xarray as xr
 
 from sdg_interactions.errors import ValidationError, tr
-from sdg_interactions.ties import TIE_TOLERANCE, slack, at_least, tied
 from sdg_interactions.matrix import NODE, as_matrix
 from sdg_interactions.texts import check_lang
+from sdg_interactions.ties import TIE_TOLERANCE, at_least, slack, tied
 
 __all__ = [
     "ANALYSIS_COLUMNS",
     "BEYOND_COLUMNS",
+    "CLEAR_STEP",
     "PATHS_COLUMNS",
     "PROVENANCE_ATTRS",
     "SDG_SYNERGIES_COLUMNS",
-    "CLEAR_STEP",
     "TIE_TOLERANCE",
     "adjacency",
     "at_least",
@@ -61,6 +61,21 @@ PROVENANCE_ATTRS = ("name", "title_sv", "title_en", "scored_by_sv", "scored_by_e
 def adjacency(obj: xr.DataArray | xr.Dataset) -> np.ndarray:
     """Return ``A`` as a numpy array ``(..., n, n)``: NaN read as 0, the diagonal set to 0.
 
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        A matrix (a Dataset's ``score``), with any leading dims.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``A`` as float64, ``(..., n, n)``: rows are sources, columns targets.
+
+    See Also
+    --------
+    signed_sums : the sums of SDG Synergies, from ``A``.
+    node_result : per-node arrays computed from ``A`` as a described result.
+
     Examples
     --------
     >>> from sdg_interactions.matrix import from_array
@@ -84,6 +99,21 @@ CLEAR_STEP = 1.0
 def clearly_promoting(values) -> np.ndarray:
     """``values ≥ +1`` (:data:`CLEAR_STEP`), float noise counting as equal (:func:`at_least`); NaN is False.
 
+    Parameters
+    ----------
+    values : array_like
+        Scores, or means of several respondents' scores.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True where a value promotes clearly.
+
+    See Also
+    --------
+    clearly_hindering : the same step on the other side, ``≤ −1``.
+    at_least : the comparison, with the tie tolerance.
+
     Examples
     --------
     >>> clearly_promoting([1.0, 0.92, 2.5, -1.0, float("nan")]).tolist()
@@ -94,6 +124,21 @@ def clearly_promoting(values) -> np.ndarray:
 
 def clearly_hindering(values) -> np.ndarray:
     """``values ≤ −1`` (:data:`CLEAR_STEP`), float noise counting as equal (:func:`at_least`); NaN is False.
+
+    Parameters
+    ----------
+    values : array_like
+        Scores, or means of several respondents' scores.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True where a value hinders clearly (a målkonflikt when it is a pair's score or mean).
+
+    See Also
+    --------
+    clearly_promoting : the same step on the other side, ``≥ +1``.
+    at_least : the comparison, with the tie tolerance.
 
     Examples
     --------
@@ -109,6 +154,21 @@ def rank_descending(values: np.ndarray) -> np.ndarray:
     Values within 1e-9 · max(1, |x|) of the next larger one tie with it (:data:`TIE_TOLERANCE`), so
     float noise never splits a tie. Sort-based (n log n per row; no n × n comparison), vectorised over
     leading axes.
+
+    Parameters
+    ----------
+    values : array_like
+        ``(..., n)``, ranked along the last axis.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        The ranks, from 1, in the shape of ``values``.
+
+    See Also
+    --------
+    rank_ascending : the same, smallest value first.
+    tied : the equality the ties use.
 
     Examples
     --------
@@ -133,6 +193,20 @@ def rank_descending(values: np.ndarray) -> np.ndarray:
 def rank_ascending(values: np.ndarray) -> np.ndarray:
     """Rank along the last axis by ascending value, ties (as in :func:`rank_descending`) sharing the best.
 
+    Parameters
+    ----------
+    values : array_like
+        ``(..., n)``, ranked along the last axis.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        The ranks, from 1, in the shape of ``values``.
+
+    See Also
+    --------
+    rank_descending : the same, largest value first.
+
     Examples
     --------
     >>> rank_ascending(np.array([-2.0, -1.0, -2.0 + 1e-15])).tolist()
@@ -147,7 +221,34 @@ def node_result(obj: xr.DataArray | xr.Dataset, variables: dict[str, np.ndarray]
     Leading dims and their coordinates are taken from the matrix, and its provenance attrs
     (:data:`PROVENANCE_ATTRS`); node coordinates ``label_sv``,
     ``label_en``, ``group`` and ``framework`` from its ``source_*`` coordinates. Every variable is
-    described (``long_name``, ``units``, ``formula``: :func:`~sdg_interactions.analysis.describe.describe`).
+    described (``long_name``, ``units``, ``formula``: :func:`~sdg_interactions.analysis.descriptions.describe`).
+
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        The matrix the arrays were computed from.
+    variables : dict of str to numpy.ndarray
+        The per-node arrays ``(..., n)``, by variable name.
+
+    Returns
+    -------
+    xarray.Dataset
+        The variables on ``(..., node)``, with the node coordinates and the matrix's provenance attrs.
+
+    See Also
+    --------
+    adjacency : ``A``, from which the arrays are computed.
+    to_table : a per-node result of one matrix as a DataFrame.
+
+    Examples
+    --------
+    >>> from sdg_interactions.matrix import from_array
+    >>> m = from_array(np.array([[np.nan, 2], [-1, np.nan]]), ["1.1", "1.2"])
+    >>> r = node_result(m, {"out_sum": np.array([2.0, -1.0])})
+    >>> r["out_sum"].dims, r["node"].values.tolist(), r["group"].values.tolist()
+    (('node',), ['1.1', '1.2'], ['1', '1'])
+    >>> r["out_sum"].attrs["formula"]  # described in Swedish when made
+    'r_i = Σ_j a_ij (Weitz m.fl. 2018)'
     """
     da = as_matrix(obj)
     lead = da.dims[:-2]
@@ -158,7 +259,7 @@ def node_result(obj: xr.DataArray | xr.Dataset, variables: dict[str, np.ndarray]
         elif set(coord.dims) <= set(lead):
             coords[name] = coord
     provenance = {k: v for k, v in da.attrs.items() if k in PROVENANCE_ATTRS}
-    from sdg_interactions.analysis.describe import describe
+    from sdg_interactions.analysis.descriptions import describe
 
     return describe(xr.Dataset({name: ((*lead, NODE), np.asarray(v)) for name, v in variables.items()},
                                coords=coords, attrs=provenance))
@@ -171,6 +272,35 @@ def signed_sums(a: np.ndarray) -> dict[str, np.ndarray]:
     two-step sums as two matrix products with the stacked row sums ``[r⁺, r⁻]`` (``P·r⁺``, ``P·r⁻``,
     ``N·r⁺``, ``N·r⁻``), from which ``second_order = ½ · A·r`` follows as their sum. Returns the
     :data:`SDG_SYNERGIES_COLUMNS` and the ``paths_*`` variables, each ``(..., n)``.
+
+    Parameters
+    ----------
+    a : numpy.ndarray
+        ``A``, ``(..., n, n)``, as :func:`adjacency` returns it.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        :data:`SDG_SYNERGIES_COLUMNS` and :data:`PATHS_COLUMNS`, each ``(..., n)``.
+
+    See Also
+    --------
+    sdg_synergies : the per-node metrics as a described result.
+    two_step_paths : the second-order score split by the signs along each path.
+
+    References
+    ----------
+    .. [1] Weitz, N., Carlsen, H., Nilsson, M., & Skånberg, K. (2018). Towards systemic and contextual priority
+       setting for implementing the 2030 Agenda. Sustainability Science 13, 531–548.
+
+    Examples
+    --------
+    >>> a = np.array([[0.0, 2, -1], [1, 0, 0], [0, 3, 0]])  # as in sdg_synergies: r = [1, 1, 3]
+    >>> s = signed_sums(a)
+    >>> s["second_order"].tolist(), s["rank"].tolist()  # ½(2·1 − 1·3), ½(1·1), ½(3·1)
+    ([-0.5, 0.5, 1.5], [3, 2, 1])
+    >>> (s["paths_synergy"] + s["paths_double_negative"] + s["paths_mixed"]).tolist()
+    [-0.5, 0.5, 1.5]
     """
     pos, neg = np.maximum(a, 0.0), np.minimum(a, 0.0)
     out_pos, out_neg = pos.sum(axis=-1), neg.sum(axis=-1)
@@ -211,6 +341,37 @@ def to_table(result: xr.Dataset, *, lang: str = "sv", columns: tuple[str, ...] |
 
     ``label`` is the node's short label in ``lang``. Column names stay the variable names (stable for
     files); :func:`~sdg_interactions.texts.text` with ``"column.<name>"`` gives display names.
+
+    Parameters
+    ----------
+    result : xarray.Dataset
+        A per-node result of one matrix (no dim but ``node``).
+    lang : {"sv", "en"}, optional
+        The language of ``label`` (default Swedish).
+    columns : tuple of str, optional
+        The variables to show, in order (default: every data variable).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per node, in node order: ``node``, ``label``, then the variables.
+
+    Raises
+    ------
+    ValidationError
+        When ``result`` has a dim besides ``node`` (several matrices).
+
+    See Also
+    --------
+    analysis_table : the table of ``sdg-interactions analyse --out``.
+    robustness_table : rank intervals as a table.
+
+    Examples
+    --------
+    >>> from sdg_interactions.analysis import sdg_synergies
+    >>> t = to_table(sdg_synergies(toy_matrix()), lang="en", columns=("systemic", "rank"))
+    >>> t.drop(columns="label").values.tolist()  # r = [0, 4, -1, 1]: t = r + ½·A·r
+    [['1.1', 5.0, 1], ['1.2', 3.0, 2], ['1.3', -1.5, 4], ['1.4', 1.0, 3]]
     """
     check_lang(lang)
     if set(result.dims) != {NODE}:

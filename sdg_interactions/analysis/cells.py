@@ -33,6 +33,29 @@ def cell_statistics(obj: xr.DataArray | xr.Dataset, *, dim: Hashable = RESPONDEN
 
     The diagonal is NaN (``n`` = 0). Node coordinates are kept.
 
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        Several answers to one matrix, ``dim`` a leading dim.
+    dim : hashable, optional
+        The dim the answers lie along (default ``"respondent"``).
+
+    Returns
+    -------
+    xarray.Dataset
+        :data:`CELL_VARIABLES` on ``(..., source, target)``, described; ``attrs["dim"]`` and
+        ``attrs["n_<dim>"]`` (how many answers there were).
+
+    Raises
+    ------
+    ValidationError
+        When ``dim`` is not a leading dim of the matrix.
+
+    See Also
+    --------
+    discuss_again : the contested cells, ranked by how much they move the systemic scores.
+    rank_robustness : bootstrap intervals of the ranks over the respondents.
+
     Examples
     --------
     >>> from sdg_interactions.matrix import from_array
@@ -71,6 +94,6 @@ def cell_statistics(obj: xr.DataArray | xr.Dataset, *, dim: Hashable = RESPONDEN
                  "share_neg": share_neg, "contested": contested}
     result = xr.Dataset({k: (dims, v) for k, v in variables.items()}, coords=coords)
     result.attrs.update({"dim": str(dim), f"n_{dim}": int(da.sizes[dim])})
-    from sdg_interactions.analysis.describe import describe
+    from sdg_interactions.analysis.descriptions import describe
 
     return describe(result)

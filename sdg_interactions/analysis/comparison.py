@@ -121,6 +121,32 @@ def compare_matrices(stack: xr.DataArray | xr.Dataset, *, dim: Hashable = "kommu
     * ``spearman`` (dim, ``<dim>_other``) = :func:`spearman_matrix` of the systemic scores (over the nodes
       both entries scored)
 
+    Parameters
+    ----------
+    stack : xarray.DataArray or xarray.Dataset
+        The matrices on a leading dim ``dim`` and ``source``, ``target`` (:func:`stack_matrices`, or
+        :func:`~sdg_interactions.io.collection.load_collection` for a folder of files); no other dim.
+    dim : hashable, default "kommun"
+        The dim the matrices are stacked on, with at least two entries.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``score`` (the stacked matrices), ``consensus``, ``difference``, ``departure``, ``systemic``,
+        ``rank`` and ``spearman`` as above, on ``dim``, ``source``, ``target``, ``node`` and
+        ``<dim>_other``, with the node labels; attrs: the stack's provenance, ``dim`` and ``n_<dim>``.
+
+    Raises
+    ------
+    ValidationError
+        If ``dim`` is not the leading dim of a stack of matrices, or it holds fewer than two.
+
+    See Also
+    --------
+    departing_cells : Each entry's cells furthest from the consensus.
+    comparison_table : One row per entry, for a table or a CSV file.
+    sdg_interactions.analysis.sdg_synergies : The systemic score compared and correlated here.
+
     Examples
     --------
     >>> from sdg_interactions.matrix import from_array
@@ -209,9 +235,31 @@ def _label(comparison: xr.Dataset, role: str, lang: str) -> np.ndarray:
 def departing_cells(comparison: xr.Dataset, *, top: int | None = 10, lang: str = "sv") -> pd.DataFrame:
     """Each entry's cells that depart most from the consensus, ``top`` per entry (1 … 2000; ``None``: all).
 
-    Columns :data:`DEPARTING_COLUMNS` (``kommun`` is named after the stack's dim); per entry sorted by
-    ``|difference|`` descending, equal ones (within the tie tolerance) in natural id order of
-    ``(source, target)``. Cells with no difference (or NaN) are left out. Labels in ``lang``.
+    Parameters
+    ----------
+    comparison : xarray.Dataset
+        A :func:`compare_matrices` result.
+    top : int or None, default 10
+        How many cells to list per entry, 1 … 2000; ``None``: all that depart.
+    lang : {"sv", "en"}, default "sv"
+        Labels in ``lang``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`DEPARTING_COLUMNS` (``kommun`` is named after the stack's dim); per entry sorted by
+        ``|difference|`` descending, equal ones (within the tie tolerance) in natural id order of
+        ``(source, target)``. Cells with no difference (or NaN) are left out.
+
+    Raises
+    ------
+    ValidationError
+        If ``comparison`` is not a :func:`compare_matrices` result, or ``top`` is out of its range.
+
+    See Also
+    --------
+    compare_matrices : The consensus and differences listed here.
+    comparison_table : Each entry's most departing cell, in its one row.
 
     Examples
     --------
@@ -257,15 +305,34 @@ def _signed(value: float) -> str:
     return text.replace("-", "−")
 
 
-def comparison_table(comparison: xr.Dataset, lang: str = "sv") -> pd.DataFrame:
+def comparison_table(comparison: xr.Dataset, *, lang: str = "sv") -> pd.DataFrame:
     """One row per entry of a comparison, for a table or ``--out FILE.csv``.
 
-    Columns :data:`COMPARISON_COLUMNS`: ``kommun`` (named after the stack's dim), ``label`` (the kommun's
-    name where known), ``n_nodes`` (nodes with at least one scored link in or out), ``n_scored`` (scored
-    pairs), ``departure`` (Σ |difference|), ``spearman_mean`` (the mean Spearman correlation with the
-    other entries, NaN skipped) and ``most_departing`` (the cell furthest from the consensus, as
-    ``"source→target (+2)"``, the signed difference with a true minus sign; blank if none departs).
-    ``lang`` is checked and names the labels of :func:`departing_cells` it reads.
+    Parameters
+    ----------
+    comparison : xarray.Dataset
+        A :func:`compare_matrices` result.
+    lang : {"sv", "en"}, default "sv"
+        ``lang`` is checked and names the labels of :func:`departing_cells` it reads.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COMPARISON_COLUMNS`: ``kommun`` (named after the stack's dim), ``label`` (the kommun's
+        name where known), ``n_nodes`` (nodes with at least one scored link in or out), ``n_scored`` (scored
+        pairs), ``departure`` (Σ |difference|), ``spearman_mean`` (the mean Spearman correlation with the
+        other entries, NaN skipped) and ``most_departing`` (the cell furthest from the consensus, as
+        ``"source→target (+2)"``, the signed difference with a true minus sign; blank if none departs).
+
+    Raises
+    ------
+    ValidationError
+        If ``comparison`` is not a :func:`compare_matrices` result.
+
+    See Also
+    --------
+    compare_matrices : The comparison summed up here.
+    departing_cells : All the departing cells, not only the first.
 
     Examples
     --------

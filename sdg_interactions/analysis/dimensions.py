@@ -16,7 +16,7 @@ import numpy as np
 import xarray as xr
 
 from sdg_interactions import frameworks
-from sdg_interactions.analysis._core import PROVENANCE_ATTRS, TIE_TOLERANCE
+from sdg_interactions.analysis._core import PROVENANCE_ATTRS, clearly_hindering, clearly_promoting, tied
 from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.matrix import node_ids, single_matrix
 from sdg_interactions.texts import text
@@ -48,6 +48,21 @@ def dimension_of(ids: list[str]) -> list[str]:
 
     A framework's group that is no node id (``MKM`` in a goal-level roll-up) takes its framework's dimension.
 
+    Parameters
+    ----------
+    ids : list of str
+        Node ids, or the groups of a goal-level roll-up.
+
+    Returns
+    -------
+    list of str
+        One dimension per id, in order.
+
+    See Also
+    --------
+    dimension_rollup : the links between the dimensions.
+    sdg_interactions.frameworks.node_info : the ``layer`` each dimension is read from.
+
     Examples
     --------
     >>> dimension_of(["13.2", "SDG-8", "17.1", "MKM-3", "FH-1", "MN-2", "ORT-1"])
@@ -74,8 +89,11 @@ def dimension_rollup(obj: xr.DataArray | xr.Dataset, *, aggregate: str = "mean")
     For dimensions L, M (:data:`DIMENSIONS`) and the scored cells ``a_ij`` (i ≠ j, NaN counts nowhere) with i
     in L and j in M:
 
-    * ``pos``   pos_LM = Σ max(a_ij, 0);   ``neg``   neg_LM = Σ min(a_ij, 0)
-    * ``n_pos`` = #{a_ij > 0};   ``n_neg`` = #{a_ij < 0}  (a scored 0 counts in neither)
+    * ``pos``   pos_LM = Σ max(a_ij, 0);   ``neg``   neg_LM = Σ min(a_ij, 0)  (every score, however small)
+    * ``n_pos`` = #{a_ij ≥ +1};   ``n_neg`` = #{a_ij ≤ −1}: the links that promote or hinder *clearly*
+      (:func:`~sdg_interactions.analysis.clearly_promoting`, :func:`~sdg_interactions.analysis.clearly_hindering`);
+      ``n_neg`` counts the goal conflicts. For whole-number scores (one respondent) this is #{a_ij > 0} and
+      #{a_ij < 0}; a mean of several respondents between −1 and +1 counts in neither (nor does a scored 0)
     * ``pairs`` = #{scored a_ij}  (scored 0s included)
 
     Rows are the source dimension (``source_dimension``), columns the target dimension; the diagonal
@@ -146,7 +164,8 @@ def dimension_rollup(obj: xr.DataArray | xr.Dataset, *, aggregate: str = "mean")
         return onehot.T @ cells @ onehot
 
     sums = {"pos": roll(np.maximum(a, 0.0)), "neg": roll(np.minimum(a, 0.0)),
-            "n_pos": roll((a > 0).astype(np.float64)), "n_neg": roll((a < 0).astype(np.float64)),
+            "n_pos": roll(clearly_promoting(a).astype(np.float64)),
+            "n_neg": roll(clearly_hindering(a).astype(np.float64)),
             "pairs": roll(scored.astype(np.float64))}
     n_nodes = onehot.sum(axis=0).astype(int)
     coords: dict[str, object] = {}
@@ -197,7 +216,7 @@ class StrongestFlows(NamedTuple):
 
 
 def _same(x: float, y: float) -> bool:
-    return abs(x - y) <= TIE_TOLERANCE * max(1.0, abs(x), abs(y))
+    return bool(tied(x, y))
 
 
 def _more_synergy(cell: Flow, best: Flow | None) -> bool:
@@ -240,6 +259,26 @@ def strongest_flows(rollup: xr.Dataset) -> StrongestFlows:
       :data:`DIMENSIONS` (source first). None when no flow between two dimensions sums to more than 0.
     * ``conflict``: the largest ``n_neg`` over all 16 cells, within a dimension too (> 0); ties by the most
       negative ``neg``, then by the order. None when the roll-up holds no goal conflict.
+
+    Parameters
+    ----------
+    rollup : xarray.Dataset
+        A result of :func:`dimension_rollup` (one matrix).
+
+    Returns
+    -------
+    StrongestFlows
+        ``synergy`` and ``conflict``, each a :class:`Flow` or None.
+
+    Raises
+    ------
+    ValidationError
+        When ``rollup`` is no result of :func:`dimension_rollup`, or holds several.
+
+    See Also
+    --------
+    dimension_rollup : the roll-up the flows are read from.
+    goal_rollup : the same sums between goals.
 
     Examples
     --------

@@ -51,9 +51,30 @@ SIGN_TOLERANCE = 1e-12
 
 
 def check_alpha(alpha: object) -> float:
-    """Return the damping factor as a float if ``0 < alpha < 1`` (:data:`sdg_interactions.ranges.ALPHA`),
-    else raise :class:`ValidationError`. Below 1, every row and column of ``|αD|`` sums to less than 1, so
+    """Return the damping factor as a float if ``0 < alpha < 1`` (:data:`sdg_interactions.ranges.ALPHA`).
+
+    Else raise :class:`ValidationError`. Below 1, every row and column of ``|αD|`` sums to less than 1, so
     the series ``Σ (αD)^k`` converges for any sign pattern (the module docstring).
+
+    Parameters
+    ----------
+    alpha : float
+        The damping factor to check.
+
+    Returns
+    -------
+    float
+        ``alpha`` as a float.
+
+    Raises
+    ------
+    ValidationError
+        When ``alpha`` is no number strictly between 0 and 1.
+
+    See Also
+    --------
+    total_influence : the total influence at ``alpha``.
+    alpha_sensitivity : how the ranking changes with ``alpha``.
 
     Examples
     --------
@@ -100,8 +121,30 @@ def total_influence_matrix(obj: xr.DataArray | xr.Dataset, *, alpha: float = DEF
     ----------
     obj : xarray.DataArray or xarray.Dataset
         A matrix, with any leading dims.
-    alpha : float
+    alpha : float, optional
         The damping factor, ``0 < alpha < 1`` (default 0.9); the closer to 1, the more long paths count.
+
+    Returns
+    -------
+    xarray.DataArray
+        ``T`` on ``(..., source, target)``, named ``total_influence``; ``attrs`` ``kind``, ``alpha`` and
+        ``long_name``.
+
+    Raises
+    ------
+    ValidationError
+        When ``alpha`` is not strictly between 0 and 1.
+
+    See Also
+    --------
+    total_influence : the row and column sums of ``T`` per node.
+    sign_flips : the pairs where ``T`` and the direct link disagree in sign.
+
+    References
+    ----------
+    .. [1] Gabus, A., & Fontela, E. (1973). Perceptions of the World Problematique: Communication Procedure,
+       Communicating with those Bearing Collective Responsibility. DEMATEL Report No. 1, Battelle Geneva
+       Research Centre.
 
     Examples
     --------
@@ -128,6 +171,30 @@ def total_influence(obj: xr.DataArray | xr.Dataset, *, alpha: float = DEFAULT_AL
 
     with ``T = (I − αD)⁻¹ − I``, ``D = A / s`` and ``s`` the largest absolute row or column sum of A.
 
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        A matrix, with any leading dims.
+    alpha : float, optional
+        The damping factor, ``0 < alpha < 1`` (default 0.9).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``total_out`` and ``total_in`` on ``(..., node)``, described; ``attrs["alpha"]``.
+
+    See Also
+    --------
+    total_influence_matrix : ``T`` itself.
+    alpha_sensitivity : the same sums for several damping factors, and their ranks.
+    micmac_planes : the total plane on ``|A|``, where two hindrances in a row do not cancel.
+
+    References
+    ----------
+    .. [1] Gabus, A., & Fontela, E. (1973). Perceptions of the World Problematique: Communication Procedure,
+       Communicating with those Bearing Collective Responsibility. DEMATEL Report No. 1, Battelle Geneva
+       Research Centre.
+
     Examples
     --------
     >>> from sdg_interactions.matrix import from_array
@@ -150,10 +217,29 @@ def alpha_sensitivity(obj: xr.DataArray | xr.Dataset, *, alphas=SENSITIVITY_ALPH
     are in the top ``top_k`` for every α, and ``attrs["always_top"]`` lists the nodes that are. Vectorised
     over α and any leading dims (one linear solve per α).
 
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        A matrix, with any leading dims.
+    alphas : sequence of float, optional
+        The damping factors to try, each ``0 < α < 1`` (default :data:`SENSITIVITY_ALPHAS`).
+    top_k : int, optional
+        How many nodes count as the top (default 5).
+
     Returns
     -------
     xarray.Dataset
         On ``(alpha, ..., node)``.
+
+    Raises
+    ------
+    ValidationError
+        When ``alphas`` is empty or holds a value outside ``0 < α < 1``, or ``top_k`` is no count.
+
+    See Also
+    --------
+    total_influence : the total influence at one α.
+    rank_robustness : how sure the systemic ranks are over the respondents.
 
     Examples
     --------
@@ -194,8 +280,39 @@ def total_sums(a: np.ndarray, alpha: float, *, influence: np.ndarray | None = No
 
     With ``M = I − αD``: ``T = M⁻¹·αD = αD·M⁻¹`` (the two commute), so
     ``total_out = T·1 = M⁻¹ (αD·1)`` and ``total_in = Tᵀ·1 = M⁻ᵀ (αDᵀ·1)``: two linear solves with
-    one right-hand side each instead of one with ``n``. ``influence`` / ``dependence`` (the absolute row
-    and column sums of ``A``) may be passed in when already known.
+    one right-hand side each instead of one with ``n``.
+
+    Parameters
+    ----------
+    a : numpy.ndarray
+        ``A``, ``(..., n, n)``, as :func:`~sdg_interactions.analysis.adjacency` returns it.
+    alpha : float
+        The damping factor, ``0 < alpha < 1`` (not checked here: :func:`check_alpha`).
+    influence, dependence : numpy.ndarray, optional
+        The absolute row and column sums of ``A``, ``(..., n)``; may be passed in when already known.
+
+    Returns
+    -------
+    total_out, total_in : numpy.ndarray
+        The row and column sums of ``T``, each ``(..., n)``.
+
+    See Also
+    --------
+    total_influence : the same sums as a described result.
+    all_metrics : passes in ``influence`` and ``dependence`` it already holds.
+
+    References
+    ----------
+    .. [1] Gabus, A., & Fontela, E. (1973). Perceptions of the World Problematique: Communication Procedure,
+       Communicating with those Bearing Collective Responsibility. DEMATEL Report No. 1, Battelle Geneva
+       Research Centre.
+
+    Examples
+    --------
+    >>> a = np.array([[0.0, 2], [-1, 0]])
+    >>> total_out, total_in = total_sums(a, 0.5)  # T = [[-1, 4], [-2, -1]] / 9, as in total_influence
+    >>> total_out.round(6).tolist(), total_in.round(6).tolist()
+    ([0.333333, -0.333333], [-0.333333, 0.333333])
     """
     if influence is None or dependence is None:
         absolute = np.abs(a)
@@ -218,6 +335,21 @@ def quadrant_codes(influence: np.ndarray, dependence: np.ndarray) -> np.ndarray:
     "≥ mean" holds within 1e-9 · max(1, |x|) (:func:`~sdg_interactions.analysis._core.at_least`), so a node
     exactly at the mean never falls below it through float noise.
 
+    Parameters
+    ----------
+    influence, dependence : numpy.ndarray
+        Each node's influence and dependence, ``(..., n)``.
+
+    Returns
+    -------
+    numpy.ndarray of object
+        ``(..., n)``: one of :data:`QUADRANTS` per node.
+
+    See Also
+    --------
+    influence_dependence : the direct plane, whose quadrants these are.
+    micmac_planes : the quadrants of the direct, indirect and total planes.
+
     Examples
     --------
     >>> influence = np.array([2 / 3 + 8 / 3, 4 / 3 + 1, 7 / 3 + 2])  # mean exactly 10/3, as is the first
@@ -238,11 +370,28 @@ def sign_flips(obj: xr.DataArray | xr.Dataset, *, alpha: float = DEFAULT_ALPHA) 
     counts as 0, not as a flip): a direct synergy that is a net trade-off once all indirect paths are
     counted, or a direct trade-off that the system as a whole turns into a net synergy. For one matrix.
 
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        One matrix (no leading dims).
+    alpha : float, optional
+        The damping factor of ``T``, ``0 < alpha < 1`` (default 0.9).
+
     Returns
     -------
     pandas.DataFrame
         Columns ``source``, ``target``, ``score`` (``a_ij``) and ``total`` (``T_ij``), one row per
         flipped pair, in matrix order (by source, then target, in natural order).
+
+    Raises
+    ------
+    ValidationError
+        When ``obj`` holds several matrices, or ``alpha`` is out of range.
+
+    See Also
+    --------
+    total_influence_matrix : ``T``, whose signs are compared.
+    conflicts : the direct målkonflikter.
 
     Examples
     --------
@@ -278,6 +427,26 @@ def influence_dependence(obj: xr.DataArray | xr.Dataset) -> xr.Dataset:
 
     ``quadrant`` holds the codes; ``text("metrics.quadrant.<code>", lang)`` gives the names in Swedish
     or English (drivande, förmedlande, beroende, autonom).
+
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        A matrix, with any leading dims.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``influence``, ``dependence`` and ``quadrant`` on ``(..., node)``, described.
+
+    See Also
+    --------
+    micmac_planes : the indirect and total planes beside the direct one.
+    quadrant_codes : the quadrants from influence and dependence.
+
+    References
+    ----------
+    .. [1] Godet, M. (1986). Introduction to la prospective: seven key ideas and one scenario method. Futures
+       18(2), 134–157.
 
     Examples
     --------

@@ -106,7 +106,8 @@ def follow_up(kommun: str | int, targets: Iterable[str] | None = None, *,
         A target → KPI table of one's own (:func:`~sdg_interactions.frameworks.kolada.target_kpis`).
     window : int
         The trend's years: the last ``window`` (2 … 50) years with a value.
-    lang : {"sv", "en"}
+    lang : {"sv", "en"}, optional
+        The language of ``kpi_title`` and ``note`` (default Swedish).
 
     Returns
     -------
@@ -125,6 +126,24 @@ def follow_up(kommun: str | int, targets: Iterable[str] | None = None, *,
     See Also
     --------
     sdg_interactions.analysis.standing : the kommun against Riket or the median kommun, per KPI and target.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from sdg_interactions.frameworks.kolada_cache import KoladaCache
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> cache = KoladaCache(folder.name)  # Härryda (1401), its län (0014) and Riket (0000), 2020–2022
+    >>> for area, values in (("1401", [300.0, 290.0, 270.0]), ("0014", [280.0] * 3), ("0000", [260.0] * 3)):
+    ...     cache.write("N01451", area, [{"kpi": "N01451", "municipality": area, "period": year, "values": [
+    ...         {"gender": "T", "count": 1, "status": "", "value": v}]} for year, v in zip((2020, 2021, 2022),
+    ...         values, strict=True)], years=None)
+    >>> t = follow_up("Härryda", ["3.4"], cache=cache)  # N01451, förtida dödsfall: lower is better
+    >>> t.loc[t["kpi"] == "N01451", ["period", "value", "slope", "trend", "vs_lan", "vs_riket"]].values.tolist()
+    ... # slope: Σ(x−x̄)(y−ȳ) / Σ(x−x̄)² = (−1·13⅓ + 1·(−16⅔)) / 2; 270 is below the län's 280, above Riket's 260
+    [[2022, 270.0, -15.0, 'better', 'better', 'worse']]
+    >>> t.loc[t["kpi"] == "N60920", "note"].tolist()  # the other KPI of 3.4, never fetched
+    ['inga värden för kommunen i cachen']
+    >>> folder.cleanup()
     """
     check_lang(lang)
     window = check(window, "window", WINDOW)

@@ -94,8 +94,36 @@ def _rankings(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def stable_power(obj: xr.DataArray | xr.Dataset, *, max_power: int = MAX_POWER) -> int:
-    """The smallest ``k ≥ 2`` at which the influence and dependence rankings of ``Mᵏ`` equal those of
+    """The smallest power at which the MICMAC rankings stop changing (Godet's stopping rule).
+
+    The smallest ``k ≥ 2`` at which the influence and dependence rankings of ``Mᵏ`` equal those of
     ``Mᵏ⁻¹`` for every matrix of ``obj`` (Godet's stopping rule); ``max_power`` if they never settle.
+
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        A matrix, or a stack of them on leading dims.
+    max_power : int, optional
+        The largest power tried, 1 … :data:`MAX_POWER` (default :data:`MAX_POWER`).
+
+    Returns
+    -------
+    int
+        The power ``k``.
+
+    Raises
+    ------
+    ValidationError
+        When ``max_power`` is no whole number in range.
+
+    See Also
+    --------
+    micmac_planes : uses this power for the indirect plane unless given one.
+
+    References
+    ----------
+    .. [1] Godet, M. (1986). Introduction to la prospective: seven key ideas and one scenario method. Futures
+       18(2), 134–157.
 
     Examples
     --------
@@ -119,8 +147,9 @@ def stable_power(obj: xr.DataArray | xr.Dataset, *, max_power: int = MAX_POWER) 
 
 def micmac_planes(obj: xr.DataArray | xr.Dataset, *, power: int | None = None,
            alpha: float = DEFAULT_ALPHA) -> xr.Dataset:
-    """Direct, indirect (``Mᵏ``) and total influence and dependence of every node, their ranks and
-    quadrants (the module docstring gives every formula); vectorised over leading dims.
+    """Direct, indirect (``Mᵏ``) and total influence and dependence of every node, their ranks and quadrants.
+
+    The module docstring gives every formula; vectorised over leading dims.
 
     Parameters
     ----------
@@ -143,6 +172,24 @@ def micmac_planes(obj: xr.DataArray | xr.Dataset, *, power: int | None = None,
     influence_dependence : the direct plane alone.
     total_influence : the signed all-order influence (synergies and trade-offs kept apart by sign).
     micmac_displacement : the nodes that change quadrant between the planes.
+
+    References
+    ----------
+    .. [1] Godet, M. (1986). Introduction to la prospective: seven key ideas and one scenario method. Futures
+       18(2), 134–157.
+    .. [2] Gabus, A., & Fontela, E. (1973). Perceptions of the World Problematique: Communication Procedure,
+       Communicating with those Bearing Collective Responsibility. DEMATEL Report No. 1, Battelle Geneva
+       Research Centre (the total plane).
+
+    Examples
+    --------
+    >>> from sdg_interactions.matrix import from_array
+    >>> v = np.array([[np.nan, 3, 0, 0], [0, np.nan, 3, 0], [0, 0, np.nan, 1], [1, 0, 0, np.nan]])
+    >>> r = micmac_planes(from_array(v, ["1.1", "1.2", "1.3", "1.4"]), power=2)  # the module's example
+    >>> r["rank_influence_direct"].values.tolist(), r["rank_influence_indirect"].values.tolist()
+    ([1, 1, 3, 3], [1, 2, 4, 2])
+    >>> r["quadrant_total"].values.tolist(), r.attrs["micmac_power"]  # all paths, damped: 1.2 a relay again
+    (['driver', 'relay', 'dependent', 'autonomous'], 2)
     """
     alpha = check_alpha(alpha)
     power = stable_power(obj) if power is None else _check_power(power)
@@ -171,6 +218,15 @@ def micmac_displacement(obj: xr.DataArray | xr.Dataset, *, power: int | None = N
                  alpha: float = DEFAULT_ALPHA) -> pd.DataFrame:
     """The nodes whose quadrant is not the same on the direct, indirect and total planes (one matrix).
 
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        One matrix (no leading dims).
+    power : int, optional
+        The path length of the indirect plane, as in :func:`micmac_planes` (default :func:`stable_power`).
+    alpha : float, optional
+        The damping factor of the total plane, ``0 < α < 1`` (default 0.9).
+
     Returns
     -------
     pandas.DataFrame
@@ -178,6 +234,21 @@ def micmac_displacement(obj: xr.DataArray | xr.Dataset, *, power: int | None = N
         ``quadrant_total``, ``rank_influence_direct``, ``rank_influence_indirect`` and ``influence_shift``
         (direct rank − indirect rank: positive when the node climbs once indirect links count), likewise
         ``dependence_shift``. ``attrs["micmac_power"]`` is the power used.
+
+    Raises
+    ------
+    ValidationError
+        When ``obj`` holds several matrices, or ``power`` or ``alpha`` is out of range.
+
+    See Also
+    --------
+    micmac_planes : the three planes the quadrants come from.
+    influence_dependence : the direct plane alone.
+
+    References
+    ----------
+    .. [1] Godet, M. (1986). Introduction to la prospective: seven key ideas and one scenario method. Futures
+       18(2), 134–157.
 
     Examples
     --------

@@ -39,8 +39,8 @@ import xarray as xr
 
 from sdg_interactions import frameworks
 from sdg_interactions.analysis._core import adjacency, node_result, rank_descending, signed_sums
-from sdg_interactions.analysis.clusters import CLUSTER_THRESHOLD, _check, partition
-from sdg_interactions.analysis.describe import describe
+from sdg_interactions.analysis.clustering import CLUSTER_THRESHOLD, _check, partition
+from sdg_interactions.analysis.descriptions import describe
 from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.matrix import node_ids, require_single
 
@@ -58,8 +58,35 @@ def _check_samples(samples: object) -> int:
 
 
 def rewire(a: np.ndarray, samples: int, *, seed: int = 0) -> np.ndarray:
-    """``samples`` degree-preserving signed rewirings of one matrix ``a`` (``n × n``, NaN read as 0,
-    diagonal 0); returns ``(samples, n, n)`` (the module docstring gives the rule).
+    """``samples`` degree-preserving signed rewirings of one matrix ``a`` (the module docstring gives the rule).
+
+    Parameters
+    ----------
+    a : numpy.ndarray
+        One matrix, ``n × n``, NaN read as 0, diagonal 0.
+    samples : int
+        How many rewired matrices, 1 … 100 000.
+    seed : int, optional
+        The seed of the random swaps (default 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(samples, n, n)``.
+
+    Raises
+    ------
+    ValidationError
+        When ``samples`` is no whole number in range.
+
+    See Also
+    --------
+    cluster_significance : the clusters and ranks of the matrix against its rewirings.
+
+    References
+    ----------
+    .. [1] Maslov, S., & Sneppen, K. (2002). Specificity and stability in topology of protein networks.
+       Science 296, 910–913.
 
     Examples
     --------
@@ -104,8 +131,22 @@ def rewire(a: np.ndarray, samples: int, *, seed: int = 0) -> np.ndarray:
 
 def cluster_significance(obj: xr.DataArray | xr.Dataset, *, samples: int = 200, seed: int = 0,
                          threshold: float = CLUSTER_THRESHOLD, resolution: float = 1.0) -> xr.Dataset:
-    """Compare one matrix's clusters and systemic ranks with ``samples`` degree-preserving signed
-    rewirings (the module docstring defines every number).
+    """Compare one matrix's clusters and systemic ranks with degree-preserving signed rewirings.
+
+    ``samples`` rewirings (:func:`rewire`); the module docstring defines every number.
+
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        One matrix (no leading dims).
+    samples : int, optional
+        How many rewired matrices, 1 … 100 000 (default 200).
+    seed : int, optional
+        The seed of the rewiring (default 0).
+    threshold : float, optional
+        The smallest score of a link that joins two nodes, as in :func:`clusters` (default 2).
+    resolution : float, optional
+        The resolution γ of the modularity, as in :func:`clusters` (default 1).
 
     Returns
     -------
@@ -114,6 +155,22 @@ def cluster_significance(obj: xr.DataArray | xr.Dataset, *, samples: int = 200, 
         ``modularity_percentile`` and ``null_modularity`` (the mean over the rewired matrices that have a
         strong link). ``attrs`` record ``samples``, ``seed``, ``threshold``, ``resolution`` and
         ``swaps_per_link``.
+
+    Raises
+    ------
+    ValidationError
+        When ``obj`` holds several matrices, or a parameter is out of range.
+
+    See Also
+    --------
+    clusters : the clusters themselves, for any number of matrices.
+    rewire : the rewired matrices.
+    rank_robustness : how sure the ranks are over the respondents.
+
+    References
+    ----------
+    .. [1] Maslov, S., & Sneppen, K. (2002). Specificity and stability in topology of protein networks.
+       Science 296, 910–913.
 
     Examples
     --------

@@ -1,7 +1,7 @@
 """Projection of a per-target result onto the objectives of another framework, through a linkage table.
 
 With ``x_j`` a per-node result (a target's systemic score, a scenario's effect on it) and ``l_jo`` the
-score of the link from SDG target ``j`` to objective ``o`` (:func:`~sdg_interactions.frameworks.linkage.linkage`;
+score of the link from SDG target ``j`` to objective ``o`` (:func:`~sdg_interactions.frameworks.linkages.linkage`;
 0 where no link), the effect on the objective is ``objective_effect_o = Σ_j x_j · l_jo / 3``: a link of 3
 passes the whole effect on, a link of 1 a third of it. Positive and negative parts are kept apart, so
 a conflict is never hidden behind a synergy (:func:`project_onto`).
@@ -26,7 +26,7 @@ import xarray as xr
 from sdg_interactions import frameworks
 from sdg_interactions.analysis._core import PROVENANCE_ATTRS
 from sdg_interactions.errors import ValidationError, locate, tr
-from sdg_interactions.frameworks.linkage import linkage as read_linkage
+from sdg_interactions.frameworks.linkages import linkage as read_linkage
 from sdg_interactions.matrix import NODE
 
 __all__ = ["FULL_PROGRESS", "OBJECTIVE", "PROJECTION_VARIABLES", "contributions", "decision_effects", "project_onto"]
@@ -91,7 +91,7 @@ def project_onto(result: xr.Dataset, linkage: str | os.PathLike | pd.DataFrame, 
         A per-node result on ``"node"``, e.g. ``sdg_synergies(m)`` or ``propagate(m, …)``, with any
         leading dims (respondent, kommun, sample): the projection is computed per entry.
     linkage : {"miljomal", "folkhalsomal"}, path or DataFrame
-        The linkage table (:func:`~sdg_interactions.frameworks.linkage.linkage`); a user's own file or
+        The linkage table (:func:`~sdg_interactions.frameworks.linkages.linkage`); a user's own file or
         DataFrame replaces the bundled proposal.
     variable : str, optional
         What to project. Default: the pair ``effect_pos``/``effect_neg`` if the result has it, else
@@ -105,6 +105,18 @@ def project_onto(result: xr.Dataset, linkage: str | os.PathLike | pd.DataFrame, 
         coords ``label_sv``, ``label_en``, ``framework``; attrs: ``variable``, ``linkage``,
         ``linkage_title_sv``/``_en``, ``linkage_status`` (``"proposal"`` or ``"user"``),
         ``linkage_source``, ``linkage_basis_sv``/``_en``, and the result's provenance.
+
+    Raises
+    ------
+    ValidationError
+        If ``result`` is not a Dataset on ``"node"``, ``variable`` names nothing it holds (or is needed and
+        not given), its parts have the wrong signs, or the linkage table is not valid.
+
+    See Also
+    --------
+    decision_effects : A decision's direct effects on every target, ready to project.
+    contributions : The terms of these sums, target by target.
+    sdg_interactions.frameworks.linkage : Read and check a linkage table.
 
     Examples
     --------

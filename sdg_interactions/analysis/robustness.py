@@ -95,6 +95,32 @@ def discuss_again(obj: xr.DataArray | xr.Dataset, *, dim: Hashable = RESPONDENT,
     there is none), the cell statistics, and ``answers``: the answers sorted, those marked uncertain
     (the Dataset's ``uncertain``) flagged with "?".
 
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        Several respondents' answers to one matrix along ``dim``; a Dataset may mark answers ``uncertain``.
+    dim : hashable, optional
+        The dim of the answers (default ``"respondent"``).
+    method : {"mean", "median", "trimmed"}, optional
+        How the answers are combined into ``A`` (default ``"mean"``).
+    lang : {"sv", "en"}, optional
+        The language of the labels and numbers (default Swedish).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per contested cell, columns :data:`DISCUSS_COLUMNS`, most worth discussing first.
+
+    Raises
+    ------
+    ValidationError
+        When ``dim`` is not the one leading dim of the matrix.
+
+    See Also
+    --------
+    cell_statistics : the spread of every cell, contested or not.
+    rank_robustness : how sure the systemic ranks are, given the spread.
+
     Examples
     --------
     >>> from sdg_interactions.matrix import build_dataset
@@ -188,8 +214,49 @@ def rank_robustness(obj: xr.DataArray | xr.Dataset, *, samples: int = 1000, top_
     ranks, in sample order (the same for any ``chunk_size``), from which ``rank_lo``, ``rank_hi`` and
     ``p_top_k`` are the percentiles and shares above; ``samples × nodes`` int32 values in memory.
 
-    Ranges (:mod:`sdg_interactions.ranges`): ``samples`` 1 … 100 000, ``top_k`` 1 … the nodes, ``seed``
-    0 … 2³² − 1, ``chunk_size`` ``None`` or 1 … 100 000.
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        Several respondents' answers to one matrix along ``dim``; a Dataset may mark answers ``uncertain``.
+    samples : int, optional
+        The bootstrap samples ``B``, 1 … 100 000 (default 1000). The ranges are
+        :mod:`sdg_interactions.ranges`'.
+    top_k : int, optional
+        The top of ``p_top_k``, 1 … the nodes (default 5).
+    seed : int, optional
+        The seed of the draws, 0 … 2³² − 1 (default 0).
+    dim : hashable, optional
+        The dim of the answers (default ``"respondent"``).
+    method : {"mean", "median", "trimmed"}, optional
+        How each sample's answers are combined per cell (default ``"mean"``).
+    chunk_size : int, optional
+        Samples per chunk, ``None`` (the default above) or 1 … 100 000; it never changes the result.
+    return_samples : bool, optional
+        Also return ``sample_rank``, every sample's ranks (default False).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``rank``, ``systemic``, ``rank_lo``, ``rank_hi`` and ``p_top_k`` on ``node`` (and ``sample_rank``
+        on ``(sample, node)`` with ``return_samples``); the attrs above.
+
+    Raises
+    ------
+    ValidationError
+        When ``dim`` is not the one leading dim, ``method`` is unknown, or a number is out of range.
+
+    See Also
+    --------
+    robustness_table : the result as a table in rank order.
+    discuss_again : the contested cells worth discussing again.
+    sdg_synergies : the systemic scores and ranks on one matrix.
+
+    References
+    ----------
+    .. [1] Efron, B. (1979). Bootstrap methods: another look at the jackknife. The Annals of Statistics 7(1),
+       1–26.
+    .. [2] Weitz, N., Carlsen, H., Nilsson, M., & Skånberg, K. (2018). Towards systemic and contextual priority
+       setting for implementing the 2030 Agenda. Sustainability Science 13, 531–548.
 
     Examples
     --------
@@ -237,6 +304,28 @@ def robustness_table(result: xr.Dataset, *, lang: str = "sv") -> pd.DataFrame:
     """Return :func:`rank_robustness`'s result as a table: ``node, label, rank, rank_lo, rank_hi, p_top_k``.
 
     Rows in rank order; tied nodes in the natural order of their ids. ``label`` in ``lang``.
+
+    Parameters
+    ----------
+    result : xarray.Dataset
+        A result of :func:`rank_robustness` (one matrix's answers).
+    lang : {"sv", "en"}, optional
+        The language of ``label`` (default Swedish).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`ROBUSTNESS_COLUMNS`, one row per node.
+
+    Raises
+    ------
+    ValidationError
+        When ``result`` is no result of :func:`rank_robustness`.
+
+    See Also
+    --------
+    rank_robustness : the bootstrap the table shows.
+    to_table : any per-node result as a table.
 
     Examples
     --------

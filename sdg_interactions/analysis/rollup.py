@@ -56,6 +56,29 @@ def goal_rollup(obj: xr.DataArray | xr.Dataset, *, how: str = "sum") -> xr.DataA
 
     The diagonal (g = h) is NaN. Goals are in the natural order of their first nodes; vectorised over leading dims.
 
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        A target-level matrix, with any leading dims.
+    how : {"sum", "mean"}, optional
+        How the cells of a goal pair are combined (default ``"sum"``).
+
+    Returns
+    -------
+    xarray.DataArray
+        The goal-level matrix on ``(..., source, target)``, named ``score``, with the goals' node coordinates.
+
+    Raises
+    ------
+    ValidationError
+        When ``how`` is unknown, or a ``"mean"`` roll-up of node ids fails
+        :func:`~sdg_interactions.matrix.validate`.
+
+    See Also
+    --------
+    dimension_rollup : the same sums between the four dimensions.
+    sdg_synergies : the metrics, which accept a ``"sum"`` roll-up.
+
     Examples
     --------
     >>> from sdg_interactions.matrix import from_array

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from sdg_interactions.analysis.conflicts import conflicts as conflict_list
+from sdg_interactions.analysis.goal_conflicts import conflicts as conflict_list
 from sdg_interactions.analysis.synergies import sdg_synergies
 from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.frameworks import node_info, node_sort_key

@@ -15,7 +15,7 @@ from sdg_interactions.analysis._core import (
     signed_sums,
     to_table,
 )
-from sdg_interactions.analysis.clusters import cluster_numbers
+from sdg_interactions.analysis.clustering import cluster_numbers
 from sdg_interactions.analysis.influence import check_alpha, quadrant_codes, total_sums
 from sdg_interactions.matrix import node_ids
 from sdg_interactions.texts import check_lang
@@ -33,6 +33,30 @@ def all_metrics(obj: xr.DataArray | xr.Dataset, *, alpha: float = 0.9,
     ``dependence``, ``quadrant``) and, unless ``include_clusters=False``,
     :func:`~sdg_interactions.analysis.clusters` (``cluster``). All are vectorised over leading dims
     except the clusters, which loop over them (leave them out for many samples).
+
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        A matrix, with any leading dims.
+    alpha : float, optional
+        The damping factor of the total influence, ``0 < alpha < 1`` (default 0.9).
+    include_clusters : bool, optional
+        Whether to compute ``cluster`` (default True).
+
+    Returns
+    -------
+    xarray.Dataset
+        Every variable above on ``(..., node)``, described; ``attrs["alpha"]``.
+
+    Raises
+    ------
+    ValidationError
+        When ``alpha`` is not strictly between 0 and 1.
+
+    See Also
+    --------
+    analysis_table : the same metrics as the table of ``analyse --out``.
+    sdg_synergies : the SDG Synergies metrics alone.
 
     Examples
     --------
@@ -70,6 +94,31 @@ def analysis_table(obj: xr.DataArray | xr.Dataset, *, lang: str = "sv", alpha: f
     ``quadrant`` (the code ``driver``, ``relay``, ``dependent`` or ``autonomous``; display names are
     ``text("metrics.quadrant.<code>", lang)``) and ``cluster`` (0 = in no cluster). Later columns are
     appended, never renamed or reordered, so scripts that read the file keep working.
+
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        One matrix (no leading dims).
+    lang : {"sv", "en"}, optional
+        The language of ``label`` (default Swedish).
+    alpha : float, optional
+        The damping factor of the total influence, ``0 < alpha < 1`` (default 0.9).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``node, label`` and :data:`ANALYSIS_COLUMNS`, one row per node.
+
+    See Also
+    --------
+    all_metrics : the metrics as a Dataset, for any leading dims.
+    to_table : any per-node result as a table.
+
+    Examples
+    --------
+    >>> t = analysis_table(toy_matrix(), lang="en")
+    >>> list(t.columns[2:6]), t["systemic"].tolist(), t["rank"].tolist()  # r = [0, 4, -1, 1]
+    (['out_sum', 'out_pos', 'out_neg', 'in_sum'], [5.0, 3.0, -1.5, 1.0], [1, 2, 4, 3])
     """
     check_lang(lang)
     return to_table(all_metrics(obj, alpha=alpha), lang=lang, columns=ANALYSIS_COLUMNS)

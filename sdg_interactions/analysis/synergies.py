@@ -31,6 +31,30 @@ def sdg_synergies(obj: xr.DataArray | xr.Dataset) -> xr.Dataset:
     Vectorised over leading dims: a ``(respondent, source, target)`` matrix gives per-respondent
     results on ``(respondent, node)``.
 
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        A matrix, with any leading dims.
+
+    Returns
+    -------
+    xarray.Dataset
+        :data:`SDG_SYNERGIES_COLUMNS` on ``(..., node)``, described, with the node coordinates and the
+        matrix's provenance attrs.
+
+    See Also
+    --------
+    two_step_paths : ``second_order`` split by the signs along each path.
+    all_metrics : these and every other per-node metric in one Dataset.
+    rank_robustness : how sure the ranks are over several respondents.
+
+    References
+    ----------
+    .. [1] Weitz, N., Carlsen, H., Nilsson, M., & Skånberg, K. (2018). Towards systemic and contextual priority
+       setting for implementing the 2030 Agenda. Sustainability Science 13, 531–548.
+    .. [2] Nilsson, M., Griggs, D., & Visbeck, M. (2016). Policy: Map the interactions between Sustainable
+       Development Goals. Nature 534, 320–322 (the scale from −3 to +3).
+
     Examples
     --------
     >>> from sdg_interactions.matrix import from_array
@@ -55,6 +79,26 @@ def link_counts(obj: xr.DataArray | xr.Dataset) -> xr.Dataset:
 
     A scored 0 ("no interaction") and an unscored cell count in neither. Integer results.
 
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        A matrix, with any leading dims.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``n_pos_out``, ``n_neg_out``, ``n_pos_in`` and ``n_neg_in`` on ``(..., node)``, described.
+
+    See Also
+    --------
+    sdg_synergies : the sums of the same links' scores.
+    conflicts : the negative links as a list of målkonflikter.
+
+    References
+    ----------
+    .. [1] Weitz, N., Carlsen, H., Nilsson, M., & Skånberg, K. (2018). Towards systemic and contextual priority
+       setting for implementing the 2030 Agenda. Sustainability Science 13, 531–548.
+
     Examples
     --------
     >>> from sdg_interactions.matrix import from_array
@@ -74,6 +118,27 @@ def net_multiplier(obj: xr.DataArray | xr.Dataset) -> xr.Dataset:
 
     Positive: the node gives more (net) influence than it receives — a lever; negative: it mostly
     follows from the others.
+
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        A matrix, with any leading dims.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``net_multiplier`` on ``(..., node)``, described.
+
+    See Also
+    --------
+    sdg_synergies : ``out_sum`` (r) and ``in_sum`` (c).
+    influence_dependence : the same sums of ``|A|``, placed on a plane.
+
+    References
+    ----------
+    .. [1] Gabus, A., & Fontela, E. (1973). Perceptions of the World Problematique: Communication Procedure,
+       Communicating with those Bearing Collective Responsibility. DEMATEL Report No. 1, Battelle Geneva
+       Research Centre (r − c, DEMATEL's net effect).
 
     Examples
     --------
@@ -100,6 +165,25 @@ def two_step_paths(obj: xr.DataArray | xr.Dataset) -> xr.Dataset:
     The three add up to ``second_order`` (½ · row sum of A², since A = P + N). ``paths_double_negative``
     is never negative: it shows openly how much of the second-order score comes from "minus times minus
     counts as plus" (a hindrance of something that hinders).
+
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        A matrix, with any leading dims.
+
+    Returns
+    -------
+    xarray.Dataset
+        :data:`PATHS_COLUMNS` on ``(..., node)``, described.
+
+    See Also
+    --------
+    sdg_synergies : ``second_order``, the sum of the three.
+
+    References
+    ----------
+    .. [1] Weitz, N., Carlsen, H., Nilsson, M., & Skånberg, K. (2018). Towards systemic and contextual priority
+       setting for implementing the 2030 Agenda. Sustainability Science 13, 531–548.
 
     Examples
     --------

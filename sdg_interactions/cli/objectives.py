@@ -4,7 +4,7 @@
 [--lang sv|en] [--out FILE.csv]`` runs the scenario of the priorities (default: the five strongest levers),
 projects its effects onto the national objectives through a linkage table — the project's proposal
 (:func:`~sdg_interactions.frameworks.linkage`), or the kommun's own CSV/Excel file — and prints, per
-objective, the promoting and restricting parts (:func:`~sdg_interactions.analysis.project_onto`).
+objective, the promoting and hindering parts (:func:`~sdg_interactions.analysis.project_onto`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pandas as pd
 from sdg_interactions.cli._common import EXIT_OK, matrix_help, matrix_title, show_table, write_table
 from sdg_interactions.frameworks import DEFAULT_MATRIX
 from sdg_interactions.matrix import AGGREGATIONS
-from sdg_interactions.texts import LANGUAGES, text
+from sdg_interactions.texts import LANGUAGES, objective_code, text
 
 __all__ = ["add_parser", "run_objectives"]
 
@@ -65,7 +65,8 @@ def run_objectives(args: argparse.Namespace) -> int:
                               "effect_net": p["effect_net"].values.round(2)})
         print()
         print(status)
-        show_table(frame, lang, {c: text(f"cli.column.{c}", lang) for c in frame.columns}, decimals=1)
+        shown = frame.assign(objective=[objective_code(o, lang) for o in frame["objective"]])  # EQO 13 in English
+        show_table(shown, lang, {c: text(f"cli.column.{c}", lang) for c in frame.columns}, decimals=1)
         rows.append(frame.assign(linkage=p.attrs.get("linkage", "")))
     if args.out:
         out = pd.concat(rows, ignore_index=True)

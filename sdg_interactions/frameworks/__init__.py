@@ -1,8 +1,10 @@
 """Goal frameworks and what is bundled: the Framework registry, node ids, catalogues, kommuner, matrices.
 
-* :mod:`~sdg_interactions.frameworks.registry`: the :class:`Framework` records and every question about a
-  node id (framework, natural order, labels, group, layer); :func:`register_from_table` adds a
-  kommun's own goals.
+* :mod:`~sdg_interactions.frameworks.registry`: the :class:`Framework` records.
+* :mod:`~sdg_interactions.frameworks.node_ids`: every question about a node id (framework, natural
+  order, labels, group, layer).
+* :mod:`~sdg_interactions.frameworks.user_tables`: :func:`register_from_table` adds a kommun's own goals
+  from a table.
 * :mod:`~sdg_interactions.frameworks.catalogues`: the bundled tables (SDG goals and targets in sv and en,
   miljömål, folkhälsomål, Mongolia's objectives, kommuner, län), read from ``datasets/``, whose README
   names the source and licence of every file.
@@ -16,7 +18,6 @@ Examples
 """
 
 from sdg_interactions.frameworks.bundled import DEFAULT_MATRIX, bundled_matrices, bundled_matrix
-from sdg_interactions.frameworks.bundled_folders import FOLDER_SUFFIXES, bundled_folder, bundled_folders
 from sdg_interactions.frameworks.catalogues import (
     datasets_dir,
     folkhalsomal,
@@ -27,6 +28,7 @@ from sdg_interactions.frameworks.catalogues import (
     mongolia_objectives,
     targets,
 )
+from sdg_interactions.frameworks.folders import FOLDER_SUFFIXES, bundled_folder, bundled_folders
 from sdg_interactions.frameworks.kolada import (
     KoladaClient,
     KoladaError,
@@ -35,25 +37,19 @@ from sdg_interactions.frameworks.kolada import (
     target_kpis,
 )
 from sdg_interactions.frameworks.kommun_lookup import find_kommun
-from sdg_interactions.frameworks.linkage import BUNDLED_LINKAGES, LINKAGE_COLUMNS, check_linkage, linkage
-from sdg_interactions.frameworks.registry import (
-    NODE_COLUMNS,
+from sdg_interactions.frameworks.linkages import BUNDLED_LINKAGES, LINKAGE_COLUMNS, check_linkage, linkage
+from sdg_interactions.frameworks.node_ids import (
     NODE_ID_FORMS,
-    TABLE_COLUMNS,
-    Framework,
     check_node_id,
-    framework,
     framework_of,
-    frameworks,
     group_node,
     id_forms_words,
     is_node_id,
     node_info,
     node_sort_key,
-    register,
-    register_from_table,
-    unregister,
 )
+from sdg_interactions.frameworks.registry import NODE_COLUMNS, Framework, framework, frameworks, register, unregister
+from sdg_interactions.frameworks.user_tables import TABLE_COLUMNS, register_from_table
 
 __all__ = [
     "BUNDLED_LINKAGES",

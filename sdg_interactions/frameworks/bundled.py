@@ -13,7 +13,7 @@ import pandas as pd
 
 from sdg_interactions import errors
 from sdg_interactions.errors import locate, tr
-from sdg_interactions.frameworks import registry
+from sdg_interactions.frameworks import registry, user_tables
 from sdg_interactions.frameworks.catalogues import bundled_table, datasets_dir
 
 __all__ = ["DEFAULT_MATRIX", "DEMO_FRAMEWORK", "bundled_matrices", "bundled_matrix"]
@@ -25,7 +25,7 @@ DEMO_FRAMEWORK = "frameworks/exempelby_mal.csv"
 
 
 def _demo_nodes() -> pd.DataFrame:
-    return registry.nodes_from_table(datasets_dir() / DEMO_FRAMEWORK)[1]
+    return user_tables.nodes_from_table(datasets_dir() / DEMO_FRAMEWORK)[1]
 
 
 registry.register(registry.Framework(
@@ -39,9 +39,18 @@ registry.register(registry.Framework(
 def bundled_matrices() -> pd.DataFrame:
     """The catalogue of bundled interaction matrices, one row each.
 
-    Columns ``name``, ``file``, ``framework``, ``n_nodes``, ``n_pairs``, ``title_sv``, ``title_en``,
-    ``scored_by_sv``, ``scored_by_en``, ``citation``, ``doi``, ``licence``, ``note`` and ``path`` (a
-    :class:`pathlib.Path` to the long CSV: ``source,target,score,comment``).
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``name``, ``file``, ``framework``, ``n_nodes``, ``n_pairs``, ``title_sv``, ``title_en``,
+        ``scored_by_sv``, ``scored_by_en``, ``citation``, ``doi``, ``licence``, ``note`` and ``path`` (a
+        :class:`pathlib.Path` to the long CSV: ``source,target,score,comment``).
+
+    See Also
+    --------
+    bundled_matrix : One row of this table, by name.
+    sdg_interactions.io.load_dataset : Loads a bundled matrix by its name.
+    bundled_folders : The bundled folders of several matrices.
 
     Examples
     --------
@@ -58,8 +67,25 @@ def bundled_matrices() -> pd.DataFrame:
 def bundled_matrix(name: str) -> dict:
     """Metadata and file path of one bundled matrix, by name.
 
-    Returns a dict with the columns of :func:`bundled_matrices` (``path`` a :class:`pathlib.Path`).
-    An unknown name raises :class:`~sdg_interactions.errors.UnknownDatasetError` listing the valid ones.
+    Parameters
+    ----------
+    name : str
+        A name in the ``name`` column of :func:`bundled_matrices` (``"weitz2018_sweden"``).
+
+    Returns
+    -------
+    dict
+        The columns of :func:`bundled_matrices` (``path`` a :class:`pathlib.Path`).
+
+    Raises
+    ------
+    sdg_interactions.errors.UnknownDatasetError
+        For an unknown name; the message lists the valid ones.
+
+    See Also
+    --------
+    bundled_matrices : Every bundled matrix.
+    sdg_interactions.io.load_dataset : The matrix itself, with this metadata as attrs.
 
     Examples
     --------

@@ -41,10 +41,23 @@ def bundled_table(name: str) -> pd.DataFrame:
 def goals(lang: str = "sv") -> pd.DataFrame:
     """The 17 Sustainable Development Goals.
 
-    Columns ``id`` (``"SDG-1"`` …), ``goal`` (int), ``short``, ``title``, ``layer`` (the wedding-cake
-    layer: ``biosphere``, ``society``, ``economy``, or ``all`` for goal 17), ``five_p`` (``people``,
-    ``planet``, ``prosperity``, ``peace``, ``partnership``), and ``layer_label`` and ``five_p_label``;
-    texts and labels in ``lang`` ("sv" or "en").
+    Parameters
+    ----------
+    lang : {"sv", "en"}
+        Language of ``short``, ``title``, ``layer_label`` and ``five_p_label``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``id`` (``"SDG-1"`` …), ``goal`` (int), ``short``, ``title``, ``layer`` (the wedding-cake
+        layer: ``biosphere``, ``society``, ``economy``, or ``all`` for goal 17), ``five_p`` (``people``,
+        ``planet``, ``prosperity``, ``peace``, ``partnership``), and ``layer_label`` and ``five_p_label``;
+        texts and labels in ``lang``.
+
+    See Also
+    --------
+    targets : The 169 targets of these goals.
+    sdg_interactions.frameworks.node_info : Labels, group and layer of any node id.
 
     Examples
     --------
@@ -101,6 +114,11 @@ def targets(lang: str = "sv") -> pd.DataFrame:
         Columns ``id``, ``goal`` (int), ``target_type`` (``outcome`` or ``means_of_implementation``),
         ``short`` and ``title``.
 
+    See Also
+    --------
+    goals : The 17 goals the targets belong to.
+    sdg_interactions.frameworks.node_info : Labels, group and layer of any node id.
+
     Examples
     --------
     >>> targets().set_index("id").loc["5.5", "short"]
@@ -126,9 +144,22 @@ def targets(lang: str = "sv") -> pd.DataFrame:
 def miljomal(lang: str = "sv") -> pd.DataFrame:
     """The generationsmål (``MKM-0``) and the 16 miljökvalitetsmål (``MKM-1`` … ``MKM-16``).
 
-    Columns ``id``, ``kind`` (``generationsmal`` or ``miljokvalitetsmal``), ``short`` (the name),
-    ``title`` (the definition where the source gives one, else the name) and
-    ``responsible_authority``.
+    Parameters
+    ----------
+    lang : {"sv", "en"}
+        Language of ``short`` and ``title``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``id``, ``kind`` (``generationsmal`` or ``miljokvalitetsmal``), ``short`` (the name),
+        ``title`` (the definition where the source gives one, else the name) and
+        ``responsible_authority``.
+
+    See Also
+    --------
+    folkhalsomal : The other national Swedish goal framework bundled.
+    sdg_interactions.frameworks.linkage : The proposed links from SDG targets to these goals.
 
     Examples
     --------
@@ -150,8 +181,21 @@ def miljomal(lang: str = "sv") -> pd.DataFrame:
 def folkhalsomal(lang: str = "sv") -> pd.DataFrame:
     """The overarching public-health goal (``FH-0``) and the eight target areas (``FH-1`` … ``FH-8``).
 
-    Columns ``id``, ``kind`` (``overgripande_mal`` or ``malomrade``), ``short`` and ``title``; the
-    overarching goal's ``short`` is a catalogue label, its ``title`` the goal's wording.
+    Parameters
+    ----------
+    lang : {"sv", "en"}
+        Language of ``short`` and ``title``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``id``, ``kind`` (``overgripande_mal`` or ``malomrade``), ``short`` and ``title``; the
+        overarching goal's ``short`` is a catalogue label, its ``title`` the goal's wording.
+
+    See Also
+    --------
+    miljomal : The other national Swedish goal framework bundled.
+    sdg_interactions.frameworks.linkage : The proposed links from SDG targets to these areas.
 
     Examples
     --------
@@ -170,8 +214,20 @@ def folkhalsomal(lang: str = "sv") -> pd.DataFrame:
 def mongolia_objectives(lang: str = "sv") -> pd.DataFrame:
     """The 17 national objectives of the bundled Mongolia matrix (``MN-1`` … ``MN-17``).
 
-    Columns ``id``, ``short`` and ``title`` (both the English name: no Swedish names exist, so
-    ``lang="sv"`` falls back to English).
+    Parameters
+    ----------
+    lang : {"sv", "en"}
+        Language of ``short`` and ``title``; no Swedish names exist, so ``"sv"`` falls back to English.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``id``, ``short`` and ``title`` (both the English name).
+
+    See Also
+    --------
+    sdg_interactions.frameworks.bundled_matrix : The bundled ``mongolia2017`` matrix of these nodes.
+    goals : The SDGs the objectives were scored alongside.
 
     Examples
     --------
@@ -185,8 +241,18 @@ def mongolia_objectives(lang: str = "sv") -> pd.DataFrame:
 
 
 def kommuner() -> pd.DataFrame:
-    """The 290 kommuner: ``kommunkod``, ``kommun``, ``kommun_fullname``, ``lanskod``, ``lan``,
-    ``kolada_region_id`` (all text; codes keep their leading zeros).
+    """The 290 kommuner.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``kommunkod``, ``kommun``, ``kommun_fullname``, ``lanskod``, ``lan``,
+        ``kolada_region_id`` (all text; codes keep their leading zeros).
+
+    See Also
+    --------
+    sdg_interactions.frameworks.find_kommun : One kommun by code or name.
+    lan : The 21 län the kommuner lie in.
 
     Examples
     --------
@@ -197,7 +263,16 @@ def kommuner() -> pd.DataFrame:
 
 
 def lan() -> pd.DataFrame:
-    """The 21 län: ``lanskod``, ``lan``, ``lan_short``, ``kolada_region_id``, ``kolada_region_title``.
+    """The 21 län.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``lanskod``, ``lan``, ``lan_short``, ``kolada_region_id``, ``kolada_region_title``.
+
+    See Also
+    --------
+    kommuner : The 290 kommuner, with their län.
 
     Examples
     --------

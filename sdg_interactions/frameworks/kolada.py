@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-import numpy as np
 import pandas as pd
 
 from sdg_interactions.errors import InputFormatError, SdgInteractionsError, UnknownIdError, ValidationError, locate, tr
@@ -239,8 +238,25 @@ class KoladaClient:
 
 
 def kpi_catalog() -> pd.DataFrame:
-    """The bundled Kolada KPI catalogue (``datasets/kolada/kpi_catalog.csv``): id, title, description,
-    municipality_type (K kommun, L region, A both), operating_area, publ_period; all text."""
+    """The bundled Kolada KPI catalogue (``datasets/kolada/kpi_catalog.csv``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``id``, ``title``, ``description``, ``municipality_type`` (K kommun, L region, A both),
+        ``operating_area``, ``publ_period``; all text.
+
+    See Also
+    --------
+    target_kpis : The KPIs proposed for SDG targets, checked against this catalogue.
+    search_kpis : KPIs whose title contains a word.
+
+    Examples
+    --------
+    >>> catalog = kpi_catalog().set_index("id")
+    >>> catalog.loc["N05401", ["title", "municipality_type"]].tolist()
+    ['Valdeltagande i senaste kommunalvalet, andel (%)', 'A']
+    """
     return bundled_table("kolada/kpi_catalog.csv")
 
 
@@ -259,7 +275,29 @@ def search_kpis(query: str, *, online: bool = False, base_url: str = DEFAULT_BAS
 
 
 def kolada_ids(kommun: str | int) -> dict[str, str]:
-    """Kolada's ids of a kommun (by name or code, as :func:`find_kommun`), its län's region and Riket."""
+    """Kolada's ids of a kommun, its län's region and Riket.
+
+    Parameters
+    ----------
+    kommun : str or int
+        A kommun by name or code, as :func:`~sdg_interactions.frameworks.find_kommun` takes it.
+
+    Returns
+    -------
+    dict of str to str
+        ``{"kommun": ..., "lan": ..., "riket": ...}``: Kolada's municipality ids (text, leading zeros
+        kept).
+
+    See Also
+    --------
+    sdg_interactions.frameworks.find_kommun : The kommun's row of the bundled table.
+    KoladaClient : Fetches values for these ids.
+
+    Examples
+    --------
+    >>> kolada_ids("Falköping")
+    {'kommun': '1499', 'lan': '0014', 'riket': '0000'}
+    """
     row = find_kommun(kommun)
     return {"kommun": row["kommunkod"], "lan": row["kolada_region_id"], "riket": RIKET}
 
@@ -270,11 +308,41 @@ def kolada_ids(kommun: str | int) -> dict[str, str]:
 def target_kpis(path: str | os.PathLike | None = None) -> pd.DataFrame:
     """The SDG target → KPI table: the bundled proposal, or a user's CSV at ``path``.
 
-    Columns :data:`TARGET_KPI_COLUMNS`; a user's file needs ``sdg_target``, ``kpi`` and ``direction``
-    (``higher`` or ``lower`` is better), the rest may be left out (``kpi_title`` is then taken from the
-    catalogue). Every row is checked: a known SDG target id, a KPI id of the bundled catalogue that
-    has kommun data (municipality_type K or A), a direction, no pair twice. An error names the file,
-    the row (header = row 1), the column and the value, and says what is valid.
+    Every row is checked: a known SDG target id, a KPI id of the bundled catalogue that has kommun data
+    (municipality_type K or A), a direction, no pair twice.
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        A user's CSV file; it needs ``sdg_target``, ``kpi`` and ``direction`` (``higher`` or ``lower`` is
+        better), the rest may be left out (``kpi_title`` is then taken from the catalogue). By default the
+        bundled proposal (``datasets/kolada/target_kpis.csv``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`TARGET_KPI_COLUMNS`, one row per (target, KPI) pair.
+
+    Raises
+    ------
+    sdg_interactions.errors.InputFormatError
+        For a file without the needed columns or rows.
+    sdg_interactions.errors.UnknownIdError
+        For an unknown SDG target or KPI id.
+    sdg_interactions.errors.ValidationError
+        For a KPI without kommun data, an unknown direction or a pair given twice. An error names the
+        file, the row (header = row 1), the column and the value, and says what is valid.
+
+    See Also
+    --------
+    kpi_catalog : The catalogue the KPI ids are checked against.
+    select_kpis : The rows of this table for some targets.
+
+    Examples
+    --------
+    >>> table = target_kpis()
+    >>> table.loc[0, ["sdg_target", "kpi", "direction"]].tolist()
+    ['1.3', 'N31816', 'lower']
     """
     file = Path(path) if path is not None else datasets_dir() / "kolada" / "target_kpis.csv"
     header, rows = read_table(file)

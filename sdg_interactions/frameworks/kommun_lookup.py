@@ -46,9 +46,25 @@ def find_kommun(query: str | int) -> pd.Series:
     (``"Malmö stad"``, ``"Göteborgs stad"``, ``"Region Gotland"``); the start of a folded name, at
     least three letters (``"Malung"``). The query is only compared with the table, never evaluated.
 
-    Returns one row of :func:`kommuner` (a Series named by the kommunkod). Raises
-    :class:`~sdg_interactions.errors.UnknownKommunError` if no kommun matches, or several do; the
-    message lists close matches as "Name (code)".
+    Parameters
+    ----------
+    query : str or int
+        A kommunkod or a name, as above.
+
+    Returns
+    -------
+    pandas.Series
+        One row of :func:`~sdg_interactions.frameworks.kommuner` (a Series named by the kommunkod).
+
+    Raises
+    ------
+    sdg_interactions.errors.UnknownKommunError
+        If no kommun matches, or several do; the message lists close matches as "Name (code)".
+
+    See Also
+    --------
+    sdg_interactions.frameworks.kommuner : The table searched.
+    sdg_interactions.frameworks.kolada_ids : The kommun's ids in Kolada.
 
     Examples
     --------

@@ -32,6 +32,7 @@ from sdg_interactions.io.csvfile import (
 )
 from sdg_interactions.io.graphfile import read_graphml, write_gexf, write_graphml
 from sdg_interactions.io.netcdf import NETCDF_SIGNATURES, read_netcdf, write_netcdf
+from sdg_interactions.io.workbooks import read_excel, write_excel, write_results_excel, write_template
 from sdg_interactions.textfile import check_input_file
 
 __all__ = [
@@ -96,6 +97,25 @@ def register_format(
     ``writer(obj, path)``. ``signatures`` are first bytes that identify the format in a file without an
     extension.
 
+    Parameters
+    ----------
+    name : str
+        The format's name, the key of :data:`READERS` and :data:`WRITERS` (``"excel"``, ``"graphml"``).
+    extensions : tuple of str, optional
+        File extensions with the dot (``(".xlsx",)``) that mean this format; stored in lower case.
+    reader : callable, optional
+        ``reader(path, *, aggregated=None) -> xarray.Dataset``; None leaves the format unreadable.
+    writer : callable, optional
+        ``writer(obj, path) -> None``; None leaves the format unwritable.
+    signatures : tuple of bytes, optional
+        First bytes of a file of this format (``b"PK\\x03\\x04"`` for ``.xlsx``), for a file without an
+        extension.
+
+    See Also
+    --------
+    read_matrix : Reads a file with the reader its extension or first bytes name.
+    write_matrix : Writes a file with the writer its extension or ``format=`` names.
+
     Examples
     --------
     >>> register_format("csv", extensions=(".csv",), reader=read_csv, writer=write_long_csv)
@@ -110,33 +130,6 @@ def register_format(
         EXTENSIONS[extension.lower()] = name
     for magic in signatures:
         SIGNATURES[magic] = name
-
-
-def _excel(name: str) -> Callable:
-    """A function of :mod:`sdg_interactions.io.excel`, imported when first used (openpyxl is slow to import)."""
-    import importlib
-
-    return getattr(importlib.import_module("sdg_interactions.io.excel"), name)
-
-
-def read_excel(path, **options) -> xr.Dataset:
-    """Read a filled Excel scoring template; see :func:`sdg_interactions.io.excel.read_excel`."""
-    return _excel("read_excel")(path, **options)
-
-
-def write_excel(obj, path, **options) -> None:
-    """Write a matrix Dataset to Excel; see :func:`sdg_interactions.io.excel.write_excel`."""
-    return _excel("write_excel")(obj, path, **options)
-
-
-def write_template(nodes, path, **options) -> None:
-    """Write the Excel scoring template; see :func:`sdg_interactions.io.excel.write_template`."""
-    return _excel("write_template")(nodes, path, **options)
-
-
-def write_results_excel(tables, path, **options) -> None:
-    """Write result tables to Excel; see :func:`sdg_interactions.io.excel.write_results_excel`."""
-    return _excel("write_results_excel")(tables, path, **options)
 
 
 register_format("excel", extensions=(".xlsx",), reader=read_excel, writer=write_excel, signatures=(b"PK\x03\x04",))
@@ -197,6 +190,12 @@ def read_matrix(
         ``score``, ``comment`` and ``uncertain`` on ``([respondent,] source, target)``;
         ``attrs["source_file"]`` is the path.
 
+    See Also
+    --------
+    write_matrix : Writes a matrix in any supported format.
+    load_dataset : Also takes a bundled data set's name.
+    register_format : Adds a format to the ones read here.
+
     Examples
     --------
     >>> import tempfile
@@ -221,6 +220,21 @@ def write_matrix(
     ``.csv`` writes the long layout (``format="wide_csv"`` the wide one, scores only); ``.nc`` NetCDF,
     the lossless native format.
 
+    Parameters
+    ----------
+    obj : xarray.Dataset or xarray.DataArray
+        The matrix: a Dataset (scores, comments, uncertain marks) or its ``score`` DataArray.
+    path : str or path-like
+        The file to write; its extension names the format unless ``format`` does.
+    format : str, optional
+        A key of :data:`WRITERS` (``"csv"``, ``"long_csv"``, ``"wide_csv"``, ``"netcdf"``, ``"excel"``,
+        ``"graphml"``, ``"gexf"``) or an extension such as ``".nc"``.
+
+    See Also
+    --------
+    read_matrix : Reads the file back.
+    register_format : Adds a format to the ones written here.
+
     Examples
     --------
     >>> import tempfile
@@ -240,8 +254,34 @@ def load_dataset(name_or_path: str | os.PathLike, *, aggregated: bool | None = N
 
     A bundled data set's attrs carry its ``name``, ``title_sv``, ``title_en``, ``scored_by_sv``,
     ``scored_by_en``, ``citation``, ``doi``, ``licence``, ``note`` and ``source``; a file's carry
-    ``source_file``. A string that is neither raises
-    :class:`~sdg_interactions.errors.UnknownDatasetError` listing the bundled names.
+    ``source_file``.
+
+    Parameters
+    ----------
+    name_or_path : str or path-like
+        A name of :func:`~sdg_interactions.frameworks.bundled_matrices` (``"weitz2018_sweden"``), else
+        the path of a file in any format :func:`read_matrix` reads. A file of a bundled folder (the
+        synthetic kommuner) keeps the folder's title and synthetic mark.
+    aggregated : bool, optional
+        Passed on to :func:`read_matrix`: True reads a CSV file of aggregated floats.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``score``, ``comment`` and ``uncertain`` on ``([respondent,] source, target)`` with the
+        provenance attrs above.
+
+    Raises
+    ------
+    sdg_interactions.errors.UnknownDatasetError
+        For a string that is neither a bundled name nor an existing file; the message lists the
+        bundled names (and the closest ones).
+
+    See Also
+    --------
+    load_matrix : The scores alone, several respondents aggregated.
+    read_matrix : Reads a file by path only.
+    sdg_interactions.frameworks.bundled_matrices : The bundled data sets and their provenance.
 
     Examples
     --------
@@ -280,9 +320,30 @@ def _bundled_folder_attrs(path: Path) -> dict:
 def nodes_from(spec: str | os.PathLike) -> list[str]:
     """The node ids a workshop or template is about, from one command-line style value.
 
-    ``spec`` is a bundled matrix name (its nodes: ``"weitz2018_sweden"`` gives the 34 targets of SEI's
-    Sweden case), the path of a matrix file in any readable format (its nodes), or node ids separated by
-    commas (``"11.6,7.2,MKM-1"``). The ids come back checked and in natural order, each once.
+    The ids come back checked and in natural order, each once.
+
+    Parameters
+    ----------
+    spec : str or path-like
+        A bundled matrix name (its nodes: ``"weitz2018_sweden"`` gives the 34 targets of SEI's Sweden
+        case), the path of a matrix file in any readable format (its nodes), or node ids separated by
+        commas (``"11.6,7.2,MKM-1"``).
+
+    Returns
+    -------
+    list of str
+        The node ids, canonical (:func:`~sdg_interactions.frameworks.check_node_id`) and sorted by
+        :func:`~sdg_interactions.frameworks.node_sort_key`.
+
+    Raises
+    ------
+    sdg_interactions.errors.UnknownDatasetError
+        For a list of fewer than two ids.
+
+    See Also
+    --------
+    write_template : Writes the scoring template for these nodes.
+    load_dataset : Loads the matrix a name or path stands for.
 
     Examples
     --------
@@ -342,6 +403,11 @@ def load_matrix(
     -------
     xarray.DataArray
         ``score`` on ``(source, target)`` with the Dataset's attrs (provenance) and node coordinates.
+
+    See Also
+    --------
+    load_dataset : The whole Dataset, respondents, comments and uncertain marks kept.
+    sdg_interactions.matrix.aggregate : How several respondents' answers become one matrix.
 
     Examples
     --------

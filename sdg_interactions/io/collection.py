@@ -4,7 +4,7 @@
   hold the same node ids.
 * :func:`load_collection` reads a folder (every ``*.csv``, ``*.xlsx``, ``*.nc`` and ``*.graphml`` in it,
   sorted by name), a list of files, or a bundled folder by name
-  (:func:`~sdg_interactions.frameworks.bundled_folders.bundled_folders`), one matrix per file, into one
+  (:func:`~sdg_interactions.frameworks.folders.bundled_folders`), one matrix per file, into one
   Dataset: one kommun per file (``dim="kommun"``, the default) or one respondent per file
   (``dim="respondent"``, raw answers kept).
 
@@ -25,7 +25,7 @@ import xarray as xr
 
 from sdg_interactions import frameworks, matrix
 from sdg_interactions.errors import InputFormatError, ValidationError, locate, tr
-from sdg_interactions.frameworks.bundled_folders import FOLDER_SUFFIXES, bundled_folder, bundled_folders
+from sdg_interactions.frameworks.folders import FOLDER_SUFFIXES, bundled_folder, bundled_folders
 from sdg_interactions.io import read_matrix
 
 __all__ = ["FOLDER_SUFFIXES", "check_same_nodes", "load_collection", "stack_matrices"]
@@ -148,7 +148,7 @@ def stack_matrices(
     arrays = [matrix.require_single(m, f"stack_matrices ({name!r})") for name, m in items]
     if join not in ("exact", "outer"):
         raise ValidationError(locate(tr("error.data.collection.join"), column="join", value=join,
-                                     valid="exact, outer"))
+                                     valid=tr("error.data.collection.valid_join")))
     if join == "outer":
         arrays = _on_all_nodes(arrays)
     check_same_nodes([(repr(name), matrix.node_ids(da)) for name, da in zip(names, arrays, strict=True)])

@@ -118,6 +118,26 @@ def _column_key(cell: str) -> str:
 def read_csv(path: str | os.PathLike, *, aggregated: bool | None = None) -> xr.Dataset:
     """Read a long or a wide CSV file, telling which by its header (see :func:`csv_layout`).
 
+    Parameters
+    ----------
+    path : str or path-like
+        The file. Its encoding and separator are detected (see the module docstring).
+    aggregated : bool, optional
+        True for a file of aggregated floats in [-3, 3]; by default (None or False) the scores must be
+        raw answers, whole numbers from -3 to 3.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``score``, ``comment`` and ``uncertain`` on ``([respondent,] source, target)``;
+        ``attrs["source_file"]`` is the path.
+
+    See Also
+    --------
+    read_long_csv : Reads the long layout ``source,target,score``.
+    read_wide_csv : Reads the wide layout, ids in the first column and the header.
+    sdg_interactions.io.read_matrix : Reads any supported format, CSV included.
+
     Examples
     --------
     >>> import tempfile
@@ -150,6 +170,11 @@ def read_long_csv(path: str | os.PathLike, *, aggregated: bool | None = None) ->
         ``score``, ``comment`` and ``uncertain`` on ``([respondent,] source, target)``;
         ``attrs["source_file"]`` is the path.
 
+    See Also
+    --------
+    write_long_csv : Writes the same layout.
+    read_csv : Tells the long layout from the wide one by the header.
+
     Examples
     --------
     >>> import tempfile
@@ -168,7 +193,25 @@ def read_wide_csv(path: str | os.PathLike, *, aggregated: bool | None = None) ->
     """Read a wide CSV file (ids in the first column and the header row, scores in the cells).
 
     The corner cell may hold any text (SEI writes ``from\\to``) or be blank. A blank or 0 diagonal
-    reads as NaN; a non-zero diagonal is an error. ``aggregated`` as in :func:`read_long_csv`.
+    reads as NaN; a non-zero diagonal is an error.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file. Its encoding and separator are detected (see the module docstring).
+    aggregated : bool, optional
+        As in :func:`read_long_csv`: True for aggregated floats, by default whole numbers from -3 to 3.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``score`` (with empty ``comment`` and ``uncertain``) on ``(source, target)``;
+        ``attrs["source_file"]`` is the path.
+
+    See Also
+    --------
+    write_wide_csv : Writes the same layout.
+    read_csv : Tells the wide layout from the long one by the header.
 
     Examples
     --------
@@ -283,6 +326,18 @@ def write_table_csv(table: pd.DataFrame, path: str | os.PathLike) -> None:
     ``=HYPERLINK(...)`` from a user's file is written as ``'=HYPERLINK(...)``, never as a live formula);
     numbers are written exactly (``repr``), NaN blank. UTF-8 with a byte-order mark, ``,``, ``\\n``.
 
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The result table; its columns become the header, its index is not written.
+    path : str or path-like
+        The file to write.
+
+    See Also
+    --------
+    sdg_interactions.io.write_results_excel : Writes result tables to Excel, one sheet each.
+    write_long_csv : Writes a matrix, not a result table, as CSV.
+
     Examples
     --------
     >>> import tempfile
@@ -312,6 +367,18 @@ def write_long_csv(obj: xr.Dataset | xr.DataArray, path: str | os.PathLike) -> N
     Writes the scored cells, plus the unscored ones that carry a comment or an uncertain mark (see
     :func:`~sdg_interactions.matrix.to_long`); the ``comment`` and ``uncertain`` columns when the
     Dataset has those variables. Text cells get the injection guard (module docstring).
+
+    Parameters
+    ----------
+    obj : xarray.Dataset or xarray.DataArray
+        The matrix, with or without a ``respondent`` dim.
+    path : str or path-like
+        The file to write (UTF-8 with a byte-order mark, ``,``).
+
+    See Also
+    --------
+    read_long_csv : Reads the file back.
+    write_wide_csv : Writes one matrix's scores as a grid instead.
 
     Examples
     --------
@@ -348,6 +415,18 @@ def write_wide_csv(obj: xr.Dataset | xr.DataArray, path: str | os.PathLike) -> N
     Wide files hold scores only: comments and uncertain marks in a Dataset are not written (a
     :class:`~sdg_interactions.errors.SdgInteractionsWarning` says how many; use a long file or NetCDF
     to keep them). The diagonal is written blank.
+
+    Parameters
+    ----------
+    obj : xarray.Dataset or xarray.DataArray
+        One matrix (no ``respondent`` dim).
+    path : str or path-like
+        The file to write (UTF-8 with a byte-order mark, ``,``).
+
+    See Also
+    --------
+    read_wide_csv : Reads the file back.
+    write_long_csv : Writes comments and uncertain marks too.
 
     Examples
     --------

@@ -2,7 +2,9 @@
 
 The template's layout is described in :mod:`sdg_interactions.io.exceltemplate`, whose writers this
 module re-exports. :func:`read_excel` reads a workbook in either language: every sheet other than the
-instruction, comment and node sheets is a respondent's matrix. Scores may be numbers or text
+instruction, comment and node sheets is a respondent's matrix. A workbook without the instruction sheet is
+read as a **plain wide sheet**: the first sheet, ids in row 1 from column B and in column A from row 2, scores
+from B2 (as ``pd.DataFrame.to_excel`` of a wide matrix writes it); one matrix. Scores may be numbers or text
 (``"2"``, ``"2,0"``, ``"−1"``); they are checked by :func:`~sdg_interactions.matrix.from_long`, and
 errors name the file, the sheet, the Excel row, the column as its letter and target id
 (``"C (1.2)"``) and the value. **A workbook with one respondent sheet reads as one matrix** (dims
@@ -165,9 +167,11 @@ def _ids(cells: Sequence, at) -> dict[int, str]:
     return out
 
 
-def _read_matrix_sheet(ws, file: str) -> tuple[str, dict, pd.DataFrame]:
-    """One respondent's sheet: the respondent's name, the sheet's title/location/ids, a long table."""
-    where, first = f"{file}, sheet {ws.title!r}", SCORES_START - 1
+def _read_matrix_sheet(ws, file: str, first: int = SCORES_START - 1) -> tuple[str, dict, pd.DataFrame]:
+    """One respondent's sheet: the respondent's name, the sheet's title/location/ids, a long table. ``first`` is
+    the 0-based column (and row) where the scores start: the template's (ids, labels, then scores), or 1 for a
+    plain wide sheet (ids in row 1 and column A, scores from B2)."""
+    where = f"{file}, sheet {ws.title!r}"
     rows = _rows(ws, where, max_rows=MAX_NODES + first, max_cols=MAX_NODES + first)
     if len(rows) <= first or len(rows[0]) <= first:
         raise InputFormatError(locate(tr("excel.error.no_matrix"), file=where,
@@ -279,7 +283,7 @@ def _read(file: str, aggregated: bool | None, respondent_dim: bool | None) -> xr
         found = {k: next((titles[n] for n in localised_names(f"excel.sheet.{k}") | _OLD_SHEETS.get(k, set())
                           if n in titles), None) for k in ("instructions", "comments", "nodes")}
         if found["instructions"] is None:
-            raise InputFormatError(locate(tr("excel.error.no_instructions"), file=file, valid=_VALID_BOOK))
+            return _read_plain(wb, file, aggregated)
         _refuse_hidden(wb, file, keep=found["instructions"])
         sheets = [_read_matrix_sheet(wb[t], file) for t in data_sheets if t not in found.values()]
         if not sheets:
@@ -319,6 +323,31 @@ def _read(file: str, aggregated: bool | None, respondent_dim: bool | None) -> xr
     ds = build_dataset(score, comment, uncertain, order, [r for r, _, _ in sheets] if keep else None,
                        aggregated=aggregated, attrs={"source_file": file})
     return with_node_labels(ds, labels, file=nodes[0] if nodes else None)  # the node sheet's labels win
+
+
+def _read_plain(wb, file: str, aggregated: bool | None) -> xr.Dataset:
+    """A plain wide sheet, not a scoring template: the first worksheet, target ids in row 1 from column B and in
+    column A from row 2 (the same ids, in any order), scores from B2; A1 may hold anything (a title, "från \\
+    till"). Refused, naming the cell, when B1 holds no target id: then the workbook is neither a template nor a
+    plain matrix."""
+    sheets = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
+    ws = sheets[0] if sheets else None
+    where = f"{file}, sheet {ws.title!r}" if ws is not None else file
+    head = next(ws.iter_rows(min_row=1, max_row=1, max_col=2, values_only=True), ()) if ws is not None else ()
+    corner = head[1] if len(head) > 1 else None
+    try:
+        if corner is None or _blank(corner):
+            raise InputFormatError(tr("excel.error.no_instructions"))
+        check_id(cell_text(corner) if isinstance(corner, str) else corner)
+    except SdgInteractionsError:
+        raise InputFormatError(locate(tr("excel.error.no_instructions"), file=where, row=1, column="B",
+                                      value="" if corner is None else cell_text(corner),
+                                      valid=tr("excel.error.valid_template_or_plain", book=_VALID_BOOK))) from None
+    _, sheet, table = _read_matrix_sheet(ws, file, first=1)
+    order = sorted(sheet["ids"], key=frameworks.node_sort_key)
+    ds = from_long(table, file=sheet["where"], aggregated=bool(aggregated), nodes=order)
+    ds.attrs["source_file"] = file
+    return ds
 
 
 def _refuse_hidden(wb, file: str, *, keep: str) -> None:

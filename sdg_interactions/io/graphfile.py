@@ -85,6 +85,12 @@ def write_graphml(obj: xr.DataArray | xr.Dataset, path: str | os.PathLike, *, la
         and are kept in the graph attribute ``sdg_interactions_zero``, so :func:`read_graphml` gives the
         matrix back either way.
 
+    See Also
+    --------
+    read_graphml : Reads the file back to the same matrix.
+    write_gexf : Writes the graph for Gephi.
+    sdg_interactions.matrix.to_graph : The networkx graph, without a file.
+
     Examples
     --------
     >>> import tempfile
@@ -133,6 +139,17 @@ def read_graphml(path: str | os.PathLike, *, aggregated: bool | None = None) -> 
         The ``.graphml`` file.
     aggregated : bool, optional
         True reads aggregated floats; by default the file's graph attribute ``aggregated`` says.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``score``, ``comment`` and ``uncertain`` on ``(source, target)``; ``attrs["source_file"]`` is
+        the path.
+
+    See Also
+    --------
+    write_graphml : Writes a matrix as GraphML.
+    sdg_interactions.matrix.from_graph : A matrix from a networkx graph in memory.
 
     Examples
     --------
@@ -193,6 +210,21 @@ def write_gexf(obj: xr.DataArray | xr.Dataset, path: str | os.PathLike, *, lang:
     ``uncertain``; nodes the ``label`` in ``lang`` and their framework, group and labels. An edge is an
     interaction: a pair scored 0 is an edge (weight 0) only with ``include_zero=True``; unscored cells never
     are. :func:`networkx.read_gexf` reads it.
+
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        One matrix (no ``respondent`` dim); a Dataset's comments and uncertain marks are kept.
+    path : str or path-like
+        The ``.gexf`` file to write.
+    lang : {"sv", "en"}
+        Language of the nodes' ``label`` attribute.
+    include_zero : bool
+        Write the pairs scored 0 as edges of weight 0 too; by default they are not edges.
+
+    See Also
+    --------
+    write_graphml : Writes GraphML, which :func:`read_graphml` reads back.
 
     Examples
     --------

@@ -103,6 +103,19 @@ def write_netcdf(obj: xr.Dataset | xr.DataArray, path: str | os.PathLike) -> Non
     replaced whole or not at all (:func:`~sdg_interactions.textfile.replacing`: a killed run leaves the
     old file).
 
+    Parameters
+    ----------
+    obj : xarray.Dataset or xarray.DataArray
+        The matrix: a Dataset (scores, comments, uncertain marks, attrs) or its ``score`` DataArray, with
+        or without a ``respondent`` dim.
+    path : str or path-like
+        The ``.nc`` file to write.
+
+    See Also
+    --------
+    read_netcdf : Reads the file back to the same Dataset.
+    sdg_interactions.io.write_matrix : Writes any supported format, ``.nc`` included.
+
     Examples
     --------
     >>> import tempfile
@@ -168,6 +181,11 @@ def read_netcdf(path: str | os.PathLike, *, aggregated: bool | None = None) -> x
     xarray.Dataset
         As written, with ``attrs["source_file"]`` set to the path.
 
+    See Also
+    --------
+    write_netcdf : Writes a matrix to NetCDF, losslessly.
+    sdg_interactions.io.read_matrix : Reads any supported format, ``.nc`` included.
+
     Notes
     -----
     The file ends in the one validator (:func:`~sdg_interactions.matrix.validate`) and nothing is coerced
@@ -177,7 +195,14 @@ def read_netcdf(path: str | os.PathLike, *, aggregated: bool | None = None) -> x
 
     Examples
     --------
-    See :func:`write_netcdf`.
+    See also :func:`write_netcdf`.
+
+    >>> import tempfile
+    >>> from sdg_interactions.matrix import from_array
+    >>> p = Path(tempfile.mkdtemp()) / "m.nc"
+    >>> write_netcdf(from_array(np.array([[np.nan, 2.5], [-1, np.nan]]), ["1.1", "1.2"], aggregated=True), p)
+    >>> read_netcdf(p)["score"].values.tolist()
+    [[nan, 2.5], [-1.0, nan]]
     """
     name = os.fspath(path)
     ds = _open(path)

@@ -22,17 +22,10 @@ if TYPE_CHECKING:  # networkx is loaded when a graph is made or read: a scoring 
     import networkx as nx
 
 from sdg_interactions.errors import ValidationError, locate, tr
-from sdg_interactions.matrix.model import (
-    FALSE_WORDS,
-    TRUE_WORDS,
-    check_canonical_ids,
-    node_table,
-    require_single,
-    to_long,
-    validate,
-    with_node_labels,
-)
+from sdg_interactions.matrix.conversions import node_table, to_long, with_node_labels
+from sdg_interactions.matrix.model import FALSE_WORDS, TRUE_WORDS, require_single
 from sdg_interactions.matrix.tables import from_long
+from sdg_interactions.matrix.validation import check_canonical_ids, validate
 
 __all__ = ["from_graph", "plain_value", "to_graph"]
 
@@ -41,17 +34,44 @@ def to_graph(obj: xr.DataArray | xr.Dataset, *, threshold: float | None = None, 
              include_unscored_notes: bool = False) -> nx.DiGraph:
     """Return the matrix as a directed graph: an edge ``i -> j`` for every interaction.
 
+    By default a pair scored 0 ("no interaction") is left out, as is an unscored pair: an edge is an
+    interaction, so density, degrees and paths mean what they say. ``include_zero=True`` adds the pairs
+    scored 0; with it and ``include_unscored_notes=True``, :func:`from_graph` gives the matrix back exactly.
+
     Parameters
     ----------
     obj : xarray.DataArray or xarray.Dataset
         One matrix (no ``respondent`` dim).
     threshold : float, optional
-        Keep only the edges with ``|score| ≥ threshold`` (e.g. 2 for the strong links).
-    include_zero : bool
+        Keep only the edges with ``|score| ≥ threshold`` (e.g. 2 for the strong links), 0 … 3. A pair scored 0
+        stays out unless ``include_zero`` (and ``threshold`` is 0 or ``None``).
+    include_zero : bool, default False
         Also make an edge of every pair scored 0 ("scored: no interaction"), with ``weight`` 0.
-    include_unscored_notes : bool
+    include_unscored_notes : bool, default False
         Also make an edge (score NaN, no weight or sign) of an unscored pair that has a comment or an
         uncertain mark, so that nothing written is lost.
+
+    Returns
+    -------
+    networkx.DiGraph
+        Every node of the matrix, with its metadata (``framework``, ``group``, ``label_sv``,
+        ``label_en``); ``G.graph`` holds the matrix's ``attrs`` as plain values (:func:`plain_value`). Each
+        edge carries:
+
+        * ``score``: the signed score, −3 … 3
+        * ``weight``: ``|score|``, non-negative, for algorithms that assume non-negative weights
+        * ``sign``: −1 or +1 (0 for a pair scored 0)
+        * with a Dataset also ``comment`` and ``uncertain``
+
+    Raises
+    ------
+    ValidationError
+        If ``obj`` holds more than one matrix, or ``threshold`` is not a number from 0 to 3.
+
+    See Also
+    --------
+    from_graph : The matrix back from a graph.
+    sdg_interactions.io.write_graphml : The graph written as a GraphML file.
 
     Examples
     --------
@@ -105,6 +125,32 @@ def from_graph(G: nx.DiGraph, *, score: str = "score") -> xr.Dataset:
     beside ``LULEA-1`` is refused); a score ``"two"``, an ``uncertain`` of ``"maybe"`` or an ``aggregated``
     of ``"nej"`` or 2 raise :class:`~sdg_interactions.errors.ValidationError`.
 
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        The graph; each edge carries ``score`` (and may carry ``comment`` and ``uncertain``), its nodes may
+        carry ``group``, ``label_sv`` and ``label_en``.
+    score : str, default "score"
+        The edge attribute that holds the signed score.
+
+    Returns
+    -------
+    xarray.Dataset
+        The matrix, validated: ``score``, ``comment`` and ``uncertain`` on ``source``, ``target``, with the
+        node metadata; the graph attributes as ``attrs``.
+
+    Raises
+    ------
+    ValidationError
+        If ``G`` is not a :class:`networkx.DiGraph`, an edge has no ``score``, or a node id, score or
+        attribute is refused as above.
+
+    See Also
+    --------
+    to_graph : The graph of a matrix.
+    sdg_interactions.io.read_graphml : A graph read from a GraphML file.
+    sdg_interactions.matrix.from_long : The constructor whose checks are applied.
+
     Examples
     --------
     >>> import networkx as nx
@@ -151,6 +197,21 @@ def _flag(value: object, *, file: object) -> bool:
 
 def plain_value(value):
     """A numpy scalar or array as a plain Python value (for graph attributes, JSON and GraphML).
+
+    Parameters
+    ----------
+    value : object
+        Any value.
+
+    Returns
+    -------
+    object
+        A numpy scalar's Python value, a numpy array as a (nested) list, anything else unchanged.
+
+    See Also
+    --------
+    to_graph : Turns the matrix's attrs into graph attributes with it.
+    sdg_interactions.io.write_graphml : Makes the graph's attributes plain with it before writing them.
 
     Examples
     --------

@@ -1,7 +1,7 @@
 """Building matrices from tables: long ``[respondent,]source,target,score[,comment,uncertain]`` and wide.
 
-Cells may be text as read from a file; they are parsed here and checked by the one rule set of
-:mod:`sdg_interactions.matrix` (:func:`~sdg_interactions.matrix.score_problems`) and
+Cells may be text as read from a file; they are parsed (:mod:`~sdg_interactions.matrix.parsing`) and checked
+by the one rule set of :mod:`sdg_interactions.matrix` (:func:`~sdg_interactions.matrix.score_problems`) and
 :func:`~sdg_interactions.frameworks.check_node_id`. Errors name the file, the row as a spreadsheet shows
 it (header = row 1), the column and the value. The readers in :mod:`sdg_interactions.io` turn files
 into tables and call these.
@@ -9,7 +9,6 @@ into tables and call these.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -18,119 +17,16 @@ import xarray as xr
 
 from sdg_interactions import frameworks
 from sdg_interactions.errors import InputFormatError, ValidationError, check_no_bidi, locate, tr
-from sdg_interactions.matrix.model import (
-    DIMS,
-    FALSE_WORDS,
-    TRUE_WORDS,
-    build_dataset,
-    check_id,
-    check_size,
-    score_problems,
-)
+from sdg_interactions.matrix.model import DIMS, build_dataset
+from sdg_interactions.matrix.parsing import _GROUPED, parse_scores, parse_uncertain
+from sdg_interactions.matrix.validation import check_id, check_size, score_problems
 
-__all__ = ["GROUPED_PROBLEM", "column_letter", "from_long", "from_wide", "parse_scores", "parse_uncertain"]
-
-_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-"})
-# A score as text: ASCII digits only, one decimal mark (. or ,), an optional exponent; a space only after the sign.
-_NUMBER = re.compile(r"[+-]? *(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?", re.ASCII)
-# Digits grouped in threes by a mark: 1,000 or 1.000 is a thousand to its writer, never 1.
-_GROUPED = {".": re.compile(r"[+-]? *\d{1,3}(?:\.\d{3})+", re.ASCII),
-            ",": re.compile(r"[+-]? *\d{1,3}(?:,\d{3})+", re.ASCII)}
-#: What :func:`parse_scores` says about a number it refuses as ambiguous.
-GROUPED_PROBLEM = "score looks like a number with a thousands separator (1,000 or 1.000), not a score"
-#: Every word :func:`parse_uncertain` accepts, for its error message (built from the word sets, so it can't drift).
-_UNCERTAIN_NO = ", ".join(sorted((FALSE_WORDS | {"0.0"}) - {""}))
-_UNCERTAIN_YES = ", ".join(sorted(TRUE_WORDS | {"1.0"}))
+__all__ = ["column_letter", "from_long", "from_wide"]
 
 
 def _valid_words(aggregated: bool):
     """What a score may be, in both languages (the words of :data:`VALID_AGGREGATED` or :data:`VALID_RAW`)."""
     return tr("error.valid_aggregated" if aggregated else "error.valid_raw")
-
-
-def _score_of(value: object, decimal: str | None) -> float | None:
-    """One cell as a score: NaN for blank, None for unreadable (see :func:`parse_scores`)."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return np.nan
-    if isinstance(value, (bool, np.bool_)):
-        return None
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        return float(value)
-    if not isinstance(value, str):
-        return None
-    text = value.translate(_MINUS).strip()
-    if not text:
-        return np.nan
-    if not _NUMBER.fullmatch(text):
-        return None
-    for mark, grouped in _GROUPED.items():
-        if mark != decimal and grouped.fullmatch(text):
-            return None
-    return float(text.replace(" ", "").replace(",", "."))
-
-
-def parse_scores(column: pd.Series, *, decimal: str | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Read a column of cells as scores: numbers, or text such as "2", "-1", "2.0", "2,0", "−3".
-
-    Returns the float values (NaN for blank or unreadable) and a mask of unreadable cells. Text must be
-    one number in ASCII digits, with ``.`` or ``,`` as its decimal mark: ``"0 1"``, ``"٣"``, ``"2 000"``
-    and ``"two"`` are unreadable, and so is a number whose digits a mark groups in threes (``"1,000"``,
-    ``"1.000"``: a thousand to its writer, not one), unless that mark is the file's ``decimal`` mark (a
-    Swedish ``;`` file writes ``1,000`` for one with three decimals).
-
-    Examples
-    --------
-    >>> values, bad = parse_scores(pd.Series(["2", " -1,5 ", "\u22123", "", "0 1", "1,000", "1.000", "٣"]))
-    >>> values.tolist()[:4], bad.tolist()
-    ([2.0, -1.5, -3.0, nan], [False, False, False, False, True, True, True, True])
-    >>> parse_scores(pd.Series(["1,000"]), decimal=",")[0].tolist()
-    [1.0]
-    """
-    if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
-        values = column.to_numpy(dtype=float, na_value=np.nan)
-        return values, np.zeros(len(values), dtype=bool)
-    codes, uniques = pd.factorize(column.astype(object), use_na_sentinel=True)
-    parsed = [_score_of(v, decimal) for v in uniques]
-    table = np.array([np.nan if v is None else v for v in parsed] + [np.nan], dtype=float)
-    failed = np.array([v is None for v in parsed] + [False], dtype=bool)
-    return table[codes], failed[codes]
-
-
-def parse_uncertain(column: pd.Series, *, file: object = None, rows: Iterable[int] | None = None) -> np.ndarray:
-    """Read an ``uncertain`` column: the words of :data:`FALSE_WORDS` (blank included) or ``0.0`` -> False,
-    those of :data:`TRUE_WORDS` or ``1.0`` -> True, case-insensitive.
-
-    Anything else raises :class:`ValidationError` naming the file and row.
-
-    Examples
-    --------
-    >>> parse_uncertain(pd.Series(["", "ja", "X", "0", None, True])).tolist()
-    [False, True, True, False, False, True]
-    """
-    rows = list(rows) if rows is not None else [i + 2 for i in range(len(column))]
-    out = np.zeros(len(column), dtype=bool)
-    for i, (value, row) in enumerate(zip(column.tolist(), rows, strict=True)):
-        if value is None or (isinstance(value, float) and np.isnan(value)):
-            continue
-        word = str(value).strip().lower()
-        if isinstance(value, (bool, np.bool_)):
-            out[i] = bool(value)
-        elif word in TRUE_WORDS or word == "1.0":
-            out[i] = True
-        elif word in FALSE_WORDS or word == "0.0":
-            out[i] = False
-        else:
-            raise ValidationError(
-                locate(
-                    tr("error.analysis.uncertain_mark"),
-                    file=file,
-                    row=row,
-                    column="uncertain",
-                    value=value,
-                    valid=tr("error.analysis.valid_uncertain", no=_UNCERTAIN_NO, yes=_UNCERTAIN_YES),
-                )
-            )
-    return out
 
 
 def _rows_of(table: pd.DataFrame) -> np.ndarray:
@@ -197,6 +93,19 @@ def from_long(
     xarray.Dataset
         ``score`` (float64), ``comment`` (str, "" for none) and ``uncertain`` (bool), dims
         ``([respondent,] source, target)``, nodes in natural order.
+
+    Raises
+    ------
+    sdg_interactions.errors.InputFormatError
+        If a column is missing, or named twice.
+    sdg_interactions.errors.ValidationError
+        If a cell breaks a rule: the message names the file, row, column and value.
+
+    See Also
+    --------
+    from_wide : Builds a matrix from a square table, through this.
+    sdg_interactions.matrix.to_long : The long table of a matrix, which this reads back.
+    sdg_interactions.matrix.from_array : Builds a matrix from an array of numbers.
 
     Examples
     --------
@@ -344,6 +253,22 @@ def _text_column(table: pd.DataFrame, name: str) -> np.ndarray:
 def column_letter(number: int) -> str:
     """Return a spreadsheet's letter for a 1-based column number.
 
+    Parameters
+    ----------
+    number : int
+        The column's number, 1 for column A; 0 or less gives ``""``.
+
+    Returns
+    -------
+    str
+        The column's letters, as a spreadsheet shows them.
+
+    See Also
+    --------
+    from_wide : Names a cell's column by this letter in error messages.
+
+    Examples
+    --------
     >>> column_letter(1), column_letter(26), column_letter(27), column_letter(170)
     ('A', 'Z', 'AA', 'FN')
     """
@@ -370,6 +295,41 @@ def from_wide(
     non-zero diagonal is an error. In error messages rows are numbered as a spreadsheet shows them:
     ``rows`` gives the number of each data row (default: header = row ``header_row``, data right
     below it), and a cell's column is named by its spreadsheet letter and header id, e.g. ``C (1.2)``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The index and the columns hold the ids, the cells the scores (numbers, or text as read from a file).
+    file : object, optional
+        The file name to name in error messages.
+    aggregated : bool, default False
+        False for raw answers (integers -3…3), True for aggregated floats in [-3, 3].
+    attrs : mapping, optional
+        Provenance to keep in ``attrs`` (title, citation, ...).
+    rows : sequence of int, optional
+        The spreadsheet row number of each data row, one per row of ``table``.
+    header_row : int, default 1
+        The spreadsheet row of the header, if ``rows`` is not given.
+    decimal : {".", ","}, optional
+        The decimal mark of the file the cells come from (see :func:`parse_scores`).
+
+    Returns
+    -------
+    xarray.Dataset
+        As :func:`from_long` returns it: ``score``, ``comment`` (all ``""``) and ``uncertain`` (all False),
+        nodes in natural order.
+
+    Raises
+    ------
+    sdg_interactions.errors.ValidationError
+        If an id is given twice on an axis, the axes hold different ids, or a cell breaks a rule.
+    sdg_interactions.errors.UnknownIdError
+        If an id is not a valid node id.
+
+    See Also
+    --------
+    from_long : The long table, with respondents, comments and marks.
+    sdg_interactions.matrix.to_wide : The square table of a matrix, which this reads back.
 
     Examples
     --------

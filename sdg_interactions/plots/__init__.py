@@ -4,7 +4,7 @@ Every function takes a matrix or a result and returns an :class:`altair.Chart` (
 concatenated); it never displays or saves it. Titles, axis titles, legends, tooltips and the caption
 come from the text catalogue in ``lang`` ("sv" by default). Scores are always coloured on one fixed
 scale: domain [−3, 3], midpoint 0, Vega's colour-blind-safe ``blueorange`` reversed (blue promotes,
-orange restricts), so charts compare across kommuner. :func:`to_svg` and :func:`to_png` render a chart
+orange hinders), so charts compare across kommuner. :func:`to_svg` and :func:`to_png` render a chart
 offline with vl-convert, for reports.
 
 Every chart reads as its language writes: numbers in Vega's format locale built from CLDR
@@ -22,7 +22,7 @@ from sdg_interactions.plots.dimensions import dimension_chart
 from sdg_interactions.plots.export import show_offline, to_png, to_svg
 from sdg_interactions.plots.heatmaps import goal_heatmap, heatmap
 from sdg_interactions.plots.links import conflicts, radial
-from sdg_interactions.plots.network import LAYOUTS, layout_positions, network
+from sdg_interactions.plots.networks import LAYOUTS, layout_positions, network
 from sdg_interactions.plots.nodes import quadrants, ranking, scenario_classes
 from sdg_interactions.plots.projection import objective_effects
 

@@ -70,7 +70,7 @@ __all__ = [
 
 #: The fixed domain of the score colour scale, so charts compare across kommuner.
 SCORE_DOMAIN = (-3, 3)
-#: Vega's colour-blind-safe diverging scheme, reversed: blue promotes (+), orange restricts (−).
+#: Vega's colour-blind-safe diverging scheme, reversed: blue promotes (+), orange hinders (−).
 SCORE_SCHEME = "blueorange"
 #: Colours of positive and negative links (the ends of the reversed ``blueorange`` scheme).
 POSITIVE_COLOR = "#2f6fa8"

@@ -150,6 +150,8 @@ def dimension_chart(rollup: xr.Dataset | xr.DataArray, *, lang: str = "sv", capt
     chart = alt.layer(rect, *labels).properties(
         width=alt.Step(104), height=alt.Step(60), view=alt.ViewBackground(fill=UNSCORED_COLOR, stroke=None))
     notes = [text("dimensions.chart.caption", lang)]
+    if r.attrs.get("aggregation"):  # several respondents: the counts are of means at ±1 or beyond
+        notes.append(text("dimensions.chart.means", lang))
     if (cells["pairs"] == 0).any():
         notes.append(text("dimensions.chart.empty", lang))
     notes.append(text("dimensions.chart.basis", lang, source=r.attrs.get("dimension_source", DIMENSION_SOURCE)))

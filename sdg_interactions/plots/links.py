@@ -73,7 +73,7 @@ def radial(obj: xr.DataArray | xr.Dataset, node: str, *, direction: str = "out",
     """One node's scored links: what it influences (``direction="out"``) or what influences it (``"in"``).
 
     A sorted bar chart: one bar per other node, strongest promoting link on top, strongest
-    restricting at the bottom (ties in node order); x on the fixed scale [−3, 3], coloured like the
+    hindering at the bottom (ties in node order); x on the fixed scale [−3, 3], coloured like the
     heat map. ``top`` keeps the ``top`` links of largest ``|score|`` (so conflicts are not cut away
     in favour of weaker synergies). Tooltips show the other node's full text and any comment.
 
@@ -204,7 +204,7 @@ def conflicts(conflicts_table: pd.DataFrame, *, lang: str = "sv", top: int | Non
 
 
 def levers_conflicts(obj: xr.DataArray | xr.Dataset, levers: list[str], conflict_pairs: list[tuple[str, str]], *,
-                     lang: str = "sv", caption: str | None = None) -> alt.VConcatChart:
+                     lang: str = "sv", caption: str | None = None, mean: bool | None = None) -> alt.VConcatChart:
     """The briefing's picture: the ``levers`` as bars of their systemic score (ranked, labelled), above
     the ``conflict_pairs`` as bars of their (negative) score, worst first; equal bars are ties.
 
@@ -216,6 +216,9 @@ def levers_conflicts(obj: xr.DataArray | xr.Dataset, levers: list[str], conflict
         Node ids, in the order to show (the report's levers).
     conflict_pairs : list of (source, target)
         The conflicts to show, worst first.
+    mean : bool, optional
+        Whether a pair's value is a mean of several answers (the axis and the caption say "medelvärde");
+        None: when ``obj`` was combined from several respondents (``attrs["n_respondent"]`` above 1).
 
     Examples
     --------
@@ -228,6 +231,9 @@ def levers_conflicts(obj: xr.DataArray | xr.Dataset, levers: list[str], conflict
     from sdg_interactions.analysis import sdg_synergies
 
     lang = check(lang)
+    if mean is None:
+        mean = int(obj.attrs.get("n_respondent", 1) or 1) > 1
+    means = "_mean" if mean else ""
     nodes = node_table(obj, lang)
     labels = dict(zip(nodes["id"], nodes["label"], strict=True))
     metrics = sdg_synergies(obj)
@@ -263,10 +269,11 @@ def levers_conflicts(obj: xr.DataArray | xr.Dataset, levers: list[str], conflict
         else:  # the scale's negative half, −3 … 0, ticked at its whole numbers
             scale = alt.Scale(domain=[SCORE_DOMAIN[0], 0], nice=False, padding=8)
             axis = whole_axis(values=list(range(SCORE_DOMAIN[0], 1)))
-        x = alt.X("value:Q", title=text(f"plots.briefing.{key}_x", lang), scale=scale, axis=axis)
+        title = text(f"plots.briefing.{key}_x" + (means if key == "conflicts" else ""), lang)
+        x = alt.X("value:Q", title=title, scale=scale, axis=axis)
         bars = base.mark_bar(color=color, height={"band": 0.7}).encode(
             y=y, x=x, tooltip=[alt.Tooltip("full:N", title=text(f"plots.briefing.{key}_tooltip", lang)),
-                               alt.Tooltip("value:Q", title=text(f"plots.briefing.{key}_x", lang), format=",.1~f")])
+                               alt.Tooltip("value:Q", title=title, format=",.1~f")])
         align, dx = ("left", 3) if key == "levers" else ("right", -3)
         values = base.mark_text(align=align, dx=dx, fontSize=9).encode(
             y=y, x=x, text=alt.Text("shown:N"))
@@ -275,4 +282,4 @@ def levers_conflicts(obj: xr.DataArray | xr.Dataset, levers: list[str], conflict
             title=alt.TitleParams(text(f"plots.briefing.{key}", lang), anchor="start", fontSize=12)))
     chart = alt.vconcat(*panels, spacing=10)
     return finish(chart, title=text("plots.briefing.title", lang), lang=lang, kind="levers_conflicts",
-                  caption=caption_lines({}, lang, text("plots.briefing.caption", lang), caption=caption))
+                  caption=caption_lines({}, lang, text("plots.briefing.caption" + means, lang), caption=caption))

@@ -174,20 +174,32 @@ def quadrants(influence_result: xr.Dataset, *, lang: str = "sv", caption: str | 
                                         caption=caption), lang=lang, kind="quadrants")
 
 
+def _empty_note(codes: list[str], names: Mapping[str, str], lang: str) -> str | None:
+    """The sentence naming the classes no node is in ("Inget delmål i klassen ’inte gratis …’."), or None."""
+    from sdg_interactions.formats import word_list
+
+    empty = [c for c in CLASS_ORDER if c not in codes]
+    if not empty:
+        return None
+    return text("plots.scenario.empty" + ("_many" if len(empty) > 1 else ""), lang,
+                classes=word_list([text("plots.scenario.quoted", lang, name=names[c]) for c in empty], lang))
+
+
 def _class_counts(frame: pd.DataFrame, names: Mapping[str, str], lang: str, *, caption: list[str]):
-    """The compact chart: one bar per class, its length the number of nodes in it."""
-    counts = pd.DataFrame({"class": [names[c] for c in CLASS_ORDER],
-                           "n": [int((frame["code"] == c).sum()) for c in CLASS_ORDER]})
+    """The compact chart: one bar per class that holds a node, its length the number of nodes in it (a class
+    with none is left out, and the caption names it: a bar of length 0 would read as a finding)."""
+    shown = [c for c in CLASS_ORDER if (frame["code"] == c).any()]
+    counts = pd.DataFrame({"class": [names[c] for c in shown], "n": [int((frame["code"] == c).sum()) for c in shown]})
     class_title = text("plots.scenario.class", lang)
-    scale = alt.Scale(domain=[names[c] for c in CLASS_ORDER], range=[CLASS_COLORS[c] for c in CLASS_ORDER])
+    scale = alt.Scale(domain=[names[c] for c in shown], range=[CLASS_COLORS[c] for c in shown])
     base = alt.Chart(inline(counts))
-    y = alt.Y("class:N", sort=[names[c] for c in CLASS_ORDER], axis=alt.Axis(title=None, labelLimit=320))
+    y = alt.Y("class:N", sort=[names[c] for c in shown], axis=alt.Axis(title=None, labelLimit=320))
     x = alt.X("n:Q", axis=whole_axis(text("plots.scenario.count", lang)))
     bars = base.mark_bar(height={"band": 0.7}).encode(y=y, x=x, color=alt.Color("class:N", scale=scale, legend=None),
                                                       tooltip=[alt.Tooltip("class:N", title=class_title),
                                                                alt.Tooltip("n:Q", title=text("plots.scenario.count",
                                                                                              lang))])
-    values = base.mark_text(align="left", dx=3, fontSize=10).encode(y=y, x=x, text="n:Q")
+    values = base.mark_text(align="left", dx=3, fontSize=10).encode(y=y, x=x, text=alt.Text("n:Q", format=",d"))
     return alt.layer(bars, values).properties(width=240, height=alt.Step(17)), caption
 
 
@@ -235,15 +247,19 @@ def _place_labels(frame: pd.DataFrame, x_unit: float, y_unit: float) -> pd.DataF
 
 
 def scenario_classes(scenario_result: xr.Dataset, *, lang: str = "sv", caption: str | None = None,
-                     attrs: Mapping | None = None, compact: bool = False) -> alt.FacetChart | alt.LayerChart:
+                     attrs: Mapping | None = None, compact: bool = False,
+                     levers: bool = False) -> alt.FacetChart | alt.LayerChart:
     """A scenario's nodes grouped by class, with the direct support (+) and harm (−) from the priorities.
 
     Takes :func:`sdg_interactions.analysis.scenario`. One panel per class (prioritised, comes along,
     partly supported, not free, at risk; names in ``lang``), each node a bar of ``direct_pos`` to the
     right and ``direct_neg`` to the left, coloured by class; within a panel nodes are sorted by their
     direct net effect. With ``compact`` one small bar per class instead, its length the number of nodes
-    in the class (for the two-page briefing). The indirect effects are in the tooltips (they grow with the size of the
-    matrix and do not decide the class). ``attrs`` (the matrix's) or ``caption`` name the source.
+    in the class (for the two-page briefing); a class with no node is left out and the caption names it.
+    ``levers``: the prioritised nodes are the strongest levers standing in for priorities the kommun has not
+    given (the report's scenario section), and the chart calls them so. The indirect effects are in the
+    tooltips (they grow with the size of the matrix and do not decide the class). ``attrs`` (the matrix's) or
+    ``caption`` name the source.
 
     Examples
     --------
@@ -270,6 +286,9 @@ def scenario_classes(scenario_result: xr.Dataset, *, lang: str = "sv", caption: 
         raise ValidationError(locate(tr("error.report.plots.unknown_classes", classes=unknown),
                                      valid=", ".join(CLASS_ORDER)))
     names = {code: text(f"scenario.class.{code}", lang) for code in CLASS_ORDER}
+    if levers:  # no priorities given: the levers stand in, and are not called "prioriterat"
+        names["prioritised"] = text("plots.scenario.levers", lang)
+    empty = _empty_note(codes, names, lang)
     frame["code"] = codes
     frame["class"] = [names[c] for c in codes]
     frame["direct_net"] = frame["direct_pos"] + frame["direct_neg"]
@@ -281,7 +300,7 @@ def scenario_classes(scenario_result: xr.Dataset, *, lang: str = "sv", caption: 
         chart, notes = _class_counts(frame, names, lang, caption=[])
         title = text("plots.scenario.title_compact", lang)
         return finish(chart, title=title, lang=lang, kind="scenario_classes",
-                      caption=caption_lines({}, lang, caption=caption))
+                      caption=caption_lines({}, lang, *[n for n in (empty,) if n], caption=caption))
     long = frame.melt(id_vars=[c for c in frame.columns if c not in ("direct_pos", "direct_neg", "key")],
                       value_vars=["direct_pos", "direct_neg"], var_name="part", value_name="value")
     long = long.assign(direct_pos=np.tile(frame["direct_pos"].to_numpy(), 2),  # melt stacks the two parts
@@ -296,10 +315,11 @@ def scenario_classes(scenario_result: xr.Dataset, *, lang: str = "sv", caption: 
     base = alt.Chart(inline(long))
     bars = base.mark_bar(height={"band": 0.75}).encode(
         y=alt.Y("name:N", sort=order, axis=alt.Axis(title=None, labelLimit=0)),
-        x=alt.X("value:Q", axis=whole_axis(text("plots.scenario.x", lang)), stack="zero"),
-        color=alt.Color("class:N", title=class_title, legend=alt.Legend(labelLimit=320),
-                        scale=alt.Scale(domain=[names[c] for c in CLASS_ORDER],
-                                        range=[CLASS_COLORS[c] for c in CLASS_ORDER])),
+        x=alt.X("value:Q", axis=whole_axis(text("plots.scenario.x_levers" if levers else "plots.scenario.x", lang)),
+                stack="zero"),
+        color=alt.Color("class:N", title=class_title, legend=alt.Legend(labelLimit=320),  # the classes shown
+                        scale=alt.Scale(domain=[names[c] for c in CLASS_ORDER if c in codes],
+                                        range=[CLASS_COLORS[c] for c in CLASS_ORDER if c in codes])),
         tooltip=tooltip)
     zero = base.mark_rule(color="#444444").encode(x=alt.datum(0))
     chart = alt.layer(bars, zero).properties(width=380, height=alt.Step(16)).facet(
@@ -312,7 +332,8 @@ def scenario_classes(scenario_result: xr.Dataset, *, lang: str = "sv", caption: 
     if priorities is None or isinstance(priorities, str):
         chosen = frame.loc[frame["code"] == "prioritised", "node"].tolist()
         priorities = [priorities] if priorities else chosen
-    title = text("plots.scenario.title", lang, priorities=", ".join(map(str, priorities)) or "–")
-    notes = [text("plots.scenario.caption", lang)]
+    title = text("plots.scenario.title_levers" if levers else "plots.scenario.title", lang,
+                 priorities=", ".join(map(str, priorities)) or "–")
+    notes = [text("plots.scenario.caption", lang), *[n for n in (empty,) if n]]
     return finish(chart, title=title, lang=lang, kind="scenario_classes",
                   caption=caption_lines(attrs or scenario_result.attrs, lang, *notes, caption=caption))

@@ -12,7 +12,7 @@ import xarray as xr
 from sdg_interactions import frameworks
 from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.plots.base import NEGATIVE_COLOR, POSITIVE_COLOR, caption_lines, check, finish, inline, y_axis
-from sdg_interactions.texts import text
+from sdg_interactions.texts import objective_code, text
 
 __all__ = ["objective_effects"]
 
@@ -36,19 +36,20 @@ def _frame(projection: xr.Dataset, lang: str) -> pd.DataFrame:
     key = f"label_{lang}"
     labels = (projection[key].to_numpy().astype(str) if key in projection.coords
               else frameworks.node_info(ids)[key].to_numpy(dtype=str))
-    frame = pd.DataFrame({"objective": ids, "label": labels})
+    frame = pd.DataFrame({"objective": ids, "code": [objective_code(i, lang) for i in ids], "label": labels})
     for name in needed:
         frame[name] = projection[name].to_numpy()
     frame["n_linked"] = frame["n_linked"].astype(int)
     frame["name"] = [text("linkage.chart.reached_one" if n == 1 else "linkage.chart.reached", lang,
-                          name=f"{i} {lab}" if lab != i else i, n=n)
-                     for i, lab, n in zip(frame["objective"], frame["label"], frame["n_linked"], strict=True)]
+                          name=f"{code} {lab}" if lab != i else code, n=n)
+                     for i, code, lab, n in zip(frame["objective"], frame["code"], frame["label"], frame["n_linked"],
+                                                strict=True)]
     return frame
 
 
 def objective_effects(projection: xr.Dataset, *, lang: str = "sv", caption: str | None = None,
                       attrs: Mapping | None = None, per_target: bool = True) -> alt.LayerChart:
-    """A diverging bar per objective: the promoting part to the right, the restricting part to the left.
+    """A diverging bar per objective: the promoting part to the right, the hindering part to the left.
 
     Takes :func:`sdg_interactions.analysis.projection.project_onto` for one matrix (no leading dims).
     With ``per_target`` (the default, as the report's text compares them) each part is the mean per linked
@@ -57,9 +58,12 @@ def objective_effects(projection: xr.Dataset, *, lang: str = "sv", caption: str 
     stand in order of that mean's promoting part, highest first, within each framework (ties in natural
     order); ``per_target=False`` draws the sums in natural order (``MKM-1`` … ``MKM-16``), to compare one
     objective across kommuner. Each is labelled with its id, name in ``lang`` and how many of the result's
-    targets are linked to it; the tooltip holds the sums too. The caption says whether the linkage is the
-    project's proposal or the user's own, cites the texts it rests on and the matrix (``attrs``, default
-    the projection's; ``caption`` replaces the matrix's source line).
+    targets are linked to it (its code as :func:`~sdg_interactions.texts.objective_code` writes it in ``lang``);
+    the tooltip holds the sums too; the axis says in words what a bar measures (no formula). The caption cites
+    the matrix first (``attrs``, default the projection's, by :func:`_source_of`: never a raw citation in
+    another language; ``caption`` replaces that source line, and a report that sets its own source line under
+    the figure drops it, :func:`~sdg_interactions.plots.base.without_source_line`), then says whether the
+    linkage is the project's proposal or the user's own and cites the texts it rests on.
 
     Examples
     --------
@@ -74,7 +78,7 @@ def objective_effects(projection: xr.Dataset, *, lang: str = "sv", caption: str 
     >>> [(r["part"], r["value"]) for r in rows if r["objective"] == "MKM-8"]  # 3 · 3 / 3 over 2 linked targets
     [('effect_pos', 1.5), ('effect_neg', 0.0)]
     >>> next(r["name"] for r in rows if r["objective"] == "MKM-8")  # 6.6 and 7.2 (a −1 link)
-    'MKM-8 Flourishing Lakes and Streams (2 targets)'
+    'EQO 8 Flourishing Lakes and Streams (2 targets)'
     >>> spec["title"]["subtitle"][0][:42]
     'The target → objective linkage is a propos'
     """
@@ -94,8 +98,9 @@ def objective_effects(projection: xr.Dataset, *, lang: str = "sv", caption: str 
         frame = frame.sort_values(["_kind", "effect_pos", "_natural"], ascending=[True, False, True],
                                   kind="stable").drop(columns=["_kind", "_natural"])
     order = frame["name"].tolist()
-    parts = {"effect_pos": text("linkage.chart.positive", lang), "effect_neg": text("linkage.chart.negative", lang)}
-    long = frame.melt(id_vars=["objective", "label", "name", "effect_net", "n_linked", "sum_pos", "sum_neg"],
+    parts = {"effect_pos": text("report_frameworks.chart.positive", lang),
+             "effect_neg": text("report_frameworks.chart.negative", lang)}
+    long = frame.melt(id_vars=["objective", "code", "label", "name", "effect_net", "n_linked", "sum_pos", "sum_neg"],
                       value_vars=list(parts), var_name="part", value_name="value")
     long["part_label"] = long["part"].map(parts)
     wide = frame.set_index("objective")
@@ -105,16 +110,17 @@ def objective_effects(projection: xr.Dataset, *, lang: str = "sv", caption: str 
     for shown in ("effect_pos", "effect_neg", "effect_net", "sum_pos", "sum_neg"):  # as the tooltip writes them:
         long[shown] = np.round(long[shown].astype(float), 2) + 0.0  # two decimals, and never "−0"
     long["value"] = np.round(long["value"].astype(float), 9) + 0.0  # float noise below 0 is never read out as "−0"
-    tooltip = [alt.Tooltip("objective:N", title=text("linkage.tooltip.objective", lang)),
+    tooltip = [alt.Tooltip("code:N", title=text("linkage.tooltip.objective", lang)),
                alt.Tooltip("label:N", title=text("plots.tooltip.label", lang))]
-    tooltip += [alt.Tooltip(f"{v}:Q", title=text(f"linkage.tooltip.{v}", lang), format=".2~f")
-                for v in ("effect_pos", "effect_neg", "effect_net")]
+    tooltip += [alt.Tooltip(f"{v}:Q", title=text(f"report_frameworks.chart.{v}", lang), format=".2~f")
+                for v in ("effect_pos", "effect_neg")]
+    tooltip.append(alt.Tooltip("effect_net:Q", title=text("linkage.tooltip.effect_net", lang), format=".2~f"))
     if per_target:
-        tooltip += [alt.Tooltip(f"{v}:Q", title=text(f"plots.objective_effects.{v}", lang), format=".2~f")
+        tooltip += [alt.Tooltip(f"{v}:Q", title=text(f"report_frameworks.chart.{v}", lang), format=".2~f")
                     for v in ("sum_pos", "sum_neg")]
     tooltip.append(alt.Tooltip("n_linked:Q", title=text("linkage.tooltip.n_linked", lang)))
     base = alt.Chart(inline(long))
-    x_title = text("plots.objective_effects.x" if per_target else "plots.objective_effects.x_sum", lang)
+    x_title = text("report_frameworks.chart.x" if per_target else "report_frameworks.chart.x_sum", lang)
     bars = base.mark_bar(height={"band": 0.7}).encode(
         y=alt.Y("name:N", sort=order, axis=y_axis(text("linkage.chart.y", lang), labelLimit=0)),
         x=alt.X("value:Q", title=x_title, stack="zero"),
@@ -140,12 +146,28 @@ def objective_effects(projection: xr.Dataset, *, lang: str = "sv", caption: str 
               *_variable_note(meta.get("variable"), lang),
               text("linkage.chart.caption_reach", lang),
               *([text("plots.objective_effects.caption_mean", lang)] if per_target else [])]
-    source = caption_lines(attrs or meta, lang, caption=caption)
-    return finish(chart, title=title, lang=lang, kind="objective_effects", caption=_notes_first(notes, source))
+    caption_of = caption_lines(_source_of(attrs or meta, lang), lang, *notes, caption=caption)
+    return finish(chart, title=title, lang=lang, kind="objective_effects", caption=caption_of)
+
+
+def _source_of(attrs: Mapping, lang: str) -> dict:
+    """What the source line may cite: a citation in ``lang``, else the matrix's title in ``lang`` (a
+    projection keeps the matrix's title but not its ``synthetic`` mark, and an invented matrix's raw
+    ``citation`` is an English note with a file path), else the raw citation or the file's name.
+
+    >>> _source_of({"citation": "SYNTHETIC EXAMPLE: …", "title_sv": "SYNTETISKT EXEMPEL"}, "sv")
+    {'title_sv': 'SYNTETISKT EXEMPEL'}
+    >>> _source_of({"citation": "Weitz, N. (2018)"}, "sv")
+    {'citation': 'Weitz, N. (2018)'}
+    """
+    for key in (f"citation_{lang}", f"title_{lang}"):
+        if attrs.get(key):
+            return {key: attrs[key]}
+    return {k: attrs[k] for k in ("citation", "title", "source_file") if attrs.get(k)}
 
 
 def _variable_note(variable: object, lang: str) -> list[str]:
-    """What was projected, in words; nothing for the usual promoting and restricting parts (the legend says
+    """What was projected, in words; nothing for the usual promoting and hindering parts (the legend says
     them), never a code name such as ``effect_pos``."""
     names = [v.strip() for v in str(variable or "").split(",") if v.strip()]
     if not names or set(names) <= {"effect_pos", "effect_neg"}:
@@ -154,10 +176,3 @@ def _variable_note(variable: object, lang: str) -> list[str]:
 
     words = [text(f"linkage.tooltip.{v}", lang) if f"linkage.tooltip.{v}" in catalogue() else v for v in names]
     return [text("linkage.chart.caption_variable", lang, variable=", ".join(words))]
-
-
-def _notes_first(notes: list[str], source: list[str]) -> list[str]:
-    """The proposal note first (it must never be cut off), then the matrix's source, then the rest."""
-    wrapped = caption_lines({}, "sv", *notes)  # wraps only: no source in an empty mapping
-    head = caption_lines({}, "sv", notes[0])
-    return head + source + wrapped[len(head):]

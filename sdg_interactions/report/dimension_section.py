@@ -19,10 +19,11 @@ from sdg_interactions.analysis.dimensions import (
     strongest_flows,
 )
 from sdg_interactions.formats import number, word_list
-from sdg_interactions.report.wording import lead_count
+from sdg_interactions.report.honesty import is_synthetic
+from sdg_interactions.report.wording import lead_count, one_matrix
 from sdg_interactions.texts import check_lang, text
 
-__all__ = ["LISTED", "cell_text", "dimension_sentence", "dimensions", "points"]
+__all__ = ["LISTED", "cell_text", "dimension_sentence", "dimensions", "members", "one_per_dimension", "points"]
 
 #: How many ids without a dimension a sentence names; the rest are counted ("… och 3 till").
 LISTED = 8
@@ -39,6 +40,31 @@ def _hindering(n: int, lang: str) -> str:
     """"inga hämmande", "ett hämmande", "4 hämmande": the hindering links of the flow a sentence names."""
     key = "hindering_none" if n == 0 else "hindering_one" if n == 1 else "hindering"
     return text(f"dimensions.sentence.{key}", lang, n=number(n, lang, decimals=0))
+
+
+def _pairs(n: int, lang: str) -> str:
+    """"48 par", "ett par", "inget par": pairs counted in a sentence on means."""
+    key = "pairs_none" if n == 0 else "pairs_one" if n == 1 else "pairs"
+    return text(f"dimensions.sentence.{key}", lang, n=number(n, lang, decimals=0))
+
+
+def members(lang: str = "sv") -> str:
+    """Which SDG goals make up each dimension, in one short line for the briefing ("biosfär: mål 6, 13, 14 och
+    15; …"), read from the goals' table like the managers' basis.
+
+    Examples
+    --------
+    >>> members("en")
+    'The dimensions: biosphere (goals 6, 13, 14 and 15); society (goals 1, 2, 3, 4, 5, 7, 11 and 16); economy (goals 8, 9, 10 and 12); partnership (goal 17).'
+    """  # noqa: E501
+    goal_ids = [f"SDG-{g}" for g in range(1, 18)]
+    kinds = dimension_of(goal_ids)
+    said = []
+    for d in DIMENSIONS:
+        goals = [g.removeprefix("SDG-") for g, of in zip(goal_ids, kinds, strict=True) if of == d]
+        said.append(text("dimensions.section.dimension_one" if len(goals) == 1 else "dimensions.section.dimension",
+                         lang, name=text(f"dimensions.name.{d}", lang), goals=word_list(goals, lang)))
+    return text("dimensions.section.members", lang, dimensions="; ".join(said))
 
 
 def points(value: float, lang: str = "sv") -> str:
@@ -104,6 +130,11 @@ def dimension_sentence(rollup: xr.Dataset, lang: str = "sv") -> str:
     parts = []
     if flows.synergy is None:
         parts.append(text("dimensions.sentence.no_synergy", lang))
+    elif r.attrs.get("aggregation"):  # means of several answers: a sum of means, pairs counted at ±1
+        s = flows.synergy
+        parts.append(text("dimensions.sentence.synergy_mean", lang, source=_goals(s.source, lang),
+                          target=_goals(s.target, lang), total=number(s.total, lang),
+                          pos=_pairs(s.n_pos, lang), neg=_pairs(s.n_neg, lang)))
     else:
         s = flows.synergy
         parts.append(text("dimensions.sentence.synergy", lang, source=_goals(s.source, lang),
@@ -133,15 +164,55 @@ def _basis(lang: str, source: str) -> str:
     return text("dimensions.section.basis", lang, source=source, dimensions=word_list(said, lang))
 
 
-def dimensions(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str = "sv") -> dict:
+def one_per_dimension(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str = "sv") -> str:
+    """The portfolio with at most one target per dimension, in the section's words: which targets, from which
+    dimension, and their coverage (:func:`~sdg_interactions.analysis.portfolio` with ``one_per="layer"``, k = 4:
+    one per layer of the wedding cake, goal 17 the partnership; fewer when another does not raise the coverage,
+    and then the dimensions left out are named). On invented data it says that it only shows how the tool works.
+
+    Examples
+    --------
+    >>> from sdg_interactions.io import load_matrix
+    >>> one_per_dimension(load_matrix("weitz2018_sweden"))  # doctest: +NORMALIZE_WHITESPACE
+    'Med högst ett delmål per dimension blir verktygets förslag 8.4 (ekonomi), 16.6 (samhälle) och 17.13
+    (partnerskap), med täckning 81 (se avsnittet om förslaget). Inget delmål från biosfären höjer täckningen
+    ytterligare.'
+    """
+    from sdg_interactions.analysis import portfolio
+
+    check_lang(lang)
+    m = one_matrix(obj, aggregate)
+    result = portfolio(m, len(DIMENSIONS), one_per="layer")
+    chosen = list(result.chosen)
+    if not chosen:
+        return text("dimensions.portfolio.none", lang)
+    kinds = dimension_of(chosen)
+    named = [text("dimensions.portfolio.member", lang, node=node,
+                  dimension=text(f"dimensions.name.{kind}" if kind else "dimensions.portfolio.no_dimension", lang))
+             for node, kind in zip(chosen, kinds, strict=True)]
+    words = [text("dimensions.portfolio.demo" if is_synthetic(obj) else "dimensions.portfolio.proposal", lang,
+                  members=word_list(named, lang), gain=number(result.gain, lang))]
+    missing = [d for d in DIMENSIONS if d not in kinds]
+    if missing:
+        words.append(text("dimensions.portfolio.missing", lang,
+                          dimensions=word_list([text(f"dimensions.portfolio.from.{d}", lang) for d in missing],
+                                               lang)))
+    return " ".join(words)
+
+
+def dimensions(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str = "sv",
+               short: bool = False) -> dict:
     """The section "Biosfär, samhälle, ekonomi och partnerskap": the sentence, what the dimensions are, a table.
 
     Returns a section dict as :mod:`sdg_interactions.report.sections` describes it: ``paragraphs`` holds
     :func:`dimension_sentence`, what the table shows and the basis (which goals make up each dimension, and
     its source); ``table`` one row per influencing dimension with :func:`cell_text` per influenced dimension
-    (the sum of the scores in points, and how many links promote and hinder); ``data`` the numbers
+    (the sum of the scores in points, and how many links promote and hinder: with several respondents only
+    means at ±1 or beyond, a paragraph says so); ``data`` the numbers
     (``total``, ``n_pos``, ``n_neg``, ``pairs`` as nested lists in :data:`DIMENSIONS` order, ``synergy`` and
-    ``conflict`` as ``(source, target)`` or None, ``left_out`` ids).
+    ``conflict`` as ``(source, target)`` or None, ``left_out`` ids). The managers' version also names the portfolio
+    with one target per dimension (:func:`one_per_dimension`). With ``short`` (the politician briefing) only
+    :func:`dimension_sentence`, no table.
 
     Examples
     --------
@@ -165,7 +236,12 @@ def dimensions(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang:
             "synergy": None if flows.synergy is None else (flows.synergy.source, flows.synergy.target),
             "conflict": None if flows.conflict is None else (flows.conflict.source, flows.conflict.target),
             "left_out": [i for i in str(r.attrs.get("left_out", "")).split(", ") if i]}
+    if short:
+        return {"id": "dimensions", "title": text("dimensions.section.title", lang),
+                "paragraphs": [dimension_sentence(r, lang) + " " + members(lang)], "data": data}
+    means = [text("dimensions.section.means", lang)] if r.attrs.get("aggregation") else []
     return {"id": "dimensions", "title": text("dimensions.section.title", lang),
-            "paragraphs": [dimension_sentence(r, lang), text("dimensions.section.table", lang),
+            "paragraphs": [dimension_sentence(r, lang), one_per_dimension(obj, aggregate=aggregate, lang=lang),
+                           text("dimensions.section.table", lang), *means,
                            _basis(lang, str(r.attrs.get("dimension_source", DIMENSION_SOURCE)))],
             "table": {"columns": [text("dimensions.chart.y", lang), *names], "rows": rows}, "data": data}

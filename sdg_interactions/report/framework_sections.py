@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -19,10 +20,11 @@ from sdg_interactions.analysis import at_least, project_onto, propagate, sdg_syn
 from sdg_interactions.formats import number
 from sdg_interactions.frameworks import linkage as load_linkage
 from sdg_interactions.matrix import node_ids, single_matrix
+from sdg_interactions.report.honesty import is_synthetic
 from sdg_interactions.report.scope import outside_note, split_priorities
 from sdg_interactions.report.sections import format_number, join_words
 from sdg_interactions.report.wording import count_word, labels_of, lead_count, named
-from sdg_interactions.texts import check_lang, text
+from sdg_interactions.texts import catalogue, check_lang, objective_code, text
 
 __all__ = ["default_priorities", "follow_up", "objectives", "objectives_projection", "per_linked_target"]
 
@@ -69,16 +71,39 @@ def objectives_projection(obj: xr.Dataset | xr.DataArray, *, priorities: Sequenc
 
 
 def _objective(p: xr.Dataset, k: int, lang: str) -> str:
+    """The objective as the table writes it: its code (:func:`~sdg_interactions.texts.objective_code`) and
+    name, "MKM-13 Ett rikt odlingslandskap"."""
     label = str(p[f"label_{lang}"].values[k])
-    return f"{p['objective'].values[k]} {label}"
+    return f"{objective_code(str(p['objective'].values[k]), lang)} {label}"
+
+
+def _kind(p: xr.Dataset, k: int, lang: str) -> str:
+    """What a national objective is, in words ("miljökvalitetsmål 13", "environmental quality objective 13");
+    "" for any other id (a kommun's own objectives keep their code)."""
+    found = re.fullmatch(r"([A-Za-z]+)-(\d+)", str(p["objective"].values[k]))
+    key = f"{KEY}.objectives.kind.{found.group(1)}" if found else ""
+    return text(key, lang, n=found.group(2)) if key in catalogue() else ""
+
+
+def _said(p: xr.Dataset, k: int, lang: str) -> str:
+    """The objective in running text: "Ett rikt odlingslandskap (miljökvalitetsmål 13)", no code a nämnd
+    does not use; an objective of the user's own table as the table writes it."""
+    kind = _kind(p, k, lang)
+    return (text(f"{KEY}.objectives.named", lang, objective=str(p[f"label_{lang}"].values[k]), kind=kind) if kind
+            else _objective(p, k, lang))
 
 
 def _reached(p: xr.Dataset, k: int, lang: str) -> str:
-    """"MKM-1 Begränsad klimatpåverkan (via 8 kopplade delmål)": an objective with the number of the matrix's
-    targets linked to it, which the mean per linked target rests on."""
-    n = int(p["n_linked"].values[k])
-    return text(f"{KEY}.objectives.via_one" if n == 1 else f"{KEY}.objectives.via", lang,
-                objective=_objective(p, k, lang), n=number(n, lang, decimals=0))
+    """"Begränsad klimatpåverkan (miljökvalitetsmål 1, via 8 kopplade delmål)", "Reduced Climate Impact
+    (environmental quality objective 1, through 8 linked targets)": an objective in words (:func:`_said`)
+    with the number of the matrix's targets linked to it, which the mean per linked target rests on."""
+    n = number(int(p["n_linked"].values[k]), lang, decimals=0)
+    kind = _kind(p, k, lang)
+    one = "_one" if int(p["n_linked"].values[k]) == 1 else ""
+    if kind:
+        return text(f"{KEY}.objectives.via_kind{one}", lang, objective=str(p[f"label_{lang}"].values[k]),
+                    kind=kind, n=n)
+    return text(f"{KEY}.objectives.via{one}", lang, objective=_objective(p, k, lang), n=n)
 
 
 def per_linked_target(values: np.ndarray, linked: np.ndarray) -> np.ndarray:
@@ -139,11 +164,12 @@ def objectives(obj: xr.Dataset | xr.DataArray, *, priorities: Sequence[str] = ()
             rest = len(harmed) - len(worst)
             paragraphs.append(text(f"{KEY}.objectives.harmed", lang, framework=name,
                                    objectives=join_words([_reached(p, k, lang) for k in worst], lang)) +
-                              (" " + text(f"{KEY}.objectives.harmed_rest", lang, n=rest) if rest else ""))
+                              (" " + text(f"{KEY}.objectives.harmed_rest" + ("_one" if rest == 1 else ""), lang,
+                                           n=count_word(rest, lang)) if rest else ""))
         unreached = np.flatnonzero(linked == 0)
         if unreached.size:
             paragraphs.append(text(f"{KEY}.objectives.unreached", lang, framework=name, objectives=join_words(
-                [_objective(p, k, lang) for k in unreached], lang)))
+                [_said(p, k, lang) for k in unreached], lang)))
         rows += [[_objective(p, k, lang), str(int(linked[k])), format_number(pos_mean[k], lang),
                   format_number(neg_mean[k], lang), format_number(pos[k], lang), format_number(neg[k], lang)]
                  for k in range(p.sizes["objective"])]
@@ -157,6 +183,18 @@ def objectives(obj: xr.Dataset | xr.DataArray, *, priorities: Sequence[str] = ()
     columns = [text(f"{KEY}.objectives.{c}", lang) for c in ("objective", "linked", "pos", "neg", "pos_sum", "neg_sum")]
     return _section("objectives", lang, paragraphs, table={"columns": columns, "rows": rows},
                     data={"priorities": chosen, "outside": outside, **data})
+
+
+def _kpis_named(table, lang: str, order: Sequence[str]) -> str:
+    """The key figures of a follow-up table in one list, each by its Kolada id and Swedish title (Kolada has no
+    other) and the targets it follows: "N00401 ”Växthusgasutsläpp …” (7.2)", in the order of the targets
+    (``order``, as the sentence names them)."""
+    said, place = {}, {t: k for k, t in enumerate(order)}
+    for r in sorted(table.itertuples(index=False), key=lambda r: place.get(str(r.sdg_target), len(place))):
+        said.setdefault(str(r.kpi), (str(r.kpi_title), []))[1].append(str(r.sdg_target))
+    return join_words([text(f"{KEY}.follow_up.kpi_named", lang, kpi=kpi, title=title,
+                            targets=join_words(list(dict.fromkeys(targets)), lang))
+                       for kpi, (title, targets) in said.items()], lang)
 
 
 def follow_up(obj: xr.Dataset | xr.DataArray, kommun: str, *, priorities: Sequence[str] = (), top_k: int = 5,
@@ -185,11 +223,17 @@ def follow_up(obj: xr.Dataset | xr.DataArray, kommun: str, *, priorities: Sequen
     with_kpis = [t for t in chosen if t in listed]
     table = (kolada_follow_up(kommun, with_kpis, cache=KoladaCache(cache), online=online, lang=lang) if with_kpis
              else pd.DataFrame(columns=FOLLOW_UP_COLUMNS))
-    paragraphs = [text(f"{KEY}.follow_up.intro" + ("" if inside else "_levers"), lang, n=lead_count(len(table), lang),
-                       targets=join_words(chosen, lang))]
-    name = _kommun_name(kommun)
+    # the levers of invented answers stand in for priorities: a demonstration of the section, no advice
+    intro = "" if inside else "_synthetic" if is_synthetic(obj) else "_levers"
     has_value = table["value"].notna() if len(table) else table["value"]
-    if len(table) and not has_value.any():
+    kpis = list(dict.fromkeys(table["kpi"]))  # a key figure that follows two targets is one key figure
+    # no values at all: the intro names the key figures instead of promising values the report does not hold
+    unfetched = bool(len(table)) and not has_value.any()
+    paragraphs = [text(f"{KEY}.follow_up.intro{intro}" + ("_named" if unfetched else ""), lang,
+                       n=lead_count(len(kpis), lang), targets=join_words(chosen, lang),
+                       kpis=_kpis_named(table, lang, chosen) if unfetched else "")]
+    name = _kommun_name(kommun)
+    if unfetched:
         paragraphs.append(text(f"{KEY}.follow_up.empty", lang, kommun=name))
     else:
         for verdict in ("better", "worse"):
@@ -223,6 +267,8 @@ def follow_up(obj: xr.Dataset | xr.DataArray, kommun: str, *, priorities: Sequen
                text("kolada.column.direction", lang), text("kolada.column.period", lang),
                text("kolada.column.value", lang), text("kolada.column.trend", lang),
                text("kolada.column.lan_value", lang), text("kolada.column.riket_value", lang)]
+    if not has_value.any():  # a table of dashes only: the paragraphs already say what is missing
+        rows = []
     return _section("follow_up", lang, paragraphs, table={"columns": columns, "rows": rows} if rows else None,
                     data={"priorities": chosen, "kpis": table["kpi"].tolist(),
                           "values": [None if v != v else float(v) for v in table["value"]],

@@ -43,8 +43,9 @@ from sdg_interactions.errors import ValidationError, locate, tr
 from sdg_interactions.matrix import DIMS, RESPONDENT, as_matrix, node_ids, single_matrix
 from sdg_interactions.texts import check_lang, genitive, text
 
-__all__ = ["KINDS", "LOW_RESPONDENTS", "LOW_SHARE", "coverage", "is_thin", "matrix_title", "own_details",
-           "refuse_unscored", "short_source", "source_line", "whose"]
+__all__ = ["KINDS", "LOW_RESPONDENTS", "LOW_SHARE", "basis_note", "coverage", "is_synthetic", "is_thin",
+           "matrix_title",
+           "own_details", "refuse_unscored", "short_source", "source_line", "whose"]
 
 #: The kinds of basis :func:`whose` tells apart.
 KINDS = ("own", "national", "synthetic", "other")
@@ -149,6 +150,19 @@ def refuse_unscored(obj: xr.Dataset | xr.DataArray, *, file: str | os.PathLike =
     raise ValidationError(text(f"{K}.refused", lang, file=name))
 
 
+def is_synthetic(obj: xr.Dataset | xr.DataArray) -> bool:
+    """Whether the data are invented (``attrs["synthetic"]`` set): a section then shows what the tool does and
+    gives no advice, and says the respondents are invented.
+
+    Examples
+    --------
+    >>> from sdg_interactions.matrix import toy_matrix
+    >>> is_synthetic(toy_matrix()), is_synthetic(toy_matrix().assign_attrs(synthetic=1))
+    (False, True)
+    """
+    return str(obj.attrs.get("synthetic", "")).strip() not in ("", "0", "False", "None")
+
+
 def whose(obj: xr.Dataset | xr.DataArray, national_example: bool, *, kommun: str | None = None) -> str:
     """Whose assessment the matrix is: one of :data:`KINDS`.
 
@@ -168,7 +182,7 @@ def whose(obj: xr.Dataset | xr.DataArray, national_example: bool, *, kommun: str
     ('other', 'synthetic')
     """
     attrs = obj.attrs
-    if str(attrs.get("synthetic", "")).strip() not in ("", "0", "False", "None"):
+    if is_synthetic(obj):
         return "synthetic"
     if national_example:
         return "national"
@@ -176,6 +190,30 @@ def whose(obj: xr.Dataset | xr.DataArray, national_example: bool, *, kommun: str
     if made_for and (kommun is None or made_for == str(kommun).strip()):
         return "own"
     return "other"
+
+
+def basis_note(obj: xr.Dataset | xr.DataArray, lang: str, *, kind: str | None = None) -> str:
+    """Whose assessment a claim rests on, for a matrix that is not the kommun's own: "enligt underlaget (SEI,
+    Weitz m.fl. 2018: en nationell bedömning, inte kommunens egen)"; "" for the kommun's own and for invented
+    data (said apart). ``kind`` as :func:`whose`; None: a bundled matrix (by its ``name``) is ``"national"``.
+
+    Examples
+    --------
+    >>> from sdg_interactions.io import load_dataset
+    >>> basis_note(load_dataset("weitz2018_sweden"), "sv")
+    'enligt underlaget (SEI, Weitz m.fl. 2018: en nationell bedömning, inte kommunens egen)'
+    >>> from sdg_interactions.matrix import toy_matrix
+    >>> basis_note(toy_matrix().assign_attrs(kommun="1499"), "en")
+    ''
+    """
+    if kind is None:
+        from sdg_interactions.frameworks import bundled_matrices
+
+        bundled = str(obj.attrs.get("name") or "") in set(bundled_matrices()["name"])
+        kind = whose(obj, bundled)
+    if kind == "national":
+        return text(f"{K}.basis.national", lang, source=short_source(obj, lang))
+    return text(f"{K}.basis.other", lang) if kind == "other" else ""
 
 
 def short_source(obj: xr.Dataset | xr.DataArray, lang: str) -> str:

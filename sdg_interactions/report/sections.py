@@ -252,11 +252,13 @@ def technical(obj: xr.Dataset | xr.DataArray, parameters: Mapping[str, object], 
     """The technical stamp, for the method section of the förvaltning version: the data's sha256
     (:func:`data_hash`), the version, and the parameters that shape the report (:data:`STAMPED`) in plain
     words in ``lang`` ("kommun: 1499 Falköping; underlag: weitz2018_sweden; sammanvägning: medelvärde; …"):
-    never the output folder, a folder or file only by its name, never a Python repr."""
+    never the output folder, a folder or file only by its name, never a Python repr. The way answers are
+    combined, and whether respondents are shown by number, only when there are several respondents."""
     shown = [text("report_honesty.technical.item", lang, name=text(f"report_honesty.technical.name.{key}", lang),
                   value=_shown(key, parameters[key], lang))
              for key in STAMPED if key in parameters and (key not in ("matrices_dir", "styrdokument", "framework")
-                                                          or parameters[key])]
+                                                          or parameters[key])
+             and (key not in ("aggregate", "pseudonymise") or RESPONDENT in obj.dims)]  # one matrix: no respondents
     return [text("report_honesty.technical.intro", lang, digest=data_hash(obj)),
             text("report.stamp.version", lang, version=version) + " " +
             text("report_honesty.technical.settings", lang, settings="; ".join(shown))]
@@ -301,7 +303,8 @@ def link_threshold(obj: xr.Dataset | xr.DataArray, *, threshold: float = 2, max_
 def network(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str = "sv",
             max_links: int | None = 60) -> dict:
     """The text beside the network: the strong links (|score| ≥ 2), the node with most of them, and which
-    of them the chart draws (:func:`link_threshold`)."""
+    of them the chart draws (:func:`link_threshold`), its threshold with two decimals as the chart's title
+    shows it ("minst +2,27")."""
     m = _matrix(obj, aggregate)
     a = adjacency(m)
     np.fill_diagonal(a, 0)
@@ -315,7 +318,7 @@ def network(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: st
     paragraphs = [text("report.network.text", lang, **values)]
     if drawn > 2:
         paragraphs.append(text("report.network.drawn", lang, n=int((np.abs(a) >= drawn).sum()),
-                               threshold=format_number(drawn, lang)))
+                               threshold=format_number(drawn, lang, decimals=2)))  # as the chart's title
     paragraphs.append(text("report.network.how", lang))
     return _section("network", lang, paragraphs, data={**values, "threshold": drawn})
 
@@ -345,14 +348,22 @@ def ranking(obj: xr.Dataset | xr.DataArray, *, top_k: int = 5, aggregate: str = 
                     data={"moved": moved, "first": first.tolist(), "systemic": systemic.tolist()})
 
 
-def clusters(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str = "sv") -> dict:
-    """Clusters of strong mutual support (:func:`~sdg_interactions.analysis.clusters`), largest first."""
+def clusters(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str = "sv",
+             kind: str | None = None) -> dict:
+    """Clusters of strong mutual support (:func:`~sdg_interactions.analysis.clusters`), largest first. What a
+    cluster means is said as an observation; on invented data (:func:`~sdg_interactions.report.honesty.is_synthetic`)
+    a sentence says the clusters only show how the tool works; on a matrix that is not the kommun's own, whose
+    assessment it rests on (:func:`~sdg_interactions.report.honesty.basis_note`, ``kind`` as
+    :func:`~sdg_interactions.report.honesty.whose`, None: found from the data)."""
     m = _matrix(obj, aggregate)
     ids, labels = node_ids(m), _labels(m, lang)
     number = analysis.clusters(m)["cluster"].values
     groups = {int(c): [ids[k] for k in np.flatnonzero(number == c)]
               for c in sorted(set(number.tolist())) if c}
-    paragraphs = [text("report.clusters.count", lang, n=len(groups))]
+    basis = honesty.basis_note(obj, lang, kind=kind)  # "där kan … ge mest" rests on whose assessment
+    paragraphs = [text("report.clusters.count", lang, n=count_word(len(groups), lang)) + " "
+                  + text("report.clusters.synthetic" if honesty.is_synthetic(obj) else
+                         "report.clusters.within" + ("_basis" if basis else ""), lang, basis=basis)]
     for c, members in groups.items():
         paragraphs.append(text("report.clusters.item", lang, number=c, n=len(members),
                                nodes=_listed(members, labels, 8, lang)))
@@ -380,7 +391,8 @@ def quadrants(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: 
 
 def respondents(obj: xr.Dataset | xr.DataArray, *, limit: int = 15, lang: str = "sv") -> dict | None:
     """With several respondents: answers per pair, the spread, and the contested cells
-    (:func:`~sdg_interactions.analysis.cell_statistics`), most spread first. ``None`` for a single matrix."""
+    (:func:`~sdg_interactions.analysis.cell_statistics`), most spread first. ``None`` for a single matrix.
+    Invented respondents (:func:`~sdg_interactions.report.honesty.is_synthetic`) are said to be invented."""
     if RESPONDENT not in obj.dims:
         return None
     check_lang(lang)
@@ -394,7 +406,8 @@ def respondents(obj: xr.Dataset | xr.DataArray, *, limit: int = 15, lang: str = 
     order = sorted(range(len(rows_i)),
                    key=lambda k: (-stats["iqr"][rows_i[k], cols_j[k]], rows_i[k], cols_j[k]))
     pairs = [(ids[rows_i[k]], ids[cols_j[k]]) for k in order]
-    paragraphs = [text("report.respondents.answers", lang, n=lead_count(obj.sizes[RESPONDENT], lang,
+    invented = "_synthetic" if honesty.is_synthetic(obj) else ""  # never invented people said as real ones
+    paragraphs = [text("report.respondents.answers" + invented, lang, n=lead_count(obj.sizes[RESPONDENT], lang,
                                                                           neuter=False),
                        low=int(answered.min()) if answered.size else 0,
                        high=int(answered.max()) if answered.size else 0,
@@ -404,7 +417,8 @@ def respondents(obj: xr.Dataset | xr.DataArray, *, limit: int = 15, lang: str = 
                        for name, count in per_person.items()], lang)),
                   text("report.respondents.spread", lang,
                        iqr=format_number(np.nanmean(stats["iqr"][off]) if answered.any() else 0, lang)),
-                  text("report.respondents." + {0: "contested_none", 1: "contested_one"}.get(len(pairs), "contested"),
+                  text("report.respondents." + {0: "contested_none", 1: "contested_one"}.get(len(pairs), "contested")
+                       + ("_synthetic" if pairs and honesty.is_synthetic(obj) else ""),  # invented: no advice
                        lang, n=lead_count(len(pairs), lang))]
     rows = []
     for k in order[:limit]:
@@ -422,7 +436,8 @@ def respondents(obj: xr.Dataset | xr.DataArray, *, limit: int = 15, lang: str = 
 def method(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str = "sv",
            stamp_lines: list[str] | None = None) -> dict:
     """The method: the scale, the formulas, how answers were combined, the citations, the technical stamp
-    (``stamp_lines``, :func:`technical`), and the glossary as a table (:func:`sdg_interactions.glossary.rows`)."""
+    (``stamp_lines``, :func:`technical`), and the glossary as a table (:func:`sdg_interactions.glossary.rows`);
+    with several respondents its målkonflikt is a pair whose mean is −1 or worse, as the conflicts section says."""
     check_lang(lang)
     m = _matrix(obj, aggregate)
     n = m.sizes["source"]
@@ -442,6 +457,11 @@ def method(obj: xr.Dataset | xr.DataArray, *, aggregate: str = "mean", lang: str
         paragraphs.append(text("report.method.data", lang, citation=obj.attrs["citation"]))
     paragraphs += list(stamp_lines or ())
     paragraphs.append(text("report.method.glossary", lang))
+    rows = [list(row) for row in glossary.rows(lang)]
+    if RESPONDENT in obj.dims:  # a målkonflikt is a mean of −1 or worse (CLEAR_CONFLICT), as the sections say
+        conflict = glossary.glossary()["goal_conflict"].term(lang)
+        rows = [[word, text("report.method.goal_conflict_mean", lang) if word == conflict else meaning]
+                for word, meaning in rows]
     table = {"columns": [text("report.method.glossary_word", lang), text("report.method.glossary_meaning", lang)],
-             "rows": [list(row) for row in glossary.rows(lang)]}
+             "rows": rows}
     return _section("method", lang, paragraphs, table=table)

@@ -25,9 +25,27 @@ import xarray as xr
 from sdg_interactions import analysis
 from sdg_interactions.analysis import adjacency, at_least, sdg_synergies, tied
 from sdg_interactions.matrix import RESPONDENT, node_ids
-from sdg_interactions.report.scope import global_note, global_targets, mark_global, outside_note, split_priorities
+from sdg_interactions.report.honesty import is_synthetic
+from sdg_interactions.report.scope import (
+    CONTENDER,
+    SAMPLES,
+    capped_note,
+    compared_with_median,
+    conflict_rows,
+    global_note,
+    global_targets,
+    lever_reach,
+    listed,
+    mark_global,
+    near_tie,
+    outside_note,
+    perspective,
+    said_pairs,
+    slight_between,
+    split_priorities,
+    sureness,
+)
 from sdg_interactions.report.wording import (
-    by_goal,
     count_word,
     format_number,
     join_words,
@@ -42,7 +60,10 @@ from sdg_interactions.report.wording import (
 from sdg_interactions.texts import check_lang, text
 
 __all__ = [
+    "CHARTED",
     "CLEAR_CONFLICT",
+    "CONTENDER",
+    "SAMPLES",
     "STRONG_CONFLICT",
     "clear_conflicts",
     "compared_with_median",
@@ -56,8 +77,8 @@ __all__ = [
 ]
 
 #: A link between two priorities at or below this score is named with "kräver att konflikten hanteras": the
-#: score whose nearest scale step is −2 (motverkande) or worse, the scenario's risk threshold; a weaker one
-#: (−0,5: between "ingen påverkan" and "begränsande") is named as a weak hindrance to keep an eye on.
+#: score whose nearest scale step is −2 (motverkande) or worse, the scenario's risk threshold; a weaker one that
+#: still hinders (−1 or worse) is said as a weak hindrance, with no advice; a mean above −1 does not hinder.
 STRONG_CONFLICT = -1.5
 
 #: With several respondents, a pair whose mean is at or below this is a målkonflikt in its own right (the step −1,
@@ -65,6 +86,9 @@ STRONG_CONFLICT = -1.5
 #: "mellan −1 och 0", not counted as a målkonflikt. The conflicts section and the scenario both use it.
 CLEAR_CONFLICT = -analysis.CLEAR_STEP
 
+#: The briefing's figure shows the ``max(CHARTED, tied)`` worst conflicts (the template's "Summary: the strongest
+#: levers" cell); the conflicts section counts how many of the pairs it does not name are in it.
+CHARTED = 5
 
 def clear_conflicts(scores) -> np.ndarray:
     """Which scores are at :data:`CLEAR_CONFLICT` or worse (float noise counts as equal).
@@ -79,6 +103,18 @@ def clear_conflicts(scores) -> np.ndarray:
 
 def _same(a: float, b: float) -> bool:
     return bool(tied(float(a), float(b)))
+
+
+def _tied_worst(scores, lang: str) -> int:
+    """How many of ``scores`` (worst first) share the first: equal, or equal as the text shows them (two means
+    that both read "−2,1" are not said as one worse than the other)."""
+    worst = float(scores.iloc[0])
+    return int(sum(_same(s, worst) or format_number(s, lang) == format_number(worst, lang) for s in scores))
+
+
+def _shown_alike(lang: str):
+    """Whether two scores are tied or read the same in the text ("−0,5" for −0,545 and −0,5)."""
+    return lambda a, b: _same(a, b) or format_number(a, lang) == format_number(b, lang)
 
 
 def lever_order(m: xr.DataArray, top_k: int) -> tuple[list[int], str | None]:
@@ -107,7 +143,9 @@ def levers(obj: xr.Dataset | xr.DataArray, *, top_k: int = 5, aggregate: str = "
            lang: str = "sv") -> dict:
     """The strongest levers: up to ``top_k`` nodes with a positive systemic score, in rank order
     (:func:`lever_order`), with what "systemic score" means, ties named as ties, and what the first
-    one does directly.
+    one does directly. When the first target left out is within one point of the last lever shown
+    (:data:`~sdg_interactions.report.scope.NEAR_TIE`, :func:`~sdg_interactions.report.scope.near_tie`), one
+    sentence names it: the place at the cut is nearly shared.
 
     ``data["ids"]`` holds the ids in rank order (ties by matrix order).
     """
@@ -131,68 +169,33 @@ def levers(obj: xr.Dataset | xr.DataArray, *, top_k: int = 5, aggregate: str = "
     paragraphs.append(text("report.levers.intro" if len(top) > 1 else "report.levers.intro_one", lang,
                            k=count_word(len(top), lang, neuter=False),
                            nodes=join_words([say(i) for i in top], lang)))
+    several = RESPONDENT in obj.dims  # means of several answers: "främjar"/"hämmar" only at ±1 or beyond
+    sure = sureness(obj, order, top_k, aggregate, lang) if several else ""
+    paragraphs[-1] += f" {sure}" if sure else ""
+    close = near_tie(ids, systemic, order, len(top), say, lang) if not reason else ""
+    paragraphs[-1] += f" {close}" if close else ""
     for place in sorted({rank[k] for k in order}):
         tied = [k for k in order if rank[k] == place]
         if len(tied) > 1:
             paragraphs.append(text("report.levers.tie", lang, nodes=join_words([ids[k] for k in tied], lang),
                                    rank=int(place), systemic=format_number(systemic[tied[0]], lang)))
+    pos, neg = analysis.clearly_promoting(a), analysis.clearly_hindering(a)  # for one matrix: > 0 and < 0
     first = order[0]
-    n_neg = int((a[first] < 0).sum())
-    paragraphs.append(text("report.levers.first", lang, node=say(ids[first]),
-                           n_pos=int((a[first] > 0).sum()), n_other=len(ids) - 1,
+    n_neg = int(neg[first].sum())
+    paragraphs.append(text("report.levers.first_mean" if several else "report.levers.first", lang,
+                           node=say(ids[first]), n_pos=int(pos[first].sum()), n_other=len(ids) - 1,
                            n_neg=n_neg if n_neg else text("report.words.none", lang),
-                           systemic=format_number(systemic[first], lang)) + " " + _perspective(systemic, first, lang))
+                           systemic=format_number(systemic[first], lang)) + " " + perspective(systemic, first, lang))
     if len(ids) - len(top) > 0 and len(top) > 1:  # one paragraph with the first lever's: the page is short
-        reach = set(np.flatnonzero((a[order] > 0).any(axis=0))) - set(order)
-        key = "report.levers.reach_all" if len(reach) == len(ids) - len(top) else "report.levers.reach"
-        paragraphs[-1] += " " + text(key, lang, k=count_word(len(top), lang, neuter=False),
-                                     reach=len(reach), n_other=len(ids) - len(top))
+        paragraphs[-1] += " " + lever_reach(ids, order, pos, neg, lang)
     rows = [[str(rank[k]), ids[k], labels[ids[k]], format_number(systemic[k], lang),
-             str(int((a[k] > 0).sum())), str(int((a[k] < 0).sum()))] for k in order]
+             str(int(pos[k].sum())), str(int(neg[k].sum()))] for k in order]
+    mean = "_mean" if several else ""
     columns = [text("column.rank", lang), text("report.column.node", lang), text("column.label", lang),
-               text("column.systemic", lang), text("report.levers.n_pos", lang),
-               text("report.levers.n_neg", lang)]
+               text("column.systemic", lang), text(f"report.levers.n_pos{mean}", lang),
+               text(f"report.levers.n_neg{mean}", lang)]
     return make_section("levers", lang, paragraphs, table={"columns": columns, "rows": rows},
                         data={"ids": top, "systemic": [float(systemic[k]) for k in order]})
-
-
-def compared_with_median(value: float, median: float, lang: str) -> str | None:
-    """How ``value`` compares with a positive ``median`` in words, from their ratio r: "ungefär lika hög som"
-    (r < 1,1), "… % högre än" (below 1,9), "ungefär dubbelt så hög som" (1,9 to 2,1), "mer än dubbelt så hög
-    som" (2,1 to 2,9), "ungefär N gånger så hög som" (2,9 and more, N = r rounded), "lägre än" (r < 1 by more
-    than a tenth). None when the median is not positive (a ratio says nothing then).
-
-    Examples
-    --------
-    >>> compared_with_median(567, 233, "sv"), compared_with_median(150, 100, "en")
-    ('mer än dubbelt så hög som', '50 % higher than')
-    """
-    if not median > 0:
-        return None
-    r = float(value) / float(median)
-    if r < 0.9:
-        return text("report.words.lower_than", lang)
-    if r < 1.1:
-        return text("report.words.same_as", lang)
-    if r < 1.9:
-        return text("report.words.higher_than", lang, pct=format_number(round((r - 1) * 100), lang))
-    if r < 2.1:
-        return text("report.words.about_twice", lang)
-    if r < 2.9:
-        return text("report.words.over_twice", lang)
-    return text("report.words.times", lang, x=format_number(round(r), lang))
-
-
-def _perspective(systemic: np.ndarray, first: int, lang: str) -> str:
-    """The first lever's systemic score beside the matrix's own distribution: the median and the lowest."""
-    values = np.asarray(systemic, dtype=float)
-    median, low = float(np.median(values)), float(values.min())
-    words = compared_with_median(values[first], median, lang)
-    numbers = {"n": len(values), "median": format_number(median, lang), "low": format_number(low, lang)}
-    if words is None:
-        return text("report.levers.perspective_plain", lang, **numbers)
-    return text("report.levers.perspective", lang, systemic=format_number(values[first], lang), compared=words,
-                **numbers)
 
 
 def conflict_table(obj: xr.Dataset | xr.DataArray, aggregate: str) -> pd.DataFrame:
@@ -217,22 +220,44 @@ def _extras(row, lang: str, share: bool) -> str:
     return " ".join(parts + ([_share(row, lang)] if share else []))
 
 
-def _item(row, say, lang: str, share: bool) -> str:
-    item = text("report.conflicts.item", lang, source=say(row["source"]), target=say(row["target"]),
+def _item(row, say, lang: str, share: bool, mean: str = "") -> str:
+    item = text("report.conflicts.item" + mean, lang, source=say(row["source"]), target=say(row["target"]),
                 score=format_number(row["score"], lang))
     extras = _extras(row, lang, share)
     return f"{item} {extras}" if extras else item
 
 
+def _all_negative(answers, people: int, lang: str) -> str:
+    """"Alla tolv svarande gav …" when every respondent scored every pair named; else "Alla som bedömde paren
+    gav … (elva eller tolv svar per par)", from ``answers``, the pairs' numbers of answers."""
+    low, high = int(min(answers)), int(max(answers))
+    if low == high == people:
+        return text("report.conflicts.all_negative_two" if people == 2 else "report.conflicts.all_negative", lang,
+                    n=count_word(people, lang, neuter=False))
+    words = {"low": count_word(low, lang), "high": count_word(high, lang)}
+    said = words["low"] if low == high else text("report.conflicts.answers_" + ("or" if high == low + 1 else
+                                                                                  "range"), lang, **words)
+    return text("report.conflicts.all_negative_answered", lang, answers=said)
+
+
 def conflicts(obj: xr.Dataset | xr.DataArray, *, limit: int | None = 5, aggregate: str = "mean",
-              lang: str = "sv", listed: bool = False) -> dict:
+              lang: str = "sv", listed: bool = False, charted: int | None = None) -> dict:
     """The goal conflicts (negative links), worst first, with their comments
     (:func:`~sdg_interactions.analysis.conflicts`).
 
     The worst score is named with its scale step; when several conflicts share it, the text says how
     many and names them all ("Fem målkonflikter har poäng −2 …"), whatever ``limit``. Then up to
-    ``limit`` conflicts in all are spelled out (None: all); the table holds every one. With ``listed``
-    the text points to that table for the rest, else to the in-depth version.
+    ``limit`` conflicts in all are spelled out (None: all). With ``listed`` the text points to the table for
+    the rest, else to the in-depth version. The table holds every målkonflikt up to
+    :data:`~sdg_interactions.report.scope.CONFLICT_ROWS` (60) on one matrix, else the 60 worst; with several
+    respondents every målkonflikt and at most :data:`~sdg_interactions.report.scope.SLIGHT_ROWS` (20) of the
+    other negative means (:func:`~sdg_interactions.report.scope.conflict_rows`), and a sentence says how many
+    are left out. With several respondents a score is said as "medelvärdet".
+
+    ``charted``: how many of the worst pairs the briefing's figure above shows (None: ``max(CHARTED, tied)``
+    when not ``listed``, as the template's figure; 0 for none); the count of the rest says how many of them
+    are in the figure. On invented data (:func:`~sdg_interactions.report.honesty.is_synthetic`) the title
+    gives no advice ("Målkonflikter i exemplet").
     """
     check_lang(lang)
     several = RESPONDENT in obj.dims
@@ -240,11 +265,13 @@ def conflicts(obj: xr.Dataset | xr.DataArray, *, limit: int | None = 5, aggregat
     labels = mark_global(labels_of(obj, lang), lang)
     n = len(table)
     if n == 0:
-        return make_section("conflicts", lang, [text("report.conflicts.none", lang)], data={"pairs": [], "n": 0})
+        return _titled(make_section("conflicts", lang, [text("report.conflicts.none", lang)],
+                                    data={"pairs": [], "n": 0}), obj, lang)
     worst = float(table["score"].iloc[0])
-    tied = int(sum(_same(s, worst) for s in table["score"]))
+    tied = _tied_worst(table["score"], lang)
     limit = n if limit is None else int(limit)
     shown = table.head(max(limit, tied))
+    kept = conflict_rows(table["score"], several, _shown_alike(lang))  # never hundreds of slight pairs, no split tie
     if several and n > 1:  # means of several answers: only −1 or worse are målkonflikter; the rest are slight
         clear = int(clear_conflicts(table["score"]).sum())
         key = ("report.conflicts.count_mean" + ("_none" if clear == 0 else "_one" if clear == 1 else "")
@@ -254,6 +281,7 @@ def conflicts(obj: xr.Dataset | xr.DataArray, *, limit: int | None = 5, aggregat
     else:
         paragraphs = [text("report.conflicts.count" if n > 1 else "report.conflicts.count_one", lang, n=n)]
     values = {"score": format_number(worst, lang), "scale": scale_words(worst, lang)}
+    mean = "_mean" if several else ""  # a mean of several answers is said as "medelvärdet", never "bedömningen"
     say = namer(labels)  # a label at a node's first mention only
     # with several respondents, the share who scored a conflict negative: said once when it is all of them
     unanimous = several and bool((shown["share_negative"] >= 1).all())
@@ -261,24 +289,22 @@ def conflicts(obj: xr.Dataset | xr.DataArray, *, limit: int | None = 5, aggregat
     if tied == 1:
         first = shown.iloc[0]
         extras = _extras(first, lang, each)
-        paragraphs.append(text("report.conflicts.worst" if n > 1 else "report.conflicts.worst_only", lang,
+        paragraphs.append(text(("report.conflicts.worst" if n > 1 else "report.conflicts.worst_only") + mean, lang,
                                source=say(first["source"]), target=say(first["target"]), **values)
                           + (f" {extras}" if extras else ""))
         rest = shown.iloc[1:]
     elif each or any(str(c).strip() for c in shown["comment"].head(tied)):
-        paragraphs.append(text("report.conflicts.tie", lang, n=lead_count(tied, lang, neuter=False), **values))
+        paragraphs.append(text("report.conflicts.tie" + mean, lang, n=lead_count(tied, lang, neuter=False), **values))
         rest = shown
     else:  # the tied ones share their score and have nothing more to say: one paragraph names them all
         pairs = "; ".join(text("report.conflicts.tie_pair", lang, source=say(r.source), target=say(r.target))
                           for r in shown.head(tied).itertuples())
-        paragraphs.append(text("report.conflicts.tie", lang, n=lead_count(tied, lang, neuter=False), **values)
+        paragraphs.append(text("report.conflicts.tie" + mean, lang, n=lead_count(tied, lang, neuter=False), **values)
                           + " " + pairs + ".")
         rest = shown.iloc[tied:]
-    paragraphs += [_item(row, say, lang, each) for _, row in rest.iterrows()]
-    if unanimous:  # said once, after the last conflict named
-        people = int(shown["n_respondents"].iloc[0])
-        paragraphs[-1] += " " + text("report.conflicts.all_negative_two" if people == 2 else
-                                     "report.conflicts.all_negative", lang, n=count_word(people, lang, neuter=False))
+    paragraphs += [_item(row, say, lang, each, mean) for _, row in rest.iterrows()]
+    if unanimous:  # said once, after the last conflict named, with how many answered each pair
+        paragraphs[-1] += " " + _all_negative(shown["n_respondents"], obj.sizes[RESPONDENT], lang)
     note = global_note([*shown["source"], *shown["target"]], lang)
     if note:
         paragraphs.append(note)
@@ -291,67 +317,58 @@ def conflicts(obj: xr.Dataset | xr.DataArray, *, limit: int | None = 5, aggregat
         if listed:
             more = "report.conflicts.listed_mean" if several else "report.conflicts.listed"
         every = table["score"] if listed else left  # the table holds them all; the briefing names the rest
-        paragraphs.append(text(more, lang, n=format_number(len(left), lang), total=n,
-                               clear=format_number(int(clear_conflicts(every).sum()), lang)))
-    comments = [str(c).strip() for c in table["comment"]]
+        drawn = 0 if listed else min(max(CHARTED, tied) if charted is None else int(charted), n) - len(shown)
+        if not (listed and kept < n):  # a capped table is said below
+            paragraphs.append(text(more + ("_charted" if drawn > 0 else ""), lang, n=format_number(len(left), lang),
+                                   total=n, clear=format_number(int(clear_conflicts(every).sum()), lang),
+                                   drawn=count_word(drawn, lang, neuter=several)))
+    if listed and kept < n:
+        paragraphs.append(capped_note(table["score"], kept, several, lang))
+    comments = [str(c).strip() for c in table["comment"].head(kept)]
     rows = [[named(r.source, labels), named(r.target, labels), format_number(r.score, lang), c]
-            for r, c in zip(table.itertuples(), comments, strict=True)]
+            for r, c in zip(table.head(kept).itertuples(), comments, strict=True)]
     columns = [text("report.column.source", lang), text("report.column.target", lang),
-               text("report.column.score", lang), text("metrics.column.comment", lang)]
-    return make_section("conflicts", lang, paragraphs, table={"columns": columns, "rows": rows},
-                        data={"pairs": list(zip(table["source"], table["target"], strict=True)), "n": n,
-                              "tied": tied, "worst": worst})
+               text("report.column.score" + mean, lang), text("metrics.column.comment", lang)]
+    return _titled(make_section("conflicts", lang, paragraphs, table={"columns": columns, "rows": rows},
+                                data={"pairs": list(zip(table["source"], table["target"], strict=True)), "n": n,
+                                      "tied": tied, "worst": worst}), obj, lang)
 
 
-def listed(nodes: list[str], labels, limit: int, lang: str, say=None) -> str:
-    """A list of nodes: grouped by goal when they are SDG targets, else named (by ``say``, default
-    :func:`named`), at most ``limit`` named."""
-    say = say or (lambda node: named(node, labels))
-    if len(nodes) > limit and not all(n[:1].isdigit() for n in nodes):
-        shown = [say(i) for i in nodes[:limit]]
-        shown.append(text("report.scenario.others", lang, n=len(nodes) - limit))
-        return join_words(shown, lang)
-    if len(nodes) >= 3 and all(n[:1].isdigit() for n in nodes):
-        return by_goal(nodes, labels, lang)
-    return join_words([say(i) for i in nodes], lang)
+def _titled(section: dict, obj, lang: str) -> dict:
+    """The conflicts section, titled without advice on invented data ("Målkonflikter i exemplet")."""
+    if is_synthetic(obj):
+        section["title"] = text("report.conflicts.title_example", lang)
+    return section
 
 
-def _pairs(frame, say, lang: str, *, scored: bool = True, mean: bool = False) -> str:
-    """Links as words, those with the same target and score in one phrase ("12.1, 8.4 och 12.5 hämmar var
-    för sig 17.11 med bedömningen −1, …"), in the frame's order, "; " between phrases (a label may hold a comma).
-    Without ``scored`` the score is left out: the caller says it once for all of them. With ``mean`` the score
-    is said as a mean of several answers ("med medelvärdet −0,4")."""
-    groups: dict[tuple[str, float], list[str]] = {}
-    for r in frame.itertuples():
-        groups.setdefault((str(r.target), float(r.score)), []).append(str(r.source))
-    phrases = []
-    for (target, score), sources in groups.items():
-        named_sources = join_words([say(x) for x in sources], lang)
-        key = "report.scenario.pair" + ("" if len(sources) == 1 else "_many") + (
-            "_plain" if not scored else "_mean" if mean else "")
-        phrases.append(text(key, lang, source=named_sources, target=say(target), score=format_number(score, lang),
-                            scale=scale_words(score, lang)))
-    return "; ".join(phrases)
-
-
-def _triggered(others: pd.DataFrame, say, lang: str, *, several: bool, more: bool, v: str) -> tuple[str, list]:
+def _triggered(others: pd.DataFrame, say, lang: str, *, several: bool, more: bool, v: str,
+               many: bool = True) -> tuple[str, list]:
     """The conflicts from the priorities to other targets, worst first, and the nodes named.
 
     One matrix: every negative link is a målkonflikt. Means of several answers: only those at
     :data:`CLEAR_CONFLICT` or worse (:func:`clear_conflicts`, as in the conflicts section); the rest are counted
     as pairs with a negative mean between −1 and 0, not named. ``more`` adds "dessutom" (conflicts between the
-    priorities are said above); ``v`` is "_levers" when the levers stand in for priorities."""
+    priorities are said above); ``v`` is "_levers" when the levers stand in for priorities. One pair from one of
+    ``many`` priorities is said plainly: "En av hävstängerna, 12.1, hämmar 17.11 i en målkonflikt: …"."""
     clear = others[clear_conflicts(others["score"])] if several else others
     slight = len(others) - len(clear)
     if not len(clear):  # means only: no pair at −1 or worse
         return text("report.scenario.slight_only" + ("_one" if slight == 1 else "") + v, lang,
                     n=count_word(slight, lang)), []
     worst = float(clear["score"].iloc[0])
-    tied = clear[[_same(s, worst) for s in clear["score"]]]
-    key = "report.scenario.triggered" + ("_mean" if several else "") + ("_one" if len(clear) == 1 else "")
-    key += ("_more" if more else "") + v
-    said = text(key, lang, n=count_word(len(clear), lang, neuter=False), score=format_number(worst, lang),
-                scale=scale_words(worst, lang), pairs=_pairs(tied, say, lang, scored=False))
+    tied = clear.head(_tied_worst(clear["score"], lang))
+    mean = "_mean" if several else ""
+    key = "report.scenario.triggered" + mean + ("_one" if len(clear) == 1 else "") + ("_more" if more else "") + v
+    values = {"score": format_number(worst, lang), "scale": scale_words(worst, lang)}
+    if len(clear) == 1 and many:  # one priority, one target: named plainly
+        key = "report.scenario.single" + mean + ("_more" if more else "") + v
+        row = clear.iloc[0]
+        values.update(source=say(row["source"]), target=say(row["target"]))
+    # the worst said as a tie when it is one: "Alla har bedömningen −1" or "Tre av dem delar den sämsta …"
+    how = "worst_all" if len(tied) == len(clear) else "worst_tie" if len(tied) > 1 else "worst"
+    said = text(key, lang, n=count_word(len(clear), lang, neuter=False), **values, pairs=said_pairs(tied, say, lang,
+                scored=False), worst=text(f"report.scenario.{how}{mean}", lang, m=lead_count(len(tied), lang,
+                                                                                          neuter=False), **values))
     if slight:
         said += " " + text("report.scenario.slight" + ("_one" if slight == 1 else "") + v, lang,
                            n=count_word(slight, lang))
@@ -359,7 +376,8 @@ def _triggered(others: pd.DataFrame, say, lang: str, *, several: bool, more: boo
 
 
 def scenario_summary(obj: xr.Dataset | xr.DataArray, *, priorities: Sequence[str] = (), top_k: int = 5,
-                     aggregate: str = "mean", lang: str = "sv", limit: int = 12) -> dict:
+                     aggregate: str = "mean", lang: str = "sv", limit: int = 12,
+                     audience: str = "forvaltning") -> dict:
     """What comes along and what is not free when ``priorities`` advance
     (:func:`~sdg_interactions.analysis.scenario`); with no priorities, the levers (:func:`lever_order`)
     stand in. Long lists of SDG targets are grouped by goal; other nodes are named, at most ``limit`` per
@@ -371,11 +389,16 @@ def scenario_summary(obj: xr.Dataset | xr.DataArray, *, priorities: Sequence[str
     scenario ran on, ``data["outside"]`` the others.
 
     Priorities that hinder each other are said first: with "kräver att konflikten hanteras" when the score
-    is :data:`STRONG_CONFLICT` (−1,5, nearest step −2) or worse, else as a weak hindrance to watch. Global
+    is :data:`STRONG_CONFLICT` (−1,5, nearest step −2) or worse, else as a weak hindrance (no advice: the data
+    may be an invented example); means above −1 are counted, never "hämmar"
+    (:func:`~sdg_interactions.report.scope.slight_between`). When all the conflicts to other targets share the
+    worst score, it is said as a tie ("Alla har bedömningen −1"), never as "Allvarligast". Global
     targets (:func:`~sdg_interactions.report.scope.is_global`) are marked where named, with one sentence on
     what that means. With several respondents a score is said as "medelvärdet", and only a mean at
     :data:`CLEAR_CONFLICT` or worse is called a målkonflikt (:func:`_triggered`). When the levers stand in, every
-    sentence says "hävstängerna" (the catalogue's ``*_levers`` variants), never "prioriteringarna"."""
+    sentence says "hävstängerna" (the catalogue's ``*_levers`` variants), never "prioriteringarna". The pairs
+    between the priorities with a mean between −1 and 0 are said after the risk sentence, and only for
+    ``audience="forvaltning"``: a politician's briefing leaves them out (no målkonflikt, nothing to do)."""
     check_lang(lang)
     m = one_matrix(obj, aggregate)
     labels = mark_global(labels_of(m, lang), lang)
@@ -404,32 +427,42 @@ def scenario_summary(obj: xr.Dataset | xr.DataArray, *, priorities: Sequence[str
     triggered = analysis.triggered_conflicts(m, chosen)
     between = triggered[triggered["target"].isin(chosen) & triggered["source"].isin(chosen)]
     strong = between[at_least(STRONG_CONFLICT, between["score"].to_numpy(float))]
-    weak = between.drop(strong.index)
     several = RESPONDENT in obj.dims  # the scores are means of several answers: said as "medelvärdet"
+    # means above −1 are no målkonflikt and do not "hämma": said apart (slight_between); one matrix has none
+    slight = between[~clear_conflicts(between["score"])] if several else between.iloc[:0]
+    weak = between.drop(strong.index).drop(slight.index)
     # with the levers standing in, "hävstängerna" where the kommun's own priorities would be "prioriteringarna"
     v = "_levers" if not inside else ""
     # "båda" and "konflikten" for one pair of priorities; "dem alla", "konflikterna" for more
     if len(strong):
         paragraphs.append(text("report.scenario.between" + ("_many" if len(strong) > 1 else "") + v, lang,
-                               pairs=_pairs(strong, say, lang, mean=several)))
+                               pairs=said_pairs(strong, say, lang, mean=several)))
     if len(weak):
-        paragraphs.append(text("report.scenario.between_weak" + ("_many" if len(weak) > 1 else "") + v, lang,
-                               pairs=_pairs(weak, say, lang, mean=several)))
+        paragraphs.append(text("report.scenario.between_weak" + v, lang,
+                               pairs=said_pairs(weak, say, lang, mean=several)))
     named_nodes = list(chosen)
     for key in ("comes_along", "partly_supported", "not_free", "at_risk"):
         nodes = groups[key]
         if not nodes:
-            paragraphs.append(text(f"report.scenario.{key}_none" + (v if key != "partly_supported" else ""), lang))
+            mean = "_mean" if several and key == "comes_along" else ""
+            paragraphs.append(text(f"report.scenario.{key}_none{mean}" + (v if key != "partly_supported" else ""),
+                                   lang))
             continue
-        paragraphs.append(text(f"report.scenario.{key}" + (v if key in ("comes_along", "at_risk") else ""), lang,
+        # the class's rule names its scores: "medelvärden"/"medelvärdet" with several respondents
+        paragraphs.append(text(f"report.scenario.{key}" + (("_mean" if several else "") + v if key in
+                                                           ("comes_along", "at_risk") else ""), lang,
                                count=text("report.words.targets" if len(nodes) > 1 else "report.words.target",
                                           lang, n=count_word(len(nodes), lang)),
-                               nodes=listed(nodes, labels, limit, lang, say)))
+                               nodes=listed(nodes, labels, limit, lang, say,
+                                            compact=audience == "politiker" and key == "comes_along")))
         if key == "at_risk":
             named_nodes += nodes
+    if len(slight) and audience != "politiker":  # after the risk sentence; the briefing leaves them out
+        paragraphs.append(slight_between(slight, say, lang, v))
     others = triggered.drop(between.index)
     if len(others):
-        paragraph, in_it = _triggered(others, say, lang, several=several, more=bool(len(between)), v=v)
+        paragraph, in_it = _triggered(others, say, lang, several=several, more=bool(len(strong) + len(weak)), v=v,
+                                      many=len(chosen) > 1)
         paragraphs.append(paragraph)
         named_nodes += in_it
     note = global_note(named_nodes, lang, short=True)  # the conflicts section says it in full

@@ -209,14 +209,17 @@ def namer(labels: Mapping[str, str]):
     return say
 
 
-def by_goal(nodes: Sequence[str], labels: Mapping[str, str], lang: str) -> str:
+def by_goal(nodes: Sequence[str], labels: Mapping[str, str], lang: str, *, compact: bool = False) -> str:
     """Nodes grouped by SDG goal with the goal's short name: "Mål 4 God utbildning för alla (4.1, 4.4)";
-    nodes that are no SDG targets are named with their own label. Goals in order of their number.
+    nodes that are no SDG targets are named with their own label. Goals in order of their number. ``compact``
+    (the two-page briefing): the goals' numbers only, "mål 4 (4.1, 4.4) och 7 (7.2)".
 
     Examples
     --------
     >>> by_goal(["4.1", "4.4", "7.2"], {}, "en")
     'Goal 4 Quality education (4.1, 4.4) and Goal 7 Affordable and clean energy (7.2)'
+    >>> by_goal(["4.1", "4.4", "7.2"], {}, "sv", compact=True)
+    'mål 4 (4.1, 4.4) och 7 (7.2)'
     """
     from sdg_interactions.frameworks import goals
 
@@ -229,6 +232,10 @@ def by_goal(nodes: Sequence[str], labels: Mapping[str, str], lang: str) -> str:
             groups.setdefault(int(found.group(1)), []).append(str(node))
         else:
             others.append(named(str(node), labels))
+    if compact and groups:
+        parts = [text("report.words.goal_compact", lang, goal=goal, nodes=", ".join(members))
+                 for goal, members in sorted(groups.items())]
+        return text("report.words.goals_compact", lang, goals=join_words(parts + others, lang))
     parts = [text("report.words.goal", lang, goal=goal, name=shorts[goal], nodes=", ".join(members))
              for goal, members in sorted(groups.items())]
     return join_words(parts + others, lang)

@@ -102,13 +102,17 @@ def _content(paragraph: Paragraph) -> str:
     return "{" + "; ".join(_run(r) for r in paragraph.runs) + "}" if paragraph.runs else "[]"
 
 
+#: A table of at most this many rows is never split across pages: it moves whole to the next page (a levers table
+#: broken after its first row at the foot of a page reads as a table of one).
+SHORT_TABLE = 12
+
+
 def _table(table: Table) -> str:
     header = ", ".join(literal(isolate(c)) for c in table.columns)
     cells = ",\n  ".join(", ".join(literal(isolate(v)) for v in row) for row in table.rows)
     body = f"table(columns: {len(table.columns)},\n  table.header(repeat: true, {header}),\n  {cells})"
-    if table.caption:
-        return f"#figure(kind: table, {body},\n  caption: {literal(table.caption)})"
-    return f"#{body}"
+    out = f"figure(kind: table, {body},\n  caption: {literal(table.caption)})" if table.caption else body
+    return f"#block(breakable: false, {out})" if len(table.rows) <= SHORT_TABLE else f"#{out}"
 
 
 def svg_width_pt(svg: str) -> float | None:

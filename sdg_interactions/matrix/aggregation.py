@@ -28,6 +28,25 @@ def combine_answers(values: np.ndarray, method: str = "mean", trim: float = 0.1)
     * ``median``: the middle answer (the mean of the two middle ones for even ``n``)
     * ``trimmed``: the mean after dropping ``floor(trim · n)`` answers from each end of the sorted answers
 
+    Parameters
+    ----------
+    values : numpy.ndarray
+        The answers on the last axis (NaN: not answered); any leading axes are kept.
+    method : {"mean", "median", "trimmed"}, default "mean"
+        How to combine them (any other value is read as ``"trimmed"``: :func:`aggregate` checks it).
+    trim : float, default 0.1
+        The share cut from each end for ``"trimmed"``.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per answer set, ``values.shape[:-1]``, as float64.
+
+    See Also
+    --------
+    aggregate : This kernel applied to a matrix's respondent dim.
+    single_matrix : The one matrix the metrics read.
+
     Examples
     --------
     >>> x = np.array([[1.0, 3.0, np.nan], [np.nan, np.nan, np.nan], [-3.0, 0.0, 3.0]])
@@ -65,15 +84,40 @@ def aggregate(
 ) -> xr.DataArray:
     """Aggregate several respondents' answers into one matrix, skipping NaN answers.
 
-    ``mean`` (SDG Synergies' choice), ``median`` or ``trimmed`` (the mean after cutting
-    ``floor(trim · n)`` answers from each end of each cell's ``n`` answers, ``0 ≤ trim < 0.5``); see
-    :func:`combine_answers`. A NaN answer is never read as 0; a cell no one scored stays NaN. ``dim``
-    must be a dim of the matrix (as in xarray). The result has ``attrs["aggregated"] = 1``,
-    ``attrs["aggregation"] = method`` and ``attrs["n_<dim>"]``; a dask-backed input stays lazy.
+    A NaN answer is never read as 0; a cell no one scored stays NaN.
+
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        The answers, with ``dim`` among the matrix's dims; a dask-backed input stays lazy.
+    method : {"mean", "median", "trimmed"}, default "mean"
+        ``mean`` (SDG Synergies' choice), ``median`` or ``trimmed`` (the mean after cutting
+        ``floor(trim · n)`` answers from each end of each cell's ``n`` answers, ``0 ≤ trim < 0.5``); see
+        :func:`combine_answers`.
+    dim : hashable, default "respondent"
+        ``dim`` must be a dim of the matrix (as in xarray).
+    trim : float, default 0.1
+        The share cut from each end for ``"trimmed"``, ``0 ≤ trim < 0.5``.
+
+    Returns
+    -------
+    xarray.DataArray
+        The matrix ``score`` on the other dims and ``source``, ``target``. The result has
+        ``attrs["aggregated"] = 1``, ``attrs["aggregation"] = method`` and ``attrs["n_<dim>"]``.
+
+    Raises
+    ------
+    ValidationError
+        If ``method`` is unknown, ``trim`` is out of its range, or ``dim`` is not a leading dim of the matrix.
+
+    See Also
+    --------
+    combine_answers : The numpy kernel, one cell's answers at a time.
+    single_matrix : Aggregate only when there are several respondents.
 
     Examples
     --------
-    >>> from sdg_interactions.matrix.model import from_array
+    >>> from sdg_interactions.matrix.conversions import from_array
     >>> v = np.array([[[np.nan, 1], [0, np.nan]], [[np.nan, 3], [np.nan, np.nan]]])
     >>> m = from_array(v, ["1.1", "1.2"], respondents=["a", "b"])
     >>> aggregate(m).values.tolist()
@@ -103,14 +147,39 @@ def aggregate(
 
 
 def single_matrix(obj: xr.DataArray | xr.Dataset, method: str = "mean", *, what: str | None = None) -> xr.DataArray:
-    """The one matrix the metrics read: several respondents' answers aggregated with ``method``
-    (:func:`aggregate`), else the matrix's score as it is; any other leading dim is refused
-    (:func:`~sdg_interactions.matrix.require_single`; ``what`` names the caller for its message). The matrix's
-    attrs (provenance) are kept.
+    """The one matrix the metrics read.
+
+    Several respondents' answers are aggregated with ``method`` (:func:`aggregate`), else the matrix's score
+    is taken as it is; any other leading dim is refused (:func:`~sdg_interactions.matrix.require_single`).
+    The matrix's attrs (provenance) are kept.
+
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        One matrix, or several respondents' answers on ``respondent``.
+    method : {"mean", "median", "trimmed"}, default "mean"
+        How several respondents' answers are aggregated.
+    what : str, optional
+        ``what`` names the caller for the message of :func:`~sdg_interactions.matrix.require_single`.
+
+    Returns
+    -------
+    xarray.DataArray
+        The matrix on ``source``, ``target``.
+
+    Raises
+    ------
+    ValidationError
+        If ``method`` is unknown (with several respondents), or a leading dim other than ``respondent`` is left.
+
+    See Also
+    --------
+    aggregate : The aggregation, on any dim and with ``trim``.
+    sdg_interactions.matrix.require_single : The check for one matrix, without aggregating.
 
     Examples
     --------
-    >>> from sdg_interactions.matrix.model import from_array, toy_matrix
+    >>> from sdg_interactions.matrix.conversions import from_array, toy_matrix
     >>> single_matrix(toy_matrix()).dims
     ('source', 'target')
     >>> m = from_array(np.array([[[np.nan, 1], [0, np.nan]], [[np.nan, 3], [2, np.nan]]]), ["1.1", "1.2"],

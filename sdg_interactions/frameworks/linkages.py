@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from sdg_interactions.errors import UnknownDatasetError, UnknownIdError, ValidationError, locate, tr
-from sdg_interactions.frameworks import registry
+from sdg_interactions.frameworks import node_ids, registry
 from sdg_interactions.frameworks.catalogues import bundled_table
 from sdg_interactions.textfile import read_table, unguard_text
 from sdg_interactions.texts import text
@@ -72,8 +72,8 @@ def _score(value: object, where: dict) -> float:
 
 
 def _objective(value: object, where: dict) -> str:
-    name = registry.check_node_id(value, **where)
-    kind = registry.framework_of(name)
+    name = node_ids.check_node_id(value, **where)
+    kind = node_ids.framework_of(name)
     if kind == "sdg_target":
         raise UnknownIdError(locate(tr("frameworks.error.linkage.objective_is_target"), value=name,
                                     valid=tr("frameworks.error.linkage.valid_objective"),
@@ -85,8 +85,8 @@ def _objective(value: object, where: dict) -> str:
 
 
 def _target(value: object, where: dict) -> str:
-    name = registry.check_node_id(value, **where)
-    if registry.framework_of(name) != "sdg_target":
+    name = node_ids.check_node_id(value, **where)
+    if node_ids.framework_of(name) != "sdg_target":
         raise UnknownIdError(locate(tr("frameworks.error.linkage.not_target"), value=name,
                                     valid=tr("frameworks.error.linkage.valid_target"), **where))
     return name
@@ -98,13 +98,33 @@ def check_linkage(table: pd.DataFrame, *, file: object = None) -> pd.DataFrame:
     Rules: the columns :data:`LINKAGE_COLUMNS` are present (others only from :data:`OPTIONAL_COLUMNS`);
     ``sdg_target`` names an SDG target; ``objective`` a node of a registered framework that is not an
     SDG target; ``score`` is a number from −3 to 3 (``−`` and a decimal comma are read); ``reason`` is
-    not blank; each ``(sdg_target, objective)`` pair appears once. Errors are the library's own
-    (:class:`~sdg_interactions.errors.ValidationError`, :class:`~sdg_interactions.errors.UnknownIdError`)
-    and name ``file``, the row as a spreadsheet shows it (header = row 1; a ``_row`` column gives it),
-    the column and the value, and say what would be valid.
+    not blank; each ``(sdg_target, objective)`` pair appears once.
 
-    Returns a new DataFrame with the columns :data:`LINKAGE_COLUMNS` then :data:`OPTIONAL_COLUMNS`
-    (blank where absent), ids canonical, ``score`` a float; the input's ``attrs`` are kept.
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The linkage table, one row per link; a ``_row`` column gives each row's number in its file.
+    file : object, optional
+        The file the table was read from, for the messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new DataFrame with the columns :data:`LINKAGE_COLUMNS` then :data:`OPTIONAL_COLUMNS`
+        (blank where absent), ids canonical, ``score`` a float; the input's ``attrs`` are kept.
+
+    Raises
+    ------
+    sdg_interactions.errors.ValidationError
+        For a missing or unknown column, a score out of range, a blank reason or a pair given twice.
+    sdg_interactions.errors.UnknownIdError
+        For an id that is no SDG target, or no objective of a registered framework. Errors name ``file``,
+        the row as a spreadsheet shows it (header = row 1), the column and the value, and say what would
+        be valid.
+
+    See Also
+    --------
+    linkage : A checked table: a bundled proposal, a user's file or a DataFrame.
 
     Examples
     --------
@@ -179,7 +199,7 @@ def _read_file(path: Path) -> pd.DataFrame:
 
 
 def _attrs(table: pd.DataFrame) -> dict:
-    frameworks = sorted({registry.framework_of(o) for o in table["objective"]})
+    frameworks = sorted({node_ids.framework_of(o) for o in table["objective"]})
     return {"framework": ",".join(frameworks)}
 
 
@@ -200,6 +220,12 @@ def linkage(name: str | os.PathLike | pd.DataFrame = "miljomal") -> pd.DataFrame
         As :func:`check_linkage` returns it, with ``attrs``: ``name``, ``proposal`` (True for the bundled
         proposals, False for a user's table), ``title_sv``, ``title_en``, ``basis_sv``, ``basis_en`` (who
         made it, on what basis), ``source_file`` and ``framework`` (the objectives' frameworks).
+
+    See Also
+    --------
+    check_linkage : The rules every table is checked by.
+    sdg_interactions.frameworks.miljomal : The miljökvalitetsmål linked to.
+    sdg_interactions.frameworks.folkhalsomal : The folkhälsomål areas linked to.
 
     Examples
     --------

@@ -48,9 +48,18 @@ _FOLDERS: dict[str, dict[str, object]] = {
 def bundled_folders() -> pd.DataFrame:
     """The bundled folders of matrices, one row each.
 
-    Columns ``name``, ``folder``, ``framework``, ``dim`` (the dim their files stack on), ``title_sv``,
-    ``title_en``, ``scored_by_sv``, ``scored_by_en``, ``citation``, ``note``, ``synthetic`` (1 for made-up
-    data), ``files`` (the matrix files' names, sorted) and ``path`` (a :class:`pathlib.Path`).
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``name``, ``folder``, ``framework``, ``dim`` (the dim their files stack on), ``title_sv``,
+        ``title_en``, ``scored_by_sv``, ``scored_by_en``, ``citation``, ``note``, ``synthetic`` (1 for made-up
+        data), ``files`` (the matrix files' names, sorted) and ``path`` (a :class:`pathlib.Path`).
+
+    See Also
+    --------
+    bundled_folder : One row of this table, by name.
+    sdg_interactions.io.collection.load_collection : Reads a folder, by name, into one stack.
+    bundled_matrices : The bundled single matrices.
 
     Examples
     --------
@@ -70,7 +79,25 @@ def bundled_folders() -> pd.DataFrame:
 def bundled_folder(name: str) -> dict:
     """Metadata and path of one bundled folder, by name (the columns of :func:`bundled_folders`).
 
-    An unknown name raises :class:`~sdg_interactions.errors.UnknownDatasetError` listing the valid ones.
+    Parameters
+    ----------
+    name : str
+        A name in the ``name`` column of :func:`bundled_folders` (``"synthetic_kommuner"``).
+
+    Returns
+    -------
+    dict
+        The columns of :func:`bundled_folders` (``path`` a :class:`pathlib.Path`, ``files`` a list).
+
+    Raises
+    ------
+    sdg_interactions.errors.UnknownDatasetError
+        For an unknown name; the message lists the valid ones.
+
+    See Also
+    --------
+    bundled_folders : Every bundled folder.
+    bundled_matrix : The same for one bundled matrix.
 
     Examples
     --------

@@ -18,7 +18,7 @@ import xarray as xr
 
 from sdg_interactions import frameworks
 from sdg_interactions.analysis._core import adjacency, node_result
-from sdg_interactions.analysis.describe import describe
+from sdg_interactions.analysis.descriptions import describe
 from sdg_interactions.matrix import node_ids
 
 __all__ = ["CLUSTER_THRESHOLD", "cluster_numbers", "clusters", "modularity", "partition"]
@@ -129,8 +129,9 @@ def partition(a: np.ndarray, sort_keys: list[tuple], *, threshold: float = CLUST
 
 def clusters(obj: xr.DataArray | xr.Dataset, *, threshold: float = CLUSTER_THRESHOLD,
              resolution: float = 1.0) -> xr.Dataset:
-    """Group nodes into clusters of strong mutual support; ``cluster`` per node on the ``"node"`` dim and
-    the partition's ``modularity`` per matrix.
+    """Group nodes into clusters of strong mutual support.
+
+    Gives ``cluster`` per node on the ``"node"`` dim and the partition's ``modularity`` per matrix.
 
     * An undirected graph: an edge i–j if ``a_ij ≥ threshold`` or ``a_ji ≥ threshold``, with
       ``weight_ij = a_ij·[a_ij ≥ threshold] + a_ji·[a_ji ≥ threshold]``.
@@ -145,6 +146,38 @@ def clusters(obj: xr.DataArray | xr.Dataset, *, threshold: float = CLUSTER_THRES
       is also in ``attrs["modularity"]``; ``attrs`` record ``threshold`` and ``resolution``.
 
     Loops over leading dims (one graph per matrix).
+
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        A matrix, with any leading dims.
+    threshold : float, optional
+        The smallest score of a link that joins two nodes, ``0 < threshold ≤ 3`` (default
+        :data:`CLUSTER_THRESHOLD`, 2).
+    resolution : float, optional
+        The resolution γ of the modularity, ``0 < γ ≤ 10`` (default 1; above 1: smaller clusters).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``cluster`` (int) on ``(..., node)`` and ``modularity`` on the leading dims, described.
+
+    Raises
+    ------
+    ValidationError
+        When ``threshold`` or ``resolution`` is out of range.
+
+    See Also
+    --------
+    cluster_significance : whether the clusters stand out from degree-preserving rewirings.
+    all_metrics : every per-node metric, the clusters included.
+
+    References
+    ----------
+    .. [1] Clauset, A., Newman, M. E. J., & Moore, C. (2004). Finding community structure in very large
+       networks. Physical Review E 70, 066111.
+    .. [2] Reichardt, J., & Bornholdt, S. (2006). Statistical mechanics of community detection. Physical
+       Review E 74, 016110 (the resolution parameter γ).
 
     Examples
     --------

@@ -26,7 +26,7 @@ import xarray as xr
 
 from sdg_interactions import frameworks
 from sdg_interactions.analysis._core import adjacency, at_least, node_result
-from sdg_interactions.analysis.conflicts import conflicts
+from sdg_interactions.analysis.goal_conflicts import conflicts
 from sdg_interactions.errors import UnknownIdError, ValidationError, locate, tr
 from sdg_interactions.matrix import DIMS, NODE, as_matrix, node_ids
 from sdg_interactions.ranges import EFFORT, MARGIN, check
@@ -44,8 +44,45 @@ EFFECT_VARIABLES = ("direct_pos", "direct_neg", "indirect_pos", "indirect_neg",
 
 def check_priorities(priorities: str | Sequence[str], ids: list[str], column: str = "priorities"
                       ) -> list[int]:
-    """The positions of ``priorities`` in ``ids`` (a string is a comma-separated list); raise for
-    unknown, repeated or no ids, naming the id and close ids of the matrix."""
+    """The positions of ``priorities`` in ``ids``, checked.
+
+    Raise for unknown, repeated or no ids, naming the id and close ids of the matrix.
+
+    Parameters
+    ----------
+    priorities : str or sequence of str
+        Node ids (a string is a comma-separated list).
+    ids : list of str
+        The node ids of the matrix, in its order.
+    column : str, default "priorities"
+        The argument a message names.
+
+    Returns
+    -------
+    list of int
+        The position of each priority in ``ids``, in the order given.
+
+    Raises
+    ------
+    UnknownIdError
+        If an id is not one of ``ids``; the message names up to five close ids.
+    ValidationError
+        If no id is given, an id is given twice, or an id is not text.
+
+    See Also
+    --------
+    propagate : A scenario's effects from the priorities checked here.
+    sdg_interactions.matrix.node_ids : The ids of a matrix, in its order.
+
+    Examples
+    --------
+    >>> check_priorities("1.2, 1.4", ["1.1", "1.2", "1.3", "1.4"])
+    [1, 3]
+    >>> check_priorities(["1.5"], ["1.1", "1.2"])
+    Traceback (most recent call last):
+    ...
+    sdg_interactions.errors.UnknownIdError: column 'priorities': not a target of this matrix: '1.5'. Valid: one of its 2 target ids, e.g. 1.2, 1.1.
+    """  # noqa: E501
     if isinstance(priorities, str):
         priorities = [p for p in priorities.split(",") if p.strip()]
     if not len(priorities):
@@ -91,7 +128,8 @@ def propagate(obj: xr.DataArray | xr.Dataset, priorities: str | Sequence[str], *
 
     * ``direct_pos_j = Σ_{i∈S} e_i · max(a_ij, 0)``, ``direct_neg_j = Σ_{i∈S} e_i · min(a_ij, 0)``
     * ``indirect_pos_j = ½ Σ_{i∈S} e_i Σ_k max(a_ik · a_kj, 0)``, ``indirect_neg_j`` likewise with min
-      (two-step paths i → k → j; "minus times minus" counts as plus, as in SDG Synergies' second order)
+      (two-step paths i → k → j; "minus times minus" counts as plus, as in SDG Synergies' second order
+      [1]_)
     * ``effect_pos = direct_pos + indirect_pos``, ``effect_neg = direct_neg + indirect_neg``,
       ``effect_net = effect_pos + effect_neg``
 
@@ -101,10 +139,41 @@ def propagate(obj: xr.DataArray | xr.Dataset, priorities: str | Sequence[str], *
     parts: ``indirect_pos = ½ (d⁺·P + d⁻·N)``, ``indirect_neg = ½ (d⁺·N + d⁻·P)``, vectorised over
     leading dims (respondents, kommuner, samples give results per entry).
 
-    ``priorities`` are node ids of the matrix (a string is read as a comma-separated list), ``efforts``
-    one number per priority, ``0 < e ≤ 10`` (:data:`sdg_interactions.ranges.EFFORT`: relative weights; the
-    scale is −3…3, so every effect stays finite). Returns :data:`EFFECT_VARIABLES` on ``(..., "node")`` with the node
-    metadata, and ``attrs["priorities"]``, ``attrs["efforts"]``.
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        The matrix; leading dims (respondents, kommuner, samples) give results per entry.
+    priorities : str or sequence of str
+        Node ids of the matrix (a string is read as a comma-separated list).
+    efforts : sequence of float, optional
+        One number per priority, ``0 < e ≤ 10`` (:data:`sdg_interactions.ranges.EFFORT`: relative
+        weights; the scale is −3…3 [2]_, so every effect stays finite). Default 1 each.
+
+    Returns
+    -------
+    xarray.Dataset
+        :data:`EFFECT_VARIABLES` on ``(..., "node")`` with the node metadata, and
+        ``attrs["priorities"]``, ``attrs["efforts"]``.
+
+    Raises
+    ------
+    UnknownIdError
+        If a priority is not a node of the matrix.
+    ValidationError
+        If no priority is given or one twice, or the efforts are not one per priority in their range.
+
+    See Also
+    --------
+    scenario : These effects and each node's class in one.
+    classify : The class of each node, on the direct links.
+    triggered_conflicts : The målkonflikter the priorities trigger.
+
+    References
+    ----------
+    .. [1] Weitz, N., Carlsen, H., Nilsson, M., & Skånberg, K. (2018). Towards systemic and contextual
+       priority setting for implementing the 2030 Agenda. Sustainability Science 13, 531–548.
+    .. [2] Nilsson, M., Griggs, D., & Visbeck, M. (2016). Policy: Map the interactions between Sustainable
+       Development Goals. Nature 534, 320–322.
 
     Examples
     --------
@@ -149,9 +218,37 @@ def classify(effects: xr.Dataset, priorities: str | Sequence[str],
     lie in −30 … 30 (:data:`sdg_interactions.ranges.MARGIN`: the scale times the largest effort), with
     ``partly ≤ comes_along``.
 
-    ``effects`` is the result of :func:`propagate`; ``matrix`` the matrix, or ``A`` as an array
-    ``(..., n, n)`` in the node and leading-dim order of ``effects``. Returns ``class`` on the dims of
-    ``effects``.
+    Parameters
+    ----------
+    effects : xarray.Dataset
+        The result of :func:`propagate`.
+    priorities : str or sequence of str
+        The priorities ``S`` of ``effects`` (a string is a comma-separated list).
+    matrix : xarray.DataArray, xarray.Dataset or numpy.ndarray
+        The matrix, or ``A`` as an array ``(..., n, n)`` in the node and leading-dim order of
+        ``effects``.
+    risk_threshold : float, default -2
+        A direct link from a priority this low or lower puts its target at risk.
+    comes_along : float, default 2
+        The direct support from which a node comes along.
+    partly : float, default 1
+        The direct support from which a node is partly supported.
+
+    Returns
+    -------
+    xarray.DataArray
+        ``class`` on the dims of ``effects``.
+
+    Raises
+    ------
+    ValidationError
+        If a margin is out of its range, ``partly`` is above ``comes_along``, or ``matrix`` does not fit
+        ``effects`` (other nodes, or another shape).
+
+    See Also
+    --------
+    propagate : The effects classified here.
+    scenario : :func:`propagate` and :func:`classify` in one.
 
     Examples
     --------
@@ -189,6 +286,41 @@ def scenario(obj: xr.DataArray | xr.Dataset, priorities: str | Sequence[str], *,
              partly: float = 1) -> xr.Dataset:
     """:func:`propagate` and :func:`classify` in one: the effects plus a ``class`` variable.
 
+    The scenario analysis of SEI's SDG Synergies [1]_: what comes along with a set of priorities, and what
+    is at risk.
+
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        The matrix, as for :func:`propagate`.
+    priorities : str or sequence of str
+        Node ids of the matrix (a string is read as a comma-separated list).
+    efforts : sequence of float, optional
+        One number per priority, ``0 < e ≤ 10``; default 1 each.
+    risk_threshold : float, default -2
+        As for :func:`classify`.
+    comes_along : float, default 2
+        As for :func:`classify`.
+    partly : float, default 1
+        As for :func:`classify`.
+
+    Returns
+    -------
+    xarray.Dataset
+        :data:`EFFECT_VARIABLES` and ``class`` on ``(..., "node")``; attrs ``priorities``, ``efforts``,
+        ``risk_threshold``, ``comes_along`` and ``partly``.
+
+    See Also
+    --------
+    propagate : The effects alone, with their formulas.
+    classify : The classes alone, with their rules.
+    sdg_interactions.analysis.portfolio : The ``k`` priorities that together reach most other nodes.
+
+    References
+    ----------
+    .. [1] Weitz, N., Carlsen, H., Nilsson, M., & Skånberg, K. (2018). Towards systemic and contextual
+       priority setting for implementing the 2030 Agenda. Sustainability Science 13, 531–548.
+
     Examples
     --------
     >>> scenario(toy_matrix(), "1.1,1.4")["class"].to_numpy().tolist()
@@ -207,6 +339,24 @@ def triggered_conflicts(obj: xr.DataArray | xr.Dataset, priorities: str | Sequen
     The rows of ``conflicts(obj)`` whose source is one of ``priorities`` (every link ``a_ij < 0`` with
     ``i ∈ S`` on the aggregated matrix), in the same order and with the same columns: worst first, with
     the respondents' comments, how many answered and the share who scored it negative.
+
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        One matrix, or several respondents' answers (aggregated by the mean, as in
+        :func:`~sdg_interactions.analysis.conflicts`).
+    priorities : str or sequence of str
+        Node ids of the matrix (a string is read as a comma-separated list).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``conflicts(obj)`` whose source is a priority, renumbered from 0.
+
+    See Also
+    --------
+    sdg_interactions.analysis.conflicts : Every målkonflikt of the matrix, with the same columns.
+    scenario : What else the priorities do: what comes along, what is at risk.
 
     Examples
     --------

@@ -48,6 +48,18 @@ def conflicts(obj: xr.DataArray | xr.Dataset, *, respondents: xr.DataArray | xr.
         * ``share_negative``: the share of those who scored it below 0; 1.0 for a single matrix
         * ``source_label_sv``, ``source_label_en``, ``target_label_sv``, ``target_label_en``
 
+    Raises
+    ------
+    ValidationError
+        If ``obj`` or ``respondents`` has a leading dim other than ``respondent``, ``respondents`` has no
+        ``respondent`` dim or ``obj`` has one too, or the two are on different nodes.
+
+    See Also
+    --------
+    sdg_interactions.analysis.triggered_conflicts : The conflicts whose source is one of a scenario's priorities.
+    sdg_interactions.matrix.aggregate : How several respondents' answers become one matrix.
+    sdg_interactions.analysis.sdg_synergies : The systemic rank that orders equal scores.
+
     Examples
     --------
     >>> from sdg_interactions.matrix import from_long

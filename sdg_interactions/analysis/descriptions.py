@@ -10,7 +10,7 @@ Examples
 --------
 >>> from sdg_interactions.io import load_matrix
 >>> from sdg_interactions.analysis import sdg_synergies
->>> r = describe(sdg_synergies(load_matrix("weitz2018_sweden")), "en")
+>>> r = describe(sdg_synergies(load_matrix("weitz2018_sweden")), lang="en")
 >>> r["systemic"].attrs["long_name"], r["systemic"].attrs["units"], r["second_order"].attrs["formula"]
 ('systemic score', 'score points', 's_i = ½ · Σ_j a_ij · r_j (Weitz et al. 2018)')
 """
@@ -52,10 +52,36 @@ def _long_name(name: str, lang: str) -> str | None:
     return None
 
 
-def describe(result: xr.Dataset, lang: str = "sv") -> xr.Dataset:
-    """Set ``long_name``, ``units`` and ``formula`` (where known) on every data variable of ``result``, in
-    ``lang``; returns the same Dataset (changed in place). Variables the catalogue does not know are left
-    as they are."""
+def describe(result: xr.Dataset, *, lang: str = "sv") -> xr.Dataset:
+    """Set ``long_name``, ``units`` and ``formula`` (where known) on every data variable of ``result``.
+
+    In ``lang``; returns the same Dataset (changed in place). Variables the catalogue does not know are left
+    as they are.
+
+    Parameters
+    ----------
+    result : xarray.Dataset
+        A result of the analysis; changed in place.
+    lang : {"sv", "en"}, optional
+        The language of the attrs (default Swedish, as every result is described when it is made).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``result`` itself, described.
+
+    See Also
+    --------
+    node_result : makes every per-node result, described in Swedish.
+    sdg_interactions.cite : the BibTeX of the methods behind a result's variables.
+
+    Examples
+    --------
+    >>> from sdg_interactions.analysis import link_counts
+    >>> r = describe(link_counts(toy_matrix()), lang="en")
+    >>> r["n_pos_out"].attrs
+    {'long_name': 'positive links out', 'units': 'count', 'formula': '#{j: a_ij > 0}'}
+    """
     check_lang(lang)
     entries = catalogue()
     for name, variable in result.data_vars.items():

@@ -95,7 +95,7 @@ def network(obj: xr.DataArray | xr.Dataset, metrics: xr.Dataset | None = None, *
         :func:`~sdg_interactions.analysis.sdg_synergies` of ``obj`` (computed when not given).
     threshold : float
         Draw the links with ``|score| ≥ threshold`` (default 2), coloured by sign: blue promotes,
-        orange restricts; a small triangle near the target shows the direction.
+        orange hinders; a small triangle near the target shows the direction.
     layout : {"spring", "circular", "kamada_kawai"} or mapping
         How to place the nodes (:func:`layout_positions` on all links; deterministic for a
         ``seed``), or the positions themselves ``{node: (x, y)}``.

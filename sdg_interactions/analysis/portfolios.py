@@ -16,15 +16,14 @@ import numpy as np
 import xarray as xr
 
 from sdg_interactions import frameworks
-from sdg_interactions.analysis._core import TIE_TOLERANCE, adjacency, at_least, rank_descending
-from sdg_interactions.analysis.clusters import clusters
-from sdg_interactions.analysis.scenario import check_priorities, scenario
+from sdg_interactions.analysis._core import adjacency, at_least, clearly_hindering, clearly_promoting, rank_descending
+from sdg_interactions.analysis.clustering import clusters
+from sdg_interactions.analysis.portfolio_words import explain_portfolio
+from sdg_interactions.analysis.scenarios import check_priorities, scenario
 from sdg_interactions.analysis.synergies import sdg_synergies
 from sdg_interactions.errors import ValidationError, locate, tr
-from sdg_interactions.formats import number
 from sdg_interactions.matrix import NODE, node_ids, require_single
 from sdg_interactions.ranges import CAP, COUNT, check
-from sdg_interactions.texts import check_lang, text
 
 __all__ = ["EXHAUSTIVE_LIMIT", "Contribution", "Portfolio", "explain_portfolio", "portfolio"]
 
@@ -65,7 +64,8 @@ class Portfolio:
     addition gives the best set, ``gain(chosen ∪ x) − gain(chosen)`` (≤ 0) and its :class:`Contribution`
     there (or ``None``).
     ``pulls_along[i]`` / ``puts_at_risk[i]``: the nodes that come along / are at risk in the proposal's
-    scenario and that ``i`` promotes / hinders directly. ``marginal[i]`` for a chosen node not in the top
+    scenario and that ``i`` promotes (a score of +1 or more, :func:`~sdg_interactions.analysis.clearly_promoting`)
+    / hinders (−1 or worse) directly. ``marginal[i]`` for a chosen node not in the top
     ``k`` and a top-``k`` node left out: what it adds to the gain of its own set, ``gain(S) − gain(S∖i)``,
     and ``contributions[i]`` the parts of it. ``overlap[d]`` for a top-``k`` node left out: (of the nodes it
     promotes, how many another top-``k`` node promotes too; how many it promotes). ``extra_along``: the
@@ -299,6 +299,8 @@ def portfolio(obj: xr.DataArray | xr.Dataset, k: int, *, cap: float = 3, exclude
     Maximises ``gain(S) = Σ_{j∉S} (min(cap, direct_pos_j(S)) + direct_neg_j(S))`` with efforts 1:
     support beyond ``cap`` is not counted twice; harm always counts; a chosen node is not counted as
     reached. Ties: the summed systemic score of ``S`` (:func:`~sdg_interactions.analysis.sdg_synergies`), node order.
+    The direct effects and the systemic score are those of SEI's SDG Synergies [1]_; the capped search over
+    sets of priorities is this library's own.
 
     The search runs over the sets of at most ``k``, so no proposed member's removal raises the gain: the
     proposal may hold fewer than ``k``, and the explanation says why. ``method="auto"`` searches
@@ -308,16 +310,52 @@ def portfolio(obj: xr.DataArray | xr.Dataset, k: int, *, cap: float = 3, exclude
     removal of one member while it gives a better set — fast, but the proposal may not be the best, and the
     explanation says so (``"exhaustive"`` or ``"greedy+swap"`` forces one). The empty set (gain 0) counts
     too: no set with a gain below 0 is proposed.
-    ``obj`` is one matrix (aggregate several respondents first). ``exclude``: nodes that cannot be
-    chosen (what the kommun cannot influence; they still count as reached). ``one_per="cluster"``: at
-    most one node per cluster (:func:`sdg_interactions.analysis.clusters`; cluster 0 is unconstrained);
-    ``"layer"``: at most one per wedding-cake layer of the node's SDG goal (goal 17, "all layers", is a
-    layer of its own; non-SDG nodes are unconstrained).
 
     Ranges (:mod:`sdg_interactions.ranges`): ``k`` 1 … the nodes not excluded; ``cap`` 0 < cap ≤ 30.
 
-    The :class:`Portfolio` holds the chosen ids, their gain, the method, the plain top ``k`` by systemic
-    rank among the nodes not excluded (ties by node order) and its gain for comparison, and the explanation.
+    Parameters
+    ----------
+    obj : xarray.DataArray or xarray.Dataset
+        ``obj`` is one matrix (aggregate several respondents first).
+    k : int
+        The most priorities to propose, 1 … the nodes not excluded.
+    cap : float, default 3
+        The most support a node outside the set counts, 0 < cap ≤ 30.
+    exclude : sequence of str, optional
+        ``exclude``: nodes that cannot be chosen (what the kommun cannot influence; they still count as
+        reached).
+    one_per : {None, "cluster", "layer"}, optional
+        ``one_per="cluster"``: at most one node per cluster (:func:`sdg_interactions.analysis.clusters`;
+        cluster 0 is unconstrained); ``"layer"``: at most one per wedding-cake layer of the node's SDG goal
+        (goal 17, "all layers", is a layer of its own; non-SDG nodes are unconstrained).
+    method : {"auto", "exhaustive", "greedy+swap"}, default "auto"
+        How to search, as above.
+
+    Returns
+    -------
+    Portfolio
+        The :class:`Portfolio` holds the chosen ids, their gain, the method, the plain top ``k`` by systemic
+        rank among the nodes not excluded (ties by node order) and its gain for comparison, and the
+        explanation.
+
+    Raises
+    ------
+    ValidationError
+        If ``obj`` holds more than one matrix, ``method`` or ``one_per`` is unknown, ``k`` or ``cap`` is out
+        of range, or ``one_per`` leaves fewer than ``k`` nodes to choose from.
+    UnknownIdError
+        If a node of ``exclude`` is not in the matrix.
+
+    See Also
+    --------
+    sdg_interactions.analysis.explain_portfolio : The proposal in words, every number as the result holds it.
+    sdg_interactions.analysis.scenario : What comes along with, and what is at risk from, a set of priorities.
+    sdg_interactions.analysis.sdg_synergies : The systemic score whose top ``k`` the proposal is compared with.
+
+    References
+    ----------
+    .. [1] Weitz, N., Carlsen, H., Nilsson, M., & Skånberg, K. (2018). Towards systemic and contextual
+       priority setting for implementing the 2030 Agenda. Sustainability Science 13, 531–548.
 
     Examples
     --------
@@ -361,7 +399,7 @@ def portfolio(obj: xr.DataArray | xr.Dataset, k: int, *, cap: float = 3, exclude
     classes = scenario(da, [ids[i] for i in best])["class"].to_numpy() if len(best) else np.array([""] * len(ids))
     along, risk = classes == "comes_along", classes == "at_risk"
     top_along = scenario(da, [ids[i] for i in top])["class"].to_numpy() == "comes_along"
-    promoted = a > 0
+    promoted = clearly_promoting(a)  # "främjar": a score (or a mean) of +1 or more
 
     def gain(group) -> float:
         return _gain(pos, neg, group, cap)
@@ -380,7 +418,7 @@ def portfolio(obj: xr.DataArray | xr.Dataset, k: int, *, cap: float = 3, exclude
         top_k_gain=gain(top), systemic=float(systemic[best].sum()),
         k=k, cap=cap, one_per=one_per, excluded=tuple(ids[c] for c in banned), n_evaluated=evaluated,
         pulls_along={ids[i]: named(along & promoted[i]) for i in best},
-        puts_at_risk={ids[i]: named(risk & (a[i] < 0)) for i in best},
+        puts_at_risk={ids[i]: named(risk & clearly_hindering(a[i])) for i in best},
         overlap={ids[d]: (int((mine & others).sum()), int(mine.sum()))
                  for d in top if d not in best for mine, others in [reach(d, top)]},
         marginal={ids[i]: gain(group) - gain([m for m in group if m != i]) for group, i in own_sets},
@@ -395,123 +433,3 @@ def portfolio(obj: xr.DataArray | xr.Dataset, k: int, *, cap: float = 3, exclude
         contributions={ids[i]: _contribution(a, cap, group, i, ids) for group, i in own_sets})
     result.explanation = {lang: explain_portfolio(result, lang=lang) for lang in ("sv", "en")}
     return result
-
-
-def _number(value: float, lang: str) -> str:
-    """A number as :func:`sdg_interactions.formats.number` writes it: ``80,8`` and ``5 984`` in Swedish,
-    ``80.8`` in English, with a true minus "−"; one decimal at most, as a reader needs (more when one would
-    show a number that is not 0 as 0)."""
-    value = 0.0 if _zero(value) else float(value)
-    shown = number(value, lang, decimals=1)
-    return number(value, lang, decimals=9) if value and not any(c in "123456789" for c in shown) else shown
-
-
-def _names(nodes: Sequence[str], labels: dict[str, str], lang: str, limit: int = 8) -> str:
-    more = [text("scenario.portfolio.more", lang, n=len(nodes) - limit)] if len(nodes) > limit else []
-    return "; ".join([f"{n} {labels.get(n, n)}" for n in nodes[:limit]] + more)
-
-
-def _zero(value: float) -> bool:  # 0 within the tie tolerance
-    return bool(at_least(TIE_TOLERANCE, abs(value)))
-
-
-def _sign(marginal: float) -> str:  # the text key's suffix: "" when it adds, "_none" for 0, "_negative" below
-    return "_none" if _zero(marginal) else "" if marginal > 0 else "_negative"
-
-
-def _why(node: str, part: Contribution, labels: dict[str, str], lang: str, cap: float) -> str:
-    """A member's :class:`Contribution` in words, each part with its number."""
-    key, number = "scenario.portfolio.why", lambda x: _number(abs(x), lang)
-    clauses = [text(f"{key}.support", lang, support=number(part.support)) if not _zero(part.support)
-               else text(f"{key}.support_capped", lang, cap=number(cap)) if part.promotes
-               else text(f"{key}.support_none", lang)]
-    if part.hindered and not _zero(part.harm):
-        clauses.append(text(f"{key}.harm", lang, names=_names(part.hindered, labels, lang),
-                            harm=number(part.harm)))
-    if not _zero(part.own):
-        clauses.append(text(f"{key}.own" if part.own > 0 else f"{key}.own_hindered", lang, node=node,
-                            own=number(part.own)))
-    return "; ".join(clauses)
-
-
-def _overlap(shared: int, total: int) -> str:
-    """The text key for how a left-out top-k node overlaps the others: it promotes nothing outside the top k
-    (``overlap_alone``), or of the ``total`` it promotes, the others promote all, none or some."""
-    return ("overlap_alone" if not total else "overlap_shared_all" if shared == total
-            else "overlap_shared_none" if not shared else "overlap_shared")
-
-
-def _fewer(result: Portfolio, lang: str) -> list[str]:
-    """Why the proposal holds fewer than ``k``: the best gain of ``k``, drops, and the best further node."""
-    key, names = "scenario.portfolio", result.labels[lang]
-    lines = [text(f"{key}.fewer", lang, n=len(result.chosen), k=result.k)]
-    if result.k in result.best_by_size:
-        lines.append(text(f"{key}.best_k", lang, k=result.k, gain=_number(result.best_by_size[result.k], lang)))
-    lines += [text(f"{key}.dropped", lang, node=node, rise=_number(rise, lang),
-                   why=_why(node, result.dropped_contributions[node], names, lang, result.cap))
-              for node, rise in result.dropped_members.items()]
-    if result.addition is not None:
-        node, change, part = result.addition
-        lines.append(text(f"{key}.added_same" if _zero(change) else f"{key}.added", lang, node=node,
-                          fall=_number(-change, lang), why=_why(node, part, names, lang, result.cap)))
-    elif result.one_per is not None:
-        lines.append(text(f"{key}.full", lang, per=text(f"{key}.per_{result.one_per}", lang)))
-    return lines
-
-
-def explain_portfolio(result: Portfolio, lang: str = "sv") -> str:
-    """Explain a :func:`portfolio` result in words: what the coverage (the gain) is, why the proposal holds fewer than
-    ``k`` when it does, what each chosen node pulls along and puts at risk, and how the proposal differs
-    from the plain top ``k`` by systemic rank. Every number is one the :class:`Portfolio` holds.
-
-    Examples
-    --------
-    >>> print(explain_portfolio(portfolio(toy_matrix(), 3), lang="en"))  # doctest: +ELLIPSIS
-    Proposal, 2 to prioritise: coverage 4 (exhaustive search over all 14 sets of at most 3).
-    Coverage: the support the other targets get directly from the proposal (at most 3 per target), summed ...
-    The proposal holds 2 of the 3 asked for, as more did not give a higher coverage.
-    The best set of 3 gives a coverage of 2.
-    With 1.1 added the coverage would be 3 lower: it promotes no target beyond those chosen; it hinders targets ...
-    - 1.2 ...: pulls along 1.3 Social protection. It puts nothing at risk.
-    - 1.4 ...: pulls nothing along that comes along. It puts nothing at risk.
-    The proposal differs from the 3 highest ranked by systemic score (1.1, 1.2, 1.4), which have a coverage of 1 ...
-    1.1 promotes no targets outside the top 3. Without 1.1 the others' coverage would be 3 higher: ...
-    The proposal brings along targets that do not come along when the top 3 are prioritised (1): 1.3 Social ...
-    >>> print(explain_portfolio(portfolio(toy_matrix(), 3)).splitlines()[0])
-    Förslag, 2 att prioritera: täckning 4 (alla 14 kombinationer av högst 3 delmål prövade).
-    """
-    check_lang(lang)
-    names, key = result.labels[lang], "scenario.portfolio"
-    number = lambda x: _number(x, lang)  # noqa: E731
-    how = "exhaustive" if result.method == "exhaustive" else "greedy"
-    lines = [text(f"{key}.heading", lang, k=len(result.chosen), gain=number(result.gain),
-                  how=text(f"{key}.{how}", lang, n=number(result.n_evaluated), k=result.k)),
-             text(f"{key}.coverage", lang, cap=number(result.cap))]
-    if len(result.chosen) < result.k:
-        lines += _fewer(result, lang)
-    for node in result.chosen:
-        pulls, risks = result.pulls_along[node], result.puts_at_risk[node]
-        lines.append(text(f"{key}.node", lang, node=f"{node} {names.get(node, node)}",
-                          pulls=text(f"{key}.pulls", lang, names=_names(pulls, names, lang)) if pulls
-                          else text(f"{key}.pulls_none", lang),
-                          risks=text(f"{key}.risks", lang, names=_names(risks, names, lang)) if risks
-                          else text(f"{key}.risks_none", lang)))
-    if set(result.chosen) == set(result.top_k):
-        return "\n".join([*lines, text(f"{key}.same", lang, k=result.k)])
-    added = [n for n in result.chosen if n not in result.top_k]
-    left = [n for n in result.top_k if n not in result.chosen]
-    lines.append(text(f"{key}.differs" if added else f"{key}.differs_fewer", lang, k=result.k,
-                      top=", ".join(result.top_k), top_gain=number(result.top_k_gain), gain=number(result.gain),
-                      added=_names(added, names, lang), dropped=_names(left, names, lang)))
-    if result.k > 1:
-        lines += [text(f"{key}.overlap{_sign(result.marginal[d])}", lang, marginal=number(abs(result.marginal[d])),
-                       intro=text(f"{key}.{_overlap(*result.overlap[d])}", lang, node=d, k=result.k,
-                                  shared=result.overlap[d][0], total=result.overlap[d][1]),
-                       why=_why(d, result.contributions[d], names, lang, result.cap)) for d in left]
-        lines += [text(f"{key}.marginal{_sign(result.marginal[n])}", lang, node=n,
-                       marginal=number(abs(result.marginal[n])),
-                       why=_why(n, result.contributions[n], names, lang, result.cap)) for n in added]
-    if result.extra_along:
-        lines.append(text(f"{key}.extra", lang, k=result.k, n=len(result.extra_along),
-                          names=_names(result.extra_along, names, lang)))
-    return "\n".join(lines)
