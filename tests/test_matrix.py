@@ -277,3 +277,21 @@ def test_from_long_reads_a_table_with_its_own_column_names():
     assert "tabellen har ingen kolumn 'from'" in info.value.words("sv")
     with pytest.raises(InputFormatError, match="both the column 'från', given for source, and a column source"):
         from_long(table.assign(source="1.1"), source="från")
+
+
+def test_from_wide_takes_the_ids_from_the_first_column_of_a_table_pandas_read(tmp_path):
+    """`from_wide(pd.read_excel(f))`: pandas' row numbers are no ids; the first column holds them (issue 26)."""
+    import numpy as np
+    import pandas as pd
+
+    from sdg_interactions.io import load_dataset
+    from sdg_interactions.matrix import from_wide, to_wide
+
+    sweden = load_dataset("weitz2018_sweden")["score"]
+    to_wide(sweden).to_excel(tmp_path / "bred.xlsx")
+    back = from_wide(pd.read_excel(tmp_path / "bred.xlsx", dtype=str))["score"]
+    assert back["source"].values.tolist() == sweden["source"].values.tolist()
+    assert np.array_equal(np.nan_to_num(back.values), np.nan_to_num(sweden.values))
+    # a first column that is not the ids is left alone: the row numbers are then refused as ids
+    with pytest.raises(Exception, match=r"row|rad"):
+        from_wide(pd.DataFrame({"1.1": ["", "1"], "1.2": ["2", ""]}))

@@ -325,3 +325,24 @@ def test_the_report_on_the_mixed_demo_shows_the_labels(tmp_path):
 def test_the_report_with_non_sdg_priorities(tmp_path):
     page = _report(tmp_path, "MKM-1", "EXB-2")
     assert LABELS["EXB-2"] in page
+
+
+def test_the_demo_framework_is_registered_only_when_asked_for():
+    """In a fresh process no error names the invented kommun's goals; reading an EXB id registers them (issue 26)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import pandas as pd\n"
+        "from sdg_interactions import frameworks\n"
+        "from sdg_interactions.matrix import from_long\n"
+        "try:\n"
+        "    from_long(pd.DataFrame({'source': ['Energy'], 'target': ['Health'], 'score': [1]}))\n"
+        "except Exception as err:\n"
+        "    print('EXB' in str(err), 'exempelby' in [f.name for f in frameworks.frameworks()])\n"
+        "from sdg_interactions.io import load_dataset\n"
+        "demo = load_dataset('mixed_demo')\n"
+        "print('exempelby' in [f.name for f in frameworks.frameworks()], 'EXB-1' in demo['source'].values)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "False", "True", "True"]

@@ -2,9 +2,10 @@
 
 The mixed demo matrix (``mixed_demo``: SDG targets, miljömål, folkhälsomål and the goals of the invented
 kommun *Exempelby*) needs Exempelby's goals (``EXB-1`` … ``EXB-4``, from
-``datasets/frameworks/exempelby_mal.csv``) in the framework registry: they are registered here, when the
-package is imported, as a bundled framework ``"exempelby"`` (like Mongolia's objectives), so the demo
-has labels and groups however it is loaded (by name or by path).
+``datasets/frameworks/exempelby_mal.csv``) in the framework registry: they are registered as a bundled
+framework ``"exempelby"`` when first asked for — an ``EXB-`` id is read, or ``framework("exempelby")`` is called
+(:func:`~sdg_interactions.frameworks.registry.register_on_demand`) — so the demo has labels and groups however it
+is loaded (by name or by path), and no error names the invented kommun's goals before anyone uses them.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def _demo_nodes() -> pd.DataFrame:
     return user_tables.nodes_from_table(datasets_dir() / DEMO_FRAMEWORK)[1]
 
 
-registry.register(registry.Framework(
+registry.register_on_demand("exempelby", "EXB", lambda: registry.Framework(
     "exempelby", "EXB", 5, "Exempelbys mål (DEMO, påhittad kommun)", "Exempelby's goals (DEMO, invented kommun)",
     _demo_nodes, "{group}", f"DEMO, invented: datasets/{DEMO_FRAMEWORK}"))
 

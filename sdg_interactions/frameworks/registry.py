@@ -38,7 +38,7 @@ import pandas as pd
 from sdg_interactions.errors import UnknownIdError, ValidationError, locate, tr
 from sdg_interactions.frameworks import catalogues
 
-__all__ = ["NODE_COLUMNS", "Framework", "framework", "frameworks", "register", "unregister"]
+__all__ = ["NODE_COLUMNS", "Framework", "framework", "frameworks", "register", "register_on_demand", "unregister"]
 
 #: The columns of a framework's node table (:attr:`Framework.nodes`) and of
 #: :func:`~sdg_interactions.frameworks.node_ids.node_info`.
@@ -223,6 +223,8 @@ def framework(name: str) -> Framework:
     for fw in _REGISTRY.values():
         if name in (fw.name, fw.prefix):
             return fw
+    if made := _on_demand(name):
+        return made
     raise UnknownIdError(locate(tr("error.no_framework"), value=name,
                                 valid=", ".join(f.name for f in _REGISTRY.values())))
 
@@ -249,8 +251,45 @@ def frameworks() -> list[Framework]:
     return sorted(_REGISTRY.values(), key=lambda f: (f.order, f.prefix or ""))
 
 
+#: Frameworks registered only when asked for (the bundled demo kommun's goals): by an id with their prefix, or by
+#: their name or prefix in :func:`framework`. Until then no error's "Valid: …" names them.
+_ON_DEMAND: dict[tuple[str, str], Callable[[], Framework]] = {}
+
+
+def register_on_demand(name: str, prefix: str, make: Callable[[], Framework]) -> None:
+    """Register the framework ``make()`` returns when it is first asked for: an id with ``prefix`` is checked, or
+    :func:`framework` is called with ``name`` or ``prefix``.
+
+    Parameters
+    ----------
+    name, prefix : str
+        The framework's name and id prefix, as ``make()`` will register them.
+    make : callable
+        Returns the :class:`Framework` to register.
+
+    See Also
+    --------
+    register : Registers a framework at once.
+
+    Examples
+    --------
+    >>> register_on_demand("ortsmal", "ORTD", lambda: Framework("ortsmal", "ORTD", 20, "Ortens mål", "Local goals",
+    ...                                                          lambda: pd.DataFrame()))
+    >>> "ortsmal" in [f.name for f in frameworks()], framework("ORTD").name
+    (False, 'ortsmal')
+    >>> unregister("ortsmal")
+    """
+    _ON_DEMAND[(name, prefix)] = make
+
+
+def _on_demand(key: str) -> Framework | None:
+    """Register and return the on-demand framework with this name or prefix, if there is one."""
+    found = next((k for k in _ON_DEMAND if key in k), None)
+    return register(_ON_DEMAND.pop(found)()) if found is not None else None
+
+
 def _by_prefix(prefix: str) -> Framework | None:
-    return next((f for f in _REGISTRY.values() if f.prefix == prefix), None)
+    return next((f for f in _REGISTRY.values() if f.prefix == prefix), None) or _on_demand(prefix)
 
 
 # --- the bundled frameworks ---------------------------------------------------------------------

@@ -279,6 +279,19 @@ def column_letter(number: int) -> str:
     return letters
 
 
+def _ids_from_first_column(table: pd.DataFrame) -> pd.DataFrame:
+    """A table as ``pd.read_excel(f)`` or ``pd.read_csv(f)`` gives a wide matrix: pandas' own row numbers as the
+    index and the ids in the first column (named "Unnamed: 0" or anything). When the index is pandas' default
+    (0, 1, …) and the first column holds exactly the other columns' ids, the first column becomes the index."""
+    if not isinstance(table.index, pd.RangeIndex) or table.shape[1] < 2:
+        return table
+    first = [str(v).strip() for v in table.iloc[:, 0]]
+    others = [str(c).strip() for c in table.columns[1:]]
+    if sorted(first) == sorted(others):
+        return table.set_index(table.columns[0]).rename_axis(None)
+    return table
+
+
 def from_wide(
     table: pd.DataFrame,
     *,
@@ -300,6 +313,8 @@ def from_wide(
     ----------
     table : pandas.DataFrame
         The index and the columns hold the ids, the cells the scores (numbers, or text as read from a file).
+        A table as ``pd.read_excel``/``pd.read_csv`` gives it — pandas' row numbers as the index, the ids in the
+        first column — is read the same way.
     file : object, optional
         The file name to name in error messages.
     aggregated : bool, default False
@@ -336,7 +351,11 @@ def from_wide(
     >>> t = pd.DataFrame([["", "2"], ["-1", "0"]], index=["1.1", "1.2"], columns=["1.1", "1.2"])
     >>> from_wide(t)["score"].values.tolist()
     [[nan, 2.0], [-1.0, nan]]
+    >>> read_back = t.reset_index()  # as pd.read_excel gives it: the ids in the first column, 0, 1 as the index
+    >>> from_wide(read_back)["score"].values.tolist()
+    [[nan, 2.0], [-1.0, nan]]
     """
+    table = _ids_from_first_column(table)
     row_ids = [str(v).strip() if not pd.isna(v) else "" for v in table.index]
     col_ids = [str(v).strip() if not pd.isna(v) else "" for v in table.columns]
     rows = list(rows) if rows is not None else list(range(header_row + 1, header_row + 1 + len(row_ids)))
