@@ -367,3 +367,12 @@ def slow_rank_robustness(answers, uncertain, index, words, *, method: str = "mea
         out["rank_hi"].append(got[hi])
         out["p_top_k"].append(sum(1 for g in got if g <= top_k) / count)
     return out
+
+
+def slow_gain(a, chosen, cap: float = 3.0) -> float:
+    """The portfolio's coverage by plain loops: ``Σ_{j∉S} (min(cap, Σ_{i∈S} max(a_ij, 0)) + Σ_{i∈S} min(a_ij, 0))``."""
+    total = 0.0
+    for j in range(len(a)):
+        if j not in chosen:
+            total += min(cap, sum(max(a[i][j], 0.0) for i in chosen)) + sum(min(a[i][j], 0.0) for i in chosen)
+    return total

@@ -108,8 +108,8 @@ def _same(a: float, b: float) -> bool:
 def _tied_worst(scores, lang: str) -> int:
     """How many of ``scores`` (worst first) share the first: equal, or equal as the text shows them (two means
     that both read "−2,1" are not said as one worse than the other)."""
-    worst = float(scores.iloc[0])
-    return int(sum(_same(s, worst) or format_number(s, lang) == format_number(worst, lang) for s in scores))
+    worst, alike = float(scores.iloc[0]), _shown_alike(lang)
+    return int(sum(alike(s, worst) for s in scores))
 
 
 def _shown_alike(lang: str):
